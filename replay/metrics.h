@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * metrics.h - what one replay run measures: latency samples, stall totals
+ * and the model's counters, i.e. the "metrics" object of a vmbench-result
+ * (DESIGN.md §6, docs/result-format.md).
+ */
+#ifndef VMB_METRICS_H
+#define VMB_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * struct vmb_samples - a growable array of latency samples (ns)
+ *
+ * Samples are kept raw so that percentiles are exact and compare can run
+ * rank tests on them.
+ */
+struct vmb_samples {
+	uint64_t *v;
+	size_t n;
+	size_t cap;
+	bool sorted;
+};
+
+/** vmb_samples_add() - append a sample; returns 0 or -ENOMEM */
+int vmb_samples_add(struct vmb_samples *s, uint64_t ns);
+/** vmb_samples_reset() / vmb_samples_free() */
+void vmb_samples_reset(struct vmb_samples *s);
+void vmb_samples_free(struct vmb_samples *s);
+
+/**
+ * struct vmb_latency - summary of a sample set (nearest-rank percentiles)
+ */
+struct vmb_latency {
+	uint64_t count;
+	double mean;
+	uint64_t p50, p90, p99, p999, max;
+	uint64_t total;
+};
+
+/** vmb_samples_summarize() - sorts @s in place and summarizes it */
+void vmb_samples_summarize(struct vmb_samples *s, struct vmb_latency *out);
+
+/**
+ * struct vmb_counters - counters a backend reports at the end of a run
+ *
+ * Field names follow the result file. A backend sets @has_model when the
+ * gpuvm/refcount/userptr figures come from the embedded model (always true
+ * for the model backend; for hardware backends they come from the model
+ * dry-run and are labelled so).
+ */
+struct vmb_counters {
+	bool has_model;
+	/* gpuvm */
+	uint64_t gpuvm_requests, gpuvm_map, gpuvm_remap, gpuvm_unmap, gpuvm_keep;
+	uint64_t gpuvm_cpu_ns;
+	/* page tables */
+	uint64_t pte_writes, tlb_flushes;
+	/* refcount */
+	uint64_t peak_bo_bytes, peak_zombie_bytes, implicit_unmaps, leaked_bos, cycles;
+	uint64_t bo_lookup_nodes;
+	/* userptr */
+	uint64_t userptr_invalidations, userptr_revalidations, pinned_pages_peak;
+	/* evictions */
+	uint64_t evictions, evict_rebinds;
+};
+
+/**
+ * struct vmb_run_metrics - everything measured in one run
+ * @bind, @unbind, @submit: latency samples (issue to completion)
+ * @stall: submit stall samples, one per submit (0 included)
+ * @stall_times: issue time of each submit, parallel to @stall (for plots)
+ * @frames: frame-boundary times (ns)
+ * @counters: backend counters
+ * @errors_expected: ops whose result matched a non-zero "ret"
+ * @errors_unexpected: ops whose result differed from "ret"
+ * @unsupported: ops a backend could not carry out (counted, not dropped silently)
+ * @ops_issued: calls made to the backend
+ * @sim_end_ns: simulated (model) or measured end time of the run
+ * @simulated: latencies are simulated (model) rather than measured
+ * @incomplete: the run stopped early (signal, fatal error)
+ */
+struct vmb_run_metrics {
+	struct vmb_samples bind, unbind, submit, stall, stall_times, frames;
+	struct vmb_counters counters;
+	uint64_t errors_expected, errors_unexpected, unsupported;
+	uint64_t ops_issued;
+	uint64_t sim_end_ns;
+	bool simulated;
+	bool incomplete;
+};
+
+void vmb_run_metrics_init(struct vmb_run_metrics *m);
+void vmb_run_metrics_free(struct vmb_run_metrics *m);
+
+#endif /* VMB_METRICS_H */

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trace.h - the in-memory form of a vmbench trace (format v1).
+ *
+ * A trace is loaded once, validated completely, and kept as a compact array
+ * of fixed-size ops plus three side pools (bind entries, syncs, BO ids).
+ * Nothing of jansson survives the load. The JSON format itself is described
+ * in docs/trace-format.md; this header is the contract between the loader,
+ * the writer, the replay engine, the generators and the capturer.
+ */
+#ifndef VMB_TRACE_H
+#define VMB_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/** enum vmb_op_kind - trace op kinds, in the order of DESIGN.md §3 */
+enum vmb_op_kind {
+	VMB_OP_VM_CREATE,
+	VMB_OP_VM_DESTROY,
+	VMB_OP_QUEUE_CREATE,
+	VMB_OP_QUEUE_DESTROY,
+	VMB_OP_BO_CREATE,
+	VMB_OP_BO_CLOSE,
+	VMB_OP_SYNCOBJ_CREATE,
+	VMB_OP_SYNCOBJ_DESTROY,
+	VMB_OP_BIND,
+	VMB_OP_SUBMIT,
+	VMB_OP_WAIT,
+	VMB_OP_SIGNAL,
+	VMB_OP_CPU_UNMAP,
+	VMB_OP_EVICT,
+	VMB_OP_FRAME,
+	VMB_OP_COUNT
+};
+
+/** enum vmb_bind_kind - kinds of entries inside a bind op */
+enum vmb_bind_kind {
+	VMB_BIND_MAP,
+	VMB_BIND_MAP_NULL,
+	VMB_BIND_MAP_USERPTR,
+	VMB_BIND_UNMAP,
+	VMB_BIND_UNMAP_ALL,
+	VMB_BIND_PREFETCH,
+	VMB_BIND_COUNT
+};
+
+/* bind entry flags (the "flags" array of a bind entry) */
+#define VMB_BIND_F_READONLY	(1u << 0)
+#define VMB_BIND_F_NOEXEC	(1u << 1)
+#define VMB_BIND_F_UNCACHED	(1u << 2)
+#define VMB_BIND_F_IMMEDIATE	(1u << 3)
+#define VMB_BIND_F_DUMPABLE	(1u << 4)
+
+/* vm_create flags */
+#define VMB_VM_F_FAULT		(1u << 0)
+
+/* bo_create flags */
+#define VMB_BO_F_SCANOUT	(1u << 0)
+#define VMB_BO_F_USERPTR_BACKED	(1u << 1)
+
+/** enum vmb_engine - queue engine classes */
+enum vmb_engine {
+	VMB_ENGINE_RENDER,
+	VMB_ENGINE_COMPUTE,
+	VMB_ENGINE_COPY,
+	VMB_ENGINE_BIND,
+	VMB_ENGINE_COUNT
+};
+
+/** enum vmb_placement - BO placement hints */
+enum vmb_placement {
+	VMB_PLACE_ANY,
+	VMB_PLACE_VRAM,
+	VMB_PLACE_SYSTEM,
+	VMB_PLACE_COUNT
+};
+
+/** enum vmb_driver - the driver a trace was recorded on (or "any") */
+enum vmb_driver {
+	VMB_DRIVER_ANY,
+	VMB_DRIVER_XE,
+	VMB_DRIVER_AMDGPU,
+	VMB_DRIVER_NOUVEAU,
+	VMB_DRIVER_PANTHOR,
+	VMB_DRIVER_MSM,
+	VMB_DRIVER_COUNT
+};
+
+/**
+ * struct vmb_bind_entry - one entry of a bind op's "binds" array
+ * @va: GPU virtual address (map, map_null, map_userptr, unmap, prefetch)
+ * @range: size in bytes
+ * @offset: BO offset (map), CPU address (map_userptr) or region (prefetch)
+ * @hw: driver hardware/PTE flags, carried through untouched
+ * @bo: trace BO id (map, unmap_all); 0 otherwise
+ * @kind: enum vmb_bind_kind
+ * @flags: VMB_BIND_F_*
+ */
+struct vmb_bind_entry {
+	uint64_t va;
+	uint64_t range;
+	uint64_t offset;
+	uint64_t hw;
+	uint32_t bo;
+	uint8_t kind;
+	uint8_t flags;
+	uint16_t pad;
+};
+
+/**
+ * struct vmb_sync - a syncobj reference in "in"/"out"/"syncs"
+ * @point: timeline point; 0 for a binary syncobj
+ * @syncobj: trace syncobj id
+ */
+struct vmb_sync {
+	uint64_t point;
+	uint32_t syncobj;
+	uint32_t pad;
+};
+
+/*
+ * Side-pool slices: ops refer to their variable-length parts by index into
+ * trace->binds, trace->syncs and trace->ids. In-syncs come first, out-syncs
+ * right after them (first + n_in).
+ */
+
+/**
+ * struct vmb_op - one trace op, fixed size
+ * @t: ns since trace start ("t"), 0 when absent
+ * @line: 1-based line in the trace file where the op starts
+ * @tid: thread id ("tid"), 0 when absent
+ * @ret: original result, 0 or -errno ("ret")
+ * @kind: enum vmb_op_kind
+ * @u: per-kind fields, see the member comments
+ */
+struct vmb_op {
+	uint64_t t;
+	uint32_t line;
+	uint32_t tid;
+	int16_t ret;
+	uint8_t kind;
+	uint8_t pad;
+	uint32_t pad2;
+	union {
+		/* vm_create: region index into trace->vms */
+		struct {
+			uint32_t vm;
+			uint32_t flags;
+			uint64_t va_start;
+			uint64_t va_range;
+			uint64_t kernel_start;
+		} vm_create;
+		/* vm_destroy */
+		struct {
+			uint32_t vm;
+		} vm_destroy;
+		/* queue_create / queue_destroy (vm and engine on create only) */
+		struct {
+			uint32_t queue;
+			uint32_t vm;
+			uint8_t engine;
+		} queue;
+		/* bo_create / bo_close (size, vm, placement, flags on create only) */
+		struct {
+			uint64_t size;
+			uint32_t bo;
+			uint32_t vm; /* 0 = external BO */
+			uint8_t placement;
+			uint8_t flags;
+		} bo;
+		/* syncobj_create / syncobj_destroy */
+		struct {
+			uint32_t syncobj;
+			bool timeline;
+			bool signaled;
+		} syncobj;
+		/* bind */
+		struct {
+			uint32_t vm;
+			uint32_t queue; /* 0 = the VM's default bind queue */
+			uint32_t first_bind;
+			uint32_t n_binds;
+			uint32_t first_sync;
+			uint16_t n_in;
+			uint16_t n_out;
+		} bind;
+		/* submit */
+		struct {
+			uint64_t gpu_ns;
+			uint32_t queue;
+			uint32_t first_bo; /* index into trace->ids */
+			uint32_t n_bos;
+			uint32_t first_sync;
+			uint16_t n_in;
+			uint16_t n_out;
+		} submit;
+		/* wait (n_in = count of syncs) / signal (n_in = count) */
+		struct {
+			uint64_t timeout_ns; /* UINT64_MAX = forever */
+			uint32_t first_sync;
+			uint16_t n;
+			bool all;
+		} wait;
+		/* cpu_unmap */
+		struct {
+			uint64_t addr;
+			uint64_t size;
+		} cpu_unmap;
+		/* evict */
+		struct {
+			uint32_t bo;
+		} evict;
+		/* frame */
+		struct {
+			uint64_t n;
+		} frame;
+	} u;
+};
+
+/*
+ * vm_create's kernel_range does not fit the 32-byte union; it is kept in a
+ * side array indexed by the VM's trace id (sparse ids are rare in practice,
+ * and trace->vm_kernel_range grows to the largest id seen).
+ */
+
+/**
+ * struct vmb_source - provenance ("source" object in the header)
+ * @kind: "synthetic", "capture" or another string, never NULL after load
+ * @json: the whole "source" object re-serialized compactly (may be NULL)
+ */
+struct vmb_source {
+	char *kind;
+	char *json;
+};
+
+/**
+ * struct vmb_trace - a loaded, validated trace
+ * @path: file it was loaded from
+ * @driver: header "driver"
+ * @page_size: header "page_size" (power of two)
+ * @source: header "source"
+ * @ops, @n_ops: the op array
+ * @binds, @n_binds: pool of bind entries
+ * @syncs, @n_syncs: pool of syncs
+ * @ids, @n_ids: pool of u32 ids (submit BO lists)
+ * @vm_kernel_range: kernel_range per VM id (see above), @n_vm_ids entries
+ * @max_id: largest id used per object class (vm, queue, bo, syncobj)
+ * @sha256: hex digest of the file bytes (64 chars + NUL)
+ * @file_bytes: size of the file
+ * @dropped_partial_line: a truncated last .jsonl line was dropped
+ */
+struct vmb_trace {
+	char *path;
+	enum vmb_driver driver;
+	uint64_t page_size;
+	struct vmb_source source;
+
+	struct vmb_op *ops;
+	size_t n_ops;
+	struct vmb_bind_entry *binds;
+	size_t n_binds;
+	struct vmb_sync *syncs;
+	size_t n_syncs;
+	uint32_t *ids;
+	size_t n_ids;
+	uint64_t *vm_kernel_range;
+	size_t n_vm_ids;
+	uint32_t max_id[4];
+
+	char sha256[65];
+	uint64_t file_bytes;
+	bool dropped_partial_line;
+};
+
+/* object classes, the index into vmb_trace.max_id */
+enum vmb_obj_class {
+	VMB_CLASS_VM,
+	VMB_CLASS_QUEUE,
+	VMB_CLASS_BO,
+	VMB_CLASS_SYNCOBJ,
+};
+
+/**
+ * vmb_trace_load() - load and validate a trace file
+ * @path: a .json or .jsonl file ("-" is not supported: line numbers need a file)
+ * @out: receives the trace on success
+ * @err: receives one error line "FILE:LINE: op N: reason" (or
+ *       "FILE:LINE: reason" for header errors, "FILE: reason" for I/O),
+ *       no trailing newline
+ * @errlen: size of @err
+ *
+ * Warnings (a dropped partial last line) are printed to stderr.
+ *
+ * Return: 0, or -EINVAL for a bad trace (message in @err), or another
+ * negative errno for I/O errors (message in @err).
+ */
+int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t errlen);
+
+/** vmb_trace_destroy() - free a trace (NULL is fine) */
+void vmb_trace_destroy(struct vmb_trace *trace);
+
+/* accessors for the side pools */
+static inline const struct vmb_bind_entry *vmb_op_binds(const struct vmb_trace *t,
+							 const struct vmb_op *op)
+{
+	return t->binds + op->u.bind.first_bind;
+}
+
+static inline uint64_t vmb_trace_kernel_range(const struct vmb_trace *t, uint32_t vm)
+{
+	return vm < t->n_vm_ids ? t->vm_kernel_range[vm] : 0;
+}
+
+/* names, for messages and the writer; NULL for out-of-range values */
+const char *vmb_op_kind_name(enum vmb_op_kind kind);
+const char *vmb_bind_kind_name(enum vmb_bind_kind kind);
+const char *vmb_engine_name(enum vmb_engine engine);
+const char *vmb_placement_name(enum vmb_placement placement);
+const char *vmb_driver_name(enum vmb_driver driver);
+/* parse a driver name; returns -EINVAL when unknown */
+int vmb_driver_parse(const char *name, enum vmb_driver *out);
+
+/*
+ * Writer: emits trace format v1, as JSON Lines (header line, then one op per
+ * line) or as one JSON object when @jsonl is false. Output is deterministic:
+ * the same calls give the same bytes. Numbers >= 2^53 are written as "0x..."
+ * strings so that every JSON reader keeps them exact.
+ */
+struct vmb_trace_writer;
+
+/**
+ * struct vmb_trace_header - what the writer puts in the header
+ * @driver: driver
+ * @page_size: page size
+ * @source_json: a complete JSON object for "source" (e.g.
+ *   {"kind":"synthetic","generator":"dxvk-steady","seed":1}); copied
+ */
+struct vmb_trace_header {
+	enum vmb_driver driver;
+	uint64_t page_size;
+	const char *source_json;
+};
+
+/**
+ * vmb_trace_writer_open() - start writing a trace
+ * @f: destination stream (not closed by the writer)
+ * @hdr: header
+ * @jsonl: true for JSON Lines
+ * @out: receives the writer
+ *
+ * Return: 0 or -errno.
+ */
+int vmb_trace_writer_open(FILE *f, const struct vmb_trace_header *hdr, bool jsonl,
+			  struct vmb_trace_writer **out);
+
+/**
+ * vmb_trace_write_op() - append one op
+ * @w: writer
+ * @op: the op; its variable parts are taken from @binds, @syncs, @ids
+ *      (indices in @op are relative to these arrays, as in a loaded trace)
+ * @binds, @syncs, @ids: pools the op refers to; may be NULL when unused
+ * @extra_json: NULL, or extra "x_..." members as a JSON object text whose
+ *      members are appended to the op (used by the capturer for raw ioctls)
+ *
+ * Fields equal to their format default are omitted (t, tid and ret are
+ * written when non-zero).
+ *
+ * Return: 0 or -errno (write error).
+ */
+int vmb_trace_write_op(struct vmb_trace_writer *w, const struct vmb_op *op,
+		       const struct vmb_bind_entry *binds, const struct vmb_sync *syncs,
+		       const uint32_t *ids, const char *extra_json);
+
+/**
+ * vmb_trace_writer_close() - finish the trace (closing "]}" for JSON) and
+ * free the writer. Does not fclose() the stream.
+ *
+ * Return: 0 or -errno if any write failed.
+ */
+int vmb_trace_writer_close(struct vmb_trace_writer *w);
+
+/**
+ * vmb_trace_write() - write a whole loaded trace (round trip helper)
+ * @t: trace; @f: stream; @jsonl: format
+ *
+ * Return: 0 or -errno.
+ */
+int vmb_trace_write(const struct vmb_trace *t, FILE *f, bool jsonl);
+
+#endif /* VMB_TRACE_H */
