@@ -24,6 +24,7 @@
  * @binds: bind entries of a bind op (@op->u.bind.n_binds of them)
  * @syncs: in-syncs then out-syncs (bind, submit) or the syncs (wait, signal)
  * @bos: BO ids of a submit
+ * @kernel_range: vm_create's kernel_range (it does not fit in struct vmb_op)
  * @index: index of the trace op it came from (for messages)
  */
 struct vmb_call {
@@ -31,6 +32,7 @@ struct vmb_call {
 	const struct vmb_bind_entry *binds;
 	const struct vmb_sync *syncs;
 	const uint32_t *bos;
+	uint64_t kernel_range;
 	size_t index;
 };
 
