@@ -57,4 +57,18 @@ const char *vmb_pace_name(const struct vmb_strategy *s, char *buf, size_t len);
  */
 void vmb_strategy_native(enum vmb_driver driver, struct vmb_strategy *out);
 
+/*
+ * Parsers for the command line: each takes a name as written by the
+ * matching *_name() function and returns 0 or -EINVAL.
+ */
+int vmb_refcount_parse(const char *s, enum vmb_refcount *out);
+int vmb_sync_parse(const char *s, enum vmb_sync_mode *out);
+int vmb_userptr_parse(const char *s, enum vmb_userptr_mode *out);
+int vmb_bo_lookup_parse(const char *s, enum vmb_bo_lookup *out);
+int vmb_close_parse(const char *s, enum vmb_close_policy *out);
+/* "as-traced" (0) or an integer >= 1 */
+int vmb_batch_parse(const char *s, uint32_t *out);
+/* "asap", "traced" or "x<F>" with F > 0; sets @s->pace and @s->pace_factor */
+int vmb_pace_parse(const char *str, struct vmb_strategy *s);
+
 #endif /* VMB_STRATEGY_H */

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * metrics.c - latency sample sets and their summaries (nearest-rank
+ * percentiles), and the lifetime of a run's metrics (metrics.h).
+ *
+ * Samples are kept raw: percentiles are exact and the result file can carry
+ * the samples themselves for rank tests in compare.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+/**
+ * vmb_samples_add() - append a sample
+ * @s: sample set
+ * @ns: the sample in ns
+ *
+ * The set remembers whether it is still sorted, so summarizing samples that
+ * arrived in order costs no sort.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmb_samples_add(struct vmb_samples *s, uint64_t ns)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		uint64_t *v;
+
+		if (cap > SIZE_MAX / sizeof(*v))
+			return -ENOMEM;
+		v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	if (s->n == 0)
+		s->sorted = true;
+	else if (s->sorted && ns < s->v[s->n - 1])
+		s->sorted = false;
+	s->v[s->n++] = ns;
+	return 0;
+}
+
+/**
+ * vmb_samples_reset() - drop all samples, keep the allocation
+ * @s: sample set
+ */
+void vmb_samples_reset(struct vmb_samples *s)
+{
+	s->n = 0;
+	s->sorted = true;
+}
+
+/**
+ * vmb_samples_free() - drop all samples and the allocation
+ * @s: sample set; left empty and reusable
+ */
+void vmb_samples_free(struct vmb_samples *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+	s->cap = 0;
+	s->sorted = true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Nearest rank: the value at 1-based rank ceil(q * n), with q given in
+ * parts per @den so that no floating-point rounding can move the rank
+ * (0.999 * 1000 is not exactly 999 in binary).
+ */
+static uint64_t nearest_rank(const uint64_t *v, size_t n, uint64_t num, uint64_t den)
+{
+	uint64_t rank;
+
+	if (n == 0)
+		return 0;
+	rank = ((uint64_t)n * num + den - 1) / den;
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return v[rank - 1];
+}
+
+/**
+ * vmb_samples_summarize() - sort @s in place and summarize it
+ * @s: sample set (sorted on return)
+ * @out: count, mean, total, max and the nearest-rank percentiles p50, p90,
+ *       p99 and p99.9; all zero for an empty set
+ *
+ * The percentile p for q is the sample at 1-based rank ceil(q * n) of the
+ * sorted samples: always a value that was actually observed.
+ */
+void vmb_samples_summarize(struct vmb_samples *s, struct vmb_latency *out)
+{
+	uint64_t total = 0;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (s->n == 0)
+		return;
+	if (!s->sorted) {
+		qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
+		s->sorted = true;
+	}
+	for (i = 0; i < s->n; i++)
+		total += s->v[i];
+
+	out->count = s->n;
+	out->total = total;
+	out->mean = (double)total / (double)s->n;
+	out->p50 = nearest_rank(s->v, s->n, 500, 1000);
+	out->p90 = nearest_rank(s->v, s->n, 900, 1000);
+	out->p99 = nearest_rank(s->v, s->n, 990, 1000);
+	out->p999 = nearest_rank(s->v, s->n, 999, 1000);
+	out->max = s->v[s->n - 1];
+}
+
+/**
+ * vmb_run_metrics_init() - an empty set of run metrics
+ * @m: metrics to initialize
+ */
+void vmb_run_metrics_init(struct vmb_run_metrics *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->bind.sorted = m->unbind.sorted = m->submit.sorted = true;
+	m->stall.sorted = m->stall_times.sorted = m->frames.sorted = true;
+}
+
+/**
+ * vmb_run_metrics_free() - free the samples of @m and leave it empty
+ * @m: metrics
+ */
+void vmb_run_metrics_free(struct vmb_run_metrics *m)
+{
+	vmb_samples_free(&m->bind);
+	vmb_samples_free(&m->unbind);
+	vmb_samples_free(&m->submit);
+	vmb_samples_free(&m->stall);
+	vmb_samples_free(&m->stall_times);
+	vmb_samples_free(&m->frames);
+	vmb_run_metrics_init(m);
+}
