@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gpuvm.c - the model's GPU VA manager: drm_gpuvm split/merge semantics
+ * (drm_gpuvm_sm_map / drm_gpuvm_sm_unmap) over a treap plus an address
+ * ordered list, O(log n) per request.
+ */
+
+/**
+ * DOC: Split and merge walk
+ *
+ * A request covers R = [ra, re), re = ra + rr. Existing mappings never
+ * overlap, so the ones a request touches form one contiguous run of the
+ * address-ordered list. The walk starts at find_first(ra, rr), the lowest
+ * mapping that intersects R, and moves up the list while the current
+ * mapping starts below re. The list successor is read before the current
+ * mapping is handled, because handling it removes it from the tree::
+ *
+ *              ra                                 re
+ *               |<------------ request ---------->|
+ *   [ A ]   [ B    ]  [ C ]    [ D ]   [ E          ]  [ F ]
+ *     ^        ^                                         ^
+ *     |        find_first(): B is the first that         never visited:
+ *     |        intersects R; walk B, C, D, E             starts at or
+ *     never visited (ends at or before ra)               after re
+ *
+ * A mapping that only touches R (ends exactly at ra, or starts exactly at
+ * re) is not visited. Gaps between visited mappings produce nothing.
+ *
+ * For each visited mapping E = [a, e) backed by object o at offset f the
+ * step is chosen from where E lies relative to R:
+ *
+ *  - E inside R (a >= ra, e <= re)          -> UNMAP(E)
+ *  - E sticks out on one or both sides      -> REMAP(E, prev?, next?)
+ *
+ *   prev exists iff a < ra:   [a, ra)  at offset f
+ *   next exists iff e > re:   [re, e)  at offset f + (re - a)
+ *
+ *        a        ra                 re        e
+ *        [ prev   |////// R ////////|  next   ]      one mapping holding R:
+ *                                                      a single REMAP with
+ *                                                      prev and next
+ *
+ * The pieces keep E's object; their offsets stay what they were inside E,
+ * so the pages behind every surviving address do not move.
+ *
+ * For a map request each UNMAP/REMAP also carries keep, the kernel's
+ * drm_gpuva_op_unmap.keep: over the shared addresses the old mapping and the
+ * new one point at the same pages of the same object. keep needs a non-NULL
+ * object (obj != 0) equal to the request's object, plus, depending on the
+ * row of the case table:
+ *
+ *   a == ra:  f == rf
+ *   a <  ra:  f + (ra - a) == rf
+ *   a >  ra:  f == rf + (a - ra)
+ *
+ * NULL (sparse) mappings never keep, not even when an identical NULL
+ * mapping is requested. There is no skip path: requesting a mapping that
+ * already exists gives UNMAP(keep=1) followed by MAP, and neighbouring
+ * mappings of the same object at contiguous offsets are never coalesced.
+ * After the walk a map request always ends with MAP(R) carrying exactly
+ * the request's address, range, object and offset. An unmap request uses
+ * the same walk with keep always false and no MAP.
+ *
+ * Address and offset arithmetic is u64 and wraps, as in the kernel.
+ *
+ * Validation (drm_gpuvm_range_valid), before any callback: the request must
+ * not overflow u64 (an end of exactly 2^64 is invalid), must lie inside
+ * [start, start + range) where that sum may wrap, and must not overlap the
+ * kernel-reserved region [kstart, kstart + krange) when krange != 0
+ * (touching it is fine). range == 0 is rejected as well, unlike the kernel;
+ * see gpuvm.h. Failures return -EINVAL and emit nothing.
+ */
+
+/**
+ * DOC: Data structure
+ *
+ * Each mapping is a node in a treap keyed by its start address (a binary
+ * search tree that is also a max-heap on a pseudo-random priority, which
+ * keeps its expected depth logarithmic) and in a doubly-linked list in
+ * address order. Tree order and list order are always the same.
+ *
+ * find_first(ra, rr) looks up the floor of ra (the node with the largest
+ * start <= ra). If that node reaches past ra it is the answer; otherwise the
+ * answer is its list successor, provided it starts before re::
+ *
+ *   floor ends after ra:    [ floor  |  ]           -> floor
+ *                                    ra
+ *   floor ends before ra:   [floor]  |   [ succ ]   -> succ (if succ < re)
+ *
+ * Applying a step never needs a search from the root:
+ *
+ *  - REMAP: a piece lies where the old node was, so the first piece takes
+ *    over the old node's tree slot, heap priority and list links (O(1)).
+ *    A second piece (next) is inserted right after the first one: as the
+ *    right child of prev, or as the left child of the leftmost node of
+ *    prev's right subtree, then rotated up to its heap position.
+ *  - UNMAP: rotate the node down to a leaf and cut it off.
+ *  - MAP: the walk remembers the node that precedes R once the walk is
+ *    done (the prev piece of the first visited node, or the node before the
+ *    first visited one, or the floor of ra), and the new node is inserted
+ *    right after it the same way.
+ *
+ * Nodes come from slabs and are recycled through a free list, so a
+ * request does not call malloc once the pool has grown to its working size.
+ * Nothing recurses. Priorities come from a xorshift generator with a fixed
+ * seed, so a run is deterministic.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpuvm.h"
+
+#define VMB_GPUVM_SLAB_NODES 1024
+
+struct vmb_gpuvm_slab {
+	struct vmb_gpuvm_slab *next;
+	struct vmb_gpuva nodes[VMB_GPUVM_SLAB_NODES];
+};
+
+struct vmb_gpuvm {
+	uint64_t start, range;
+	uint64_t kstart, krange;
+	const struct vmb_gpuvm_ops *ops;
+	void *priv;
+
+	struct vmb_gpuva *root;		/* treap root */
+	struct vmb_gpuva *head;		/* lowest mapping (list head) */
+	struct vmb_gpuva *free;		/* recycled nodes, chained by ->next */
+	struct vmb_gpuvm_slab *slabs;
+	uint32_t seed;			/* xorshift32 state for priorities */
+
+	struct vmb_gpuvm_stats stats;
+};
+
+/* ------------------------------------------------------------------ */
+/* node pool */
+
+static uint32_t gpuvm_rand(struct vmb_gpuvm *vm)
+{
+	uint32_t x = vm->seed;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	vm->seed = x;
+	return x;
+}
+
+static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm)
+{
+	struct vmb_gpuva *n;
+
+	if (!vm->free) {
+		struct vmb_gpuvm_slab *s = malloc(sizeof(*s));
+		int i;
+
+		if (!s)
+			return NULL;
+		s->next = vm->slabs;
+		vm->slabs = s;
+		for (i = VMB_GPUVM_SLAB_NODES - 1; i >= 0; i--) {
+			s->nodes[i].next = vm->free;
+			vm->free = &s->nodes[i];
+		}
+	}
+	n = vm->free;
+	vm->free = n->next;
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+{
+	n->next = vm->free;
+	vm->free = n;
+}
+
+/* ------------------------------------------------------------------ */
+/* treap + list primitives */
+
+/* Point @parent's link (or the root) that held @old at @new. */
+static inline void set_child(struct vmb_gpuvm *vm, struct vmb_gpuva *parent,
+			     struct vmb_gpuva *old, struct vmb_gpuva *new)
+{
+	if (!parent)
+		vm->root = new;
+	else if (parent->left == old)
+		parent->left = new;
+	else
+		parent->right = new;
+}
+
+/* Rotate @n above its parent, keeping in-order (address) order. */
+static void rotate_up(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+{
+	struct vmb_gpuva *p = n->parent;
+	struct vmb_gpuva *g = p->parent;
+
+	if (p->left == n) {
+		p->left = n->right;
+		if (n->right)
+			n->right->parent = p;
+		n->right = p;
+	} else {
+		p->right = n->left;
+		if (n->left)
+			n->left->parent = p;
+		n->left = p;
+	}
+	p->parent = n;
+	n->parent = g;
+	set_child(vm, g, p, n);
+}
+
+/* Node with the largest start <= @addr, or NULL. */
+static struct vmb_gpuva *tree_floor(const struct vmb_gpuvm *vm, uint64_t addr)
+{
+	struct vmb_gpuva *n = vm->root, *best = NULL;
+
+	while (n) {
+		if (n->va <= addr) {
+			best = n;
+			n = n->right;
+		} else {
+			n = n->left;
+		}
+	}
+	return best;
+}
+
+/*
+ * Insert @n right after @pred in address order (@pred NULL: as the lowest
+ * node). The caller guarantees @n sorts between @pred and its successor.
+ */
+static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vmb_gpuva *n)
+{
+	struct vmb_gpuva *p;
+
+	n->left = NULL;
+	n->right = NULL;
+	n->prio = gpuvm_rand(vm);
+	vm->stats.nodes++;
+
+	/* list */
+	n->prev = pred;
+	n->next = pred ? pred->next : vm->head;
+	if (n->next)
+		n->next->prev = n;
+	if (pred)
+		pred->next = n;
+	else
+		vm->head = n;
+
+	/* tree: a leaf slot adjacent to pred in in-order position */
+	if (!vm->root) {
+		n->parent = NULL;
+		vm->root = n;
+		return;
+	}
+	if (pred && !pred->right) {
+		p = pred;
+		p->right = n;
+	} else {
+		p = pred ? pred->right : vm->root;
+		while (p->left)
+			p = p->left;
+		p->left = n;
+	}
+	n->parent = p;
+
+	while (n->parent && n->parent->prio < n->prio)
+		rotate_up(vm, n);
+}
+
+/* Take @n out of the tree and the list (not freed). */
+static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+{
+	struct vmb_gpuva *child;
+
+	while (n->left && n->right)
+		rotate_up(vm, n->left->prio > n->right->prio ? n->left : n->right);
+	child = n->left ? n->left : n->right;
+	if (child)
+		child->parent = n->parent;
+	set_child(vm, n->parent, n, child);
+
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		vm->head = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	vm->stats.nodes--;
+}
+
+/* Put @n in @old's place in the tree and the list. Same order, O(1). */
+static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_gpuva *n)
+{
+	n->left = old->left;
+	n->right = old->right;
+	n->parent = old->parent;
+	n->prio = old->prio;
+	if (n->left)
+		n->left->parent = n;
+	if (n->right)
+		n->right->parent = n;
+	set_child(vm, old->parent, old, n);
+
+	n->prev = old->prev;
+	n->next = old->next;
+	if (n->prev)
+		n->prev->next = n;
+	else
+		vm->head = n;
+	if (n->next)
+		n->next->prev = n;
+}
+
+/*
+ * The lowest node intersecting [va, va + range), or NULL. *@pred is set to
+ * the node preceding the request: the one before the returned node, or the
+ * floor of @va when nothing intersects.
+ */
+static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range,
+				    struct vmb_gpuva **pred)
+{
+	struct vmb_gpuva *fl = tree_floor(vm, va);
+	struct vmb_gpuva *n;
+
+	if (fl && va - fl->va < fl->range) {
+		*pred = fl->prev;
+		return fl;
+	}
+	*pred = fl;
+	n = fl ? fl->next : vm->head;
+	if (n && n->va - va < range)
+		return n;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* API */
+
+struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t kstart,
+				   uint64_t krange, const struct vmb_gpuvm_ops *ops,
+				   void *priv)
+{
+	struct vmb_gpuvm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm)
+		return NULL;
+	vm->start = start;
+	vm->range = range;
+	vm->kstart = kstart;
+	vm->krange = krange;
+	vm->ops = ops;
+	vm->priv = priv;
+	vm->seed = 0x9e3779b9u;
+	return vm;
+}
+
+void vmb_gpuvm_destroy(struct vmb_gpuvm *vm)
+{
+	struct vmb_gpuvm_slab *s, *nx;
+
+	if (!vm)
+		return;
+	for (s = vm->slabs; s; s = nx) {
+		nx = s->next;
+		free(s);
+	}
+	free(vm);
+}
+
+bool vmb_gpuvm_range_valid(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
+{
+	uint64_t end = va + range;
+	uint64_t mm_end = vm->start + vm->range;	/* may wrap, as in the kernel */
+
+	if (end < va)					/* true end >= 2^64 */
+		return false;
+	if (va < vm->start || end > mm_end)
+		return false;
+	if (vm->krange && va < vm->kstart + vm->krange && vm->kstart < end)
+		return false;
+	return true;
+}
+
+/*
+ * Split @old around [ra, re): build its prev/next pieces, report the REMAP,
+ * then put the pieces in its place. If a prev piece is made, it becomes
+ * *@pred (it is the node right before the request).
+ */
+static int step_remap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep, uint64_t ra,
+		      uint64_t re, struct vmb_gpuva **pred)
+{
+	uint64_t a = old->va, e = old->va + old->range;
+	struct vmb_gpuva *p = NULL, *n = NULL;
+	int ret;
+
+	if (a < ra) {
+		p = node_alloc(vm);
+		if (!p)
+			return -ENOMEM;
+		p->va = a;
+		p->range = ra - a;
+		p->obj = old->obj;
+		p->offset = old->offset;
+		p->priv = old->priv;
+		p->data = old->data;
+		p->flags = old->flags;
+	}
+	if (e > re) {
+		n = node_alloc(vm);
+		if (!n) {
+			if (p)
+				node_free(vm, p);
+			return -ENOMEM;
+		}
+		n->va = re;
+		n->range = e - re;
+		n->obj = old->obj;
+		n->offset = old->offset + (re - a);
+		n->priv = old->priv;
+		n->data = old->data;
+		n->flags = old->flags;
+	}
+
+	vm->stats.remap++;
+	vm->stats.keep += keep;
+	ret = vm->ops->step_remap(vm->priv, old, keep, p, n);
+	if (ret) {
+		if (n)
+			node_free(vm, n);
+		if (p)
+			node_free(vm, p);
+		return ret;
+	}
+
+	if (p) {
+		transplant(vm, old, p);
+		if (n)
+			insert_after(vm, p, n);
+		*pred = p;
+	} else {
+		transplant(vm, old, n);
+	}
+	node_free(vm, old);
+	return 0;
+}
+
+static int step_unmap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep)
+{
+	int ret;
+
+	vm->stats.unmap++;
+	vm->stats.keep += keep;
+	ret = vm->ops->step_unmap(vm->priv, old, keep);
+	if (ret)
+		return ret;
+	unlink_node(vm, old);
+	node_free(vm, old);
+	return 0;
+}
+
+/*
+ * The walk shared by sm_map and sm_unmap. @is_map selects the keep rules of
+ * sm_map; otherwise keep is false. On success *@pred is the node that will
+ * precede a mapping of the request.
+ */
+static int sm_walk(struct vmb_gpuvm *vm, uint64_t ra, uint64_t rr, bool is_map, uint32_t ro,
+		   uint64_t rf, struct vmb_gpuva **pred)
+{
+	uint64_t re = ra + rr;
+	struct vmb_gpuva *it, *nx;
+	int ret;
+
+	for (it = find_first(vm, ra, rr, pred); it && it->va < re; it = nx) {
+		uint64_t a = it->va, e = a + it->range, f = it->offset;
+		bool keep = false;
+
+		nx = it->next;
+		if (is_map && it->obj && it->obj == ro) {
+			if (a == ra)
+				keep = f == rf;
+			else if (a < ra)
+				keep = f + (ra - a) == rf;
+			else
+				keep = f == rf + (a - ra);
+		}
+		if (a >= ra && e <= re)
+			ret = step_unmap(vm, it, keep);
+		else
+			ret = step_remap(vm, it, keep, ra, re, pred);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t obj,
+		     uint64_t offset)
+{
+	const struct vmb_gpuvm_ops *ops = vm->ops;
+	struct vmb_gpuva *pred, *n;
+	int ret;
+
+	vm->stats.requests++;
+	if (!ops || !ops->step_map || !ops->step_remap || !ops->step_unmap)
+		return -EINVAL;
+	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
+		return -EINVAL;
+
+	ret = sm_walk(vm, va, range, true, obj, offset, &pred);
+	if (ret)
+		return ret;
+
+	n = node_alloc(vm);
+	if (!n)
+		return -ENOMEM;
+	n->va = va;
+	n->range = range;
+	n->obj = obj;
+	n->offset = offset;
+	vm->stats.map++;
+	ret = ops->step_map(vm->priv, n);
+	if (ret) {
+		node_free(vm, n);
+		return ret;
+	}
+	insert_after(vm, pred, n);
+	return 0;
+}
+
+int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
+{
+	const struct vmb_gpuvm_ops *ops = vm->ops;
+	struct vmb_gpuva *pred;
+
+	vm->stats.requests++;
+	if (!ops || !ops->step_remap || !ops->step_unmap)
+		return -EINVAL;
+	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
+		return -EINVAL;
+	return sm_walk(vm, va, range, false, 0, 0, &pred);
+}
+
+void vmb_gpuvm_remove(struct vmb_gpuvm *vm, struct vmb_gpuva *va)
+{
+	unlink_node(vm, va);
+	node_free(vm, va);
+}
+
+struct vmb_gpuva *vmb_gpuvm_find_first(const struct vmb_gpuvm *vm, uint64_t va,
+				       uint64_t range)
+{
+	struct vmb_gpuva *pred;
+
+	if (!range)
+		return NULL;
+	return find_first(vm, va, range, &pred);
+}
+
+struct vmb_gpuva *vmb_gpuvm_first(const struct vmb_gpuvm *vm)
+{
+	return vm->head;
+}
+
+void vmb_gpuvm_get_stats(const struct vmb_gpuvm *vm, struct vmb_gpuvm_stats *out)
+{
+	*out = vm->stats;
+}
