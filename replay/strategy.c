@@ -283,7 +283,9 @@ int vmb_pace_parse(const char *str, struct vmb_strategy *s)
 		s->pace_factor = 1.0;
 		return 0;
 	}
-	if (str[0] != 'x' || !((str[1] >= '0' && str[1] <= '9') || str[1] == '.'))
+	/* plain decimal only: strtod alone would also take "0x1p3", "inf", "nan" */
+	if (str[0] != 'x' || !str[1] || strspn(str + 1, "0123456789.eE+-") != strlen(str + 1) ||
+	    !((str[1] >= '0' && str[1] <= '9') || str[1] == '.'))
 		return -EINVAL;
 	errno = 0;
 	f = strtod(str + 1, &end);
