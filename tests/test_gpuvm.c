@@ -1109,6 +1109,285 @@ TEST(find_first)
 	rec_fini(&r);
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Differential test: a naive reference (a sorted array, the case tables of
+ * gpuvm-semantics.md sections 4 and 5 applied literally) against gpuvm.c,
+ * on random dense request streams. Both must produce the same dump lines
+ * for every request and the same mappings afterwards.
+ */
+
+#define REF_MAX 4096
+
+struct ref_map {
+	uint64_t va, range, offset;
+	uint32_t obj;
+};
+
+struct ref {
+	uint64_t start, range, kstart, krange;
+	struct ref_map m[REF_MAX];
+	int n;
+	uint64_t maps, remaps, unmaps, keeps;
+};
+
+static bool ref_valid(const struct ref *r, uint64_t va, uint64_t range)
+{
+	unsigned __int128 end = (unsigned __int128)va + range;
+	uint64_t mm_end = r->start + r->range;		/* wraps, as the kernel */
+	uint64_t kend = r->kstart + r->krange;
+
+	if (range == 0 || end > UINT64_MAX)
+		return false;
+	if (va < r->start || (uint64_t)end > mm_end)
+		return false;
+	if (r->krange && va < kend && r->kstart < (uint64_t)end)
+		return false;
+	return true;
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct ref_map *x = a, *y = b;
+
+	return x->va < y->va ? -1 : x->va > y->va;
+}
+
+static struct vmb_gpuva ref_piece(uint64_t va, uint64_t range, uint32_t obj, uint64_t off)
+{
+	struct vmb_gpuva p;
+
+	memset(&p, 0, sizeof(p));
+	p.va = va;
+	p.range = range;
+	p.obj = obj;
+	p.offset = off;
+	return p;
+}
+
+/*
+ * One request on the reference. @is_map selects sm_map. @fail_at as in
+ * struct rec. Appends the dump lines to @out, returns 0 or the error.
+ */
+static int ref_request(struct ref *r, bool is_map, uint64_t ra, uint64_t rr, uint32_t ro,
+		       uint64_t rf, int fail_at, struct strbuf *out)
+{
+	static struct ref_map next[REF_MAX];
+	uint64_t re = ra + rr;
+	int i, nn = 0, calls = 0, ret = 0;
+	char l[512];
+
+	if (is_map)
+		gpuvm_fmt_req_map(l, sizeof(l), ra, rr, ro, rf);
+	else
+		gpuvm_fmt_req_unmap(l, sizeof(l), ra, rr);
+	sb_line(out, l);
+	if (!ref_valid(r, ra, rr)) {
+		gpuvm_fmt_error(l, sizeof(l), -EINVAL);
+		sb_line(out, l);
+		return -EINVAL;
+	}
+
+	for (i = 0; i < r->n; i++) {
+		struct ref_map E = r->m[i];
+		uint64_t a = E.va, e = E.va + E.range, f = E.offset;
+		bool has_prev = false, has_next = false, keep = false;
+		struct vmb_gpuva old, pv, nx;
+
+		if (ret || !(a < re && e > ra)) {	/* untouched, or after an abort */
+			next[nn++] = E;
+			continue;
+		}
+		if (is_map) {
+			/* section 4, row by row */
+			if (a == ra) {
+				keep = E.obj != 0 && E.obj == ro && f == rf;
+				has_next = e > re;
+			} else if (a < ra) {
+				keep = E.obj != 0 && E.obj == ro && f + (ra - a) == rf;
+				has_prev = true;
+				has_next = e > re;
+			} else {
+				keep = E.obj != 0 && E.obj == ro && f == rf + (a - ra);
+				has_next = e > re;
+			}
+		} else {
+			/* section 5 */
+			has_prev = a < ra;
+			has_next = e > re;
+		}
+		old = ref_piece(a, E.range, E.obj, f);
+		pv = ref_piece(a, ra - a, E.obj, f);
+		nx = ref_piece(re, e - re, E.obj, f + (re - a));
+		if (has_prev || has_next) {
+			gpuvm_fmt_remap(l, sizeof(l), &old, keep, has_prev ? &pv : NULL,
+					has_next ? &nx : NULL);
+			r->remaps++;
+		} else {
+			gpuvm_fmt_unmap(l, sizeof(l), a, E.range, E.obj, f, keep);
+			r->unmaps++;
+		}
+		r->keeps += keep;
+		sb_line(out, l);
+		if (++calls == fail_at) {
+			ret = -EIO;
+			next[nn++] = E;
+			continue;
+		}
+		if (has_prev)
+			next[nn++] = (struct ref_map){ pv.va, pv.range, pv.offset, pv.obj };
+		if (has_next)
+			next[nn++] = (struct ref_map){ nx.va, nx.range, nx.offset, nx.obj };
+	}
+	if (is_map && !ret) {
+		gpuvm_fmt_map(l, sizeof(l), ra, rr, ro, rf);
+		sb_line(out, l);
+		r->maps++;
+		if (++calls == fail_at)
+			ret = -EIO;
+		else
+			next[nn++] = (struct ref_map){ ra, rr, rf, ro };
+	}
+	if (ret) {
+		gpuvm_fmt_error(l, sizeof(l), ret);
+		sb_line(out, l);
+	}
+	if (nn > REF_MAX)
+		abort();
+	qsort(next, nn, sizeof(next[0]), ref_cmp);
+	memcpy(r->m, next, nn * sizeof(next[0]));
+	r->n = nn;
+	return ret;
+}
+
+static const char *ref_mappings(const struct ref *r)
+{
+	static struct strbuf b;
+	char l[256];
+	int i;
+
+	sb_line(&b, "");
+	sb_reset(&b);
+	for (i = 0; i < r->n; i++) {
+		snprintf(l, sizeof(l), "0x%" PRIx64 ",0x%" PRIx64 ",%u,0x%" PRIx64, r->m[i].va,
+			 r->m[i].range, r->m[i].obj, r->m[i].offset);
+		sb_line(&b, l);
+	}
+	return b.s;
+}
+
+/* Print a multi-line string as "# " comment lines. */
+static void print_commented(const char *title, const char *text)
+{
+	const char *p = text, *nl;
+
+	printf("# %s:\n", title);
+	while (*p) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		printf("#   %.*s\n", (int)(nl - p), p);
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+static uint64_t xrand(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+/*
+ * @units: size of the address space in pages; @requests: stream length.
+ * Returns the number of the first request that differs, or 0.
+ */
+static long differential(uint64_t seed, int units, long requests)
+{
+	static struct ref ref;
+	struct strbuf want = { 0 };
+	struct rec r;
+	struct vmb_gpuvm_stats st;
+	uint64_t s = seed;
+	long i, bad = 0;
+
+	/* managed [2U, (units-2)U), kernel region one page in the middle */
+	memset(&ref, 0, sizeof(ref));
+	ref.start = 2 * U;
+	ref.range = (units - 4) * U;
+	ref.kstart = (units / 2 + 3) * U;
+	ref.krange = U;
+	rec_init(&r, ref.start, ref.range, ref.kstart, ref.krange);
+	sb_line(&want, "");
+
+	for (i = 1; i <= requests && !bad; i++) {
+		uint64_t x = xrand(&s);
+		bool is_map = x % 10 < 6;
+		uint64_t va = (xrand(&s) % units) * U;
+		uint64_t len = xrand(&s) % 16 == 0 ? 1 + xrand(&s) % 24 : 1 + xrand(&s) % 6;
+		uint64_t range = len * U;
+		uint32_t obj = xrand(&s) % 4;	/* 0 = NULL */
+		uint64_t off, k = xrand(&s) % 8;
+		int fail_at = xrand(&s) % 300 == 0 ? 1 + xrand(&s) % 3 : 0;
+
+		if (k < 4)		/* the object's pages follow the VA: often keeps */
+			off = obj * 0x1000000ull + va;
+		else if (k < 6)		/* off by a page */
+			off = obj * 0x1000000ull + va + (k == 4 ? U : -U);
+		else
+			off = (xrand(&s) % units) * U;
+		if (xrand(&s) % 5000 == 0)
+			range = 0;
+		if (xrand(&s) % 5000 == 0)
+			va = UINT64_MAX - U + 1;
+
+		sb_reset(&want);
+		ref_request(&ref, is_map, va, range, obj, off, fail_at, &want);
+		sb_reset(&r.out);
+		r.fail_at = fail_at;
+		if (is_map)
+			rec_do_map(&r, va, range, obj, off);
+		else
+			rec_do_unmap(&r, va, range);
+		if (strcmp(r.out.s, want.s) != 0 || strcmp(mappings(&r), ref_mappings(&ref)) != 0) {
+			printf("# request %ld (seed 0x%" PRIx64 ") differs\n", i, seed);
+			print_commented("gpuvm", r.out.s);
+			print_commented("gpuvm mappings", mappings(&r));
+			print_commented("reference", want.s);
+			print_commented("reference mappings", ref_mappings(&ref));
+			bad = i;
+		}
+		if (i % 4096 == 0 && tree_check(r.vm)) {
+			printf("# request %ld: tree check: %s\n", i, tree_check(r.vm));
+			bad = i;
+		}
+	}
+	vmb_gpuvm_get_stats(r.vm, &st);
+	if (!bad && (st.requests != (uint64_t)requests || st.map != ref.maps ||
+		     st.remap != ref.remaps || st.unmap != ref.unmaps || st.keep != ref.keeps ||
+		     st.nodes != (uint64_t)ref.n || tree_check(r.vm))) {
+		printf("# stats or final tree differ\n");
+		bad = -1;
+	}
+	rec_fini(&r);
+	free(want.s);
+	return bad;
+}
+
+TEST(differential_dense_200k)
+{
+	CHECK_INT(differential(0x5eed1234abcdull, 64, 200000), 0);
+}
+
+TEST(differential_wider_50k)
+{
+	CHECK_INT(differential(0xfeedfacecafeull, 1024, 50000), 0);
+}
+
 int main(void)
 {
 	RUN(doc1_identical);
@@ -1147,5 +1426,7 @@ int main(void)
 	RUN(missing_callbacks_einval);
 	RUN(remove_and_stats);
 	RUN(find_first);
+	RUN(differential_dense_200k);
+	RUN(differential_wider_50k);
 	return TEST_SUMMARY();
 }

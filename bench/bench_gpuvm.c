@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_gpuvm.c - throughput of the model's VA manager (replay/model/gpuvm.c)
+ * on 1,000,000-request random map/unmap streams at two densities, with
+ * callbacks that only count. Prints requests/s, ns/request and steps per
+ * request; the dense-stream target is information only (never fails).
+ *
+ * Usage: bench_gpuvm [REQUESTS]
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "gpuvm.h"
+
+#define PAGE 0x1000ull
+#define TARGET_RPS 3e6	/* dense stream target, requests per second */
+
+struct req {
+	uint64_t va, range, offset;
+	uint32_t obj;
+	bool map;
+};
+
+struct counts {
+	uint64_t map, remap, unmap, keep;
+};
+
+static int count_map(void *priv, struct vmb_gpuva *va)
+{
+	((struct counts *)priv)->map++;
+	return 0;
+}
+
+static int count_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_gpuva *prev,
+		       struct vmb_gpuva *next)
+{
+	struct counts *c = priv;
+
+	c->remap++;
+	c->keep += keep;
+	return 0;
+}
+
+static int count_unmap(void *priv, struct vmb_gpuva *old, bool keep)
+{
+	struct counts *c = priv;
+
+	c->unmap++;
+	c->keep += keep;
+	return 0;
+}
+
+static const struct vmb_gpuvm_ops count_ops = {
+	.step_map = count_map,
+	.step_remap = count_remap,
+	.step_unmap = count_unmap,
+};
+
+static uint64_t xrand(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+/*
+ * A stream over @pages pages: 65% maps (objects 0..7, 0 = NULL; the offset
+ * follows the VA half of the time so keep happens), 35% unmaps; sizes 1..16
+ * pages, sometimes up to 64.
+ */
+static void gen_stream(struct req *r, long n, uint64_t pages, uint64_t seed)
+{
+	uint64_t s = seed;
+	long i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t len = xrand(&s) % 8 == 0 ? 1 + xrand(&s) % 64 : 1 + xrand(&s) % 16;
+		uint64_t pg = xrand(&s) % (pages - len);
+
+		r[i].map = xrand(&s) % 100 < 65;
+		r[i].va = pg * PAGE;
+		r[i].range = len * PAGE;
+		r[i].obj = xrand(&s) % 8;
+		r[i].offset = xrand(&s) % 2 ? r[i].obj * (1ull << 40) + r[i].va
+					     : (xrand(&s) % 1024) * PAGE;
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Run @n requests; returns requests per second. */
+static double run(const char *name, uint64_t pages, long n, bool show_target)
+{
+	struct req *r = malloc(n * sizeof(*r));
+	struct counts c = { 0 };
+	struct vmb_gpuvm_stats st;
+	struct vmb_gpuvm *vm;
+	double t0, t1, rps;
+	long i, failed = 0;
+
+	if (!r) {
+		fprintf(stderr, "bench_gpuvm: out of memory\n");
+		exit(1);
+	}
+	gen_stream(r, n, pages, 0x243f6a8885a308d3ull ^ pages);
+	vm = vmb_gpuvm_create(0, pages * PAGE, 0, 0, &count_ops, &c);
+	if (!vm) {
+		fprintf(stderr, "bench_gpuvm: out of memory\n");
+		exit(1);
+	}
+
+	t0 = now_s();
+	for (i = 0; i < n; i++) {
+		int ret = r[i].map ? vmb_gpuvm_sm_map(vm, r[i].va, r[i].range, r[i].obj,
+						      r[i].offset)
+				   : vmb_gpuvm_sm_unmap(vm, r[i].va, r[i].range);
+		failed += ret != 0;
+	}
+	t1 = now_s();
+
+	vmb_gpuvm_get_stats(vm, &st);
+	rps = n / (t1 - t0);
+	printf("%-7s %8" PRIu64 " pages  %ld requests  %.2f M requests/s  %.1f ns/request\n",
+	       name, pages, n, rps / 1e6, (t1 - t0) * 1e9 / n);
+	printf("        steps/request %.3f (map %.3f remap %.3f unmap %.3f keep %.3f)"
+	       "  mappings at end %" PRIu64 "  failed %ld\n",
+	       (double)(c.map + c.remap + c.unmap) / n, (double)c.map / n,
+	       (double)c.remap / n, (double)c.unmap / n, (double)c.keep / n, st.nodes, failed);
+	if (show_target)
+		printf("        target >= %.1f M requests/s on the dense stream: %s (information only)\n",
+		       TARGET_RPS / 1e6, rps >= TARGET_RPS ? "PASS" : "BELOW");
+	vmb_gpuvm_destroy(vm);
+	free(r);
+	return rps;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 1000000;
+
+	if (n <= 0) {
+		fprintf(stderr, "usage: bench_gpuvm [REQUESTS]\n");
+		return 2;
+	}
+	printf("gpuvm VA manager, %ld-request random map/unmap streams, no-op callbacks\n", n);
+	run("sparse", 1ull << 28, n, false);
+	run("dense", 4096, n, true);
+	return 0;
+}
