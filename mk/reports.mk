@@ -1,0 +1,32 @@
+# reports/: compare, report (plots + HTML dashboard), vmbench-igt, and the
+# library they share (result loading, statistics, verdicts, exports).
+
+REPORTS_LIB_SRC := reports/stats.c reports/resultset.c reports/verdict.c reports/export.c
+REPORTS_LIB_OBJ := $(REPORTS_LIB_SRC:%.c=$(O)/%.o)
+REPORTS_LIB := $(B)/libvmbreports.a
+
+PROGS += $(B)/compare $(B)/report
+
+$(REPORTS_LIB): $(REPORTS_LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/compare: $(O)/reports/compare.o $(REPORTS_LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/report: $(O)/reports/report.o $(O)/reports/plots.o $(O)/reports/html.o $(REPORTS_LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/vmbench-igt: $(O)/reports/igt.o $(REPORTS_LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# C tests of this component link the reports library too (the pattern rule
+# links $^, so an extra prerequisite is enough).
+$(B)/tests/test_compare: $(REPORTS_LIB)
+$(O)/tests/test_compare.o: ALL_CFLAGS += -Ireports
+
+reports: $(B)/compare $(B)/report $(B)/vmbench-igt
+.PHONY: reports

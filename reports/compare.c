@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+/*
+ * compare.c - `compare BASE.json... -- NEW.json...`: per run group (trace,
+ * backend, strategy) and metric, a statistical verdict with an effect-size
+ * floor; exit 0 no regression, 1 regression, 125 cannot tell. Usable as a
+ * `git bisect run` script. The rule lives in verdict.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "resultset.h"
+#include "verdict.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: compare [options] BASE.json... -- NEW.json...\n"
+"\n"
+"Compare two sets of vmbench result files run by run group (same trace,\n"
+"backend and strategy) and metric. Exit status: 0 no regression, 1 at least\n"
+"one regression, 125 cannot tell (too noisy or too few runs), 2 usage error.\n"
+"\n"
+"options:\n"
+"  --threshold PCT          minimum effect size in percent (default 2)\n"
+"  --threshold-metric M=PCT per-metric minimum effect size (repeatable)\n"
+"  --alpha A                significance level (default 0.01)\n"
+"  --metric M               only M decides the exit status (repeatable);\n"
+"                           default: every metric except wall_ns of simulated runs\n"
+"  --format FMT             text (default), markdown, json, hyperfine\n"
+"  -q, --quiet              print nothing, only set the exit status\n"
+"  -h, --help               this text\n"
+"\n"
+"metrics: bind_p50 bind_p99 unbind_p50 unbind_p99 submit_p50 submit_p99\n"
+"  stall_total gpuvm_requests gpuvm_map gpuvm_remap gpuvm_unmap gpuvm_keep\n"
+"  pte_writes tlb_flushes wall_ns (lower is better, except gpuvm_keep)\n"
+"\n"
+"The rule, per metric (runs marked incomplete are left out):\n"
+"  value   median over runs of each run's value (p50/p99 from its samples)\n"
+"  change  (new - base) / base in percent\n"
+"  exact   counters, and metrics of simulated runs, that are identical in\n"
+"          every run of a side are compared without a test: worse by >= the\n"
+"          threshold is a REGRESSION, better by >= it is better, else same\n"
+"  noisy   if the runs of a side spread (max-min)/2 by more than the\n"
+"          threshold around their median and by more than the change\n"
+"  test    two-sided Mann-Whitney U (normal approximation, tie and\n"
+"          continuity corrected) on per-run values with >= 3 runs per side,\n"
+"          else on the per-op samples pooled per side (latency metrics),\n"
+"          else no test (too few runs)\n"
+"  verdict p < alpha and worse by >= threshold: REGRESSION; p < alpha and\n"
+"          better by >= threshold: better; |change| < threshold: same;\n"
+"          otherwise noisy (cannot tell)\n");
+}
+
+enum fmt { FMT_TEXT, FMT_MD, FMT_JSON, FMT_HYPERFINE };
+
+static void fmt_val(char *buf, size_t len, double v, const char *unit)
+{
+	if (!strcmp(unit, "ns")) {
+		if (v >= 1e9)
+			snprintf(buf, len, "%.3f s", v / 1e9);
+		else if (v >= 1e6)
+			snprintf(buf, len, "%.3f ms", v / 1e6);
+		else if (v >= 1e3)
+			snprintf(buf, len, "%.2f us", v / 1e3);
+		else
+			snprintf(buf, len, "%.0f ns", v);
+	} else {
+		snprintf(buf, len, "%.0f", v);
+	}
+}
+
+static void fmt_p(char *buf, size_t len, const struct vmb_cmp_row *r)
+{
+	if (isnan(r->p))
+		snprintf(buf, len, "-");
+	else if (r->p < 1e-4)
+		snprintf(buf, len, "<0.0001");
+	else
+		snprintf(buf, len, "%.4f", r->p);
+}
+
+static void print_rows(enum fmt fmt, const char *key, const struct vmb_cmp_row *rows, size_t n,
+		       size_t nb, size_t nn)
+{
+	size_t i;
+
+	if (fmt == FMT_MD) {
+		printf("\n**%s** (%zu base runs, %zu new runs)\n\n", key, nb, nn);
+		printf("| metric | base | new | change | p | test | verdict |\n");
+		printf("|---|---:|---:|---:|---:|---|---|\n");
+	} else {
+		printf("\n%s  (%zu base runs, %zu new runs)\n", key, nb, nn);
+		printf("  %-15s %12s %12s %9s %8s %-11s %s\n", "metric", "base", "new", "change", "p",
+		       "test", "verdict");
+	}
+	for (i = 0; i < n; i++) {
+		const struct vmb_cmp_row *r = &rows[i];
+		char b[32], nw[32], p[32], ch[32];
+		const char *v = vmb_verdict_name(r->verdict);
+
+		if (r->verdict == VMB_V_ABSENT)
+			continue;
+		fmt_val(b, sizeof(b), r->base, r->metric->unit);
+		fmt_val(nw, sizeof(nw), r->new, r->metric->unit);
+		fmt_p(p, sizeof(p), r);
+		snprintf(ch, sizeof(ch), "%+.2f%%", r->change);
+		if (fmt == FMT_MD)
+			printf("| %s%s | %s | %s | %s | %s | %s | %s%s%s%s%s |\n", r->metric->name,
+			       r->decides ? "" : " (info)", b, nw, ch, p, vmb_test_name(r->test),
+			       r->verdict == VMB_V_REGRESSION ? "**" : "", v,
+			       r->verdict == VMB_V_REGRESSION ? "**" : "", r->why ? ": " : "",
+			       r->why ? r->why : "");
+		else
+			printf("  %-15s %12s %12s %9s %8s %-11s %s%s%s%s\n", r->metric->name, b, nw, ch,
+			       p, vmb_test_name(r->test), v, r->decides ? "" : " (info)",
+			       r->why ? ": " : "", r->why ? r->why : "");
+	}
+}
+
+static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct vmb_cmp_row *r = &rows[i];
+
+		if (r->verdict == VMB_V_ABSENT)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:f, s:f, s:o, s:o, s:f, s:f, s:s, s:s, s:b, s:i, s:i}",
+			"metric", r->metric->name, "base", r->base, "new", r->new,
+			"change_pct", isfinite(r->change) ? json_real(r->change) : json_null(),
+			"p", isnan(r->p) ? json_null() : json_real(r->p),
+			"noise_pct", isfinite(r->noise) ? r->noise : -1.0, "threshold_pct", r->threshold,
+			"test", vmb_test_name(r->test), "verdict", vmb_verdict_name(r->verdict),
+			"decides", r->decides, "base_runs", (int)r->nb, "new_runs", (int)r->nn));
+	}
+	return json_pack("{s:s, s:o}", "group", key, "metrics", a);
+}
+
+static int load_side(struct vmb_rset *set, char **paths, int n)
+{
+	char err[512];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (vmb_rset_add(set, paths[i], err, sizeof(err))) {
+			fprintf(stderr, "compare: %s\n", err);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "threshold", required_argument, NULL, 't' },
+		{ "threshold-metric", required_argument, NULL, 'T' },
+		{ "alpha", required_argument, NULL, 'a' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vmb_cmp_opts o;
+	struct vmb_rset base = { 0 }, new = { 0 };
+	struct vmb_rgroup *gb = NULL, *gn = NULL;
+	size_t ngb = 0, ngn = 0, i, j, matched = 0;
+	const char *names[64];
+	double thr[64];
+	const char *only[64];
+	enum fmt fmt = FMT_TEXT;
+	bool quiet = false;
+	int c, sep, status = 0, ret = 2;
+	json_t *jout = json_array(), *hf = json_array();
+
+	vmb_cmp_opts_init(&o);
+	o.metric_thr_names = names;
+	o.metric_thr = thr;
+	o.only = only;
+	/* options come before "--"; NEW files after it are never parsed as options */
+	for (sep = 1; sep < argc && strcmp(argv[sep], "--"); sep++)
+		;
+	while ((c = getopt_long(sep, argv, "qh", lopts, NULL)) != -1) {
+		char *eq, *end;
+
+		switch (c) {
+		case 't':
+			o.threshold = strtod(optarg, &end);
+			if (*end || o.threshold < 0) {
+				fprintf(stderr, "compare: bad --threshold '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'T':
+			eq = strchr(optarg, '=');
+			if (!eq || !vmb_metric_find((*eq = 0, optarg)) || o.n_metric_thr >= 64) {
+				fprintf(stderr, "compare: bad --threshold-metric (want METRIC=PCT)\n");
+				return 2;
+			}
+			names[o.n_metric_thr] = optarg;
+			thr[o.n_metric_thr++] = strtod(eq + 1, NULL);
+			break;
+		case 'a':
+			o.alpha = strtod(optarg, &end);
+			if (*end || o.alpha <= 0 || o.alpha >= 1) {
+				fprintf(stderr, "compare: bad --alpha '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'm':
+			if (!vmb_metric_find(optarg) || o.n_only >= 64) {
+				fprintf(stderr, "compare: unknown metric '%s'\n", optarg);
+				return 2;
+			}
+			only[o.n_only++] = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
+				fmt = FMT_MD;
+			else if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(optarg, "hyperfine"))
+				fmt = FMT_HYPERFINE;
+			else {
+				fprintf(stderr, "compare: unknown format '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (sep >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (sep - optind < 1 || argc - sep - 1 < 1) {
+		fprintf(stderr, "compare: need at least one BASE and one NEW file\n");
+		return 2;
+	}
+	if (load_side(&base, argv + optind, sep - optind) ||
+	    load_side(&new, argv + sep + 1, argc - sep - 1))
+		goto out;
+	if (vmb_rset_groups(&base, true, &gb, &ngb) || vmb_rset_groups(&new, true, &gn, &ngn)) {
+		fprintf(stderr, "compare: out of memory\n");
+		goto out;
+	}
+	if (fmt == FMT_MD && !quiet)
+		printf("### vmbench compare\n");
+	for (i = 0; i < ngb; i++) {
+		const struct vmb_rgroup *n = vmb_rgroup_find(gn, ngn, gb[i].key);
+		struct vmb_cmp_row rows[32];
+		int st;
+
+		if (!n)
+			continue;
+		matched++;
+		for (j = 0; j < vmb_n_metrics; j++)
+			if (vmb_compare_metric(&vmb_metrics[j], gb[i].runs, gb[i].n, n->runs, n->n, &o,
+					       &rows[j])) {
+				fprintf(stderr, "compare: out of memory\n");
+				goto out;
+			}
+		st = vmb_verdict_exit(rows, vmb_n_metrics);
+		if (st == 1 || (st == 125 && status == 0))
+			status = st;
+		if (quiet)
+			continue;
+		if (fmt == FMT_JSON)
+			json_array_append_new(jout, rows_json(gb[i].key, rows, vmb_n_metrics));
+		else if (fmt == FMT_HYPERFINE) {
+			vmb_export_hyperfine_groups(hf, &gb[i], 1, "base: ");
+			vmb_export_hyperfine_groups(hf, n, 1, "new: ");
+		} else
+			print_rows(fmt, gb[i].key, rows, vmb_n_metrics, gb[i].n, n->n);
+	}
+	if (!matched) {
+		fprintf(stderr, "compare: no run group (trace|backend|strategy) is in both sets\n");
+		status = 125;
+	}
+	if (!quiet) {
+		if (fmt == FMT_JSON) {
+			json_t *doc = json_pack("{s:o, s:i, s:f, s:f}", "groups", jout, "exit", status,
+						"threshold_pct", o.threshold, "alpha", o.alpha);
+
+			jout = NULL;
+			json_dumpf(doc, stdout, JSON_INDENT(2));
+			putchar('\n');
+			json_decref(doc);
+		} else if (fmt == FMT_HYPERFINE) {
+			vmb_export_hyperfine_write(hf, "-");
+			hf = NULL;
+		} else {
+			printf("\n%sverdict: %s (exit %d; threshold %.3g%%, alpha %.3g)%s\n",
+			       fmt == FMT_MD ? "**" : "",
+			       status == 1 ? "REGRESSION" : status == 125 ? "cannot tell" : "no regression",
+			       status, o.threshold, o.alpha, fmt == FMT_MD ? "**" : "");
+		}
+	}
+	ret = status;
+out:
+	json_decref(jout);
+	json_decref(hf);
+	vmb_rgroups_free(gb, ngb);
+	vmb_rgroups_free(gn, ngn);
+	vmb_rset_free(&base);
+	vmb_rset_free(&new);
+	return ret;
+}
