@@ -145,7 +145,7 @@ struct vmb_op {
 	uint8_t pad;
 	uint32_t pad2;
 	union {
-		/* vm_create: region index into trace->vms */
+		/* vm_create (kernel_range: see vmb_trace_kernel_range()) */
 		struct {
 			uint32_t vm;
 			uint32_t flags;
@@ -197,7 +197,7 @@ struct vmb_op {
 			uint16_t n_in;
 			uint16_t n_out;
 		} submit;
-		/* wait (n_in = count of syncs) / signal (n_in = count) */
+		/* wait / signal (n = count of syncs; all and timeout_ns on wait only) */
 		struct {
 			uint64_t timeout_ns; /* UINT64_MAX = forever */
 			uint32_t first_sync;
@@ -373,6 +373,21 @@ int vmb_trace_writer_open(FILE *f, const struct vmb_trace_header *hdr, bool json
 int vmb_trace_write_op(struct vmb_trace_writer *w, const struct vmb_op *op,
 		       const struct vmb_bind_entry *binds, const struct vmb_sync *syncs,
 		       const uint32_t *ids, const char *extra_json);
+
+/**
+ * vmb_trace_write_vm_create() - append a vm_create op with its kernel_range
+ * @w: writer
+ * @op: a VMB_OP_VM_CREATE op
+ * @kernel_range: size of the kernel-reserved region, 0 for none
+ * @extra_json: as for vmb_trace_write_op()
+ *
+ * kernel_range does not fit in struct vmb_op, so vmb_trace_write_op()
+ * writes every vm_create without one; use this to give it.
+ *
+ * Return: 0, -EINVAL (not a vm_create, bad @extra_json) or -errno.
+ */
+int vmb_trace_write_vm_create(struct vmb_trace_writer *w, const struct vmb_op *op,
+			      uint64_t kernel_range, const char *extra_json);
 
 /**
  * vmb_trace_writer_close() - finish the trace (closing "]}" for JSON) and

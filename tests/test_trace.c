@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_trace.c - tests of trace format v1 I/O: loading good traces (.json
+ * and .jsonl, hex strings, defaults), the "ret" exemption, the writer and
+ * the load -> write -> load round trip, and the malformed-trace corpus in
+ * tests/malformed/ (each NAME.json/.jsonl next to NAME.err, the exact error
+ * line expected).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../tests/harness.h"
+#include "trace.h"
+
+static char tmpdir[] = "/tmp/vmb-test-trace-XXXXXX";
+
+/* write @text to tmpdir/@name; returns the path (static buffer) */
+static const char *put_file(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return NULL;
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static struct vmb_trace *load_text(const char *name, const char *text, char *err, size_t len)
+{
+	struct vmb_trace *t = NULL;
+	const char *path = put_file(name, text);
+
+	if (!path || vmb_trace_load(path, &t, err, len))
+		return NULL;
+	return t;
+}
+
+#define HDR "\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"xe\",\"page_size\":4096"
+
+static const char good_json[] =
+	"{" HDR ",\n"
+	" \"source\": {\"kind\": \"synthetic\", \"generator\": \"test\", \"seed\": 7},\n"
+	" \"x_comment\": [\"ignored\", {\"deep\": 1}],\n"
+	" \"ops\": [\n"
+	"  {\"op\": \"vm_create\", \"vm\": 1, \"flags\": [\"fault\"], \"t\": 10, \"tid\": 3},\n"
+	"  {\"op\": \"vm_create\", \"vm\": 2, \"va_start\": \"0x100000\", \"va_range\": "
+	"\"0xFFFF00000000\",\n"
+	"   \"kernel_start\": \"0x200000\", \"kernel_range\": 1048576},\n"
+	"  {\"op\": \"queue_create\", \"queue\": 1, \"vm\": 1, \"engine\": \"bind\"},\n"
+	"  {\"op\": \"queue_create\", \"queue\": 2, \"vm\": 1},\n"
+	"  {\"op\": \"bo_create\", \"bo\": 1, \"size\": \"0x10000\", \"placement\": \"vram\", "
+	"\"flags\": [\"scanout\"]},\n"
+	"  {\"op\": \"bo_create\", \"bo\": 2, \"size\": 8192, \"vm\": 1},\n"
+	"  {\"op\": \"syncobj_create\", \"syncobj\": 1},\n"
+	"  {\"op\": \"syncobj_create\", \"syncobj\": 2, \"timeline\": true, \"signaled\": true},\n"
+	"  {\"op\": \"bind\", \"vm\": 1, \"queue\": 1, \"t\": 20, \"tid\": 3, \"x_raw\": \"ab\",\n"
+	"   \"binds\": [\n"
+	"    {\"kind\": \"map\", \"va\": \"0xffff00000000\", \"range\": 65536, \"bo\": 1,\n"
+	"     \"flags\": [\"readonly\", \"dumpable\"], \"hw\": \"0xFFFFFFFFFFFFFFFF\"},\n"
+	"    {\"kind\": \"map\", \"va\": 4096, \"range\": 4096, \"bo\": 2, \"offset\": 4096},\n"
+	"    {\"kind\": \"map_null\", \"va\": \"0x100000000\", \"range\": \"0x100000\"},\n"
+	"    {\"kind\": \"map_userptr\", \"va\": \"0x200000000\", \"range\": 8192, "
+	"\"addr\": \"0x7f0000001000\"},\n"
+	"    {\"kind\": \"prefetch\", \"va\": 4096, \"range\": 4096, \"region\": 1},\n"
+	"    {\"kind\": \"unmap\", \"va\": \"0x100000000\", \"range\": 4096}],\n"
+	"   \"in\": [{\"syncobj\": 1}], \"out\": [{\"syncobj\": 2, \"point\": 5}]},\n"
+	"  {\"op\": \"submit\", \"queue\": 2, \"bos\": [1, 2], \"gpu_ns\": 250000,\n"
+	"   \"in\": [{\"syncobj\": 2, \"point\": 5}], \"out\": [{\"syncobj\": 1}]},\n"
+	"  {\"op\": \"wait\", \"syncs\": [{\"syncobj\": 1}], \"all\": false, \"timeout_ns\": 1000},\n"
+	"  {\"op\": \"wait\", \"syncs\": [{\"syncobj\": 2, \"point\": 6}]},\n"
+	"  {\"op\": \"signal\", \"syncs\": [{\"syncobj\": 2, \"point\": 6}]},\n"
+	"  {\"op\": \"cpu_unmap\", \"addr\": \"0x7f0000001000\", \"size\": 4096},\n"
+	"  {\"op\": \"evict\", \"bo\": 1},\n"
+	"  {\"op\": \"frame\", \"n\": 1, \"t\": 5},\n"
+	"  {\"op\": \"bind\", \"vm\": 1, \"binds\": [{\"kind\": \"unmap_all\", \"bo\": 1}]},\n"
+	"  {\"op\": \"bind\", \"vm\": 1, \"binds\": [{\"kind\": \"map\", \"va\": 0, "
+	"\"range\": 4096, \"bo\": 9}], \"ret\": -22},\n"
+	"  {\"op\": \"bo_create\", \"bo\": 3, \"size\": 4096, \"ret\": -12},\n"
+	"  {\"op\": \"bo_close\", \"bo\": 3, \"ret\": -2},\n"
+	"  {\"op\": \"bo_close\", \"bo\": 1},\n"
+	"  {\"op\": \"bo_create\", \"bo\": 1, \"size\": 4096},\n"
+	"  {\"op\": \"syncobj_destroy\", \"syncobj\": 1},\n"
+	"  {\"op\": \"queue_destroy\", \"queue\": 2},\n"
+	"  {\"op\": \"vm_destroy\", \"vm\": 2}\n"
+	" ],\n"
+	" \"x_after\": 1\n"
+	"}\n";
+
+TEST(load_json)
+{
+	char err[512];
+	struct vmb_trace *t = load_text("good.json", good_json, err, sizeof(err));
+	const struct vmb_op *op;
+	const struct vmb_bind_entry *b;
+
+	CHECK(t != NULL);
+	if (!t) {
+		printf("# %s\n", err);
+		return;
+	}
+	CHECK_INT(t->driver, VMB_DRIVER_XE);
+	CHECK_U64(t->page_size, 4096);
+	CHECK_STR(t->source.kind, "synthetic");
+	CHECK_STR(t->source.json, "{\"kind\":\"synthetic\",\"generator\":\"test\",\"seed\":7}");
+	CHECK_INT(t->n_ops, 25);
+	CHECK_INT(strlen(t->sha256), 64);
+	CHECK(!t->dropped_partial_line);
+
+	op = &t->ops[0];
+	CHECK_INT(op->kind, VMB_OP_VM_CREATE);
+	CHECK_INT(op->line, 5);
+	CHECK_U64(op->t, 10);
+	CHECK_INT(op->tid, 3);
+	CHECK_U64(op->u.vm_create.va_start, 0);
+	CHECK_U64(op->u.vm_create.va_range, 1ull << 48);
+	CHECK_INT(op->u.vm_create.flags, VMB_VM_F_FAULT);
+	CHECK_U64(vmb_trace_kernel_range(t, 1), 0);
+
+	op = &t->ops[1];
+	CHECK_INT(op->line, 6);
+	CHECK_U64(op->u.vm_create.va_start, 0x100000);
+	CHECK_U64(op->u.vm_create.va_range, 0xffff00000000ull);
+	CHECK_U64(op->u.vm_create.kernel_start, 0x200000);
+	CHECK_U64(vmb_trace_kernel_range(t, 2), 0x100000);
+	CHECK_U64(vmb_trace_kernel_range(t, 99), 0);
+
+	CHECK_INT(t->ops[2].u.queue.engine, VMB_ENGINE_BIND);
+	CHECK_INT(t->ops[3].u.queue.engine, VMB_ENGINE_RENDER);
+	CHECK_U64(t->ops[4].u.bo.size, 0x10000);
+	CHECK_INT(t->ops[4].u.bo.placement, VMB_PLACE_VRAM);
+	CHECK_INT(t->ops[4].u.bo.flags, VMB_BO_F_SCANOUT);
+	CHECK_INT(t->ops[4].u.bo.vm, 0);
+	CHECK_INT(t->ops[5].u.bo.vm, 1);
+	CHECK_INT(t->ops[5].u.bo.placement, VMB_PLACE_ANY);
+	CHECK(t->ops[7].u.syncobj.timeline && t->ops[7].u.syncobj.signaled);
+	CHECK(!t->ops[6].u.syncobj.timeline && !t->ops[6].u.syncobj.signaled);
+
+	op = &t->ops[8];
+	CHECK_INT(op->kind, VMB_OP_BIND);
+	CHECK_INT(op->line, 14);
+	CHECK_INT(op->u.bind.vm, 1);
+	CHECK_INT(op->u.bind.queue, 1);
+	CHECK_INT(op->u.bind.n_binds, 6);
+	CHECK_INT(op->u.bind.n_in, 1);
+	CHECK_INT(op->u.bind.n_out, 1);
+	b = vmb_op_binds(t, op);
+	CHECK_INT(b[0].kind, VMB_BIND_MAP);
+	CHECK_U64(b[0].va, 0xffff00000000ull);
+	CHECK_U64(b[0].range, 65536);
+	CHECK_INT(b[0].bo, 1);
+	CHECK_U64(b[0].offset, 0);
+	CHECK_INT(b[0].flags, VMB_BIND_F_READONLY | VMB_BIND_F_DUMPABLE);
+	CHECK_U64(b[0].hw, UINT64_MAX);
+	CHECK_U64(b[1].offset, 4096);
+	CHECK_INT(b[2].kind, VMB_BIND_MAP_NULL);
+	CHECK_INT(b[2].bo, 0);
+	CHECK_INT(b[3].kind, VMB_BIND_MAP_USERPTR);
+	CHECK_U64(b[3].offset, 0x7f0000001000ull);
+	CHECK_INT(b[4].kind, VMB_BIND_PREFETCH);
+	CHECK_U64(b[4].offset, 1);
+	CHECK_INT(b[5].kind, VMB_BIND_UNMAP);
+	CHECK_INT(t->syncs[op->u.bind.first_sync].syncobj, 1);
+	CHECK_U64(t->syncs[op->u.bind.first_sync].point, 0);
+	CHECK_INT(t->syncs[op->u.bind.first_sync + 1].syncobj, 2);
+	CHECK_U64(t->syncs[op->u.bind.first_sync + 1].point, 5);
+
+	op = &t->ops[9];
+	CHECK_INT(op->kind, VMB_OP_SUBMIT);
+	CHECK_INT(op->u.submit.queue, 2);
+	CHECK_INT(op->u.submit.n_bos, 2);
+	CHECK_INT(t->ids[op->u.submit.first_bo + 1], 2);
+	CHECK_U64(op->u.submit.gpu_ns, 250000);
+
+	CHECK(!t->ops[10].u.wait.all);
+	CHECK_U64(t->ops[10].u.wait.timeout_ns, 1000);
+	CHECK(t->ops[11].u.wait.all);
+	CHECK_U64(t->ops[11].u.wait.timeout_ns, UINT64_MAX);
+	CHECK_INT(t->ops[12].kind, VMB_OP_SIGNAL);
+	CHECK_INT(t->ops[12].u.wait.n, 1);
+	CHECK_U64(t->ops[13].u.cpu_unmap.addr, 0x7f0000001000ull);
+	CHECK_INT(t->ops[14].u.evict.bo, 1);
+	CHECK_U64(t->ops[15].u.frame.n, 1);
+	CHECK_U64(t->ops[15].t, 5); /* tid 0: its own clock */
+	CHECK_INT(vmb_op_binds(t, &t->ops[16])[0].kind, VMB_BIND_UNMAP_ALL);
+	CHECK_INT(t->ops[17].ret, -22);
+	CHECK_INT(t->ops[18].ret, -12);
+
+	CHECK_INT(t->max_id[VMB_CLASS_VM], 2);
+	CHECK_INT(t->max_id[VMB_CLASS_QUEUE], 2);
+	CHECK_INT(t->max_id[VMB_CLASS_BO], 9);
+	CHECK_INT(t->max_id[VMB_CLASS_SYNCOBJ], 2);
+	vmb_trace_destroy(t);
+}
+
+static const char good_jsonl[] =
+	"{" HDR ",\"source\":{\"kind\":\"capture\",\"app\":\"vkcube\"}}\n"
+	"{\"op\":\"vm_create\",\"vm\":1}\n"
+	"{\"op\":\"bo_create\",\"bo\":1,\"size\":4096}\n"
+	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":4096,\"range\":4096,"
+	"\"bo\":1}]}\n"
+	"{\"op\":\"frame\",\"n\":1}\n";
+
+TEST(load_jsonl)
+{
+	char err[512];
+	struct vmb_trace *t = load_text("good.jsonl", good_jsonl, err, sizeof(err));
+
+	CHECK(t != NULL);
+	if (!t) {
+		printf("# %s\n", err);
+		return;
+	}
+	CHECK_INT(t->n_ops, 4);
+	CHECK_INT(t->ops[0].line, 2);
+	CHECK_INT(t->ops[3].line, 5);
+	CHECK_STR(t->source.kind, "capture");
+	CHECK(!t->dropped_partial_line);
+	vmb_trace_destroy(t);
+}
+
+TEST(jsonl_partial_last_line)
+{
+	char text[1024], err[512];
+	struct vmb_trace *t;
+
+	snprintf(text, sizeof(text), "%s{\"op\":\"frame\",\"n\":2", good_jsonl);
+	t = load_text("partial.jsonl", text, err, sizeof(err));
+	CHECK(t != NULL);
+	if (!t) {
+		printf("# %s\n", err);
+		return;
+	}
+	CHECK_INT(t->n_ops, 4);
+	CHECK(t->dropped_partial_line);
+	vmb_trace_destroy(t);
+
+	/* complete but unterminated: kept */
+	snprintf(text, sizeof(text), "%s{\"op\":\"frame\",\"n\":2}", good_jsonl);
+	t = load_text("unterminated.jsonl", text, err, sizeof(err));
+	CHECK(t != NULL);
+	if (t) {
+		CHECK_INT(t->n_ops, 5);
+		CHECK(!t->dropped_partial_line);
+		vmb_trace_destroy(t);
+	}
+}
+
+TEST(defaults_and_empty)
+{
+	char err[512];
+	struct vmb_trace *t;
+
+	t = load_text("min.json", "{\"format\":\"vmbench-trace\",\"version\":1,\"ops\":[]}", err,
+		      sizeof(err));
+	CHECK(t != NULL);
+	if (!t) {
+		printf("# %s\n", err);
+		return;
+	}
+	CHECK_INT(t->driver, VMB_DRIVER_ANY);
+	CHECK_U64(t->page_size, 4096);
+	CHECK_STR(t->source.kind, "unknown");
+	CHECK(t->source.json == NULL);
+	CHECK_INT(t->n_ops, 0);
+	vmb_trace_destroy(t);
+}
+
+/* ops equal field by field except the line they came from */
+static bool same_ops(const struct vmb_trace *a, const struct vmb_trace *b)
+{
+	if (a->n_ops != b->n_ops || a->n_binds != b->n_binds || a->n_syncs != b->n_syncs ||
+	    a->n_ids != b->n_ids)
+		return false;
+	for (size_t i = 0; i < a->n_ops; i++) {
+		struct vmb_op x = a->ops[i], y = b->ops[i];
+
+		x.line = y.line = 0;
+		if (memcmp(&x, &y, sizeof(x))) {
+			printf("# op %zu differs\n", i);
+			return false;
+		}
+		if (x.kind == VMB_OP_VM_CREATE &&
+		    vmb_trace_kernel_range(a, x.u.vm_create.vm) !=
+			    vmb_trace_kernel_range(b, x.u.vm_create.vm))
+			return false;
+	}
+	return (!a->n_binds || !memcmp(a->binds, b->binds, a->n_binds * sizeof(*a->binds))) &&
+	       (!a->n_syncs || !memcmp(a->syncs, b->syncs, a->n_syncs * sizeof(*a->syncs))) &&
+	       (!a->n_ids || !memcmp(a->ids, b->ids, a->n_ids * sizeof(*a->ids))) &&
+	       a->driver == b->driver && a->page_size == b->page_size &&
+	       !strcmp(a->source.kind, b->source.kind);
+}
+
+static struct vmb_trace *rewrite(const struct vmb_trace *t, const char *name, bool jsonl)
+{
+	char path[512], err[512];
+	struct vmb_trace *u = NULL;
+	FILE *f;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return NULL;
+	r = vmb_trace_write(t, f, jsonl);
+	fclose(f);
+	if (r) {
+		printf("# vmb_trace_write: %d\n", r);
+		return NULL;
+	}
+	if (vmb_trace_load(path, &u, err, sizeof(err))) {
+		printf("# %s\n", err);
+		return NULL;
+	}
+	return u;
+}
+
+TEST(round_trip)
+{
+	char err[512];
+	struct vmb_trace *t = load_text("rt.json", good_json, err, sizeof(err));
+	struct vmb_trace *a, *b, *c;
+
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	a = rewrite(t, "rt-out.jsonl", true);
+	b = rewrite(t, "rt-out.json", false);
+	CHECK(a && same_ops(t, a));
+	CHECK(b && same_ops(t, b));
+	if (a) {
+		/* writing is deterministic: a second generation is byte-identical */
+		c = rewrite(a, "rt-out2.jsonl", true);
+		CHECK(c && same_ops(a, c));
+		CHECK(c && !strcmp(a->sha256, c->sha256));
+		vmb_trace_destroy(c);
+	}
+	vmb_trace_destroy(a);
+	vmb_trace_destroy(b);
+	vmb_trace_destroy(t);
+}
+
+TEST(writer_api)
+{
+	struct vmb_trace_header hdr = { VMB_DRIVER_NOUVEAU, 65536,
+					"{ \"kind\" : \"capture\", \"app\": \"x\" }" };
+	struct vmb_bind_entry e = { .va = 1ull << 60, .range = 65536, .kind = VMB_BIND_MAP_NULL };
+	struct vmb_trace_writer *w;
+	struct vmb_op op;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK_INT(vmb_trace_writer_open(f, &hdr, true, &w), 0);
+	memset(&op, 0, sizeof(op));
+	op.kind = VMB_OP_VM_CREATE;
+	op.u.vm_create.vm = 1;
+	op.u.vm_create.va_range = 1ull << 48;
+	CHECK_INT(vmb_trace_write_vm_create(w, &op, 1ull << 32, "{\"x_raw\":[1,2]}"), 0);
+	memset(&op, 0, sizeof(op));
+	op.kind = VMB_OP_BIND;
+	op.t = 1ull << 53;
+	op.ret = -22;
+	op.u.bind.vm = 1;
+	op.u.bind.n_binds = 1;
+	CHECK_INT(vmb_trace_write_op(w, &op, &e, NULL, NULL, NULL), 0);
+	CHECK_INT(vmb_trace_write_op(w, &op, &e, NULL, NULL, "{\"bad\":1}"), -EINVAL);
+	CHECK_INT(vmb_trace_writer_close(w), 0);
+	fclose(f);
+	CHECK_STR(buf, "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"nouveau\","
+		       "\"page_size\":65536,\"source\":{\"kind\":\"capture\",\"app\":\"x\"}}\n"
+		       "{\"op\":\"vm_create\",\"vm\":1,\"kernel_range\":4294967296,"
+		       "\"x_raw\":[1,2]}\n"
+		       "{\"op\":\"bind\",\"t\":\"0x20000000000000\",\"vm\":1,\"binds\":[{\"kind\":"
+		       "\"map_null\",\"va\":\"0x1000000000000000\",\"range\":65536}],"
+		       "\"ret\":-22}\n");
+	free(buf);
+
+	hdr.source_json = "[1]";
+	CHECK_INT(vmb_trace_writer_open(stdout, &hdr, true, &w), -EINVAL);
+	hdr.source_json = NULL;
+	hdr.page_size = 3000;
+	CHECK_INT(vmb_trace_writer_open(stdout, &hdr, true, &w), -EINVAL);
+}
+
+TEST(names)
+{
+	enum vmb_driver d;
+
+	CHECK_STR(vmb_op_kind_name(VMB_OP_CPU_UNMAP), "cpu_unmap");
+	CHECK(vmb_op_kind_name(VMB_OP_COUNT) == NULL);
+	CHECK_STR(vmb_bind_kind_name(VMB_BIND_MAP_USERPTR), "map_userptr");
+	CHECK_STR(vmb_engine_name(VMB_ENGINE_COPY), "copy");
+	CHECK_STR(vmb_placement_name(VMB_PLACE_SYSTEM), "system");
+	CHECK_STR(vmb_driver_name(VMB_DRIVER_PANTHOR), "panthor");
+	CHECK_INT(vmb_driver_parse("amdgpu", &d), 0);
+	CHECK_INT(d, VMB_DRIVER_AMDGPU);
+	CHECK_INT(vmb_driver_parse("i915", &d), -EINVAL);
+	CHECK_INT(d, VMB_DRIVER_AMDGPU);
+}
+
+TEST(io_errors)
+{
+	char err[512];
+	struct vmb_trace *t = NULL;
+
+	CHECK_INT(vmb_trace_load("/nonexistent/x.json", &t, err, sizeof(err)), -ENOENT);
+	CHECK_STR(err, "/nonexistent/x.json: No such file or directory");
+	CHECK_INT(vmb_trace_load(tmpdir, &t, err, sizeof(err)), -EISDIR);
+	CHECK(t == NULL);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* one ok/not ok line per malformed trace */
+static void run_corpus(void)
+{
+	const char *dir = "tests/malformed";
+	char *names[512];
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		th_num++;
+		th_failed++;
+		printf("not ok %d - malformed corpus: cannot open %s\n", th_num, dir);
+		return;
+	}
+	while ((de = readdir(d)) && n < 512) {
+		size_t len = strlen(de->d_name);
+
+		if ((len > 5 && !strcmp(de->d_name + len - 5, ".json")) ||
+		    (len > 6 && !strcmp(de->d_name + len - 6, ".jsonl")))
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char path[512], errpath[512], want[1024] = "", err[1024];
+		struct vmb_trace *t = NULL;
+		char *dot = strrchr(names[i], '.');
+		FILE *f;
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(errpath, sizeof(errpath), "%s/%.*s.err", dir, (int)(dot - names[i]),
+			 names[i]);
+		f = fopen(errpath, "r");
+		if (f) {
+			if (!fgets(want, sizeof(want), f))
+				want[0] = '\0';
+			want[strcspn(want, "\n")] = '\0';
+			fclose(f);
+		}
+		r = vmb_trace_load(path, &t, err, sizeof(err));
+		th_num++;
+		if (r == -EINVAL && !t && want[0] && !strcmp(err, want)) {
+			th_passed++;
+			printf("ok %d - malformed/%s\n", th_num, names[i]);
+		} else {
+			th_failed++;
+			printf("not ok %d - malformed/%s\n", th_num, names[i]);
+			printf("#   return %d\n#   got:  %s\n#   want: %s\n", r, r ? err : "(loaded)",
+			       want[0] ? want : "(no .err file)");
+		}
+		vmb_trace_destroy(t);
+		free(names[i]);
+	}
+	if (n < 40) {
+		th_num++;
+		th_failed++;
+		printf("not ok %d - malformed corpus has %zu traces, want >= 40\n", th_num, n);
+	}
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(load_json);
+	RUN(load_jsonl);
+	RUN(jsonl_partial_last_line);
+	RUN(defaults_and_empty);
+	RUN(round_trip);
+	RUN(writer_api);
+	RUN(names);
+	RUN(io_errors);
+	run_corpus();
+	{
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd))
+			printf("# could not remove %s\n", tmpdir);
+	}
+	return TEST_SUMMARY();
+}
