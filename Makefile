@@ -14,6 +14,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 DATADIR ?= $(PREFIX)/share/vmbench
 B := build
+# objects live under build/obj/ so that build/replay can be a program
+O := $(B)/obj
 
 CC ?= cc
 PKGS := jansson libdrm
@@ -46,7 +48,7 @@ endif
 
 # The core library: everything under replay/ except programs and the shim.
 CORE_SRC := $(filter-out replay/main.c,$(wildcard replay/*.c replay/model/*.c))
-CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
 LIBCORE := $(B)/libvmbcore.a
 
 PROGS := $(B)/replay
@@ -62,7 +64,7 @@ TEST_PROGS += $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
 progs: $(PROGS)
 
-$(B)/%.o: %.c
+$(O)/%.o: %.c
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -71,15 +73,15 @@ $(LIBCORE): $(CORE_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/replay: $(B)/replay/main.o $(LIBCORE)
+$(B)/replay: $(O)/replay/main.o $(LIBCORE)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: $(B)/tests/%.o $(LIBCORE)
+$(B)/tests/%: $(O)/tests/%.o $(LIBCORE)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/bench/%: $(B)/bench/%.o $(LIBCORE)
+$(B)/bench/%: $(O)/bench/%.o $(LIBCORE)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

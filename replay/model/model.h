@@ -59,6 +59,7 @@ int vmb_model_param_set(struct vmb_model_params *p, const char *kv);
  *     policies (close, batch, pace) are the engine's business
  * @params: cost model
  * @dump: when non-NULL, the canonical gpuvm op dump (DESIGN.md §7) goes here
+ * @dump_vm: append " vm=N" to each REQ line (traces with several VMs)
  */
 struct vmb_model_config {
 	enum vmb_driver driver;
@@ -66,6 +67,7 @@ struct vmb_model_config {
 	struct vmb_strategy strat;
 	struct vmb_model_params params;
 	FILE *dump;
+	bool dump_vm;
 };
 
 struct vmb_model;
@@ -121,5 +123,30 @@ void vmb_model_live(const struct vmb_model *m, struct vmb_model_live *out);
  */
 int vmb_model_syncobj_point(const struct vmb_model *m, uint32_t syncobj, uint64_t now,
 			    uint64_t *point);
+
+/**
+ * struct vmb_model_mapping - one mapping of a BO
+ * @vm: VM id; @va, @range: the mapping
+ */
+struct vmb_model_mapping {
+	uint32_t vm;
+	uint64_t va;
+	uint64_t range;
+};
+
+/**
+ * vmb_model_bo_mappings() - list the mappings of an open BO
+ * @m: model; @bo: BO id; @out: array of @max entries (may be NULL if @max is 0)
+ *
+ * Return: the number of mappings (may exceed @max; only @max are stored).
+ */
+size_t vmb_model_bo_mappings(const struct vmb_model *m, uint32_t bo,
+			     struct vmb_model_mapping *out, size_t max);
+
+/** vmb_model_backend_set_params() - cost model used by the model backend */
+void vmb_model_backend_set_params(const struct vmb_model_params *p);
+
+/** vmb_model_backend_model() - the model of a model-backend instance, else NULL */
+struct vmb_model *vmb_model_backend_model(struct vmb_backend *be);
 
 #endif /* VMB_MODEL_H */

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the `replay` command: load and validate a trace, run it on a
+ * backend under every point of the requested strategy matrix, print a
+ * summary and write the result file.
+ *
+ * Exit status: 0 ok, 1 some op result differed from the trace, 2 bad usage,
+ * bad trace or backend unavailable.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "replay.h"
+#include "result.h"
+
+#define MAX_AXIS 16
+
+/* one strategy axis given on the command line: up to MAX_AXIS values */
+struct axis {
+	const char *arg;
+	unsigned n;
+	int v[MAX_AXIS];
+	double f[MAX_AXIS]; /* pace factor */
+};
+
+enum axis_id { AX_REFCOUNT, AX_SYNC, AX_USERPTR, AX_BO_LOOKUP, AX_CLOSE, AX_BATCH, AX_PACE,
+	       AX_COUNT };
+
+static const char *const axis_names[AX_COUNT] = {
+	"refcount", "sync", "userptr", "bo-lookup", "close", "batch", "pace",
+};
+
+struct options {
+	const char *backend;
+	const char *device;
+	const char *out;
+	const char *dump;
+	unsigned repeat;
+	bool validate;
+	bool quiet;
+	struct axis ax[AX_COUNT];
+	struct vmb_model_params params;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: replay [options] TRACE\n"
+"\n"
+"Replay a vmbench trace (.json or .jsonl) on a backend and measure bind,\n"
+"unbind and submit latency, submit stalls and VA split/merge work.\n"
+"\n"
+"Backend:\n"
+"  --backend=NAME        model (default), null, xe, amdgpu, nouveau, panthor, msm\n"
+"  --device=SPEC         render node or IGT-style filter (hardware backends)\n"
+"\n"
+"Strategies (a comma list runs every combination; unset axes use the\n"
+"trace driver's native semantics):\n"
+"  --refcount=hard|weak                   does a mapping hold its BO\n"
+"  --sync=implicit|explicit|async|sync    how VM updates synchronize\n"
+"  --userptr=hmm|pin                      userptr invalidation scheme\n"
+"  --bo-lookup=vmbo|gem-list              how a BO's mappings are found\n"
+"  --close=as-traced|unbind-first|unbind-all|close-early\n"
+"                                         what happens before bo_close\n"
+"  --batch=as-traced|1|N                  split or coalesce bind arrays\n"
+"  --pace=asap|traced|xF                  ignore, honor or scale trace times\n"
+"\n"
+"Run:\n"
+"  --repeat=N            run each strategy point N times (default 1)\n"
+"  --model-param=K=V     set a cost-model parameter in ns (see docs/model.md):\n"
+"                        ioctl bind_ioctl submit_ioctl bind_job pte tlb_flush\n"
+"                        pin_page fault_page evict_page gpu_job\n"
+"  -o, --output=FILE     result file (default results/<trace>-<UTC time>.json)\n"
+"  --dump-gpuvm=FILE     write the canonical gpuvm op dump ('-' = stdout);\n"
+"                        model backend, single run only\n"
+"  --validate            check the trace only, run nothing\n"
+"  -q, --quiet           no summary table\n"
+"  -h, --help            this help\n"
+"  --version             print the version\n"
+"\n"
+"Exit status: 0 ok, 1 an op's result differed from the trace,\n"
+"2 bad usage, bad trace or backend unavailable.\n");
+}
+
+static int parse_axis_value(enum axis_id id, const char *s, int *v, double *f)
+{
+	struct vmb_strategy st = { 0 };
+	uint32_t b;
+	int ret;
+
+	switch (id) {
+	case AX_REFCOUNT:
+		return vmb_refcount_parse(s, (enum vmb_refcount *)v);
+	case AX_SYNC:
+		return vmb_sync_parse(s, (enum vmb_sync_mode *)v);
+	case AX_USERPTR:
+		return vmb_userptr_parse(s, (enum vmb_userptr_mode *)v);
+	case AX_BO_LOOKUP:
+		return vmb_bo_lookup_parse(s, (enum vmb_bo_lookup *)v);
+	case AX_CLOSE:
+		return vmb_close_parse(s, (enum vmb_close_policy *)v);
+	case AX_BATCH:
+		ret = vmb_batch_parse(s, &b);
+		*v = (int)b;
+		return ret;
+	case AX_PACE:
+		ret = vmb_pace_parse(s, &st);
+		*v = st.pace;
+		*f = st.pace_factor;
+		return ret;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int parse_axis(enum axis_id id, const char *arg, struct axis *ax)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+
+	if (!copy)
+		return -ENOMEM;
+	ax->arg = arg;
+	ax->n = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (ax->n == MAX_AXIS ||
+		    parse_axis_value(id, tok, &ax->v[ax->n], &ax->f[ax->n])) {
+			fprintf(stderr, "replay: bad --%s value '%s'\n", axis_names[id], tok);
+			free(copy);
+			return -EINVAL;
+		}
+		ax->n++;
+	}
+	free(copy);
+	if (!ax->n) {
+		fprintf(stderr, "replay: empty --%s\n", axis_names[id]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void apply_axis(struct vmb_strategy *s, enum axis_id id, int v, double f)
+{
+	switch (id) {
+	case AX_REFCOUNT:
+		s->refcount = v;
+		break;
+	case AX_SYNC:
+		s->sync = v;
+		break;
+	case AX_USERPTR:
+		s->userptr = v;
+		break;
+	case AX_BO_LOOKUP:
+		s->bo_lookup = v;
+		break;
+	case AX_CLOSE:
+		s->close = v;
+		break;
+	case AX_BATCH:
+		s->batch = (uint32_t)v;
+		break;
+	case AX_PACE:
+		s->pace = v;
+		s->pace_factor = f;
+		break;
+	default:
+		break;
+	}
+}
+
+enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_REPEAT, OPT_DUMP, OPT_VALIDATE, OPT_PARAM,
+       OPT_VERSION, OPT_AXIS };
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "dump-gpuvm", required_argument, NULL, OPT_DUMP },
+		{ "validate", no_argument, NULL, OPT_VALIDATE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "model-param", required_argument, NULL, OPT_PARAM },
+		{ "refcount", required_argument, NULL, OPT_AXIS + AX_REFCOUNT },
+		{ "sync", required_argument, NULL, OPT_AXIS + AX_SYNC },
+		{ "userptr", required_argument, NULL, OPT_AXIS + AX_USERPTR },
+		{ "bo-lookup", required_argument, NULL, OPT_AXIS + AX_BO_LOOKUP },
+		{ "close", required_argument, NULL, OPT_AXIS + AX_CLOSE },
+		{ "batch", required_argument, NULL, OPT_AXIS + AX_BATCH },
+		{ "pace", required_argument, NULL, OPT_AXIS + AX_PACE },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	o->backend = "model";
+	o->repeat = 1;
+	o->params = vmb_model_params_default;
+	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_BACKEND:
+			o->backend = optarg;
+			break;
+		case OPT_DEVICE:
+			o->device = optarg;
+			break;
+		case OPT_REPEAT:
+			errno = 0;
+			o->repeat = (unsigned)strtoul(optarg, &end, 10);
+			if (errno || *end || !o->repeat || o->repeat > 100000) {
+				fprintf(stderr, "replay: bad --repeat '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case OPT_DUMP:
+			o->dump = optarg;
+			break;
+		case OPT_VALIDATE:
+			o->validate = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("vmbench replay %s (%s)\n", VMB_VERSION, VMB_GIT_SHA);
+			exit(0);
+		case OPT_PARAM:
+			if (vmb_model_param_set(&o->params, optarg)) {
+				fprintf(stderr, "replay: bad --model-param '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		default:
+			if (c >= OPT_AXIS && c < OPT_AXIS + AX_COUNT) {
+				if (parse_axis(c - OPT_AXIS, optarg, &o->ax[c - OPT_AXIS]))
+					return -EINVAL;
+				break;
+			}
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "replay: expected exactly one TRACE argument (try --help)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	vmb_replay_stop = 1;
+}
+
+/* every point of the strategy matrix, in axis order, each --repeat times */
+static size_t build_matrix(const struct options *o, enum vmb_driver driver,
+			   struct vmb_strategy **out)
+{
+	struct vmb_strategy base, *pts;
+	unsigned idx[AX_COUNT] = { 0 };
+	size_t n = 1, k = 0;
+
+	vmb_strategy_native(driver, &base);
+	for (int a = 0; a < AX_COUNT; a++)
+		n *= o->ax[a].n ? o->ax[a].n : 1;
+	pts = calloc(n, sizeof(*pts));
+	if (!pts)
+		return 0;
+	for (;;) {
+		struct vmb_strategy s = base;
+		int a;
+
+		for (a = 0; a < AX_COUNT; a++)
+			if (o->ax[a].n)
+				apply_axis(&s, a, o->ax[a].v[idx[a]], o->ax[a].f[idx[a]]);
+		pts[k++] = s;
+		for (a = AX_COUNT - 1; a >= 0; a--) {
+			if (o->ax[a].n && ++idx[a] < o->ax[a].n)
+				break;
+			idx[a] = 0;
+		}
+		if (a < 0)
+			break;
+	}
+	*out = pts;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct vmb_replay_opts ro = { 0 };
+	const struct vmb_backend_ops *be;
+	struct vmb_trace *trace = NULL;
+	struct vmb_strategy *pts = NULL;
+	struct vmb_run *runs = NULL;
+	size_t n_pts, n_runs = 0;
+	char err[1024], *out_path = NULL;
+	FILE *dump = NULL;
+	uint64_t unexpected = 0;
+	int ret, status = 2;
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	be = vmb_backend_find(o.backend);
+	if (!be) {
+		fprintf(stderr, "replay: unknown backend '%s'\n", o.backend);
+		return 2;
+	}
+	ret = vmb_trace_load(argv[optind], &trace, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if (o.validate) {
+		if (!o.quiet)
+			printf("%s: ok: %zu ops, driver %s, page_size 0x%llx\n", trace->path,
+			       trace->n_ops, vmb_driver_name(trace->driver),
+			       (unsigned long long)trace->page_size);
+		vmb_trace_destroy(trace);
+		return 0;
+	}
+	n_pts = build_matrix(&o, trace->driver, &pts);
+	if (!n_pts)
+		goto out;
+	if (o.dump) {
+		if (n_pts * o.repeat != 1 || be != &vmb_model_backend) {
+			fprintf(stderr, "replay: --dump-gpuvm needs the model backend and a single "
+					"run (no comma lists, --repeat=1)\n");
+			goto out;
+		}
+		dump = strcmp(o.dump, "-") ? fopen(o.dump, "w") : stdout;
+		if (!dump) {
+			fprintf(stderr, "replay: %s: %s\n", o.dump, strerror(errno));
+			goto out;
+		}
+	}
+	runs = calloc(n_pts * o.repeat, sizeof(*runs));
+	if (!runs)
+		goto out;
+	vmb_model_backend_set_params(&o.params);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	ro.backend = be;
+	ro.device = o.device;
+	ro.dump = dump;
+	ro.progress = !o.quiet;
+	ro.max_errors = 20;
+	for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
+		for (unsigned r = 0; r < o.repeat && !vmb_replay_stop; r++) {
+			ro.strat = pts[p];
+			ret = vmb_replay_run(trace, &ro, &runs[n_runs], err, sizeof(err));
+			if (ret && !runs[n_runs].m.incomplete) {
+				fprintf(stderr, "replay: %s backend: %s\n", be->name, err);
+				vmb_run_metrics_free(&runs[n_runs].m);
+				goto out;
+			}
+			runs[n_runs].repeat = r;
+			unexpected += runs[n_runs].m.errors_unexpected;
+			n_runs++;
+		}
+	}
+	if (dump && dump != stdout)
+		fclose(dump);
+	dump = NULL;
+	if (!o.quiet)
+		vmb_summary_print(stdout, trace, runs, n_runs);
+	out_path = o.out ? strdup(o.out) : vmb_result_default_path(trace->path);
+	if (!out_path)
+		goto out;
+	ret = vmb_result_write(out_path, trace, runs, n_runs, NULL, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "replay: %s\n", err);
+		goto out;
+	}
+	if (!o.quiet)
+		printf("result: %s%s\n", out_path,
+		       vmb_replay_stop ? " (incomplete: interrupted)" : "");
+	status = unexpected ? 1 : 0;
+	if (vmb_replay_stop)
+		status = 2;
+out:
+	if (dump && dump != stdout)
+		fclose(dump);
+	for (size_t i = 0; i < n_runs; i++)
+		vmb_run_metrics_free(&runs[i].m);
+	free(runs);
+	free(pts);
+	free(out_path);
+	vmb_trace_destroy(trace);
+	return status;
+}
