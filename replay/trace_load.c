@@ -55,6 +55,8 @@ struct loader {
 	size_t op_index;
 	uint32_t op_line;
 
+	bool jsonl;
+
 	/* header */
 	uint32_t hdr_line;
 	bool have_format, have_version, seen_ops;
@@ -145,7 +147,7 @@ static int expected(struct loader *l, const char *what)
 	char b[16];
 
 	if (l->pos >= l->len)
-		return fail_line(l, l->line, "truncated file: expected %s, got end of file", what);
+		return fail_line(l, l->line, "truncated file: expected %s", what);
 	return fail_line(l, l->line, "syntax error: expected %s, got %s", what, got(l, b, sizeof(b)));
 }
 
@@ -208,6 +210,8 @@ static int json_fail(struct loader *l, const json_error_t *e)
 					 "\"0x...\" strings)");
 		return fail_line(l, line, "number too large: %s", e->text);
 	case json_error_premature_end_of_input:
+		if (l->jsonl)
+			return fail_line(l, line, "incomplete line: %s", e->text);
 		return fail_line(l, line, "truncated file: %s", e->text);
 	case json_error_duplicate_key:
 		near = strstr(e->text, "near '");
@@ -267,7 +271,10 @@ static const char *describe(const json_t *v, char *buf, size_t len)
 			 json_integer_value(v));
 		return buf;
 	case JSON_REAL:
-		snprintf(buf, len, "a real number %g", json_real_value(v));
+		/* keep "4096.0" recognisable as a real */
+		snprintf(buf, len, "a real number %.17g", json_real_value(v));
+		if (!strpbrk(buf + 14, ".en"))
+			strncat(buf, ".0", len - strlen(buf) - 1);
 		return buf;
 	case JSON_TRUE:
 		return "true";
@@ -1096,7 +1103,7 @@ static int load_json(struct loader *l)
 
 	skip_ws(l);
 	if (l->pos >= l->len)
-		return fail_line(l, l->line, "empty file");
+		return fail_line(l, 1, "empty file");
 	if (l->buf[l->pos] != '{')
 		return expected(l, "'{' (a trace is one JSON object)");
 	l->hdr_line = l->line;
@@ -1210,7 +1217,7 @@ static int load_jsonl(struct loader *l)
 	char d[80];
 	int r;
 
-	if (blank(l->buf, l->len) && !memchr(l->buf, '\n', l->len))
+	if (!l->len || (blank(l->buf, l->len) && !memchr(l->buf, '\n', l->len)))
 		return fail_line(l, 1, "empty file");
 	end = line_end(l);
 	if (blank(l->buf, end))
@@ -1357,7 +1364,8 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 		r = oom(&l);
 		goto out_trace;
 	}
-	r = has_suffix(path, ".jsonl") ? load_jsonl(&l) : load_json(&l);
+	l.jsonl = has_suffix(path, ".jsonl");
+	r = l.jsonl ? load_jsonl(&l) : load_json(&l);
 	vmb_validator_destroy(l.v);
 	if (r)
 		goto out_trace;

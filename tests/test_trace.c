@@ -272,6 +272,50 @@ TEST(defaults_and_empty)
 	vmb_trace_destroy(t);
 }
 
+/*
+ * An op that cannot succeed is kept when its "ret" says the original call
+ * failed, and a failed op changes no object state.
+ */
+TEST(ret_exemption)
+{
+	static const char text[] =
+		"{" HDR ",\"ops\":[\n"
+		"{\"op\":\"vm_create\",\"vm\":1,\"va_range\":\"0x100000000\"},\n"
+		"{\"op\":\"bo_create\",\"bo\":1,\"size\":4096},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":"
+		"\"0x100000000\",\"range\":4096,\"bo\":1}],\"ret\":-22},\n"
+		"{\"op\":\"vm_create\",\"vm\":1,\"ret\":-17},\n"
+		"{\"op\":\"bo_close\",\"bo\":1,\"ret\":-4},\n"
+		"{\"op\":\"evict\",\"bo\":1},\n"
+		"{\"op\":\"bo_create\",\"bo\":2,\"size\":4096,\"ret\":-12},\n"
+		"{\"op\":\"bo_create\",\"bo\":2,\"size\":4096}\n"
+		"]}\n";
+	char err[512];
+	struct vmb_trace *t = load_text("ret.json", text, err, sizeof(err));
+
+	CHECK(t != NULL);
+	if (!t) {
+		printf("# %s\n", err);
+		return;
+	}
+	CHECK_INT(t->n_ops, 8);
+	CHECK_INT(t->ops[2].ret, -22);
+	CHECK_INT(t->ops[3].ret, -17);
+	vmb_trace_destroy(t);
+
+	/* the same bind without "ret" is rejected */
+	t = load_text("noret.json",
+		      "{" HDR ",\"ops\":[\n"
+		      "{\"op\":\"vm_create\",\"vm\":1,\"va_range\":\"0x100000000\"},\n"
+		      "{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map_null\",\"va\":"
+		      "\"0x100000000\",\"range\":4096}]}]}",
+		      err, sizeof(err));
+	CHECK(t == NULL);
+	CHECK(strstr(err, "noret.json:3: op 1: bind entry 0: [0x100000000,0x100001000) outside "
+			  "vm 1 [0x0,0x100000000)") != NULL);
+	vmb_trace_destroy(t);
+}
+
 /* ops equal field by field except the line they came from */
 static bool same_ops(const struct vmb_trace *a, const struct vmb_trace *b)
 {
@@ -494,6 +538,7 @@ int main(void)
 	RUN(load_jsonl);
 	RUN(jsonl_partial_last_line);
 	RUN(defaults_and_empty);
+	RUN(ret_exemption);
 	RUN(round_trip);
 	RUN(writer_api);
 	RUN(names);
