@@ -195,8 +195,10 @@ static int flush_pending(struct engine *e)
 		return 0;
 	if (grow((void **)&e->psyncs, &e->cap_psyncs, ns, sizeof(*e->psyncs)))
 		return -ENOMEM;
-	memcpy(e->psyncs, e->pin, e->n_pin * sizeof(*e->pin));
-	memcpy(e->psyncs + e->n_pin, e->pout, e->n_pout * sizeof(*e->pout));
+	if (e->n_pin)
+		memcpy(e->psyncs, e->pin, e->n_pin * sizeof(*e->pin));
+	if (e->n_pout)
+		memcpy(e->psyncs + e->n_pin, e->pout, e->n_pout * sizeof(*e->pout));
 	e->pend.u.bind.n_binds = e->n_pbinds;
 	e->pend.u.bind.n_in = e->n_pin;
 	e->pend.u.bind.n_out = e->n_pout;
@@ -232,12 +234,15 @@ static int add_pending(struct engine *e, const struct vmb_call *c)
 	    grow((void **)&e->pin, &e->cap_pin, e->n_pin + op->u.bind.n_in, sizeof(*e->pin)) ||
 	    grow((void **)&e->pout, &e->cap_pout, e->n_pout + op->u.bind.n_out, sizeof(*e->pout)))
 		return -ENOMEM;
-	memcpy(e->pbinds + e->n_pbinds, c->binds, nb * sizeof(*c->binds));
+	if (nb)
+		memcpy(e->pbinds + e->n_pbinds, c->binds, nb * sizeof(*c->binds));
 	e->n_pbinds += nb;
-	memcpy(e->pin + e->n_pin, c->syncs, op->u.bind.n_in * sizeof(*c->syncs));
+	if (op->u.bind.n_in)
+		memcpy(e->pin + e->n_pin, c->syncs, op->u.bind.n_in * sizeof(*c->syncs));
 	e->n_pin += op->u.bind.n_in;
-	memcpy(e->pout + e->n_pout, c->syncs + op->u.bind.n_in,
-	       op->u.bind.n_out * sizeof(*c->syncs));
+	if (op->u.bind.n_out)
+		memcpy(e->pout + e->n_pout, c->syncs + op->u.bind.n_in,
+		       op->u.bind.n_out * sizeof(*c->syncs));
 	e->n_pout += op->u.bind.n_out;
 	return 0;
 }
@@ -407,6 +412,8 @@ static int plan_close_early(struct engine *e)
 
 static void issue_early_closes(struct engine *e, size_t after)
 {
+	if (e->next_early < e->n_early && e->early[e->next_early].after == after)
+		flush_pending(e);
 	while (e->next_early < e->n_early && e->early[e->next_early].after == after) {
 		struct vmb_call c;
 

@@ -554,12 +554,16 @@ void vmb_model_finish(struct vmb_model *m)
 {
 	if (m->finished)
 		return;
+	struct vmb_counters keep;
+
 	m->finished = true;
 	m->c.cycles = count_cycles(m);
 	m->c.leaked_bos = m->n_zombies;
 	for (uint32_t i = 0; i < m->n_bos; i++)
 		m->c.leaked_bos += m->bos[i] != NULL;
 
+	/* the model's own cleanup below is not part of the run */
+	keep = m->c;
 	for (uint32_t i = 0; i < m->n_queues; i++) {
 		if (m->queues[i]) {
 			mvm_put(m, m->queues[i]->vm);
@@ -573,6 +577,7 @@ void vmb_model_finish(struct vmb_model *m)
 	for (uint32_t i = 0; i < m->n_bos; i++)
 		if (m->bos[i])
 			mbo_close(m, m->bos[i]);
+	m->c = keep;
 }
 
 /**

@@ -383,6 +383,31 @@ uint64_t model_bo_unmap_in_vm(struct vmb_model *m, struct mbo *bo, struct mvm *v
 	return n;
 }
 
+/* the REQ line of one bind entry (map, map_null, map_userptr, unmap, unmap_all) */
+static void dump_req(struct vmb_model *m, struct mvm *vm, const struct vmb_bind_entry *e)
+{
+	FILE *f = m->cfg.dump;
+
+	switch (e->kind) {
+	case VMB_BIND_MAP:
+	case VMB_BIND_MAP_NULL:
+	case VMB_BIND_MAP_USERPTR:
+		fprintf(f, "REQ map va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64,
+			e->va, e->range, e->kind == VMB_BIND_MAP ? e->bo : 0,
+			e->kind == VMB_BIND_MAP_NULL ? 0 : e->offset);
+		break;
+	case VMB_BIND_UNMAP:
+		fprintf(f, "REQ unmap va=0x%" PRIx64 " range=0x%" PRIx64, e->va, e->range);
+		break;
+	case VMB_BIND_UNMAP_ALL:
+		fprintf(f, "REQ unmap_all obj=%u", e->bo);
+		break;
+	default:
+		return;
+	}
+	dump_req_vm(m, vm);
+}
+
 static bool aligned(const struct vmb_model *m, uint64_t v)
 {
 	return !(v & (m->cfg.page_size - 1));
@@ -419,8 +444,15 @@ static int check_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 	}
 	if (!e->range || !aligned(m, e->va) || !aligned(m, e->range))
 		return -EINVAL;
-	if (!vmb_gpuvm_range_valid(vm->gpuvm, e->va, e->range))
+	/* the VA manager's own check: the request reaches it and fails there */
+	if (e->kind != VMB_BIND_PREFETCH && !vmb_gpuvm_range_valid(vm->gpuvm, e->va, e->range)) {
+		m->c.gpuvm_requests++;
+		if (m->cfg.dump) {
+			dump_req(m, vm, e);
+			fprintf(m->cfg.dump, "  error %d\n", -EINVAL);
+		}
 		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -449,28 +481,19 @@ static int apply_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 		} else {
 			cur_entry.kind = MVA_NULL;
 		}
-		if (m->cfg.dump) {
-			fprintf(m->cfg.dump,
-				"REQ map va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64,
-				e->va, e->range, obj, off);
-			dump_req_vm(m, vm);
-		}
+		if (m->cfg.dump)
+			dump_req(m, vm, e);
 		ret = vmb_gpuvm_sm_map(vm->gpuvm, e->va, e->range, obj, off);
 		break;
 	}
 	case VMB_BIND_UNMAP:
-		if (m->cfg.dump) {
-			fprintf(m->cfg.dump, "REQ unmap va=0x%" PRIx64 " range=0x%" PRIx64, e->va,
-				e->range);
-			dump_req_vm(m, vm);
-		}
+		if (m->cfg.dump)
+			dump_req(m, vm, e);
 		ret = vmb_gpuvm_sm_unmap(vm->gpuvm, e->va, e->range);
 		break;
 	case VMB_BIND_UNMAP_ALL:
-		if (m->cfg.dump) {
-			fprintf(m->cfg.dump, "REQ unmap_all obj=%u", e->bo);
-			dump_req_vm(m, vm);
-		}
+		if (m->cfg.dump)
+			dump_req(m, vm, e);
 		m->extra_requests++;
 		m->extra_unmaps += model_bo_unmap_in_vm(m, mbo_find(m, e->bo), vm, m->acc);
 		break;
