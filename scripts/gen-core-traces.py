@@ -169,9 +169,9 @@ def sparse_amdgpu():
         ops.append({"op": "signal", "syncs": [{"syncobj": 2}], "t": t + 4010})
     t = 20 * FRAME_NS
     # teardown: destroy the sparse range, close the pool while still mapped
-    ops += [{"op": "bind", "vm": 1, "t": t, "binds": [{"kind": "unmap", "va": hx(base),
-                                                      "range": hx(size)}]},
-            {"op": "bo_close", "bo": 1, "t": t + 10},
+    ops += [{"op": "bo_close", "bo": 1, "t": t},
+            {"op": "bind", "vm": 1, "t": t + 10, "binds": [{"kind": "unmap", "va": hx(base),
+                                                           "range": hx(size)}]},
             {"op": "bind", "vm": 1, "t": t + 20, "binds": [{"kind": "unmap", "va": hx(0x100000000),
                                                            "range": hx(16 * MiB)}]},
             {"op": "bo_close", "bo": 2, "t": t + 30},
