@@ -1,5 +1,6 @@
 # reports/: compare, report (plots + HTML dashboard), vmbench-igt, and the
 # library they share (result loading, statistics, verdicts, exports).
+# replay/perfetto.c is part of LIBCORE like every replay/*.c.
 
 REPORTS_LIB_SRC := reports/stats.c reports/resultset.c reports/verdict.c reports/export.c
 REPORTS_LIB_OBJ := $(REPORTS_LIB_SRC:%.c=$(O)/%.o)
@@ -19,14 +20,11 @@ $(B)/report: $(O)/reports/report.o $(O)/reports/plots.o $(O)/reports/html.o $(RE
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/vmbench-igt: $(O)/reports/igt.o $(REPORTS_LIB)
+# test_compare needs only the reports library (and build/compare to run)
+$(B)/tests/test_compare: $(O)/tests/test_compare.o $(REPORTS_LIB) | $(B)/compare
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# C tests of this component link the reports library too (the pattern rule
-# links $^, so an extra prerequisite is enough).
-$(B)/tests/test_compare: $(REPORTS_LIB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 $(O)/tests/test_compare.o: ALL_CFLAGS += -Ireports
 
-reports: $(B)/compare $(B)/report $(B)/vmbench-igt
+reports: $(B)/compare $(B)/report
 .PHONY: reports

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_compare.c - the statistics (Mann-Whitney U against hand-computed
+ * values) and build/compare's verdicts on result files generated here with
+ * a seeded RNG: 10 % latency regression -> 1, 0.5 % noise -> 0, two wildly
+ * noisy runs -> 125, deterministic model counters compared exactly, the
+ * per-run test with many runs, --metric and --threshold-metric.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "harness.h"
+#include "stats.h"
+
+static uint64_t rng_state;
+
+static double urand(void)
+{
+	/* xorshift64*: deterministic for a seed */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (double)((rng_state * 2685821657736338717ull) >> 11) / 9007199254740992.0;
+}
+
+static double lognormal(double median, double sigma)
+{
+	double u1 = urand(), u2 = urand();
+	double z = sqrt(-2 * log(u1 > 0 ? u1 : 1e-300)) * cos(2 * M_PI * u2);
+
+	return median * exp(sigma * z);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static json_t *lat_obj(size_t n, double median, double sigma, double zero_frac)
+{
+	double *v = malloc(n * sizeof(*v)), total = 0;
+	json_t *s = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i] = urand() < zero_frac ? 0 : floor(lognormal(median, sigma));
+		total += v[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_d);
+	for (i = 0; i < n; i++)
+		json_array_append_new(s, json_integer((json_int_t)v[i]));
+	json_t *o = json_pack("{s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "count",
+			      (json_int_t)n, "mean", total / (double)n, "p50", (json_int_t)v[n / 2],
+			      "p90", (json_int_t)v[n * 9 / 10], "p99", (json_int_t)v[n * 99 / 100],
+			      "p999", (json_int_t)v[n * 999 / 1000], "max", (json_int_t)v[n - 1],
+			      "total", (json_int_t)total, "samples", s);
+
+	free(v);
+	return o;
+}
+
+struct runspec {
+	double scale;		/* multiplies every latency median */
+	double wall_ms;
+	int remap;
+	size_t n;		/* samples per latency object */
+};
+
+static json_t *run_obj(const struct runspec *r, int repeat, bool simulated)
+{
+	json_t *m = json_pack("{s:o, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}, s:i, s:i,"
+			      " s:{s:i, s:i, s:i}}",
+			      "bind_latency_ns", lat_obj(r->n, 20000 * r->scale, 0.3, 0),
+			      "unbind_latency_ns", lat_obj(r->n / 2, 9000 * r->scale, 0.3, 0),
+			      "submit_latency_ns", lat_obj(r->n, 60000 * r->scale, 0.25, 0),
+			      "submit_stall_ns", lat_obj(r->n, 40000 * r->scale, 0.25, 0.3),
+			      "gpuvm", "requests", 600, "map", 420, "remap", r->remap, "unmap", 180,
+			      "keep", 40, "pte_writes", 53200, "tlb_flushes", 190, "errors",
+			      "expected", 0, "unexpected", 0, "unsupported", 0);
+
+	return json_pack("{s:s, s:{s:s, s:s}, s:i, s:I, s:b, s:b, s:o}", "backend",
+			 simulated ? "model" : "xe", "strategy", "refcount", "hard", "sync", "async",
+			 "repeat", repeat, "wall_ns", (json_int_t)(r->wall_ms * 1e6), "simulated",
+			 simulated, "incomplete", 0, "metrics", m);
+}
+
+/* one result file with @n runs; returns its path (static buffer per call slot) */
+static const char *write_result(const char *dir, const char *name, const struct runspec *runs,
+				size_t n, bool simulated)
+{
+	static char paths[16][256];
+	static int slot;
+	char *p = paths[slot++ % 16];
+	json_t *arr = json_array(), *doc;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, run_obj(&runs[i], (int)i, simulated));
+	doc = json_pack("{s:s, s:i, s:{s:s, s:s, s:s, s:i}, s:{s:s, s:s}, s:o}", "format",
+			"vmbench-result", "version", 1, "trace", "path", "traces/t.json", "sha256",
+			"ab", "driver", "xe", "ops", 100, "env", "tool", "test", "date",
+			"2026-11-20T00:00:00Z", "runs", arr);
+	snprintf(p, 256, "%s/%s.json", dir, name);
+	if (json_dump_file(doc, p, JSON_COMPACT))
+		printf("# cannot write %s\n", p);
+	json_decref(doc);
+	return p;
+}
+
+/* run build/compare with @args (NULL-terminated), output to /dev/null; exit status */
+static int run_compare(const char *const *args)
+{
+	const char *argv[64];
+	int i = 0, st;
+	pid_t pid;
+
+	argv[i++] = "build/compare";
+	for (; *args && i < 62; args++)
+		argv[i++] = *args;
+	argv[i] = NULL;
+	pid = fork();
+	if (!pid) {
+		if (!getenv("VMB_TEST_VERBOSE") &&
+		    (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static char dir[64];
+
+TEST(mann_whitney_known_values)
+{
+	double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 };
+	double c[] = { 1, 1, 2 }, d[] = { 2, 3, 3 };
+	double e[] = { 4, 4, 4 }, f[] = { 4, 4 };
+	struct vmb_mwu t;
+
+	CHECK_INT(vmb_stats_mann_whitney(a, 5, b, 5, &t), 0);
+	CHECK(fabs(t.u - 0) < 1e-12);
+	CHECK(fabs(t.p - 0.0121858) < 1e-6);
+	/* ties: average ranks and the tie-corrected variance */
+	CHECK_INT(vmb_stats_mann_whitney(c, 3, d, 3, &t), 0);
+	CHECK(fabs(t.u - 0.5) < 1e-12);
+	CHECK(fabs(t.p - 0.1101489) < 1e-6);
+	/* all tied: no evidence */
+	CHECK_INT(vmb_stats_mann_whitney(e, 3, f, 2, &t), 0);
+	CHECK(t.p == 1);
+	/* symmetric */
+	CHECK_INT(vmb_stats_mann_whitney(b, 5, a, 5, &t), 0);
+	CHECK(fabs(t.u - 25) < 1e-12);
+	CHECK(fabs(t.p - 0.0121858) < 1e-6);
+}
+
+TEST(quantiles)
+{
+	double v[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
+	double u[] = { 5, 1, 3 };
+
+	CHECK(vmb_stats_quantile(v, 10, 0.5) == 50);
+	CHECK(vmb_stats_quantile(v, 10, 0.99) == 100);
+	CHECK(vmb_stats_quantile(v, 10, 0.9) == 90);
+	CHECK(vmb_stats_quantile(v, 10, 0) == 10);
+	CHECK(vmb_stats_median(u, 3) == 3);
+	CHECK(vmb_stats_median(v, 10) == 55);
+}
+
+static void two_sides(double base_scale0, double base_scale1, double new_scale0,
+		      double new_scale1, const char **b, const char **n, const char *tag)
+{
+	struct runspec rb[2] = { { base_scale0, 100, 120, 20000 }, { base_scale1, 100.1, 120, 20000 } };
+	struct runspec rn[2] = { { new_scale0, 100.05, 120, 20000 }, { new_scale1, 99.95, 120, 20000 } };
+	char nb[64], nn[64];
+
+	snprintf(nb, sizeof(nb), "%s-base", tag);
+	snprintf(nn, sizeof(nn), "%s-new", tag);
+	*b = write_result(dir, nb, rb, 2, false);
+	*n = write_result(dir, nn, rn, 2, false);
+}
+
+TEST(regression_10pct_exits_1)
+{
+	const char *b, *n;
+
+	rng_state = 0x1234567;
+	two_sides(1.0, 1.0, 1.10, 1.10, &b, &n, "reg");
+	{
+		const char *args[] = { b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 1);
+	}
+	/* the other way round it is an improvement, not a regression */
+	{
+		const char *args[] = { n, "--", b, NULL };
+
+		CHECK_INT(run_compare(args), 0);
+	}
+	/* with a 15 % floor on every latency metric, a 10 % change is "same" */
+	{
+		const char *args[] = { "--threshold", "15", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 0);
+	}
+	/* a per-metric floor only for bind_p50 leaves the others deciding */
+	{
+		const char *args[] = { "--threshold-metric", "bind_p50=15", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 1);
+	}
+}
+
+TEST(noise_half_pct_exits_0)
+{
+	const char *b, *n;
+
+	rng_state = 0xabcdef;
+	two_sides(1.0, 1.0, 1.005, 1.005, &b, &n, "noise");
+	{
+		const char *args[] = { b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 0);
+	}
+	/* the same data against itself */
+	{
+		const char *args[] = { b, "--", b, NULL };
+
+		CHECK_INT(run_compare(args), 0);
+	}
+}
+
+TEST(wildly_noisy_exits_125)
+{
+	const char *b, *n;
+
+	rng_state = 0x5eed;
+	/* each side's two runs disagree by 3x; the medians move by ~35 % */
+	two_sides(1.0, 3.0, 1.5, 3.5, &b, &n, "wild");
+	{
+		const char *args[] = { b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 125);
+	}
+}
+
+TEST(deterministic_counters_exact)
+{
+	struct runspec same = { 1.0, 100, 120, 500 }, more = { 1.0, 100, 150, 500 };
+	struct runspec a[3] = { same, same, same }, c[3] = { more, more, more };
+	const char *b, *n, *n2;
+
+	/* simulated runs: identical repeats, so identical samples */
+	rng_state = 7;
+	b = write_result(dir, "det-base", a, 1, true);
+	rng_state = 7;
+	n = write_result(dir, "det-new", c, 1, true);
+	rng_state = 7;
+	n2 = write_result(dir, "det-same", a, 1, true);
+	{
+		const char *args[] = { b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 1); /* remap +25 %, exact */
+	}
+	{
+		const char *args[] = { b, "--", n2, NULL };
+
+		CHECK_INT(run_compare(args), 0);
+	}
+	/* restricting the decision to another metric ignores the remap change */
+	{
+		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 0);
+	}
+}
+
+TEST(per_run_test_with_many_runs)
+{
+	struct runspec rb[8], rn[8];
+	const char *b, *n;
+	int i;
+
+	rng_state = 99;
+	for (i = 0; i < 8; i++) {
+		rb[i] = (struct runspec){ 1.0 + 0.01 * (urand() - 0.5), 100, 120, 2000 };
+		rn[i] = (struct runspec){ 1.10 + 0.01 * (urand() - 0.5), 100, 120, 2000 };
+	}
+	b = write_result(dir, "many-base", rb, 8, false);
+	n = write_result(dir, "many-new", rn, 8, false);
+	{
+		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 1);
+	}
+	/* three runs per side can never reach p < 0.01 with a rank test: cannot tell */
+	b = write_result(dir, "three-base", rb, 3, false);
+	n = write_result(dir, "three-new", rn, 3, false);
+	{
+		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 125);
+	}
+}
+
+TEST(too_few_runs_and_usage)
+{
+	struct runspec a = { 1.0, 100, 120, 100 }, c = { 1.0, 110, 120, 100 };
+	const char *b, *n;
+
+	rng_state = 3;
+	b = write_result(dir, "few-base", &a, 1, false);
+	n = write_result(dir, "few-new", &c, 1, false);
+	{
+		/* wall time is one number per run: one run per side cannot tell 10 % */
+		const char *args[] = { "--metric", "wall_ns", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 125);
+	}
+	{
+		const char *args[] = { b, n, NULL };
+
+		CHECK_INT(run_compare(args), 2);
+	}
+	{
+		const char *args[] = { "--metric", "nonsense", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 2);
+	}
+	{
+		const char *args[] = { "/nonexistent.json", "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 2);
+	}
+}
+
+int main(void)
+{
+	strcpy(dir, "/tmp/vmb-compare-XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(mann_whitney_known_values);
+	RUN(quantiles);
+	if (access("build/compare", X_OK)) {
+		printf("# build/compare missing: run from the top directory after make\n");
+		return 1;
+	}
+	RUN(regression_10pct_exits_1);
+	RUN(noise_half_pct_exits_0);
+	RUN(wildly_noisy_exits_125);
+	RUN(deterministic_counters_exact);
+	RUN(per_run_test_with_many_runs);
+	RUN(too_few_runs_and_usage);
+	if (!getenv("VMB_TEST_KEEP")) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			printf("# could not remove %s\n", dir);
+	}
+	return TEST_SUMMARY();
+}
