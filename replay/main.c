@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "perfetto.h"
 #include "replay.h"
 #include "result.h"
 
@@ -40,6 +41,7 @@ struct options {
 	const char *device;
 	const char *out;
 	const char *dump;
+	const char *perfetto;
 	unsigned repeat;
 	bool validate;
 	bool quiet;
@@ -78,6 +80,8 @@ static void usage(FILE *f)
 "  -o, --output=FILE     result file (default results/<trace>-<UTC time>.json)\n"
 "  --dump-gpuvm=FILE     write the canonical gpuvm op dump ('-' = stdout);\n"
 "                        model backend, single run only\n"
+"  --perfetto=FILE       write the run's timeline as Chrome trace-event JSON\n"
+"                        (ui.perfetto.dev, chrome://tracing); single run only\n"
 "  --validate            check the trace only, run nothing\n"
 "  -q, --quiet           no summary table\n"
 "  -h, --help            this help\n"
@@ -174,7 +178,7 @@ static void apply_axis(struct vmb_strategy *s, enum axis_id id, int v, double f)
 }
 
 enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_REPEAT, OPT_DUMP, OPT_VALIDATE, OPT_PARAM,
-       OPT_VERSION, OPT_AXIS };
+       OPT_VERSION, OPT_PERFETTO, OPT_AXIS };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -185,6 +189,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "dump-gpuvm", required_argument, NULL, OPT_DUMP },
 		{ "validate", no_argument, NULL, OPT_VALIDATE },
+		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -228,6 +233,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_VALIDATE:
 			o->validate = true;
+			break;
+		case OPT_PERFETTO:
+			o->perfetto = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -350,6 +358,18 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o.perfetto) {
+		if (n_pts * o.repeat != 1) {
+			fprintf(stderr, "replay: --perfetto needs a single run (no comma lists, "
+					"--repeat=1)\n");
+			goto out;
+		}
+		ro.perfetto = vmb_perfetto_open(o.perfetto, err, sizeof(err));
+		if (!ro.perfetto) {
+			fprintf(stderr, "replay: %s\n", err);
+			goto out;
+		}
+	}
 	runs = calloc(n_pts * o.repeat, sizeof(*runs));
 	if (!runs)
 		goto out;
@@ -379,6 +399,14 @@ int main(int argc, char **argv)
 	if (dump && dump != stdout)
 		fclose(dump);
 	dump = NULL;
+	if (ro.perfetto) {
+		ret = vmb_perfetto_close(ro.perfetto);
+		ro.perfetto = NULL;
+		if (ret) {
+			fprintf(stderr, "replay: %s: %s\n", o.perfetto, strerror(-ret));
+			goto out;
+		}
+	}
 	if (!o.quiet)
 		vmb_summary_print(stdout, trace, runs, n_runs);
 	out_path = o.out ? strdup(o.out) : vmb_result_default_path(trace->path);
@@ -398,6 +426,8 @@ int main(int argc, char **argv)
 out:
 	if (dump && dump != stdout)
 		fclose(dump);
+	if (ro.perfetto)
+		vmb_perfetto_close(ro.perfetto);
 	for (size_t i = 0; i < n_runs; i++)
 		vmb_run_metrics_free(&runs[i].m);
 	free(runs);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "perfetto.h"
 #include "replay.h"
 
 volatile sig_atomic_t vmb_replay_stop;
@@ -135,6 +136,19 @@ static void issue(struct engine *e, const struct vmb_call *c, int want)
 		vmb_model_exec(e->shadow, c, &stm);
 	}
 	report_result(e, c, ret, want);
+	if (e->o->perfetto) {
+		vmb_perfetto_call(e->o->perfetto, c, &tm, ret);
+		if (op->kind == VMB_OP_BIND || op->kind == VMB_OP_BO_CLOSE ||
+		    op->kind == VMB_OP_VM_DESTROY) {
+			struct vmb_model_live live;
+
+			vmb_model_live(e->shadow, &live);
+			vmb_perfetto_counter(e->o->perfetto, tm.return_ns, "live mappings",
+					     (double)live.mappings);
+			vmb_perfetto_counter(e->o->perfetto, tm.return_ns, "zombie bytes",
+					     (double)live.zombie_bytes);
+		}
+	}
 	if (ret)
 		return;
 	switch (op->kind) {
