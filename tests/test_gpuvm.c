@@ -233,9 +233,14 @@ static const char *mappings(struct rec *r)
 	return b.s;
 }
 
+/* gpuvm.c keeps a red-black tree and stores the colour in prio */
+#define RB_RED_COLOUR 1u
+
 /*
  * Check the tree against the list: in-order traversal equals list order,
- * parent links agree, heap order on priorities, no overlaps, node count ==
+ * parent links agree, the red-black rules hold (prio is the colour: root
+ * black, no red node with a red child, the same number of black nodes on
+ * every path down to a missing child), no overlaps, node count ==
  * stats.nodes. Returns a description of the first problem, or NULL.
  */
 static const char *tree_check(const struct vmb_gpuvm *vm)
@@ -243,11 +248,14 @@ static const char *tree_check(const struct vmb_gpuvm *vm)
 	const struct vmb_gpuva *root = NULL, *n, *l = vmb_gpuvm_first(vm), *prevl = NULL;
 	struct vmb_gpuvm_stats st;
 	uint64_t count = 0;
+	long black_height = -1;
 
 	vmb_gpuvm_get_stats(vm, &st);
 	/* find the root from any node */
 	for (n = l; n; n = n->parent)
 		root = n;
+	if (root && root->prio == RB_RED_COLOUR)
+		return "red root";
 	/* leftmost */
 	n = root;
 	while (n && n->left)
@@ -257,10 +265,26 @@ static const char *tree_check(const struct vmb_gpuvm *vm)
 			return "in-order traversal differs from the list";
 		if (l->prev != prevl)
 			return "list prev link broken";
-		if (n->left && (n->left->parent != n || n->left->prio > n->prio))
-			return "left child link or heap order broken";
-		if (n->right && (n->right->parent != n || n->right->prio > n->prio))
-			return "right child link or heap order broken";
+		if (n->left && n->left->parent != n)
+			return "left child link broken";
+		if (n->right && n->right->parent != n)
+			return "right child link broken";
+		if (n->prio > RB_RED_COLOUR)
+			return "bad colour";
+		if (n->prio == RB_RED_COLOUR && ((n->left && n->left->prio == RB_RED_COLOUR) ||
+					       (n->right && n->right->prio == RB_RED_COLOUR)))
+			return "red node with a red child";
+		if (!n->left || !n->right) {
+			const struct vmb_gpuva *a;
+			long bh = 0;
+
+			for (a = n; a; a = a->parent)
+				bh += a->prio != RB_RED_COLOUR;
+			if (black_height < 0)
+				black_height = bh;
+			else if (bh != black_height)
+				return "black heights differ";
+		}
 		if (!n->range)
 			return "zero-range node";
 		if (prevl && prevl->va + prevl->range > n->va)

