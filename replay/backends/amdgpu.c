@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+/*
+ * amdgpu.c - the `amdgpu` backend. The VM is the open file, so each trace
+ * VM gets its own render-node file. GEM_VA carries one mapping per ioctl:
+ * a trace bind op becomes one GEM_VA per entry (as radv issues them). A map
+ * over existing mappings becomes REPLACE (MAP would fail with EINVAL), a
+ * sparse/NULL bind a PRT mapping without BO, an unmap of exactly one BO
+ * mapping UNMAP, any other unmap CLEAR; userptr binds map a GEM_USERPTR BO.
+ * UNMAP_ALL does not exist and is lowered from the shadow copy; in-fences
+ * are waited on the CPU before the GEM_VAs (as radv does); the out-fence is
+ * the 6.16 vm_timeline_syncobj_out, transferred to the trace's out-syncs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <xf86drm.h>
+
+#include "backends/hw_priv.h"
+#include "gpuvm.h"
+#include "uapi/amdgpu.h"
+
+/**
+ * vmb_amdgpu_encode_va() - fill a GEM_VA argument for one bind entry
+ * @e: the entry (map, map_null, map_userptr, unmap)
+ * @handle: BO handle (map: the BO; map_userptr: the GEM_USERPTR BO;
+ *     unmap with @whole_mapping: the mapped BO)
+ * @replace: the map range overlaps existing mappings (REPLACE, not MAP)
+ * @whole_mapping: the unmap covers exactly one BO mapping (UNMAP, not CLEAR)
+ * @va: receives the argument (out-fence fields left zero)
+ *
+ * Return: 0 or -EINVAL for a kind GEM_VA cannot express.
+ */
+int vmb_amdgpu_encode_va(const struct vmb_bind_entry *e, uint32_t handle, bool replace,
+			 bool whole_mapping, struct vmb_amdgpu_gem_va *va)
+{
+	uint32_t map_op = replace ? VMB_AMDGPU_VA_OP_REPLACE : VMB_AMDGPU_VA_OP_MAP;
+
+	memset(va, 0, sizeof(*va));
+	va->va_address = e->va;
+	va->map_size = e->range;
+	switch (e->kind) {
+	case VMB_BIND_MAP:
+	case VMB_BIND_MAP_USERPTR:
+		va->operation = map_op;
+		va->handle = handle;
+		va->offset_in_bo = e->kind == VMB_BIND_MAP ? e->offset : 0;
+		va->flags = VMB_AMDGPU_VM_PAGE_READABLE;
+		if (!(e->flags & VMB_BIND_F_READONLY))
+			va->flags |= VMB_AMDGPU_VM_PAGE_WRITEABLE;
+		if (!(e->flags & VMB_BIND_F_NOEXEC))
+			va->flags |= VMB_AMDGPU_VM_PAGE_EXECUTABLE;
+		if (e->flags & VMB_BIND_F_UNCACHED)
+			va->flags |= VMB_AMDGPU_VM_MTYPE_UC;
+		else if (e->hw)
+			va->flags |= (uint32_t)(e->hw << 5) & VMB_AMDGPU_VM_MTYPE_MASK;
+		return 0;
+	case VMB_BIND_MAP_NULL:
+		va->operation = map_op;
+		va->flags = VMB_AMDGPU_VM_PAGE_PRT;
+		return 0;
+	case VMB_BIND_UNMAP:
+		if (whole_mapping) {
+			va->operation = VMB_AMDGPU_VA_OP_UNMAP;
+			va->handle = handle;
+		} else {
+			va->operation = VMB_AMDGPU_VA_OP_CLEAR;
+		}
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* userptr BOs of a file: closed when the file goes (they back mappings) */
+struct userptr_list {
+	uint32_t n, cap;
+	uint32_t h[];
+};
+
+static int userptr_add(struct vmb_hw_file *f, uint32_t handle)
+{
+	struct userptr_list *l = (struct userptr_list *)(uintptr_t)f->drv[0];
+
+	if (!l || l->n == l->cap) {
+		uint32_t cap = l ? l->cap * 2 : 16;
+		struct userptr_list *nl = realloc(l, sizeof(*l) + cap * sizeof(uint32_t));
+
+		if (!nl)
+			return -ENOMEM;
+		if (!l)
+			nl->n = 0;
+		nl->cap = cap;
+		l = nl;
+		f->drv[0] = (uint64_t)(uintptr_t)l;
+	}
+	l->h[l->n++] = handle;
+	return 0;
+}
+
+static void amdgpu_file_fini(struct vmb_hw *hw, struct vmb_hw_file *f)
+{
+	struct userptr_list *l = (struct userptr_list *)(uintptr_t)f->drv[0];
+	uint32_t i;
+
+	for (i = 0; l && i < l->n; i++)
+		drmCloseBufferHandle(f->fd, l->h[i]);
+	free(l);
+	f->drv[0] = 0;
+}
+
+static int amdgpu_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, uint64_t *mem)
+{
+	struct vmb_amdgpu_info_vram_gtt vg = { 0 };
+	struct vmb_amdgpu_info info = { 0 };
+	int ret;
+
+	info.return_pointer = (uint64_t)(uintptr_t)&vg;
+	info.return_size = sizeof(vg);
+	info.query = VMB_AMDGPU_INFO_VRAM_GTT;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_INFO, &info);
+	if (ret)
+		return ret;
+	*mem = vg.vram_size + vg.gtt_size;
+	*va_end = 0; /* the kernel's GEM_VA range check is the limit */
+	return 0;
+}
+
+static int amdgpu_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
+			       enum vmb_engine engine, uint32_t *id)
+{
+	union vmb_amdgpu_ctx c = { 0 };
+	int ret;
+
+	*id = 0;
+	if (engine == VMB_ENGINE_BIND)
+		return 0; /* GEM_VA has no bind queue: nothing to create */
+	c.in.op = VMB_AMDGPU_CTX_OP_ALLOC_CTX;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_CTX, &c);
+	if (!ret)
+		*id = c.alloc.ctx_id;
+	return ret;
+}
+
+static int amdgpu_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
+				enum vmb_engine engine)
+{
+	union vmb_amdgpu_ctx c = { 0 };
+
+	if (engine == VMB_ENGINE_BIND)
+		return 0;
+	c.in.op = VMB_AMDGPU_CTX_OP_FREE_CTX;
+	c.in.ctx_id = id;
+	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_CTX, &c);
+}
+
+static int amdgpu_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
+			    uint32_t vm_id, uint32_t *handle)
+{
+	union vmb_amdgpu_gem_create c = { 0 };
+	int ret;
+
+	c.in.bo_size = op->u.bo.size;
+	c.in.alignment = 4096;
+	c.in.domains = op->u.bo.placement == VMB_PLACE_VRAM ? VMB_AMDGPU_GEM_DOMAIN_VRAM :
+		       op->u.bo.placement == VMB_PLACE_SYSTEM ? VMB_AMDGPU_GEM_DOMAIN_GTT :
+		       VMB_AMDGPU_GEM_DOMAIN_VRAM | VMB_AMDGPU_GEM_DOMAIN_GTT;
+	if (op->u.bo.vm)
+		c.in.domain_flags |= VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &c);
+	*handle = c.out.handle;
+	return ret;
+}
+
+/* does [va, va + range) overlap a mapping in @s? exactly one BO mapping? */
+static const struct vmb_gpuva *shadow_lookup(struct vmb_gpuvm *s, uint64_t va, uint64_t range,
+					     bool *overlap)
+{
+	struct vmb_gpuva *m = s ? vmb_gpuvm_find_first(s, va, range) : NULL;
+
+	*overlap = m != NULL;
+	return m && m->va == va && m->range == range ? m : NULL;
+}
+
+static int amdgpu_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req)
+{
+	const struct vmb_hw_sync *meas = req->n_out ? &req->out[req->n_out - 1] : NULL;
+	uint32_t i;
+	int ret = 0;
+
+	if (req->n_in) {
+		uint32_t h[req->n_in];
+		uint64_t p[req->n_in];
+		struct timespec ts;
+
+		for (i = 0; i < req->n_in; i++) {
+			h[i] = req->in[i].handle;
+			p[i] = req->in[i].point;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ret = drmSyncobjTimelineWait(f->fd, h, p, req->n_in,
+					     (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec +
+						     10000000000ll,
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL |
+						     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					     NULL);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < req->n && !ret; i++) {
+		const struct vmb_bind_entry *e = &req->binds[i];
+		struct vmb_amdgpu_gem_va va;
+		const struct vmb_gpuva *m;
+		uint32_t handle = req->handles[i];
+		bool overlap;
+
+		m = shadow_lookup(req->shadow, e->va, e->range, &overlap);
+		if (e->kind == VMB_BIND_MAP_USERPTR) {
+			struct vmb_amdgpu_gem_userptr u = { 0 };
+
+			u.addr = req->cpu_addr[i];
+			u.size = e->range;
+			u.flags = VMB_AMDGPU_GEM_USERPTR_ANONONLY | VMB_AMDGPU_GEM_USERPTR_REGISTER |
+				  VMB_AMDGPU_GEM_USERPTR_VALIDATE;
+			ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_USERPTR, &u);
+			if (ret)
+				break;
+			handle = u.handle;
+			ret = userptr_add(f, handle);
+			if (ret)
+				break;
+		}
+		if (e->kind == VMB_BIND_UNMAP && m && m->obj && !m->flags) {
+			ret = vmb_hw_bo_handle(hw, f, m->obj, &handle);
+			if (ret)
+				break;
+		} else if (e->kind == VMB_BIND_UNMAP) {
+			m = NULL;
+		}
+		ret = vmb_amdgpu_encode_va(e, handle, overlap, m != NULL, &va);
+		if (ret)
+			break;
+		if (meas && i == req->n - 1) {
+			va.vm_timeline_syncobj_out = meas->handle;
+			va.vm_timeline_point = meas->point;
+		}
+		ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_VA, &va);
+	}
+	if (ret || !meas)
+		return ret;
+	if (!hw->vm_fence_ignored) {
+		uint64_t p = meas->point;
+		uint32_t h = meas->handle;
+
+		/* an older kernel reads only the 40-byte GEM_VA: no fence appears */
+		if (drmSyncobjTimelineWait(f->fd, &h, &p, 1, 0,
+					   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE, NULL) == -ETIME) {
+			hw->vm_fence_ignored = true;
+			vmb_hw_warn_once(hw, HW_WARN_DRIVER, "kernel ignores the GEM_VA out-fence "
+					 "(pre-6.16); bind completion = ioctl return");
+		}
+	}
+	if (hw->vm_fence_ignored) {
+		uint32_t h = meas->handle;
+		uint64_t p = meas->point;
+
+		drmSyncobjTimelineSignal(f->fd, &h, &p, 1);
+	}
+	for (i = 0; i + 1 < req->n_out && !ret; i++)
+		if (drmSyncobjTransfer(f->fd, req->out[i].handle, req->out[i].point, meas->handle,
+				       meas->point, 0))
+			ret = -errno;
+	return ret;
+}
+
+static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
+			 const struct vmb_hw_submit_req *req)
+{
+	struct vmb_amdgpu_cs_chunk_syncobj sw[req->n_in + 1], ss[req->n_out];
+	struct vmb_amdgpu_bo_list_entry ents[req->n_bos + 1];
+	struct vmb_amdgpu_cs_chunk chunks[4];
+	struct vmb_amdgpu_cs_chunk_ib ib = { 0 };
+	struct vmb_amdgpu_bo_list_in bl = { 0 };
+	uint64_t ptrs[4];
+	union vmb_amdgpu_cs cs = { 0 };
+	uint32_t i, n = 0;
+
+	ib.va_start = req->batch_va;
+	ib.ib_bytes = req->batch_len;
+	ib.ip_type = req->engine == VMB_ENGINE_COMPUTE ? VMB_AMDGPU_HW_IP_COMPUTE :
+		     req->engine == VMB_ENGINE_COPY ? VMB_AMDGPU_HW_IP_DMA : VMB_AMDGPU_HW_IP_GFX;
+	chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_IB, sizeof(ib) / 4,
+						    (uint64_t)(uintptr_t)&ib };
+	for (i = 0; i < req->n_bos; i++)
+		ents[i] = (struct vmb_amdgpu_bo_list_entry){ req->bos[i], 0 };
+	bl.bo_number = req->n_bos;
+	bl.bo_info_size = sizeof(ents[0]);
+	bl.bo_info_ptr = (uint64_t)(uintptr_t)ents;
+	chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_BO_HANDLES, sizeof(bl) / 4,
+						    (uint64_t)(uintptr_t)&bl };
+	if (req->n_in) {
+		for (i = 0; i < req->n_in; i++)
+			sw[i] = (struct vmb_amdgpu_cs_chunk_syncobj){
+				req->in[i].handle, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				req->in[i].point };
+		chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT,
+							    req->n_in * 4, (uint64_t)(uintptr_t)sw };
+	}
+	for (i = 0; i < req->n_out; i++)
+		ss[i] = (struct vmb_amdgpu_cs_chunk_syncobj){ req->out[i].handle, 0,
+							      req->out[i].point };
+	chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL,
+						    req->n_out * 4, (uint64_t)(uintptr_t)ss };
+	for (i = 0; i < n; i++)
+		ptrs[i] = (uint64_t)(uintptr_t)&chunks[i];
+	cs.in.ctx_id = req->queue_id;
+	cs.in.num_chunks = n;
+	cs.in.chunks = (uint64_t)(uintptr_t)ptrs;
+	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_CS, &cs);
+}
+
+static const struct vmb_hw_driver amdgpu_driver = {
+	.name = "amdgpu",
+	.driver = VMB_DRIVER_AMDGPU,
+	.vm_is_file = true,
+	.weak = true,
+	.single_entry = true,
+	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
+		      VMB_HW_KIND(VMB_BIND_MAP_USERPTR) | VMB_HW_KIND(VMB_BIND_UNMAP),
+	.probe = amdgpu_probe,
+	.file_fini = amdgpu_file_fini,
+	.queue_create = amdgpu_queue_create,
+	.queue_destroy = amdgpu_queue_destroy,
+	.bo_create = amdgpu_bo_create,
+	.bind = amdgpu_bind,
+	.submit = amdgpu_submit,
+};
+
+VMB_HW_BACKEND(vmb_amdgpu_backend, amdgpu_driver, "amdgpu");

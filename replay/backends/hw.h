@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hw.h - common machinery of the real-kernel backends (xe, amdgpu, nouveau,
+ * panthor, msm): per-file handle tables, kernel-handle mapping of trace ids,
+ * syncobjs, measurement fences, batch fallback and cleanup live in hw.c;
+ * each driver supplies a struct vmb_hw_driver whose hooks are a thin ioctl
+ * layer over pure encode functions (declared here so tests can call them).
+ *
+ * Files: on drivers where the VM is the open file (amdgpu, nouveau, msm),
+ * every trace VM gets its own render-node file and external BOs live on a
+ * primary file, imported into VM files with PRIME on first use; syncobjs are
+ * imported the same way. On xe and panthor there is one file.
+ */
+#ifndef VMB_BACKENDS_HW_H
+#define VMB_BACKENDS_HW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+
+struct vmb_gpuvm;
+
+extern const struct vmb_backend_ops vmb_xe_backend;
+extern const struct vmb_backend_ops vmb_amdgpu_backend;
+extern const struct vmb_backend_ops vmb_nouveau_backend;
+extern const struct vmb_backend_ops vmb_panthor_backend;
+extern const struct vmb_backend_ops vmb_msm_backend;
+
+/**
+ * struct vmb_hw_sync - a sync resolved to a kernel syncobj handle
+ * @point: timeline point, 0 for a binary syncobj
+ * @handle: syncobj handle on the file the ioctl goes to
+ */
+struct vmb_hw_sync {
+	uint64_t point;
+	uint32_t handle;
+	uint32_t pad;
+};
+
+/**
+ * struct vmb_hw_bind_req - one bind ioctl, resolved to kernel handles
+ * @vm_id: kernel VM id (xe, panthor); 0 where the VM is the file
+ * @queue_id: kernel bind queue (0 = the VM's default one)
+ * @binds: the entries; @n of them
+ * @handles: kernel BO handle per entry (0 where the entry has no BO)
+ * @cpu_addr: CPU address per entry for map_userptr (replayer's memory)
+ * @in, @n_in: syncs to wait on; @out, @n_out: syncs to signal; the last
+ *     out-sync, when @n_out > 0, is the backend's measurement point (drivers
+ *     with a synchronous mode may run synchronously when it is the only
+ *     sync, and signal it from the CPU afterwards); @n_out is 0 only for the
+ *     inner calls of a split bind
+ * @shadow: userspace copy of the VM's VA layout before this bind (NULL on
+ *     drivers that do not need one)
+ */
+struct vmb_hw_bind_req {
+	struct vmb_gpuvm *shadow;
+	uint32_t vm_id;
+	uint32_t queue_id;
+	uint32_t n;
+	const struct vmb_bind_entry *binds;
+	const uint32_t *handles;
+	const uint64_t *cpu_addr;
+	const struct vmb_hw_sync *in;
+	uint32_t n_in;
+	const struct vmb_hw_sync *out;
+	uint32_t n_out;
+};
+
+/**
+ * struct vmb_hw_submit_req - one submit ioctl, resolved
+ * @vm_id: kernel VM id (0 where the VM is the file)
+ * @queue_id: exec queue / context / channel / group / submitqueue
+ * @engine: enum vmb_engine of the queue
+ * @batch_va, @batch_len: GPU address and length of the no-op job; 0 when
+ *     no batch is mapped (over the shim, or where the driver allows an empty
+ *     job)
+ * @bos, @n_bos: kernel handles of the BOs the job uses
+ * @in, @n_in, @out, @n_out: syncs
+ */
+struct vmb_hw_submit_req {
+	uint32_t vm_id;
+	uint32_t queue_id;
+	uint32_t engine;
+	uint32_t batch_len;
+	uint64_t batch_va;
+	const uint32_t *bos;
+	uint32_t n_bos;
+	const struct vmb_hw_sync *in;
+	uint32_t n_in;
+	const struct vmb_hw_sync *out;
+	uint32_t n_out;
+};
+
+/**
+ * struct vmb_hw_file - one open render-node file
+ * @fd: the file descriptor (-1 when closed)
+ * @bo: kernel handle per trace BO id on this file (0 = none)
+ * @syncobj: kernel handle per trace syncobj id on this file (0 = none)
+ * @meas: the backend's own timeline syncobj for completion times
+ * @meas_point: last point used on @meas
+ * @vm: trace VM id this file is the VM of (0 for the primary file)
+ * @drv: per-file driver state
+ */
+struct vmb_hw_file {
+	int fd;
+	uint32_t *bo;
+	uint32_t *syncobj;
+	uint32_t meas;
+	uint64_t meas_point;
+	uint32_t vm;
+	uint64_t drv[4];
+};
+
+struct vmb_hw;
+
+/**
+ * struct vmb_hw_driver - what a driver backend supplies
+ * @name: driver name as DRM_IOCTL_VERSION reports it (and backend name)
+ * @driver: enum vmb_driver
+ * @vm_is_file: the VM is the open file (amdgpu, nouveau, msm)
+ * @weak: closing a BO removes its mappings (amdgpu bo_va semantics)
+ * @single_entry: one mapping per ioctl (amdgpu GEM_VA); hw_exec.c issues
+ *     one call per entry, fences on the first/last
+ * @empty_job: the driver accepts a job without commands (nouveau EXEC with
+ *     no push, panthor stream_size 0), so hardware needs no batch buffer
+ * @bind_kinds: bitmask of enum vmb_bind_kind the uAPI can express natively
+ *     (UNMAP_ALL missing is lowered to unmaps from the shadow copy)
+ * @probe: mandatory. Query VA range and memory size of the device on the
+ *     primary file (0 when unknown).
+ * @file_init: optional. Per-file set-up (nouveau VM_INIT, msm EN_VM_BIND).
+ * @file_fini: optional. Undo @file_init's objects.
+ * @vm_create, @vm_destroy: mandatory unless @vm_is_file.
+ * @queue_create, @queue_destroy: mandatory.
+ * @bo_create: mandatory. @vm_id is the kernel VM for VM-private BOs, else 0.
+ * @bind: mandatory. One bind ioctl (or, for amdgpu, one per entry).
+ * @submit: mandatory.
+ * @fini: optional. Free driver-wide state at close (before the primary
+ *     file is closed).
+ */
+struct vmb_hw_driver {
+	const char *name;
+	enum vmb_driver driver;
+	bool vm_is_file;
+	bool weak;
+	bool single_entry;
+	bool empty_job;
+	uint32_t bind_kinds;
+	int (*probe)(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, uint64_t *mem);
+	int (*file_init)(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t va_start,
+			 uint64_t kernel_start, uint64_t kernel_range);
+	void (*file_fini)(struct vmb_hw *hw, struct vmb_hw_file *f);
+	int (*vm_create)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
+			 uint64_t kernel_range, uint32_t *vm_id);
+	int (*vm_destroy)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id);
+	int (*queue_create)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
+			    enum vmb_engine engine, uint32_t *id);
+	int (*queue_destroy)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
+			     enum vmb_engine engine);
+	int (*bo_create)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
+			 uint32_t vm_id, uint32_t *handle);
+	int (*bind)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req);
+	int (*submit)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req);
+	void (*fini)(struct vmb_hw *hw);
+};
+
+#define VMB_HW_KIND(k) (1u << (k))
+
+/**
+ * struct vmb_hw - one hardware backend instance (be->priv)
+ * @drv: driver hooks; @trace: the trace being replayed
+ * @path: render node in use
+ * @files, @n_files: open files; files[0] is the primary file
+ * @vm_file, @vm_id, @vm_live: per trace VM id
+ * @vm_shadow: per trace VM id, userspace copy of the VA layout (drivers
+ *     without UNMAP_ALL, amdgpu UNMAP/REPLACE choice)
+ * @queue_id, @queue_vm, @queue_engine, @queue_live: per trace queue id
+ * @bo_home, @bo_dmabuf, @bo_live: per trace BO id (home file index)
+ * @sync_live: per trace syncobj id
+ * @shim: the device is vmbench's shim (no GPU; no batch buffer is mapped)
+ * @vm_fence_ignored: amdgpu kernel ignored the GEM_VA out-fence fields
+ * @fallbacks: bind ioctls re-issued in smaller batches after ENOBUFS/ENOMEM
+ * @warned: kinds already reported as unsupported (bitmask)
+ * @drv_state: driver-wide state
+ */
+struct vmb_hw {
+	const struct vmb_hw_driver *drv;
+	const struct vmb_trace *trace;
+	char path[256];
+	struct vmb_hw_file *files;
+	size_t n_files;
+	uint32_t *vm_file, *vm_id;
+	bool *vm_live;
+	struct vmb_gpuvm **vm_shadow;
+	uint32_t *queue_id, *queue_vm;
+	uint8_t *queue_engine;
+	bool *queue_live;
+	uint32_t *bo_home;
+	int *bo_dmabuf;
+	bool *bo_live;
+	bool *sync_live;
+	struct vmb_hw_userptr *userptr;
+	bool shim;
+	bool vm_fence_ignored;
+	uint64_t fallbacks;
+	uint64_t warned;
+	uint64_t drv_state[8];
+};
+
+/* shared helpers for driver files */
+int vmb_hw_ioctl(int fd, unsigned long request, void *arg);
+void vmb_hw_warn_once(struct vmb_hw *hw, unsigned int bit, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* pure encoders (tests/test_uapi.c exercises them) */
+struct vmb_xe_vm_bind;
+struct vmb_xe_vm_bind_op;
+struct vmb_xe_sync;
+struct vmb_xe_exec;
+int vmb_xe_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_xe_vm_bind *args,
+		       struct vmb_xe_vm_bind_op *ops, struct vmb_xe_sync *syncs);
+int vmb_xe_encode_exec(const struct vmb_hw_submit_req *req, struct vmb_xe_exec *args,
+		       struct vmb_xe_sync *syncs);
+
+struct vmb_amdgpu_gem_va;
+int vmb_amdgpu_encode_va(const struct vmb_bind_entry *e, uint32_t handle, bool replace,
+			 bool whole_mapping, struct vmb_amdgpu_gem_va *va);
+
+struct vmb_nouveau_vm_bind;
+struct vmb_nouveau_vm_bind_op;
+struct vmb_nouveau_sync;
+int vmb_nouveau_encode_bind(const struct vmb_hw_bind_req *req, const bool *sparse_unmap,
+			    struct vmb_nouveau_vm_bind *args, struct vmb_nouveau_vm_bind_op *ops,
+			    struct vmb_nouveau_sync *syncs);
+
+struct vmb_panthor_vm_bind;
+struct vmb_panthor_vm_bind_op;
+struct vmb_panthor_sync_op;
+int vmb_panthor_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_panthor_vm_bind *args,
+			    struct vmb_panthor_vm_bind_op *ops, struct vmb_panthor_sync_op *syncs);
+
+struct vmb_msm_vm_bind;
+struct vmb_msm_vm_bind_op;
+struct vmb_msm_syncobj;
+int vmb_msm_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_msm_vm_bind *args,
+			struct vmb_msm_vm_bind_op *ops, struct vmb_msm_syncobj *syncs);
+
+/*
+ * The common vtable around a driver: each driver file defines its
+ * vmb_<driver>_backend with VMB_HW_BACKEND(var, driver_desc, "name").
+ */
+int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
+		const struct vmb_trace *trace, const char *device, char *err, size_t errlen);
+void vmb_hw_close(struct vmb_backend *be);
+int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm);
+uint64_t vmb_hw_now(struct vmb_backend *be);
+void vmb_hw_advance(struct vmb_backend *be, uint64_t t);
+void vmb_hw_counters(struct vmb_backend *be, struct vmb_counters *out);
+bool vmb_hw_supports(struct vmb_backend *be, enum vmb_op_kind kind);
+
+#define VMB_HW_BACKEND(var, drvdesc, drvname)                                           \
+	static int var##_open(struct vmb_backend *be, const struct vmb_trace *trace,    \
+			      const struct vmb_strategy *strat, const char *device,       \
+			      char *err, size_t errlen)                                   \
+	{                                                                               \
+		return vmb_hw_open(be, &(drvdesc), trace, device, err, errlen);          \
+	}                                                                               \
+	const struct vmb_backend_ops var = {                                            \
+		.name = drvname,                                                         \
+		.open = var##_open,                                                     \
+		.close = vmb_hw_close,                                                  \
+		.exec = vmb_hw_exec,                                                    \
+		.now = vmb_hw_now,                                                      \
+		.advance = vmb_hw_advance,                                              \
+		.counters = vmb_hw_counters,                                            \
+		.supports = vmb_hw_supports,                                            \
+		.simulated = false,                                                     \
+	}
+
+#endif /* VMB_BACKENDS_HW_H */

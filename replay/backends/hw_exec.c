@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hw_exec.c - how the real-kernel backends carry out each trace op: object
+ * creation and destruction through the driver hooks, bind lowering (ids to
+ * handles, UNMAP_ALL from the shadow copy where the uAPI lacks it, smaller
+ * batches after ENOBUFS/ENOMEM), submits, syncobj waits and signals, and
+ * the CLOCK_MONOTONIC times of each call. Completion (done_ns) is when the
+ * backend's measurement point, signalled by the same ioctl, is reached.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "backends/hw_priv.h"
+#include "gpuvm.h"
+
+#define WAIT_CAP_NS (10ull * 1000 * 1000 * 1000)
+#define SHADOW_NULL 1u
+#define SHADOW_USERPTR 2u
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- shadow copy of each VM's layout ------------------------------------ */
+
+static uint32_t shadow_next_flags;
+
+static int shadow_map(void *priv, struct vmb_gpuva *va)
+{
+	va->flags = shadow_next_flags;
+	return 0;
+}
+
+static int shadow_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_gpuva *prev,
+			struct vmb_gpuva *next)
+{
+	return 0;
+}
+
+static int shadow_unmap(void *priv, struct vmb_gpuva *old, bool keep)
+{
+	return 0;
+}
+
+static const struct vmb_gpuvm_ops shadow_ops = {
+	.step_map = shadow_map,
+	.step_remap = shadow_remap,
+	.step_unmap = shadow_unmap,
+};
+
+static void shadow_apply(struct vmb_gpuvm *s, const struct vmb_bind_entry *e, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; s && i < n; i++) {
+		switch (e[i].kind) {
+		case VMB_BIND_MAP:
+			shadow_next_flags = 0;
+			vmb_gpuvm_sm_map(s, e[i].va, e[i].range, e[i].bo, e[i].offset);
+			break;
+		case VMB_BIND_MAP_NULL:
+			shadow_next_flags = SHADOW_NULL;
+			vmb_gpuvm_sm_map(s, e[i].va, e[i].range, 0, 0);
+			break;
+		case VMB_BIND_MAP_USERPTR:
+			shadow_next_flags = SHADOW_USERPTR;
+			vmb_gpuvm_sm_map(s, e[i].va, e[i].range, 0, e[i].offset);
+			break;
+		case VMB_BIND_UNMAP:
+			vmb_gpuvm_sm_unmap(s, e[i].va, e[i].range);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* remove every mapping of @bo from @s (UNMAP_ALL, or weak BO close) */
+static void shadow_drop_bo(struct vmb_gpuvm *s, uint32_t bo)
+{
+	struct vmb_gpuva *va, *next;
+
+	for (va = s ? vmb_gpuvm_first(s) : NULL; va; va = next) {
+		next = vmb_gpuva_next(va);
+		if (va->obj == bo && !va->flags)
+			vmb_gpuvm_remove(s, va);
+	}
+}
+
+/* ---- scratch arrays for one call --------------------------------------- */
+
+struct bind_scratch {
+	struct vmb_bind_entry *e;
+	uint32_t *handles;
+	uint64_t *cpu;
+	size_t cap;
+};
+
+static int scratch_reserve(struct bind_scratch *s, size_t n)
+{
+	void *e, *h, *c;
+
+	if (n <= s->cap)
+		return 0;
+	n = n < 64 ? 64 : n * 2;
+	e = realloc(s->e, n * sizeof(*s->e));
+	if (e)
+		s->e = e;
+	h = realloc(s->handles, n * sizeof(*s->handles));
+	if (h)
+		s->handles = h;
+	c = realloc(s->cpu, n * sizeof(*s->cpu));
+	if (c)
+		s->cpu = c;
+	if (!e || !h || !c)
+		return -ENOMEM;
+	s->cap = n;
+	return 0;
+}
+
+static struct bind_scratch scratch;
+
+void vmb_hw_exec_fini(void)
+{
+	free(scratch.e);
+	free(scratch.handles);
+	free(scratch.cpu);
+	memset(&scratch, 0, sizeof(scratch));
+}
+
+/* ---- ops ------------------------------------------------------------------ */
+
+static bool id_ok(const struct vmb_hw *hw, enum vmb_obj_class c, uint32_t id)
+{
+	return id >= 1 && id <= hw->trace->max_id[c];
+}
+
+static int do_vm_create(struct vmb_hw *hw, const struct vmb_call *call)
+{
+	const struct vmb_op *op = call->op;
+	uint32_t vm = op->u.vm_create.vm;
+	size_t idx;
+	int ret;
+
+	if (!id_ok(hw, VMB_CLASS_VM, vm) || hw->vm_live[vm])
+		return -EINVAL;
+	if (hw->drv->vm_is_file) {
+		ret = vmb_hw_file_open(hw, vm, &idx, op->u.vm_create.va_start,
+				       op->u.vm_create.kernel_start, call->kernel_range);
+		if (ret)
+			return ret;
+		hw->vm_file[vm] = (uint32_t)idx;
+	} else {
+		ret = hw->drv->vm_create(hw, &hw->files[0], op, call->kernel_range, &hw->vm_id[vm]);
+		if (ret)
+			return ret;
+	}
+	hw->vm_live[vm] = true;
+	if (!(hw->drv->bind_kinds & VMB_HW_KIND(VMB_BIND_UNMAP_ALL)) && !hw->vm_shadow[vm]) {
+		hw->vm_shadow[vm] = vmb_gpuvm_create(op->u.vm_create.va_start,
+						     op->u.vm_create.va_range,
+						     op->u.vm_create.kernel_start,
+						     call->kernel_range, &shadow_ops, hw);
+		if (!hw->vm_shadow[vm])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int do_vm_destroy(struct vmb_hw *hw, uint32_t vm)
+{
+	int ret = 0;
+
+	if (!id_ok(hw, VMB_CLASS_VM, vm) || !hw->vm_live[vm])
+		return -ENOENT;
+	if (hw->drv->vm_is_file)
+		vmb_hw_file_close(hw, &hw->files[hw->vm_file[vm]]);
+	else
+		ret = hw->drv->vm_destroy(hw, &hw->files[0], hw->vm_id[vm]);
+	hw->vm_live[vm] = false;
+	if (hw->vm_shadow[vm]) {
+		vmb_gpuvm_destroy(hw->vm_shadow[vm]);
+		hw->vm_shadow[vm] = NULL;
+	}
+	return ret;
+}
+
+static int do_queue(struct vmb_hw *hw, const struct vmb_op *op)
+{
+	uint32_t q = op->u.queue.queue, vm = op->u.queue.vm;
+	int ret;
+
+	if (!id_ok(hw, VMB_CLASS_QUEUE, q))
+		return -EINVAL;
+	if (op->kind == VMB_OP_QUEUE_DESTROY) {
+		if (!hw->queue_live[q])
+			return -ENOENT;
+		hw->queue_live[q] = false;
+		return hw->drv->queue_destroy(hw, vmb_hw_vm_file(hw, hw->queue_vm[q]),
+					      hw->queue_id[q], hw->queue_engine[q]);
+	}
+	if (hw->queue_live[q] || !id_ok(hw, VMB_CLASS_VM, vm) || !hw->vm_live[vm])
+		return -EINVAL;
+	ret = hw->drv->queue_create(hw, vmb_hw_vm_file(hw, vm), hw->vm_id[vm], op->u.queue.engine,
+				    &hw->queue_id[q]);
+	if (ret)
+		return ret;
+	hw->queue_vm[q] = vm;
+	hw->queue_engine[q] = op->u.queue.engine;
+	hw->queue_live[q] = true;
+	return 0;
+}
+
+static int do_bo_create(struct vmb_hw *hw, const struct vmb_op *op)
+{
+	uint32_t bo = op->u.bo.bo, vm = op->u.bo.vm;
+	struct vmb_hw_file *f = &hw->files[0];
+	uint32_t vm_id = 0, handle;
+	int ret;
+
+	if (!id_ok(hw, VMB_CLASS_BO, bo) || hw->bo_live[bo])
+		return -EINVAL;
+	if (vm) {
+		if (!id_ok(hw, VMB_CLASS_VM, vm) || !hw->vm_live[vm])
+			return -ENOENT;
+		f = vmb_hw_vm_file(hw, vm);
+		vm_id = hw->vm_id[vm];
+	}
+	ret = hw->drv->bo_create(hw, f, op, vm_id, &handle);
+	if (ret)
+		return ret;
+	f->bo[bo] = handle;
+	hw->bo_home[bo] = (uint32_t)(f - hw->files);
+	hw->bo_live[bo] = true;
+	return 0;
+}
+
+static int do_bo_close(struct vmb_hw *hw, uint32_t bo)
+{
+	uint32_t vm;
+	size_t k;
+	int ret = 0;
+
+	if (!id_ok(hw, VMB_CLASS_BO, bo) || !hw->bo_live[bo])
+		return -ENOENT;
+	for (k = 0; k < hw->n_files; k++) {
+		struct vmb_hw_file *f = &hw->files[k];
+
+		if (f->fd < 0 || !f->bo[bo])
+			continue;
+		if (drmCloseBufferHandle(f->fd, f->bo[bo]) && k == hw->bo_home[bo])
+			ret = -errno;
+		f->bo[bo] = 0;
+	}
+	if (hw->bo_dmabuf[bo] >= 0) {
+		close(hw->bo_dmabuf[bo]);
+		hw->bo_dmabuf[bo] = -1;
+	}
+	hw->bo_live[bo] = false;
+	if (hw->drv->weak)
+		for (vm = 1; vm <= hw->trace->max_id[VMB_CLASS_VM]; vm++)
+			shadow_drop_bo(hw->vm_shadow[vm], bo);
+	return ret;
+}
+
+static int do_syncobj(struct vmb_hw *hw, const struct vmb_op *op)
+{
+	struct vmb_hw_file *f = &hw->files[0];
+	uint32_t id = op->u.syncobj.syncobj;
+
+	if (!id_ok(hw, VMB_CLASS_SYNCOBJ, id))
+		return -EINVAL;
+	if (op->kind == VMB_OP_SYNCOBJ_DESTROY) {
+		size_t k;
+
+		if (!hw->sync_live[id])
+			return -ENOENT;
+		for (k = 1; k < hw->n_files; k++)
+			if (hw->files[k].fd >= 0 && hw->files[k].syncobj[id]) {
+				drmSyncobjDestroy(hw->files[k].fd, hw->files[k].syncobj[id]);
+				hw->files[k].syncobj[id] = 0;
+			}
+		hw->sync_live[id] = false;
+		id = f->syncobj[id];
+		f->syncobj[op->u.syncobj.syncobj] = 0;
+		return drmSyncobjDestroy(f->fd, id) ? -errno : 0;
+	}
+	if (hw->sync_live[id])
+		return -EINVAL;
+	if (drmSyncobjCreate(f->fd, op->u.syncobj.signaled ? DRM_SYNCOBJ_CREATE_SIGNALED : 0,
+			     &f->syncobj[id]))
+		return -errno;
+	hw->sync_live[id] = true;
+	return 0;
+}
+
+/* wait for @n syncs on @f from the CPU (fallback paths) */
+static int cpu_wait(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_sync *s,
+		    uint32_t n, bool all, uint64_t timeout)
+{
+	uint32_t handles[64];
+	uint64_t points[64];
+	uint32_t i, done = 0;
+	int ret = 0;
+
+	if (timeout > WAIT_CAP_NS)
+		timeout = WAIT_CAP_NS;
+	while (done < n && !ret) {
+		uint32_t m = n - done < 64 ? n - done : 64;
+
+		for (i = 0; i < m; i++) {
+			handles[i] = s[done + i].handle;
+			points[i] = s[done + i].point;
+		}
+		ret = drmSyncobjTimelineWait(f->fd, handles, points, m,
+					     (int64_t)(now_ns() + timeout),
+					     (all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+						     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					     NULL);
+		done += m;
+	}
+	return ret;
+}
+
+static int cpu_signal(struct vmb_hw_file *f, const struct vmb_hw_sync *s, uint32_t n)
+{
+	uint32_t handles[n + 1];
+	uint64_t points[n + 1];
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		handles[i] = s[i].handle;
+		points[i] = s[i].point;
+	}
+	return drmSyncobjTimelineSignal(f->fd, handles, points, n) ? -errno : 0;
+}
+
+/*
+ * One entry per ioctl: the first carries the in-fences, the last the
+ * out-fences; the shadow follows each entry (used by drivers whose uAPI has
+ * one mapping per ioctl, and by the ENOBUFS/ENOMEM fallback).
+ */
+static int issue_each(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req,
+		      struct vmb_gpuvm *shadow)
+{
+	struct vmb_hw_bind_req one = *req;
+	uint32_t i;
+	int ret = 0;
+
+	for (i = 0; i < req->n && !ret; i++) {
+		one.n = 1;
+		one.binds = &req->binds[i];
+		one.handles = &req->handles[i];
+		one.cpu_addr = &req->cpu_addr[i];
+		one.n_in = i == 0 ? req->n_in : 0;
+		one.n_out = i == req->n - 1 ? req->n_out : 0;
+		one.shadow = shadow;
+		ret = hw->drv->bind(hw, f, &one);
+		if (!ret)
+			shadow_apply(shadow, &req->binds[i], 1);
+	}
+	return ret;
+}
+
+/* UNMAP_ALL where the uAPI lacks it: one unmap per mapping of the BO */
+static int lower_entries(struct vmb_hw *hw, struct vmb_gpuvm *shadow,
+			 const struct vmb_bind_entry *in, uint32_t n, uint32_t *out_n)
+{
+	uint32_t i, k = 0;
+	struct vmb_gpuva *va;
+	int ret;
+
+	ret = scratch_reserve(&scratch, n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		if (in[i].kind != VMB_BIND_UNMAP_ALL || !shadow) {
+			scratch.e[k++] = in[i];
+			continue;
+		}
+		for (va = vmb_gpuvm_first(shadow); va; va = vmb_gpuva_next(va)) {
+			if (va->obj != in[i].bo || va->flags)
+				continue;
+			ret = scratch_reserve(&scratch, k + (n - i) + 1);
+			if (ret)
+				return ret;
+			memset(&scratch.e[k], 0, sizeof(scratch.e[k]));
+			scratch.e[k].kind = VMB_BIND_UNMAP;
+			scratch.e[k].va = va->va;
+			scratch.e[k].range = va->range;
+			k++;
+		}
+	}
+	*out_n = k;
+	return 0;
+}
+
+static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_timing *tm)
+{
+	const struct vmb_op *op = call->op;
+	uint32_t vm = op->u.bind.vm, q = op->u.bind.queue, n_in = op->u.bind.n_in;
+	uint32_t n_out = op->u.bind.n_out, n, i;
+	struct vmb_hw_sync syncs[n_in + n_out + 1];
+	struct vmb_hw_bind_req req = { 0 };
+	struct vmb_hw_file *f;
+	uint64_t meas;
+	int ret;
+
+	if (!id_ok(hw, VMB_CLASS_VM, vm) || !hw->vm_live[vm])
+		return -ENOENT;
+	for (i = 0; i < op->u.bind.n_binds; i++) {
+		enum vmb_bind_kind k = call->binds[i].kind;
+
+		if (hw->drv->bind_kinds & VMB_HW_KIND(k))
+			continue;
+		if (k == VMB_BIND_UNMAP_ALL && hw->vm_shadow[vm]) {
+			vmb_hw_warn_once(hw, HW_WARN_KIND + k, "no UNMAP_ALL in the uAPI; lowered "
+					 "to one unmap per mapping from the replayer's shadow copy");
+			continue;
+		}
+		vmb_hw_warn_once(hw, HW_WARN_KIND + k, "the uAPI has no %s bind; such binds "
+				 "are not replayed (counted as unsupported)", vmb_bind_kind_name(k));
+		return -EOPNOTSUPP;
+	}
+	f = vmb_hw_vm_file(hw, vm);
+	ret = lower_entries(hw, hw->vm_shadow[vm], call->binds, op->u.bind.n_binds, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		const struct vmb_bind_entry *e = &scratch.e[i];
+
+		scratch.handles[i] = 0;
+		scratch.cpu[i] = 0;
+		if (e->kind == VMB_BIND_MAP || (e->kind == VMB_BIND_UNMAP_ALL)) {
+			ret = vmb_hw_bo_handle(hw, f, e->bo, &scratch.handles[i]);
+			if (ret)
+				return ret;
+		} else if (e->kind == VMB_BIND_MAP_USERPTR) {
+			scratch.cpu[i] = hw_userptr_local(hw, e->offset);
+			if (!scratch.cpu[i])
+				return -EFAULT;
+		}
+	}
+	ret = vmb_hw_resolve_syncs(hw, f, call->syncs, n_in + n_out, syncs);
+	if (ret)
+		return ret;
+	meas = ++f->meas_point;
+	syncs[n_in + n_out].handle = f->meas;
+	syncs[n_in + n_out].point = meas;
+	if (q) {
+		if (!id_ok(hw, VMB_CLASS_QUEUE, q) || !hw->queue_live[q])
+			return -ENOENT;
+		req.queue_id = hw->queue_id[q];
+	}
+	req.shadow = hw->vm_shadow[vm];
+	req.vm_id = hw->vm_id[vm];
+	req.n = n;
+	req.binds = scratch.e;
+	req.handles = scratch.handles;
+	req.cpu_addr = scratch.cpu;
+	req.in = syncs;
+	req.n_in = n_in;
+	req.out = syncs + n_in;
+	req.n_out = n_out + 1;
+
+	tm->issue_ns = now_ns();
+	if (n == 0) {
+		/* everything lowered away: honour the fences from the CPU */
+		ret = cpu_wait(hw, f, req.in, req.n_in, true, WAIT_CAP_NS);
+		if (!ret)
+			ret = cpu_signal(f, req.out, req.n_out);
+	} else if (hw->drv->single_entry) {
+		ret = issue_each(hw, f, &req, hw->vm_shadow[vm]);
+	} else {
+		ret = hw->drv->bind(hw, f, &req);
+		if (!ret)
+			shadow_apply(hw->vm_shadow[vm], scratch.e, n);
+	}
+	tm->return_ns = now_ns();
+	if ((ret == -ENOBUFS || ret == -ENOMEM) && n > 1) {
+		vmb_hw_warn_once(hw, HW_WARN_FALLBACK, "VM bind of %u ops failed with %s; "
+				 "re-issuing one op per ioctl after a CPU wait on its in-fences "
+				 "(as Mesa does)", n, strerror(-ret));
+		hw->fallbacks++;
+		ret = cpu_wait(hw, f, req.in, req.n_in, true, WAIT_CAP_NS);
+		req.n_in = 0;
+		if (!ret)
+			ret = issue_each(hw, f, &req, hw->vm_shadow[vm]);
+		tm->return_ns = now_ns();
+	}
+	if (ret)
+		return ret;
+	tm->done_ns = vmb_hw_meas_wait(hw, f, meas, tm->return_ns);
+	return 0;
+}
+
+static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_timing *tm)
+{
+	const struct vmb_op *op = call->op;
+	uint32_t q = op->u.submit.queue, n_in = op->u.submit.n_in, n_out = op->u.submit.n_out;
+	uint32_t n_bos = op->u.submit.n_bos, i;
+	struct vmb_hw_sync syncs[n_in + n_out + 1];
+	struct vmb_hw_submit_req req = { 0 };
+	struct vmb_hw_file *f;
+	uint32_t *bos;
+	uint64_t meas;
+	int ret;
+
+	if (!id_ok(hw, VMB_CLASS_QUEUE, q) || !hw->queue_live[q])
+		return -ENOENT;
+	if (!hw->shim && !hw->drv->empty_job) {
+		vmb_hw_warn_once(hw, HW_WARN_BATCH, "submits need a no-op batch buffer on real "
+				 "hardware, which this backend does not map yet; submits are "
+				 "counted as unsupported");
+		return -EOPNOTSUPP;
+	}
+	f = vmb_hw_vm_file(hw, hw->queue_vm[q]);
+	bos = malloc((n_bos + 1) * sizeof(*bos));
+	if (!bos)
+		return -ENOMEM;
+	for (i = 0; i < n_bos; i++) {
+		ret = vmb_hw_bo_handle(hw, f, call->bos[i], &bos[i]);
+		if (ret)
+			goto out;
+	}
+	ret = vmb_hw_resolve_syncs(hw, f, call->syncs, n_in + n_out, syncs);
+	if (ret)
+		goto out;
+	meas = ++f->meas_point;
+	syncs[n_in + n_out].handle = f->meas;
+	syncs[n_in + n_out].point = meas;
+	req.vm_id = hw->vm_id[hw->queue_vm[q]];
+	req.queue_id = hw->queue_id[q];
+	req.engine = hw->queue_engine[q];
+	req.bos = bos;
+	req.n_bos = n_bos;
+	req.in = syncs;
+	req.n_in = n_in;
+	req.out = syncs + n_in;
+	req.n_out = n_out + 1;
+	tm->issue_ns = now_ns();
+	ret = hw->drv->submit(hw, f, &req);
+	tm->return_ns = now_ns();
+	if (!ret) {
+		tm->done_ns = vmb_hw_meas_wait(hw, f, meas, tm->return_ns);
+		tm->start_ns = 0; /* not observable without GPU timestamps */
+	}
+out:
+	free(bos);
+	return ret;
+}
+
+static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
+{
+	const struct vmb_op *op = call->op;
+	struct vmb_hw_file *f = &hw->files[0];
+	uint32_t n = op->u.wait.n, i;
+	uint32_t handles[n + 1];
+	uint64_t points[n + 1], timeout;
+
+	for (i = 0; i < n; i++) {
+		uint32_t id = call->syncs[i].syncobj;
+
+		if (!id_ok(hw, VMB_CLASS_SYNCOBJ, id) || !hw->sync_live[id])
+			return -ENOENT;
+		handles[i] = f->syncobj[id];
+		points[i] = call->syncs[i].point;
+	}
+	if (op->kind == VMB_OP_SIGNAL)
+		return drmSyncobjTimelineSignal(f->fd, handles, points, n) ? -errno : 0;
+	timeout = op->u.wait.timeout_ns;
+	if (timeout > WAIT_CAP_NS) {
+		vmb_hw_warn_once(hw, HW_WARN_WAIT, "waits without a timeout are capped at %llu s",
+				 WAIT_CAP_NS / 1000000000ull);
+		timeout = WAIT_CAP_NS;
+	}
+	return drmSyncobjTimelineWait(f->fd, handles, points, n, (int64_t)(now_ns() + timeout),
+				      (op->u.wait.all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+					      DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				      NULL);
+}
+
+int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm)
+{
+	struct vmb_hw *hw = be->priv;
+	const struct vmb_op *op = call->op;
+	int ret;
+
+	memset(tm, 0, sizeof(*tm));
+	if (op->kind == VMB_OP_BIND)
+		return do_bind(hw, call, tm);
+	if (op->kind == VMB_OP_SUBMIT)
+		return do_submit(hw, call, tm);
+
+	tm->issue_ns = now_ns();
+	switch (op->kind) {
+	case VMB_OP_VM_CREATE:
+		ret = do_vm_create(hw, call);
+		break;
+	case VMB_OP_VM_DESTROY:
+		ret = do_vm_destroy(hw, op->u.vm_destroy.vm);
+		break;
+	case VMB_OP_QUEUE_CREATE:
+	case VMB_OP_QUEUE_DESTROY:
+		ret = do_queue(hw, op);
+		break;
+	case VMB_OP_BO_CREATE:
+		ret = do_bo_create(hw, op);
+		break;
+	case VMB_OP_BO_CLOSE:
+		ret = do_bo_close(hw, op->u.bo.bo);
+		break;
+	case VMB_OP_SYNCOBJ_CREATE:
+	case VMB_OP_SYNCOBJ_DESTROY:
+		ret = do_syncobj(hw, op);
+		break;
+	case VMB_OP_WAIT:
+	case VMB_OP_SIGNAL:
+		ret = do_wait_signal(hw, call);
+		break;
+	case VMB_OP_CPU_UNMAP:
+		ret = hw_userptr_cpu_unmap(hw, op->u.cpu_unmap.addr, op->u.cpu_unmap.size);
+		break;
+	case VMB_OP_FRAME:
+		ret = 0;
+		break;
+	default: /* evict: the model only */
+		ret = -EOPNOTSUPP;
+		break;
+	}
+	tm->return_ns = now_ns();
+	tm->done_ns = tm->return_ns;
+	return ret;
+}

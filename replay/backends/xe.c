@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+/*
+ * xe.c - the `xe` backend: Intel xe's VM_BIND uAPI. Binds go out as one
+ * DRM_IOCTL_XE_VM_BIND per trace bind op (inline op when there is one entry,
+ * vector_of_binds otherwise) with drm_xe_sync in/out fences, as anv does;
+ * sparse/NULL binds use DRM_XE_VM_BIND_FLAG_NULL, userptr MAP_USERPTR,
+ * unmap_all the kernel's UNMAP_ALL, prefetch PREFETCH. Trace "hw" is the
+ * PAT index.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/hw.h"
+#include "uapi/xe.h"
+
+/* drv_state slots */
+enum { XE_SYSMEM_MASK, XE_VRAM_MASK, XE_MIN_PAGE, XE_ENGINES };
+
+static void xe_encode_sync(const struct vmb_hw_sync *s, bool signal, struct vmb_xe_sync *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->type = s->point ? VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ : VMB_XE_SYNC_TYPE_SYNCOBJ;
+	x->flags = signal ? VMB_XE_SYNC_FLAG_SIGNAL : 0;
+	x->handle = s->handle;
+	x->timeline_value = s->point;
+}
+
+static void xe_encode_syncs(const struct vmb_hw_sync *in, uint32_t n_in,
+			    const struct vmb_hw_sync *out, uint32_t n_out, struct vmb_xe_sync *x)
+{
+	uint32_t i;
+
+	for (i = 0; i < n_in; i++)
+		xe_encode_sync(&in[i], false, &x[i]);
+	for (i = 0; i < n_out; i++)
+		xe_encode_sync(&out[i], true, &x[n_in + i]);
+}
+
+/**
+ * vmb_xe_encode_bind() - fill a DRM_IOCTL_XE_VM_BIND argument
+ * @req: the resolved bind
+ * @args: receives the ioctl argument
+ * @ops: array of @req->n ops (referenced by @args when n > 1)
+ * @syncs: array of n_in + n_out syncs (referenced by @args)
+ *
+ * Return: 0, or -EINVAL for an entry kind xe cannot express.
+ */
+int vmb_xe_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_xe_vm_bind *args,
+		       struct vmb_xe_vm_bind_op *ops, struct vmb_xe_sync *syncs)
+{
+	uint32_t i;
+
+	memset(args, 0, sizeof(*args));
+	for (i = 0; i < req->n; i++) {
+		const struct vmb_bind_entry *e = &req->binds[i];
+		struct vmb_xe_vm_bind_op *o = &ops[i];
+
+		memset(o, 0, sizeof(*o));
+		o->addr = e->va;
+		o->range = e->range;
+		o->pat_index = (uint16_t)e->hw;
+		if (e->flags & VMB_BIND_F_READONLY)
+			o->flags |= VMB_XE_VM_BIND_FLAG_READONLY;
+		if (e->flags & VMB_BIND_F_IMMEDIATE)
+			o->flags |= VMB_XE_VM_BIND_FLAG_IMMEDIATE;
+		if (e->flags & VMB_BIND_F_DUMPABLE)
+			o->flags |= VMB_XE_VM_BIND_FLAG_DUMPABLE;
+		switch (e->kind) {
+		case VMB_BIND_MAP:
+			o->op = VMB_XE_VM_BIND_OP_MAP;
+			o->obj = req->handles[i];
+			o->obj_offset = e->offset;
+			break;
+		case VMB_BIND_MAP_NULL:
+			o->op = VMB_XE_VM_BIND_OP_MAP;
+			o->flags |= VMB_XE_VM_BIND_FLAG_NULL;
+			break;
+		case VMB_BIND_MAP_USERPTR:
+			o->op = VMB_XE_VM_BIND_OP_MAP_USERPTR;
+			o->userptr = req->cpu_addr[i];
+			break;
+		case VMB_BIND_UNMAP:
+			o->op = VMB_XE_VM_BIND_OP_UNMAP;
+			o->flags &= ~VMB_XE_VM_BIND_FLAG_READONLY;
+			break;
+		case VMB_BIND_UNMAP_ALL:
+			o->op = VMB_XE_VM_BIND_OP_UNMAP_ALL;
+			o->obj = req->handles[i];
+			o->addr = 0;
+			o->range = 0;
+			break;
+		case VMB_BIND_PREFETCH:
+			o->op = VMB_XE_VM_BIND_OP_PREFETCH;
+			o->prefetch_mem_region_instance = (uint32_t)e->offset;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	args->vm_id = req->vm_id;
+	args->exec_queue_id = req->queue_id;
+	args->num_binds = req->n;
+	if (req->n == 1)
+		args->bind = ops[0];
+	else
+		args->vector_of_binds = (uint64_t)(uintptr_t)ops;
+	xe_encode_syncs(req->in, req->n_in, req->out, req->n_out, syncs);
+	args->num_syncs = req->n_in + req->n_out;
+	args->syncs = (uint64_t)(uintptr_t)syncs;
+	return 0;
+}
+
+/**
+ * vmb_xe_encode_exec() - fill a DRM_IOCTL_XE_EXEC argument
+ * @req: the resolved submit (batch_va 0 over the shim)
+ * @args: receives the argument; @syncs: n_in + n_out entries
+ *
+ * Return: 0.
+ */
+int vmb_xe_encode_exec(const struct vmb_hw_submit_req *req, struct vmb_xe_exec *args,
+		       struct vmb_xe_sync *syncs)
+{
+	memset(args, 0, sizeof(*args));
+	args->exec_queue_id = req->queue_id;
+	xe_encode_syncs(req->in, req->n_in, req->out, req->n_out, syncs);
+	args->num_syncs = req->n_in + req->n_out;
+	args->syncs = (uint64_t)(uintptr_t)syncs;
+	args->address = req->batch_va;
+	args->num_batch_buffer = 1;
+	return 0;
+}
+
+static int xe_query(int fd, uint32_t query, void **out)
+{
+	struct vmb_xe_device_query q = { .query = query };
+	int ret;
+
+	ret = vmb_hw_ioctl(fd, VMB_DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	if (ret)
+		return ret;
+	*out = calloc(1, q.size + 8);
+	if (!*out)
+		return -ENOMEM;
+	q.data = (uint64_t)(uintptr_t)*out;
+	ret = vmb_hw_ioctl(fd, VMB_DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	if (ret) {
+		free(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+static int xe_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, uint64_t *mem)
+{
+	struct vmb_xe_query_config *cfg;
+	struct vmb_xe_query_mem_regions *mr;
+	struct vmb_xe_query_engines *en;
+	uint64_t vram = 0, sys = 0, min_page = 4096;
+	uint32_t i;
+	int ret;
+
+	ret = xe_query(f->fd, VMB_XE_DEVICE_QUERY_CONFIG, (void **)&cfg);
+	if (ret)
+		return ret;
+	if (cfg->num_params > VMB_XE_QUERY_CONFIG_VA_BITS)
+		*va_end = 1ull << cfg->info[VMB_XE_QUERY_CONFIG_VA_BITS];
+	if (cfg->num_params > VMB_XE_QUERY_CONFIG_MIN_ALIGNMENT)
+		min_page = cfg->info[VMB_XE_QUERY_CONFIG_MIN_ALIGNMENT];
+	free(cfg);
+	ret = xe_query(f->fd, VMB_XE_DEVICE_QUERY_MEM_REGIONS, (void **)&mr);
+	if (ret)
+		return ret;
+	for (i = 0; i < mr->num_mem_regions; i++) {
+		const struct vmb_xe_mem_region *r = &mr->mem_regions[i];
+
+		if (r->mem_class == VMB_XE_MEM_REGION_CLASS_VRAM) {
+			hw->drv_state[XE_VRAM_MASK] |= 1u << r->instance;
+			vram += r->total_size;
+		} else {
+			hw->drv_state[XE_SYSMEM_MASK] |= 1u << r->instance;
+			sys += r->total_size;
+		}
+	}
+	free(mr);
+	*mem = vram ? vram + sys : sys;
+	hw->drv_state[XE_MIN_PAGE] = min_page;
+	ret = xe_query(f->fd, VMB_XE_DEVICE_QUERY_ENGINES, (void **)&en);
+	if (ret)
+		return ret;
+	/* first instance of each class, packed as class -> (gt << 16 | instance) + 1 */
+	for (i = 0; i < en->num_engines; i++) {
+		const struct vmb_xe_engine_class_instance *ci = &en->engines[i].instance;
+		uint64_t *slot;
+
+		if (ci->engine_class > VMB_XE_ENGINE_CLASS_COMPUTE)
+			continue;
+		slot = &hw->drv_state[XE_ENGINES + (ci->engine_class == VMB_XE_ENGINE_CLASS_RENDER ?
+			0 : ci->engine_class == VMB_XE_ENGINE_CLASS_COMPUTE ? 1 :
+			ci->engine_class == VMB_XE_ENGINE_CLASS_COPY ? 2 : 3)];
+		if (!*slot)
+			*slot = (((uint64_t)ci->gt_id << 16) | ci->engine_instance) + 1;
+	}
+	free(en);
+	return 0;
+}
+
+static int xe_vm_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
+			uint64_t kernel_range, uint32_t *vm_id)
+{
+	struct vmb_xe_vm_create c = { 0 };
+	int ret;
+
+	if (op->u.vm_create.flags & VMB_VM_F_FAULT)
+		c.flags = VMB_XE_VM_CREATE_FLAG_LR_MODE | VMB_XE_VM_CREATE_FLAG_FAULT_MODE;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_VM_CREATE, &c);
+	*vm_id = c.vm_id;
+	return ret;
+}
+
+static int xe_vm_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id)
+{
+	struct vmb_xe_vm_destroy d = { .vm_id = vm_id };
+
+	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_VM_DESTROY, &d);
+}
+
+static int xe_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
+			   enum vmb_engine engine, uint32_t *id)
+{
+	struct vmb_xe_engine_class_instance ci = { 0 };
+	struct vmb_xe_exec_queue_create c = { 0 };
+	uint64_t slot = 0;
+	int ret;
+
+	switch (engine) {
+	case VMB_ENGINE_BIND:
+		ci.engine_class = VMB_XE_ENGINE_CLASS_VM_BIND;
+		break;
+	case VMB_ENGINE_COMPUTE:
+		slot = hw->drv_state[XE_ENGINES + 1] ? hw->drv_state[XE_ENGINES + 1] :
+						       hw->drv_state[XE_ENGINES];
+		ci.engine_class = hw->drv_state[XE_ENGINES + 1] ? VMB_XE_ENGINE_CLASS_COMPUTE :
+								  VMB_XE_ENGINE_CLASS_RENDER;
+		break;
+	case VMB_ENGINE_COPY:
+		slot = hw->drv_state[XE_ENGINES + 2];
+		ci.engine_class = VMB_XE_ENGINE_CLASS_COPY;
+		break;
+	default:
+		slot = hw->drv_state[XE_ENGINES];
+		ci.engine_class = VMB_XE_ENGINE_CLASS_RENDER;
+		break;
+	}
+	if (engine != VMB_ENGINE_BIND) {
+		if (!slot)
+			return -EOPNOTSUPP;
+		ci.engine_instance = (uint16_t)((slot - 1) & 0xffff);
+		ci.gt_id = (uint16_t)((slot - 1) >> 16);
+	}
+	c.width = 1;
+	c.num_placements = 1;
+	c.vm_id = vm_id;
+	c.instances = (uint64_t)(uintptr_t)&ci;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c);
+	*id = c.exec_queue_id;
+	return ret;
+}
+
+static int xe_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
+			    enum vmb_engine engine)
+{
+	struct vmb_xe_exec_queue_destroy d = { .exec_queue_id = id };
+
+	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
+}
+
+static int xe_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
+			uint32_t vm_id, uint32_t *handle)
+{
+	struct vmb_xe_gem_create c = { 0 };
+	uint64_t align = hw->drv_state[XE_MIN_PAGE] ? hw->drv_state[XE_MIN_PAGE] : 4096;
+	uint32_t sys = (uint32_t)hw->drv_state[XE_SYSMEM_MASK];
+	uint32_t vram = (uint32_t)hw->drv_state[XE_VRAM_MASK];
+	int ret;
+
+	c.size = (op->u.bo.size + align - 1) & ~(align - 1);
+	switch (op->u.bo.placement) {
+	case VMB_PLACE_VRAM:
+		c.placement = vram ? vram : sys;
+		break;
+	case VMB_PLACE_SYSTEM:
+		c.placement = sys;
+		break;
+	default:
+		c.placement = vram | sys;
+		break;
+	}
+	if (!c.placement)
+		c.placement = 1;
+	c.cpu_caching = (c.placement & vram) ? VMB_XE_GEM_CPU_CACHING_WC : VMB_XE_GEM_CPU_CACHING_WB;
+	if (op->u.bo.flags & VMB_BO_F_SCANOUT)
+		c.flags |= VMB_XE_GEM_CREATE_FLAG_SCANOUT;
+	c.vm_id = vm_id;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_GEM_CREATE, &c);
+	*handle = c.handle;
+	return ret;
+}
+
+static int xe_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req)
+{
+	struct vmb_xe_vm_bind args;
+	struct vmb_xe_vm_bind_op *ops;
+	struct vmb_xe_sync *syncs;
+	int ret;
+
+	ops = malloc((req->n ? req->n : 1) * sizeof(*ops));
+	syncs = malloc((req->n_in + req->n_out + 1) * sizeof(*syncs));
+	if (!ops || !syncs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = vmb_xe_encode_bind(req, &args, ops, syncs);
+	if (!ret)
+		ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_VM_BIND, &args);
+out:
+	free(ops);
+	free(syncs);
+	return ret;
+}
+
+static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req)
+{
+	struct vmb_xe_sync syncs[req->n_in + req->n_out + 1];
+	struct vmb_xe_exec args;
+
+	vmb_xe_encode_exec(req, &args, syncs);
+	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_EXEC, &args);
+}
+
+static const struct vmb_hw_driver xe_driver = {
+	.name = "xe",
+	.driver = VMB_DRIVER_XE,
+	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
+		      VMB_HW_KIND(VMB_BIND_MAP_USERPTR) | VMB_HW_KIND(VMB_BIND_UNMAP) |
+		      VMB_HW_KIND(VMB_BIND_UNMAP_ALL) | VMB_HW_KIND(VMB_BIND_PREFETCH),
+	.probe = xe_probe,
+	.vm_create = xe_vm_create,
+	.vm_destroy = xe_vm_destroy,
+	.queue_create = xe_queue_create,
+	.queue_destroy = xe_queue_destroy,
+	.bo_create = xe_bo_create,
+	.bind = xe_bind,
+	.submit = xe_submit,
+};
+
+VMB_HW_BACKEND(vmb_xe_backend, xe_driver, "xe");
