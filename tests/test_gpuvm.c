@@ -115,10 +115,6 @@ struct rec {
 	struct strbuf out;
 	int fail_at;	/* 1-based callback index that fails with -EIO; 0 = none */
 	int calls;
-	/* owner fields the map callback stamps on new mappings */
-	void *stamp_priv;
-	uint64_t stamp_data;
-	uint32_t stamp_flags;
 };
 
 static int rec_fail(struct rec *r)
@@ -133,9 +129,6 @@ static int rec_map(void *priv, struct vmb_gpuva *va)
 
 	gpuvm_fmt_map(l, sizeof(l), va->va, va->range, va->obj, va->offset);
 	sb_line(&r->out, l);
-	va->priv = r->stamp_priv;
-	va->data = r->stamp_data;
-	va->flags = r->stamp_flags;
 	return rec_fail(r);
 }
 
@@ -1013,10 +1006,26 @@ TEST(callback_error_aborts)
 	rec_fini(&r);
 }
 
+/* Is @va reachable from the list head? (the callbacks' view of the tree) */
+static bool listed(const struct vmb_gpuva *va, const struct vmb_gpuva *first)
+{
+	for (; first; first = first->next)
+		if (first == va)
+			return true;
+	return false;
+}
+
+static struct vmb_gpuvm *owner_vm;
+
 static int owner_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_gpuva *prev,
 		       struct vmb_gpuva *next)
 {
 	int *bad = priv;
+
+	/* the old mapping is still in place, the pieces are not yet */
+	if (!listed(old, vmb_gpuvm_first(owner_vm)) || listed(prev, vmb_gpuvm_first(owner_vm)) ||
+	    listed(next, vmb_gpuvm_first(owner_vm)))
+		(*bad)++;
 
 	/* pieces start as copies of the old owner fields; old is still listed */
 	if (prev && (prev->priv != old->priv || prev->data != old->data ||
@@ -1034,7 +1043,7 @@ static int owner_map(void *priv, struct vmb_gpuva *va)
 {
 	int *bad = priv;
 
-	if (va->priv || va->data || va->flags)
+	if (va->priv || va->data || va->flags || (owner_vm && listed(va, vmb_gpuvm_first(owner_vm))))
 		(*bad)++;
 	va->priv = bad;
 	va->data = 0xdead0000;
@@ -1044,10 +1053,16 @@ static int owner_map(void *priv, struct vmb_gpuva *va)
 
 static int owner_unmap(void *priv, struct vmb_gpuva *old, bool keep)
 {
+	int *bad = priv;
+
+	if (owner_vm && !listed(old, vmb_gpuvm_first(owner_vm)))
+		(*bad)++;
 	return 0;
 }
 
-TEST(owner_fields_copied_to_pieces)
+/* Owner fields start zero on MAP and are copied into remap pieces; the
+ * callbacks see the old mapping still listed and the new ones not yet. */
+TEST(owner_fields_and_callback_view)
 {
 	static const struct vmb_gpuvm_ops ops = {
 		.step_map = owner_map,
@@ -1058,9 +1073,13 @@ TEST(owner_fields_copied_to_pieces)
 	struct vmb_gpuvm *vm = vmb_gpuvm_create(0, 1ull << 40, 0, 0, &ops, &bad);
 	const struct vmb_gpuva *va;
 
+	owner_vm = vm;
 	CHECK_INT(vmb_gpuvm_sm_map(vm, P(0), 4 * U, 1, 0), 0);
 	CHECK_INT(vmb_gpuvm_sm_unmap(vm, P(1), U), 0);
+	CHECK_INT(vmb_gpuvm_sm_map(vm, P(8), U, 1, 0), 0);
+	CHECK_INT(vmb_gpuvm_sm_unmap(vm, P(8), U), 0);
 	CHECK_INT(bad, 0);
+	owner_vm = NULL;
 	va = vmb_gpuvm_first(vm);
 	CHECK(va && va->priv == &bad && va->data == 0xdead0000 && va->flags == 7);
 	va = va ? va->next : NULL;
@@ -1109,6 +1128,42 @@ TEST(remove_and_stats)
 	CHECK_U64(st.nodes, 1);
 	CHECK_U64(st.unmap, 4);
 	CHECK_STR(mappings(&r), "0x1a000,0x1000,1,0x0\n");
+	CHECK_TREE(r.vm);
+	rec_fini(&r);
+}
+
+/* Many disjoint mappings removed one by one in random order. */
+TEST(remove_random_order)
+{
+	enum { COUNT = 5000 };
+	static struct vmb_gpuva *nodes[COUNT];
+	struct rec r;
+	struct vmb_gpuvm_stats st;
+	struct vmb_gpuva *va;
+	uint64_t s = 0x1234567;
+	int i, n = 0;
+
+	setup(&r);
+	for (i = 0; i < COUNT; i++)	/* every other page, shuffled by the stride */
+		premap(&r, ((uint64_t)(i * 7919 % COUNT) * 2) * U, U, 1 + i % 3, i * U);
+	CHECK_TREE(r.vm);
+	for (va = vmb_gpuvm_first(r.vm); va; va = va->next)
+		nodes[n++] = va;
+	CHECK_INT(n, COUNT);
+	while (n) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		i = s % n;
+		vmb_gpuvm_remove(r.vm, nodes[i]);
+		nodes[i] = nodes[--n];
+		if (n % 512 == 0)
+			CHECK_TREE(r.vm);
+	}
+	vmb_gpuvm_get_stats(r.vm, &st);
+	CHECK_U64(st.nodes, 0);
+	CHECK(!vmb_gpuvm_first(r.vm));
+	CHECK_INT(rec_do_map(&r, P(0), U, 1, 0), 0);	/* still usable */
 	CHECK_TREE(r.vm);
 	rec_fini(&r);
 }
@@ -1459,9 +1514,10 @@ int main(void)
 	RUN(validation_touching_kernel_region_ok);
 	RUN(validation_u64_overflow);
 	RUN(callback_error_aborts);
-	RUN(owner_fields_copied_to_pieces);
+	RUN(owner_fields_and_callback_view);
 	RUN(missing_callbacks_einval);
 	RUN(remove_and_stats);
+	RUN(remove_random_order);
 	RUN(find_first);
 	RUN(differential_dense_200k);
 	RUN(differential_wider_50k);
