@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * build.c - the pieces decoders use to build a record: growing arrays of
+ * bind entries, syncs and BO ids, and safe reads of the memory a program
+ * passed to an ioctl (arrays behind pointers in the argument struct).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "capture.h"
+
+pid_t cap_self_pid;
+
+static void *grow(void *p, uint32_t *cap, uint32_t want, size_t elem, bool *oom)
+{
+	if (want <= *cap)
+		return p;
+	uint32_t n = *cap ? *cap : 16;
+
+	while (n < want)
+		n *= 2;
+	void *np = realloc(p, (size_t)n * elem);
+
+	if (!np) {
+		*oom = true;
+		return p;
+	}
+	*cap = n;
+	return np;
+}
+
+struct vmb_bind_entry *cap_build_bind(struct cap_build *b)
+{
+	static struct vmb_bind_entry sink;
+
+	b->binds = grow(b->binds, &b->cap_binds, b->n_binds + 1, sizeof(*b->binds), &b->oom);
+	if (b->oom || b->n_binds >= UINT16_MAX) {
+		b->oom = true;
+		return memset(&sink, 0, sizeof(sink));
+	}
+	return memset(&b->binds[b->n_binds++], 0, sizeof(*b->binds));
+}
+
+void cap_build_sync(struct cap_build *b, uint32_t handle, uint64_t point)
+{
+	b->syncs = grow(b->syncs, &b->cap_syncs, b->n_syncs + 1, sizeof(*b->syncs), &b->oom);
+	if (b->oom)
+		return;
+	b->syncs[b->n_syncs++] = (struct vmb_sync){ .point = point, .syncobj = handle };
+}
+
+void cap_build_id(struct cap_build *b, uint32_t id)
+{
+	b->ids = grow(b->ids, &b->cap_ids, b->n_ids + 1, sizeof(*b->ids), &b->oom);
+	if (b->oom)
+		return;
+	b->ids[b->n_ids++] = id;
+}
+
+/**
+ * cap_safe_copy() - copy @len bytes of our own memory without faulting
+ * @dst: destination
+ * @src: source, possibly an invalid pointer from the program
+ * @len: bytes
+ *
+ * Return: true when all bytes were copied.
+ */
+bool cap_safe_copy(void *dst, const void *src, size_t len)
+{
+	struct iovec l = { dst, len }, r = { (void *)src, len };
+
+	if (!src)
+		return false;
+	return process_vm_readv(cap_self_pid ? cap_self_pid : (pid_t)syscall(SYS_getpid), &l, 1, &r, 1, 0) == (ssize_t)len;
+}
+
+/* per-thread scratch for arrays of failed ioctls */
+static __thread char *scratch;
+static __thread size_t scratch_len;
+
+/**
+ * cap_user() - a readable view of an array the program passed to an ioctl
+ * @c: the call
+ * @ptr: user pointer
+ * @len: bytes
+ *
+ * After a successful call the kernel has read the array, so it is used in
+ * place. After a failed one it may be garbage: it is copied safely.
+ *
+ * Return: the bytes, or NULL when they cannot be read.
+ */
+const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
+{
+	if (!len)
+		return (const void *)(uintptr_t)ptr;
+	if (!ptr || len > (64u << 20))
+		return NULL;
+	if (c->ret == 0)
+		return (const void *)(uintptr_t)ptr;
+	if (len > scratch_len) {
+		char *n = realloc(scratch, len);
+
+		if (!n)
+			return NULL;
+		scratch = n;
+		scratch_len = len;
+	}
+	return cap_safe_copy(scratch, (const void *)(uintptr_t)ptr, len) ? scratch : NULL;
+}
+

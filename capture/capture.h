@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture.h - internal interfaces of the capturer (libvmcapture.so): the
+ * record that travels from an application thread to the writer thread, the
+ * DRM file table, the per-driver decoders and the recorder. Nothing here is
+ * exported from the shared object (it is built with -fvisibility=hidden).
+ *
+ * Data flow:
+ *
+ *   app thread: ioctl() wrapper -> fd table (is it a DRM file?) -> decoder
+ *     builds a struct cap_rec with *kernel handles* -> per-thread ring
+ *   writer thread: drains every ring, merges by sequence number, maps kernel
+ *     handles to trace ids (per DRM file), renders JSON lines, writes them.
+ *
+ * Handles are mapped to ids on the writer side, in sequence order, so a
+ * handle the kernel reuses after a close gets a fresh id in the right place
+ * even when the close and the create happened on different threads.
+ */
+#ifndef VMB_CAPTURE_H
+#define VMB_CAPTURE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "trace.h"
+
+#define CAP_HIDDEN __attribute__((visibility("hidden")))
+
+/* handle value meaning "the VM this DRM file has implicitly" (amdgpu, msm, nouveau) */
+#define CAP_IMPLICIT_VM UINT32_MAX
+
+/* cap_rec.kind */
+enum cap_rec_kind {
+	CAP_REC_OP,		/* a trace op (op field) */
+	CAP_REC_FILE_CLOSE,	/* the last fd of a DRM file was closed: forget its handles */
+	CAP_REC_IMPLICIT_VM,	/* create the file's implicit VM now (op is a vm_create) */
+};
+
+/* cap_rec.flags */
+#define CAP_REC_F_SYNTH		(1u << 0) /* not an ioctl of the program (e.g. implicit VM) */
+#define CAP_REC_F_USER_FENCE	(1u << 1) /* had user-fence syncs that a trace cannot express */
+#define CAP_REC_F_FENCE_FD	(1u << 2) /* had sync_file fds that a trace cannot express */
+#define CAP_REC_F_DEPS		(1u << 3) /* had fence dependencies a trace cannot express */
+#define CAP_REC_F_NEW_HANDLE	(1u << 4) /* import: create only if the handle is unknown */
+#define CAP_REC_F_SYNC_BIND	(1u << 5) /* synchronous bind ioctl */
+
+/**
+ * struct cap_rec - one record, as stored in a per-thread ring
+ * @size: bytes of the record including its arrays (multiple of 8)
+ * @kind: enum cap_rec_kind
+ * @flags: CAP_REC_F_*
+ * @n_binds, @n_syncs, @n_ids: lengths of the arrays that follow the record
+ *     (binds, then syncs, then ids), referenced by @op with indices from 0
+ * @file: serial of the DRM file (struct cap_file.serial)
+ * @ioctl: the ioctl request number (0 for records that are not ioctls)
+ * @seq: global sequence number (see interposer.c for when it is taken)
+ * @t_enter, @t_exit: CLOCK_MONOTONIC ns around the kernel call
+ * @tid: thread id
+ * @ret: 0 or -errno
+ * @driver: enum vmb_driver of the file
+ * @pad: zero
+ * @aux: vm_create: kernel_range (it does not fit in struct vmb_op)
+ * @op: the op, with kernel handles where the trace has ids
+ */
+struct cap_rec {
+	uint32_t size;
+	uint8_t kind;
+	uint8_t flags;
+	uint16_t n_binds;
+	uint32_t n_syncs;
+	uint32_t n_ids;
+	uint32_t file;
+	uint32_t ioctl;
+	uint64_t seq;
+	uint64_t t_enter;
+	uint64_t t_exit;
+	uint32_t tid;
+	int32_t ret;
+	uint32_t driver;
+	uint32_t pad;
+	uint64_t aux;
+	struct vmb_op op;
+};
+
+static inline struct vmb_bind_entry *cap_rec_binds(struct cap_rec *r)
+{
+	return (struct vmb_bind_entry *)(r + 1);
+}
+
+static inline struct vmb_sync *cap_rec_syncs(struct cap_rec *r)
+{
+	return (struct vmb_sync *)(cap_rec_binds(r) + r->n_binds);
+}
+
+static inline uint32_t *cap_rec_ids(struct cap_rec *r)
+{
+	return (uint32_t *)(cap_rec_syncs(r) + r->n_syncs);
+}
+
+/*
+ * Building a record: decoders append binds/syncs/ids to a per-thread
+ * scratch builder; cap_build_finish() lays them out behind the record.
+ */
+struct cap_build {
+	struct cap_rec rec;
+	struct vmb_bind_entry *binds;
+	struct vmb_sync *syncs;
+	uint32_t *ids;
+	uint32_t cap_binds, cap_syncs, cap_ids;
+	uint32_t n_binds, n_syncs, n_ids;
+	bool oom;
+};
+
+struct vmb_bind_entry *cap_build_bind(struct cap_build *b) CAP_HIDDEN;
+void cap_build_sync(struct cap_build *b, uint32_t handle, uint64_t point) CAP_HIDDEN;
+void cap_build_id(struct cap_build *b, uint32_t id) CAP_HIDDEN;
+
+/* what a decoder says about an ioctl before it is issued */
+enum cap_class {
+	CAP_IGNORE,	/* known, nothing to record (queries, mmap offsets) */
+	CAP_RAW,	/* not decodable: counted by number in the header */
+	CAP_ENTER,	/* decode; sequence number taken before the kernel call */
+	CAP_EXIT,	/* decode; sequence number taken after it (creates, waits) */
+};
+
+/**
+ * struct cap_call - one intercepted ioctl, as a decoder sees it
+ * @fd: file descriptor
+ * @req: request number
+ * @arg: the live argument (outputs are valid after the call)
+ * @pre: copy of the argument taken before the call (inputs of in/out unions)
+ * @size: _IOC_SIZE(req), bytes valid in @pre and @arg
+ * @ret: 0 or -errno
+ * @t_enter: CLOCK_MONOTONIC of the kernel call (absolute, for timeouts)
+ */
+struct cap_call {
+	int fd;
+	unsigned long req;
+	void *arg;
+	const void *pre;
+	uint32_t size;
+	int ret;
+	uint64_t t_enter;
+};
+
+/**
+ * struct cap_decoder - per-driver ioctl decoder
+ * @name: driver name as DRM_IOCTL_VERSION reports it
+ * @driver: trace driver
+ * @classify: mandatory; how to treat @req (driver ioctls, nr 0x40-0x9f;
+ *     core ones go to cap_core_classify()); sets *@pre_bytes when the
+ *     decoder needs the argument as it was before the call (in/out unions)
+ * @decode: mandatory; fill @b->rec.op (kernel handles) for a CAP_ENTER or
+ *     CAP_EXIT ioctl; return false when no op results (e.g. a failed create,
+ *     which has no handle to name)
+ */
+struct cap_decoder {
+	const char *name;
+	enum vmb_driver driver;
+	enum cap_class (*classify)(unsigned long req, uint32_t *pre_bytes);
+	bool (*decode)(const struct cap_call *c, struct cap_build *b);
+};
+
+extern const struct cap_decoder cap_decoder_xe CAP_HIDDEN;
+extern const struct cap_decoder cap_decoder_amdgpu CAP_HIDDEN;
+extern const struct cap_decoder cap_decoder_nouveau CAP_HIDDEN;
+extern const struct cap_decoder cap_decoder_panthor CAP_HIDDEN;
+extern const struct cap_decoder cap_decoder_msm CAP_HIDDEN;
+
+const struct cap_decoder *cap_decoder_find(const char *name) CAP_HIDDEN;
+enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes) CAP_HIDDEN;
+bool cap_core_decode(const struct cap_call *c, struct cap_build *b) CAP_HIDDEN;
+
+/* helpers shared by the decoders */
+void cap_op_init(struct cap_build *b, enum vmb_op_kind kind) CAP_HIDDEN;
+uint64_t cap_rel_timeout(int64_t abs_ns, uint64_t now_ns) CAP_HIDDEN;
+void cap_userptr_note(uint64_t addr, uint64_t size) CAP_HIDDEN;
+bool cap_userptr_any(void) CAP_HIDDEN;
+bool cap_userptr_touched(uint64_t addr, uint64_t len) CAP_HIDDEN;
+void cap_userptr_reset_after_fork(void) CAP_HIDDEN;
+extern pid_t cap_self_pid CAP_HIDDEN;
+const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len) CAP_HIDDEN;
+bool cap_safe_copy(void *dst, const void *src, size_t len) CAP_HIDDEN;
+
+/**
+ * struct cap_file - one open DRM file (shared by dup'ed descriptors)
+ * @serial: id for the writer (>= 1)
+ * @dec: decoder, NULL when the file is not recorded
+ * @refs: descriptors that point at it
+ * @name: driver name
+ */
+struct cap_file {
+	uint32_t serial;
+	const struct cap_decoder *dec;
+	atomic_int refs;
+	char name[24];
+};
+
+struct cap_file *cap_fd_lookup(int fd) CAP_HIDDEN;
+struct cap_file *cap_fd_identify(int fd) CAP_HIDDEN;
+void cap_fd_forget(int fd) CAP_HIDDEN;
+void cap_fd_forget_range(unsigned int first, unsigned int last) CAP_HIDDEN;
+void cap_fd_dup(int oldfd, int newfd) CAP_HIDDEN;
+void cap_fd_reset_after_fork(void) CAP_HIDDEN;
+bool cap_fd_is_tracked(int fd) CAP_HIDDEN;
+
+/* real libc functions (interposer.c) */
+extern int (*cap_real_ioctl)(int, unsigned long, ...) CAP_HIDDEN;
+int cap_real_close(int fd) CAP_HIDDEN;
+int cap_real_open(const char *path, int flags, int mode) CAP_HIDDEN;
+
+/* recorder.c */
+struct cap_config {
+	const char *out;	/* base output path */
+	uint64_t t0;		/* CLOCK_MONOTONIC ns of capture start */
+	long root_pid;		/* the process that writes to @out itself */
+	unsigned int flush_ms;
+	const char *only_driver; /* NULL = all */
+};
+
+extern struct cap_config cap_cfg CAP_HIDDEN;
+extern atomic_bool cap_enabled CAP_HIDDEN;
+extern int cap_out_fd CAP_HIDDEN;
+
+void cap_recorder_init(void) CAP_HIDDEN;
+struct cap_build *cap_thread_build(void) CAP_HIDDEN;
+void cap_record_push(struct cap_build *b) CAP_HIDDEN;
+uint64_t cap_seq_next(void) CAP_HIDDEN;
+uint64_t cap_now(void) CAP_HIDDEN;
+void cap_count_raw(unsigned long req, bool known, int ret) CAP_HIDDEN;
+void cap_note_overhead(uint64_t ns) CAP_HIDDEN;
+void cap_recorder_flush_for_exec(void) CAP_HIDDEN;
+void cap_recorder_shutdown(void) CAP_HIDDEN;
+void cap_recorder_atfork_prepare(void) CAP_HIDDEN;
+void cap_recorder_atfork_parent(void) CAP_HIDDEN;
+void cap_recorder_atfork_child(void) CAP_HIDDEN;
+uint32_t cap_file_serial_next(void) CAP_HIDDEN;
+void cap_note_file(const struct cap_file *f, int fd) CAP_HIDDEN;
+
+/* emit.c: rendering of records (writer thread only) */
+struct cap_out;
+struct cap_out *cap_out_create(void) CAP_HIDDEN;
+void cap_out_destroy(struct cap_out *o) CAP_HIDDEN;
+void cap_out_reset(struct cap_out *o) CAP_HIDDEN;
+/* render @rec (whose handles are translated in place) into @buf; returns 0 or -ENOMEM */
+struct cap_strbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void cap_sb_putc(struct cap_strbuf *sb, char c) CAP_HIDDEN;
+void cap_sb_puts(struct cap_strbuf *sb, const char *s) CAP_HIDDEN;
+void cap_sb_printf(struct cap_strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3))) CAP_HIDDEN;
+void cap_sb_json_str(struct cap_strbuf *sb, const char *s) CAP_HIDDEN;
+/*
+ * cap_out_render() - translate handles and render one record; @next/@n_next
+ * are the records that follow it in sequence order (look-ahead for the
+ * timeline property of a new syncobj)
+ */
+void cap_out_render(struct cap_out *o, struct cap_rec *rec, struct cap_rec *const *next,
+		    size_t n_next, struct cap_strbuf *sb) CAP_HIDDEN;
+/* counters kept by the renderer, for the header */
+struct cap_out_stats {
+	uint64_t ops[VMB_OP_COUNT];
+	uint64_t ops_total;
+	uint64_t failed;
+	uint64_t unknown_handles;
+	uint64_t user_fence_ops, fence_fd_ops, dep_ops;
+	uint32_t drivers_seen; /* bitmask of enum vmb_driver */
+};
+const struct cap_out_stats *cap_out_stats(const struct cap_out *o) CAP_HIDDEN;
+
+#endif /* VMB_CAPTURE_H */

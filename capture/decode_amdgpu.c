@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/*
+ * decode_amdgpu.c - AMD amdgpu ioctls into trace ops.
+ *
+ * amdgpu has one VM per open file and no VM ioctl: the trace gets a
+ * vm_create (x_synth) the first time a file needs its VM.
+ *
+ *   GEM_CREATE -> bo_create (placement from the domains: VRAM only ->
+ *     "vram", GTT/CPU only -> "system"; VM_ALWAYS_VALID -> private to the VM)
+ *   GEM_USERPTR -> bo_create "userptr" (its CPU range is watched for
+ *     cpu_unmap)
+ *   GEM_VA -> a bind with one entry: MAP -> map (no WRITEABLE -> readonly,
+ *     no EXECUTABLE -> noexec, MTYPE_UC -> uncached, hw = the MTYPE field),
+ *     MAP/REPLACE with PRT and no BO -> map_null, REPLACE -> map (the VA
+ *     manager replaces what the range held), UNMAP and CLEAR -> unmap; the
+ *     6.16 fields give in-syncs and an out-sync at vm_timeline_point
+ *   CTX alloc/free -> queue_create/destroy (engine "render")
+ *   CS -> submit: queue = context, bos from the BO_HANDLES chunk, in-syncs
+ *     from SYNCOBJ_IN / TIMELINE_WAIT, out from SYNCOBJ_OUT / TIMELINE_SIGNAL;
+ *     sequence-number dependencies are flagged x_fence_deps
+ * Ignored: GEM_MMAP, INFO, WAIT_CS, VM (VMID reservation), BO_LIST (lists
+ * made with it are not expanded; Mesa uses the BO_HANDLES chunk).
+ */
+#include <errno.h>
+
+#include "capture.h"
+#include "uapi/amdgpu.h"
+
+static enum cap_class amdgpu_classify(unsigned long req, uint32_t *pre_bytes)
+{
+	switch (_IOC_NR(req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_AMDGPU_GEM_CREATE:
+		*pre_bytes = sizeof(struct vmb_amdgpu_gem_create_in);
+		return CAP_EXIT;
+	case VMB_DRM_AMDGPU_CTX:
+		*pre_bytes = sizeof(struct vmb_amdgpu_ctx_in);
+		return CAP_EXIT; /* alloc creates; a free is ordered after it anyway */
+	case VMB_DRM_AMDGPU_CS:
+		*pre_bytes = 8; /* ctx_id, bo_list_handle: overwritten by out.handle */
+		return CAP_ENTER;
+	case VMB_DRM_AMDGPU_GEM_USERPTR:
+		return CAP_EXIT;
+	case VMB_DRM_AMDGPU_GEM_VA:
+		return CAP_ENTER;
+	case VMB_DRM_AMDGPU_GEM_MMAP:
+	case VMB_DRM_AMDGPU_INFO:
+	case VMB_DRM_AMDGPU_WAIT_CS:
+	case VMB_DRM_AMDGPU_VM:
+	case VMB_DRM_AMDGPU_BO_LIST:
+		return CAP_IGNORE;
+	default:
+		return CAP_RAW;
+	}
+}
+
+static enum vmb_placement amdgpu_placement(uint64_t domains)
+{
+	bool vram = domains & VMB_AMDGPU_GEM_DOMAIN_VRAM;
+	bool sys = domains & (VMB_AMDGPU_GEM_DOMAIN_GTT | VMB_AMDGPU_GEM_DOMAIN_CPU);
+
+	if (vram && !sys)
+		return VMB_PLACE_VRAM;
+	if (sys && !vram)
+		return VMB_PLACE_SYSTEM;
+	return VMB_PLACE_ANY;
+}
+
+static bool amdgpu_gem_va(const struct cap_call *c, struct cap_build *b)
+{
+	const struct vmb_amdgpu_gem_va *a = c->arg;
+	struct vmb_op *op = &b->rec.op;
+	struct vmb_bind_entry *e;
+	bool prt = a->flags & VMB_AMDGPU_VM_PAGE_PRT;
+
+	if (c->size < VMB_AMDGPU_GEM_VA_SIZE_OLD)
+		return false;
+	cap_op_init(b, VMB_OP_BIND);
+	op->u.bind.vm = CAP_IMPLICIT_VM;
+	if (c->size >= sizeof(*a) && a->num_syncobj_handles) {
+		const uint32_t *h = cap_user(c, a->input_fence_syncobj_handles,
+					     (size_t)a->num_syncobj_handles * 4);
+
+		if (!h || a->num_syncobj_handles > UINT16_MAX)
+			return false;
+		for (uint32_t i = 0; i < a->num_syncobj_handles; i++)
+			cap_build_sync(b, h[i], 0);
+		op->u.bind.n_in = (uint16_t)a->num_syncobj_handles;
+	}
+	if (c->size >= sizeof(*a) && a->vm_timeline_syncobj_out) {
+		cap_build_sync(b, a->vm_timeline_syncobj_out, a->vm_timeline_point);
+		op->u.bind.n_out = 1;
+	}
+	e = cap_build_bind(b);
+	e->va = a->va_address;
+	e->range = a->map_size;
+	switch (a->operation) {
+	case VMB_AMDGPU_VA_OP_MAP:
+	case VMB_AMDGPU_VA_OP_REPLACE:
+		if (prt && !a->handle) {
+			e->kind = VMB_BIND_MAP_NULL;
+			break;
+		}
+		e->kind = VMB_BIND_MAP;
+		e->bo = a->handle;
+		e->offset = a->offset_in_bo;
+		e->hw = (a->flags & VMB_AMDGPU_VM_MTYPE_MASK) >> 5;
+		if (!(a->flags & VMB_AMDGPU_VM_PAGE_WRITEABLE))
+			e->flags |= VMB_BIND_F_READONLY;
+		if (!(a->flags & VMB_AMDGPU_VM_PAGE_EXECUTABLE))
+			e->flags |= VMB_BIND_F_NOEXEC;
+		if ((a->flags & VMB_AMDGPU_VM_MTYPE_MASK) == VMB_AMDGPU_VM_MTYPE_UC)
+			e->flags |= VMB_BIND_F_UNCACHED;
+		break;
+	case VMB_AMDGPU_VA_OP_UNMAP:
+	case VMB_AMDGPU_VA_OP_CLEAR:
+		e->kind = VMB_BIND_UNMAP;
+		break;
+	default:
+		return false;
+	}
+	op->u.bind.n_binds = b->n_binds;
+	return true;
+}
+
+static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
+{
+	const struct vmb_amdgpu_cs_in *pre = c->pre, *a = c->arg;
+	struct vmb_op *op = &b->rec.op;
+	const uint64_t *chunks;
+	uint32_t n = a->num_chunks;
+
+	if (c->size < sizeof(union vmb_amdgpu_cs) || n > 4096)
+		return false;
+	chunks = cap_user(c, a->chunks, (size_t)n * 8);
+	if (n && !chunks)
+		return false;
+	cap_op_init(b, VMB_OP_SUBMIT);
+	op->u.submit.queue = pre->ctx_id;
+	/* two passes: in-syncs, then out-syncs; BO ids on the first */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < n; i++) {
+			const struct vmb_amdgpu_cs_chunk *ch = cap_user(c, chunks[i], sizeof(*ch));
+			size_t bytes;
+			const void *d;
+
+			if (!ch)
+				return false;
+			bytes = (size_t)ch->length_dw * 4;
+			d = cap_user(c, ch->chunk_data, bytes);
+			if (bytes && !d)
+				return false;
+			switch (ch->chunk_id) {
+			case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN:
+			case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_OUT:
+				if ((ch->chunk_id == VMB_AMDGPU_CHUNK_ID_SYNCOBJ_OUT) != pass)
+					break;
+				for (size_t k = 0; k < bytes / 4; k++)
+					cap_build_sync(b, ((const uint32_t *)d)[k], 0);
+				break;
+			case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT:
+			case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL: {
+				const struct vmb_amdgpu_cs_chunk_syncobj *s = d;
+
+				if ((ch->chunk_id == VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL) != pass)
+					break;
+				for (size_t k = 0; k < bytes / sizeof(*s); k++)
+					cap_build_sync(b, s[k].handle, s[k].point);
+				break;
+			}
+			case VMB_AMDGPU_CHUNK_ID_BO_HANDLES: {
+				const struct vmb_amdgpu_bo_list_in *l = d;
+				const char *ent;
+
+				if (pass || bytes < sizeof(*l))
+					break;
+				if (l->bo_info_size < 4 || l->bo_number > (1u << 20))
+					return false;
+				ent = cap_user(c, l->bo_info_ptr,
+					       (size_t)l->bo_number * l->bo_info_size);
+				if (l->bo_number && !ent)
+					return false;
+				for (uint32_t k = 0; k < l->bo_number; k++)
+					cap_build_id(b, *(const uint32_t *)(ent + (size_t)k *
+										  l->bo_info_size));
+				break;
+			}
+			case VMB_AMDGPU_CHUNK_ID_DEPENDENCIES:
+			case 0x07: /* SCHEDULED_DEPENDENCIES */
+				b->rec.flags |= CAP_REC_F_DEPS;
+				break;
+			}
+		}
+		if (pass == 0)
+			op->u.submit.n_in = (uint16_t)b->n_syncs;
+	}
+	op->u.submit.n_out = (uint16_t)(b->n_syncs - op->u.submit.n_in);
+	op->u.submit.n_bos = b->n_ids;
+	return true;
+}
+
+static bool amdgpu_decode(const struct cap_call *c, struct cap_build *b)
+{
+	struct vmb_op *op = &b->rec.op;
+
+	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_AMDGPU_GEM_CREATE: {
+		const struct vmb_amdgpu_gem_create_in *in = c->pre;
+		const union vmb_amdgpu_gem_create *a = c->arg;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		cap_op_init(b, VMB_OP_BO_CREATE);
+		op->u.bo.bo = a->out.handle;
+		op->u.bo.size = in->bo_size;
+		op->u.bo.placement = (uint8_t)amdgpu_placement(in->domains);
+		if (in->domain_flags & VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID)
+			op->u.bo.vm = CAP_IMPLICIT_VM;
+		return true;
+	}
+	case VMB_DRM_AMDGPU_GEM_USERPTR: {
+		const struct vmb_amdgpu_gem_userptr *a = c->arg;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		cap_op_init(b, VMB_OP_BO_CREATE);
+		op->u.bo.bo = a->handle;
+		op->u.bo.size = a->size;
+		op->u.bo.placement = VMB_PLACE_SYSTEM;
+		op->u.bo.flags = VMB_BO_F_USERPTR_BACKED;
+		cap_userptr_note(a->addr, a->size);
+		return true;
+	}
+	case VMB_DRM_AMDGPU_CTX: {
+		const struct vmb_amdgpu_ctx_in *in = c->pre;
+		const union vmb_amdgpu_ctx *a = c->arg;
+
+		if (c->size < sizeof(*a))
+			return false;
+		if (in->op == VMB_AMDGPU_CTX_OP_ALLOC_CTX) {
+			if (c->ret)
+				return false;
+			cap_op_init(b, VMB_OP_QUEUE_CREATE);
+			op->u.queue.queue = a->alloc.ctx_id;
+			op->u.queue.vm = CAP_IMPLICIT_VM;
+			op->u.queue.engine = VMB_ENGINE_RENDER;
+			return true;
+		}
+		if (in->op == VMB_AMDGPU_CTX_OP_FREE_CTX) {
+			cap_op_init(b, VMB_OP_QUEUE_DESTROY);
+			op->u.queue.queue = in->ctx_id;
+			return true;
+		}
+		return false;
+	}
+	case VMB_DRM_AMDGPU_GEM_VA:
+		return amdgpu_gem_va(c, b);
+	case VMB_DRM_AMDGPU_CS:
+		return amdgpu_cs(c, b);
+	}
+	return false;
+}
+
+const struct cap_decoder cap_decoder_amdgpu = {
+	.name = "amdgpu",
+	.driver = VMB_DRIVER_AMDGPU,
+	.classify = amdgpu_classify,
+	.decode = amdgpu_decode,
+};

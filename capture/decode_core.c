@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+/*
+ * decode_core.c - decoding of the DRM core ioctls every driver shares (GEM
+ * close, PRIME import, syncobjs) into trace ops, the decoder registry, and
+ * small helpers for the per-driver decoders.
+ *
+ * What becomes what:
+ *   GEM_CLOSE -> bo_close; PRIME_FD_TO_HANDLE -> bo_create (an external BO,
+ *   size from lseek(SEEK_END) on the dma-buf, only when the handle is new
+ *   to this file); SYNCOBJ_CREATE / FD_TO_HANDLE (new handle) ->
+ *   syncobj_create; SYNCOBJ_DESTROY -> syncobj_destroy; SYNCOBJ_WAIT /
+ *   TIMELINE_WAIT -> wait (the absolute timeout made relative to the call);
+ *   SYNCOBJ_SIGNAL / TIMELINE_SIGNAL -> signal.
+ * Counted only (no trace op exists): SYNCOBJ_RESET, SYNCOBJ_TRANSFER,
+ * sync_file import into a syncobj, GEM_OPEN (flink). Ignored: queries,
+ * exports and KMS.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "uapi/drm_core.h"
+
+const struct cap_decoder *cap_decoder_find(const char *name)
+{
+	static const struct cap_decoder *const all[] = {
+		&cap_decoder_xe, &cap_decoder_amdgpu, &cap_decoder_nouveau,
+		&cap_decoder_panthor, &cap_decoder_msm,
+	};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(all[i]->name, name))
+			return all[i];
+	return NULL;
+}
+
+void cap_op_init(struct cap_build *b, enum vmb_op_kind kind)
+{
+	b->rec.kind = CAP_REC_OP;
+	b->rec.op.kind = (uint8_t)kind;
+}
+
+/**
+ * cap_rel_timeout() - an absolute CLOCK_MONOTONIC timeout as the relative
+ * "timeout_ns" of a wait op
+ * @abs_ns: the ioctl's absolute timeout (INT64_MAX = forever)
+ * @now_ns: CLOCK_MONOTONIC when the call was made
+ */
+uint64_t cap_rel_timeout(int64_t abs_ns, uint64_t now_ns)
+{
+	if (abs_ns == INT64_MAX)
+		return UINT64_MAX;
+	if (abs_ns <= 0 || (uint64_t)abs_ns <= now_ns)
+		return 0;
+	return (uint64_t)abs_ns - now_ns;
+}
+
+enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
+{
+	(void)pre_bytes;
+	switch (_IOC_NR(req)) {
+	case 0x09: /* GEM_CLOSE */
+	case 0xc0: /* SYNCOBJ_DESTROY */
+	case 0xc5: /* SYNCOBJ_SIGNAL */
+	case 0xcd: /* SYNCOBJ_TIMELINE_SIGNAL */
+		return CAP_ENTER;
+	case 0x2e: /* PRIME_FD_TO_HANDLE */
+	case 0xbf: /* SYNCOBJ_CREATE */
+	case 0xc2: /* SYNCOBJ_FD_TO_HANDLE */
+	case 0xc3: /* SYNCOBJ_WAIT */
+	case 0xca: /* SYNCOBJ_TIMELINE_WAIT */
+		return CAP_EXIT;
+	case 0x0b: /* GEM_OPEN (flink import) */
+	case 0xc4: /* SYNCOBJ_RESET */
+	case 0xcc: /* SYNCOBJ_TRANSFER */
+		return CAP_RAW;
+	default:
+		return CAP_IGNORE;
+	}
+}
+
+/* handles (+ optional points) of a syncobj array ioctl into b's syncs */
+static bool add_sync_array(const struct cap_call *c, struct cap_build *b, uint64_t handles,
+			   uint64_t points, uint32_t count)
+{
+	const uint32_t *h = cap_user(c, handles, (size_t)count * 4);
+	const uint64_t *p = points ? cap_user(c, points, (size_t)count * 8) : NULL;
+
+	if (count && (!h || (points && !p)))
+		return false;
+	for (uint32_t i = 0; i < count; i++)
+		cap_build_sync(b, h[i], p ? p[i] : 0);
+	return true;
+}
+
+bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
+{
+	struct vmb_op *op = &b->rec.op;
+
+	switch (_IOC_NR(c->req)) {
+	case 0x09: {
+		const struct vmb_drm_gem_close *a = c->arg;
+
+		if (c->size < sizeof(*a))
+			return false;
+		cap_op_init(b, VMB_OP_BO_CLOSE);
+		op->u.bo.bo = a->handle;
+		return true;
+	}
+	case 0x2e: {
+		const struct vmb_drm_prime_handle *a = c->arg;
+		off_t size;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		size = lseek(a->fd, 0, SEEK_END);
+		if (size > 0)
+			lseek(a->fd, 0, SEEK_SET);
+		cap_op_init(b, VMB_OP_BO_CREATE);
+		b->rec.flags |= CAP_REC_F_NEW_HANDLE;
+		op->u.bo.bo = a->handle;
+		op->u.bo.size = size > 0 ? (uint64_t)size : (uint64_t)sysconf(_SC_PAGESIZE);
+		return true;
+	}
+	case 0xbf: {
+		const struct vmb_drm_syncobj_create *a = c->arg;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		cap_op_init(b, VMB_OP_SYNCOBJ_CREATE);
+		op->u.syncobj.syncobj = a->handle;
+		op->u.syncobj.signaled = a->flags & VMB_DRM_SYNCOBJ_CREATE_SIGNALED;
+		return true;
+	}
+	case 0xc0: {
+		const struct vmb_drm_syncobj_destroy *a = c->arg;
+
+		if (c->size < sizeof(*a))
+			return false;
+		cap_op_init(b, VMB_OP_SYNCOBJ_DESTROY);
+		op->u.syncobj.syncobj = a->handle;
+		return true;
+	}
+	case 0xc2: {
+		const struct vmb_drm_syncobj_handle *a = c->arg;
+
+		/* importing a sync_file into an existing syncobj has no trace op */
+		if (c->size < 16 || c->ret ||
+		    (a->flags & VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE))
+			return false;
+		cap_op_init(b, VMB_OP_SYNCOBJ_CREATE);
+		b->rec.flags |= CAP_REC_F_NEW_HANDLE;
+		op->u.syncobj.syncobj = a->handle;
+		return true;
+	}
+	case 0xc3: {
+		const struct vmb_drm_syncobj_wait *a = c->arg;
+
+		if (c->size < 32 || a->count_handles > UINT16_MAX)
+			return false;
+		cap_op_init(b, VMB_OP_WAIT);
+		if (!add_sync_array(c, b, a->handles, 0, a->count_handles))
+			return false;
+		op->u.wait.n = (uint16_t)a->count_handles;
+		op->u.wait.all = a->flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
+		op->u.wait.timeout_ns = cap_rel_timeout(a->timeout_nsec, c->t_enter);
+		return true;
+	}
+	case 0xca: {
+		const struct vmb_drm_syncobj_timeline_wait *a = c->arg;
+
+		if (c->size < 40 || a->count_handles > UINT16_MAX)
+			return false;
+		cap_op_init(b, VMB_OP_WAIT);
+		if (!add_sync_array(c, b, a->handles, a->points, a->count_handles))
+			return false;
+		op->u.wait.n = (uint16_t)a->count_handles;
+		op->u.wait.all = a->flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
+		op->u.wait.timeout_ns = cap_rel_timeout(a->timeout_nsec, c->t_enter);
+		return true;
+	}
+	case 0xc5: {
+		const struct vmb_drm_syncobj_array *a = c->arg;
+
+		if (c->size < sizeof(*a) || a->count_handles > UINT16_MAX)
+			return false;
+		cap_op_init(b, VMB_OP_SIGNAL);
+		if (!add_sync_array(c, b, a->handles, 0, a->count_handles))
+			return false;
+		op->u.wait.n = (uint16_t)a->count_handles;
+		return true;
+	}
+	case 0xcd: {
+		const struct vmb_drm_syncobj_timeline_array *a = c->arg;
+
+		if (c->size < sizeof(*a) || a->count_handles > UINT16_MAX)
+			return false;
+		cap_op_init(b, VMB_OP_SIGNAL);
+		if (!add_sync_array(c, b, a->handles, a->points, a->count_handles))
+			return false;
+		op->u.wait.n = (uint16_t)a->count_handles;
+		return true;
+	}
+	}
+	return false;
+}

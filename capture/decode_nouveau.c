@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/*
+ * decode_nouveau.c - nouveau ioctls (VM_BIND mode, 6.6+) into trace ops.
+ *
+ * nouveau has one VM per open file, switched on by VM_INIT.
+ *
+ *   VM_INIT -> vm_create of the file's VM with the kernel-managed window as
+ *     kernel_start/kernel_range
+ *   GEM_NEW -> bo_create (VRAM only -> "vram", GART only -> "system";
+ *     NO_SHARE -> private to the VM)
+ *   CHANNEL_ALLOC/FREE -> queue_create/destroy (engine "render")
+ *   VM_BIND -> one bind with every op: MAP with a BO -> map (hw = PTE kind),
+ *     MAP+SPARSE without a BO -> map_null, UNMAP (with or without SPARSE) ->
+ *     unmap; waits -> in, signals -> out; a bind without RUN_ASYNC is
+ *     synchronous and marked x_sync_bind
+ *   EXEC -> submit (no BO list in VM_BIND mode)
+ * Ignored: GETPARAM, GEM_INFO, GEM_CPU_PREP/FINI. Legacy GEM_PUSHBUF is raw.
+ */
+#include <errno.h>
+
+#include "capture.h"
+#include "uapi/nouveau.h"
+
+#define NOUVEAU_GEM_CPU_PREP 0x42
+#define NOUVEAU_GEM_CPU_FINI 0x43
+
+static enum cap_class nouveau_classify(unsigned long req, uint32_t *pre_bytes)
+{
+	(void)pre_bytes;
+	switch (_IOC_NR(req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_NOUVEAU_VM_INIT:
+	case VMB_DRM_NOUVEAU_GEM_NEW:
+	case VMB_DRM_NOUVEAU_CHANNEL_ALLOC:
+		return CAP_EXIT;
+	case VMB_DRM_NOUVEAU_CHANNEL_FREE:
+	case VMB_DRM_NOUVEAU_VM_BIND:
+	case VMB_DRM_NOUVEAU_EXEC:
+		return CAP_ENTER;
+	case VMB_DRM_NOUVEAU_GETPARAM:
+	case VMB_DRM_NOUVEAU_GEM_INFO:
+	case NOUVEAU_GEM_CPU_PREP:
+	case NOUVEAU_GEM_CPU_FINI:
+		return CAP_IGNORE;
+	default:
+		return CAP_RAW;
+	}
+}
+
+static bool nouveau_syncs(const struct cap_call *c, struct cap_build *b, uint64_t ptr, uint32_t n)
+{
+	const struct vmb_nouveau_sync *s = cap_user(c, ptr, (size_t)n * sizeof(*s));
+
+	if (n && !s)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		cap_build_sync(b, s[i].handle,
+			       (s[i].flags & VMB_NOUVEAU_SYNC_TYPE_MASK) ==
+					       VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ ?
+				       s[i].timeline_value : 0);
+	return true;
+}
+
+static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
+{
+	struct vmb_op *op = &b->rec.op;
+
+	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_NOUVEAU_VM_INIT: {
+		const struct vmb_nouveau_vm_init *a = c->arg;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		cap_op_init(b, VMB_OP_VM_CREATE);
+		op->u.vm_create.vm = CAP_IMPLICIT_VM;
+		op->u.vm_create.kernel_start = a->kernel_managed_addr;
+		b->rec.aux = a->kernel_managed_size;
+		return true;
+	}
+	case VMB_DRM_NOUVEAU_GEM_NEW: {
+		const struct vmb_nouveau_gem_new *a = c->arg;
+		bool vram = a->info.domain & VMB_NOUVEAU_GEM_DOMAIN_VRAM;
+		bool gart = a->info.domain & VMB_NOUVEAU_GEM_DOMAIN_GART;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		cap_op_init(b, VMB_OP_BO_CREATE);
+		op->u.bo.bo = a->info.handle;
+		op->u.bo.size = a->info.size;
+		op->u.bo.placement = vram && !gart ? VMB_PLACE_VRAM :
+				     gart && !vram ? VMB_PLACE_SYSTEM : VMB_PLACE_ANY;
+		if (a->info.domain & VMB_NOUVEAU_GEM_DOMAIN_NO_SHARE)
+			op->u.bo.vm = CAP_IMPLICIT_VM;
+		return true;
+	}
+	case VMB_DRM_NOUVEAU_CHANNEL_ALLOC: {
+		const struct vmb_nouveau_channel_alloc *a = c->arg;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		cap_op_init(b, VMB_OP_QUEUE_CREATE);
+		op->u.queue.queue = (uint32_t)a->channel;
+		op->u.queue.vm = CAP_IMPLICIT_VM;
+		op->u.queue.engine = VMB_ENGINE_RENDER;
+		return true;
+	}
+	case VMB_DRM_NOUVEAU_CHANNEL_FREE: {
+		const struct vmb_nouveau_channel_free *a = c->arg;
+
+		if (c->size < sizeof(*a))
+			return false;
+		cap_op_init(b, VMB_OP_QUEUE_DESTROY);
+		op->u.queue.queue = (uint32_t)a->channel;
+		return true;
+	}
+	case VMB_DRM_NOUVEAU_VM_BIND: {
+		const struct vmb_nouveau_vm_bind *a = c->arg;
+		const struct vmb_nouveau_vm_bind_op *ops;
+
+		if (c->size < sizeof(*a) || a->op_count > UINT16_MAX ||
+		    a->wait_count > UINT16_MAX || a->sig_count > UINT16_MAX)
+			return false;
+		ops = cap_user(c, a->op_ptr, (size_t)a->op_count * sizeof(*ops));
+		if (a->op_count && !ops)
+			return false;
+		cap_op_init(b, VMB_OP_BIND);
+		op->u.bind.vm = CAP_IMPLICIT_VM;
+		for (uint32_t i = 0; i < a->op_count; i++) {
+			struct vmb_bind_entry *e = cap_build_bind(b);
+
+			e->va = ops[i].addr;
+			e->range = ops[i].range;
+			if (ops[i].op == VMB_NOUVEAU_VM_BIND_OP_UNMAP) {
+				e->kind = VMB_BIND_UNMAP;
+			} else if (ops[i].op == VMB_NOUVEAU_VM_BIND_OP_MAP) {
+				if ((ops[i].flags & VMB_NOUVEAU_VM_BIND_SPARSE) || !ops[i].handle) {
+					e->kind = VMB_BIND_MAP_NULL;
+				} else {
+					e->kind = VMB_BIND_MAP;
+					e->bo = ops[i].handle;
+					e->offset = ops[i].bo_offset;
+					e->hw = ops[i].flags & VMB_NOUVEAU_VM_BIND_PTE_KIND_MASK;
+				}
+			} else {
+				return false;
+			}
+		}
+		op->u.bind.n_binds = b->n_binds;
+		if (!nouveau_syncs(c, b, a->wait_ptr, a->wait_count) ||
+		    !nouveau_syncs(c, b, a->sig_ptr, a->sig_count))
+			return false;
+		op->u.bind.n_in = (uint16_t)a->wait_count;
+		op->u.bind.n_out = (uint16_t)a->sig_count;
+		if (!(a->flags & VMB_NOUVEAU_VM_BIND_RUN_ASYNC))
+			b->rec.flags |= CAP_REC_F_SYNC_BIND;
+		return true;
+	}
+	case VMB_DRM_NOUVEAU_EXEC: {
+		const struct vmb_nouveau_exec *a = c->arg;
+
+		if (c->size < sizeof(*a) || a->wait_count > UINT16_MAX ||
+		    a->sig_count > UINT16_MAX)
+			return false;
+		cap_op_init(b, VMB_OP_SUBMIT);
+		op->u.submit.queue = a->channel;
+		if (!nouveau_syncs(c, b, a->wait_ptr, a->wait_count) ||
+		    !nouveau_syncs(c, b, a->sig_ptr, a->sig_count))
+			return false;
+		op->u.submit.n_in = (uint16_t)a->wait_count;
+		op->u.submit.n_out = (uint16_t)a->sig_count;
+		return true;
+	}
+	}
+	return false;
+}
+
+const struct cap_decoder cap_decoder_nouveau = {
+	.name = "nouveau",
+	.driver = VMB_DRIVER_NOUVEAU,
+	.classify = nouveau_classify,
+	.decode = nouveau_decode,
+};

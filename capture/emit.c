@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: MIT
+/*
+ * emit.c - the writer thread's side of a record: kernel handles become
+ * trace ids (per DRM file, in sequence order) and the op becomes one JSON
+ * line of trace format v1 (DESIGN.md §3).
+ *
+ * Ids are allocated per object class from 1 in order of creation, for the
+ * whole output file (one per process). A handle is looked up in the map of
+ * the DRM file the ioctl was made on; a create replaces any stale entry for
+ * a reused handle, a destroy removes it after rendering.
+ *
+ * The lines are rendered here rather than through vmb_trace_write_op() so
+ * that the preloaded library carries no stdio stream and no other shared
+ * library (jansson) into the host process; tests/capture*.sh load every
+ * captured file with the real trace loader to keep the two in agreement.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+
+/* open-addressing map u32 handle -> u32 id; keys stored +1 so 0 = empty */
+struct hmap {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint32_t cap, n;
+};
+
+static uint32_t hmap_slot(const struct hmap *m, uint32_t key)
+{
+	uint32_t h = key * 2654435761u;
+
+	return h & (m->cap - 1);
+}
+
+static uint32_t hmap_get(const struct hmap *m, uint32_t key)
+{
+	if (!m->cap)
+		return 0;
+	for (uint32_t i = hmap_slot(m, key);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return 0;
+		if (m->keys[i] == (uint64_t)key + 1)
+			return m->vals[i];
+	}
+}
+
+static int hmap_put(struct hmap *m, uint32_t key, uint32_t val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct hmap nm = { .cap = m->cap ? m->cap * 2 : 64 };
+
+		nm.keys = calloc(nm.cap, sizeof(*nm.keys));
+		nm.vals = calloc(nm.cap, sizeof(*nm.vals));
+		if (!nm.keys || !nm.vals) {
+			free(nm.keys);
+			free(nm.vals);
+			return -ENOMEM;
+		}
+		for (uint32_t i = 0; i < m->cap; i++)
+			if (m->keys[i] && m->vals[i])
+				hmap_put(&nm, (uint32_t)(m->keys[i] - 1), m->vals[i]);
+		free(m->keys);
+		free(m->vals);
+		*m = nm;
+	}
+	for (uint32_t i = hmap_slot(m, key);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i]) {
+			m->keys[i] = (uint64_t)key + 1;
+			m->vals[i] = val;
+			m->n++;
+			return 0;
+		}
+		if (m->keys[i] == (uint64_t)key + 1) {
+			m->vals[i] = val;
+			return 0;
+		}
+	}
+}
+
+/* removal keeps the probe chain intact: the value becomes 0 (= absent) */
+static void hmap_del(struct hmap *m, uint32_t key)
+{
+	if (!m->cap)
+		return;
+	for (uint32_t i = hmap_slot(m, key);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return;
+		if (m->keys[i] == (uint64_t)key + 1) {
+			m->vals[i] = 0;
+			return;
+		}
+	}
+}
+
+static void hmap_free(struct hmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* per DRM file: its handle maps */
+struct ofile {
+	uint32_t serial;
+	enum vmb_driver driver;
+	uint32_t implicit_vm;
+	struct hmap map[4]; /* enum vmb_obj_class */
+	struct ofile *next;
+};
+
+struct cap_out {
+	struct ofile *files;
+	uint32_t next_id[4];
+	struct cap_out_stats st;
+};
+
+struct cap_out *cap_out_create(void)
+{
+	struct cap_out *o = calloc(1, sizeof(*o));
+
+	if (o)
+		cap_out_reset(o);
+	return o;
+}
+
+static void free_files(struct cap_out *o)
+{
+	while (o->files) {
+		struct ofile *f = o->files;
+
+		o->files = f->next;
+		for (int i = 0; i < 4; i++)
+			hmap_free(&f->map[i]);
+		free(f);
+	}
+}
+
+void cap_out_reset(struct cap_out *o)
+{
+	free_files(o);
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < 4; i++)
+		o->next_id[i] = 1;
+}
+
+void cap_out_destroy(struct cap_out *o)
+{
+	if (!o)
+		return;
+	free_files(o);
+	free(o);
+}
+
+const struct cap_out_stats *cap_out_stats(const struct cap_out *o)
+{
+	return &o->st;
+}
+
+static struct ofile *ofile_get(struct cap_out *o, uint32_t serial)
+{
+	struct ofile *f;
+
+	for (f = o->files; f; f = f->next)
+		if (f->serial == serial)
+			return f;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->serial = serial;
+	f->next = o->files;
+	o->files = f;
+	return f;
+}
+
+static void ofile_drop(struct cap_out *o, uint32_t serial)
+{
+	for (struct ofile **p = &o->files; *p; p = &(*p)->next) {
+		if ((*p)->serial == serial) {
+			struct ofile *f = *p;
+
+			*p = f->next;
+			for (int i = 0; i < 4; i++)
+				hmap_free(&f->map[i]);
+			free(f);
+			return;
+		}
+	}
+}
+
+/* ---- string buffer ---- */
+
+static void sb_reserve(struct cap_strbuf *sb, size_t more)
+{
+	if (sb->len + more + 1 <= sb->cap)
+		return;
+	size_t ncap = sb->cap ? sb->cap : 4096;
+
+	while (ncap < sb->len + more + 1)
+		ncap *= 2;
+	char *np = realloc(sb->p, ncap);
+
+	if (!np) {
+		sb->oom = true;
+		return;
+	}
+	sb->p = np;
+	sb->cap = ncap;
+}
+
+void cap_sb_putc(struct cap_strbuf *sb, char c)
+{
+	sb_reserve(sb, 1);
+	if (sb->oom)
+		return;
+	sb->p[sb->len++] = c;
+	sb->p[sb->len] = 0;
+}
+
+void cap_sb_puts(struct cap_strbuf *sb, const char *s)
+{
+	size_t n = strlen(s);
+
+	sb_reserve(sb, n);
+	if (sb->oom)
+		return;
+	memcpy(sb->p + sb->len, s, n + 1);
+	sb->len += n;
+}
+
+void cap_sb_printf(struct cap_strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	sb_reserve(sb, 64);
+	if (sb->oom)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->p + sb->len, sb->cap - sb->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sb->cap - sb->len) {
+		sb_reserve(sb, (size_t)n);
+		if (sb->oom)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(sb->p + sb->len, sb->cap - sb->len, fmt, ap);
+		va_end(ap);
+	}
+	sb->len += (size_t)n;
+}
+
+void cap_sb_json_str(struct cap_strbuf *sb, const char *s)
+{
+	cap_sb_putc(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			cap_sb_printf(sb, "\\%c", c);
+		else if (c < 0x20)
+			cap_sb_printf(sb, "\\u%04x", c);
+		else
+			cap_sb_putc(sb, (char)c);
+	}
+	cap_sb_putc(sb, '"');
+}
+
+/* integers: plain numbers below 2^53, "0x..." strings above */
+static void put_u64(struct cap_strbuf *sb, const char *key, uint64_t v)
+{
+	if (v < (1ull << 53))
+		cap_sb_printf(sb, ",\"%s\":%" PRIu64, key, v);
+	else
+		cap_sb_printf(sb, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+}
+
+/* addresses and sizes of mappings: always hex, as kernel developers read them */
+static void put_hex(struct cap_strbuf *sb, const char *key, uint64_t v)
+{
+	cap_sb_printf(sb, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+}
+
+static void put_flags(struct cap_strbuf *sb, const char *const *names, unsigned int flags)
+{
+	bool first = true;
+
+	if (!flags)
+		return;
+	cap_sb_puts(sb, ",\"flags\":[");
+	for (unsigned int i = 0; names[i]; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		cap_sb_printf(sb, "%s\"%s\"", first ? "" : ",", names[i]);
+		first = false;
+	}
+	cap_sb_putc(sb, ']');
+}
+
+static const char *const bind_flag_names[] = { "readonly", "noexec", "uncached", "immediate",
+					       "dumpable", NULL };
+static const char *const vm_flag_names[] = { "fault", NULL };
+static const char *const bo_flag_names[] = { "scanout", "userptr", NULL };
+
+/* ---- handle translation ---- */
+
+static uint32_t new_id(struct cap_out *o, struct ofile *f, int cls, uint32_t handle)
+{
+	uint32_t id = o->next_id[cls]++;
+
+	if (hmap_put(&f->map[cls], handle, id))
+		o->st.unknown_handles++;
+	return id;
+}
+
+/* an id for a handle that must exist; unknown handles get a fresh id (counted) */
+static uint32_t use_id(struct cap_out *o, struct ofile *f, int cls, uint32_t handle)
+{
+	uint32_t id = hmap_get(&f->map[cls], handle);
+
+	if (id)
+		return id;
+	o->st.unknown_handles++;
+	return new_id(o, f, cls, handle);
+}
+
+static void render_vm_create(struct cap_strbuf *sb, const struct vmb_op *op, uint64_t kernel_range,
+			     uint64_t va_range_default)
+{
+	cap_sb_printf(sb, "{\"op\":\"vm_create\",\"vm\":%u", op->u.vm_create.vm);
+	if (op->u.vm_create.va_start)
+		put_hex(sb, "va_start", op->u.vm_create.va_start);
+	if (op->u.vm_create.va_range && op->u.vm_create.va_range != va_range_default)
+		put_hex(sb, "va_range", op->u.vm_create.va_range);
+	if (kernel_range) {
+		put_hex(sb, "kernel_start", op->u.vm_create.kernel_start);
+		put_hex(sb, "kernel_range", kernel_range);
+	}
+	put_flags(sb, vm_flag_names, op->u.vm_create.flags);
+}
+
+static void render_tail(struct cap_strbuf *sb, const struct cap_rec *r)
+{
+	cap_sb_printf(sb, ",\"t\":%" PRIu64, r->t_enter);
+	if (r->tid)
+		cap_sb_printf(sb, ",\"tid\":%u", r->tid);
+	if (r->ret)
+		cap_sb_printf(sb, ",\"ret\":%d", r->ret);
+	cap_sb_printf(sb, ",\"x_seq\":%" PRIu64 ",\"x_dur\":%" PRIu64, r->seq,
+		      r->t_exit - r->t_enter);
+	if (r->flags & CAP_REC_F_SYNTH)
+		cap_sb_puts(sb, ",\"x_synth\":true");
+	if (r->flags & CAP_REC_F_USER_FENCE)
+		cap_sb_puts(sb, ",\"x_user_fence\":true");
+	if (r->flags & CAP_REC_F_FENCE_FD)
+		cap_sb_puts(sb, ",\"x_fence_fd\":true");
+	if (r->flags & CAP_REC_F_DEPS)
+		cap_sb_puts(sb, ",\"x_fence_deps\":true");
+	if (r->flags & CAP_REC_F_SYNC_BIND)
+		cap_sb_puts(sb, ",\"x_sync_bind\":true");
+	cap_sb_puts(sb, "}\n");
+}
+
+/* the implicit VM of a file, created (and rendered) on first use */
+static uint32_t implicit_vm(struct cap_out *o, struct ofile *f, const struct cap_rec *r,
+			    struct cap_strbuf *sb)
+{
+	if (f->implicit_vm)
+		return f->implicit_vm;
+	f->implicit_vm = o->next_id[VMB_CLASS_VM]++;
+
+	struct vmb_op op = { .kind = VMB_OP_VM_CREATE };
+
+	op.u.vm_create.vm = f->implicit_vm;
+	render_vm_create(sb, &op, 0, 0);
+	cap_sb_printf(sb, ",\"t\":%" PRIu64 ",\"x_synth\":true}\n", r->t_enter);
+	o->st.ops[VMB_OP_VM_CREATE]++;
+	o->st.ops_total++;
+	return f->implicit_vm;
+}
+
+static uint32_t vm_id(struct cap_out *o, struct ofile *f, const struct cap_rec *r, uint32_t h,
+		      struct cap_strbuf *sb)
+{
+	if (h == CAP_IMPLICIT_VM)
+		return implicit_vm(o, f, r, sb);
+	return use_id(o, f, VMB_CLASS_VM, h);
+}
+
+/* the queue of a submit; a queue the program never created (msm's default
+ * queue 0, a channel from before VM_INIT) is created here */
+static uint32_t submit_queue(struct cap_out *o, struct ofile *f, const struct cap_rec *r,
+			     uint32_t h, struct cap_strbuf *sb)
+{
+	uint32_t id = hmap_get(&f->map[VMB_CLASS_QUEUE], h);
+
+	if (id)
+		return id;
+	uint32_t vm = implicit_vm(o, f, r, sb);
+
+	id = new_id(o, f, VMB_CLASS_QUEUE, h);
+	cap_sb_printf(sb,
+		      "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"render\","
+		      "\"t\":%" PRIu64 ",\"x_synth\":true}\n",
+		      id, vm, r->t_enter);
+	o->st.ops[VMB_OP_QUEUE_CREATE]++;
+	o->st.ops_total++;
+	return id;
+}
+
+static void render_syncs(struct cap_out *o, struct ofile *f, struct cap_strbuf *sb,
+			 const char *key, struct vmb_sync *s, uint32_t n)
+{
+	if (!n)
+		return;
+	cap_sb_printf(sb, ",\"%s\":[", key);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t id = use_id(o, f, VMB_CLASS_SYNCOBJ, s[i].syncobj);
+
+		cap_sb_printf(sb, "%s{\"syncobj\":%u", i ? "," : "", id);
+		if (s[i].point)
+			put_u64(sb, "point", s[i].point);
+		cap_sb_putc(sb, '}');
+	}
+	cap_sb_putc(sb, ']');
+}
+
+static void render_binds(struct cap_out *o, struct ofile *f, struct cap_strbuf *sb,
+			 struct vmb_bind_entry *b, uint32_t n)
+{
+	cap_sb_puts(sb, ",\"binds\":[");
+	for (uint32_t i = 0; i < n; i++) {
+		const char *kind = vmb_bind_kind_name(b[i].kind);
+
+		cap_sb_printf(sb, "%s{\"kind\":\"%s\"", i ? "," : "", kind ? kind : "?");
+		switch (b[i].kind) {
+		case VMB_BIND_MAP:
+			put_hex(sb, "va", b[i].va);
+			put_hex(sb, "range", b[i].range);
+			cap_sb_printf(sb, ",\"bo\":%u", use_id(o, f, VMB_CLASS_BO, b[i].bo));
+			put_hex(sb, "offset", b[i].offset);
+			put_flags(sb, bind_flag_names, b[i].flags);
+			if (b[i].hw)
+				put_u64(sb, "hw", b[i].hw);
+			break;
+		case VMB_BIND_MAP_NULL:
+		case VMB_BIND_UNMAP:
+			put_hex(sb, "va", b[i].va);
+			put_hex(sb, "range", b[i].range);
+			if (b[i].kind == VMB_BIND_MAP_NULL)
+				put_flags(sb, bind_flag_names, b[i].flags);
+			break;
+		case VMB_BIND_MAP_USERPTR:
+			put_hex(sb, "va", b[i].va);
+			put_hex(sb, "range", b[i].range);
+			put_hex(sb, "addr", b[i].offset);
+			put_flags(sb, bind_flag_names, b[i].flags);
+			if (b[i].hw)
+				put_u64(sb, "hw", b[i].hw);
+			break;
+		case VMB_BIND_UNMAP_ALL:
+			cap_sb_printf(sb, ",\"bo\":%u", use_id(o, f, VMB_CLASS_BO, b[i].bo));
+			break;
+		case VMB_BIND_PREFETCH:
+			put_hex(sb, "va", b[i].va);
+			put_hex(sb, "range", b[i].range);
+			put_u64(sb, "region", b[i].offset);
+			break;
+		}
+		cap_sb_putc(sb, '}');
+	}
+	cap_sb_putc(sb, ']');
+}
+
+/* does a later record (before the syncobj is destroyed) use it with a point? */
+static bool used_as_timeline(const struct cap_rec *r, struct cap_rec *const *next, size_t n)
+{
+	uint32_t h = r->op.u.syncobj.syncobj;
+
+	for (size_t i = 0; i < n; i++) {
+		struct cap_rec *x = next[i];
+
+		if (x->file != r->file || x->kind != CAP_REC_OP)
+			continue;
+		if (x->op.kind == VMB_OP_SYNCOBJ_DESTROY && x->op.u.syncobj.syncobj == h)
+			return false;
+		struct vmb_sync *s = cap_rec_syncs(x);
+
+		for (uint32_t k = 0; k < x->n_syncs; k++)
+			if (s[k].syncobj == h && s[k].point)
+				return true;
+	}
+	return false;
+}
+
+void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const *next,
+		    size_t n_next, struct cap_strbuf *sb)
+{
+	struct ofile *f = ofile_get(o, r->file);
+	struct vmb_op *op = &r->op;
+	struct vmb_sync *syncs = cap_rec_syncs(r);
+	uint32_t id, vm, q;
+
+	if (!f) {
+		sb->oom = true;
+		return;
+	}
+	if (r->kind == CAP_REC_FILE_CLOSE) {
+		ofile_drop(o, r->file);
+		return;
+	}
+	if (r->driver && !f->driver)
+		f->driver = (enum vmb_driver)r->driver;
+	if (f->driver)
+		o->st.drivers_seen |= 1u << f->driver;
+
+	switch (op->kind) {
+	case VMB_OP_VM_CREATE:
+		if (op->u.vm_create.vm == CAP_IMPLICIT_VM) {
+			if (f->implicit_vm) /* VM_INIT after implicit use: keep one VM */
+				return;
+			f->implicit_vm = id = o->next_id[VMB_CLASS_VM]++;
+		} else {
+			id = new_id(o, f, VMB_CLASS_VM, op->u.vm_create.vm);
+		}
+		op->u.vm_create.vm = id;
+		render_vm_create(sb, op, r->aux, 0);
+		break;
+	case VMB_OP_VM_DESTROY:
+		id = vm_id(o, f, r, op->u.vm_destroy.vm, sb);
+		cap_sb_printf(sb, "{\"op\":\"vm_destroy\",\"vm\":%u", id);
+		hmap_del(&f->map[VMB_CLASS_VM], op->u.vm_destroy.vm);
+		break;
+	case VMB_OP_QUEUE_CREATE:
+		vm = vm_id(o, f, r, op->u.queue.vm, sb);
+		id = new_id(o, f, VMB_CLASS_QUEUE, op->u.queue.queue);
+		cap_sb_printf(sb, "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"%s\"",
+			      id, vm, vmb_engine_name(op->u.queue.engine));
+		break;
+	case VMB_OP_QUEUE_DESTROY:
+		id = use_id(o, f, VMB_CLASS_QUEUE, op->u.queue.queue);
+		cap_sb_printf(sb, "{\"op\":\"queue_destroy\",\"queue\":%u", id);
+		hmap_del(&f->map[VMB_CLASS_QUEUE], op->u.queue.queue);
+		break;
+	case VMB_OP_BO_CREATE:
+		if ((r->flags & CAP_REC_F_NEW_HANDLE) &&
+		    hmap_get(&f->map[VMB_CLASS_BO], op->u.bo.bo))
+			return; /* re-import of a BO this file already has */
+		vm = op->u.bo.vm ? vm_id(o, f, r, op->u.bo.vm, sb) : 0;
+		id = new_id(o, f, VMB_CLASS_BO, op->u.bo.bo);
+		cap_sb_printf(sb, "{\"op\":\"bo_create\",\"bo\":%u", id);
+		put_hex(sb, "size", op->u.bo.size);
+		if (op->u.bo.placement)
+			cap_sb_printf(sb, ",\"placement\":\"%s\"",
+				      vmb_placement_name(op->u.bo.placement));
+		if (vm)
+			cap_sb_printf(sb, ",\"vm\":%u", vm);
+		put_flags(sb, bo_flag_names, op->u.bo.flags);
+		break;
+	case VMB_OP_BO_CLOSE:
+		if (!hmap_get(&f->map[VMB_CLASS_BO], op->u.bo.bo) && r->ret)
+			return; /* closing a handle that never existed */
+		id = use_id(o, f, VMB_CLASS_BO, op->u.bo.bo);
+		cap_sb_printf(sb, "{\"op\":\"bo_close\",\"bo\":%u", id);
+		hmap_del(&f->map[VMB_CLASS_BO], op->u.bo.bo);
+		break;
+	case VMB_OP_SYNCOBJ_CREATE:
+		if ((r->flags & CAP_REC_F_NEW_HANDLE) &&
+		    hmap_get(&f->map[VMB_CLASS_SYNCOBJ], op->u.syncobj.syncobj))
+			return;
+		if (used_as_timeline(r, next, n_next))
+			op->u.syncobj.timeline = true;
+		id = new_id(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj);
+		cap_sb_printf(sb, "{\"op\":\"syncobj_create\",\"syncobj\":%u", id);
+		if (op->u.syncobj.timeline)
+			cap_sb_puts(sb, ",\"timeline\":true");
+		if (op->u.syncobj.signaled)
+			cap_sb_puts(sb, ",\"signaled\":true");
+		break;
+	case VMB_OP_SYNCOBJ_DESTROY:
+		id = use_id(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj);
+		cap_sb_printf(sb, "{\"op\":\"syncobj_destroy\",\"syncobj\":%u", id);
+		hmap_del(&f->map[VMB_CLASS_SYNCOBJ], op->u.syncobj.syncobj);
+		break;
+	case VMB_OP_BIND: {
+		/* resolve every id first: an implicit VM line must precede this op */
+		vm = vm_id(o, f, r, op->u.bind.vm, sb);
+		q = op->u.bind.queue ? use_id(o, f, VMB_CLASS_QUEUE, op->u.bind.queue) : 0;
+		cap_sb_printf(sb, "{\"op\":\"bind\",\"vm\":%u", vm);
+		if (q)
+			cap_sb_printf(sb, ",\"queue\":%u", q);
+		render_binds(o, f, sb, cap_rec_binds(r), op->u.bind.n_binds);
+		render_syncs(o, f, sb, "in", syncs, op->u.bind.n_in);
+		render_syncs(o, f, sb, "out", syncs + op->u.bind.n_in, op->u.bind.n_out);
+		break;
+	}
+	case VMB_OP_SUBMIT: {
+		uint32_t *ids = cap_rec_ids(r);
+
+		q = submit_queue(o, f, r, op->u.submit.queue, sb);
+		cap_sb_printf(sb, "{\"op\":\"submit\",\"queue\":%u", q);
+		if (op->u.submit.n_bos) {
+			cap_sb_puts(sb, ",\"bos\":[");
+			for (uint32_t i = 0; i < op->u.submit.n_bos; i++)
+				cap_sb_printf(sb, "%s%u", i ? "," : "",
+					      use_id(o, f, VMB_CLASS_BO, ids[i]));
+			cap_sb_putc(sb, ']');
+		}
+		render_syncs(o, f, sb, "in", syncs, op->u.submit.n_in);
+		render_syncs(o, f, sb, "out", syncs + op->u.submit.n_in, op->u.submit.n_out);
+		if (op->u.submit.gpu_ns)
+			put_u64(sb, "gpu_ns", op->u.submit.gpu_ns);
+		break;
+	}
+	case VMB_OP_WAIT:
+		cap_sb_puts(sb, "{\"op\":\"wait\"");
+		render_syncs(o, f, sb, "syncs", syncs, op->u.wait.n);
+		if (!op->u.wait.n)
+			cap_sb_puts(sb, ",\"syncs\":[]");
+		if (!op->u.wait.all)
+			cap_sb_puts(sb, ",\"all\":false");
+		if (op->u.wait.timeout_ns != UINT64_MAX)
+			put_u64(sb, "timeout_ns", op->u.wait.timeout_ns);
+		break;
+	case VMB_OP_SIGNAL:
+		cap_sb_puts(sb, "{\"op\":\"signal\"");
+		render_syncs(o, f, sb, "syncs", syncs, op->u.wait.n);
+		if (!op->u.wait.n)
+			cap_sb_puts(sb, ",\"syncs\":[]");
+		break;
+	case VMB_OP_CPU_UNMAP:
+		cap_sb_puts(sb, "{\"op\":\"cpu_unmap\"");
+		put_hex(sb, "addr", op->u.cpu_unmap.addr);
+		put_hex(sb, "size", op->u.cpu_unmap.size);
+		break;
+	default:
+		return;
+	}
+	o->st.ops[op->kind]++;
+	o->st.ops_total++;
+	if (r->ret)
+		o->st.failed++;
+	if (r->flags & CAP_REC_F_USER_FENCE)
+		o->st.user_fence_ops++;
+	if (r->flags & CAP_REC_F_FENCE_FD)
+		o->st.fence_fd_ops++;
+	if (r->flags & CAP_REC_F_DEPS)
+		o->st.dep_ops++;
+	render_tail(sb, r);
+}

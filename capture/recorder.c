@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: MIT
+/*
+ * recorder.c - per-thread record rings, the global sequence counter, and the
+ * writer thread that merges the rings in sequence order into a JSON Lines
+ * trace file (one file per process).
+ *
+ * Application threads never do file I/O and never take a lock to record:
+ * each has a single-producer/single-consumer ring. The writer thread wakes
+ * every flush interval (or when a ring is half full), copies everything out
+ * of the rings, sorts by sequence number and writes every record whose
+ * predecessors have all arrived. A sequence number that stays missing for
+ * a second (a record dropped on a full ring) is skipped and counted.
+ *
+ * The first line of the file is the header, padded with spaces to a fixed
+ * size and rewritten in place at every flush, so it always carries the
+ * counts of what the file holds ("x_capture") and says whether the capture
+ * ended cleanly ("complete"). Since whole lines are written once per flush,
+ * a SIGKILL loses at most the last flush interval, and at worst leaves a
+ * last line without its newline, which the loader drops with a warning.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+
+#define RING_BYTES	(1u << 20)
+#define RING_MAX_REC	(RING_BYTES / 4)
+#define HEADER_BYTES	8192
+#define GAP_TIMEOUT_NS	1000000000ull
+#define FULL_WAIT_NS	2000000000ull
+#define RAW_SLOTS	64
+
+#define REC_PAD		0xff	/* ring filler up to the end of the buffer */
+#define REC_INDIRECT	0xfe	/* a pointer to a record too large for the ring */
+#define REC_NONE	0xfd	/* a sequence number that produced no op */
+
+struct cap_config cap_cfg;
+atomic_bool cap_enabled;
+int cap_out_fd = -1;
+
+/* one per thread that made a recorded ioctl */
+struct tbuf {
+	char *ring;
+	_Atomic uint64_t head; /* written by the owner thread */
+	_Atomic uint64_t tail; /* written by the writer thread */
+	atomic_bool dead;
+	_Atomic uint64_t ovh_ns, ovh_n;
+	uint32_t tid;
+	struct cap_build build;
+	struct tbuf *next;
+};
+
+struct indirect {
+	uint32_t size;
+	uint8_t kind;
+	uint8_t pad[3];
+	struct cap_rec *rec;
+};
+
+struct raw_slot {
+	_Atomic unsigned long req;
+	_Atomic uint64_t n, errors;
+	atomic_bool known;
+};
+
+static __thread struct tbuf *my_tbuf;
+static pthread_key_t tbuf_key;
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tbuf *tbufs;
+
+static _Atomic uint64_t seq_counter;
+static _Atomic uint64_t drops;
+static _Atomic uint32_t file_serial;
+static struct raw_slot raw_slots[RAW_SLOTS];
+static _Atomic uint64_t ovh_dead_ns, ovh_dead_n;
+
+/* writer state, under wlock */
+static pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t writer_thread;
+static atomic_bool writer_started, writer_stop;
+static atomic_int kick_word;
+static struct cap_rec **pending;
+static size_t n_pending, cap_pending;
+static uint64_t next_seq, gap_since;
+static uint64_t late, gaps, bytes_written;
+static struct cap_out *out;
+static struct cap_strbuf sb;
+static char out_path[PATH_MAX];
+static bool file_failed, file_done;
+static pid_t cap_pid;
+static char files_json[1024];
+static enum vmb_driver first_driver;
+
+uint64_t cap_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t cap_seq_next(void)
+{
+	return atomic_fetch_add_explicit(&seq_counter, 1, memory_order_relaxed);
+}
+
+uint32_t cap_file_serial_next(void)
+{
+	return atomic_fetch_add(&file_serial, 1) + 1;
+}
+
+/* one message on stderr, without stdio (the program owns stderr's buffer) */
+static void say(const char *msg)
+{
+	ssize_t r = write(2, msg, strlen(msg));
+
+	(void)r;
+}
+
+/**
+ * cap_count_raw() - count an ioctl that produced no op, by request number
+ * @req: the request
+ * @known: the decoder knows it and deliberately records nothing
+ * @ret: its result
+ *
+ * Lock-free: a fixed table claimed by compare-and-swap; once it is full,
+ * further numbers are only counted in the total.
+ */
+void cap_count_raw(unsigned long req, bool known, int ret)
+{
+	unsigned int h = (unsigned int)((req * 0x9e3779b97f4a7c15ull) >> 58) % RAW_SLOTS;
+
+	for (unsigned int k = 0; k < RAW_SLOTS; k++) {
+		struct raw_slot *s = &raw_slots[(h + k) % RAW_SLOTS];
+		unsigned long cur = atomic_load_explicit(&s->req, memory_order_relaxed);
+
+		if (cur == 0) {
+			unsigned long zero = 0;
+
+			if (!atomic_compare_exchange_strong(&s->req, &zero, req) && zero != req)
+				continue;
+			atomic_store(&s->known, known);
+			cur = req;
+		}
+		if (cur == req) {
+			atomic_fetch_add_explicit(&s->n, 1, memory_order_relaxed);
+			if (ret)
+				atomic_fetch_add_explicit(&s->errors, 1, memory_order_relaxed);
+			return;
+		}
+	}
+}
+
+void cap_note_overhead(uint64_t ns)
+{
+	struct tbuf *t = my_tbuf;
+
+	if (!t)
+		return;
+	atomic_store_explicit(&t->ovh_ns, atomic_load_explicit(&t->ovh_ns, memory_order_relaxed) + ns,
+			      memory_order_relaxed);
+	atomic_store_explicit(&t->ovh_n, atomic_load_explicit(&t->ovh_n, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
+
+/**
+ * cap_note_file() - remember a DRM file for the header
+ * @f: the file
+ * @fd: its descriptor when it was identified
+ */
+void cap_note_file(const struct cap_file *f, int fd)
+{
+	size_t len;
+
+	pthread_mutex_lock(&wlock);
+	len = strlen(files_json);
+	if (len + 64 < sizeof(files_json))
+		snprintf(files_json + len, sizeof(files_json) - len,
+			 "%s{\"file\":%u,\"fd\":%d,\"driver\":\"%s\",\"recorded\":%s}",
+			 len ? "," : "", f->serial, fd, f->name, f->dec ? "true" : "false");
+	if (f->dec && !first_driver)
+		first_driver = f->dec->driver;
+	pthread_mutex_unlock(&wlock);
+}
+
+/* ---- per-thread buffers ---- */
+
+static void tbuf_release(void *p)
+{
+	struct tbuf *t = p;
+
+	atomic_store(&t->dead, true);
+}
+
+static struct tbuf *tbuf_get(void)
+{
+	struct tbuf *t = my_tbuf;
+
+	if (t)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->ring = malloc(RING_BYTES);
+	if (!t->ring) {
+		free(t);
+		return NULL;
+	}
+	t->tid = (uint32_t)syscall(SYS_gettid);
+	pthread_mutex_lock(&reg_lock);
+	t->next = tbufs;
+	tbufs = t;
+	pthread_mutex_unlock(&reg_lock);
+	pthread_setspecific(tbuf_key, t);
+	my_tbuf = t;
+	return t;
+}
+
+/**
+ * cap_thread_build() - this thread's record builder, reset for a new record
+ *
+ * Return: the builder, or NULL when memory is short (the ioctl is then not
+ * recorded, and the gap is counted).
+ */
+struct cap_build *cap_thread_build(void)
+{
+	struct tbuf *t = tbuf_get();
+	struct cap_build *b;
+
+	if (!t)
+		return NULL;
+	b = &t->build;
+	memset(&b->rec, 0, sizeof(b->rec));
+	b->n_binds = b->n_syncs = b->n_ids = 0;
+	b->oom = false;
+	b->rec.tid = t->tid;
+	return b;
+}
+
+static void kick_writer(void)
+{
+	if (atomic_exchange(&kick_word, 1) == 0)
+		syscall(SYS_futex, &kick_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void writer_start(void);
+
+static void copy_record(char *dst, const struct cap_build *b, uint32_t size)
+{
+	struct cap_rec *r = (struct cap_rec *)dst;
+	char *p;
+
+	*r = b->rec;
+	r->size = size;
+	r->n_binds = (uint16_t)b->n_binds;
+	r->n_syncs = b->n_syncs;
+	r->n_ids = b->n_ids;
+	p = (char *)(r + 1);
+	memcpy(p, b->binds, (size_t)b->n_binds * sizeof(*b->binds));
+	p += (size_t)b->n_binds * sizeof(*b->binds);
+	memcpy(p, b->syncs, (size_t)b->n_syncs * sizeof(*b->syncs));
+	p += (size_t)b->n_syncs * sizeof(*b->syncs);
+	memcpy(p, b->ids, (size_t)b->n_ids * sizeof(*b->ids));
+}
+
+/* reserve @len bytes at the head of the ring; waits (bounded) when full */
+static char *ring_reserve(struct tbuf *t, uint32_t len)
+{
+	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed);
+	uint64_t pos = head % RING_BYTES;
+	uint64_t need = len + (pos + len > RING_BYTES ? RING_BYTES - pos : 0);
+	uint64_t waited = 0;
+
+	while (head + need - atomic_load_explicit(&t->tail, memory_order_acquire) > RING_BYTES) {
+		struct timespec ts = { 0, 50000 };
+
+		if (waited >= FULL_WAIT_NS || !atomic_load(&writer_started) ||
+		    atomic_load(&writer_stop))
+			return NULL;
+		kick_writer();
+		nanosleep(&ts, NULL);
+		waited += 50000;
+	}
+	if (pos + len > RING_BYTES) {
+		struct indirect *pad = (struct indirect *)(t->ring + pos);
+
+		pad->size = (uint32_t)(RING_BYTES - pos);
+		pad->kind = REC_PAD;
+		head += RING_BYTES - pos;
+		atomic_store_explicit(&t->head, head, memory_order_release);
+		pos = 0;
+	}
+	return t->ring + pos;
+}
+
+static void ring_commit(struct tbuf *t, uint32_t len)
+{
+	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed) + len;
+
+	atomic_store_explicit(&t->head, head, memory_order_release);
+	if (head - atomic_load_explicit(&t->tail, memory_order_relaxed) > RING_BYTES / 2)
+		kick_writer();
+}
+
+/**
+ * cap_record_push() - hand the record built in @b to the writer
+ * @b: this thread's builder (from cap_thread_build())
+ *
+ * A record with b->rec.kind == REC_NONE-like semantics is pushed by passing
+ * a builder whose op kind is VMB_OP_COUNT: it only fills its sequence number.
+ */
+void cap_record_push(struct cap_build *b)
+{
+	struct tbuf *t = my_tbuf;
+	uint32_t size;
+	char *dst;
+
+	if (!t)
+		return;
+	if (!atomic_load_explicit(&writer_started, memory_order_acquire))
+		writer_start();
+	if (b->oom) {
+		b->n_binds = b->n_syncs = b->n_ids = 0;
+		b->rec.op.kind = VMB_OP_COUNT;
+	}
+	if (b->rec.kind == CAP_REC_OP && b->rec.op.kind == VMB_OP_COUNT)
+		b->rec.kind = REC_NONE;
+	size = (uint32_t)(sizeof(struct cap_rec) + (size_t)b->n_binds * sizeof(*b->binds) +
+			  (size_t)b->n_syncs * sizeof(*b->syncs) + (size_t)b->n_ids * 4);
+	size = (size + 7) & ~7u;
+	if (size > RING_MAX_REC) {
+		struct cap_rec *big = malloc(size);
+		struct indirect *ind;
+
+		if (!big || !(dst = ring_reserve(t, sizeof(*ind)))) {
+			free(big);
+			atomic_fetch_add(&drops, 1);
+			return;
+		}
+		copy_record((char *)big, b, size);
+		ind = (struct indirect *)dst;
+		ind->size = sizeof(*ind);
+		ind->kind = REC_INDIRECT;
+		ind->rec = big;
+		ring_commit(t, sizeof(*ind));
+		return;
+	}
+	dst = ring_reserve(t, size);
+	if (!dst) {
+		atomic_fetch_add(&drops, 1);
+		return;
+	}
+	copy_record(dst, b, size);
+	ring_commit(t, size);
+}
+
+/* ---- writer side ---- */
+
+static void pending_add(struct cap_rec *r)
+{
+	if (n_pending == cap_pending) {
+		size_t n = cap_pending ? cap_pending * 2 : 4096;
+		struct cap_rec **np = realloc(pending, n * sizeof(*np));
+
+		if (!np) {
+			free(r);
+			atomic_fetch_add(&drops, 1);
+			return;
+		}
+		pending = np;
+		cap_pending = n;
+	}
+	pending[n_pending++] = r;
+}
+
+static void drain_ring(struct tbuf *t)
+{
+	uint64_t tail = atomic_load_explicit(&t->tail, memory_order_relaxed);
+	uint64_t head = atomic_load_explicit(&t->head, memory_order_acquire);
+
+	while (tail < head) {
+		const struct indirect *h = (const struct indirect *)(t->ring + tail % RING_BYTES);
+		struct cap_rec *r;
+
+		if (h->kind == REC_INDIRECT) {
+			pending_add(h->rec);
+		} else if (h->kind != REC_PAD) {
+			r = malloc(h->size);
+			if (r) {
+				memcpy(r, h, h->size);
+				pending_add(r);
+			} else {
+				atomic_fetch_add(&drops, 1);
+			}
+		}
+		tail += h->size;
+	}
+	atomic_store_explicit(&t->tail, tail, memory_order_release);
+}
+
+static void drain_all(void)
+{
+	pthread_mutex_lock(&reg_lock);
+	for (struct tbuf **p = &tbufs; *p;) {
+		struct tbuf *t = *p;
+		bool dead = atomic_load(&t->dead);
+
+		drain_ring(t);
+		if (dead) {
+			atomic_fetch_add(&ovh_dead_ns, atomic_load(&t->ovh_ns));
+			atomic_fetch_add(&ovh_dead_n, atomic_load(&t->ovh_n));
+			*p = t->next;
+			free(t->ring);
+			free(t->build.binds);
+			free(t->build.syncs);
+			free(t->build.ids);
+			free(t);
+			continue;
+		}
+		p = &t->next;
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct cap_rec *x = *(struct cap_rec *const *)a, *y = *(struct cap_rec *const *)b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void fail_output(int err)
+{
+	char msg[PATH_MAX + 128];
+
+	if (file_failed)
+		return;
+	file_failed = true;
+	atomic_store(&cap_enabled, false);
+	snprintf(msg, sizeof(msg), "vmbench capture: writing %s failed (%s); recording stopped\n",
+		 out_path[0] ? out_path : cap_cfg.out, strerror(-err));
+	say(msg);
+}
+
+static void now_utc(char *buf, size_t n)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* render the header (fixed size, padded) into @buf */
+static void render_header(char *buf, bool complete, const char *end)
+{
+	const struct cap_out_stats *st = cap_out_stats(out);
+	struct cap_strbuf h = { 0 };
+	enum vmb_driver drv = first_driver;
+	uint64_t ovh_ns = atomic_load(&ovh_dead_ns), ovh_n = atomic_load(&ovh_dead_n);
+	uint64_t raw_total = 0, ign_total = 0;
+	char exe[PATH_MAX] = "", date[32];
+	struct utsname un;
+	ssize_t len;
+	bool first;
+
+	if (st->drivers_seen && (st->drivers_seen & (st->drivers_seen - 1)))
+		drv = VMB_DRIVER_ANY;
+	else if (st->drivers_seen)
+		drv = (enum vmb_driver)__builtin_ctz(st->drivers_seen);
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[len > 0 ? len : 0] = 0;
+	if (uname(&un))
+		strcpy(un.release, "unknown");
+	now_utc(date, sizeof(date));
+
+	cap_sb_printf(&h, "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"%s\","
+		      "\"page_size\":%ld,\"source\":{\"kind\":\"capture\",\"app\":",
+		      vmb_driver_name(drv), sysconf(_SC_PAGESIZE));
+	cap_sb_json_str(&h, exe);
+	cap_sb_printf(&h, ",\"pid\":%d,\"kernel\":", (int)getpid());
+	cap_sb_json_str(&h, un.release);
+	cap_sb_printf(&h, ",\"date\":\"%s\",\"tool\":\"vmbench capture " VMB_VERSION
+		      " (" VMB_GIT_SHA ")\"},", date);
+	cap_sb_printf(&h, "\"x_capture\":{\"complete\":%s", complete ? "true" : "false");
+	if (end)
+		cap_sb_printf(&h, ",\"end\":\"%s\"", end);
+	cap_sb_printf(&h, ",\"ops\":%" PRIu64 ",\"by_kind\":{", st->ops_total);
+	first = true;
+	for (int k = 0; k < VMB_OP_COUNT; k++) {
+		if (!st->ops[k])
+			continue;
+		cap_sb_printf(&h, "%s\"%s\":%" PRIu64, first ? "" : ",",
+			      vmb_op_kind_name((enum vmb_op_kind)k), st->ops[k]);
+		first = false;
+	}
+	pthread_mutex_lock(&reg_lock);
+	for (struct tbuf *t = tbufs; t; t = t->next) {
+		ovh_ns += atomic_load_explicit(&t->ovh_ns, memory_order_relaxed);
+		ovh_n += atomic_load_explicit(&t->ovh_n, memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&reg_lock);
+	cap_sb_printf(&h,
+		      "},\"failed\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"drops\":%" PRIu64
+		      ",\"late\":%" PRIu64 ",\"seq_gaps\":%" PRIu64 ",\"unknown_handles\":%" PRIu64
+		      ",\"user_fence_ops\":%" PRIu64 ",\"fence_fd_ops\":%" PRIu64
+		      ",\"fence_dep_ops\":%" PRIu64 ",\"flush_ms\":%u,\"overhead_ns_per_op\":%" PRIu64,
+		      st->failed, bytes_written, atomic_load(&drops), late, gaps,
+		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
+		      cap_cfg.flush_ms, ovh_n ? ovh_ns / ovh_n : 0);
+	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
+	first = true;
+	for (int i = 0; i < RAW_SLOTS; i++) {
+		unsigned long req = atomic_load(&raw_slots[i].req);
+		uint64_t n = atomic_load(&raw_slots[i].n);
+
+		if (!req)
+			continue;
+		if (atomic_load(&raw_slots[i].known)) {
+			ign_total += n;
+			continue;
+		}
+		raw_total += n;
+		if (h.len < HEADER_BYTES - 600) {
+			cap_sb_printf(&h, "%s{\"ioctl\":\"0x%lx\",\"n\":%" PRIu64 ",\"errors\":%" PRIu64 "}",
+				      first ? "" : ",", req, n, atomic_load(&raw_slots[i].errors));
+			first = false;
+		}
+	}
+	cap_sb_printf(&h, "],\"raw_total\":%" PRIu64 ",\"ignored_total\":%" PRIu64 "}}", raw_total,
+		      ign_total);
+	memset(buf, ' ', HEADER_BYTES);
+	buf[HEADER_BYTES - 1] = '\n';
+	if (!h.oom && h.len < HEADER_BYTES - 1)
+		memcpy(buf, h.p, h.len);
+	else
+		memcpy(buf, "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"any\"}", 53);
+	free(h.p);
+}
+
+static void write_header(bool complete, const char *end)
+{
+	static char buf[HEADER_BYTES];
+	ssize_t w;
+
+	if (cap_out_fd < 0 || file_failed)
+		return;
+	render_header(buf, complete, end);
+	w = pwrite(cap_out_fd, buf, HEADER_BYTES, 0);
+	if (w != HEADER_BYTES)
+		fail_output(w < 0 ? -errno : -EIO);
+}
+
+/* move our descriptor out of the way of programs that close or reuse low fds */
+static int high_fd(int fd)
+{
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, 512);
+
+	if (hi < 0)
+		return fd;
+	cap_real_close(fd);
+	return hi;
+}
+
+static int open_output(void)
+{
+	const char *base = cap_cfg.out;
+	int fd = -1;
+
+	for (int k = -1; k < 100 && fd < 0; k++) {
+		if (k < 0) {
+			if (cap_cfg.root_pid != getpid())
+				continue;
+			snprintf(out_path, sizeof(out_path), "%s", base);
+		} else if (k == 0) {
+			snprintf(out_path, sizeof(out_path), "%s.%d", base, (int)getpid());
+		} else {
+			snprintf(out_path, sizeof(out_path), "%s.%d.%d", base, (int)getpid(), k);
+		}
+		fd = cap_real_open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		fail_output(-errno);
+		return -1;
+	}
+	cap_out_fd = high_fd(fd);
+	write_header(false, NULL);
+	if (lseek(cap_out_fd, HEADER_BYTES, SEEK_SET) < 0)
+		fail_output(-errno);
+	return 0;
+}
+
+/* drain, sort and write what can be written; @final writes everything */
+static void writer_tick(bool final, const char *end)
+{
+	size_t i, done = 0;
+	uint64_t now = cap_now();
+
+	if (file_done)
+		return;
+	drain_all();
+	if (n_pending > 1)
+		qsort(pending, n_pending, sizeof(*pending), cmp_seq);
+	sb.len = 0;
+	sb.oom = false;
+	for (i = 0; i < n_pending; i++) {
+		struct cap_rec *r = pending[i];
+
+		if (r->seq > next_seq) {
+			if (!final) {
+				if (!gap_since)
+					gap_since = now;
+				if (now - gap_since < GAP_TIMEOUT_NS)
+					break;
+			}
+			gaps++;
+			next_seq = r->seq;
+		}
+		gap_since = 0;
+		if (r->seq < next_seq)
+			late++;
+		else
+			next_seq = r->seq + 1;
+		if (r->kind != REC_NONE)
+			cap_out_render(out, r, pending + i + 1, n_pending - i - 1, &sb);
+		free(r);
+		done++;
+	}
+	memmove(pending, pending + done, (n_pending - done) * sizeof(*pending));
+	n_pending -= done;
+
+	if (sb.len && cap_out_fd < 0 && !file_failed)
+		open_output();
+	if (sb.len && !file_failed) {
+		int err = sb.oom ? -ENOMEM : write_all(cap_out_fd, sb.p, sb.len);
+
+		if (err)
+			fail_output(err);
+		else
+			bytes_written += sb.len;
+	}
+	if (cap_out_fd >= 0 && (done || final))
+		write_header(final, end);
+}
+
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&writer_stop)) {
+		struct timespec ts = { cap_cfg.flush_ms / 1000,
+				       (long)(cap_cfg.flush_ms % 1000) * 1000000 };
+
+		syscall(SYS_futex, &kick_word, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+		atomic_store(&kick_word, 0);
+		if (atomic_load(&writer_stop))
+			break;
+		pthread_mutex_lock(&wlock);
+		writer_tick(false, NULL);
+		pthread_mutex_unlock(&wlock);
+	}
+	return NULL;
+}
+
+static void writer_start(void)
+{
+	sigset_t all, old;
+	bool expected = false;
+
+	if (!atomic_compare_exchange_strong(&writer_started, &expected, true))
+		return;
+	/* the writer must never run the program's signal handlers */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&writer_thread, NULL, writer_main, NULL)) {
+		say("vmbench capture: cannot start the writer thread; recording stopped\n");
+		atomic_store(&cap_enabled, false);
+		atomic_store(&writer_stop, true);
+	} else {
+		pthread_setname_np(writer_thread, "vmb-capture");
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void finish_file(const char *end)
+{
+	writer_tick(true, end);
+	if (cap_out_fd >= 0) {
+		cap_real_close(cap_out_fd);
+		cap_out_fd = -1;
+	}
+}
+
+/**
+ * cap_recorder_flush_for_exec() - write everything and close the file,
+ * because exec replaces this process image. If exec fails, recording goes
+ * on into a new file (FILE.<pid>.<n>).
+ */
+void cap_recorder_flush_for_exec(void)
+{
+	pthread_mutex_lock(&wlock);
+	if (cap_out_fd >= 0 || n_pending) {
+		finish_file("exec");
+		cap_out_reset(out);
+		memset(out_path, 0, sizeof(out_path));
+		bytes_written = 0;
+	}
+	pthread_mutex_unlock(&wlock);
+}
+
+/** cap_recorder_shutdown() - end of the process: stop the writer, write all */
+void cap_recorder_shutdown(void)
+{
+	if (getpid() != cap_pid)
+		return; /* a vfork child exiting: the parent owns the state */
+	if (atomic_load(&writer_started) && !atomic_exchange(&writer_stop, true)) {
+		kick_writer();
+		syscall(SYS_futex, &kick_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		pthread_join(writer_thread, NULL);
+	}
+	pthread_mutex_lock(&wlock);
+	finish_file("exit");
+	file_done = true;
+	atomic_store(&cap_enabled, false);
+	pthread_mutex_unlock(&wlock);
+}
+
+void cap_recorder_atfork_prepare(void)
+{
+	pthread_mutex_lock(&wlock);
+	pthread_mutex_lock(&reg_lock);
+}
+
+void cap_recorder_atfork_parent(void)
+{
+	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&wlock);
+}
+
+/* the child starts a fresh capture of its own; the parent keeps its records */
+void cap_recorder_atfork_child(void)
+{
+	struct tbuf *self = my_tbuf;
+
+	pthread_mutex_init(&reg_lock, NULL);
+	pthread_mutex_init(&wlock, NULL);
+	cap_pid = getpid();
+	while (tbufs) {
+		struct tbuf *t = tbufs;
+
+		tbufs = t->next;
+		if (t == self)
+			continue;
+		free(t->ring);
+		free(t->build.binds);
+		free(t->build.syncs);
+		free(t->build.ids);
+		free(t);
+	}
+	if (self) {
+		atomic_store(&self->head, 0);
+		atomic_store(&self->tail, 0);
+		atomic_store(&self->ovh_ns, 0);
+		atomic_store(&self->ovh_n, 0);
+		self->tid = (uint32_t)syscall(SYS_gettid);
+		self->next = NULL;
+		tbufs = self;
+	}
+	for (size_t i = 0; i < n_pending; i++)
+		free(pending[i]);
+	n_pending = 0;
+	if (cap_out_fd >= 0)
+		cap_real_close(cap_out_fd);
+	cap_out_fd = -1;
+	out_path[0] = 0;
+	files_json[0] = 0;
+	cap_out_reset(out);
+	atomic_store(&seq_counter, 0);
+	next_seq = gap_since = late = gaps = bytes_written = 0;
+	atomic_store(&drops, 0);
+	atomic_store(&ovh_dead_ns, 0);
+	atomic_store(&ovh_dead_n, 0);
+	memset(raw_slots, 0, sizeof(raw_slots));
+	atomic_store(&writer_started, false);
+	atomic_store(&writer_stop, false);
+	atomic_store(&kick_word, 0);
+	file_done = false;
+	if (!file_failed)
+		atomic_store(&cap_enabled, true);
+}
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *s = getenv(name);
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s)
+		return def;
+	v = strtoull(s, &end, 10);
+	return *end ? def : v;
+}
+
+/** cap_recorder_init() - read the configuration from the environment */
+void cap_recorder_init(void)
+{
+	const char *o = getenv("VMB_CAPTURE_OUT");
+	const char *d = getenv("VMB_CAPTURE_ONLY_DRIVER");
+
+	cap_cfg.out = o && *o ? strdup(o) : "vmbench-capture.jsonl";
+	cap_cfg.t0 = env_u64("VMB_CAPTURE_T0", 0);
+	if (!cap_cfg.t0)
+		cap_cfg.t0 = cap_now();
+	cap_cfg.root_pid = (long)env_u64("VMB_CAPTURE_ROOT", 0);
+	cap_cfg.flush_ms = (unsigned int)env_u64("VMB_CAPTURE_FLUSH_MS", 100);
+	if (!cap_cfg.flush_ms)
+		cap_cfg.flush_ms = 100;
+	cap_cfg.only_driver = d && *d ? strdup(d) : NULL;
+	cap_pid = getpid();
+	pthread_key_create(&tbuf_key, tbuf_release);
+	out = cap_out_create();
+	atomic_store(&cap_enabled, out != NULL);
+}
