@@ -6,7 +6,7 @@ REPORTS_LIB_SRC := reports/stats.c reports/resultset.c reports/verdict.c reports
 REPORTS_LIB_OBJ := $(REPORTS_LIB_SRC:%.c=$(O)/%.o)
 REPORTS_LIB := $(B)/libvmbreports.a
 
-PROGS += $(B)/compare $(B)/report
+PROGS += $(B)/compare $(B)/report $(B)/vmbench-igt
 
 $(REPORTS_LIB): $(REPORTS_LIB_OBJ)
 	$(call say,AR,$@)
@@ -20,11 +20,15 @@ $(B)/report: $(O)/reports/report.o $(O)/reports/plots.o $(O)/reports/html.o $(RE
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/vmbench-igt: $(O)/reports/igt.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # test_compare needs only the reports library (and build/compare to run)
 $(B)/tests/test_compare: $(O)/tests/test_compare.o $(REPORTS_LIB) | $(B)/compare
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 $(O)/tests/test_compare.o: ALL_CFLAGS += -Ireports
 
-reports: $(B)/compare $(B)/report
+reports: $(B)/compare $(B)/report $(B)/vmbench-igt
 .PHONY: reports
