@@ -269,6 +269,31 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/*
+ * Before a trace reaches real hardware it must replay cleanly on the model:
+ * every op must give the result the trace recorded.
+ */
+static int dry_run_on_model(const struct vmb_trace *trace, const struct vmb_strategy *s)
+{
+	struct vmb_replay_opts ro = { .backend = &vmb_model_backend, .strat = *s,
+				      .max_errors = 5 };
+	struct vmb_run run;
+	char err[256];
+	int ret;
+
+	ret = vmb_replay_run(trace, &ro, &run, err, sizeof(err));
+	if (!ret && run.m.errors_unexpected) {
+		fprintf(stderr, "replay: %s: %llu op results differ from the trace on the model; "
+				"refusing to send it to hardware\n", trace->path,
+			(unsigned long long)run.m.errors_unexpected);
+		ret = -EINVAL;
+	} else if (ret) {
+		fprintf(stderr, "replay: model dry run failed: %s\n", err);
+	}
+	vmb_run_metrics_free(&run.m);
+	return ret;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -374,6 +399,9 @@ int main(int argc, char **argv)
 	if (!runs)
 		goto out;
 	vmb_model_backend_set_params(&o.params);
+	if (be != &vmb_model_backend && be->simulated == false && strcmp(be->name, "null") &&
+	    dry_run_on_model(trace, &pts[0]))
+		goto out;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 

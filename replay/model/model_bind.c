@@ -13,15 +13,6 @@
 
 #include "model_priv.h"
 
-/* what the VA manager's callbacks need to know about the current entry */
-struct mcur {
-	struct mbo *bo;		/* map: the BO */
-	uint32_t kind;		/* MVA_USERPTR, MVA_NULL or 0 */
-	uint64_t req_va, req_end;
-};
-
-static struct mcur cur_entry; /* the model is single-threaded per instance */
-
 static uint64_t host_ns(void)
 {
 	struct timespec ts;
@@ -227,20 +218,20 @@ static int step_map(void *priv, struct vmb_gpuva *va)
 			"  map va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64 "\n",
 			va->va, va->range, va->obj, va->offset);
 	shift = model_pgshift(m->cfg.page_size, va->va, va->range, va->offset);
-	va->flags = shift | cur_entry.kind;
-	if (cur_entry.kind & MVA_USERPTR)
+	va->flags = shift | m->cur.kind;
+	if (m->cur.kind & MVA_USERPTR)
 		va->data = va->offset;
-	if (cur_entry.bo) {
-		vb = mvmbo_obtain(m, vm, cur_entry.bo);
+	if (m->cur.bo) {
+		vb = mvmbo_obtain(m, vm, m->cur.bo);
 		if (!vb)
 			return -ENOMEM;
-		m->acc->wait_ns = max_u64(m->acc->wait_ns, cur_entry.bo->resv_ns);
+		m->acc->wait_ns = max_u64(m->acc->wait_ns, m->cur.bo->resv_ns);
 	}
 	if (mva_link(m, vm, va, vb))
 		return -ENOMEM;
 	writes = va->range >> shift;
 	m->acc->pte_writes += writes - min_u64(writes, m->acc->kept_bytes >> shift);
-	if ((cur_entry.kind & MVA_USERPTR) && m->cfg.strat.userptr == VMB_USERPTR_PIN)
+	if ((m->cur.kind & MVA_USERPTR) && m->cfg.strat.userptr == VMB_USERPTR_PIN)
 		m->acc->pin_pages += va->range >> 12;
 	return 0;
 }
@@ -252,8 +243,8 @@ static int step_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_g
 	struct vmb_model *m = vm->model;
 	struct mva *mv = old->priv;
 	unsigned oshift = old->flags & MVA_PGSHIFT_MASK;
-	uint64_t lo = max_u64(old->va, cur_entry.req_va);
-	uint64_t hi = min_u64(old->va + old->range, cur_entry.req_end);
+	uint64_t lo = max_u64(old->va, m->cur.req_va);
+	uint64_t hi = min_u64(old->va + old->range, m->cur.req_end);
 	struct vmb_gpuva *piece[2] = { prev, next };
 
 	if (m->cfg.dump)
@@ -461,9 +452,9 @@ static int apply_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 	uint64_t t0 = host_ns();
 	int ret = 0;
 
-	memset(&cur_entry, 0, sizeof(cur_entry));
-	cur_entry.req_va = e->va;
-	cur_entry.req_end = e->va + e->range;
+	memset(&m->cur, 0, sizeof(m->cur));
+	m->cur.req_va = e->va;
+	m->cur.req_end = e->va + e->range;
 	switch (e->kind) {
 	case VMB_BIND_MAP:
 	case VMB_BIND_MAP_NULL:
@@ -472,14 +463,14 @@ static int apply_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 		uint64_t off = 0;
 
 		if (e->kind == VMB_BIND_MAP) {
-			cur_entry.bo = mbo_find(m, e->bo);
+			m->cur.bo = mbo_find(m, e->bo);
 			obj = e->bo;
 			off = e->offset;
 		} else if (e->kind == VMB_BIND_MAP_USERPTR) {
-			cur_entry.kind = MVA_USERPTR;
+			m->cur.kind = MVA_USERPTR;
 			off = e->offset;
 		} else {
-			cur_entry.kind = MVA_NULL;
+			m->cur.kind = MVA_NULL;
 		}
 		if (m->cfg.dump)
 			dump_req(m, vm, e);

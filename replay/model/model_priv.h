@@ -137,6 +137,13 @@ struct mbind_acc {
 	uint32_t unmapped[MBIND_MAX_UNMAPPED];
 };
 
+/* what the VA manager's callbacks need to know about the current bind entry */
+struct mcur {
+	struct mbo *bo;		/* map: the BO */
+	uint32_t kind;		/* MVA_USERPTR, MVA_NULL or 0 */
+	uint64_t req_va, req_end;
+};
+
 struct vmb_model {
 	struct vmb_model_config cfg;
 	uint64_t now;		/* simulated CPU clock */
@@ -151,7 +158,7 @@ struct vmb_model {
 	uint32_t n_syncobjs;
 
 	/* current bind request (callbacks of the VA manager) */
-	struct mvm *cur_vm;
+	struct mcur cur;
 	struct mbind_acc *acc;
 
 	/* counters */
