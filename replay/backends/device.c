@@ -203,7 +203,7 @@ int vmb_device_list(FILE *f)
 	fprintf(f, "%-10s %-24s %s\n", "driver", "bus", "node");
 	for (i = 0; i < n; i++) {
 		drmDevicePtr d = devs[i];
-		char name[64] = "?", bus[64];
+		char name[64] = "?", bus[600];
 
 		if (!(d->available_nodes & (1 << DRM_NODE_RENDER)))
 			continue;
