@@ -46,12 +46,17 @@
  * For a map request each UNMAP/REMAP also carries keep, the kernel's
  * drm_gpuva_op_unmap.keep: over the shared addresses the old mapping and the
  * new one point at the same pages of the same object. keep needs a non-NULL
- * object (obj != 0) equal to the request's object, plus, depending on the
- * row of the case table:
+ * object (obj != 0) equal to the request's object, plus the offset rule of
+ * the row. The whole case table for sm_map:
  *
- *   a == ra:  f == rf
- *   a <  ra:  f + (ra - a) == rf
- *   a >  ra:  f == rf + (a - ra)
+ *   E vs R    keep also needs       e == re        e < re          e > re
+ *   -------   -------------------   ------------   -------------   --------------
+ *   a == ra   f == rf               UNMAP          UNMAP           REMAP(-, next)
+ *   a <  ra   f + (ra - a) == rf    REMAP(prev,-)  REMAP(prev,-)   REMAP(prev, next)
+ *   a >  ra   f == rf + (a - ra)    UNMAP          UNMAP           REMAP(-, next)
+ *
+ * Only the "e < re" column continues to the next mapping; in the others the
+ * next mapping starts at or after re, so the walk ends there anyway.
  *
  * NULL (sparse) mappings never keep, not even when an identical NULL
  * mapping is requested. There is no skip path: requesting a mapping that
