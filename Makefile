@@ -57,6 +57,9 @@ BENCH_PROGS :=
 
 all: progs
 
+# link rules in mk/*.mk write straight into these
+$(shell mkdir -p $(B)/tests $(B)/bench)
+
 -include mk/*.mk
 
 TEST_SRC := $(wildcard tests/test_*.c)
