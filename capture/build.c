@@ -111,3 +111,40 @@ const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
 	return cap_safe_copy(scratch, (const void *)(uintptr_t)ptr, len) ? scratch : NULL;
 }
 
+
+/** cap_build_size() - bytes of the record built in @b (multiple of 8) */
+uint32_t cap_build_size(const struct cap_build *b)
+{
+	size_t size = sizeof(struct cap_rec) + (size_t)b->n_binds * sizeof(*b->binds) +
+		      (size_t)b->n_syncs * sizeof(*b->syncs) + (size_t)b->n_ids * 4;
+
+	return (uint32_t)((size + 7) & ~(size_t)7);
+}
+
+/**
+ * cap_build_layout() - write the record built in @b to @dst: the struct
+ * cap_rec, then its binds, syncs and ids (see cap_rec_binds() and friends)
+ * @b: builder
+ * @dst: cap_build_size(@b) bytes, 8-byte aligned
+ * @size: cap_build_size(@b)
+ */
+void cap_build_layout(const struct cap_build *b, void *dst, uint32_t size)
+{
+	struct cap_rec *r = dst;
+	char *p;
+
+	*r = b->rec;
+	r->size = size;
+	r->n_binds = (uint16_t)b->n_binds;
+	r->n_syncs = b->n_syncs;
+	r->n_ids = b->n_ids;
+	p = (char *)(r + 1);
+	if (b->n_binds)
+		memcpy(p, b->binds, (size_t)b->n_binds * sizeof(*b->binds));
+	p += (size_t)b->n_binds * sizeof(*b->binds);
+	if (b->n_syncs)
+		memcpy(p, b->syncs, (size_t)b->n_syncs * sizeof(*b->syncs));
+	p += (size_t)b->n_syncs * sizeof(*b->syncs);
+	if (b->n_ids)
+		memcpy(p, b->ids, (size_t)b->n_ids * sizeof(*b->ids));
+}

@@ -117,6 +117,8 @@ struct cap_build {
 struct vmb_bind_entry *cap_build_bind(struct cap_build *b) CAP_HIDDEN;
 void cap_build_sync(struct cap_build *b, uint32_t handle, uint64_t point) CAP_HIDDEN;
 void cap_build_id(struct cap_build *b, uint32_t id) CAP_HIDDEN;
+uint32_t cap_build_size(const struct cap_build *b) CAP_HIDDEN;
+void cap_build_layout(const struct cap_build *b, void *dst, uint32_t size) CAP_HIDDEN;
 
 /* what a decoder says about an ioctl before it is issued */
 enum cap_class {
@@ -270,6 +272,7 @@ struct cap_out_stats {
 	uint64_t failed;
 	uint64_t unknown_handles;
 	uint64_t user_fence_ops, fence_fd_ops, dep_ops;
+	uint64_t syncobj_fixups;
 	uint32_t drivers_seen; /* bitmask of enum vmb_driver */
 };
 const struct cap_out_stats *cap_out_stats(const struct cap_out *o) CAP_HIDDEN;

@@ -117,6 +117,9 @@ struct cap_out {
 	struct ofile *files;
 	uint32_t next_id[4];
 	struct cap_out_stats st;
+	uint8_t *so_flags;
+	uint64_t *so_last;
+	uint32_t n_so;
 };
 
 struct cap_out *cap_out_create(void)
@@ -143,6 +146,8 @@ static void free_files(struct cap_out *o)
 void cap_out_reset(struct cap_out *o)
 {
 	free_files(o);
+	free(o->so_flags);
+	free(o->so_last);
 	memset(o, 0, sizeof(*o));
 	for (int i = 0; i < 4; i++)
 		o->next_id[i] = 1;
@@ -153,6 +158,8 @@ void cap_out_destroy(struct cap_out *o)
 	if (!o)
 		return;
 	free_files(o);
+	free(o->so_flags);
+	free(o->so_last);
 	free(o);
 }
 
@@ -414,21 +421,118 @@ static uint32_t submit_queue(struct cap_out *o, struct ofile *f, const struct ca
 	return id;
 }
 
-static void render_syncs(struct cap_out *o, struct ofile *f, struct cap_strbuf *sb,
-			 const char *key, struct vmb_sync *s, uint32_t n)
-{
-	if (!n)
-		return;
-	cap_sb_printf(sb, ",\"%s\":[", key);
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t id = use_id(o, f, VMB_CLASS_SYNCOBJ, s[i].syncobj);
+/* per syncobj id: how it was declared and what has been seen */
+#define SO_TIMELINE	(1u << 0)
+#define SO_USED		(1u << 1)
+#define SO_SIGNALED	(1u << 2)
 
-		cap_sb_printf(sb, "%s{\"syncobj\":%u", i ? "," : "", id);
+static void so_note(struct cap_out *o, uint32_t id, uint8_t flags)
+{
+	if (id >= o->n_so) {
+		uint32_t n = id + 64;
+		uint8_t *nf = realloc(o->so_flags, n);
+		uint64_t *np = realloc(o->so_last, n * sizeof(*np));
+
+		if (nf)
+			o->so_flags = nf;
+		if (np)
+			o->so_last = np;
+		if (!nf || !np)
+			return;
+		memset(o->so_flags + o->n_so, 0, n - o->n_so);
+		memset(o->so_last + o->n_so, 0, (n - o->n_so) * sizeof(*np));
+		o->n_so = n;
+	}
+	o->so_flags[id] = flags;
+	o->so_last[id] = 0;
+}
+
+/*
+ * Turn the syncs of @r from kernel handles into trace ids, before the op's
+ * line is started. The trace format types a syncobj as binary or timeline
+ * at creation; the kernel does not. The creation is typed by look-ahead
+ * (used_as_timeline()); when the first use comes only in a later flush and
+ * carries a point, the syncobj is created anew as a timeline (x_synth, the
+ * handle now names the new id), which is exact because it was never used.
+ * Later mismatches (rare: a binary wait on a timeline) use the last point
+ * seen, or drop the sync; both are counted in the header (syncobj_fixups).
+ */
+static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *r,
+			    struct cap_strbuf *sb)
+{
+	struct vmb_sync *s = cap_rec_syncs(r);
+
+	for (uint32_t i = 0; i < r->n_syncs; i++) {
+		uint32_t id = use_id(o, f, VMB_CLASS_SYNCOBJ, s[i].syncobj);
+		uint8_t fl = id < o->n_so ? o->so_flags[id] : 0;
+
+		if (id >= o->n_so) {
+			so_note(o, id, SO_USED | (s[i].point ? SO_TIMELINE : 0));
+			fl = id < o->n_so ? o->so_flags[id] : 0;
+		}
+		if (s[i].point && !(fl & SO_TIMELINE)) {
+			bool sig = fl & SO_SIGNALED;
+
+			if (fl & SO_USED)
+				o->st.syncobj_fixups++;
+			id = new_id(o, f, VMB_CLASS_SYNCOBJ, s[i].syncobj);
+			cap_sb_printf(sb,
+				      "{\"op\":\"syncobj_create\",\"syncobj\":%u,\"timeline\":true%s,"
+				      "\"t\":%" PRIu64 ",\"x_synth\":true}\n",
+				      id, sig ? ",\"signaled\":true" : "", r->t_enter);
+			o->st.ops[VMB_OP_SYNCOBJ_CREATE]++;
+			o->st.ops_total++;
+			so_note(o, id, SO_TIMELINE | (sig ? SO_SIGNALED : 0));
+			fl = id < o->n_so ? o->so_flags[id] : 0;
+		} else if (!s[i].point && (fl & SO_TIMELINE)) {
+			o->st.syncobj_fixups++;
+			s[i].point = id < o->n_so ? o->so_last[id] : 0;
+			if (!s[i].point) {
+				s[i].syncobj = 0; /* dropped */
+				continue;
+			}
+		}
+		if (id < o->n_so) {
+			o->so_flags[id] |= SO_USED;
+			if (s[i].point > o->so_last[id])
+				o->so_last[id] = s[i].point;
+		}
+		s[i].syncobj = id;
+	}
+}
+
+/* syncs left after translate_syncs() dropped what cannot be expressed */
+static uint32_t live_syncs(struct cap_rec *r)
+{
+	const struct vmb_sync *s = cap_rec_syncs(r);
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < r->n_syncs; i++)
+		n += s[i].syncobj != 0;
+	return n;
+}
+
+/* syncs already translated by translate_syncs(); dropped ones have id 0 */
+static void render_syncs(struct cap_strbuf *sb, const char *key, const struct vmb_sync *s,
+			 uint32_t n, bool always)
+{
+	bool first = true;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (!s[i].syncobj)
+			continue;
+		if (first)
+			cap_sb_printf(sb, ",\"%s\":[", key);
+		cap_sb_printf(sb, "%s{\"syncobj\":%u", first ? "" : ",", s[i].syncobj);
 		if (s[i].point)
 			put_u64(sb, "point", s[i].point);
 		cap_sb_putc(sb, '}');
+		first = false;
 	}
-	cap_sb_putc(sb, ']');
+	if (!first)
+		cap_sb_putc(sb, ']');
+	else if (always)
+		cap_sb_printf(sb, ",\"%s\":[]", key);
 }
 
 static void render_binds(struct cap_out *o, struct ofile *f, struct cap_strbuf *sb,
@@ -577,6 +681,8 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		if (used_as_timeline(r, next, n_next))
 			op->u.syncobj.timeline = true;
 		id = new_id(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj);
+		so_note(o, id, (op->u.syncobj.timeline ? SO_TIMELINE : 0) |
+				       (op->u.syncobj.signaled ? SO_SIGNALED : 0));
 		cap_sb_printf(sb, "{\"op\":\"syncobj_create\",\"syncobj\":%u", id);
 		if (op->u.syncobj.timeline)
 			cap_sb_puts(sb, ",\"timeline\":true");
@@ -592,18 +698,20 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		/* resolve every id first: an implicit VM line must precede this op */
 		vm = vm_id(o, f, r, op->u.bind.vm, sb);
 		q = op->u.bind.queue ? use_id(o, f, VMB_CLASS_QUEUE, op->u.bind.queue) : 0;
+		translate_syncs(o, f, r, sb);
 		cap_sb_printf(sb, "{\"op\":\"bind\",\"vm\":%u", vm);
 		if (q)
 			cap_sb_printf(sb, ",\"queue\":%u", q);
 		render_binds(o, f, sb, cap_rec_binds(r), op->u.bind.n_binds);
-		render_syncs(o, f, sb, "in", syncs, op->u.bind.n_in);
-		render_syncs(o, f, sb, "out", syncs + op->u.bind.n_in, op->u.bind.n_out);
+		render_syncs(sb, "in", syncs, op->u.bind.n_in, false);
+		render_syncs(sb, "out", syncs + op->u.bind.n_in, op->u.bind.n_out, false);
 		break;
 	}
 	case VMB_OP_SUBMIT: {
 		uint32_t *ids = cap_rec_ids(r);
 
 		q = submit_queue(o, f, r, op->u.submit.queue, sb);
+		translate_syncs(o, f, r, sb);
 		cap_sb_printf(sb, "{\"op\":\"submit\",\"queue\":%u", q);
 		if (op->u.submit.n_bos) {
 			cap_sb_puts(sb, ",\"bos\":[");
@@ -612,27 +720,29 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 					      use_id(o, f, VMB_CLASS_BO, ids[i]));
 			cap_sb_putc(sb, ']');
 		}
-		render_syncs(o, f, sb, "in", syncs, op->u.submit.n_in);
-		render_syncs(o, f, sb, "out", syncs + op->u.submit.n_in, op->u.submit.n_out);
+		render_syncs(sb, "in", syncs, op->u.submit.n_in, false);
+		render_syncs(sb, "out", syncs + op->u.submit.n_in, op->u.submit.n_out, false);
 		if (op->u.submit.gpu_ns)
 			put_u64(sb, "gpu_ns", op->u.submit.gpu_ns);
 		break;
 	}
 	case VMB_OP_WAIT:
+		translate_syncs(o, f, r, sb);
+		if (!live_syncs(r))
+			return;
 		cap_sb_puts(sb, "{\"op\":\"wait\"");
-		render_syncs(o, f, sb, "syncs", syncs, op->u.wait.n);
-		if (!op->u.wait.n)
-			cap_sb_puts(sb, ",\"syncs\":[]");
+		render_syncs(sb, "syncs", syncs, op->u.wait.n, true);
 		if (!op->u.wait.all)
 			cap_sb_puts(sb, ",\"all\":false");
 		if (op->u.wait.timeout_ns != UINT64_MAX)
 			put_u64(sb, "timeout_ns", op->u.wait.timeout_ns);
 		break;
 	case VMB_OP_SIGNAL:
+		translate_syncs(o, f, r, sb);
+		if (!live_syncs(r))
+			return;
 		cap_sb_puts(sb, "{\"op\":\"signal\"");
-		render_syncs(o, f, sb, "syncs", syncs, op->u.wait.n);
-		if (!op->u.wait.n)
-			cap_sb_puts(sb, ",\"syncs\":[]");
+		render_syncs(sb, "syncs", syncs, op->u.wait.n, true);
 		break;
 	case VMB_OP_CPU_UNMAP:
 		cap_sb_puts(sb, "{\"op\":\"cpu_unmap\"");

@@ -257,24 +257,6 @@ static void kick_writer(void)
 
 static void writer_start(void);
 
-static void copy_record(char *dst, const struct cap_build *b, uint32_t size)
-{
-	struct cap_rec *r = (struct cap_rec *)dst;
-	char *p;
-
-	*r = b->rec;
-	r->size = size;
-	r->n_binds = (uint16_t)b->n_binds;
-	r->n_syncs = b->n_syncs;
-	r->n_ids = b->n_ids;
-	p = (char *)(r + 1);
-	memcpy(p, b->binds, (size_t)b->n_binds * sizeof(*b->binds));
-	p += (size_t)b->n_binds * sizeof(*b->binds);
-	memcpy(p, b->syncs, (size_t)b->n_syncs * sizeof(*b->syncs));
-	p += (size_t)b->n_syncs * sizeof(*b->syncs);
-	memcpy(p, b->ids, (size_t)b->n_ids * sizeof(*b->ids));
-}
-
 /* reserve @len bytes at the head of the ring; waits (bounded) when full */
 static char *ring_reserve(struct tbuf *t, uint32_t len)
 {
@@ -337,9 +319,7 @@ void cap_record_push(struct cap_build *b)
 	}
 	if (b->rec.kind == CAP_REC_OP && b->rec.op.kind == VMB_OP_COUNT)
 		b->rec.kind = REC_NONE;
-	size = (uint32_t)(sizeof(struct cap_rec) + (size_t)b->n_binds * sizeof(*b->binds) +
-			  (size_t)b->n_syncs * sizeof(*b->syncs) + (size_t)b->n_ids * 4);
-	size = (size + 7) & ~7u;
+	size = cap_build_size(b);
 	if (size > RING_MAX_REC) {
 		struct cap_rec *big = malloc(size);
 		struct indirect *ind;
@@ -349,7 +329,7 @@ void cap_record_push(struct cap_build *b)
 			atomic_fetch_add(&drops, 1);
 			return;
 		}
-		copy_record((char *)big, b, size);
+		cap_build_layout(b, big, size);
 		ind = (struct indirect *)dst;
 		ind->size = sizeof(*ind);
 		ind->kind = REC_INDIRECT;
@@ -362,7 +342,7 @@ void cap_record_push(struct cap_build *b)
 		atomic_fetch_add(&drops, 1);
 		return;
 	}
-	copy_record(dst, b, size);
+	cap_build_layout(b, dst, size);
 	ring_commit(t, size);
 }
 
@@ -531,9 +511,11 @@ static void render_header(char *buf, bool complete, const char *end)
 		      "},\"failed\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"drops\":%" PRIu64
 		      ",\"late\":%" PRIu64 ",\"seq_gaps\":%" PRIu64 ",\"unknown_handles\":%" PRIu64
 		      ",\"user_fence_ops\":%" PRIu64 ",\"fence_fd_ops\":%" PRIu64
-		      ",\"fence_dep_ops\":%" PRIu64 ",\"flush_ms\":%u,\"overhead_ns_per_op\":%" PRIu64,
+		      ",\"fence_dep_ops\":%" PRIu64 ",\"syncobj_fixups\":%" PRIu64
+		      ",\"flush_ms\":%u,\"overhead_ns_per_op\":%" PRIu64,
 		      st->failed, bytes_written, atomic_load(&drops), late, gaps,
 		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
+		      st->syncobj_fixups,
 		      cap_cfg.flush_ms, ovh_n ? ovh_ns / ovh_n : 0);
 	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
 	first = true;
