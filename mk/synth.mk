@@ -13,9 +13,9 @@ $(B)/synth: $(SYNTH_OBJ) $(LIBCORE)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 traces: $(B)/synth
-	$(Q)scripts/synth-traces full $(B)/traces
+	$(Q)SYNTH=$(B)/synth synth/mktraces.sh full $(B)/traces
 
 traces-small: $(B)/synth
-	$(Q)scripts/synth-traces small traces
+	$(Q)SYNTH=$(B)/synth synth/mktraces.sh small traces
 
 .PHONY: traces traces-small

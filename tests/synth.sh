@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# tests/synth.sh - the synthetic trace generator and the trace library:
+# --list, determinism, committed traces up to date, every trace valid and
+# replayable on the model with no unexpected error, and the expectation of
+# each regression scenario (docs/synth.md) holding on the model.
+# Env: SYNTH (default build/synth), REPLAY (default build/replay).
+cd "$(dirname "$0")/.." || exit 2
+SYNTH=${SYNTH:-build/synth}
+REPLAY=${REPLAY:-build/replay}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 passed=0 failed=0 skipped=0
+
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	shift
+	for l in "$@"; do echo "# tests/synth.sh: $l"; done
+}
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { # check NAME CONDITION-TEXT CMD...
+	local name=$1 why=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
+}
+
+# metric RESULT.json RUN EXPR: evaluate EXPR (Python) with m = the run's
+# metrics and r = the run
+metric() {
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][int(sys.argv[2])]
+m = r["metrics"]
+print(eval(sys.argv[3]))' "$1" "$2" "$3"
+}
+# holds A OP B: numeric comparison through python (floats, big ints)
+holds() { python3 -c "import sys; sys.exit(0 if ($1) else 1)"; }
+
+if [ ! -x "$SYNTH" ]; then
+	skip "synth" "$SYNTH not built"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	exit 0
+fi
+
+# --- --list ------------------------------------------------------------------
+archs=$("$SYNTH" --list | sed -n 's/^\([a-z0-9-]*\)  \[\(archetype\|scenario\|pattern\)\]$/\1/p')
+want="dxvk-steady level-load vkd3d-tiled ue5-pool-resize sparse-vt compute-userptr ml-elastic
+wow64-userptr tiler-per-bo prt-unmap-implicit-sync shared-bind-queue-hol tlb-invalidation-storm
+split-amplification per-tile-fanout igt-bind-basic igt-bind-array igt-munmap-unbind igt-mmap-bind
+igt-large-binds igt-null-binds igt-userptr-inval igt-unbind-all igt-bind-queues"
+missing=
+for a in $want; do grep -qx "$a" <<<"$archs" || missing="$missing $a"; done
+check "list-shows-every-archetype" "missing:$missing" test -z "$missing"
+check "list-shows-parameters" "no 'fps 60' parameter line" \
+	grep -q '^      fps  *60 ' <("$SYNTH" --list)
+exit_is() { # exit_is STATUS CMD...: CMD exits with STATUS
+	local want=$1
+	shift
+	"$@" 2>/dev/null
+	[ $? -eq "$want" ]
+}
+check "unknown-archetype-rejected" "exit status not 2" \
+	exit_is 2 "$SYNTH" no-such-thing -o "$tmp/x.json"
+check "unknown-param-rejected" "--param nope=1 not rejected with 2" \
+	exit_is 2 "$SYNTH" dxvk-steady --param nope=1 -o "$tmp/x.json"
+check "unsupported-driver-rejected" "igt-unbind-all --driver amdgpu not rejected with 2" \
+	exit_is 2 "$SYNTH" igt-unbind-all --driver amdgpu -o "$tmp/x.json"
+
+# --- determinism -------------------------------------------------------------
+det_fail=
+for a in $archs; do
+	"$SYNTH" "$a" --seed 7 --frames 3 -o "$tmp/d1.jsonl" &&
+		"$SYNTH" "$a" --seed 7 --frames 3 -o "$tmp/d2.jsonl" &&
+		cmp -s "$tmp/d1.jsonl" "$tmp/d2.jsonl" || det_fail="$det_fail $a"
+done
+check "same-arguments-same-bytes" "differ:$det_fail" test -z "$det_fail"
+"$SYNTH" vkd3d-tiled --seed 1 --frames 20 -o "$tmp/s1.json"
+"$SYNTH" vkd3d-tiled --seed 2 --frames 20 -o "$tmp/s2.json"
+check "different-seed-different-bytes" "seeds 1 and 2 gave the same trace" \
+	bash -c "! cmp -s '$tmp/s1.json' '$tmp/s2.json'"
+check "source-records-provenance" "source lacks archetype/seed/params" \
+	grep -q '"source":{"kind":"synthetic","generator":"vmbench-synth".*"archetype":"vkd3d-tiled".*"seed":2.*"params":{' "$tmp/s2.json"
+"$SYNTH" dxvk-steady --seconds 2 -o "$tmp/sec.jsonl"
+check "seconds-sets-frames" "--seconds 2 at 60 fps is not 120 frames" \
+	grep -q '"frames":120' "$tmp/sec.jsonl"
+
+# --- the committed library is what synth/mktraces.sh generates ---------------
+if SYNTH=$SYNTH synth/mktraces.sh small "$tmp/lib" >/dev/null; then
+	stale=
+	for f in "$tmp"/lib/*.jsonl; do
+		cmp -s "$f" "traces/$(basename "$f")" || stale="$stale $(basename "$f")"
+	done
+	check "committed-traces-up-to-date" "regenerate with 'make traces-small':$stale" test -z "$stale"
+	big=
+	for f in "$tmp"/lib/*.jsonl; do
+		[ "$(wc -c <"$f")" -le 1048576 ] || big="$big $(basename "$f")"
+	done
+	check "committed-traces-at-most-1MB" "too big:$big" test -z "$big"
+else
+	not_ok "committed-traces-up-to-date" "synth/mktraces.sh small failed"
+fi
+
+# --- every trace replays on the model ----------------------------------------
+replay_ok() { # replay_ok TRACE RESULT [options]: exit 0 and 0 unexpected errors
+	local t=$1 res=$2
+	shift 2
+	"$REPLAY" --validate "$t" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
+	"$REPLAY" --quiet "$@" -o "$res" "$t" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
+	[ "$(metric "$res" 0 'm["errors"]["unexpected"]')" = 0 ]
+}
+if [ ! -x "$REPLAY" ]; then
+	skip "committed-traces-replay" "$REPLAY not built"
+	skip "default-archetypes-replay" "$REPLAY not built"
+	skip "scenario-expectations" "$REPLAY not built"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit
+fi
+for t in traces/*.json traces/*.jsonl; do
+	[ -e "$t" ] || continue
+	if replay_ok "$t" "$tmp/r.json"; then ok "replay $t"; else not_ok "replay $t" "validate/replay failed or unexpected errors"; fi
+done
+for a in $archs; do
+	"$SYNTH" "$a" -o "$tmp/def.jsonl" 2>"$tmp/err" || { not_ok "default $a" "$(cat "$tmp/err")"; continue; }
+	if replay_ok "$tmp/def.jsonl" "$tmp/r.json"; then ok "default $a replays"; else not_ok "default $a replays" "validate/replay failed or unexpected errors"; fi
+done
+
+# --- regression scenario expectations (docs/synth.md) -------------------------
+# S1: PRT unmaps wait for the long jobs under implicit sync, not under explicit
+"$REPLAY" -q --sync=implicit,explicit -o "$tmp/s1.json" traces/s1-prt-unmap-implicit-sync.jsonl
+si=$(metric "$tmp/s1.json" 0 'm["submit_stall_ns"]["total"]')
+se=$(metric "$tmp/s1.json" 1 'm["submit_stall_ns"]["total"]')
+bi=$(metric "$tmp/s1.json" 0 'm["bind_latency_ns"]["p50"]')
+be=$(metric "$tmp/s1.json" 1 'm["bind_latency_ns"]["p50"]')
+check "s1-stall-implicit-far-above-explicit" "stall total implicit $si vs explicit $se ns" \
+	holds "$si >= 1000000 and $si > 10 * $se"
+check "s1-bind-latency-implicit-far-above-explicit" "bind p50 implicit $bi vs explicit $be ns" \
+	holds "$bi > 10 * $be"
+
+# S2: on a shared bind queue, BO binds wait behind the blocked sparse bind
+"$REPLAY" -q --pace=traced -o "$tmp/s2a.json" traces/s2-shared-bind-queue-hol.jsonl
+"$REPLAY" -q --pace=traced -o "$tmp/s2b.json" traces/s2-per-queue-bind-queue.jsonl
+ba=$(metric "$tmp/s2a.json" 0 'm["bind_latency_ns"]["p50"]')
+bb=$(metric "$tmp/s2b.json" 0 'm["bind_latency_ns"]["p50"]')
+la=$(metric "$tmp/s2a.json" 0 'm["submit_latency_ns"]["p50"]')
+lb=$(metric "$tmp/s2b.json" 0 'm["submit_latency_ns"]["p50"]')
+check "s2-shared-queue-bind-p50-near-hol" "bind p50 shared $ba ns (want >= 4 ms), per-queue $bb ns (want < 0.8 ms)" \
+	holds "$ba >= 4000000 and $bb < 800000"
+check "s2-shared-queue-exec-latency-higher" "submit p50 shared $la vs per-queue $lb ns" \
+	holds "$la > 1.5 * $lb"
+
+# S3: one TLB flush per unbinding ioctl; batching divides them
+"$REPLAY" -q -o "$tmp/s3a.json" traces/s3-tlb-invalidation-storm.jsonl
+"$REPLAY" -q -o "$tmp/s3b.json" traces/s3-tlb-batched-64.jsonl
+"$REPLAY" -q --batch=64 -o "$tmp/s3c.json" traces/s3-tlb-invalidation-storm.jsonl
+ta=$(metric "$tmp/s3a.json" 0 'm["tlb_flushes"]')
+tb=$(metric "$tmp/s3b.json" 0 'm["tlb_flushes"]')
+tc=$(metric "$tmp/s3c.json" 0 'm["tlb_flushes"]')
+pa=$(metric "$tmp/s3a.json" 0 'm["pte_writes"]')
+pb=$(metric "$tmp/s3b.json" 0 'm["pte_writes"]')
+check "s3-tlb-flushes-per-ioctl" "flushes 1/ioctl $ta, 64/ioctl $tb, --batch=64 $tc" \
+	holds "$ta >= 10 * $tb and $ta >= 10 * $tc and $ta >= 1000"
+check "s3-same-pte-work" "pte writes $pa vs $pb" holds "$pa == $pb"
+
+# S4: tiles inside a 2 MiB-page mapping split it; the control does not
+"$REPLAY" -q -o "$tmp/s4a.json" traces/s4-split-amplification.jsonl
+"$REPLAY" -q -o "$tmp/s4b.json" traces/s4-split-fresh-control.jsonl
+ra=$(metric "$tmp/s4a.json" 0 'm["gpuvm"]["remap"]')
+rb=$(metric "$tmp/s4b.json" 0 'm["gpuvm"]["remap"]')
+wa=$(metric "$tmp/s4a.json" 0 'm["pte_writes"]')
+wb=$(metric "$tmp/s4b.json" 0 'm["pte_writes"]')
+check "s4-remap-per-op" "remaps split $ra (want >= 768 of 1024 ops), control $rb (want 0)" \
+	holds "$ra >= 768 and $rb == 0"
+check "s4-pte-amplification" "pte writes split $wa vs control $wb" holds "$wa >= 4 * $wb"
+
+# S5: per-tile ioctls cost more simulated time and stall submits
+"$REPLAY" -q -o "$tmp/s5a.json" traces/s5-per-tile-fanout.jsonl
+"$REPLAY" -q -o "$tmp/s5b.json" traces/s5-batched-fanout.jsonl
+ca=$(metric "$tmp/s5a.json" 0 'm["bind_latency_ns"]["count"]')
+cb=$(metric "$tmp/s5b.json" 0 'm["bind_latency_ns"]["count"]')
+ea=$(metric "$tmp/s5a.json" 0 'r["end_ns"]')
+eb=$(metric "$tmp/s5b.json" 0 'r["end_ns"]')
+check "s5-ioctl-fanout" "bind ioctls per-tile $ca vs batched $cb" holds "$ca >= 1000 and $ca >= 20 * $cb"
+check "s5-per-tile-slower" "simulated end per-tile $ea vs batched $eb ns" holds "$ea > 1.3 * $eb"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
