@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shim.c - the libc (and libdrm) boundary of libvmshim.so, Mesa drm-shim
+ * style: the real functions are found lazily with dlsym(RTLD_NEXT); opening
+ * /dev/dri/renderD128 yields an fd (a /dev/null descriptor holding the
+ * number) that stat()s as DRM char device 226:128; ioctls on it go to the
+ * model-backed driver in shim_core.c and come back as -1 + errno; mmap of
+ * it returns anonymous memory; drmGetDevices2() lists the one fake node.
+ * Also here: VMB_SHIM_FAIL error injection and the VMB_SHIM_STATS report.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "shim_priv.h"
+#include "uapi/drm_core.h"
+
+/* ---- real functions ------------------------------------------------------ */
+
+#define REAL(ret, name, args)                                                    \
+	static ret(*real_##name) args;                                          \
+	static void load_##name(void)                                           \
+	{                                                                       \
+		if (!real_##name)                                               \
+			real_##name = (ret(*) args)dlsym(RTLD_NEXT, #name);    \
+	}
+
+REAL(int, open, (const char *, int, ...))
+REAL(int, openat, (int, const char *, int, ...))
+REAL(int, close, (int))
+REAL(int, ioctl, (int, unsigned long, ...))
+REAL(int, fstat, (int, struct stat *))
+REAL(int, stat, (const char *, struct stat *))
+REAL(int, lstat, (const char *, struct stat *))
+REAL(int, fstatat, (int, const char *, struct stat *, int))
+REAL(int, __fxstat, (int, int, struct stat *))
+REAL(int, __xstat, (int, const char *, struct stat *))
+REAL(int, __lxstat, (int, const char *, struct stat *))
+REAL(int, __fxstatat, (int, int, const char *, struct stat *, int))
+REAL(int, statx, (int, const char *, int, unsigned int, struct statx *))
+REAL(int, dup, (int))
+REAL(int, dup2, (int, int))
+REAL(int, dup3, (int, int, int))
+REAL(int, fcntl, (int, int, ...))
+REAL(void *, mmap, (void *, size_t, int, int, int, off_t))
+REAL(int, munmap, (void *, size_t))
+REAL(int, drmGetDevice2, (int, uint32_t, drmDevicePtr *))
+REAL(int, drmGetDevice, (int, drmDevicePtr *))
+
+/* glibc's internal entry points the shim also provides */
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags);
+int __openat64_2(int dirfd, const char *path, int flags);
+int __fxstat(int ver, int fd, struct stat *st);
+int __fxstat64(int ver, int fd, struct stat *st);
+int __xstat(int ver, const char *path, struct stat *st);
+int __xstat64(int ver, const char *path, struct stat *st);
+int __lxstat(int ver, const char *path, struct stat *st);
+int __lxstat64(int ver, const char *path, struct stat *st);
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat *st, int flags);
+
+/* ---- locking and fd table ----------------------------------------------- */
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread int in_shim;
+
+void shim_lock(void)
+{
+	pthread_mutex_lock(&lock);
+	in_shim++;
+}
+
+void shim_unlock(void)
+{
+	in_shim--;
+	pthread_mutex_unlock(&lock);
+}
+
+struct fd_slot {
+	enum shim_fd_kind kind;
+	void *obj;
+};
+
+static struct fd_slot *fds;
+static int n_fds;
+
+void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj)
+{
+	if (fd < 0)
+		return;
+	if (fd >= n_fds) {
+		int n = fd < 64 ? 128 : fd * 2;
+		struct fd_slot *t = realloc(fds, n * sizeof(*t));
+
+		if (!t)
+			return;
+		memset(t + n_fds, 0, (n - n_fds) * sizeof(*t));
+		fds = t;
+		n_fds = n;
+	}
+	fds[fd].kind = kind;
+	fds[fd].obj = obj;
+}
+
+enum shim_fd_kind shim_fd_get(int fd, void **obj)
+{
+	if (fd < 0 || fd >= n_fds || fds[fd].kind == SHIM_FD_NONE)
+		return SHIM_FD_NONE;
+	if (obj)
+		*obj = fds[fd].obj;
+	return fds[fd].kind;
+}
+
+int shim_fake_fd(void)
+{
+	load_open();
+	return real_open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
+static bool is_shim_fd(int fd)
+{
+	bool ret;
+
+	if (fd < 0)
+		return false;
+	pthread_mutex_lock(&lock);
+	ret = shim_fd_get(fd, NULL) != SHIM_FD_NONE;
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+/* drop what a tracked fd holds (called with the lock held) */
+static void fd_release(int fd)
+{
+	void *obj;
+
+	switch (shim_fd_get(fd, &obj)) {
+	case SHIM_FD_FILE:
+		shim_file_put(obj);
+		break;
+	case SHIM_FD_DMABUF:
+		shim_bo_unref(obj);
+		break;
+	case SHIM_FD_SYNCOBJ: {
+		struct shim_syncobj *s = obj;
+
+		if (--s->refs == 0) {
+			if (s->created) {
+				struct vmb_op op = { .kind = VMB_OP_SYNCOBJ_DESTROY };
+
+				op.u.syncobj.syncobj = s->id;
+				shim_model(&op, NULL, NULL, NULL, 0);
+			}
+			free(s);
+		}
+		break;
+	}
+	default:
+		return;
+	}
+	shim_fd_set(fd, SHIM_FD_NONE, NULL);
+}
+
+/* a new fd refers to what @oldfd refers to (dup) */
+static void fd_share(int oldfd, int newfd)
+{
+	void *obj;
+	enum shim_fd_kind k;
+
+	if (newfd < 0)
+		return;
+	shim_lock();
+	fd_release(newfd);
+	k = shim_fd_get(oldfd, &obj);
+	if (k == SHIM_FD_FILE)
+		((struct shim_file *)obj)->refs++;
+	else if (k == SHIM_FD_DMABUF)
+		((struct shim_bo *)obj)->refs++;
+	else if (k == SHIM_FD_SYNCOBJ)
+		((struct shim_syncobj *)obj)->refs++;
+	if (k != SHIM_FD_NONE)
+		shim_fd_set(newfd, k, obj);
+	shim_unlock();
+}
+
+/* ---- open / close ------------------------------------------------------------ */
+
+static bool is_node(const char *path)
+{
+	return path && strcmp(path, SHIM_NODE) == 0;
+}
+
+/* fstatat/statx on the fd itself (AT_EMPTY_PATH) */
+static bool is_empty_at(int dirfd, const char *path, int flags)
+{
+	return path && !*path && (flags & AT_EMPTY_PATH) && is_shim_fd(dirfd);
+}
+
+static int shim_open_node(int flags)
+{
+	struct shim_file *f;
+	int fd, err;
+
+	load_open();
+	fd = real_open("/dev/null", O_RDWR | (flags & O_CLOEXEC));
+	if (fd < 0)
+		return fd;
+	shim_lock();
+	err = shim_init();
+	f = err ? NULL : shim_file_create();
+	if (f)
+		shim_fd_set(fd, SHIM_FD_FILE, f);
+	shim_unlock();
+	if (!f) {
+		real_close(fd);
+		errno = err ? -err : ENOMEM;
+		return -1;
+	}
+	return fd;
+}
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & (O_CREAT | O_TMPFILE))
+		mode = va_arg(ap, mode_t);
+	va_end(ap);
+	if (!in_shim && is_node(path))
+		return shim_open_node(flags);
+	load_open();
+	return real_open(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int __open_2(const char *path, int flags)
+{
+	return open(path, flags);
+}
+
+int __open64_2(const char *path, int flags)
+{
+	return open(path, flags);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & (O_CREAT | O_TMPFILE))
+		mode = va_arg(ap, mode_t);
+	va_end(ap);
+	if (!in_shim && is_node(path))
+		return shim_open_node(flags);
+	load_openat();
+	return real_openat(dirfd, path, flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
+
+int __openat_2(int dirfd, const char *path, int flags)
+{
+	return openat(dirfd, path, flags);
+}
+
+int __openat64_2(int dirfd, const char *path, int flags)
+{
+	return openat(dirfd, path, flags);
+}
+
+int close(int fd)
+{
+	load_close();
+	if (!in_shim && is_shim_fd(fd)) {
+		shim_lock();
+		fd_release(fd);
+		shim_unlock();
+	}
+	return real_close(fd);
+}
+
+int dup(int fd)
+{
+	int nfd;
+
+	load_dup();
+	nfd = real_dup(fd);
+	if (!in_shim && is_shim_fd(fd))
+		fd_share(fd, nfd);
+	return nfd;
+}
+
+int dup2(int fd, int fd2)
+{
+	int nfd;
+
+	load_dup2();
+	if (fd != fd2 && !in_shim && is_shim_fd(fd2)) {
+		shim_lock();
+		fd_release(fd2);
+		shim_unlock();
+	}
+	nfd = real_dup2(fd, fd2);
+	if (fd != fd2 && !in_shim && is_shim_fd(fd))
+		fd_share(fd, nfd);
+	return nfd;
+}
+
+int dup3(int fd, int fd2, int flags)
+{
+	int nfd;
+
+	load_dup3();
+	if (!in_shim && is_shim_fd(fd2)) {
+		shim_lock();
+		fd_release(fd2);
+		shim_unlock();
+	}
+	nfd = real_dup3(fd, fd2, flags);
+	if (!in_shim && is_shim_fd(fd))
+		fd_share(fd, nfd);
+	return nfd;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+	int ret;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	load_fcntl();
+	ret = real_fcntl(fd, cmd, arg);
+	if ((cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && !in_shim && is_shim_fd(fd))
+		fd_share(fd, ret);
+	return ret;
+}
+
+int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
+
+/* ---- stat ------------------------------------------------------------------ */
+
+static void fake_stat(struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | 0666;
+	st->st_rdev = makedev(VMB_DRM_MAJOR, SHIM_MINOR);
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+}
+
+int fstat(int fd, struct stat *st)
+{
+	if (!in_shim && is_shim_fd(fd) && shim_fd_get(fd, NULL) == SHIM_FD_FILE) {
+		fake_stat(st);
+		return 0;
+	}
+	load_fstat();
+	return real_fstat(fd, st);
+}
+
+int fstat64(int fd, struct stat64 *st)
+{
+	return fstat(fd, (struct stat *)st);
+}
+
+int stat(const char *path, struct stat *st)
+{
+	if (!in_shim && is_node(path)) {
+		fake_stat(st);
+		return 0;
+	}
+	load_stat();
+	return real_stat(path, st);
+}
+
+int stat64(const char *path, struct stat64 *st)
+{
+	return stat(path, (struct stat *)st);
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	if (!in_shim && is_node(path)) {
+		fake_stat(st);
+		return 0;
+	}
+	load_lstat();
+	return real_lstat(path, st);
+}
+
+int lstat64(const char *path, struct stat64 *st)
+{
+	return lstat(path, (struct stat *)st);
+}
+
+int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	if (!in_shim && (is_empty_at(dirfd, path, flags) || is_node(path))) {
+		fake_stat(st);
+		return 0;
+	}
+	load_fstatat();
+	return real_fstatat(dirfd, path, st, flags);
+}
+
+int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	return fstatat(dirfd, path, (struct stat *)st, flags);
+}
+
+int __fxstat(int ver, int fd, struct stat *st)
+{
+	if (!in_shim && is_shim_fd(fd)) {
+		fake_stat(st);
+		return 0;
+	}
+	load___fxstat();
+	return real___fxstat(ver, fd, st);
+}
+
+int __fxstat64(int ver, int fd, struct stat *st) __attribute__((alias("__fxstat")));
+
+int __xstat(int ver, const char *path, struct stat *st)
+{
+	if (!in_shim && is_node(path)) {
+		fake_stat(st);
+		return 0;
+	}
+	load___xstat();
+	return real___xstat(ver, path, st);
+}
+
+int __xstat64(int ver, const char *path, struct stat *st) __attribute__((alias("__xstat")));
+
+int __lxstat(int ver, const char *path, struct stat *st)
+{
+	if (!in_shim && is_node(path)) {
+		fake_stat(st);
+		return 0;
+	}
+	load___lxstat();
+	return real___lxstat(ver, path, st);
+}
+
+int __lxstat64(int ver, const char *path, struct stat *st) __attribute__((alias("__lxstat")));
+
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
+{
+	if (!in_shim && is_node(path)) {
+		fake_stat(st);
+		return 0;
+	}
+	load___fxstatat();
+	return real___fxstatat(ver, dirfd, path, st, flags);
+}
+
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat *st, int flags)
+	__attribute__((alias("__fxstatat")));
+
+int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
+{
+	if (!in_shim && (is_node(path) || is_empty_at(dirfd, path, flags))) {
+		memset(stx, 0, sizeof(*stx));
+		stx->stx_mask = STATX_TYPE | STATX_MODE;
+		stx->stx_mode = S_IFCHR | 0666;
+		stx->stx_nlink = 1;
+		stx->stx_rdev_major = VMB_DRM_MAJOR;
+		stx->stx_rdev_minor = SHIM_MINOR;
+		return 0;
+	}
+	load_statx();
+	return real_statx(dirfd, path, flags, mask, stx);
+}
+
+/* ---- ioctl / mmap ---------------------------------------------------------- */
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	struct shim_file *f;
+	va_list ap;
+	void *arg;
+	int ret;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!in_shim && is_shim_fd(fd)) {
+		void *obj;
+
+		shim_lock();
+		if (shim_fd_get(fd, &obj) != SHIM_FD_FILE) {
+			ret = -ENOTTY; /* dma-buf / syncobj fds: no ioctls modelled */
+		} else {
+			f = obj;
+			ret = shim_ioctl(f, req, arg);
+		}
+		shim_unlock();
+		if (ret < 0) {
+			errno = -ret;
+			return -1;
+		}
+		return ret;
+	}
+	load_ioctl();
+	return real_ioctl(fd, req, arg);
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	load_mmap();
+	if (!in_shim && is_shim_fd(fd))
+		return real_mmap(addr, len, prot,
+				 (flags & ~(MAP_SHARED | MAP_PRIVATE)) | MAP_SHARED | MAP_ANONYMOUS,
+				 -1, 0);
+	return real_mmap(addr, len, prot, flags, fd, off);
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+	__attribute__((alias("mmap")));
+
+/* munmap of memory behind userptr mappings = the mmu notifier firing */
+int munmap(void *addr, size_t len)
+{
+	load_munmap();
+	if (!in_shim && shim_userptr_active()) {
+		struct vmb_op op = { .kind = VMB_OP_CPU_UNMAP };
+
+		op.u.cpu_unmap.addr = (uint64_t)(uintptr_t)addr;
+		op.u.cpu_unmap.size = len;
+		shim_lock();
+		shim_model(&op, NULL, NULL, NULL, 0);
+		shim_unlock();
+	}
+	return real_munmap(addr, len);
+}
+
+/* ---- libdrm device enumeration ------------------------------------------- */
+
+struct fake_device {
+	drmDevice dev;
+	char *nodes[DRM_NODE_MAX];
+	char node[32];
+	union {
+		struct {
+			drmPciBusInfo bus;
+			drmPciDeviceInfo info;
+		} pci;
+		struct {
+			drmPlatformBusInfo bus;
+			drmPlatformDeviceInfo info;
+			char *compat[2];
+			char compat0[64];
+		} plat;
+	};
+};
+
+static drmDevicePtr fake_device(void)
+{
+	struct fake_device *d = calloc(1, sizeof(*d));
+	static const struct {
+		uint16_t vendor, device;
+		const char *compat;
+	} ids[VMB_DRIVER_COUNT] = {
+		[VMB_DRIVER_XE] = { 0x8086, 0x56a0, NULL },
+		[VMB_DRIVER_AMDGPU] = { 0x1002, 0x73bf, NULL },
+		[VMB_DRIVER_NOUVEAU] = { 0x10de, 0x2684, NULL },
+		[VMB_DRIVER_PANTHOR] = { 0, 0, "rockchip,rk3588-mali" },
+		[VMB_DRIVER_MSM] = { 0, 0, "qcom,adreno" },
+	};
+	enum vmb_driver drv;
+
+	if (!d)
+		return NULL;
+	shim_lock();
+	shim_init();
+	drv = shim.drv ? shim.drv->driver : VMB_DRIVER_XE;
+	shim_unlock();
+	snprintf(d->node, sizeof(d->node), "%s", SHIM_NODE);
+	d->nodes[DRM_NODE_RENDER] = d->node;
+	d->dev.nodes = d->nodes;
+	d->dev.available_nodes = 1 << DRM_NODE_RENDER;
+	if (!ids[drv].compat) {
+		d->dev.bustype = DRM_BUS_PCI;
+		d->pci.bus.bus = 3;
+		d->pci.info.vendor_id = ids[drv].vendor;
+		d->pci.info.device_id = ids[drv].device;
+		d->dev.businfo.pci = &d->pci.bus;
+		d->dev.deviceinfo.pci = &d->pci.info;
+	} else {
+		d->dev.bustype = DRM_BUS_PLATFORM;
+		snprintf(d->plat.bus.fullname, sizeof(d->plat.bus.fullname), "/soc/gpu@fb000000");
+		snprintf(d->plat.compat0, sizeof(d->plat.compat0), "%s", ids[drv].compat);
+		d->plat.compat[0] = d->plat.compat0;
+		d->plat.info.compatible = d->plat.compat;
+		d->dev.businfo.platform = &d->plat.bus;
+		d->dev.deviceinfo.platform = &d->plat.info;
+	}
+	return &d->dev;
+}
+
+int drmGetDevices2(uint32_t flags, drmDevicePtr devices[], int max_devices)
+{
+	if (!devices)
+		return 1;
+	if (max_devices < 1)
+		return 0;
+	devices[0] = fake_device();
+	return devices[0] ? 1 : -ENOMEM;
+}
+
+int drmGetDevices(drmDevicePtr devices[], int max_devices)
+{
+	return drmGetDevices2(0, devices, max_devices);
+}
+
+int drmGetDevice2(int fd, uint32_t flags, drmDevicePtr *device)
+{
+	if (is_shim_fd(fd)) {
+		*device = fake_device();
+		return *device ? 0 : -ENOMEM;
+	}
+	load_drmGetDevice2();
+	return real_drmGetDevice2 ? real_drmGetDevice2(fd, flags, device) : -ENODEV;
+}
+
+int drmGetDevice(int fd, drmDevicePtr *device)
+{
+	if (is_shim_fd(fd)) {
+		*device = fake_device();
+		return *device ? 0 : -ENOMEM;
+	}
+	load_drmGetDevice();
+	return real_drmGetDevice ? real_drmGetDevice(fd, device) : -ENODEV;
+}

@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shim_core.c - the kernel side of the shim: the model instance, per-file
+ * handle tables, object lifetimes (GEM handles, dma-bufs, syncobjs, VMs,
+ * queues), the DRM core ioctls, and the dispatch that, like drm_ioctl(),
+ * copies the argument into a zero-filled kernel buffer sized by the ioctl
+ * number, calls the handler and copies back only for _IOC_READ commands.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backends/shadow.h"
+#include "shim_priv.h"
+#include "uapi/drm_core.h"
+
+struct shim_state shim;
+
+static struct shim_vm **all_vms;
+static uint32_t n_all_vms;
+static volatile bool userptr_seen;
+
+bool shim_userptr_active(void)
+{
+	return userptr_seen;
+}
+
+static const struct shim_driver *const drivers[] = {
+	&shim_xe, &shim_amdgpu, &shim_nouveau, &shim_panthor, &shim_msm,
+};
+
+
+int shim_init(void)
+{
+	struct vmb_model_config cfg = { 0 };
+	const char *name = getenv("VMB_SHIM_DRIVER");
+	size_t i;
+
+	if (shim.model)
+		return 0;
+	if (!name || !*name)
+		name = "xe";
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (strcmp(drivers[i]->name, name) == 0)
+			shim.drv = drivers[i];
+	if (!shim.drv)
+		return -ENODEV;
+	cfg.driver = shim.drv->driver;
+	cfg.page_size = 4096;
+	vmb_strategy_native(cfg.driver, &cfg.strat);
+	cfg.params = vmb_model_params_default;
+	shim.model = vmb_model_create(&cfg);
+	if (!shim.model)
+		return -ENOMEM;
+	return shim_stats_setup();
+}
+
+/* ---- handle tables ----------------------------------------------------- */
+
+uint32_t shim_table_add(struct shim_table *t, void *obj)
+{
+	uint32_t h;
+
+	for (h = 1; h < t->n; h++)
+		if (!t->p[h])
+			break;
+	if (h >= t->n) {
+		uint32_t n = t->n ? t->n * 2 : 16;
+		void **p = realloc(t->p, n * sizeof(*p));
+
+		if (!p)
+			return 0;
+		memset(p + t->n, 0, (n - t->n) * sizeof(*p));
+		t->p = p;
+		t->n = n;
+	}
+	t->p[h] = obj;
+	return h;
+}
+
+void *shim_table_get(const struct shim_table *t, uint32_t h)
+{
+	return h && h < t->n ? t->p[h] : NULL;
+}
+
+void *shim_table_remove(struct shim_table *t, uint32_t h)
+{
+	void *obj = shim_table_get(t, h);
+
+	if (obj)
+		t->p[h] = NULL;
+	return obj;
+}
+
+/* ---- model calls ------------------------------------------------------------ */
+
+int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
+	       const struct vmb_sync *syncs, const uint32_t *bos, uint64_t kernel_range)
+{
+	struct vmb_call call = { .op = op, .binds = binds, .syncs = syncs, .bos = bos,
+				 .kernel_range = kernel_range };
+	struct vmb_timing tm;
+
+	return vmb_model_exec(shim.model, &call, &tm);
+}
+
+int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e, uint32_t n,
+	      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out)
+{
+	struct vmb_op op = { .kind = VMB_OP_BIND };
+	uint32_t i;
+	int ret;
+
+	op.u.bind.vm = vm->id;
+	op.u.bind.queue = queue;
+	op.u.bind.n_binds = n;
+	op.u.bind.n_in = n_in;
+	op.u.bind.n_out = n_out;
+	ret = shim_model(&op, e, syncs, NULL, 0);
+	if (ret)
+		return ret;
+	vmb_shadow_apply(vm->shadow, e, n);
+	for (i = 0; i < n; i++) {
+		if (e[i].kind == VMB_BIND_UNMAP_ALL)
+			vmb_shadow_drop_bo(vm->shadow, e[i].bo);
+		if (e[i].kind == VMB_BIND_MAP_USERPTR)
+			userptr_seen = true;
+	}
+	return 0;
+}
+
+int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struct vmb_sync *syncs,
+		uint16_t n_in, uint16_t n_out)
+{
+	struct vmb_op op = { .kind = VMB_OP_SUBMIT };
+
+	op.u.submit.queue = queue;
+	op.u.submit.n_bos = n_bos;
+	op.u.submit.n_in = n_in;
+	op.u.submit.n_out = n_out;
+	return shim_model(&op, NULL, syncs, bos, 0);
+}
+
+/* ---- objects ----------------------------------------------------------------- */
+
+struct shim_bo *shim_bo_get(struct shim_file *f, uint32_t handle)
+{
+	return shim_table_get(&f->bos, handle);
+}
+
+int shim_bo_new(struct shim_file *f, uint64_t size, uint8_t placement, uint32_t vm,
+		uint32_t *handle)
+{
+	struct vmb_op op = { .kind = VMB_OP_BO_CREATE };
+	struct shim_bo *bo;
+	int ret;
+
+	op.u.bo.bo = ++shim.next_id[VMB_CLASS_BO];
+	op.u.bo.size = size;
+	op.u.bo.placement = placement;
+	op.u.bo.vm = vm;
+	ret = shim_model(&op, NULL, NULL, NULL, 0);
+	if (ret)
+		return ret;
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return -ENOMEM;
+	bo->id = op.u.bo.bo;
+	bo->refs = 1;
+	bo->size = size;
+	bo->vm = vm;
+	*handle = shim_table_add(&f->bos, bo);
+	f->has_objects = true;
+	return *handle ? 0 : -ENOMEM;
+}
+
+uint32_t shim_bo_add_userptr(struct shim_file *f, uint64_t addr, uint64_t size)
+{
+	struct shim_bo *bo = calloc(1, sizeof(*bo));
+
+	if (!bo)
+		return 0;
+	bo->refs = 1;
+	bo->size = size;
+	bo->userptr = true;
+	bo->cpu_addr = addr;
+	return shim_table_add(&f->bos, bo);
+}
+
+/* closing a userptr BO (amdgpu) tears down the mappings made from it */
+static void userptr_bo_release(struct shim_bo *bo)
+{
+	uint32_t i;
+
+	for (i = 0; i < n_all_vms; i++) {
+		struct shim_vm *vm = all_vms[i];
+		struct vmb_gpuva *va;
+
+		for (va = vm->shadow ? vmb_gpuvm_first(vm->shadow) : NULL; va;) {
+			struct vmb_bind_entry e = { .kind = VMB_BIND_UNMAP };
+
+			if (va->flags != VMB_SHADOW_USERPTR || va->offset < bo->cpu_addr ||
+			    va->offset >= bo->cpu_addr + bo->size) {
+				va = vmb_gpuva_next(va);
+				continue;
+			}
+			e.va = va->va;
+			e.range = va->range;
+			if (shim_bind(vm, 0, &e, 1, NULL, 0, 0))
+				break;
+			va = vmb_gpuvm_first(vm->shadow); /* the walk restarts after a change */
+		}
+	}
+}
+
+void shim_bo_unref(struct shim_bo *bo)
+{
+	struct vmb_op op = { .kind = VMB_OP_BO_CLOSE };
+
+	if (--bo->refs)
+		return;
+	if (bo->userptr) {
+		userptr_bo_release(bo);
+	} else {
+		op.u.bo.bo = bo->id;
+		shim_model(&op, NULL, NULL, NULL, 0);
+	}
+	free(bo);
+}
+
+struct shim_syncobj *shim_syncobj_get(struct shim_file *f, uint32_t handle)
+{
+	return shim_table_get(&f->syncobjs, handle);
+}
+
+uint32_t shim_syncobj_use(struct shim_syncobj *s, bool timeline)
+{
+	struct vmb_op op = { .kind = VMB_OP_SYNCOBJ_CREATE };
+
+	if (!s->created) {
+		op.u.syncobj.syncobj = s->id;
+		op.u.syncobj.timeline = timeline;
+		op.u.syncobj.signaled = s->signaled;
+		if (shim_model(&op, NULL, NULL, NULL, 0) == 0)
+			s->created = true;
+	}
+	return s->id;
+}
+
+static void syncobj_unref(struct shim_syncobj *s)
+{
+	struct vmb_op op = { .kind = VMB_OP_SYNCOBJ_DESTROY };
+
+	if (--s->refs)
+		return;
+	if (s->created) {
+		op.u.syncobj.syncobj = s->id;
+		shim_model(&op, NULL, NULL, NULL, 0);
+	}
+	free(s);
+}
+
+int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, struct vmb_sync *out)
+{
+	struct shim_syncobj *s = shim_syncobj_get(f, handle);
+
+	if (!s)
+		return -ENOENT;
+	out->syncobj = shim_syncobj_use(s, point != 0);
+	out->point = point;
+	out->pad = 0;
+	return 0;
+}
+
+struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart,
+			    uint64_t krange, uint32_t flags, int *err)
+{
+	struct vmb_op op = { .kind = VMB_OP_VM_CREATE };
+	struct shim_vm *vm, **t;
+
+	op.u.vm_create.vm = ++shim.next_id[VMB_CLASS_VM];
+	op.u.vm_create.va_start = va_start;
+	op.u.vm_create.va_range = va_range;
+	op.u.vm_create.kernel_start = kstart;
+	op.u.vm_create.flags = flags;
+	vm = calloc(1, sizeof(*vm));
+	t = realloc(all_vms, (n_all_vms + 1) * sizeof(*t));
+	if (t)
+		all_vms = t;
+	if (!vm || !t) {
+		free(vm);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = shim_model(&op, NULL, NULL, NULL, krange);
+	if (*err) {
+		free(vm);
+		return NULL;
+	}
+	vm->id = op.u.vm_create.vm;
+	vm->va_end = va_start + va_range;
+	vm->shadow = vmb_shadow_create(va_start, va_range, kstart, krange);
+	all_vms[n_all_vms++] = vm;
+	return vm;
+}
+
+void shim_vm_free(struct shim_vm *vm)
+{
+	struct vmb_op op = { .kind = VMB_OP_VM_DESTROY };
+	uint32_t i;
+
+	if (!vm)
+		return;
+	op.u.vm_destroy.vm = vm->id;
+	shim_model(&op, NULL, NULL, NULL, 0);
+	for (i = 0; i < n_all_vms; i++)
+		if (all_vms[i] == vm)
+			all_vms[i] = all_vms[--n_all_vms];
+	if (vm->shadow)
+		vmb_gpuvm_destroy(vm->shadow);
+	free(vm);
+}
+
+int shim_queue_new(struct shim_file *f, struct shim_vm *vm, enum vmb_engine engine,
+		   uint32_t *handle)
+{
+	struct vmb_op op = { .kind = VMB_OP_QUEUE_CREATE };
+	struct shim_queue *q;
+	int ret;
+
+	op.u.queue.queue = ++shim.next_id[VMB_CLASS_QUEUE];
+	op.u.queue.vm = vm->id;
+	op.u.queue.engine = engine;
+	ret = shim_model(&op, NULL, NULL, NULL, 0);
+	if (ret)
+		return ret;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->id = op.u.queue.queue;
+	q->vm = vm->id;
+	q->engine = engine;
+	*handle = shim_table_add(&f->queues, q);
+	f->has_objects = true;
+	return *handle ? 0 : -ENOMEM;
+}
+
+int shim_queue_free(struct shim_file *f, uint32_t handle)
+{
+	struct vmb_op op = { .kind = VMB_OP_QUEUE_DESTROY };
+	struct shim_queue *q = shim_table_remove(&f->queues, handle);
+
+	if (!q)
+		return -ENOENT;
+	op.u.queue.queue = q->id;
+	free(q);
+	return shim_model(&op, NULL, NULL, NULL, 0);
+}
+
+/* ---- files ------------------------------------------------------------------ */
+
+struct shim_file *shim_file_create(void)
+{
+	struct shim_file *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	if (shim.drv->open && shim.drv->open(f)) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* the last fd went: release everything the file owns, as the kernel does */
+void shim_file_put(struct shim_file *f)
+{
+	uint32_t h;
+
+	if (--f->refs)
+		return;
+	for (h = 1; h < f->queues.n; h++)
+		if (f->queues.p[h])
+			shim_queue_free(f, h);
+	for (h = 1; h < f->vms.n; h++)
+		if (f->vms.p[h])
+			shim_vm_free(shim_table_remove(&f->vms, h));
+	shim_vm_free(f->file_vm);
+	for (h = 1; h < f->bos.n; h++)
+		if (f->bos.p[h])
+			shim_bo_unref(shim_table_remove(&f->bos, h));
+	for (h = 1; h < f->syncobjs.n; h++)
+		if (f->syncobjs.p[h])
+			syncobj_unref(shim_table_remove(&f->syncobjs, h));
+	free(f->queues.p);
+	free(f->vms.p);
+	free(f->bos.p);
+	free(f->syncobjs.p);
+	free(f);
+}
+
+/* ---- core ioctls -------------------------------------------------------------- */
+
+static void copy_field(char *dst, uint64_t *len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (dst && *len)
+		memcpy(dst, src, n < *len ? n : *len);
+	*len = n;
+}
+
+static int core_version(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_version *v = arg;
+
+	v->version_major = shim.drv->major;
+	v->version_minor = shim.drv->minor;
+	v->version_patchlevel = shim.drv->patch;
+	copy_field(v->name, &v->name_len, shim.drv->name);
+	copy_field(v->date, &v->date_len, "20260101");
+	copy_field(v->desc, &v->desc_len, "vmbench shim (model)");
+	return 0;
+}
+
+static int core_get_cap(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_get_cap *c = arg;
+
+	switch (c->capability) {
+	case VMB_DRM_CAP_SYNCOBJ:
+	case VMB_DRM_CAP_SYNCOBJ_TIMELINE:
+		c->value = 1;
+		return 0;
+	case VMB_DRM_CAP_PRIME:
+		c->value = VMB_DRM_PRIME_CAP_IMPORT | VMB_DRM_PRIME_CAP_EXPORT;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int core_gem_close(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_gem_close *c = arg;
+	struct shim_bo *bo = shim_table_remove(&f->bos, c->handle);
+
+	if (!bo)
+		return -EINVAL;
+	shim_bo_unref(bo);
+	return 0;
+}
+
+static int core_prime(struct shim_file *f, unsigned int nr, void *arg)
+{
+	struct vmb_drm_prime_handle *p = arg;
+	struct shim_bo *bo;
+	uint32_t h;
+	void *obj;
+
+	if (nr == 0x2d) { /* HANDLE_TO_FD */
+		bo = shim_bo_get(f, p->handle);
+		if (!bo)
+			return -ENOENT;
+		if (bo->vm || bo->userptr)
+			return -EINVAL; /* VM-private and userptr BOs cannot be exported */
+		p->fd = shim_fake_fd();
+		if (p->fd < 0)
+			return -EMFILE;
+		bo->refs++;
+		shim_fd_set(p->fd, SHIM_FD_DMABUF, bo);
+		return 0;
+	}
+	if (shim_fd_get(p->fd, &obj) != SHIM_FD_DMABUF)
+		return -EBADF;
+	bo = obj;
+	for (h = 1; h < f->bos.n; h++)
+		if (f->bos.p[h] == bo) {
+			p->handle = h;
+			return 0;
+		}
+	bo->refs++;
+	p->handle = shim_table_add(&f->bos, bo);
+	return p->handle ? 0 : -ENOMEM;
+}
+
+static int core_syncobj_create(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_syncobj_create *c = arg;
+	struct shim_syncobj *s;
+
+	if (c->flags & ~VMB_DRM_SYNCOBJ_CREATE_SIGNALED)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->id = ++shim.next_id[VMB_CLASS_SYNCOBJ];
+	s->refs = 1;
+	s->signaled = c->flags & VMB_DRM_SYNCOBJ_CREATE_SIGNALED;
+	c->handle = shim_table_add(&f->syncobjs, s);
+	return c->handle ? 0 : -ENOMEM;
+}
+
+static int core_syncobj_destroy(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_syncobj_destroy *d = arg;
+	struct shim_syncobj *s;
+
+	if (d->pad)
+		return -EINVAL;
+	s = shim_table_remove(&f->syncobjs, d->handle);
+	if (!s)
+		return -EINVAL;
+	syncobj_unref(s);
+	return 0;
+}
+
+static int core_syncobj_fd(struct shim_file *f, unsigned int nr, void *arg)
+{
+	struct vmb_drm_syncobj_handle *a = arg;
+	struct shim_syncobj *s;
+	void *obj;
+
+	if (a->flags || a->pad)
+		return -EINVAL; /* sync_file import/export is not modelled */
+	if (nr == 0xc1) {
+		s = shim_syncobj_get(f, a->handle);
+		if (!s)
+			return -ENOENT;
+		a->fd = shim_fake_fd();
+		if (a->fd < 0)
+			return -EMFILE;
+		s->refs++;
+		shim_fd_set(a->fd, SHIM_FD_SYNCOBJ, s);
+		return 0;
+	}
+	if (shim_fd_get(a->fd, &obj) != SHIM_FD_SYNCOBJ)
+		return -EINVAL;
+	s = obj;
+	s->refs++;
+	a->handle = shim_table_add(&f->syncobjs, s);
+	return a->handle ? 0 : -ENOMEM;
+}
+
+static uint64_t real_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
+			uint32_t n, int64_t timeout_abs, uint32_t flags)
+{
+	struct vmb_op op = { .kind = VMB_OP_WAIT };
+	struct vmb_sync *s;
+	uint64_t now = real_now();
+	uint32_t i;
+	int ret = 0;
+
+	if (!n || flags & ~0xfu)
+		return -EINVAL;
+	s = calloc(n, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++)
+		ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+	if (!ret) {
+		op.u.wait.n = (uint16_t)n;
+		op.u.wait.all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
+		op.u.wait.timeout_ns = timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;
+		if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)
+			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there or not */
+		ret = shim_model(&op, NULL, s, NULL, 0);
+		/* nothing else can submit while this thread waits: no fence = timeout */
+		if (ret == -EINVAL && (flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
+						VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)))
+			ret = -ETIME;
+	}
+	free(s);
+	return ret;
+}
+
+static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
+			  uint32_t n)
+{
+	struct vmb_op op = { .kind = VMB_OP_SIGNAL };
+	struct vmb_sync *s;
+	uint32_t i;
+	int ret = 0;
+
+	if (!n)
+		return -EINVAL;
+	s = calloc(n, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++)
+		ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+	if (!ret) {
+		op.u.wait.n = (uint16_t)n;
+		ret = shim_model(&op, NULL, s, NULL, 0);
+	}
+	free(s);
+	return ret;
+}
+
+static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
+{
+	switch (nr) {
+	case 0xc3: {
+		struct vmb_drm_syncobj_wait *w = arg;
+
+		return syncobj_wait(f, shim_ptr(w->handles), NULL, w->count_handles,
+				    w->timeout_nsec, w->flags);
+	}
+	case 0xca: {
+		struct vmb_drm_syncobj_timeline_wait *w = arg;
+
+		return syncobj_wait(f, shim_ptr(w->handles), shim_ptr(w->points),
+				    w->count_handles, w->timeout_nsec, w->flags);
+	}
+	case 0xc4: /* RESET: fences are not modelled as replaceable; check handles */
+	case 0xc5: {
+		struct vmb_drm_syncobj_array *a = arg;
+		const uint32_t *h = shim_ptr(a->handles);
+		uint32_t i;
+
+		if (a->pad || !a->count_handles)
+			return -EINVAL;
+		if (nr == 0xc5)
+			return syncobj_signal(f, h, NULL, a->count_handles);
+		for (i = 0; i < a->count_handles; i++)
+			if (!shim_syncobj_get(f, h[i]))
+				return -ENOENT;
+		return 0;
+	}
+	case 0xcb: {
+		struct vmb_drm_syncobj_timeline_array *a = arg;
+		const uint32_t *h = shim_ptr(a->handles);
+		uint64_t *p = shim_ptr(a->points);
+		uint32_t i;
+
+		for (i = 0; i < a->count_handles; i++) {
+			struct shim_syncobj *s = shim_syncobj_get(f, h[i]);
+
+			if (!s)
+				return -ENOENT;
+			p[i] = 0;
+			if (s->created)
+				vmb_model_syncobj_point(shim.model, s->id,
+							vmb_model_now(shim.model), &p[i]);
+		}
+		return 0;
+	}
+	case 0xcc: { /* TRANSFER: the destination point signals now (approximation) */
+		struct vmb_drm_syncobj_transfer *t = arg;
+
+		if (!shim_syncobj_get(f, t->src_handle))
+			return -ENOENT;
+		return syncobj_signal(f, &t->dst_handle, &t->dst_point, 1);
+	}
+	case 0xcd: {
+		struct vmb_drm_syncobj_timeline_array *a = arg;
+
+		return syncobj_signal(f, shim_ptr(a->handles), shim_ptr(a->points),
+				      a->count_handles);
+	}
+	default:
+		return -EOPNOTSUPP; /* SYNCOBJ_EVENTFD is not modelled */
+	}
+}
+
+static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
+{
+	switch (nr) {
+	case 0x00:
+		return core_version(f, arg);
+	case 0x09:
+		return core_gem_close(f, arg);
+	case 0x0c:
+		return core_get_cap(f, arg);
+	case 0x2d:
+	case 0x2e:
+		return core_prime(f, nr, arg);
+	case 0xbf:
+		return core_syncobj_create(f, arg);
+	case 0xc0:
+		return core_syncobj_destroy(f, arg);
+	case 0xc1:
+	case 0xc2:
+		return core_syncobj_fd(f, nr, arg);
+	case 0xc3:
+	case 0xc4:
+	case 0xc5:
+	case 0xca:
+	case 0xcb:
+	case 0xcc:
+	case 0xcd:
+	case 0xcf:
+		return core_syncobj(f, nr, arg);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* the core ioctls the shim serves, for the stats */
+static const char *const core_names[256] = {
+	[0x00] = "VERSION", [0x09] = "GEM_CLOSE", [0x0c] = "GET_CAP",
+	[0x2d] = "PRIME_HANDLE_TO_FD", [0x2e] = "PRIME_FD_TO_HANDLE",
+	[0xbf] = "SYNCOBJ_CREATE", [0xc0] = "SYNCOBJ_DESTROY",
+	[0xc1] = "SYNCOBJ_HANDLE_TO_FD", [0xc2] = "SYNCOBJ_FD_TO_HANDLE",
+	[0xc3] = "SYNCOBJ_WAIT", [0xc4] = "SYNCOBJ_RESET", [0xc5] = "SYNCOBJ_SIGNAL",
+	[0xca] = "SYNCOBJ_TIMELINE_WAIT", [0xcb] = "SYNCOBJ_QUERY",
+	[0xcc] = "SYNCOBJ_TRANSFER", [0xcd] = "SYNCOBJ_TIMELINE_SIGNAL",
+	[0xcf] = "SYNCOBJ_EVENTFD",
+};
+
+const char *shim_ioctl_name(unsigned long req)
+{
+	unsigned int nr = _IOC_NR(req);
+
+	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
+		nr -= VMB_DRM_COMMAND_BASE;
+		return shim.drv && nr < shim.drv->n_ioctls ? shim.drv->ioctls[nr].name : NULL;
+	}
+	return core_names[nr];
+}
+
+int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
+{
+	unsigned int nr = _IOC_NR(req), size = _IOC_SIZE(req), dir = _IOC_DIR(req);
+	const struct shim_ioctl *ent = NULL;
+	const char *name;
+	uint64_t kbuf[64];
+	int ret;
+
+	if (_IOC_TYPE(req) != VMB_DRM_IOCTL_BASE)
+		return -ENOTTY;
+	name = shim_ioctl_name(req);
+	if (!name) {
+		shim.unknown_ioctls++;
+		return -EINVAL; /* drm_ioctl: no such ioctl number */
+	}
+	shim.ioctl_count[nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0][nr]++;
+	ret = shim_inject(name);
+	if (ret)
+		return ret;
+	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
+		ent = &shim.drv->ioctls[nr - VMB_DRM_COMMAND_BASE];
+		if (!ent->fn)
+			return -EINVAL;
+	}
+	if (size > sizeof(kbuf))
+		return -EINVAL;
+	memset(kbuf, 0, sizeof(kbuf));
+	if ((dir & _IOC_WRITE) && size)
+		memcpy(kbuf, arg, size);
+	ret = ent ? ent->fn(f, req, kbuf) : core_ioctl(f, nr, kbuf);
+	if ((dir & _IOC_READ) && size) /* drm_ioctl copies back whatever the result */
+		memcpy(arg, kbuf, size);
+	return ret;
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shim_priv.h - internals of the shim render node (libvmshim.so): the
+ * kernel-side state (files, handles, objects), the model instance behind it,
+ * and the per-driver ioctl tables.
+ *
+ * Like the kernel, the shim keeps per-file handle tables that point at
+ * shared objects; an object's model counterpart is closed when its last
+ * handle (or dma-buf / syncobj fd) goes away.
+ */
+#ifndef VMB_SHIM_PRIV_H
+#define VMB_SHIM_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "model.h"
+
+#define SHIM_NODE "/dev/dri/renderD128"
+#define SHIM_MINOR 128
+
+/** struct shim_bo - a GEM object (or an amdgpu userptr BO, unknown to the model) */
+struct shim_bo {
+	uint32_t id;		/* model BO id; 0 for userptr BOs */
+	uint32_t refs;		/* handles + dma-buf fds */
+	uint64_t size;
+	uint32_t vm;		/* model VM id of a VM-private BO */
+	bool userptr;
+	uint64_t cpu_addr;	/* userptr */
+};
+
+/** struct shim_syncobj - a syncobj; the model object is created on first use */
+struct shim_syncobj {
+	uint32_t id;		/* model syncobj id */
+	uint32_t refs;		/* handles + fds */
+	bool created;		/* model object exists */
+	bool signaled;		/* created with CREATE_SIGNALED */
+};
+
+/** struct shim_queue - an exec/bind queue, context, channel, group or submitqueue */
+struct shim_queue {
+	uint32_t id;		/* model queue id */
+	uint32_t vm;		/* model VM id */
+	uint8_t engine;
+};
+
+/** struct shim_vm - a VM as the driver names it */
+struct shim_vm {
+	uint32_t id;		/* model VM id */
+	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
+	uint64_t va_end;
+};
+
+/* a growable handle table: slot 0 is never used */
+struct shim_table {
+	void **p;
+	uint32_t n;
+};
+
+/** struct shim_file - one open of the fake render node */
+struct shim_file {
+	uint32_t refs;		/* fds (dup) */
+	struct shim_table bos, syncobjs, vms, queues;
+	struct shim_vm *file_vm; /* amdgpu / nouveau / msm: the file's VM */
+	bool vm_bind_mode;	/* nouveau VM_INIT / msm EN_VM_BIND done */
+	bool has_objects;	/* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
+	uint64_t cs_seq;	/* amdgpu CS sequence numbers */
+};
+
+/* per-driver ioctl table entry */
+struct shim_ioctl {
+	const char *name;
+	int (*fn)(struct shim_file *f, unsigned long req, void *arg);
+};
+
+struct shim_driver {
+	const char *name;
+	enum vmb_driver driver;
+	int major, minor, patch;
+	const struct shim_ioctl *ioctls;
+	unsigned int n_ioctls;
+	/* file open/close hooks (amdgpu creates the file's VM at open) */
+	int (*open)(struct shim_file *f);
+};
+
+extern const struct shim_driver shim_xe, shim_amdgpu, shim_nouveau, shim_panthor, shim_msm;
+
+/* global state (shim_core.c); every entry point holds shim_lock */
+struct shim_state {
+	const struct shim_driver *drv;
+	struct vmb_model *model;
+	uint32_t next_id[4]; /* per enum vmb_obj_class */
+	uint64_t ioctl_count[2][256]; /* [core, driver][nr] */
+	uint64_t unknown_ioctls;
+	bool dead; /* injected device loss */
+};
+extern struct shim_state shim;
+
+void shim_lock(void);
+void shim_unlock(void);
+int shim_init(void);
+int shim_stats_setup(void);
+
+/* files and fds (shim_core.c) */
+struct shim_file *shim_file_create(void);
+void shim_file_put(struct shim_file *f);
+int shim_ioctl(struct shim_file *f, unsigned long req, void *arg);
+
+/* fds the shim hands out for dma-bufs and syncobj exports (shim.c) */
+int shim_fake_fd(void);
+enum shim_fd_kind { SHIM_FD_NONE, SHIM_FD_FILE, SHIM_FD_DMABUF, SHIM_FD_SYNCOBJ };
+void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj);
+enum shim_fd_kind shim_fd_get(int fd, void **obj);
+
+/* handle tables */
+uint32_t shim_table_add(struct shim_table *t, void *obj);
+void *shim_table_get(const struct shim_table *t, uint32_t h);
+void *shim_table_remove(struct shim_table *t, uint32_t h);
+
+/* objects */
+struct shim_bo *shim_bo_get(struct shim_file *f, uint32_t handle);
+int shim_bo_new(struct shim_file *f, uint64_t size, uint8_t placement, uint32_t vm,
+		uint32_t *handle);
+uint32_t shim_bo_add_userptr(struct shim_file *f, uint64_t addr, uint64_t size);
+void shim_bo_unref(struct shim_bo *bo);
+struct shim_syncobj *shim_syncobj_get(struct shim_file *f, uint32_t handle);
+/* the model id of a syncobj, creating the model object on first use */
+uint32_t shim_syncobj_use(struct shim_syncobj *s, bool timeline);
+struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart,
+			    uint64_t krange, uint32_t flags, int *err);
+void shim_vm_free(struct shim_vm *vm);
+int shim_queue_new(struct shim_file *f, struct shim_vm *vm, enum vmb_engine engine,
+		   uint32_t *handle);
+int shim_queue_free(struct shim_file *f, uint32_t handle);
+
+/* model calls */
+int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
+	       const struct vmb_sync *syncs, const uint32_t *bos, uint64_t kernel_range);
+/*
+ * shim_bind() - carry out @n entries on @vm with in/out syncs given as
+ * (handle, point) pairs already resolved to model ids; keeps vm->shadow
+ */
+int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e, uint32_t n,
+	      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out);
+int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struct vmb_sync *syncs,
+		uint16_t n_in, uint16_t n_out);
+/* resolve a (handle, point) sync of file @f into @out; -ENOENT if unknown */
+int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, struct vmb_sync *out);
+
+/* copy helpers for user pointers */
+static inline void *shim_ptr(uint64_t p)
+{
+	return (void *)(uintptr_t)p;
+}
+
+/* userptr mappings exist: munmap must tell the model (shim_core.c) */
+bool shim_userptr_active(void);
+
+/* error injection and stats (shim.c) */
+int shim_inject(const char *name);
+const char *shim_ioctl_name(unsigned long req);
+
+#endif /* VMB_SHIM_PRIV_H */

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shim_xe.c - the xe uAPI served from the model: device queries (one GT
+ * with render, copy and compute engines, 16 GiB system memory and 8 GiB
+ * VRAM, 48-bit VA), GEM create/mmap offset, VMs, exec queues, VM_BIND and
+ * EXEC, with xe's argument checks and error codes (vm_bind_ioctl_check_args
+ * and friends, as documented in reference/uapi.md).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shim_priv.h"
+#include "uapi/xe.h"
+
+#define XE_VA_BITS 48
+#define XE_PAGE 4096ull
+#define XE_SYSMEM (1u << 0)
+#define XE_VRAM (1u << 1)
+
+static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_device_query *q = arg;
+	uint8_t buf[512];
+	uint32_t size;
+
+	if (q->extensions || q->reserved[0] || q->reserved[1])
+		return -EINVAL;
+	memset(buf, 0, sizeof(buf));
+	switch (q->query) {
+	case VMB_XE_DEVICE_QUERY_CONFIG: {
+		struct vmb_xe_query_config *c = (void *)buf;
+
+		c->num_params = 5;
+		c->info[VMB_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] = 0x56a0;
+		c->info[VMB_XE_QUERY_CONFIG_FLAGS] = VMB_XE_QUERY_CONFIG_FLAG_HAS_VRAM;
+		c->info[VMB_XE_QUERY_CONFIG_MIN_ALIGNMENT] = XE_PAGE;
+		c->info[VMB_XE_QUERY_CONFIG_VA_BITS] = XE_VA_BITS;
+		c->info[VMB_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY] = 2;
+		size = sizeof(*c) + 5 * sizeof(uint64_t);
+		break;
+	}
+	case VMB_XE_DEVICE_QUERY_MEM_REGIONS: {
+		struct vmb_xe_query_mem_regions *m = (void *)buf;
+
+		m->num_mem_regions = 2;
+		m->mem_regions[0].mem_class = VMB_XE_MEM_REGION_CLASS_SYSMEM;
+		m->mem_regions[0].instance = 0;
+		m->mem_regions[0].min_page_size = XE_PAGE;
+		m->mem_regions[0].total_size = 16ull << 30;
+		m->mem_regions[1].mem_class = VMB_XE_MEM_REGION_CLASS_VRAM;
+		m->mem_regions[1].instance = 1;
+		m->mem_regions[1].min_page_size = XE_PAGE;
+		m->mem_regions[1].total_size = 8ull << 30;
+		m->mem_regions[1].cpu_visible_size = 8ull << 30;
+		size = sizeof(*m) + 2 * sizeof(m->mem_regions[0]);
+		break;
+	}
+	case VMB_XE_DEVICE_QUERY_ENGINES: {
+		struct vmb_xe_query_engines *e = (void *)buf;
+		static const uint16_t cls[] = { VMB_XE_ENGINE_CLASS_RENDER, VMB_XE_ENGINE_CLASS_COPY,
+						VMB_XE_ENGINE_CLASS_COMPUTE };
+		uint32_t i;
+
+		e->num_engines = 3;
+		for (i = 0; i < 3; i++)
+			e->engines[i].instance.engine_class = cls[i];
+		size = sizeof(*e) + 3 * sizeof(e->engines[0]);
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	if (q->size == 0) {
+		q->size = size;
+		return 0;
+	}
+	if (q->size < size)
+		return -EINVAL;
+	memcpy(shim_ptr(q->data), buf, size);
+	q->size = size;
+	return 0;
+}
+
+static struct shim_vm *xe_vm(struct shim_file *f, uint32_t id)
+{
+	return shim_table_get(&f->vms, id);
+}
+
+static int xe_gem_create(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_gem_create *c = arg;
+	struct shim_vm *vm = NULL;
+	uint8_t placement;
+
+	if (c->extensions || c->reserved[0] || c->reserved[1] || c->pad[0] || c->pad[1] ||
+	    c->pad[2])
+		return -EINVAL;
+	if (!c->size || c->size % XE_PAGE)
+		return -EINVAL;
+	if (!c->placement || (c->placement & ~(XE_SYSMEM | XE_VRAM)))
+		return -EINVAL;
+	if (c->flags & ~(VMB_XE_GEM_CREATE_FLAG_DEFER_BACKING | VMB_XE_GEM_CREATE_FLAG_SCANOUT |
+			 VMB_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM))
+		return -EINVAL;
+	if (c->cpu_caching != VMB_XE_GEM_CPU_CACHING_WB &&
+	    c->cpu_caching != VMB_XE_GEM_CPU_CACHING_WC)
+		return -EINVAL;
+	if ((c->placement & XE_VRAM) && c->cpu_caching == VMB_XE_GEM_CPU_CACHING_WB)
+		return -EINVAL; /* VRAM-placeable BOs must be WC */
+	if (c->vm_id) {
+		vm = xe_vm(f, c->vm_id);
+		if (!vm)
+			return -ENOENT;
+	}
+	placement = c->placement == XE_VRAM ? VMB_PLACE_VRAM :
+		    c->placement == XE_SYSMEM ? VMB_PLACE_SYSTEM : VMB_PLACE_ANY;
+	return shim_bo_new(f, c->size, placement, vm ? vm->id : 0, &c->handle);
+}
+
+static int xe_gem_mmap_offset(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_gem_mmap_offset *m = arg;
+
+	if (m->extensions || m->reserved[0] || m->reserved[1] || m->flags)
+		return -EINVAL;
+	if (!shim_bo_get(f, m->handle))
+		return -ENOENT;
+	m->offset = (uint64_t)m->handle << 32;
+	return 0;
+}
+
+static int xe_vm_create(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_vm_create *c = arg;
+	struct shim_vm *vm;
+	int err;
+
+	if (c->extensions || c->reserved[0] || c->reserved[1])
+		return -EINVAL;
+	if (c->flags & ~(VMB_XE_VM_CREATE_FLAG_SCRATCH_PAGE | VMB_XE_VM_CREATE_FLAG_LR_MODE |
+			 VMB_XE_VM_CREATE_FLAG_FAULT_MODE))
+		return -EINVAL;
+	if ((c->flags & VMB_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+	    !(c->flags & VMB_XE_VM_CREATE_FLAG_LR_MODE))
+		return -EINVAL;
+	vm = shim_vm_new(0, 1ull << XE_VA_BITS, 0, 0,
+			 (c->flags & VMB_XE_VM_CREATE_FLAG_FAULT_MODE) ? VMB_VM_F_FAULT : 0, &err);
+	if (!vm)
+		return err;
+	c->vm_id = shim_table_add(&f->vms, vm);
+	return c->vm_id ? 0 : -ENOMEM;
+}
+
+static int xe_vm_destroy(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_vm_destroy *d = arg;
+	struct shim_vm *vm;
+
+	if (d->pad || d->reserved[0] || d->reserved[1])
+		return -EINVAL;
+	vm = shim_table_remove(&f->vms, d->vm_id);
+	if (!vm)
+		return -ENOENT;
+	shim_vm_free(vm); /* queues on it keep the model VM referenced */
+	return 0;
+}
+
+static int xe_exec_queue_create(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_exec_queue_create *c = arg;
+	const struct vmb_xe_engine_class_instance *ci;
+	struct shim_vm *vm;
+	enum vmb_engine engine;
+
+	if (c->extensions || c->reserved[0] || c->reserved[1])
+		return -EINVAL;
+	if (c->width != 1 || c->num_placements != 1 || !c->instances)
+		return -EINVAL;
+	ci = shim_ptr(c->instances);
+	switch (ci->engine_class) {
+	case VMB_XE_ENGINE_CLASS_RENDER:
+		engine = VMB_ENGINE_RENDER;
+		break;
+	case VMB_XE_ENGINE_CLASS_COMPUTE:
+		engine = VMB_ENGINE_COMPUTE;
+		break;
+	case VMB_XE_ENGINE_CLASS_COPY:
+		engine = VMB_ENGINE_COPY;
+		break;
+	case VMB_XE_ENGINE_CLASS_VM_BIND:
+		engine = VMB_ENGINE_BIND;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ci->engine_instance || ci->gt_id)
+		return -EINVAL;
+	vm = xe_vm(f, c->vm_id);
+	if (!vm)
+		return -ENOENT;
+	return shim_queue_new(f, vm, engine, &c->exec_queue_id);
+}
+
+static int xe_exec_queue_destroy(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_exec_queue_destroy *d = arg;
+
+	if (d->pad || d->reserved[0] || d->reserved[1])
+		return -EINVAL;
+	return shim_queue_free(f, d->exec_queue_id);
+}
+
+static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sync *in,
+		    uint16_t *n_in, struct vmb_sync *out, uint16_t *n_out)
+{
+	const struct vmb_xe_sync *s = shim_ptr(ptr);
+	uint32_t i;
+	int ret;
+
+	*n_in = *n_out = 0;
+	for (i = 0; i < n; i++) {
+		bool signal = s[i].flags & VMB_XE_SYNC_FLAG_SIGNAL;
+		uint64_t point = 0;
+
+		if (s[i].extensions || s[i].reserved[0] || s[i].reserved[1] ||
+		    (s[i].flags & ~VMB_XE_SYNC_FLAG_SIGNAL))
+			return -EINVAL;
+		switch (s[i].type) {
+		case VMB_XE_SYNC_TYPE_SYNCOBJ:
+			if (s[i].timeline_value)
+				return -EINVAL;
+			break;
+		case VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ:
+			if (!s[i].timeline_value)
+				return -EINVAL;
+			point = s[i].timeline_value;
+			break;
+		default:
+			return -EOPNOTSUPP; /* user fences are not modelled */
+		}
+		ret = shim_sync_resolve(f, s[i].handle, point,
+					signal ? &out[(*n_out)++] : &in[(*n_in)++]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* in-syncs then out-syncs in one array, as struct vmb_call wants them */
+static int xe_collect_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sync **all,
+			    uint16_t *n_in, uint16_t *n_out)
+{
+	struct vmb_sync *in, *out;
+	int ret;
+
+	if (n > 1024)
+		return -EINVAL;
+	*all = calloc(2 * n + 1, sizeof(**all));
+	if (!*all)
+		return -ENOMEM;
+	in = *all;
+	out = *all + n;
+	ret = xe_syncs(f, ptr, n, in, n_in, out, n_out);
+	if (!ret)
+		memmove(in + *n_in, out, *n_out * sizeof(*out));
+	return ret;
+}
+
+static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, struct shim_vm *vm,
+		       struct vmb_bind_entry *e)
+{
+	struct shim_bo *bo = NULL;
+	uint32_t flags = o->flags;
+
+	if (o->extensions || o->pad || o->pad2 || o->reserved[0] || o->reserved[1] ||
+	    o->reserved[2])
+		return -EINVAL;
+	if (flags & ~0x7fu)
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	e->va = o->addr;
+	e->range = o->range;
+	e->hw = o->pat_index;
+	if (flags & VMB_XE_VM_BIND_FLAG_READONLY)
+		e->flags |= VMB_BIND_F_READONLY;
+	if (flags & VMB_XE_VM_BIND_FLAG_IMMEDIATE)
+		e->flags |= VMB_BIND_F_IMMEDIATE;
+	if (flags & VMB_XE_VM_BIND_FLAG_DUMPABLE)
+		e->flags |= VMB_BIND_F_DUMPABLE;
+	if (o->op != VMB_XE_VM_BIND_OP_UNMAP_ALL &&
+	    (!o->range || (o->addr | o->range) % XE_PAGE))
+		return -EINVAL;
+	if ((flags & VMB_XE_VM_BIND_FLAG_NULL) && (o->op != VMB_XE_VM_BIND_OP_MAP || o->obj ||
+						    o->obj_offset))
+		return -EINVAL;
+	switch (o->op) {
+	case VMB_XE_VM_BIND_OP_MAP:
+		if (flags & VMB_XE_VM_BIND_FLAG_NULL) {
+			e->kind = VMB_BIND_MAP_NULL;
+			return 0;
+		}
+		bo = shim_bo_get(f, o->obj);
+		if (!bo)
+			return -ENOENT;
+		if (o->obj_offset % XE_PAGE || o->obj_offset > bo->size ||
+		    o->range > bo->size - o->obj_offset)
+			return -EINVAL;
+		if (bo->vm && bo->vm != vm->id)
+			return -EINVAL; /* VM-private BO of another VM */
+		e->kind = VMB_BIND_MAP;
+		e->bo = bo->id;
+		e->offset = o->obj_offset;
+		return 0;
+	case VMB_XE_VM_BIND_OP_MAP_USERPTR:
+		if (o->obj || !o->userptr || o->userptr % XE_PAGE)
+			return -EINVAL;
+		e->kind = VMB_BIND_MAP_USERPTR;
+		e->offset = o->userptr;
+		return 0;
+	case VMB_XE_VM_BIND_OP_UNMAP:
+		if (o->obj || o->obj_offset)
+			return -EINVAL;
+		e->kind = VMB_BIND_UNMAP;
+		return 0;
+	case VMB_XE_VM_BIND_OP_UNMAP_ALL:
+		if (o->addr || o->range)
+			return -EINVAL;
+		bo = shim_bo_get(f, o->obj);
+		if (!bo)
+			return -ENOENT;
+		e->kind = VMB_BIND_UNMAP_ALL;
+		e->bo = bo->id;
+		return 0;
+	case VMB_XE_VM_BIND_OP_PREFETCH:
+		if (o->obj || o->prefetch_mem_region_instance > 1)
+			return -EINVAL;
+		e->kind = VMB_BIND_PREFETCH;
+		e->offset = o->prefetch_mem_region_instance;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_vm_bind *b = arg;
+	const struct vmb_xe_vm_bind_op *ops;
+	struct vmb_bind_entry *e = NULL;
+	struct vmb_sync *syncs = NULL;
+	struct shim_queue *q = NULL;
+	struct shim_vm *vm;
+	uint16_t n_in, n_out;
+	uint32_t i;
+	int ret;
+
+	if (b->extensions || b->pad || b->pad2 || b->reserved[0] || b->reserved[1])
+		return -EINVAL;
+	vm = xe_vm(f, b->vm_id);
+	if (!vm)
+		return -ENOENT;
+	if (b->exec_queue_id) {
+		q = shim_table_get(&f->queues, b->exec_queue_id);
+		if (!q)
+			return -ENOENT;
+		if (q->engine != VMB_ENGINE_BIND || q->vm != vm->id)
+			return -EINVAL;
+	}
+	if (!b->num_binds && !b->num_syncs)
+		return -EINVAL;
+	ops = b->num_binds == 1 ? &b->bind : shim_ptr(b->vector_of_binds);
+	e = calloc(b->num_binds + 1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (i = 0, ret = 0; i < b->num_binds && !ret; i++)
+		ret = xe_check_op(f, &ops[i], vm, &e[i]);
+	if (!ret)
+		ret = xe_collect_syncs(f, b->syncs, b->num_syncs, &syncs, &n_in, &n_out);
+	if (!ret)
+		ret = shim_bind(vm, q ? q->id : 0, e, b->num_binds, syncs, n_in, n_out);
+	free(e);
+	free(syncs);
+	return ret;
+}
+
+static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_exec *x = arg;
+	struct vmb_sync *syncs = NULL;
+	struct shim_queue *q;
+	uint16_t n_in, n_out;
+	int ret;
+
+	if (x->extensions || x->reserved[0] || x->reserved[1] || x->pad[0] || x->pad[1] ||
+	    x->pad[2])
+		return -EINVAL;
+	q = shim_table_get(&f->queues, x->exec_queue_id);
+	if (!q)
+		return -ENOENT;
+	if (q->engine == VMB_ENGINE_BIND || x->num_batch_buffer != 1)
+		return -EINVAL;
+	ret = xe_collect_syncs(f, x->syncs, x->num_syncs, &syncs, &n_in, &n_out);
+	if (!ret)
+		ret = shim_submit(q->id, NULL, 0, syncs, n_in, n_out);
+	free(syncs);
+	return ret;
+}
+
+static const struct shim_ioctl xe_ioctls[] = {
+	[VMB_DRM_XE_DEVICE_QUERY] = { "DEVICE_QUERY", xe_device_query },
+	[VMB_DRM_XE_GEM_CREATE] = { "GEM_CREATE", xe_gem_create },
+	[VMB_DRM_XE_GEM_MMAP_OFFSET] = { "GEM_MMAP_OFFSET", xe_gem_mmap_offset },
+	[VMB_DRM_XE_VM_CREATE] = { "VM_CREATE", xe_vm_create },
+	[VMB_DRM_XE_VM_DESTROY] = { "VM_DESTROY", xe_vm_destroy },
+	[VMB_DRM_XE_VM_BIND] = { "VM_BIND", xe_vm_bind },
+	[VMB_DRM_XE_EXEC_QUEUE_CREATE] = { "EXEC_QUEUE_CREATE", xe_exec_queue_create },
+	[VMB_DRM_XE_EXEC_QUEUE_DESTROY] = { "EXEC_QUEUE_DESTROY", xe_exec_queue_destroy },
+	[VMB_DRM_XE_EXEC_QUEUE_GET_PROPERTY] = { "EXEC_QUEUE_GET_PROPERTY", NULL },
+	[VMB_DRM_XE_EXEC] = { "EXEC", xe_exec },
+	[VMB_DRM_XE_WAIT_USER_FENCE] = { "WAIT_USER_FENCE", NULL },
+};
+
+const struct shim_driver shim_xe = {
+	.name = "xe",
+	.driver = VMB_DRIVER_XE,
+	.major = 1,
+	.minor = 1,
+	.ioctls = xe_ioctls,
+	.n_ioctls = sizeof(xe_ioctls) / sizeof(xe_ioctls[0]),
+};
