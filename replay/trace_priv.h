@@ -7,6 +7,8 @@
 #ifndef VMB_TRACE_PRIV_H
 #define VMB_TRACE_PRIV_H
 
+#include <jansson.h>
+
 #include "trace.h"
 
 /* ids are dense trace-local integers; the loader keeps per-id state */
@@ -35,6 +37,47 @@ int vmb_trace_lookup_engine(const char *name);
 int vmb_trace_lookup_placement(const char *name);
 int vmb_trace_lookup_flag(const struct vmb_flag_name *tab, const char *name, uint32_t *bit);
 void vmb_trace_flag_list(const struct vmb_flag_name *tab, char *buf, size_t len);
+
+/**
+ * struct vmb_parse - ops parsed from one stretch of a trace file (the whole
+ * of a .json, or one chunk of a .jsonl), before semantic validation
+ * @ops, @binds, @syncs, @ids: parsed ops and their pools; pool indices in
+ *   the ops are relative to these arrays. @ops[i].pad is 1 when op i
+ *   carried "t" (cleared after validation).
+ * @kranges: kernel_range of each vm_create op, in op order
+ * @n_*, @cap_*: used and allocated entries
+ * @in_op, @op_index, @op_line: the op being parsed, for messages
+ * @err: first error: 0, -EINVAL or -ENOMEM
+ * @err_line, @err_in_op, @err_op: where it happened (@err_op: index into @ops)
+ * @reason: its text, without "FILE:LINE: op N: "
+ */
+struct vmb_parse {
+	struct vmb_op *ops;
+	struct vmb_bind_entry *binds;
+	struct vmb_sync *syncs;
+	uint32_t *ids;
+	uint64_t *kranges;
+	size_t n_ops, n_binds, n_syncs, n_ids, n_kranges;
+	size_t cap_ops, cap_binds, cap_syncs, cap_ids, cap_kranges;
+
+	bool in_op;
+	size_t op_index;
+	uint32_t op_line;
+
+	int err;
+	uint32_t err_line;
+	bool err_in_op;
+	size_t err_op;
+	char reason[512];
+};
+
+int vmb_parse_fail(struct vmb_parse *p, uint32_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vmb_parse_oom(struct vmb_parse *p);
+int vmb_parse_op(struct vmb_parse *p, json_t *o);
+void vmb_parse_free(struct vmb_parse *p);
+const char *vmb_json_describe(const json_t *v, char *buf, size_t len);
+int vmb_json_u64(const json_t *v, uint64_t *out);
 
 /*
  * The semantic validator: object lifetimes, address checks, sync checks and

@@ -323,25 +323,47 @@ static int check_aligned(uint64_t ps, uint64_t val, const char *what, const char
 	return 0;
 }
 
+/* put "@pfx" in front of the reason already in @why */
+static int prepend(char *why, size_t len, const char *pfx)
+{
+	size_t n = strlen(pfx), m = strlen(why);
+
+	if (n + m + 1 > len)
+		m = len - n - 1;
+	memmove(why + n, why, m);
+	memcpy(why, pfx, n);
+	why[n + m] = '\0';
+	return -EINVAL;
+}
+
+static int check_sync(const struct vmb_validator *v, const struct vmb_sync *s, char *why,
+		      size_t len)
+{
+	const struct sync_state *ss;
+	int r;
+
+	r = need_alive(v, VMB_CLASS_SYNCOBJ, s->syncobj, "", why, len);
+	if (r)
+		return r;
+	ss = &v->syncobjs[s->syncobj];
+	if (ss->timeline && !s->point)
+		return why_fmt(why, len, "timeline syncobj %" PRIu32 " needs a \"point\" > 0",
+			       s->syncobj);
+	if (!ss->timeline && s->point)
+		return why_fmt(why, len, "\"point\" on binary syncobj %" PRIu32, s->syncobj);
+	return 0;
+}
+
 static int check_syncs(const struct vmb_validator *v, const struct vmb_sync *s, size_t n,
 		       const char *name, char *why, size_t len)
 {
 	for (size_t i = 0; i < n; i++) {
 		char pfx[48];
-		const struct sync_state *ss;
-		int r;
 
+		if (!check_sync(v, &s[i], why, len))
+			continue;
 		snprintf(pfx, sizeof(pfx), "%s%ssync %zu: ", name, *name ? " " : "", i);
-		r = need_alive(v, VMB_CLASS_SYNCOBJ, s[i].syncobj, pfx, why, len);
-		if (r)
-			return r;
-		ss = &v->syncobjs[s[i].syncobj];
-		if (ss->timeline && !s[i].point)
-			return why_fmt(why, len, "%stimeline syncobj %" PRIu32 " needs a \"point\" > 0",
-				       pfx, s[i].syncobj);
-		if (!ss->timeline && s[i].point)
-			return why_fmt(why, len, "%s\"point\" on binary syncobj %" PRIu32, pfx,
-				       s[i].syncobj);
+		return prepend(why, len, pfx);
 	}
 	return 0;
 }
@@ -378,16 +400,15 @@ static int check_range(const struct vmb_validator *v, const struct vm_state *vm,
 	return 0;
 }
 
-static int check_entry(const struct vmb_validator *v, uint32_t vm_id,
-		       const struct vmb_bind_entry *e, unsigned int idx, char *why, size_t len)
+static int __check_entry(const struct vmb_validator *v, uint32_t vm_id,
+			 const struct vmb_bind_entry *e, char *why, size_t len)
 {
 	const struct vm_state *vm = &v->vms[vm_id];
 	uint64_t ps = v->t->page_size;
 	const struct bo_state *bo;
-	char pfx[48];
+	const char *pfx = "";
 	int r;
 
-	snprintf(pfx, sizeof(pfx), "bind entry %u: ", idx);
 	if (e->kind == VMB_BIND_UNMAP_ALL)
 		return need_alive(v, VMB_CLASS_BO, e->bo, pfx, why, len);
 
@@ -448,6 +469,17 @@ static int check_vm_create(struct vmb_validator *v, const struct vmb_op *op, uin
 		return why_fmt(why, len, "kernel_start 0x%" PRIx64 " + kernel_range 0x%" PRIx64
 			       " overflows 2^64", c->kernel_start, krange);
 	return 0;
+}
+
+static int check_entry(const struct vmb_validator *v, uint32_t vm_id,
+		       const struct vmb_bind_entry *e, unsigned int idx, char *why, size_t len)
+{
+	char pfx[32];
+
+	if (!__check_entry(v, vm_id, e, why, len))
+		return 0;
+	snprintf(pfx, sizeof(pfx), "bind entry %u: ", idx);
+	return prepend(why, len, pfx);
 }
 
 /* all checks that the "ret" exemption may excuse; no state change */

@@ -316,6 +316,75 @@ TEST(ret_exemption)
 	vmb_trace_destroy(t);
 }
 
+/*
+ * A .jsonl cut into chunks parsed by threads reports exactly what a
+ * sequential load reports: the first problem in file order, with the
+ * absolute line and op index.
+ */
+static void check_chunked(const char *threads)
+{
+	char *text = malloc(200000), err[512];
+	struct vmb_trace *t;
+	size_t n = 0;
+
+	setenv("VMB_TRACE_LOAD_THREADS", threads, 1);
+	n += (size_t)sprintf(text + n, "{" HDR "}\n{\"op\":\"vm_create\",\"vm\":1}\n");
+	for (int i = 1; i < 2000; i++)
+		n += (size_t)sprintf(text + n, "{\"op\":\"frame\",\"n\":%d,\"t\":%d}\n", i, i);
+	t = load_text("chunks.jsonl", text, err, sizeof(err));
+	CHECK(t != NULL);
+	if (t) {
+		CHECK_INT(t->n_ops, 2000);
+		CHECK_INT(t->ops[1999].line, 2001);
+		CHECK_U64(t->ops[1999].u.frame.n, 1999);
+		CHECK_U64(t->ops[1234].t, 1234);
+		vmb_trace_destroy(t);
+	}
+
+	/* a semantic error (op 1500) before a syntax error (op 1800) */
+	n = 0;
+	n += (size_t)sprintf(text + n, "{" HDR "}\n{\"op\":\"vm_create\",\"vm\":1}\n");
+	for (int i = 1; i < 2000; i++) {
+		if (i == 1500)
+			n += (size_t)sprintf(text + n, "{\"op\":\"vm_destroy\",\"vm\":7}\n");
+		else if (i == 1800)
+			n += (size_t)sprintf(text + n, "{\"op\":\"frame\",\"n\":}\n");
+		else
+			n += (size_t)sprintf(text + n, "{\"op\":\"frame\",\"n\":%d}\n", i);
+	}
+	t = load_text("chunks.jsonl", text, err, sizeof(err));
+	CHECK(t == NULL);
+	CHECK(strstr(err, "/chunks.jsonl:1502: op 1500: vm 7 used before vm_create") != NULL);
+	if (!strstr(err, ":1502: op 1500:"))
+		printf("#   %s\n", err);
+
+	/* only the syntax error */
+	memcpy(strstr(text, "\"vm\":7"), "\"vm\":1", 6);
+	t = load_text("chunks.jsonl", text, err, sizeof(err));
+	CHECK(t == NULL);
+	CHECK(strstr(err, "/chunks.jsonl:1802: op 1800: syntax error: ") != NULL);
+	if (!strstr(err, ":1802: op 1800:"))
+		printf("#   %s\n", err);
+	vmb_trace_destroy(t);
+	unsetenv("VMB_TRACE_LOAD_THREADS");
+	free(text);
+}
+
+TEST(jsonl_chunks_1)
+{
+	check_chunked("1");
+}
+
+TEST(jsonl_chunks_4)
+{
+	check_chunked("4");
+}
+
+TEST(jsonl_chunks_8)
+{
+	check_chunked("8");
+}
+
 /* ops equal field by field except the line they came from */
 static bool same_ops(const struct vmb_trace *a, const struct vmb_trace *b)
 {
@@ -539,6 +608,9 @@ int main(void)
 	RUN(jsonl_partial_last_line);
 	RUN(defaults_and_empty);
 	RUN(ret_exemption);
+	RUN(jsonl_chunks_1);
+	RUN(jsonl_chunks_4);
+	RUN(jsonl_chunks_8);
 	RUN(round_trip);
 	RUN(writer_api);
 	RUN(names);
