@@ -119,7 +119,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "gpuvm.h"
 
@@ -147,7 +146,13 @@ struct vmb_gpuvm {
 /* ------------------------------------------------------------------ */
 /* node pool */
 
-static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm)
+/*
+ * A node for [va, va + range) backed by @obj at @offset, owner fields copied
+ * from @owner (zero when NULL), links cleared. Every member is written
+ * explicitly: cheaper than a memset call on the hot path.
+ */
+static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm, uint64_t va, uint64_t range,
+				    uint32_t obj, uint64_t offset, const struct vmb_gpuva *owner)
 {
 	struct vmb_gpuva *n;
 
@@ -166,7 +171,20 @@ static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm)
 	}
 	n = vm->free;
 	vm->free = n->next;
-	memset(n, 0, sizeof(*n));
+
+	n->va = va;
+	n->range = range;
+	n->offset = offset;
+	n->obj = obj;
+	n->flags = owner ? owner->flags : 0;
+	n->data = owner ? owner->data : 0;
+	n->priv = owner ? owner->priv : NULL;
+	n->left = NULL;
+	n->right = NULL;
+	n->parent = NULL;
+	n->prev = NULL;
+	n->next = NULL;
+	n->prio = 0;
 	return n;
 }
 
@@ -505,31 +523,17 @@ static int step_remap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep, ui
 	int ret;
 
 	if (a < ra) {
-		p = node_alloc(vm);
+		p = node_alloc(vm, a, ra - a, old->obj, old->offset, old);
 		if (!p)
 			return -ENOMEM;
-		p->va = a;
-		p->range = ra - a;
-		p->obj = old->obj;
-		p->offset = old->offset;
-		p->priv = old->priv;
-		p->data = old->data;
-		p->flags = old->flags;
 	}
 	if (e > re) {
-		n = node_alloc(vm);
+		n = node_alloc(vm, re, e - re, old->obj, old->offset + (re - a), old);
 		if (!n) {
 			if (p)
 				node_free(vm, p);
 			return -ENOMEM;
 		}
-		n->va = re;
-		n->range = e - re;
-		n->obj = old->obj;
-		n->offset = old->offset + (re - a);
-		n->priv = old->priv;
-		n->data = old->data;
-		n->flags = old->flags;
 	}
 
 	vm->stats.remap++;
@@ -621,13 +625,9 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 	if (ret)
 		return ret;
 
-	n = node_alloc(vm);
+	n = node_alloc(vm, va, range, obj, offset, NULL);
 	if (!n)
 		return -ENOMEM;
-	n->va = va;
-	n->range = range;
-	n->obj = obj;
-	n->offset = offset;
 	vm->stats.map++;
 	ret = ops->step_map(vm->priv, n);
 	if (ret) {
