@@ -13,7 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
+#include <jansson.h>
+
+#include "backends/device.h"
+#include "backends/load.h"
 #include "model.h"
 #include "perfetto.h"
 #include "replay.h"
@@ -42,6 +47,8 @@ struct options {
 	const char *out;
 	const char *dump;
 	const char *perfetto;
+	const char *load;
+	bool list_devices;
 	unsigned repeat;
 	bool validate;
 	bool quiet;
@@ -58,8 +65,14 @@ static void usage(FILE *f)
 "unbind and submit latency, submit stalls and VA split/merge work.\n"
 "\n"
 "Backend:\n"
-"  --backend=NAME        model (default), null, xe, amdgpu, nouveau, panthor, msm\n"
-"  --device=SPEC         render node or IGT-style filter (hardware backends)\n"
+"  --backend=NAME        model (default), null, xe, amdgpu, nouveau, panthor, msm,\n"
+"                        or auto (a render node matching the trace's driver,\n"
+"                        else the model; says which)\n"
+"  --device=SPEC         render node path, drm:/dev/dri/renderD128 or\n"
+"                        pci:vendor=8086,card=0 (hardware backends)\n"
+"  --list-devices        list the render nodes this machine has, and exit\n"
+"  --load=CMD            run CMD (sh -c) as background GPU load during the\n"
+"                        replay, e.g. IGT's gem_wsim; recorded in the result\n"
 "\n"
 "Strategies (a comma list runs every combination; unset axes use the\n"
 "trace driver's native semantics):\n"
@@ -178,7 +191,7 @@ static void apply_axis(struct vmb_strategy *s, enum axis_id id, int v, double f)
 }
 
 enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_REPEAT, OPT_DUMP, OPT_VALIDATE, OPT_PARAM,
-       OPT_VERSION, OPT_PERFETTO, OPT_AXIS };
+       OPT_VERSION, OPT_PERFETTO, OPT_LIST_DEVICES, OPT_LOAD, OPT_AXIS };
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -190,6 +203,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "dump-gpuvm", required_argument, NULL, OPT_DUMP },
 		{ "validate", no_argument, NULL, OPT_VALIDATE },
 		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
+		{ "list-devices", no_argument, NULL, OPT_LIST_DEVICES },
+		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -237,6 +252,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_PERFETTO:
 			o->perfetto = optarg;
 			break;
+		case OPT_LIST_DEVICES:
+			o->list_devices = true;
+			break;
+		case OPT_LOAD:
+			o->load = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -262,6 +283,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -EINVAL;
 		}
 	}
+	if (o->list_devices)
+		return 0;
 	if (optind != argc - 1) {
 		fprintf(stderr, "replay: expected exactly one TRACE argument (try --help)\n");
 		return -EINVAL;
@@ -292,6 +315,18 @@ static int dry_run_on_model(const struct vmb_trace *trace, const struct vmb_stra
 	}
 	vmb_run_metrics_free(&run.m);
 	return ret;
+}
+
+/* {"load": {...}} for the result file: what ran beside the replay */
+static char *load_json(const char *cmd, int status)
+{
+	json_t *o = json_pack("{s:{s:s,s:i,s:b}}", "load", "command", cmd, "exit_status",
+			      WIFEXITED(status) ? WEXITSTATUS(status) : -1, "signaled",
+			      WIFSIGNALED(status));
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return s;
 }
 
 static void on_signal(int sig)
@@ -346,12 +381,19 @@ int main(int argc, char **argv)
 	char err[1024], *out_path = NULL;
 	FILE *dump = NULL;
 	uint64_t unexpected = 0;
+	pid_t load_pid = 0;
+	char *extra = NULL;
 	int ret, status = 2;
 
 	if (parse_args(argc, argv, &o))
 		return 2;
-	be = vmb_backend_find(o.backend);
-	if (!be) {
+	if (o.list_devices) {
+		ret = vmb_device_list(stdout);
+		if (ret < 0)
+			printf("(no render nodes: %s)\n", strerror(-ret));
+		return 0;
+	}
+	if (strcmp(o.backend, "auto") && !vmb_backend_find(o.backend)) {
 		fprintf(stderr, "replay: unknown backend '%s'\n", o.backend);
 		return 2;
 	}
@@ -359,6 +401,17 @@ int main(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
+	}
+	if (!strcmp(o.backend, "auto")) {
+		o.backend = vmb_backend_auto(trace->driver, o.device, err, sizeof(err));
+		fprintf(stderr, "replay: --backend=auto: %s\n", err);
+		if (!strcmp(o.backend, "model"))
+			o.device = NULL;
+	}
+	be = vmb_backend_find(o.backend);
+	if (!be) {
+		fprintf(stderr, "replay: backend '%s' is not available\n", o.backend);
+		goto out;
 	}
 	if (o.validate) {
 		if (!o.quiet)
@@ -404,6 +457,13 @@ int main(int argc, char **argv)
 		goto out;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (o.load) {
+		ret = vmb_load_start(o.load, &load_pid);
+		if (ret) {
+			fprintf(stderr, "replay: --load: %s\n", strerror(-ret));
+			goto out;
+		}
+	}
 
 	ro.backend = be;
 	ro.device = o.device;
@@ -427,6 +487,13 @@ int main(int argc, char **argv)
 	if (dump && dump != stdout)
 		fclose(dump);
 	dump = NULL;
+	if (load_pid > 0) {
+		int st = 0;
+
+		vmb_load_stop(load_pid, &st);
+		load_pid = 0;
+		extra = load_json(o.load, st);
+	}
 	if (ro.perfetto) {
 		ret = vmb_perfetto_close(ro.perfetto);
 		ro.perfetto = NULL;
@@ -440,7 +507,7 @@ int main(int argc, char **argv)
 	out_path = o.out ? strdup(o.out) : vmb_result_default_path(trace->path);
 	if (!out_path)
 		goto out;
-	ret = vmb_result_write(out_path, trace, runs, n_runs, NULL, err, sizeof(err));
+	ret = vmb_result_write(out_path, trace, runs, n_runs, extra, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "replay: %s\n", err);
 		goto out;
@@ -452,6 +519,9 @@ int main(int argc, char **argv)
 	if (vmb_replay_stop)
 		status = 2;
 out:
+	if (load_pid > 0)
+		vmb_load_stop(load_pid, NULL);
+	free(extra);
 	if (dump && dump != stdout)
 		fclose(dump);
 	if (ro.perfetto)
