@@ -43,7 +43,7 @@ struct gen {
 	uint64_t rng;
 	uint64_t t;
 	uint64_t bo_size[N_BO_SLOTS + 1]; /* 0 = free */
-	uint64_t point[N_SYNC + 1];      /* last timeline point per syncobj */
+	uint64_t point[N_SYNC + 1];	  /* last timeline point per syncobj */
 	size_t n_ops;
 	uint64_t frame;
 };
@@ -77,7 +77,7 @@ static int emit(struct gen *g, const struct vmb_op *op, const struct vmb_bind_en
 static struct vmb_sync sync_ref(struct gen *g, bool signal)
 {
 	uint32_t id = 1 + rnd(g, N_SYNC);
-	struct vmb_sync s = { .syncobj = id };
+	struct vmb_sync s = {.syncobj = id};
 
 	if (signal)
 		g->point[id]++;
@@ -124,7 +124,7 @@ static int gen_setup(struct gen *g)
 static int gen_bo(struct gen *g)
 {
 	uint32_t id = 1 + rnd(g, N_BO_SLOTS);
-	struct vmb_bind_entry e = { .kind = VMB_BIND_UNMAP_ALL, .bo = id };
+	struct vmb_bind_entry e = {.kind = VMB_BIND_UNMAP_ALL, .bo = id};
 	struct vmb_op op;
 	int r;
 
@@ -173,7 +173,8 @@ static int gen_bind(struct gen *g)
 		e[i].range = (1 + rnd(g, (uint32_t)pages)) << 12;
 		if (e[i].kind == VMB_BIND_MAP) {
 			e[i].bo = bo;
-			e[i].offset = (uint64_t)rnd(g, (uint32_t)(pages - (e[i].range >> 12) + 1)) << 12;
+			e[i].offset = (uint64_t)rnd(g, (uint32_t)(pages - (e[i].range >> 12) + 1))
+				      << 12;
 			e[i].hw = rnd(g, 4);
 			e[i].flags = rnd(g, 4) ? 0 : VMB_BIND_F_READONLY;
 		}
@@ -240,11 +241,11 @@ static int gen_misc(struct gen *g)
 static int generate(const char *path, size_t n_ops)
 {
 	struct vmb_trace_header hdr = {
-		.driver = VMB_DRIVER_XE,
-		.page_size = 4096,
-		.source_json = "{\"kind\":\"synthetic\",\"generator\":\"bench_trace_load\",\"seed\":1}",
+	    .driver = VMB_DRIVER_XE,
+	    .page_size = 4096,
+	    .source_json = "{\"kind\":\"synthetic\",\"generator\":\"bench_trace_load\",\"seed\":1}",
 	};
-	struct gen g = { .rng = 0x9e3779b97f4a7c15ull };
+	struct gen g = {.rng = 0x9e3779b97f4a7c15ull};
 	FILE *f = fopen(path, "w");
 	int r;
 
@@ -311,7 +312,7 @@ int main(int argc, char **argv)
 {
 	size_t n_ops = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000000;
 	char path[] = "/tmp/vmb-bench-trace-XXXXXX.jsonl";
-	double best = 1e30, best_cpu = 0, mbs, per_op, exact, load[1] = { 0 };
+	double best = 1e30, best_cpu = 0, mbs, per_op, exact, load[1] = {0};
 	const char *env = getenv("VMB_TRACE_LOAD_THREADS");
 	size_t heap0, heap1;
 	long rss0, rss1;
@@ -363,11 +364,13 @@ int main(int argc, char **argv)
 
 	mbs = (double)st.st_size / best / 1e6;
 	per_op = (double)(heap1 - heap0) / (double)t->n_ops;
-	exact = (double)(t->n_ops * sizeof(struct vmb_op) + t->n_binds * sizeof(struct vmb_bind_entry) +
-			 t->n_syncs * sizeof(struct vmb_sync) + t->n_ids * sizeof(uint32_t)) /
-		(double)t->n_ops;
-	printf("bench_trace_load: %zu ops, %.1f MB .jsonl, %zu bind entries, %zu syncs, %zu bo ids\n",
-	       t->n_ops, st.st_size / 1e6, t->n_binds, t->n_syncs, t->n_ids);
+	exact =
+	    (double)(t->n_ops * sizeof(struct vmb_op) + t->n_binds * sizeof(struct vmb_bind_entry) +
+		     t->n_syncs * sizeof(struct vmb_sync) + t->n_ids * sizeof(uint32_t)) /
+	    (double)t->n_ops;
+	printf(
+	    "bench_trace_load: %zu ops, %.1f MB .jsonl, %zu bind entries, %zu syncs, %zu bo ids\n",
+	    t->n_ops, st.st_size / 1e6, t->n_binds, t->n_syncs, t->n_ids);
 	getloadavg(load, 1);
 	printf("  load throughput   %8.1f MB/s  (best of 3: %.3f s wall)  target >= 50 MB/s: %s\n",
 	       mbs, best, mbs >= 50 ? "met" : "MISSED");

@@ -178,7 +178,8 @@ static int json_fail(struct walker *w, const json_error_t *e)
 		return fail_line(w, line, "invalid UTF-8");
 	case json_error_numeric_overflow:
 		if (strstr(e->text, "integer"))
-			return fail_line(w, line, "integer too large (write values >= 2^63 as "
+			return fail_line(w, line,
+					 "integer too large (write values >= 2^63 as "
 					 "\"0x...\" strings)");
 		return fail_line(w, line, "number too large: %s", e->text);
 	case json_error_premature_end_of_input:
@@ -239,28 +240,37 @@ static int header_value(struct walker *w, const char *key, const json_t *v, uint
 			return fail_line(w, line, "\"version\" must be an integer, not %s",
 					 vmb_json_describe(v, d, sizeof(d)));
 		if (json_integer_value(v) != 1)
-			return fail_line(w, line, "unsupported version %" JSON_INTEGER_FORMAT
-					 " (this build reads version 1)", json_integer_value(v));
+			return fail_line(w, line,
+					 "unsupported version %" JSON_INTEGER_FORMAT
+					 " (this build reads version 1)",
+					 json_integer_value(v));
 		w->have_version = true;
 	} else if (!strcmp(key, "driver")) {
 		if (!json_is_string(v))
 			return fail_line(w, line, "\"driver\" must be a string, not %s",
 					 vmb_json_describe(v, d, sizeof(d)));
 		if (vmb_driver_parse(json_string_value(v), &t->driver))
-			return fail_line(w, line, "unknown driver \"%s\" (known: any, xe, amdgpu, "
-					 "nouveau, panthor, msm)", json_string_value(v));
+			return fail_line(w, line,
+					 "unknown driver \"%s\" (known: any, xe, amdgpu, "
+					 "nouveau, panthor, msm)",
+					 json_string_value(v));
 	} else if (!strcmp(key, "page_size")) {
 		uint64_t ps;
 		int r = vmb_json_u64(v, &ps);
 
 		if (r == -EDOM)
-			return fail_line(w, line, "\"page_size\": bad hex string \"%s\" (want \"0x\" "
-					 "and 1 to 16 hex digits)", json_string_value(v));
+			return fail_line(w, line,
+					 "\"page_size\": bad hex string \"%s\" (want \"0x\" "
+					 "and 1 to 16 hex digits)",
+					 json_string_value(v));
 		if (r)
-			return fail_line(w, line, "\"page_size\" must be an integer or \"0x...\" "
-					 "string, not %s", vmb_json_describe(v, d, sizeof(d)));
+			return fail_line(w, line,
+					 "\"page_size\" must be an integer or \"0x...\" "
+					 "string, not %s",
+					 vmb_json_describe(v, d, sizeof(d)));
 		if (!ps || (ps & (ps - 1)))
-			return fail_line(w, line, "page_size %" PRIu64 " is not a power of two", ps);
+			return fail_line(w, line, "page_size %" PRIu64 " is not a power of two",
+					 ps);
 		t->page_size = ps;
 	} else if (!strcmp(key, "source")) {
 		const json_t *kind;
@@ -419,13 +429,15 @@ static int walk_json(struct walker *w)
 			if (r)
 				goto out_key;
 			if (w->seen_ops && is_header_key(k))
-				r = fail_line(w, line, "header key \"%s\" after \"ops\" (the header "
-					      "must come first)", k);
+				r = fail_line(w, line,
+					      "header key \"%s\" after \"ops\" (the header "
+					      "must come first)",
+					      k);
 			else
 				r = header_value(w, k, val, line);
 			json_decref(val);
 		}
-out_key:
+	out_key:
 		json_decref(key);
 		if (r)
 			return r;
@@ -475,8 +487,7 @@ static int parse_line(struct walker *w, size_t eol, json_t **out)
 		if (r)
 			return r;
 	}
-	j = json_loadb(w->buf + w->pos, eol - w->pos, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-		       &e);
+	j = json_loadb(w->buf + w->pos, eol - w->pos, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
 	if (!j)
 		return json_fail(w, &e);
 	*out = j;
@@ -521,9 +532,11 @@ static int walk_jsonl_header(struct walker *w)
 			      vmb_json_describe(hdr, d, sizeof(d)));
 		goto out;
 	}
-	json_object_foreach(hdr, key, val) {
+	json_object_foreach(hdr, key, val)
+	{
 		if (!strcmp(key, "ops")) {
-			r = fail_line(w, 1, "a .jsonl header must not hold \"ops\" (ops follow, one "
+			r = fail_line(w, 1,
+				      "a .jsonl header must not hold \"ops\" (ops follow, one "
 				      "per line)");
 			goto out;
 		}
@@ -748,7 +761,7 @@ static void parse_jsonl_chunks(struct load *ld)
 	size_t start = w0->pos, len = w0->len;
 	unsigned int want = n_threads(len - start);
 	pthread_t tid[MAX_CHUNKS];
-	bool started[MAX_CHUNKS] = { false };
+	bool started[MAX_CHUNKS] = {false};
 
 	ld->n = 0;
 	for (unsigned int i = 0; i < want && start < len; i++) {
@@ -763,7 +776,7 @@ static void parse_jsonl_chunks(struct load *ld)
 			end = nl ? (size_t)(nl - w0->buf) + 1 : len;
 		}
 		if (ld->n) {
-			*w = (struct walker){ .buf = w0->buf, .len = len, .jsonl = true };
+			*w = (struct walker){.buf = w0->buf, .len = len, .jsonl = true};
 			w->p = &ld->p[ld->n];
 			w->line = 1;
 		}
@@ -831,9 +844,10 @@ static int finish(struct load *ld, struct vmb_trace *t)
 			break;
 		}
 		if (ld->w[i].dropped_line) {
-			fprintf(stderr, "%s:%" PRIu32 ": warning: dropped an incomplete last line "
-				"(interrupted write)\n", ld->path,
-				ld->w[i].dropped_line + line_base - 1);
+			fprintf(stderr,
+				"%s:%" PRIu32 ": warning: dropped an incomplete last line "
+				"(interrupted write)\n",
+				ld->path, ld->w[i].dropped_line + line_base - 1);
 			t->dropped_partial_line = true;
 		}
 		line_base += ld->w[i].line - 1;
@@ -888,8 +902,12 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 	t->page_size = 4096;
 	t->driver = VMB_DRIVER_ANY;
 	t->file_bytes = (uint64_t)st.st_size;
-	ld->w[0] = (struct walker){ .buf = map, .len = (size_t)st.st_size, .line = 1,
-				    .jsonl = has_suffix(path, ".jsonl"), .p = &ld->p[0], .t = t };
+	ld->w[0] = (struct walker){.buf = map,
+				   .len = (size_t)st.st_size,
+				   .line = 1,
+				   .jsonl = has_suffix(path, ".jsonl"),
+				   .p = &ld->p[0],
+				   .t = t};
 
 	if (ld->w[0].jsonl) {
 		if (!walk_jsonl_header(&ld->w[0]))

@@ -11,73 +11,67 @@
 #include "trace_priv.h"
 
 static const char *const op_names[VMB_OP_COUNT] = {
-	[VMB_OP_VM_CREATE] = "vm_create",
-	[VMB_OP_VM_DESTROY] = "vm_destroy",
-	[VMB_OP_QUEUE_CREATE] = "queue_create",
-	[VMB_OP_QUEUE_DESTROY] = "queue_destroy",
-	[VMB_OP_BO_CREATE] = "bo_create",
-	[VMB_OP_BO_CLOSE] = "bo_close",
-	[VMB_OP_SYNCOBJ_CREATE] = "syncobj_create",
-	[VMB_OP_SYNCOBJ_DESTROY] = "syncobj_destroy",
-	[VMB_OP_BIND] = "bind",
-	[VMB_OP_SUBMIT] = "submit",
-	[VMB_OP_WAIT] = "wait",
-	[VMB_OP_SIGNAL] = "signal",
-	[VMB_OP_CPU_UNMAP] = "cpu_unmap",
-	[VMB_OP_EVICT] = "evict",
-	[VMB_OP_FRAME] = "frame",
+    [VMB_OP_VM_CREATE] = "vm_create",
+    [VMB_OP_VM_DESTROY] = "vm_destroy",
+    [VMB_OP_QUEUE_CREATE] = "queue_create",
+    [VMB_OP_QUEUE_DESTROY] = "queue_destroy",
+    [VMB_OP_BO_CREATE] = "bo_create",
+    [VMB_OP_BO_CLOSE] = "bo_close",
+    [VMB_OP_SYNCOBJ_CREATE] = "syncobj_create",
+    [VMB_OP_SYNCOBJ_DESTROY] = "syncobj_destroy",
+    [VMB_OP_BIND] = "bind",
+    [VMB_OP_SUBMIT] = "submit",
+    [VMB_OP_WAIT] = "wait",
+    [VMB_OP_SIGNAL] = "signal",
+    [VMB_OP_CPU_UNMAP] = "cpu_unmap",
+    [VMB_OP_EVICT] = "evict",
+    [VMB_OP_FRAME] = "frame",
 };
 
 static const char *const bind_kind_names[VMB_BIND_COUNT] = {
-	[VMB_BIND_MAP] = "map",
-	[VMB_BIND_MAP_NULL] = "map_null",
-	[VMB_BIND_MAP_USERPTR] = "map_userptr",
-	[VMB_BIND_UNMAP] = "unmap",
-	[VMB_BIND_UNMAP_ALL] = "unmap_all",
-	[VMB_BIND_PREFETCH] = "prefetch",
+    [VMB_BIND_MAP] = "map",
+    [VMB_BIND_MAP_NULL] = "map_null",
+    [VMB_BIND_MAP_USERPTR] = "map_userptr",
+    [VMB_BIND_UNMAP] = "unmap",
+    [VMB_BIND_UNMAP_ALL] = "unmap_all",
+    [VMB_BIND_PREFETCH] = "prefetch",
 };
 
 static const char *const engine_names[VMB_ENGINE_COUNT] = {
-	[VMB_ENGINE_RENDER] = "render",
-	[VMB_ENGINE_COMPUTE] = "compute",
-	[VMB_ENGINE_COPY] = "copy",
-	[VMB_ENGINE_BIND] = "bind",
+    [VMB_ENGINE_RENDER] = "render",
+    [VMB_ENGINE_COMPUTE] = "compute",
+    [VMB_ENGINE_COPY] = "copy",
+    [VMB_ENGINE_BIND] = "bind",
 };
 
 static const char *const placement_names[VMB_PLACE_COUNT] = {
-	[VMB_PLACE_ANY] = "any",
-	[VMB_PLACE_VRAM] = "vram",
-	[VMB_PLACE_SYSTEM] = "system",
+    [VMB_PLACE_ANY] = "any",
+    [VMB_PLACE_VRAM] = "vram",
+    [VMB_PLACE_SYSTEM] = "system",
 };
 
 static const char *const driver_names[VMB_DRIVER_COUNT] = {
-	[VMB_DRIVER_ANY] = "any",
-	[VMB_DRIVER_XE] = "xe",
-	[VMB_DRIVER_AMDGPU] = "amdgpu",
-	[VMB_DRIVER_NOUVEAU] = "nouveau",
-	[VMB_DRIVER_PANTHOR] = "panthor",
-	[VMB_DRIVER_MSM] = "msm",
+    [VMB_DRIVER_ANY] = "any",	      [VMB_DRIVER_XE] = "xe",
+    [VMB_DRIVER_AMDGPU] = "amdgpu",   [VMB_DRIVER_NOUVEAU] = "nouveau",
+    [VMB_DRIVER_PANTHOR] = "panthor", [VMB_DRIVER_MSM] = "msm",
 };
 
 /* in bit order; the writer prints flags in this order */
 const struct vmb_flag_name vmb_bind_flag_names[] = {
-	{ "readonly", VMB_BIND_F_READONLY },
-	{ "noexec", VMB_BIND_F_NOEXEC },
-	{ "uncached", VMB_BIND_F_UNCACHED },
-	{ "immediate", VMB_BIND_F_IMMEDIATE },
-	{ "dumpable", VMB_BIND_F_DUMPABLE },
-	{ NULL, 0 },
+    {"readonly", VMB_BIND_F_READONLY}, {"noexec", VMB_BIND_F_NOEXEC},
+    {"uncached", VMB_BIND_F_UNCACHED}, {"immediate", VMB_BIND_F_IMMEDIATE},
+    {"dumpable", VMB_BIND_F_DUMPABLE}, {NULL, 0},
 };
 
 const struct vmb_flag_name vmb_vm_flag_names[] = {
-	{ "fault", VMB_VM_F_FAULT },
-	{ NULL, 0 },
+    {"fault", VMB_VM_F_FAULT},
+    {NULL, 0},
 };
 
 const struct vmb_flag_name vmb_bo_flag_names[] = {
-	{ "scanout", VMB_BO_F_SCANOUT },
-	{ "userptr", VMB_BO_F_USERPTR_BACKED },
-	{ NULL, 0 },
+    {"scanout", VMB_BO_F_SCANOUT},
+    {"userptr", VMB_BO_F_USERPTR_BACKED},
+    {NULL, 0},
 };
 
 static const char *name_of(const char *const *tab, unsigned int n, unsigned int v)

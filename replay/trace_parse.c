@@ -66,41 +66,41 @@ enum field {
 };
 
 static const char *const field_name[F_COUNT] = {
-	[F_OP] = "op",
-	[F_T] = "t",
-	[F_TID] = "tid",
-	[F_RET] = "ret",
-	[F_VM] = "vm",
-	[F_QUEUE] = "queue",
-	[F_BO] = "bo",
-	[F_SYNCOBJ] = "syncobj",
-	[F_SIZE] = "size",
-	[F_PLACEMENT] = "placement",
-	[F_FLAGS] = "flags",
-	[F_VA_START] = "va_start",
-	[F_VA_RANGE] = "va_range",
-	[F_KERNEL_START] = "kernel_start",
-	[F_KERNEL_RANGE] = "kernel_range",
-	[F_ENGINE] = "engine",
-	[F_TIMELINE] = "timeline",
-	[F_SIGNALED] = "signaled",
-	[F_BINDS] = "binds",
-	[F_IN] = "in",
-	[F_OUT] = "out",
-	[F_BOS] = "bos",
-	[F_GPU_NS] = "gpu_ns",
-	[F_SYNCS] = "syncs",
-	[F_ALL] = "all",
-	[F_TIMEOUT_NS] = "timeout_ns",
-	[F_ADDR] = "addr",
-	[F_N] = "n",
-	[F_KIND] = "kind",
-	[F_VA] = "va",
-	[F_RANGE] = "range",
-	[F_OFFSET] = "offset",
-	[F_HW] = "hw",
-	[F_REGION] = "region",
-	[F_POINT] = "point",
+    [F_OP] = "op",
+    [F_T] = "t",
+    [F_TID] = "tid",
+    [F_RET] = "ret",
+    [F_VM] = "vm",
+    [F_QUEUE] = "queue",
+    [F_BO] = "bo",
+    [F_SYNCOBJ] = "syncobj",
+    [F_SIZE] = "size",
+    [F_PLACEMENT] = "placement",
+    [F_FLAGS] = "flags",
+    [F_VA_START] = "va_start",
+    [F_VA_RANGE] = "va_range",
+    [F_KERNEL_START] = "kernel_start",
+    [F_KERNEL_RANGE] = "kernel_range",
+    [F_ENGINE] = "engine",
+    [F_TIMELINE] = "timeline",
+    [F_SIGNALED] = "signaled",
+    [F_BINDS] = "binds",
+    [F_IN] = "in",
+    [F_OUT] = "out",
+    [F_BOS] = "bos",
+    [F_GPU_NS] = "gpu_ns",
+    [F_SYNCS] = "syncs",
+    [F_ALL] = "all",
+    [F_TIMEOUT_NS] = "timeout_ns",
+    [F_ADDR] = "addr",
+    [F_N] = "n",
+    [F_KIND] = "kind",
+    [F_VA] = "va",
+    [F_RANGE] = "range",
+    [F_OFFSET] = "offset",
+    [F_HW] = "hw",
+    [F_REGION] = "region",
+    [F_POINT] = "point",
 };
 
 #define B(f) (1ull << (f))
@@ -108,65 +108,66 @@ static const char *const field_name[F_COUNT] = {
 
 /* the keys each op takes, in the order used by messages */
 static const uint64_t op_fields[VMB_OP_COUNT] = {
-	[VMB_OP_VM_CREATE] = B(F_VM) | B(F_VA_START) | B(F_VA_RANGE) | B(F_KERNEL_START) |
-			     B(F_KERNEL_RANGE) | B(F_FLAGS),
-	[VMB_OP_VM_DESTROY] = B(F_VM),
-	[VMB_OP_QUEUE_CREATE] = B(F_QUEUE) | B(F_VM) | B(F_ENGINE),
-	[VMB_OP_QUEUE_DESTROY] = B(F_QUEUE),
-	[VMB_OP_BO_CREATE] = B(F_BO) | B(F_SIZE) | B(F_PLACEMENT) | B(F_VM) | B(F_FLAGS),
-	[VMB_OP_BO_CLOSE] = B(F_BO),
-	[VMB_OP_SYNCOBJ_CREATE] = B(F_SYNCOBJ) | B(F_TIMELINE) | B(F_SIGNALED),
-	[VMB_OP_SYNCOBJ_DESTROY] = B(F_SYNCOBJ),
-	[VMB_OP_BIND] = B(F_VM) | B(F_QUEUE) | B(F_BINDS) | B(F_IN) | B(F_OUT),
-	[VMB_OP_SUBMIT] = B(F_QUEUE) | B(F_BOS) | B(F_IN) | B(F_OUT) | B(F_GPU_NS),
-	[VMB_OP_WAIT] = B(F_SYNCS) | B(F_ALL) | B(F_TIMEOUT_NS),
-	[VMB_OP_SIGNAL] = B(F_SYNCS),
-	[VMB_OP_CPU_UNMAP] = B(F_ADDR) | B(F_SIZE),
-	[VMB_OP_EVICT] = B(F_BO),
-	[VMB_OP_FRAME] = B(F_N),
+    [VMB_OP_VM_CREATE] = B(F_VM) | B(F_VA_START) | B(F_VA_RANGE) | B(F_KERNEL_START) |
+			 B(F_KERNEL_RANGE) | B(F_FLAGS),
+    [VMB_OP_VM_DESTROY] = B(F_VM),
+    [VMB_OP_QUEUE_CREATE] = B(F_QUEUE) | B(F_VM) | B(F_ENGINE),
+    [VMB_OP_QUEUE_DESTROY] = B(F_QUEUE),
+    [VMB_OP_BO_CREATE] = B(F_BO) | B(F_SIZE) | B(F_PLACEMENT) | B(F_VM) | B(F_FLAGS),
+    [VMB_OP_BO_CLOSE] = B(F_BO),
+    [VMB_OP_SYNCOBJ_CREATE] = B(F_SYNCOBJ) | B(F_TIMELINE) | B(F_SIGNALED),
+    [VMB_OP_SYNCOBJ_DESTROY] = B(F_SYNCOBJ),
+    [VMB_OP_BIND] = B(F_VM) | B(F_QUEUE) | B(F_BINDS) | B(F_IN) | B(F_OUT),
+    [VMB_OP_SUBMIT] = B(F_QUEUE) | B(F_BOS) | B(F_IN) | B(F_OUT) | B(F_GPU_NS),
+    [VMB_OP_WAIT] = B(F_SYNCS) | B(F_ALL) | B(F_TIMEOUT_NS),
+    [VMB_OP_SIGNAL] = B(F_SYNCS),
+    [VMB_OP_CPU_UNMAP] = B(F_ADDR) | B(F_SIZE),
+    [VMB_OP_EVICT] = B(F_BO),
+    [VMB_OP_FRAME] = B(F_N),
 };
 
 static const uint64_t entry_fields[VMB_BIND_COUNT] = {
-	[VMB_BIND_MAP] = B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_BO) | B(F_OFFSET) | B(F_FLAGS) |
-			 B(F_HW),
-	[VMB_BIND_MAP_NULL] = B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_FLAGS) | B(F_HW),
-	[VMB_BIND_MAP_USERPTR] = B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_ADDR) | B(F_FLAGS) |
-				 B(F_HW),
-	[VMB_BIND_UNMAP] = B(F_KIND) | B(F_VA) | B(F_RANGE),
-	[VMB_BIND_UNMAP_ALL] = B(F_KIND) | B(F_BO),
-	[VMB_BIND_PREFETCH] = B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_REGION),
+    [VMB_BIND_MAP] =
+	B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_BO) | B(F_OFFSET) | B(F_FLAGS) | B(F_HW),
+    [VMB_BIND_MAP_NULL] = B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_FLAGS) | B(F_HW),
+    [VMB_BIND_MAP_USERPTR] = B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_ADDR) | B(F_FLAGS) | B(F_HW),
+    [VMB_BIND_UNMAP] = B(F_KIND) | B(F_VA) | B(F_RANGE),
+    [VMB_BIND_UNMAP_ALL] = B(F_KIND) | B(F_BO),
+    [VMB_BIND_PREFETCH] = B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_REGION),
 };
 
 #define SYNC_FIELDS (B(F_SYNCOBJ) | B(F_POINT))
 
 /* message order of the allowed-keys list: an op's own keys, then common ones */
 static const uint8_t key_order[] = {
-	F_KIND, F_VM, F_QUEUE, F_BO, F_SYNCOBJ, F_SIZE, F_PLACEMENT, F_VA_START, F_VA_RANGE,
-	F_KERNEL_START, F_KERNEL_RANGE, F_ENGINE, F_TIMELINE, F_SIGNALED, F_BINDS, F_BOS,
-	F_IN, F_OUT, F_GPU_NS, F_SYNCS, F_ALL, F_TIMEOUT_NS, F_VA, F_RANGE, F_OFFSET,
-	F_ADDR, F_REGION, F_POINT, F_FLAGS, F_HW, F_N, F_T, F_TID, F_RET, F_OP,
+    F_KIND,	 F_VM,	     F_QUEUE,	 F_BO,		 F_SYNCOBJ,	 F_SIZE,
+    F_PLACEMENT, F_VA_START, F_VA_RANGE, F_KERNEL_START, F_KERNEL_RANGE, F_ENGINE,
+    F_TIMELINE,	 F_SIGNALED, F_BINDS,	 F_BOS,		 F_IN,		 F_OUT,
+    F_GPU_NS,	 F_SYNCS,    F_ALL,	 F_TIMEOUT_NS,	 F_VA,		 F_RANGE,
+    F_OFFSET,	 F_ADDR,     F_REGION,	 F_POINT,	 F_FLAGS,	 F_HW,
+    F_N,	 F_T,	     F_TID,	 F_RET,		 F_OP,
 };
 
 static int field_lookup(const char *k)
 {
 	/* dispatch on the first byte; at most a few strcmp per key */
 	static const uint8_t by_first[26][6] = {
-		['a' - 'a'] = { F_ADDR, F_ALL },
-		['b' - 'a'] = { F_BO, F_BINDS, F_BOS },
-		['e' - 'a'] = { F_ENGINE },
-		['f' - 'a'] = { F_FLAGS },
-		['g' - 'a'] = { F_GPU_NS },
-		['h' - 'a'] = { F_HW },
-		['i' - 'a'] = { F_IN },
-		['k' - 'a'] = { F_KIND, F_KERNEL_START, F_KERNEL_RANGE },
-		['n' - 'a'] = { F_N },
-		['o' - 'a'] = { F_OP, F_OUT, F_OFFSET },
-		['p' - 'a'] = { F_PLACEMENT, F_POINT },
-		['q' - 'a'] = { F_QUEUE },
-		['r' - 'a'] = { F_RANGE, F_RET, F_REGION },
-		['s' - 'a'] = { F_SYNCOBJ, F_SIZE, F_SYNCS, F_SIGNALED },
-		['t' - 'a'] = { F_T, F_TID, F_TIMELINE, F_TIMEOUT_NS },
-		['v' - 'a'] = { F_VM, F_VA, F_VA_START, F_VA_RANGE },
+	    ['a' - 'a'] = {F_ADDR, F_ALL},
+	    ['b' - 'a'] = {F_BO, F_BINDS, F_BOS},
+	    ['e' - 'a'] = {F_ENGINE},
+	    ['f' - 'a'] = {F_FLAGS},
+	    ['g' - 'a'] = {F_GPU_NS},
+	    ['h' - 'a'] = {F_HW},
+	    ['i' - 'a'] = {F_IN},
+	    ['k' - 'a'] = {F_KIND, F_KERNEL_START, F_KERNEL_RANGE},
+	    ['n' - 'a'] = {F_N},
+	    ['o' - 'a'] = {F_OP, F_OUT, F_OFFSET},
+	    ['p' - 'a'] = {F_PLACEMENT, F_POINT},
+	    ['q' - 'a'] = {F_QUEUE},
+	    ['r' - 'a'] = {F_RANGE, F_RET, F_REGION},
+	    ['s' - 'a'] = {F_SYNCOBJ, F_SIZE, F_SYNCS, F_SIGNALED},
+	    ['t' - 'a'] = {F_T, F_TID, F_TIMELINE, F_TIMEOUT_NS},
+	    ['v' - 'a'] = {F_VM, F_VA, F_VA_START, F_VA_RANGE},
 	};
 	unsigned int c = (unsigned char)k[0] - 'a';
 
@@ -186,7 +187,7 @@ struct ctx {
 	const char *sub;  /* bind entry kind name, once known */
 };
 
-static const struct ctx op_ctx = { CTX_OP, 0, NULL, NULL };
+static const struct ctx op_ctx = {CTX_OP, 0, NULL, NULL};
 
 static const char *prefix(const struct ctx *c, char *buf, size_t len)
 {
@@ -241,11 +242,11 @@ int vmb_parse_oom(struct vmb_parse *p)
 	return -ENOMEM;
 }
 
-#define fail(p, c, fmt, ...)                                                                  \
-	({                                                                                    \
-		char pfx_[64];                                                                \
-		vmb_parse_fail(p, (p)->op_line, "%s" fmt, prefix(c, pfx_, sizeof(pfx_)),      \
-			       ##__VA_ARGS__);                                                \
+#define fail(p, c, fmt, ...)                                                                       \
+	({                                                                                         \
+		char pfx_[64];                                                                     \
+		vmb_parse_fail(p, (p)->op_line, "%s" fmt, prefix(c, pfx_, sizeof(pfx_)),           \
+			       ##__VA_ARGS__);                                                     \
 	})
 
 /**
@@ -357,7 +358,8 @@ static int to_u64(struct vmb_parse *p, const struct ctx *c, const json_t *v, con
 	int r = vmb_json_u64(v, out);
 
 	if (r == -EDOM)
-		return fail(p, c, "\"%s\": bad hex string \"%s\" (want \"0x\" and 1 to 16 hex digits)",
+		return fail(p, c,
+			    "\"%s\": bad hex string \"%s\" (want \"0x\" and 1 to 16 hex digits)",
 			    key, json_string_value(v));
 	if (r)
 		return fail(p, c, "\"%s\" must be an integer or \"0x...\" string, not %s", key,
@@ -470,12 +472,15 @@ static int get_flags(struct vmb_parse *p, const struct ctx *c, json_t *const *va
 	if (!json_is_array(v))
 		return fail(p, c, "\"flags\" must be an array of strings, not %s",
 			    vmb_json_describe(v, d, sizeof(d)));
-	json_array_foreach(v, i, f) {
+	json_array_foreach(v, i, f)
+	{
 		uint32_t bit;
 
 		if (!json_is_string(f))
-			return fail(p, c, "\"flags\" must be an array of strings, not an array "
-				    "holding %s", vmb_json_describe(f, d, sizeof(d)));
+			return fail(p, c,
+				    "\"flags\" must be an array of strings, not an array "
+				    "holding %s",
+				    vmb_json_describe(f, d, sizeof(d)));
 		if (vmb_trace_lookup_flag(tab, json_string_value(f), &bit)) {
 			vmb_trace_flag_list(tab, known, sizeof(known));
 			return fail(p, c, "unknown flag \"%s\" (known: %s)", json_string_value(f),
@@ -512,7 +517,8 @@ static int sort_keys(struct vmb_parse *p, json_t *o, uint64_t allowed, json_t **
 	const char *key;
 	json_t *val;
 
-	json_object_foreach(o, key, val) {
+	json_object_foreach(o, key, val)
+	{
 		int f = field_lookup(key);
 		char list[256], what[64];
 		size_t used = 0;
@@ -526,9 +532,9 @@ static int sort_keys(struct vmb_parse *p, json_t *o, uint64_t allowed, json_t **
 		list[0] = '\0';
 		for (size_t i = 0; i < sizeof(key_order); i++)
 			if (allowed & B(key_order[i]))
-				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
-							 used ? ", " : "",
-							 field_name[key_order[i]]);
+				used +=
+				    (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+						     used ? ", " : "", field_name[key_order[i]]);
 		return vmb_parse_fail(p, p->op_line, "unknown key \"%s\" in %s (allowed: %s)", key,
 				      what_of(c, name, what, sizeof(what)), list);
 	}
@@ -557,7 +563,7 @@ static int reserve(void **arr, size_t *cap, size_t n, size_t more, size_t elem)
 static int get_syncs(struct vmb_parse *p, json_t *const *vals, int f, uint32_t *n)
 {
 	const json_t *arr = vals[f];
-	struct ctx c = { CTX_SYNC, 0, field_name[f], NULL };
+	struct ctx c = {CTX_SYNC, 0, field_name[f], NULL};
 	json_t *s;
 	char d[80];
 	size_t i;
@@ -576,9 +582,10 @@ static int get_syncs(struct vmb_parse *p, json_t *const *vals, int f, uint32_t *
 	if (reserve((void **)&p->syncs, &p->cap_syncs, p->n_syncs, json_array_size(arr),
 		    sizeof(*p->syncs)))
 		return vmb_parse_oom(p);
-	json_array_foreach(arr, i, s) {
+	json_array_foreach(arr, i, s)
+	{
 		struct vmb_sync *sy = &p->syncs[p->n_syncs];
-		json_t *sv[F_COUNT] = { NULL };
+		json_t *sv[F_COUNT] = {NULL};
 		int r;
 
 		c.idx = i;
@@ -601,8 +608,8 @@ static int get_syncs(struct vmb_parse *p, json_t *const *vals, int f, uint32_t *
 
 static int parse_entry(struct vmb_parse *p, json_t *o, size_t idx, struct vmb_bind_entry *e)
 {
-	struct ctx c = { CTX_ENTRY, idx, NULL, NULL };
-	json_t *v[F_COUNT] = { NULL };
+	struct ctx c = {CTX_ENTRY, idx, NULL, NULL};
+	json_t *v[F_COUNT] = {NULL};
 	const json_t *k;
 	char d[80];
 	uint32_t flags;
@@ -618,8 +625,10 @@ static int parse_entry(struct vmb_parse *p, json_t *o, size_t idx, struct vmb_bi
 			    vmb_json_describe(k, d, sizeof(d)));
 	kind = vmb_trace_lookup_bind_kind(json_string_value(k));
 	if (kind < 0)
-		return fail(p, &c, "unknown kind \"%s\" (known: map, map_null, map_userptr, unmap, "
-			    "unmap_all, prefetch)", json_string_value(k));
+		return fail(p, &c,
+			    "unknown kind \"%s\" (known: map, map_null, map_userptr, unmap, "
+			    "unmap_all, prefetch)",
+			    json_string_value(k));
 	r = sort_keys(p, o, entry_fields[kind], v, &c, json_string_value(k));
 	if (r)
 		return r;
@@ -682,7 +691,8 @@ static int parse_bind(struct vmb_parse *p, json_t *const *v, struct vmb_op *op)
 		    sizeof(*p->binds)))
 		return vmb_parse_oom(p);
 	op->u.bind.first_bind = (uint32_t)p->n_binds;
-	json_array_foreach(arr, i, ent) {
+	json_array_foreach(arr, i, ent)
+	{
 		r = parse_entry(p, ent, i, &p->binds[p->n_binds]);
 		if (r)
 			return r;
@@ -724,7 +734,8 @@ static int parse_submit(struct vmb_parse *p, json_t *const *v, struct vmb_op *op
 		if (reserve((void **)&p->ids, &p->cap_ids, p->n_ids, json_array_size(arr),
 			    sizeof(*p->ids)))
 			return vmb_parse_oom(p);
-		json_array_foreach(arr, i, b) {
+		json_array_foreach(arr, i, b)
+		{
 			char key[32];
 			uint64_t x;
 
@@ -766,8 +777,10 @@ static int parse_vm_create(struct vmb_parse *p, json_t *const *v, struct vmb_op 
 	if (r)
 		return r;
 	if (c->va_start >= (1ull << 48) && !v[F_VA_RANGE])
-		return fail(p, &op_ctx, "va_start 0x%" PRIx64 " is at or above 2^48, so "
-			    "\"va_range\" has no default: give it", c->va_start);
+		return fail(p, &op_ctx,
+			    "va_start 0x%" PRIx64 " is at or above 2^48, so "
+			    "\"va_range\" has no default: give it",
+			    c->va_start);
 	r = get_u64(p, &op_ctx, v, F_VA_RANGE, (1ull << 48) - c->va_start, &c->va_range);
 	if (!r)
 		r = get_u64(p, &op_ctx, v, F_KERNEL_START, 0, &c->kernel_start);
@@ -797,8 +810,10 @@ static int parse_common(struct vmb_parse *p, json_t *const *v, struct vmb_op *op
 	if (ret) {
 		if (!json_is_integer(ret) || json_integer_value(ret) > 0 ||
 		    json_integer_value(ret) < -4095)
-			return fail(p, &op_ctx, "\"ret\" must be 0 or a negative errno >= -4095, "
-				    "not %s", vmb_json_describe(ret, d, sizeof(d)));
+			return fail(p, &op_ctx,
+				    "\"ret\" must be 0 or a negative errno >= -4095, "
+				    "not %s",
+				    vmb_json_describe(ret, d, sizeof(d)));
 		op->ret = (int16_t)json_integer_value(ret);
 	}
 	return 0;
@@ -900,7 +915,7 @@ static int parse_kind(struct vmb_parse *p, int kind, json_t *const *v, struct vm
  */
 int vmb_parse_op(struct vmb_parse *p, json_t *o)
 {
-	json_t *v[F_COUNT] = { NULL };
+	json_t *v[F_COUNT] = {NULL};
 	uint64_t krange = 0;
 	struct vmb_op *op;
 	const json_t *k;

@@ -12,10 +12,10 @@
 #include "trace.h"
 
 /* ids are dense trace-local integers; the loader keeps per-id state */
-#define VMB_TRACE_MAX_ID	0xffffffu
+#define VMB_TRACE_MAX_ID 0xffffffu
 
 /* nesting limit enforced before jansson sees a value */
-#define VMB_TRACE_MAX_DEPTH	64
+#define VMB_TRACE_MAX_DEPTH 64
 
 /**
  * struct vmb_flag_name - one named bit of a "flags" array
@@ -72,7 +72,7 @@ struct vmb_parse {
 };
 
 int vmb_parse_fail(struct vmb_parse *p, uint32_t line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int vmb_parse_oom(struct vmb_parse *p);
 int vmb_parse_op(struct vmb_parse *p, json_t *o);
 void vmb_parse_free(struct vmb_parse *p);

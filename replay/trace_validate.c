@@ -79,13 +79,14 @@ struct vmb_validator {
 	size_t tid_cap, tid_used;
 };
 
-static const char *const class_name[] = { "vm", "queue", "bo", "syncobj" };
-static const char *const create_name[] = { "vm_create", "queue_create", "bo_create",
-					   "syncobj_create" };
-static const char *const destroy_name[] = { "vm_destroy", "queue_destroy", "bo_close",
-					    "syncobj_destroy" };
+static const char *const class_name[] = {"vm", "queue", "bo", "syncobj"};
+static const char *const create_name[] = {"vm_create", "queue_create", "bo_create",
+					  "syncobj_create"};
+static const char *const destroy_name[] = {"vm_destroy", "queue_destroy", "bo_close",
+					   "syncobj_destroy"};
 
-static int why_fmt(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int why_fmt(char *why, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int why_fmt(char *why, size_t len, const char *fmt, ...)
 {
@@ -192,8 +193,10 @@ static int check_time(struct vmb_validator *v, const struct vmb_op *op, char *wh
 
 	if (s->used) {
 		if (op->t < s->last_t)
-			return why_fmt(why, len, "t %" PRIu64 " goes backwards on tid %" PRIu32
-				       " (previous %" PRIu64 ")", op->t, op->tid, s->last_t);
+			return why_fmt(why, len,
+				       "t %" PRIu64 " goes backwards on tid %" PRIu32
+				       " (previous %" PRIu64 ")",
+				       op->t, op->tid, s->last_t);
 		s->last_t = op->t;
 		return 0;
 	}
@@ -394,7 +397,8 @@ static int check_range(const struct vmb_validator *v, const struct vm_state *vm,
 			       pfx, e->va, end, vm_id, vm->va_start, vm->va_end);
 	if (vm->krange && e->va < vm->kstart + vm->krange && vm->kstart < end)
 		return why_fmt(why, len,
-			       "%s[0x%" PRIx64 ",0x%" PRIx64 ") overlaps the kernel-reserved region "
+			       "%s[0x%" PRIx64 ",0x%" PRIx64
+			       ") overlaps the kernel-reserved region "
 			       "[0x%" PRIx64 ",0x%" PRIx64 ") of vm %" PRIu32,
 			       pfx, e->va, end, vm->kstart, vm->kstart + vm->krange, vm_id);
 	return 0;
@@ -463,11 +467,14 @@ static int check_vm_create(struct vmb_validator *v, const struct vmb_op *op, uin
 	if (r)
 		return r;
 	if (c->va_range > UINT64_MAX - c->va_start)
-		return why_fmt(why, len, "va_start 0x%" PRIx64 " + va_range 0x%" PRIx64
-			       " overflows 2^64", c->va_start, c->va_range);
+		return why_fmt(why, len,
+			       "va_start 0x%" PRIx64 " + va_range 0x%" PRIx64 " overflows 2^64",
+			       c->va_start, c->va_range);
 	if (krange > UINT64_MAX - c->kernel_start)
-		return why_fmt(why, len, "kernel_start 0x%" PRIx64 " + kernel_range 0x%" PRIx64
-			       " overflows 2^64", c->kernel_start, krange);
+		return why_fmt(why, len,
+			       "kernel_start 0x%" PRIx64 " + kernel_range 0x%" PRIx64
+			       " overflows 2^64",
+			       c->kernel_start, krange);
 	return 0;
 }
 
@@ -552,8 +559,9 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		if (!op->u.cpu_unmap.size)
 			return why_fmt(why, len, "size 0");
 		if (op->u.cpu_unmap.size > UINT64_MAX - op->u.cpu_unmap.addr)
-			return why_fmt(why, len, "addr 0x%" PRIx64 " + size 0x%" PRIx64
-				       " overflows 2^64", op->u.cpu_unmap.addr, op->u.cpu_unmap.size);
+			return why_fmt(why, len,
+				       "addr 0x%" PRIx64 " + size 0x%" PRIx64 " overflows 2^64",
+				       op->u.cpu_unmap.addr, op->u.cpu_unmap.size);
 		return 0;
 	case VMB_OP_EVICT:
 		return need_alive(v, VMB_CLASS_BO, op->u.evict.bo, "", why, len);
@@ -594,8 +602,8 @@ static int apply(struct vmb_validator *v, const struct vmb_op *op, uint64_t kran
 	case VMB_OP_BO_CREATE:
 		if (grow((void **)&v->bos, &v->n_bos, sizeof(*v->bos), op->u.bo.bo))
 			return -ENOMEM;
-		v->bos[op->u.bo.bo] = (struct bo_state){ .size = op->u.bo.size, .vm = op->u.bo.vm,
-							 .st = ST_ALIVE };
+		v->bos[op->u.bo.bo] =
+		    (struct bo_state){.size = op->u.bo.size, .vm = op->u.bo.vm, .st = ST_ALIVE};
 		break;
 	case VMB_OP_BO_CLOSE:
 		v->bos[op->u.bo.bo].st = ST_GONE;
@@ -605,7 +613,7 @@ static int apply(struct vmb_validator *v, const struct vmb_op *op, uint64_t kran
 			 op->u.syncobj.syncobj))
 			return -ENOMEM;
 		v->syncobjs[op->u.syncobj.syncobj] =
-			(struct sync_state){ .st = ST_ALIVE, .timeline = op->u.syncobj.timeline };
+		    (struct sync_state){.st = ST_ALIVE, .timeline = op->u.syncobj.timeline};
 		break;
 	case VMB_OP_SYNCOBJ_DESTROY:
 		v->syncobjs[op->u.syncobj.syncobj].st = ST_GONE;

@@ -44,7 +44,7 @@ static void put(struct vmb_trace_writer *w, const char *s)
 }
 
 static void putf(struct vmb_trace_writer *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void putf(struct vmb_trace_writer *w, const char *fmt, ...)
 {
@@ -150,7 +150,8 @@ static char *extra_members(const char *extra_json, int *err)
 		*err = -EINVAL;
 		return NULL;
 	}
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		if (strncmp(key, "x_", 2)) {
 			json_decref(o);
 			*err = -EINVAL;
@@ -213,7 +214,8 @@ static int write_op(struct vmb_trace_writer *w, const struct vmb_op *op, uint64_
 		putf(w, ",\"vm\":%" PRIu32, op->u.vm_destroy.vm);
 		break;
 	case VMB_OP_QUEUE_CREATE:
-		putf(w, ",\"queue\":%" PRIu32 ",\"vm\":%" PRIu32, op->u.queue.queue, op->u.queue.vm);
+		putf(w, ",\"queue\":%" PRIu32 ",\"vm\":%" PRIu32, op->u.queue.queue,
+		     op->u.queue.vm);
 		if (op->u.queue.engine != VMB_ENGINE_RENDER)
 			putf(w, ",\"engine\":\"%s\"", vmb_engine_name(op->u.queue.engine));
 		break;
@@ -432,9 +434,9 @@ int vmb_trace_writer_close(struct vmb_trace_writer *w)
 int vmb_trace_write(const struct vmb_trace *t, FILE *f, bool jsonl)
 {
 	struct vmb_trace_header hdr = {
-		.driver = t->driver,
-		.page_size = t->page_size,
-		.source_json = t->source.json,
+	    .driver = t->driver,
+	    .page_size = t->page_size,
+	    .source_json = t->source.json,
 	};
 	struct vmb_trace_writer *w;
 	int r;

@@ -45,53 +45,53 @@ static struct vmb_trace *load_text(const char *name, const char *text, char *err
 #define HDR "\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"xe\",\"page_size\":4096"
 
 static const char good_json[] =
-	"{" HDR ",\n"
-	" \"source\": {\"kind\": \"synthetic\", \"generator\": \"test\", \"seed\": 7},\n"
-	" \"x_comment\": [\"ignored\", {\"deep\": 1}],\n"
-	" \"ops\": [\n"
-	"  {\"op\": \"vm_create\", \"vm\": 1, \"flags\": [\"fault\"], \"t\": 10, \"tid\": 3},\n"
-	"  {\"op\": \"vm_create\", \"vm\": 2, \"va_start\": \"0x100000\", \"va_range\": "
-	"\"0xFFFF00000000\",\n"
-	"   \"kernel_start\": \"0x200000\", \"kernel_range\": 1048576},\n"
-	"  {\"op\": \"queue_create\", \"queue\": 1, \"vm\": 1, \"engine\": \"bind\"},\n"
-	"  {\"op\": \"queue_create\", \"queue\": 2, \"vm\": 1},\n"
-	"  {\"op\": \"bo_create\", \"bo\": 1, \"size\": \"0x10000\", \"placement\": \"vram\", "
-	"\"flags\": [\"scanout\"]},\n"
-	"  {\"op\": \"bo_create\", \"bo\": 2, \"size\": 8192, \"vm\": 1},\n"
-	"  {\"op\": \"syncobj_create\", \"syncobj\": 1},\n"
-	"  {\"op\": \"syncobj_create\", \"syncobj\": 2, \"timeline\": true, \"signaled\": true},\n"
-	"  {\"op\": \"bind\", \"vm\": 1, \"queue\": 1, \"t\": 20, \"tid\": 3, \"x_raw\": \"ab\",\n"
-	"   \"binds\": [\n"
-	"    {\"kind\": \"map\", \"va\": \"0xffff00000000\", \"range\": 65536, \"bo\": 1,\n"
-	"     \"flags\": [\"readonly\", \"dumpable\"], \"hw\": \"0xFFFFFFFFFFFFFFFF\"},\n"
-	"    {\"kind\": \"map\", \"va\": 4096, \"range\": 4096, \"bo\": 2, \"offset\": 4096},\n"
-	"    {\"kind\": \"map_null\", \"va\": \"0x100000000\", \"range\": \"0x100000\"},\n"
-	"    {\"kind\": \"map_userptr\", \"va\": \"0x200000000\", \"range\": 8192, "
-	"\"addr\": \"0x7f0000001000\"},\n"
-	"    {\"kind\": \"prefetch\", \"va\": 4096, \"range\": 4096, \"region\": 1},\n"
-	"    {\"kind\": \"unmap\", \"va\": \"0x100000000\", \"range\": 4096}],\n"
-	"   \"in\": [{\"syncobj\": 1}], \"out\": [{\"syncobj\": 2, \"point\": 5}]},\n"
-	"  {\"op\": \"submit\", \"queue\": 2, \"bos\": [1, 2], \"gpu_ns\": 250000,\n"
-	"   \"in\": [{\"syncobj\": 2, \"point\": 5}], \"out\": [{\"syncobj\": 1}]},\n"
-	"  {\"op\": \"wait\", \"syncs\": [{\"syncobj\": 1}], \"all\": false, \"timeout_ns\": 1000},\n"
-	"  {\"op\": \"wait\", \"syncs\": [{\"syncobj\": 2, \"point\": 6}]},\n"
-	"  {\"op\": \"signal\", \"syncs\": [{\"syncobj\": 2, \"point\": 6}]},\n"
-	"  {\"op\": \"cpu_unmap\", \"addr\": \"0x7f0000001000\", \"size\": 4096},\n"
-	"  {\"op\": \"evict\", \"bo\": 1},\n"
-	"  {\"op\": \"frame\", \"n\": 1, \"t\": 5},\n"
-	"  {\"op\": \"bind\", \"vm\": 1, \"binds\": [{\"kind\": \"unmap_all\", \"bo\": 1}]},\n"
-	"  {\"op\": \"bind\", \"vm\": 1, \"binds\": [{\"kind\": \"map\", \"va\": 0, "
-	"\"range\": 4096, \"bo\": 9}], \"ret\": -22},\n"
-	"  {\"op\": \"bo_create\", \"bo\": 3, \"size\": 4096, \"ret\": -12},\n"
-	"  {\"op\": \"bo_close\", \"bo\": 3, \"ret\": -2},\n"
-	"  {\"op\": \"bo_close\", \"bo\": 1},\n"
-	"  {\"op\": \"bo_create\", \"bo\": 1, \"size\": 4096},\n"
-	"  {\"op\": \"syncobj_destroy\", \"syncobj\": 1},\n"
-	"  {\"op\": \"queue_destroy\", \"queue\": 2},\n"
-	"  {\"op\": \"vm_destroy\", \"vm\": 2}\n"
-	" ],\n"
-	" \"x_after\": 1\n"
-	"}\n";
+    "{" HDR ",\n"
+    " \"source\": {\"kind\": \"synthetic\", \"generator\": \"test\", \"seed\": 7},\n"
+    " \"x_comment\": [\"ignored\", {\"deep\": 1}],\n"
+    " \"ops\": [\n"
+    "  {\"op\": \"vm_create\", \"vm\": 1, \"flags\": [\"fault\"], \"t\": 10, \"tid\": 3},\n"
+    "  {\"op\": \"vm_create\", \"vm\": 2, \"va_start\": \"0x100000\", \"va_range\": "
+    "\"0xFFFF00000000\",\n"
+    "   \"kernel_start\": \"0x200000\", \"kernel_range\": 1048576},\n"
+    "  {\"op\": \"queue_create\", \"queue\": 1, \"vm\": 1, \"engine\": \"bind\"},\n"
+    "  {\"op\": \"queue_create\", \"queue\": 2, \"vm\": 1},\n"
+    "  {\"op\": \"bo_create\", \"bo\": 1, \"size\": \"0x10000\", \"placement\": \"vram\", "
+    "\"flags\": [\"scanout\"]},\n"
+    "  {\"op\": \"bo_create\", \"bo\": 2, \"size\": 8192, \"vm\": 1},\n"
+    "  {\"op\": \"syncobj_create\", \"syncobj\": 1},\n"
+    "  {\"op\": \"syncobj_create\", \"syncobj\": 2, \"timeline\": true, \"signaled\": true},\n"
+    "  {\"op\": \"bind\", \"vm\": 1, \"queue\": 1, \"t\": 20, \"tid\": 3, \"x_raw\": \"ab\",\n"
+    "   \"binds\": [\n"
+    "    {\"kind\": \"map\", \"va\": \"0xffff00000000\", \"range\": 65536, \"bo\": 1,\n"
+    "     \"flags\": [\"readonly\", \"dumpable\"], \"hw\": \"0xFFFFFFFFFFFFFFFF\"},\n"
+    "    {\"kind\": \"map\", \"va\": 4096, \"range\": 4096, \"bo\": 2, \"offset\": 4096},\n"
+    "    {\"kind\": \"map_null\", \"va\": \"0x100000000\", \"range\": \"0x100000\"},\n"
+    "    {\"kind\": \"map_userptr\", \"va\": \"0x200000000\", \"range\": 8192, "
+    "\"addr\": \"0x7f0000001000\"},\n"
+    "    {\"kind\": \"prefetch\", \"va\": 4096, \"range\": 4096, \"region\": 1},\n"
+    "    {\"kind\": \"unmap\", \"va\": \"0x100000000\", \"range\": 4096}],\n"
+    "   \"in\": [{\"syncobj\": 1}], \"out\": [{\"syncobj\": 2, \"point\": 5}]},\n"
+    "  {\"op\": \"submit\", \"queue\": 2, \"bos\": [1, 2], \"gpu_ns\": 250000,\n"
+    "   \"in\": [{\"syncobj\": 2, \"point\": 5}], \"out\": [{\"syncobj\": 1}]},\n"
+    "  {\"op\": \"wait\", \"syncs\": [{\"syncobj\": 1}], \"all\": false, \"timeout_ns\": 1000},\n"
+    "  {\"op\": \"wait\", \"syncs\": [{\"syncobj\": 2, \"point\": 6}]},\n"
+    "  {\"op\": \"signal\", \"syncs\": [{\"syncobj\": 2, \"point\": 6}]},\n"
+    "  {\"op\": \"cpu_unmap\", \"addr\": \"0x7f0000001000\", \"size\": 4096},\n"
+    "  {\"op\": \"evict\", \"bo\": 1},\n"
+    "  {\"op\": \"frame\", \"n\": 1, \"t\": 5},\n"
+    "  {\"op\": \"bind\", \"vm\": 1, \"binds\": [{\"kind\": \"unmap_all\", \"bo\": 1}]},\n"
+    "  {\"op\": \"bind\", \"vm\": 1, \"binds\": [{\"kind\": \"map\", \"va\": 0, "
+    "\"range\": 4096, \"bo\": 9}], \"ret\": -22},\n"
+    "  {\"op\": \"bo_create\", \"bo\": 3, \"size\": 4096, \"ret\": -12},\n"
+    "  {\"op\": \"bo_close\", \"bo\": 3, \"ret\": -2},\n"
+    "  {\"op\": \"bo_close\", \"bo\": 1},\n"
+    "  {\"op\": \"bo_create\", \"bo\": 1, \"size\": 4096},\n"
+    "  {\"op\": \"syncobj_destroy\", \"syncobj\": 1},\n"
+    "  {\"op\": \"queue_destroy\", \"queue\": 2},\n"
+    "  {\"op\": \"vm_destroy\", \"vm\": 2}\n"
+    " ],\n"
+    " \"x_after\": 1\n"
+    "}\n";
 
 TEST(load_json)
 {
@@ -200,12 +200,12 @@ TEST(load_json)
 }
 
 static const char good_jsonl[] =
-	"{" HDR ",\"source\":{\"kind\":\"capture\",\"app\":\"vkcube\"}}\n"
-	"{\"op\":\"vm_create\",\"vm\":1}\n"
-	"{\"op\":\"bo_create\",\"bo\":1,\"size\":4096}\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":4096,\"range\":4096,"
-	"\"bo\":1}]}\n"
-	"{\"op\":\"frame\",\"n\":1}\n";
+    "{" HDR ",\"source\":{\"kind\":\"capture\",\"app\":\"vkcube\"}}\n"
+    "{\"op\":\"vm_create\",\"vm\":1}\n"
+    "{\"op\":\"bo_create\",\"bo\":1,\"size\":4096}\n"
+    "{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":4096,\"range\":4096,"
+    "\"bo\":1}]}\n"
+    "{\"op\":\"frame\",\"n\":1}\n";
 
 TEST(load_jsonl)
 {
@@ -278,18 +278,17 @@ TEST(defaults_and_empty)
  */
 TEST(ret_exemption)
 {
-	static const char text[] =
-		"{" HDR ",\"ops\":[\n"
-		"{\"op\":\"vm_create\",\"vm\":1,\"va_range\":\"0x100000000\"},\n"
-		"{\"op\":\"bo_create\",\"bo\":1,\"size\":4096},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":"
-		"\"0x100000000\",\"range\":4096,\"bo\":1}],\"ret\":-22},\n"
-		"{\"op\":\"vm_create\",\"vm\":1,\"ret\":-17},\n"
-		"{\"op\":\"bo_close\",\"bo\":1,\"ret\":-4},\n"
-		"{\"op\":\"evict\",\"bo\":1},\n"
-		"{\"op\":\"bo_create\",\"bo\":2,\"size\":4096,\"ret\":-12},\n"
-		"{\"op\":\"bo_create\",\"bo\":2,\"size\":4096}\n"
-		"]}\n";
+	static const char text[] = "{" HDR ",\"ops\":[\n"
+				   "{\"op\":\"vm_create\",\"vm\":1,\"va_range\":\"0x100000000\"},\n"
+				   "{\"op\":\"bo_create\",\"bo\":1,\"size\":4096},\n"
+				   "{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":"
+				   "\"0x100000000\",\"range\":4096,\"bo\":1}],\"ret\":-22},\n"
+				   "{\"op\":\"vm_create\",\"vm\":1,\"ret\":-17},\n"
+				   "{\"op\":\"bo_close\",\"bo\":1,\"ret\":-4},\n"
+				   "{\"op\":\"evict\",\"bo\":1},\n"
+				   "{\"op\":\"bo_create\",\"bo\":2,\"size\":4096,\"ret\":-12},\n"
+				   "{\"op\":\"bo_create\",\"bo\":2,\"size\":4096}\n"
+				   "]}\n";
 	char err[512];
 	struct vmb_trace *t = load_text("ret.json", text, err, sizeof(err));
 
@@ -399,9 +398,8 @@ static bool same_ops(const struct vmb_trace *a, const struct vmb_trace *b)
 			printf("# op %zu differs\n", i);
 			return false;
 		}
-		if (x.kind == VMB_OP_VM_CREATE &&
-		    vmb_trace_kernel_range(a, x.u.vm_create.vm) !=
-			    vmb_trace_kernel_range(b, x.u.vm_create.vm))
+		if (x.kind == VMB_OP_VM_CREATE && vmb_trace_kernel_range(a, x.u.vm_create.vm) !=
+						      vmb_trace_kernel_range(b, x.u.vm_create.vm))
 			return false;
 	}
 	return (!a->n_binds || !memcmp(a->binds, b->binds, a->n_binds * sizeof(*a->binds))) &&
@@ -462,9 +460,9 @@ TEST(round_trip)
 
 TEST(writer_api)
 {
-	struct vmb_trace_header hdr = { VMB_DRIVER_NOUVEAU, 65536,
-					"{ \"kind\" : \"capture\", \"app\": \"x\" }" };
-	struct vmb_bind_entry e = { .va = 1ull << 60, .range = 65536, .kind = VMB_BIND_MAP_NULL };
+	struct vmb_trace_header hdr = {VMB_DRIVER_NOUVEAU, 65536,
+				       "{ \"kind\" : \"capture\", \"app\": \"x\" }"};
+	struct vmb_bind_entry e = {.va = 1ull << 60, .range = 65536, .kind = VMB_BIND_MAP_NULL};
 	struct vmb_trace_writer *w;
 	struct vmb_op op;
 	char *buf = NULL;
@@ -584,8 +582,8 @@ static void run_corpus(void)
 		} else {
 			th_failed++;
 			printf("not ok %d - malformed/%s\n", th_num, names[i]);
-			printf("#   return %d\n#   got:  %s\n#   want: %s\n", r, r ? err : "(loaded)",
-			       want[0] ? want : "(no .err file)");
+			printf("#   return %d\n#   got:  %s\n#   want: %s\n", r,
+			       r ? err : "(loaded)", want[0] ? want : "(no .err file)");
 		}
 		vmb_trace_destroy(t);
 		free(names[i]);
