@@ -90,8 +90,8 @@ static const struct vmb_synth_param dxvk_params[] = {
 	{ "life_s", 10, "mean lifetime of a steady-state allocation [E]" },
 	{ "idle_free_s", 20, "empty chunk freed after this long unused [C]" },
 	{ "housekeeping_ms", 500, "DXVK timed-task period [C]" },
-	{ "nvk_images_per_s", 50, "nvk: depth/compressed images created per s, 10-200 [E]" },
-	{ "nvk_image_life_s", 4, "nvk: mean image lifetime [E]" },
+	{ "nvk_images_per_s", 50, "depth/compressed images created per s (binds on nvk only), 10-200 [E]" },
+	{ "nvk_image_life_s", 4, "mean image lifetime [E]" },
 	{ NULL, 0, NULL },
 };
 
@@ -126,7 +126,7 @@ static int dxvk_pool(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t tota
 	return ret;
 }
 
-/* nvk: create or destroy images placed in load-time chunks */
+/* images placed in load-time chunks, created and destroyed (nvk binds them) */
 static int nvk_images(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t now,
 		      uint64_t *next_img)
 {
@@ -234,7 +234,11 @@ static int dxvk_steady(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 			ret = dxvk_alloc(s, ls, size, VMB_A_VRAM, K_DEDICATED, expire, false);
 		}
 	}
-	if (!ret && s->driver == VMB_DRIVER_NOUVEAU && !wow64)
+	/*
+	 * Images are created on every driver (same workload for a seed); only
+	 * nvk turns them into kernel binds.
+	 */
+	if (!ret && !wow64)
 		ret = nvk_images(s, ls, now, &st->next_img);
 	return ret;
 }

@@ -16,8 +16,11 @@
 /* movement spikes: a two-state Markov chain that stays moving with p = 0.9 [E] */
 static bool camera_step(struct vmb_synth *s, bool moving, double frac)
 {
-	double p_start = frac >= 1 ? 1 : frac * 0.1 / (1 - frac);
+	double p_start;
 
+	if (frac >= 1)
+		return true;
+	p_start = frac * 0.1 / (1 - frac);
 	return moving ? vmb_rng_chance(&s->rng, 0.9) : vmb_rng_chance(&s->rng, p_start);
 }
 

@@ -49,7 +49,7 @@ static int op_write(struct vmb_synth *s, const struct vmb_op *op,
 		return ret;
 	s->n_ops++;
 	/* the CPU cost of an ioctl, with a little jitter [E] */
-	s->t += vmb_rng_jitter(&s->rng, SYNTH_IOCTL_NS, 0.3);
+	s->t += vmb_rng_jitter(&s->trng, SYNTH_IOCTL_NS, 0.3);
 	return 0;
 }
 

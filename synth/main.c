@@ -311,6 +311,7 @@ int main(int argc, char **argv)
 	if (seconds > 0)
 		s.frames = (uint64_t)ceil(seconds * s.fps);
 	vmb_rng_seed(&s.rng, s.seed);
+	vmb_rng_seed(&s.trng, s.seed ^ 0x7061636564ull); /* "paced" */
 	return generate(&s, out) ? 1 : 0;
 
 bad_num:

@@ -24,15 +24,15 @@ a3-vkd3d-tiled-nouveau|vkd3d-tiled --driver nouveau|--frames 30|--seconds 60
 a3-vkd3d-tiled-msm|vkd3d-tiled --driver msm|--frames 20|--seconds 60
 a4-ue5-pool-resize-xe|ue5-pool-resize --driver xe|--frames 150 --param resize_every_s=1|--seconds 60
 a4-ue5-pool-resize-amdgpu|ue5-pool-resize --driver amdgpu|--frames 70 --param resize_every_s=0.5 --param pool_mib=32 --param pool_max_mib=64|--seconds 60
-a5-sparse-vt-nouveau|sparse-vt --driver nouveau|--frames 10 --param pages_max=1000|--seconds 30
-a5-sparse-vt-xe|sparse-vt --driver xe|--frames 10 --param pages_max=1000|--seconds 30
-a6-compute-userptr-xe|compute-userptr --driver xe|--frames 50 --param ops_per_s=1000|--seconds 30 --param ops_per_s=20000
+a5-sparse-vt-nouveau|sparse-vt --driver nouveau|--frames 6 --param pages_max=600 --param move_fraction=1|--seconds 30
+a5-sparse-vt-xe|sparse-vt --driver xe|--frames 6 --param pages_max=600 --param move_fraction=1|--seconds 30
+a6-compute-userptr-xe|compute-userptr --driver xe|--frames 50 --param ops_per_s=1000|--seconds 30 --param ops_per_s=10000
 a6-compute-userptr-amdgpu|compute-userptr --driver amdgpu|--frames 50 --param ops_per_s=1000|--seconds 30
 a7-ml-elastic-amdgpu|ml-elastic --driver amdgpu|--frames 100 --param ops_per_s=100|--seconds 60
 a7-ml-elastic-xe|ml-elastic --driver xe|--frames 60 --param ops_per_s=100|--seconds 60
 a8-wow64-userptr-xe|wow64-userptr --driver xe|--frames 150|--seconds 120
 a8-wow64-userptr-amdgpu|wow64-userptr --driver amdgpu|--frames 150|--seconds 120
-a9-tiler-per-bo-msm|tiler-per-bo --driver msm|--frames 120 --param load_bos=400 --param load_s=1|--seconds 60 --param load_bos=10000
+a9-tiler-per-bo-msm|tiler-per-bo --driver msm|--frames 90 --param load_bos=300 --param load_s=1|--seconds 60 --param load_bos=10000
 a9-tiler-per-bo-panthor|tiler-per-bo --driver panthor|--frames 90 --param load_bos=300 --param load_s=1|--seconds 60
 s1-prt-unmap-implicit-sync|prt-unmap-implicit-sync --driver amdgpu|--frames 12 --param ops=150|--seconds 10 --param ops=1000
 s2-shared-bind-queue-hol|shared-bind-queue-hol --driver xe --param shared=1|--frames 40|--seconds 30
@@ -41,8 +41,8 @@ s3-tlb-invalidation-storm|tlb-invalidation-storm --driver xe --param ops_per_bin
 s3-tlb-batched-64|tlb-invalidation-storm --driver xe --param ops_per_bind=64|--frames 10|--seconds 10
 s4-split-amplification|split-amplification --driver xe --param fresh=0|--frames 1 --param ops=1024|--frames 30
 s4-split-fresh-control|split-amplification --driver xe --param fresh=1|--frames 1 --param ops=1024|--frames 30
-s5-per-tile-fanout|per-tile-fanout --driver amdgpu --param per_tile=1|--frames 3 --param tiles=400 --param resources=40|--seconds 10
-s5-batched-fanout|per-tile-fanout --driver amdgpu --param per_tile=0|--frames 3 --param tiles=400 --param resources=40|--seconds 10
+s5-per-tile-fanout|per-tile-fanout --driver amdgpu --param per_tile=1|--frames 3 --param tiles=400 --param resources=40|--seconds 5
+s5-batched-fanout|per-tile-fanout --driver amdgpu --param per_tile=0|--frames 3 --param tiles=400 --param resources=40|--seconds 5
 p-igt-bind-basic|igt-bind-basic --driver xe||--frames 100
 p-igt-bind-array|igt-bind-array --driver xe|--param large=1024|--frames 100
 p-igt-munmap-unbind|igt-munmap-unbind --driver xe||--frames 100

@@ -156,7 +156,9 @@ struct vmb_synth_lower {
  * @frames: length in frames
  * @fps: frame rate used for pacing
  * @pv: parameter values, parallel to @arch->params
- * @rng: PRNG
+ * @rng: PRNG of the workload (what the application does)
+ * @trng: PRNG of the pacing jitter added per ioctl; separate so that the
+ *     same seed gives the same workload whatever the driver lowering
  * @w: trace writer
  * @t: simulated CPU clock (ns) stamped on the next op
  * @tid: thread id stamped on the next op
@@ -173,6 +175,7 @@ struct vmb_synth {
 	double fps;
 	double pv[SYNTH_MAX_PARAMS];
 	struct vmb_rng rng;
+	struct vmb_rng trng;
 	struct vmb_trace_writer *w;
 	uint64_t t;
 	uint32_t tid;
