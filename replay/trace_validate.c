@@ -291,20 +291,19 @@ static uint8_t state_of(const struct vmb_validator *v, enum vmb_obj_class c, uin
 	return ST_NEVER;
 }
 
-/* @pfx: context such as "bind entry 2: " or "" */
-static int need_alive(const struct vmb_validator *v, enum vmb_obj_class c, uint32_t id,
-		      const char *pfx, char *why, size_t len)
+static int need_alive(const struct vmb_validator *v, enum vmb_obj_class c, uint32_t id, char *why,
+		      size_t len)
 {
 	switch (state_of(v, c, id)) {
 	case ST_ALIVE:
 		return 0;
 	case ST_GONE:
-		return why_fmt(why, len, "%s%s %" PRIu32 " used after %s", pfx, class_name[c], id,
+		return why_fmt(why, len, "%s %" PRIu32 " used after %s", class_name[c], id,
 			       destroy_name[c]);
 	default:
 		if (c == VMB_CLASS_SYNCOBJ)
-			return why_fmt(why, len, "%sunknown syncobj %" PRIu32, pfx, id);
-		return why_fmt(why, len, "%s%s %" PRIu32 " used before %s", pfx, class_name[c], id,
+			return why_fmt(why, len, "unknown syncobj %" PRIu32, id);
+		return why_fmt(why, len, "%s %" PRIu32 " used before %s", class_name[c], id,
 			       create_name[c]);
 	}
 }
@@ -317,12 +316,11 @@ static int need_free(const struct vmb_validator *v, enum vmb_obj_class c, uint32
 	return 0;
 }
 
-static int check_aligned(uint64_t ps, uint64_t val, const char *what, const char *pfx, char *why,
-			 size_t len)
+static int check_aligned(uint64_t ps, uint64_t val, const char *what, char *why, size_t len)
 {
 	if (val & (ps - 1))
-		return why_fmt(why, len, "%s%s 0x%" PRIx64 " not aligned to page_size 0x%" PRIx64,
-			       pfx, what, val, ps);
+		return why_fmt(why, len, "%s 0x%" PRIx64 " not aligned to page_size 0x%" PRIx64,
+			       what, val, ps);
 	return 0;
 }
 
@@ -345,7 +343,7 @@ static int check_sync(const struct vmb_validator *v, const struct vmb_sync *s, c
 	const struct sync_state *ss;
 	int r;
 
-	r = need_alive(v, VMB_CLASS_SYNCOBJ, s->syncobj, "", why, len);
+	r = need_alive(v, VMB_CLASS_SYNCOBJ, s->syncobj, why, len);
 	if (r)
 		return r;
 	ss = &v->syncobjs[s->syncobj];
@@ -373,34 +371,33 @@ static int check_syncs(const struct vmb_validator *v, const struct vmb_sync *s, 
 
 /* va/range of a bind entry against the page size and its VM */
 static int check_range(const struct vmb_validator *v, const struct vm_state *vm, uint32_t vm_id,
-		       const struct vmb_bind_entry *e, const char *pfx, char *why, size_t len)
+		       const struct vmb_bind_entry *e, char *why, size_t len)
 {
 	uint64_t ps = v->t->page_size;
 	uint64_t end;
 	int r;
 
 	if (!e->range)
-		return why_fmt(why, len, "%srange 0", pfx);
-	r = check_aligned(ps, e->va, "va", pfx, why, len);
+		return why_fmt(why, len, "range 0");
+	r = check_aligned(ps, e->va, "va", why, len);
 	if (!r)
-		r = check_aligned(ps, e->range, "range", pfx, why, len);
+		r = check_aligned(ps, e->range, "range", why, len);
 	if (r)
 		return r;
 	if (e->range > UINT64_MAX - e->va)
-		return why_fmt(why, len, "%sva 0x%" PRIx64 " + range 0x%" PRIx64 " overflows 2^64",
-			       pfx, e->va, e->range);
+		return why_fmt(why, len, "va 0x%" PRIx64 " + range 0x%" PRIx64 " overflows 2^64",
+			       e->va, e->range);
 	end = e->va + e->range;
 	if (e->va < vm->va_start || end > vm->va_end)
 		return why_fmt(why, len,
-			       "%s[0x%" PRIx64 ",0x%" PRIx64 ") outside vm %" PRIu32 " [0x%" PRIx64
+			       "[0x%" PRIx64 ",0x%" PRIx64 ") outside vm %" PRIu32 " [0x%" PRIx64
 			       ",0x%" PRIx64 ")",
-			       pfx, e->va, end, vm_id, vm->va_start, vm->va_end);
+			       e->va, end, vm_id, vm->va_start, vm->va_end);
 	if (vm->krange && e->va < vm->kstart + vm->krange && vm->kstart < end)
 		return why_fmt(why, len,
-			       "%s[0x%" PRIx64 ",0x%" PRIx64
-			       ") overlaps the kernel-reserved region "
+			       "[0x%" PRIx64 ",0x%" PRIx64 ") overlaps the kernel-reserved region "
 			       "[0x%" PRIx64 ",0x%" PRIx64 ") of vm %" PRIu32,
-			       pfx, e->va, end, vm->kstart, vm->kstart + vm->krange, vm_id);
+			       e->va, end, vm->kstart, vm->kstart + vm->krange, vm_id);
 	return 0;
 }
 
@@ -410,36 +407,35 @@ static int __check_entry(const struct vmb_validator *v, uint32_t vm_id,
 	const struct vm_state *vm = &v->vms[vm_id];
 	uint64_t ps = v->t->page_size;
 	const struct bo_state *bo;
-	const char *pfx = "";
 	int r;
 
 	if (e->kind == VMB_BIND_UNMAP_ALL)
-		return need_alive(v, VMB_CLASS_BO, e->bo, pfx, why, len);
+		return need_alive(v, VMB_CLASS_BO, e->bo, why, len);
 
-	r = check_range(v, vm, vm_id, e, pfx, why, len);
+	r = check_range(v, vm, vm_id, e, why, len);
 	if (r)
 		return r;
 	switch (e->kind) {
 	case VMB_BIND_MAP:
-		r = need_alive(v, VMB_CLASS_BO, e->bo, pfx, why, len);
+		r = need_alive(v, VMB_CLASS_BO, e->bo, why, len);
 		if (!r)
-			r = check_aligned(ps, e->offset, "offset", pfx, why, len);
+			r = check_aligned(ps, e->offset, "offset", why, len);
 		if (r)
 			return r;
 		bo = &v->bos[e->bo];
 		if (bo->vm && bo->vm != vm_id)
 			return why_fmt(why, len,
-				       "%sbo %" PRIu32 " is private to vm %" PRIu32
+				       "bo %" PRIu32 " is private to vm %" PRIu32
 				       ", it cannot be mapped in vm %" PRIu32,
-				       pfx, e->bo, bo->vm, vm_id);
+				       e->bo, bo->vm, vm_id);
 		if (e->offset > bo->size || e->range > bo->size - e->offset)
 			return why_fmt(why, len,
-				       "%soffset 0x%" PRIx64 " + range 0x%" PRIx64
+				       "offset 0x%" PRIx64 " + range 0x%" PRIx64
 				       " past the end of bo %" PRIu32 " (size 0x%" PRIx64 ")",
-				       pfx, e->offset, e->range, e->bo, bo->size);
+				       e->offset, e->range, e->bo, bo->size);
 		return 0;
 	case VMB_BIND_MAP_USERPTR:
-		return check_aligned(ps, e->offset, "addr", pfx, why, len);
+		return check_aligned(ps, e->offset, "addr", why, len);
 	default:
 		return 0;
 	}
@@ -457,13 +453,13 @@ static int check_vm_create(struct vmb_validator *v, const struct vmb_op *op, uin
 		return r;
 	if (!c->va_range)
 		return why_fmt(why, len, "va_range 0");
-	r = check_aligned(ps, c->va_start, "va_start", "", why, len);
+	r = check_aligned(ps, c->va_start, "va_start", why, len);
 	if (!r)
-		r = check_aligned(ps, c->va_range, "va_range", "", why, len);
+		r = check_aligned(ps, c->va_range, "va_range", why, len);
 	if (!r)
-		r = check_aligned(ps, c->kernel_start, "kernel_start", "", why, len);
+		r = check_aligned(ps, c->kernel_start, "kernel_start", why, len);
 	if (!r)
-		r = check_aligned(ps, krange, "kernel_range", "", why, len);
+		r = check_aligned(ps, krange, "kernel_range", why, len);
 	if (r)
 		return r;
 	if (c->va_range > UINT64_MAX - c->va_start)
@@ -500,34 +496,34 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 	case VMB_OP_VM_CREATE:
 		return check_vm_create(v, op, krange, why, len);
 	case VMB_OP_VM_DESTROY:
-		return need_alive(v, VMB_CLASS_VM, op->u.vm_destroy.vm, "", why, len);
+		return need_alive(v, VMB_CLASS_VM, op->u.vm_destroy.vm, why, len);
 	case VMB_OP_QUEUE_CREATE:
 		r = need_free(v, VMB_CLASS_QUEUE, op->u.queue.queue, why, len);
-		return r ? r : need_alive(v, VMB_CLASS_VM, op->u.queue.vm, "", why, len);
+		return r ? r : need_alive(v, VMB_CLASS_VM, op->u.queue.vm, why, len);
 	case VMB_OP_QUEUE_DESTROY:
-		return need_alive(v, VMB_CLASS_QUEUE, op->u.queue.queue, "", why, len);
+		return need_alive(v, VMB_CLASS_QUEUE, op->u.queue.queue, why, len);
 	case VMB_OP_BO_CREATE:
 		r = need_free(v, VMB_CLASS_BO, op->u.bo.bo, why, len);
 		if (r)
 			return r;
 		if (!op->u.bo.size)
 			return why_fmt(why, len, "size 0");
-		r = check_aligned(t->page_size, op->u.bo.size, "size", "", why, len);
+		r = check_aligned(t->page_size, op->u.bo.size, "size", why, len);
 		if (!r && op->u.bo.vm)
-			r = need_alive(v, VMB_CLASS_VM, op->u.bo.vm, "", why, len);
+			r = need_alive(v, VMB_CLASS_VM, op->u.bo.vm, why, len);
 		return r;
 	case VMB_OP_BO_CLOSE:
-		return need_alive(v, VMB_CLASS_BO, op->u.bo.bo, "", why, len);
+		return need_alive(v, VMB_CLASS_BO, op->u.bo.bo, why, len);
 	case VMB_OP_SYNCOBJ_CREATE:
 		return need_free(v, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj, why, len);
 	case VMB_OP_SYNCOBJ_DESTROY:
-		return need_alive(v, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj, "", why, len);
+		return need_alive(v, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj, why, len);
 	case VMB_OP_BIND: {
 		const typeof(op->u.bind) *b = &op->u.bind;
 
-		r = need_alive(v, VMB_CLASS_VM, b->vm, "", why, len);
+		r = need_alive(v, VMB_CLASS_VM, b->vm, why, len);
 		if (!r && b->queue)
-			r = need_alive(v, VMB_CLASS_QUEUE, b->queue, "", why, len);
+			r = need_alive(v, VMB_CLASS_QUEUE, b->queue, why, len);
 		for (uint32_t i = 0; !r && i < b->n_binds; i++)
 			r = check_entry(v, b->vm, &t->binds[b->first_bind + i], i, why, len);
 		if (!r)
@@ -540,9 +536,9 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 	case VMB_OP_SUBMIT: {
 		const typeof(op->u.submit) *s = &op->u.submit;
 
-		r = need_alive(v, VMB_CLASS_QUEUE, s->queue, "", why, len);
+		r = need_alive(v, VMB_CLASS_QUEUE, s->queue, why, len);
 		for (uint32_t i = 0; !r && i < s->n_bos; i++)
-			r = need_alive(v, VMB_CLASS_BO, t->ids[s->first_bo + i], "", why, len);
+			r = need_alive(v, VMB_CLASS_BO, t->ids[s->first_bo + i], why, len);
 		if (!r)
 			r = check_syncs(v, t->syncs + s->first_sync, s->n_in, "in", why, len);
 		if (!r)
@@ -564,7 +560,7 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 				       op->u.cpu_unmap.addr, op->u.cpu_unmap.size);
 		return 0;
 	case VMB_OP_EVICT:
-		return need_alive(v, VMB_CLASS_BO, op->u.evict.bo, "", why, len);
+		return need_alive(v, VMB_CLASS_BO, op->u.evict.bo, why, len);
 	default:
 		return 0;
 	}

@@ -458,6 +458,45 @@ TEST(round_trip)
 	vmb_trace_destroy(t);
 }
 
+/* every bundled trace survives load -> write (both forms) -> load unchanged */
+TEST(round_trip_bundled)
+{
+	DIR *d = opendir("traces");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		SKIP("no traces/ directory");
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char path[512], err[512];
+		struct vmb_trace *t = NULL, *a, *b;
+
+		if (!(len > 5 && !strcmp(de->d_name + len - 5, ".json")) &&
+		    !(len > 6 && !strcmp(de->d_name + len - 6, ".jsonl")))
+			continue;
+		snprintf(path, sizeof(path), "traces/%s", de->d_name);
+		if (vmb_trace_load(path, &t, err, sizeof(err))) {
+			printf("# %s\n", err);
+			CHECK(!"bundled trace loads");
+			continue;
+		}
+		a = rewrite(t, "bundled.jsonl", true);
+		b = rewrite(t, "bundled.json", false);
+		CHECK(a && same_ops(t, a));
+		CHECK(b && same_ops(t, b));
+		if (!a || !b || !same_ops(t, a) || !same_ops(t, b))
+			printf("#   %s\n", path);
+		vmb_trace_destroy(a);
+		vmb_trace_destroy(b);
+		vmb_trace_destroy(t);
+		n++;
+	}
+	closedir(d);
+	if (!n)
+		SKIP("no traces in traces/");
+}
+
 TEST(writer_api)
 {
 	struct vmb_trace_header hdr = {VMB_DRIVER_NOUVEAU, 65536,
@@ -610,6 +649,7 @@ int main(void)
 	RUN(jsonl_chunks_4);
 	RUN(jsonl_chunks_8);
 	RUN(round_trip);
+	RUN(round_trip_bundled);
 	RUN(writer_api);
 	RUN(names);
 	RUN(io_errors);
