@@ -76,4 +76,21 @@ int vmb_plot_bars(const char *dir, const char *name, const struct vmb_plot_opts 
 int vmb_plot_render(const char *gnuplot, const char *dir, const char *name, char *err,
 		    size_t errlen);
 
+/**
+ * vmb_plot_render_many() - run one gnuplot over several figures' scripts
+ * (each script starts with "reset", so they do not leak settings)
+ * @gnuplot: the gnuplot command
+ * @dir: directory of the scripts
+ * @names, @n: file stems
+ *
+ * Figures whose outputs are missing afterwards are not reported here; call
+ * vmb_plot_render() on them for a message.
+ *
+ * Return: 0 or -errno when gnuplot could not be run at all.
+ */
+int vmb_plot_render_many(const char *gnuplot, const char *dir, const char *const *names, size_t n);
+
+/** vmb_plot_rendered() - NAME.png and NAME.svg exist in @dir and are non-empty */
+bool vmb_plot_rendered(const char *dir, const char *name);
+
 #endif /* VMB_PLOTS_H */

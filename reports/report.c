@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +32,8 @@ struct fig {
 	char title[256];
 	char trace[128];
 	bool trend;
-	bool ok;
+	bool pending;	/* script written, not rendered yet */
+	bool ok;	/* PNG and SVG rendered */
 };
 
 /* a regression found in the history */
@@ -226,7 +228,6 @@ static void add_fig(struct ctx *c, const char *name, const char *title, const ch
 		    bool trend, int wret)
 {
 	struct fig *f;
-	char err[512];
 
 	if (wret == -ENODATA)
 		return;
@@ -244,14 +245,67 @@ static void add_fig(struct ctx *c, const char *name, const char *title, const ch
 		c->failures++;
 		return;
 	}
+	f->pending = true;
+}
+
+/*
+ * Render every written figure: the pending scripts are split over one
+ * child per CPU, each running gnuplot over batches of scripts; a figure
+ * still missing afterwards is rendered alone to get its error message.
+ */
+static void render_pending(struct ctx *c)
+{
+	const size_t batch = 64;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t jobs = cpus > 1 ? (size_t)cpus : 1, i, j, k, n = 0;
+	const char **names = calloc(c->n_figs + 1, sizeof(*names));
+	pid_t *pids = calloc(jobs, sizeof(*pids));
+	char err[512];
+
+	if (!names || !pids)
+		die_oom();
+	for (i = 0; i < c->n_figs; i++)
+		if (c->figs[i].pending)
+			names[n++] = c->figs[i].name;
 	if (c->no_render)
-		return;
-	if (vmb_plot_render(c->gnuplot, c->plotdir, name, err, sizeof(err))) {
+		n = 0;
+	for (j = 0; j < jobs && n; j++) {
+		size_t lo = n * j / jobs, hi = n * (j + 1) / jobs;
+
+		pids[j] = fork();
+		if (pids[j] < 0) {
+			/* no child: do this share here */
+			for (k = lo; k < hi; k += batch)
+				vmb_plot_render_many(c->gnuplot, c->plotdir, names + k,
+						     hi - k < batch ? hi - k : batch);
+			continue;
+		}
+		if (!pids[j]) {
+			for (k = lo; k < hi; k += batch)
+				vmb_plot_render_many(c->gnuplot, c->plotdir, names + k,
+						     hi - k < batch ? hi - k : batch);
+			_exit(0);
+		}
+	}
+	for (j = 0; j < jobs && n; j++)
+		if (pids[j] > 0)
+			waitpid(pids[j], NULL, 0);
+	for (i = 0; i < c->n_figs; i++) {
+		struct fig *f = &c->figs[i];
+
+		if (!f->pending || c->no_render)
+			continue;
+		f->pending = false;
+		if (vmb_plot_rendered(c->plotdir, f->name) ||
+		    !vmb_plot_render(c->gnuplot, c->plotdir, f->name, err, sizeof(err))) {
+			f->ok = true;
+			continue;
+		}
 		fprintf(stderr, "report: %s\n", err);
 		c->failures++;
-		return;
 	}
-	f->ok = true;
+	free(pids);
+	free(names);
 }
 
 /* every sample of a latency object over the runs of a group */
@@ -396,8 +450,8 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 			hist[i].title = xstrdup(t->label[i]);
 			if (!n)
 				continue;
-			series_alloc(&cdf[i], MAX_POINTS + 2);
 			step = n > MAX_POINTS ? n / MAX_POINTS : 1;
+			series_alloc(&cdf[i], n / step + 2);
 			for (j = 0; j < n; j += step) {
 				cdf[i].x[cdf[i].n] = fmax(pool[i][j], 1) / 1e3;
 				cdf[i].y[cdf[i].n++] = (double)(j + 1) / (double)n;
@@ -681,7 +735,23 @@ static void plot_trends(struct ctx *c)
 		last_day = fmax(last_day, (long)(c->hist.files[i].when / 86400));
 	for (ti = 0; ti < c->n_traces; ti++) {
 		const char *trace = c->traces[ti];
+		long d0 = -1;
+		bool two = false;
 
+		/* a trend needs two nights */
+		for (i = 0; i < c->hist.n_files && !two; i++) {
+			const struct vmb_rfile *hf = &c->hist.files[i];
+			long d = (long)(hf->when / 86400);
+
+			if (!hf->when || strcmp(hf->trace_name, trace))
+				continue;
+			if (d0 < 0)
+				d0 = d;
+			else if (d != d0)
+				two = true;
+		}
+		if (!two)
+			continue;
 		for (mi = 0; mi < sizeof(trend_metrics) / sizeof(trend_metrics[0]); mi++) {
 			const struct vmb_metric *m = vmb_metric_find(trend_metrics[mi]);
 			struct series *s = calloc(ng + 2, sizeof(*s));
@@ -1447,6 +1517,7 @@ int main(int argc, char **argv)
 		if (strcmp(hyperfine, "-") && copy_file(hyperfine, dst))
 			hyperfine = NULL;
 	}
+	render_pending(&c);
 	for (i = 0; i < c.n_traces; i++)
 		write_trace_page(&c, c.traces[i]);
 	write_index(&c, kcidb, hyperfine);

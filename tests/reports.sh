@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# reports.sh - build/report, vmbench-igt and scripts/nightly end to end:
+# from the fixture results (tests/fixtures/results) the report renders every
+# plot (PNG magic, SVG with plotted paths), HTML pages reference only files
+# that exist, the exports are well-formed, the history marks the fixture's
+# regression night, the dashboard renders in headless Chromium without
+# console errors (skipped without chromium); vmbench-igt passes, fails and
+# skips as IGT does; nightly builds a history and reports a regression.
+cd "$(dirname "$0")/.." || exit 2
+top=$(pwd)
+n=0 failed=0 skipped=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name" "failed: $*"; fi; }
+finish() { echo "$((n - failed - skipped)) passed, $failed failed, $skipped skipped"; [ $failed -eq 0 ]; }
+
+F=tests/fixtures/results
+if [ ! -x build/report ] || [ ! -x build/compare ] || [ ! -x build/vmbench-igt ]; then
+	skip "reports" "build/report, build/compare or build/vmbench-igt not built (run make)"
+	finish; exit
+fi
+if ! command -v gnuplot >/dev/null; then
+	skip "reports" "gnuplot missing"
+	finish; exit
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/dash
+
+build/report -o "$out" --history $F/history --kcidb "$tmp/kcidb.json" \
+	--hyperfine "$tmp/hyperfine.json" $F/dxvk-steady-model.json $F/vkd3d-sparse-xe.json \
+	>"$tmp/report.out" 2>&1
+rc=$?
+check "report exits 0" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/report.out"
+
+# every figure, both formats, real images with data
+bad=""
+for trace in dxvk-steady vkd3d-sparse; do
+	for fig in bind-cdf unbind-cdf submit-cdf bind-hist unbind-hist submit-hist stalls \
+		   splitmerge refcount refevents userptr \
+		   trend-bind_p50 trend-bind_p99 trend-unbind_p99 trend-submit_p99 \
+		   trend-stall_total trend-gpuvm_remap trend-pte_writes trend-wall_ns; do
+		png=$out/plots/$trace-$fig.png svg=$out/plots/$trace-$fig.svg
+		if [ ! -s "$png" ] || [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" != 89504e470d0a1a0a ]; then
+			bad="$bad $png"
+		fi
+		# gnuplot draws each plotted series as a <path> with many points
+		if [ ! -s "$svg" ] || ! grep -q '<svg' "$svg" ||
+		   [ "$(grep -c '<path' "$svg")" -lt 3 ]; then
+			bad="$bad $svg"
+		fi
+		[ -s "$out/plots/$trace-$fig.dat" ] || bad="$bad $trace-$fig.dat"
+	done
+done
+check "every plot is a non-empty PNG and an SVG with data ($bad)" [ -z "$bad" ]
+
+# simulated figures say so; measured ones do not
+check "simulated plots are labelled" grep -q 'SIMULATED' "$out/plots/dxvk-steady-bind-cdf.gp"
+check "measured plots are not labelled simulated" \
+	bash -c "! grep -q SIMULATED '$out/plots/vkd3d-sparse-bind-cdf.gp'"
+
+# pages: index + one per trace, every local href/src exists
+check "index and trace pages exist" test -s "$out/index.html" -a -s "$out/trace-dxvk-steady.html" \
+	-a -s "$out/trace-vkd3d-sparse.html" -a -s "$out/summary.md"
+missing=""
+refs=0
+for page in "$out"/*.html; do
+	while read -r ref; do
+		refs=$((refs + 1))
+		case $ref in http:*|https:*|\#*) missing="$missing external:$ref"; continue ;; esac
+		[ -e "$out/$ref" ] || missing="$missing $(basename "$page"):$ref"
+	done < <(grep -oE '(href|src)="[^"]*"' "$page" | sed -E 's/^(href|src)="//; s/"$//')
+done
+check "HTML references only files that exist ($refs refs;$missing)" test -z "$missing" -a $refs -gt 50
+check "raw result files are copied" [ -s "$out/raw/0-dxvk-steady-model.json" ]
+check "pages use no JavaScript" bash -c "! grep -qi '<script' '$out'/*.html"
+check "simulated runs are labelled in the tables" grep -q 'class=sim>simulated' "$out/trace-dxvk-steady.html"
+check "measured runs are labelled in the tables" grep -q 'class=meas>measured' "$out/trace-vkd3d-sparse.html"
+check "summary.md has a table per trace" \
+	bash -c "[ \$(grep -c '^| strategy |' '$out/summary.md') -eq 2 ]"
+# the fixture history regresses on 2026-11-18 (model remap +25 %, latency +10 %)
+check "history marks the 2026-11-18 regression" \
+	bash -c "grep -q '2026-11-18</td><td class=l>dxvk-steady' '$out/index.html' && grep -q 'gpuvm_remap' '$out/index.html'"
+check "trend plot has regression markers" \
+	bash -c "grep -q 'regression (compare' '$out/plots/dxvk-steady-trend-gpuvm_remap.dat'"
+check "no regression flagged for the stable hardware trace's counters" \
+	bash -c "! grep -q 'vkd3d-sparse</td><td class=l>[^<]*</td><td class=l>gpuvm' '$out/index.html'"
+
+# exports
+if python3 - "$tmp/kcidb.json" "$tmp/hyperfine.json" <<'EOF'
+import json, sys
+k = json.load(open(sys.argv[1]))
+assert k["version"]["major"] == 5
+assert k["checkouts"] and k["builds"]
+tests = k["tests"]
+assert len(tests) > 100
+for t in tests:
+    assert t["status"] == "DONE" and t["id"].startswith("vmbench:")
+    assert isinstance(t["number"]["value"], (int, float))
+    assert t["number"]["prefix"] in ("metric", "binary")
+assert any(t["path"].endswith(".bind_p99") for t in tests)
+h = json.load(open(sys.argv[2]))
+assert len(h["results"]) == 5
+for r in h["results"]:
+    assert r["times"] and abs(r["mean"] - sum(r["times"]) / len(r["times"])) < 1e-9
+    assert r["min"] <= r["median"] <= r["max"]
+EOF
+then ok "KCIDB and hyperfine exports are well-formed"
+else nok "KCIDB and hyperfine exports are well-formed"
+fi
+if command -v hyperfine >/dev/null; then :; fi
+
+# compare's other formats
+build/compare --format=json $F/history/2026-11-17/dxvk-steady.json -- $F/history/2026-11-18/dxvk-steady.json >"$tmp/c.json"
+rc=$?
+check "compare --format=json: regression exit 1 and parseable" \
+	bash -c "[ $rc -eq 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[\"exit\"]==1' '$tmp/c.json'"
+build/compare --format=markdown $F/history/2026-11-16/dxvk-steady.json -- $F/history/2026-11-17/dxvk-steady.json >"$tmp/c.md"
+rc=$?
+check "compare --format=markdown of two equal nights exits 0" \
+	bash -c "[ $rc -eq 0 ] && grep -q '^| metric |' '$tmp/c.md'"
+build/compare --format=hyperfine $F/history/2026-11-16/dxvk-steady.json -- $F/history/2026-11-17/dxvk-steady.json >"$tmp/c.hf"
+check "compare --format=hyperfine" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['results'])==8" "$tmp/c.hf"
+
+# headless Chromium: renders, no console errors
+chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -z "$chrome" ]; then
+	skip "dashboard renders in headless Chromium" "chromium not installed"
+else
+	prof=$(mktemp -d)
+	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$prof" --enable-logging=stderr --v=0 \
+		--screenshot="$tmp/shot.png" --window-size=1280,2000 "file://$out/index.html" \
+		>"$tmp/chrome.log" 2>&1
+	rc=$?
+	errors=$(grep -E 'Uncaught|CONSOLE\(|console.*(error|Error)|Failed to load resource|ERR_FILE_NOT_FOUND' "$tmp/chrome.log")
+	if [ $rc -eq 0 ] && [ -s "$tmp/shot.png" ] &&
+	   [ "$(head -c 8 "$tmp/shot.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+	   [ -z "$errors" ]; then
+		ok "dashboard renders in headless Chromium, no console errors ($(stat -c %s "$tmp/shot.png") byte screenshot)"
+	else
+		nok "dashboard renders in headless Chromium" "status $rc" "$errors" "$(tail -n 5 "$tmp/chrome.log")"
+	fi
+	for page in trace-dxvk-steady.html trace-vkd3d-sparse.html; do
+		timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--user-data-dir="$prof" --enable-logging=stderr --v=0 --dump-dom \
+			"file://$out/$page" >"$tmp/dom.html" 2>"$tmp/chrome2.log"
+		errors=$(grep -E 'Uncaught|CONSOLE\(|Failed to load resource|ERR_FILE_NOT_FOUND' "$tmp/chrome2.log")
+		if grep -q '<h2>Plots</h2>' "$tmp/dom.html" && [ -z "$errors" ]; then
+			ok "$page loads in Chromium (DOM dump), no console errors"
+		else
+			nok "$page loads in Chromium" "$errors"
+		fi
+	done
+	rm -rf "$prof"
+fi
+
+# vmbench-igt with a fake replay that emits fixture results
+mkdir -p "$tmp/igt/traces" "$tmp/igt/base" "$tmp/igt/bin"
+echo '{}' >"$tmp/igt/traces/dxvk-steady.json"
+echo '{}' >"$tmp/igt/traces/other.json"
+cp $F/history/2026-11-17/dxvk-steady.json "$tmp/igt/base/dxvk-steady.json"
+cat >"$tmp/igt/bin/replay" <<EOF
+#!/usr/bin/env bash
+# fake replay: copies \$FAKE_RESULT to the -o file
+while [ \$# -gt 0 ]; do [ "\$1" = -o ] && out=\$2; shift; done
+cp "\$FAKE_RESULT" "\$out"
+EOF
+chmod +x "$tmp/igt/bin/replay"
+igt() { build/vmbench-igt --traces-dir "$tmp/igt/traces" --baseline-dir "$tmp/igt/base" \
+	--replay "$tmp/igt/bin/replay" --compare build/compare --strategies async:hard "$@"; }
+subs=$(igt --list-subtests | tr '\n' ' ')
+check "vmbench-igt --list-subtests ($subs)" [ "$subs" = "dxvk-steady-async-hard other-async-hard " ]
+FAKE_RESULT=$F/history/2026-11-16/dxvk-steady.json igt --run-subtest dxvk-steady-async-hard >"$tmp/igt.out" 2>&1
+rc=$?
+check "vmbench-igt: same results -> SUCCESS, exit 0" \
+	bash -c "[ $rc -eq 0 ] && grep -q '^Starting subtest: dxvk-steady-async-hard' '$tmp/igt.out' && grep -qE '^Subtest dxvk-steady-async-hard: SUCCESS \([0-9]+\.[0-9]{3}s\)' '$tmp/igt.out'"
+FAKE_RESULT=$F/history/2026-11-18/dxvk-steady.json igt --run-subtest 'dxvk-*' >"$tmp/igt.out" 2>&1
+rc=$?
+check "vmbench-igt: regressed results -> FAIL, exit 1" \
+	bash -c "[ $rc -eq 1 ] && grep -qE '^Subtest dxvk-steady-async-hard: FAIL ' '$tmp/igt.out'"
+FAKE_RESULT=$F/history/2026-11-16/dxvk-steady.json igt --run-subtest other-async-hard >"$tmp/igt.out" 2>&1
+rc=$?
+check "vmbench-igt: no baseline -> SKIP, exit 77" \
+	bash -c "[ $rc -eq 77 ] && grep -qE '^Subtest other-async-hard: SKIP ' '$tmp/igt.out'"
+
+# nightly: two backfilled nights through a fake replay (fixture results), the
+# second one regressed; then, when build/replay exists, two real nights
+mkdir -p "$tmp/nbin"
+cp "$tmp/igt/bin/replay" "$tmp/nbin/replay"
+ln -s "$top/build/report" "$tmp/nbin/report"
+ln -s "$top/build/compare" "$tmp/nbin/compare"
+FAKE_RESULT=$F/history/2026-11-17/dxvk-steady.json scripts/nightly --bin "$tmp/nbin" \
+	--traces "$tmp/igt/traces/dxvk-steady.json" --history "$tmp/hist" --out "$tmp/ndash" \
+	--date 2026-11-17 >"$tmp/n1.out" 2>&1
+rc1=$?
+FAKE_RESULT=$F/history/2026-11-18/dxvk-steady.json scripts/nightly --bin "$tmp/nbin" \
+	--traces "$tmp/igt/traces/dxvk-steady.json" --history "$tmp/hist" --out "$tmp/ndash" \
+	--date 2026-11-18 --kcidb >"$tmp/n2.out" 2>&1
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 1 ] && grep -q 'dxvk-steady *REGRESSION' "$tmp/n2.out" &&
+   [ -s "$tmp/hist/2026-11-18/dxvk-steady.json" ] && [ -s "$tmp/ndash/index.html" ] &&
+   [ -s "$tmp/ndash/kcidb.json" ] && [ -s "$tmp/ndash/plots/dxvk-steady-trend-gpuvm_remap.png" ] &&
+   grep -q '"date": *"2026-11-18T00:00:00Z"' "$tmp/hist/2026-11-18/dxvk-steady.json"; then
+	ok "nightly stores dated results, rebuilds the dashboard and flags the regression"
+else
+	nok "nightly (fake replay)" "exit $rc1 / $rc2" "$(tail -n 12 "$tmp/n2.out")"
+fi
+
+# two small traces of the library keep this quick
+real_traces=$(ls traces/steady-xe.json traces/userptr-any.json 2>/dev/null | tr '\n' ' ')
+if [ -x build/replay ] && [ -n "$real_traces" ]; then
+	d1=$(date -u -d 'yesterday' +%Y-%m-%d)
+	scripts/nightly --repeat 2 --traces "$real_traces" --history "$tmp/rhist" --out "$tmp/rdash" \
+		--date "$d1" >"$tmp/r1.out" 2>&1
+	rc1=$?
+	scripts/nightly --repeat 2 --traces "$real_traces" --history "$tmp/rhist" --out "$tmp/rdash" \
+		>"$tmp/r2.out" 2>&1
+	rc2=$?
+	if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -s "$tmp/rdash/index.html" ] &&
+	   grep -q 'steady-xe  *no regression' "$tmp/r2.out" &&
+	   [ -s "$tmp/rdash/plots/steady-xe-trend-gpuvm_remap.png" ]; then
+		ok "nightly with build/replay: two nights, same model, no regression"
+	else
+		nok "nightly with build/replay" "exit $rc1 / $rc2" "$(tail -n 15 "$tmp/r2.out")"
+	fi
+else
+	skip "nightly with build/replay" "build/replay not built"
+fi
+finish
