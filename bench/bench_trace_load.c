@@ -378,6 +378,13 @@ int main(int argc, char **argv)
 	       " VMB_TRACE_LOAD_THREADS=%s, load average %.1f)\n",
 	       (double)st.st_size / best_cpu / 1e6, best_cpu, sysconf(_SC_NPROCESSORS_ONLN),
 	       env ? env : "unset", load[0]);
+	if (per_op < exact) {
+		/* a sanitizer or another allocator: mallinfo2() sees nothing */
+		printf("  resident per op   (mallinfo2 saw %.1f B/op: not glibc's allocator; using"
+		       " the array sizes)\n",
+		       per_op);
+		per_op = exact;
+	}
 	printf("  resident per op   %8.1f B/op  (mallinfo2 heap delta)  target <= 64 B/op: %s\n",
 	       per_op, per_op <= 64 ? "met" : "MISSED");
 	printf("    of which arrays %8.1f B/op  (op %zu B + entries %zu B + syncs %zu B + ids 4 B,"
