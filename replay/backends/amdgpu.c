@@ -73,43 +73,6 @@ int vmb_amdgpu_encode_va(const struct vmb_bind_entry *e, uint32_t handle, bool r
 	}
 }
 
-/* userptr BOs of a file: closed when the file goes (they back mappings) */
-struct userptr_list {
-	uint32_t n, cap;
-	uint32_t h[];
-};
-
-static int userptr_add(struct vmb_hw_file *f, uint32_t handle)
-{
-	struct userptr_list *l = (struct userptr_list *)(uintptr_t)f->drv[0];
-
-	if (!l || l->n == l->cap) {
-		uint32_t cap = l ? l->cap * 2 : 16;
-		struct userptr_list *nl = realloc(l, sizeof(*l) + cap * sizeof(uint32_t));
-
-		if (!nl)
-			return -ENOMEM;
-		if (!l)
-			nl->n = 0;
-		nl->cap = cap;
-		l = nl;
-		f->drv[0] = (uint64_t)(uintptr_t)l;
-	}
-	l->h[l->n++] = handle;
-	return 0;
-}
-
-static void amdgpu_file_fini(struct vmb_hw *hw, struct vmb_hw_file *f)
-{
-	struct userptr_list *l = (struct userptr_list *)(uintptr_t)f->drv[0];
-	uint32_t i;
-
-	for (i = 0; l && i < l->n; i++)
-		drmCloseBufferHandle(f->fd, l->h[i]);
-	free(l);
-	f->drv[0] = 0;
-}
-
 static int amdgpu_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, uint64_t *mem)
 {
 	struct vmb_amdgpu_info_vram_gtt vg = { 0 };
@@ -226,10 +189,8 @@ static int amdgpu_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vm
 			ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_USERPTR, &u);
 			if (ret)
 				break;
+			/* released with the VM's file, like the mappings it backs */
 			handle = u.handle;
-			ret = userptr_add(f, handle);
-			if (ret)
-				break;
 		}
 		if (e->kind == VMB_BIND_UNMAP && m && m->obj && !m->flags) {
 			ret = vmb_hw_bo_handle(hw, f, m->obj, &handle);
@@ -249,7 +210,7 @@ static int amdgpu_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vm
 	}
 	if (ret || !meas)
 		return ret;
-	if (!hw->vm_fence_ignored) {
+	if (!hw->drv_state[0]) {
 		uint64_t p = meas->point;
 		uint32_t h = meas->handle;
 
@@ -260,6 +221,7 @@ static int amdgpu_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vm
 			vmb_hw_warn_once(hw, HW_WARN_DRIVER, "kernel ignores the GEM_VA out-fence "
 					 "(pre-6.16); bind completion = ioctl return");
 		}
+		hw->drv_state[0] = 1; /* checked once, on the first bind */
 	}
 	if (hw->vm_fence_ignored) {
 		uint32_t h = meas->handle;
@@ -329,7 +291,6 @@ static const struct vmb_hw_driver amdgpu_driver = {
 	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
 		      VMB_HW_KIND(VMB_BIND_MAP_USERPTR) | VMB_HW_KIND(VMB_BIND_UNMAP),
 	.probe = amdgpu_probe,
-	.file_fini = amdgpu_file_fini,
 	.queue_create = amdgpu_queue_create,
 	.queue_destroy = amdgpu_queue_destroy,
 	.bo_create = amdgpu_bo_create,

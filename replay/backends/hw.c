@@ -123,16 +123,22 @@ void vmb_hw_file_close(struct vmb_hw *hw, struct vmb_hw_file *f)
 
 	if (f->fd < 0)
 		return;
-	for (i = 0; i <= t->max_id[VMB_CLASS_SYNCOBJ]; i++)
-		if (f->syncobj[i] && f != &hw->files[0])
-			drmSyncobjDestroy(f->fd, f->syncobj[i]);
-	for (i = 0; i <= t->max_id[VMB_CLASS_BO]; i++)
-		if (f->bo[i])
-			drmCloseBufferHandle(f->fd, f->bo[i]);
-	if (f->meas)
-		drmSyncobjDestroy(f->fd, f->meas);
 	if (hw->drv->file_fini)
 		hw->drv->file_fini(hw, f);
+	/*
+	 * A VM file is the VM: closing it is the VM destroy, and the kernel
+	 * releases every handle of the file with it (closing the handles first
+	 * would tear mappings down BO by BO, which is not what the trace did).
+	 * The primary file is closed last, after every VM; its handles are
+	 * closed explicitly so that each release is checked.
+	 */
+	if (f == &hw->files[0]) {
+		for (i = 0; i <= t->max_id[VMB_CLASS_BO]; i++)
+			if (f->bo[i])
+				drmCloseBufferHandle(f->fd, f->bo[i]);
+		if (f->meas)
+			drmSyncobjDestroy(f->fd, f->meas);
+	}
 	close(f->fd);
 	f->fd = -1;
 	free(f->bo);

@@ -16,11 +16,10 @@
 #include <xf86drm.h>
 
 #include "backends/hw_priv.h"
+#include "backends/shadow.h"
 #include "gpuvm.h"
 
 #define WAIT_CAP_NS (10ull * 1000 * 1000 * 1000)
-#define SHADOW_NULL 1u
-#define SHADOW_USERPTR 2u
 
 static uint64_t now_ns(void)
 {
@@ -28,72 +27,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* ---- shadow copy of each VM's layout ------------------------------------ */
-
-static uint32_t shadow_next_flags;
-
-static int shadow_map(void *priv, struct vmb_gpuva *va)
-{
-	va->flags = shadow_next_flags;
-	return 0;
-}
-
-static int shadow_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_gpuva *prev,
-			struct vmb_gpuva *next)
-{
-	return 0;
-}
-
-static int shadow_unmap(void *priv, struct vmb_gpuva *old, bool keep)
-{
-	return 0;
-}
-
-static const struct vmb_gpuvm_ops shadow_ops = {
-	.step_map = shadow_map,
-	.step_remap = shadow_remap,
-	.step_unmap = shadow_unmap,
-};
-
-static void shadow_apply(struct vmb_gpuvm *s, const struct vmb_bind_entry *e, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; s && i < n; i++) {
-		switch (e[i].kind) {
-		case VMB_BIND_MAP:
-			shadow_next_flags = 0;
-			vmb_gpuvm_sm_map(s, e[i].va, e[i].range, e[i].bo, e[i].offset);
-			break;
-		case VMB_BIND_MAP_NULL:
-			shadow_next_flags = SHADOW_NULL;
-			vmb_gpuvm_sm_map(s, e[i].va, e[i].range, 0, 0);
-			break;
-		case VMB_BIND_MAP_USERPTR:
-			shadow_next_flags = SHADOW_USERPTR;
-			vmb_gpuvm_sm_map(s, e[i].va, e[i].range, 0, e[i].offset);
-			break;
-		case VMB_BIND_UNMAP:
-			vmb_gpuvm_sm_unmap(s, e[i].va, e[i].range);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/* remove every mapping of @bo from @s (UNMAP_ALL, or weak BO close) */
-static void shadow_drop_bo(struct vmb_gpuvm *s, uint32_t bo)
-{
-	struct vmb_gpuva *va, *next;
-
-	for (va = s ? vmb_gpuvm_first(s) : NULL; va; va = next) {
-		next = vmb_gpuva_next(va);
-		if (va->obj == bo && !va->flags)
-			vmb_gpuvm_remove(s, va);
-	}
 }
 
 /* ---- scratch arrays for one call --------------------------------------- */
@@ -166,10 +99,10 @@ static int do_vm_create(struct vmb_hw *hw, const struct vmb_call *call)
 	}
 	hw->vm_live[vm] = true;
 	if (!(hw->drv->bind_kinds & VMB_HW_KIND(VMB_BIND_UNMAP_ALL)) && !hw->vm_shadow[vm]) {
-		hw->vm_shadow[vm] = vmb_gpuvm_create(op->u.vm_create.va_start,
-						     op->u.vm_create.va_range,
-						     op->u.vm_create.kernel_start,
-						     call->kernel_range, &shadow_ops, hw);
+		hw->vm_shadow[vm] = vmb_shadow_create(op->u.vm_create.va_start,
+						      op->u.vm_create.va_range,
+						      op->u.vm_create.kernel_start,
+						      call->kernel_range);
 		if (!hw->vm_shadow[vm])
 			return -ENOMEM;
 	}
@@ -268,7 +201,7 @@ static int do_bo_close(struct vmb_hw *hw, uint32_t bo)
 	hw->bo_live[bo] = false;
 	if (hw->drv->weak)
 		for (vm = 1; vm <= hw->trace->max_id[VMB_CLASS_VM]; vm++)
-			shadow_drop_bo(hw->vm_shadow[vm], bo);
+			vmb_shadow_drop_bo(hw->vm_shadow[vm], bo);
 	return ret;
 }
 
@@ -366,7 +299,7 @@ static int issue_each(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb
 		one.shadow = shadow;
 		ret = hw->drv->bind(hw, f, &one);
 		if (!ret)
-			shadow_apply(shadow, &req->binds[i], 1);
+			vmb_shadow_apply(shadow, &req->binds[i], 1);
 	}
 	return ret;
 }
@@ -483,7 +416,7 @@ static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_ti
 	} else {
 		ret = hw->drv->bind(hw, f, &req);
 		if (!ret)
-			shadow_apply(hw->vm_shadow[vm], scratch.e, n);
+			vmb_shadow_apply(hw->vm_shadow[vm], scratch.e, n);
 	}
 	tm->return_ns = now_ns();
 	if ((ret == -ENOBUFS || ret == -ENOMEM) && n > 1) {

@@ -18,6 +18,7 @@
 #include <xf86drm.h>
 
 #include "backends/hw_priv.h"
+#include "backends/shadow.h"
 #include "gpuvm.h"
 #include "uapi/nouveau.h"
 
@@ -182,7 +183,7 @@ static int nouveau_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct v
 		if (e->kind != VMB_BIND_UNMAP || !req->shadow)
 			continue;
 		m = vmb_gpuvm_find_first(req->shadow, e->va, e->range);
-		sparse[i] = m && !m->obj && m->flags == 1 && m->va == e->va && m->range == e->range;
+		sparse[i] = m && !m->obj && m->flags == VMB_SHADOW_NULL && m->va == e->va && m->range == e->range;
 	}
 	ret = vmb_nouveau_encode_bind(req, sparse, &args, ops, syncs);
 	if (!ret)

@@ -570,8 +570,6 @@ struct fake_device {
 		struct {
 			drmPlatformBusInfo bus;
 			drmPlatformDeviceInfo info;
-			char *compat[2];
-			char compat0[64];
 		} plat;
 	};
 };
@@ -611,9 +609,10 @@ static drmDevicePtr fake_device(void)
 	} else {
 		d->dev.bustype = DRM_BUS_PLATFORM;
 		snprintf(d->plat.bus.fullname, sizeof(d->plat.bus.fullname), "/soc/gpu@fb000000");
-		snprintf(d->plat.compat0, sizeof(d->plat.compat0), "%s", ids[drv].compat);
-		d->plat.compat[0] = d->plat.compat0;
-		d->plat.info.compatible = d->plat.compat;
+		/* libdrm's drmFreeDevice() frees the compatible list and its strings */
+		d->plat.info.compatible = calloc(2, sizeof(char *));
+		if (d->plat.info.compatible)
+			d->plat.info.compatible[0] = strdup(ids[drv].compat);
 		d->dev.businfo.platform = &d->plat.bus;
 		d->dev.deviceinfo.platform = &d->plat.info;
 	}
