@@ -57,8 +57,8 @@ void vmb_html_head(FILE *f, const char *title)
 	      ".meas{color:#0b5a1a;background:#e3f6e6;padding:0 .3em;border-radius:3px;font-size:.85em}\n"
 	      ".note{background:#fff8e5;border-left:4px solid #e0a800;padding:.5em 1em}\n"
 	      ".bad{color:#b00000;font-weight:bold}.good{color:#0b6b1e}\n"
-	      "figure{display:inline-block;margin:.5em;vertical-align:top}"
-	      "figure img{width:640px;max-width:100%;border:1px solid #ddd}\n"
+	      ".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));"
+	      "gap:.8em}\nfigure{margin:0}figure img{width:100%;border:1px solid #ddd}\n"
 	      "figcaption{font-size:.85em;color:#555}\n"
 	      "footer{margin-top:3em;font-size:.8em;color:#777}\n"
 	      "</style>\n</head>\n<body>\n", f);

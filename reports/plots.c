@@ -60,7 +60,7 @@ static void preamble(FILE *f, const char *name, const struct vmb_plot_opts *o)
 	q(f, o->xlabel);
 	fprintf(f, "\nset ylabel ");
 	q(f, o->ylabel);
-	fprintf(f, "\nset grid\nset key outside right top vertical\n");
+	fprintf(f, "\nset grid\nset key below horizontal maxrows 3\n");
 	if (o->logx)
 		fprintf(f, "set logscale x\n");
 	if (o->logy)
@@ -112,8 +112,13 @@ int vmb_plot_xy(const char *dir, const char *name, const struct vmb_plot_opts *o
 		for (j = 0; j < lines[i].n; j++)
 			fprintf(d, "%.10g %.10g\n", lines[i].x[j], lines[i].y[j]);
 		fprintf(d, "\n\n");
-		fprintf(g, "%s'%s.dat' index %zu using 1:2 with %s title ", idx ? ", \\\n     " : "",
+		fprintf(g, "%s'%s.dat' index %zu using 1:2 with %s", idx ? ", \\\n     " : "",
 			name, idx, lines[i].style ? lines[i].style : "lines");
+		/* overlapping curves stay visible with a dash pattern each */
+		if (!lines[i].style || strstr(lines[i].style, "lines") == lines[i].style ||
+		    strstr(lines[i].style, "steps") || strstr(lines[i].style, "histeps"))
+			fprintf(g, " dt %zu", idx % 5 + 1);
+		fprintf(g, " title ");
 		q(g, lines[i].title);
 		idx++;
 	}

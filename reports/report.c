@@ -1085,9 +1085,11 @@ static void figures(FILE *f, const struct ctx *c, const char *trace, bool trend)
 {
 	size_t i;
 
+	fputs("<div class=figs>\n", f);
 	for (i = 0; i < c->n_figs; i++)
 		if (c->figs[i].ok && c->figs[i].trend == trend && !strcmp(c->figs[i].trace, trace))
 			figure(f, &c->figs[i]);
+	fputs("</div>\n", f);
 }
 
 static void regressions_html(FILE *f, const struct ctx *c, const char *trace)
@@ -1291,6 +1293,7 @@ static void write_index(struct ctx *c, const char *kcidb, const char *hyperfine)
 		fputs("</a></h2>\n", f);
 		summary_table(f, c, c->traces[i]);
 		/* the bind CDF and, with history, the bind p99 trend as a preview */
+		fputs("<div class=figs>\n", f);
 		for (k = 0; k < c->n_figs; k++) {
 			const struct fig *g = &c->figs[k];
 
@@ -1299,7 +1302,7 @@ static void write_index(struct ctx *c, const char *kcidb, const char *hyperfine)
 			     strstr(g->name, "-trend-bind_p99")))
 				figure(f, g);
 		}
-		fputs("<p><a href=\"", f);
+		fputs("</div>\n<p><a href=\"", f);
 		vmb_html_esc(f, name);
 		fputs("\">All plots, every run and the environment &rarr;</a></p>\n", f);
 	}
