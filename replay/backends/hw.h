@@ -180,6 +180,7 @@ struct vmb_hw_driver {
  * @sync_live: per trace syncobj id
  * @shim: the device is vmbench's shim (no GPU; no batch buffer is mapped)
  * @vm_fence_ignored: amdgpu kernel ignored the GEM_VA out-fence fields
+ * @lost: the device returned ENODEV; later ops fail without an ioctl
  * @fallbacks: bind ioctls re-issued in smaller batches after ENOBUFS/ENOMEM
  * @warned: kinds already reported as unsupported (bitmask)
  * @drv_state: driver-wide state
@@ -203,6 +204,7 @@ struct vmb_hw {
 	struct vmb_hw_userptr *userptr;
 	bool shim;
 	bool vm_fence_ignored;
+	bool lost;
 	uint64_t fallbacks;
 	uint64_t warned;
 	uint64_t drv_state[8];

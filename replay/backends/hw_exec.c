@@ -522,6 +522,8 @@ static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
 				      NULL);
 }
 
+static int do_other(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_timing *tm);
+
 int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm)
 {
 	struct vmb_hw *hw = be->priv;
@@ -529,10 +531,26 @@ int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_
 	int ret;
 
 	memset(tm, 0, sizeof(*tm));
+	if (hw->lost)
+		return -ENODEV;
 	if (op->kind == VMB_OP_BIND)
-		return do_bind(hw, call, tm);
-	if (op->kind == VMB_OP_SUBMIT)
-		return do_submit(hw, call, tm);
+		ret = do_bind(hw, call, tm);
+	else if (op->kind == VMB_OP_SUBMIT)
+		ret = do_submit(hw, call, tm);
+	else
+		ret = do_other(hw, call, tm);
+	if (ret == -ENODEV) {
+		hw->lost = true;
+		vmb_hw_warn_once(hw, HW_WARN_LOST, "the device is gone (ENODEV) at op %zu; every "
+				 "later op fails without reaching the kernel", call->index);
+	}
+	return ret;
+}
+
+static int do_other(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_timing *tm)
+{
+	const struct vmb_op *op = call->op;
+	int ret;
 
 	tm->issue_ns = now_ns();
 	switch (op->kind) {
