@@ -100,6 +100,27 @@ else
 	not_ok "committed-traces-up-to-date" "synth/mktraces.sh small failed"
 fi
 
+# traces/README.md: a row per library trace, with its op count and command
+readme_err=$(synth/mktraces.sh list | python3 -c '
+import re, sys
+rows = {}
+for line in open("traces/README.md"):
+	m = re.match(r"^\| `([^`]+)` \| ([^|]+) \| ([^|]+) \| (\d+) \|.*\| `([^`]+)` \|$", line.strip())
+	if m:
+		rows[m.group(1)] = (int(m.group(4)), " ".join(m.group(5).split()))
+for l in sys.stdin:
+	name, small, _ = l.rstrip("\n").split("|")
+	f = name + ".jsonl"
+	ops = sum(1 for _ in open("traces/" + f)) - 1
+	if f not in rows:
+		print(f, "missing")
+	elif rows[f][0] != ops:
+		print(f, "ops", rows[f][0], "!=", ops)
+	elif rows[f][1] != " ".join(small.split()):
+		print(f, "command differs")
+')
+check "readme-table-matches-library" "$readme_err" test -z "$readme_err"
+
 # --- every trace replays on the model ----------------------------------------
 replay_ok() { # replay_ok TRACE RESULT [options]: exit 0 and 0 unexpected errors
 	local t=$1 res=$2
