@@ -229,9 +229,27 @@ TEST(jsonl_partial_last_line)
 {
 	char text[1024], err[512];
 	struct vmb_trace *t;
+	char warn[512] = "", want[600];
+	FILE *cap = tmpfile();
+	int saved = dup(2);
 
+	/* the warning goes to stderr: capture it */
 	snprintf(text, sizeof(text), "%s{\"op\":\"frame\",\"n\":2", good_jsonl);
+	fflush(stderr);
+	dup2(fileno(cap), 2);
 	t = load_text("partial.jsonl", text, err, sizeof(err));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(cap);
+	if (!fgets(warn, sizeof(warn), cap))
+		warn[0] = '\0';
+	fclose(cap);
+	snprintf(
+	    want, sizeof(want),
+	    "%s/partial.jsonl:6: warning: dropped an incomplete last line (interrupted write)\n",
+	    tmpdir);
+	CHECK_STR(warn, want);
 	CHECK(t != NULL);
 	if (!t) {
 		printf("# %s\n", err);
