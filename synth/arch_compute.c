@@ -18,15 +18,15 @@
 /* ------------------------------------------------------------------ A6 */
 
 static const struct vmb_synth_param svm_params[] = {
-	{ "fps", 100, "compute batches per second [E]" },
-	{ "gpu_util", 0.8, "GPU busy share of a batch period [E]" },
-	{ "ranges", 32, "userptr ranges live at once [E]" },
-	{ "range_min_kib", 4, "range size, low [C]" },
-	{ "range_max_mib", 256, "range size, high (1 GiB possible) [C]+[E]" },
-	{ "ops_per_s", 2000, "churn events per s; stress runs reach 1e5 [E]" },
-	{ "partial_fraction", 0.5, "share of events that munmap a sub-range [C]+[E]" },
-	{ "numa_scan_s", 2, "auto-NUMA scan period, invalidates a live range [P]+[E]" },
-	{ NULL, 0, NULL },
+    {"fps", 100, "compute batches per second [E]"},
+    {"gpu_util", 0.8, "GPU busy share of a batch period [E]"},
+    {"ranges", 32, "userptr ranges live at once [E]"},
+    {"range_min_kib", 4, "range size, low [C]"},
+    {"range_max_mib", 256, "range size, high (1 GiB possible) [C]+[E]"},
+    {"ops_per_s", 2000, "churn events per s; stress runs reach 1e5 [E]"},
+    {"partial_fraction", 0.5, "share of events that munmap a sub-range [C]+[E]"},
+    {"numa_scan_s", 2, "auto-NUMA scan period, invalidates a live range [P]+[E]"},
+    {NULL, 0, NULL},
 };
 
 static int svm_import(struct vmb_synth *s, struct vmb_live_set *ls)
@@ -65,7 +65,7 @@ static int svm_partial(struct vmb_synth *s, struct vmb_alloc *a)
 
 static int gen_compute_userptr(struct vmb_synth *s)
 {
-	struct vmb_live_set ls = { 0 };
+	struct vmb_live_set ls = {0};
 	uint64_t period = (uint64_t)(1e9 / s->fps), next_ev, next_numa, nr;
 	double rate = vmb_synth_param(s, "ops_per_s");
 	uint32_t cq, tl;
@@ -109,9 +109,10 @@ static int gen_compute_userptr(struct vmb_synth *s)
 		}
 		vmb_synth_at_least(s, f * period + period / 10);
 		if (!ret)
-			ret = vmb_lower_submit(s, cq, NULL, 0, NULL, 0, &out, 1,
-					       vmb_rng_jitter(&s->rng, (uint64_t)(period *
-						vmb_synth_param(s, "gpu_util")), 0.2));
+			ret = vmb_lower_submit(
+			    s, cq, NULL, 0, NULL, 0, &out, 1,
+			    vmb_rng_jitter(
+				&s->rng, (uint64_t)(period * vmb_synth_param(s, "gpu_util")), 0.2));
 	}
 	while (ls.n && !ret) {
 		ret = vmb_lower_userptr_free(s, &ls.v[ls.n - 1].a);
@@ -126,17 +127,17 @@ static int gen_compute_userptr(struct vmb_synth *s)
 /* ------------------------------------------------------------------ A7 */
 
 static const struct vmb_synth_param ml_params[] = {
-	{ "fps", 50, "training/inference steps per second [E]" },
-	{ "gpu_util", 0.85, "GPU busy share of a step [E]" },
-	{ "device_gib", 16, "device memory [E]" },
-	{ "reserve_factor", 1.125, "VA reservation / device memory [C]" },
-	{ "small_mib", 2, "small-pool / KV page handle [C]" },
-	{ "large_mib", 20, "large-pool handle [C]" },
-	{ "large_fraction", 0.3, "share of large handles [E]" },
-	{ "ops_per_s", 200, "map/unmap ops per s, 10-1000 [E]" },
-	{ "burst_prob", 0.1, "chance a step is a burst (x5 ops) [E]" },
-	{ "shrink_every_s", 10, "memory-pressure shrink period [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 50, "training/inference steps per second [E]"},
+    {"gpu_util", 0.85, "GPU busy share of a step [E]"},
+    {"device_gib", 16, "device memory [E]"},
+    {"reserve_factor", 1.125, "VA reservation / device memory [C]"},
+    {"small_mib", 2, "small-pool / KV page handle [C]"},
+    {"large_mib", 20, "large-pool handle [C]"},
+    {"large_fraction", 0.3, "share of large handles [E]"},
+    {"ops_per_s", 200, "map/unmap ops per s, 10-1000 [E]"},
+    {"burst_prob", 0.1, "chance a step is a burst (x5 ops) [E]"},
+    {"shrink_every_s", 10, "memory-pressure shrink period [E]"},
+    {NULL, 0, NULL},
 };
 
 /* ROCm/CUDA-like VMM calls are synchronous to the caller: bind, then wait [P] */
@@ -161,7 +162,7 @@ static int gen_ml_elastic(struct vmb_synth *s)
 	uint64_t period = (uint64_t)(1e9 / s->fps), base = 0, mapped = 0, target, pt = 0;
 	uint64_t shrink = (uint64_t)(vmb_synth_param(s, "shrink_every_s") * s->fps);
 	double per_step = vmb_synth_param(s, "ops_per_s") / s->fps;
-	struct vmb_live_set ls = { 0 };
+	struct vmb_live_set ls = {0};
 	struct vmb_ralloc slots;
 	uint32_t cq, tl, ftl;
 	int ret;
@@ -181,8 +182,8 @@ static int gen_ml_elastic(struct vmb_synth *s)
 		ret = vmb_emit_syncobj_create(s, true, false, &ftl);
 	for (uint64_t f = 0; f < s->frames && !ret; f++) {
 		struct vmb_sync in = vmb_sy(ftl, f - 1), out = vmb_sy(ftl, f + 1);
-		uint64_t nops = (uint64_t)per_step + vmb_rng_chance(&s->rng, per_step -
-								      (uint64_t)per_step);
+		uint64_t nops =
+		    (uint64_t)per_step + vmb_rng_chance(&s->rng, per_step - (uint64_t)per_step);
 
 		vmb_synth_at_least(s, f * period);
 		ret = vmb_emit_frame(s, f);
@@ -201,8 +202,10 @@ static int gen_ml_elastic(struct vmb_synth *s)
 			struct vmb_live *l;
 
 			if (mapped < target || !ls.n) {
-				uint64_t size = vmb_rng_chance(&s->rng,
-					vmb_synth_param(s, "large_fraction")) ? large : small;
+				uint64_t size =
+				    vmb_rng_chance(&s->rng, vmb_synth_param(s, "large_fraction"))
+					? large
+					: small;
 				uint64_t va;
 
 				if (vmb_ralloc_get(&slots, size, 2 * MIB, &va))
@@ -212,7 +215,8 @@ static int gen_ml_elastic(struct vmb_synth *s)
 					return -ENOMEM;
 				l->a.va = va;
 				l->a.size = size;
-				ret = vmb_emit_bo_create(s, size, VMB_PLACE_VRAM, s->low.vm, 0, &l->a.bo);
+				ret = vmb_emit_bo_create(s, size, VMB_PLACE_VRAM, s->low.vm, 0,
+							 &l->a.bo);
 				e = vmb_be_map(va, size, l->a.bo, 0);
 				if (!ret)
 					ret = ml_bind(s, tl, &pt, &e);
@@ -231,9 +235,10 @@ static int gen_ml_elastic(struct vmb_synth *s)
 			}
 		}
 		if (!ret)
-			ret = vmb_lower_submit(s, cq, NULL, 0, NULL, 0, &out, 1,
-					       vmb_rng_jitter(&s->rng, (uint64_t)(period *
-						vmb_synth_param(s, "gpu_util")), 0.1));
+			ret = vmb_lower_submit(
+			    s, cq, NULL, 0, NULL, 0, &out, 1,
+			    vmb_rng_jitter(
+				&s->rng, (uint64_t)(period * vmb_synth_param(s, "gpu_util")), 0.1));
 	}
 	while (ls.n && !ret) {
 		struct vmb_live *l = &ls.v[--ls.n];
@@ -253,18 +258,18 @@ static int gen_ml_elastic(struct vmb_synth *s)
 /* ------------------------------------------------------------------ A9 */
 
 static const struct vmb_synth_param tiler_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "submits_min", 1, "submits per frame, low [E]" },
-	{ "submits_max", 3, "submits per frame, high [E]" },
-	{ "gpu_util", 0.6, "GPU busy share of a frame [E]" },
-	{ "load_bos", 2000, "BOs created at load, 1e3-1e4 [E]" },
-	{ "load_s", 2, "load duration [E]" },
-	{ "size_min_kib", 4, "BO size, low [E]" },
-	{ "size_max_mib", 16, "BO size, high [E]" },
-	{ "steady_per_s", 20, "BO allocations per s in steady state, 0-50 [E]" },
-	{ "life_s", 3, "mean lifetime of a steady-state BO [E]" },
-	{ "sparse_tiles", 16, "sparse page binds per frame (0 = no sparse) [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"submits_min", 1, "submits per frame, low [E]"},
+    {"submits_max", 3, "submits per frame, high [E]"},
+    {"gpu_util", 0.6, "GPU busy share of a frame [E]"},
+    {"load_bos", 2000, "BOs created at load, 1e3-1e4 [E]"},
+    {"load_s", 2, "load duration [E]"},
+    {"size_min_kib", 4, "BO size, low [E]"},
+    {"size_max_mib", 16, "BO size, high [E]"},
+    {"steady_per_s", 20, "BO allocations per s in steady state, 0-50 [E]"},
+    {"life_s", 3, "mean lifetime of a steady-state BO [E]"},
+    {"sparse_tiles", 16, "sparse page binds per frame (0 = no sparse) [E]"},
+    {NULL, 0, NULL},
 };
 
 static int tiler_alloc(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t expire)
@@ -274,9 +279,11 @@ static int tiler_alloc(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t ex
 	if (!l)
 		return -ENOMEM;
 	l->expire = expire;
-	return vmb_lower_alloc(s, vmb_rng_log_uniform(&s->rng,
-				vmb_synth_param_u64(s, "size_min_kib") * KIB,
-				vmb_synth_param_u64(s, "size_max_mib") * MIB, 4 * KIB), 0, &l->a);
+	return vmb_lower_alloc(
+	    s,
+	    vmb_rng_log_uniform(&s->rng, vmb_synth_param_u64(s, "size_min_kib") * KIB,
+				vmb_synth_param_u64(s, "size_max_mib") * MIB, 4 * KIB),
+	    0, &l->a);
 }
 
 static int gen_tiler(struct vmb_synth *s)
@@ -284,10 +291,10 @@ static int gen_tiler(struct vmb_synth *s)
 	uint64_t load = vmb_synth_param_u64(s, "load_bos"), made = 0, next_ev = 0, spt = 0;
 	uint64_t load_frames = (uint64_t)(vmb_synth_param(s, "load_s") * s->fps);
 	uint64_t nsp = vmb_synth_param_u64(s, "sparse_tiles");
-	struct vmb_live_set ls = { 0 };
-	struct vmb_tile_batch b = { 0 };
-	struct vmb_sparse_res res = { 0 };
-	struct vmb_tile_pool pool = { 0 };
+	struct vmb_live_set ls = {0};
+	struct vmb_tile_batch b = {0};
+	struct vmb_sparse_res res = {0};
+	struct vmb_tile_pool pool = {0};
 	struct vmb_frame_loop fl;
 	uint32_t stl = 0;
 	int ret = 0;
@@ -321,8 +328,9 @@ static int gen_tiler(struct vmb_synth *s)
 		}
 		while (f >= load_frames && next_ev <= s->t && !ret) {
 			next_ev += vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "steady_per_s"));
-			ret = tiler_alloc(s, &ls, s->t + vmb_rng_exp_ns(&s->rng,
-						1.0 / vmb_synth_param(s, "life_s")));
+			ret = tiler_alloc(
+			    s, &ls,
+			    s->t + vmb_rng_exp_ns(&s->rng, 1.0 / vmb_synth_param(s, "life_s")));
 		}
 		/* scattered sparse page binds: turnip sorts them by iova [C] */
 		for (uint64_t i = 0; i < nsp && !ret; i++) {
@@ -367,13 +375,14 @@ static int gen_tiler(struct vmb_synth *s)
 }
 
 const struct vmb_archetype vmb_arch_compute[] = {
-	{ "compute-userptr", "A6: compute SVM/userptr churn: imports, partial munmaps, NUMA invalidations",
-	  "archetype", VMB_DRIVER_XE, DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_AMDGPU), 200,
-	  svm_params, gen_compute_userptr },
-	{ "ml-elastic", "A7: ML elastic memory: 2/20 MiB handles mapped into a VA reservation",
-	  "archetype", VMB_DRIVER_AMDGPU, DRV_ALL, 500, ml_params, gen_ml_elastic },
-	{ "tiler-per-bo", "A9: tiler/mobile: one async VM_BIND per small BO, fence gates submits",
-	  "archetype", VMB_DRIVER_MSM, DRV(VMB_DRIVER_MSM) | DRV(VMB_DRIVER_PANTHOR), 300,
-	  tiler_params, gen_tiler },
-	{ NULL },
+    {"compute-userptr",
+     "A6: compute SVM/userptr churn: imports, partial munmaps, NUMA invalidations", "archetype",
+     VMB_DRIVER_XE, DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_AMDGPU), 200, svm_params,
+     gen_compute_userptr},
+    {"ml-elastic", "A7: ML elastic memory: 2/20 MiB handles mapped into a VA reservation",
+     "archetype", VMB_DRIVER_AMDGPU, DRV_ALL, 500, ml_params, gen_ml_elastic},
+    {"tiler-per-bo", "A9: tiler/mobile: one async VM_BIND per small BO, fence gates submits",
+     "archetype", VMB_DRIVER_MSM, DRV(VMB_DRIVER_MSM) | DRV(VMB_DRIVER_PANTHOR), 300, tiler_params,
+     gen_tiler},
+    {NULL},
 };

@@ -32,12 +32,12 @@ static int submits_frame(struct vmb_synth *s, struct vmb_frame_loop *fl, uint64_
 			 const struct vmb_live_set *ls, const struct vmb_sync *in, size_t n_in)
 {
 	unsigned int k = (unsigned int)vmb_rng_range(&s->rng, vmb_synth_param_u64(s, "submits_min"),
-						      vmb_synth_param_u64(s, "submits_max"));
+						     vmb_synth_param_u64(s, "submits_max"));
 	uint32_t bos[MAX_BOLIST];
 	size_t nb = vmb_live_bos(ls, bos, MAX_BOLIST);
 
-	return vmb_frame_submits(s, fl, f, k ? k : 1, vmb_synth_param(s, "gpu_util"), bos, nb,
-				 in, n_in);
+	return vmb_frame_submits(s, fl, f, k ? k : 1, vmb_synth_param(s, "gpu_util"), bos, nb, in,
+				 n_in);
 }
 
 /* teardown: images first (they live inside chunks), then memory */
@@ -74,25 +74,26 @@ static int end_trace(struct vmb_synth *s, struct vmb_live_set *ls)
 /* ------------------------------------------------------------------ A1 */
 
 static const struct vmb_synth_param dxvk_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "submits_min", 2, "vkQueueSubmit per frame, low [E]" },
-	{ "submits_max", 6, "vkQueueSubmit per frame, high [E]" },
-	{ "gpu_util", 0.7, "GPU busy share of a frame [E]" },
-	{ "load_mib", 1536, "device-local memory allocated at load [E]" },
-	{ "mapped_mib", 192, "host-visible memory allocated at load [E]" },
-	{ "chunk_min_mib", 4, "DXVK MinChunkSize [C dxvk_memory.h]" },
-	{ "chunk_max_mib", 256, "DXVK MaxChunkSize, 4096 x 64 KiB pages [C]" },
-	{ "mapped_max_mib", 64, "max chunk of mapped pools, 256/4 on 64-bit [C]" },
-	{ "dedicated", 6, "dedicated allocations at load (render targets) [E]" },
-	{ "dedicated_min_mib", 8, "dedicated size, low (1080p RT) [E]" },
-	{ "dedicated_max_mib", 128, "dedicated size, high (4K RGBA16F x2) [E]" },
-	{ "events_per_s", 1, "steady BO bind/unbind events per second, 0-2 [C]+[E]" },
-	{ "life_s", 10, "mean lifetime of a steady-state allocation [E]" },
-	{ "idle_free_s", 20, "empty chunk freed after this long unused [C]" },
-	{ "housekeeping_ms", 500, "DXVK timed-task period [C]" },
-	{ "nvk_images_per_s", 50, "depth/compressed images created per s (binds on nvk only), 10-200 [E]" },
-	{ "nvk_image_life_s", 4, "mean image lifetime [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"submits_min", 2, "vkQueueSubmit per frame, low [E]"},
+    {"submits_max", 6, "vkQueueSubmit per frame, high [E]"},
+    {"gpu_util", 0.7, "GPU busy share of a frame [E]"},
+    {"load_mib", 1536, "device-local memory allocated at load [E]"},
+    {"mapped_mib", 192, "host-visible memory allocated at load [E]"},
+    {"chunk_min_mib", 4, "DXVK MinChunkSize [C dxvk_memory.h]"},
+    {"chunk_max_mib", 256, "DXVK MaxChunkSize, 4096 x 64 KiB pages [C]"},
+    {"mapped_max_mib", 64, "max chunk of mapped pools, 256/4 on 64-bit [C]"},
+    {"dedicated", 6, "dedicated allocations at load (render targets) [E]"},
+    {"dedicated_min_mib", 8, "dedicated size, low (1080p RT) [E]"},
+    {"dedicated_max_mib", 128, "dedicated size, high (4K RGBA16F x2) [E]"},
+    {"events_per_s", 1, "steady BO bind/unbind events per second, 0-2 [C]+[E]"},
+    {"life_s", 10, "mean lifetime of a steady-state allocation [E]"},
+    {"idle_free_s", 20, "empty chunk freed after this long unused [C]"},
+    {"housekeeping_ms", 500, "DXVK timed-task period [C]"},
+    {"nvk_images_per_s", 50,
+     "depth/compressed images created per s (binds on nvk only), 10-200 [E]"},
+    {"nvk_image_life_s", 4, "mean image lifetime [E]"},
+    {NULL, 0, NULL},
 };
 
 static int dxvk_alloc(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t size, uint32_t fl,
@@ -143,7 +144,7 @@ static int nvk_images(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t now
 		}
 	}
 	while (*next_img <= now && !ret && ls->n) {
-		struct vmb_alloc mem = { 0 };
+		struct vmb_alloc mem = {0};
 		struct vmb_live *img;
 		uint64_t size, off, kind;
 
@@ -156,8 +157,8 @@ static int nvk_images(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t now
 		}
 		if (!mem.bo)
 			continue;
-		size = vmb_rng_log_uniform(&s->rng, 64 * KIB, mem.size < 8 * MIB ? mem.size : 8 * MIB,
-					   64 * KIB);
+		size = vmb_rng_log_uniform(&s->rng, 64 * KIB,
+					   mem.size < 8 * MIB ? mem.size : 8 * MIB, 64 * KIB);
 		off = vmb_rng_below(&s->rng, (mem.size - size) / (64 * KIB) + 1) * 64 * KIB;
 		/* a depth or compressible-color PTE kind: any non-zero value [E] */
 		kind = vmb_rng_range(&s->rng, 1, 0xfe);
@@ -222,15 +223,15 @@ static int dxvk_steady(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 
 		st->next_ev += vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "events_per_s"));
 		if (vmb_rng_chance(&s->rng, 0.5)) {
-			size = st->chunk_next = dxvk_next_chunk(st->chunk_next, st->allocated,
-								vmb_synth_param_u64(s, "chunk_max_mib") * MIB);
+			size = st->chunk_next =
+			    dxvk_next_chunk(st->chunk_next, st->allocated,
+					    vmb_synth_param_u64(s, "chunk_max_mib") * MIB);
 			st->allocated += size;
 			ret = dxvk_alloc(s, ls, size, VMB_A_VRAM, K_CHUNK, expire, false);
 		} else {
-			size = vmb_rng_log_uniform(&s->rng,
-						   vmb_synth_param_u64(s, "dedicated_min_mib") * MIB,
-						   vmb_synth_param_u64(s, "dedicated_max_mib") * MIB,
-						   64 * KIB);
+			size = vmb_rng_log_uniform(
+			    &s->rng, vmb_synth_param_u64(s, "dedicated_min_mib") * MIB,
+			    vmb_synth_param_u64(s, "dedicated_max_mib") * MIB, 64 * KIB);
 			ret = dxvk_alloc(s, ls, size, VMB_A_VRAM, K_DEDICATED, expire, false);
 		}
 	}
@@ -256,13 +257,12 @@ static int dxvk_load(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk_s
 		ret = dxvk_pool(s, ls, vmb_synth_param_u64(s, "mapped_mib") * MIB, mmax, VMB_A_HOST,
 				wow64);
 	for (uint64_t i = 0; i < n && !ret; i++) {
-		uint64_t size = vmb_rng_log_uniform(&s->rng,
-						    vmb_synth_param_u64(s, "dedicated_min_mib") * MIB,
-						    vmb_synth_param_u64(s, "dedicated_max_mib") * MIB,
-						    64 * KIB);
+		uint64_t size = vmb_rng_log_uniform(
+		    &s->rng, vmb_synth_param_u64(s, "dedicated_min_mib") * MIB,
+		    vmb_synth_param_u64(s, "dedicated_max_mib") * MIB, 64 * KIB);
 
-		ret = dxvk_alloc(s, ls, size, VMB_A_VRAM | (i == 0 ? VMB_A_EXTERNAL : 0),
-				 K_CHUNK, UINT64_MAX, false);
+		ret = dxvk_alloc(s, ls, size, VMB_A_VRAM | (i == 0 ? VMB_A_EXTERNAL : 0), K_CHUNK,
+				 UINT64_MAX, false);
 	}
 	st->chunk_next = vmb_synth_param_u64(s, "chunk_min_mib") * MIB;
 	for (size_t i = 0; i < ls->n; i++)
@@ -276,9 +276,9 @@ static int dxvk_load(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk_s
 
 static int gen_dxvk_steady(struct vmb_synth *s)
 {
-	struct vmb_live_set ls = { 0 };
+	struct vmb_live_set ls = {0};
 	struct vmb_frame_loop fl;
-	struct dxvk_state st = { 0 };
+	struct dxvk_state st = {0};
 	int ret = dxvk_load(s, &ls, &st, false);
 
 	if (!ret)
@@ -299,28 +299,28 @@ static int gen_dxvk_steady(struct vmb_synth *s)
 /* ------------------------------------------------------------------ A8 */
 
 static const struct vmb_synth_param wow64_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "submits_min", 2, "vkQueueSubmit per frame, low [E]" },
-	{ "submits_max", 6, "vkQueueSubmit per frame, high [E]" },
-	{ "gpu_util", 0.7, "GPU busy share of a frame [E]" },
-	{ "load_mib", 768, "device-local memory at load (32-bit game) [E]" },
-	{ "mapped_mib", 96, "host-visible memory at load, imported as userptr [E]" },
-	{ "chunk_min_mib", 4, "DXVK MinChunkSize [C]" },
-	{ "chunk_max_mib", 256, "DXVK MaxChunkSize [C]" },
-	{ "mapped_max_mib", 16, "mapped chunk max on 32-bit, 256/16 [C]" },
-	{ "dedicated", 4, "dedicated allocations at load [E]" },
-	{ "dedicated_min_mib", 8, "dedicated size, low [E]" },
-	{ "dedicated_max_mib", 64, "dedicated size, high [E]" },
-	{ "events_per_s", 1, "steady device-local bind/unbind events per s, as A1 [C]+[E]" },
-	{ "life_s", 10, "mean lifetime of a steady-state allocation [E]" },
-	{ "idle_free_s", 20, "empty chunk freed after this long unused [C]" },
-	{ "housekeeping_ms", 500, "DXVK timed-task period [C]" },
-	{ "staging_per_s", 4, "host-visible staging allocations per s (imports) [E]" },
-	{ "staging_min_mib", 1, "staging size, low [E]" },
-	{ "staging_max_mib", 16, "staging size, high (32-bit mapped chunk max) [C]+[E]" },
-	{ "staging_life_s", 1, "mean staging lifetime [E]" },
-	{ "numa_scan_s", 4, "auto-NUMA scan period: invalidates a live import [P]+[E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"submits_min", 2, "vkQueueSubmit per frame, low [E]"},
+    {"submits_max", 6, "vkQueueSubmit per frame, high [E]"},
+    {"gpu_util", 0.7, "GPU busy share of a frame [E]"},
+    {"load_mib", 768, "device-local memory at load (32-bit game) [E]"},
+    {"mapped_mib", 96, "host-visible memory at load, imported as userptr [E]"},
+    {"chunk_min_mib", 4, "DXVK MinChunkSize [C]"},
+    {"chunk_max_mib", 256, "DXVK MaxChunkSize [C]"},
+    {"mapped_max_mib", 16, "mapped chunk max on 32-bit, 256/16 [C]"},
+    {"dedicated", 4, "dedicated allocations at load [E]"},
+    {"dedicated_min_mib", 8, "dedicated size, low [E]"},
+    {"dedicated_max_mib", 64, "dedicated size, high [E]"},
+    {"events_per_s", 1, "steady device-local bind/unbind events per s, as A1 [C]+[E]"},
+    {"life_s", 10, "mean lifetime of a steady-state allocation [E]"},
+    {"idle_free_s", 20, "empty chunk freed after this long unused [C]"},
+    {"housekeeping_ms", 500, "DXVK timed-task period [C]"},
+    {"staging_per_s", 4, "host-visible staging allocations per s (imports) [E]"},
+    {"staging_min_mib", 1, "staging size, low [E]"},
+    {"staging_max_mib", 16, "staging size, high (32-bit mapped chunk max) [C]+[E]"},
+    {"staging_life_s", 1, "mean staging lifetime [E]"},
+    {"numa_scan_s", 4, "auto-NUMA scan period: invalidates a live import [P]+[E]"},
+    {NULL, 0, NULL},
 };
 
 static int wow64_extra(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk_state *st)
@@ -329,12 +329,11 @@ static int wow64_extra(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 	int ret = 0;
 
 	while (st->next_staging <= now && !ret) {
-		uint64_t size = vmb_rng_log_uniform(&s->rng,
-						    vmb_synth_param_u64(s, "staging_min_mib") * MIB,
-						    vmb_synth_param_u64(s, "staging_max_mib") * MIB,
-						    4 * KIB);
-		uint64_t expire = now + vmb_rng_exp_ns(&s->rng,
-						       1.0 / vmb_synth_param(s, "staging_life_s"));
+		uint64_t size =
+		    vmb_rng_log_uniform(&s->rng, vmb_synth_param_u64(s, "staging_min_mib") * MIB,
+					vmb_synth_param_u64(s, "staging_max_mib") * MIB, 4 * KIB);
+		uint64_t expire =
+		    now + vmb_rng_exp_ns(&s->rng, 1.0 / vmb_synth_param(s, "staging_life_s"));
 
 		st->next_staging += vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "staging_per_s"));
 		ret = dxvk_alloc(s, ls, size, VMB_A_HOST, K_STREAM, expire, true);
@@ -361,9 +360,9 @@ static int wow64_extra(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 
 static int gen_wow64(struct vmb_synth *s)
 {
-	struct vmb_live_set ls = { 0 };
+	struct vmb_live_set ls = {0};
 	struct vmb_frame_loop fl;
-	struct dxvk_state st = { 0 };
+	struct dxvk_state st = {0};
 	int ret = dxvk_load(s, &ls, &st, true);
 
 	for (size_t i = 0; i < ls.n; i++)
@@ -391,25 +390,25 @@ static int gen_wow64(struct vmb_synth *s)
 /* ------------------------------------------------------------------ A2 */
 
 static const struct vmb_synth_param load_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "submits_min", 5, "ExecuteCommandLists per frame, low (D3D12) [E]" },
-	{ "submits_max", 20, "ExecuteCommandLists per frame, high [E]" },
-	{ "gpu_util", 0.6, "GPU busy share of a frame [E]" },
-	{ "bos", 400, "BOs created during the load, 100-2000 [E]" },
-	{ "load_s", 3, "load duration, 1-10 s [E]" },
-	{ "size_min_mib", 2, "BO size, low (log-uniform) [C]+[E]" },
-	{ "size_max_mib", 512, "BO size, high [C]+[E]" },
-	{ "peak_fraction", 0.5, "share of sizes at 16/32/64/128/256/512 MiB peaks [C]+[E]" },
-	{ "reserved_fraction", 0.05, "share of load allocations that are reserved resources [E]" },
-	{ "stream_per_s", 20, "steady heap (de)allocations per s, 5-50 [P]+[E]" },
-	{ "stream_life_s", 2, "mean lifetime of a streamed heap [E]" },
-	{ "stream_max_mib", 64, "streamed heap size, high [E]" },
-	{ "zero_fill_ns_per_mib", 16000, "GPU zero-fill cost per MiB (~64 GB/s) [E]" },
-	{ "unload", 1, "unbind storm at the end (1) or not (0) [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"submits_min", 5, "ExecuteCommandLists per frame, low (D3D12) [E]"},
+    {"submits_max", 20, "ExecuteCommandLists per frame, high [E]"},
+    {"gpu_util", 0.6, "GPU busy share of a frame [E]"},
+    {"bos", 400, "BOs created during the load, 100-2000 [E]"},
+    {"load_s", 3, "load duration, 1-10 s [E]"},
+    {"size_min_mib", 2, "BO size, low (log-uniform) [C]+[E]"},
+    {"size_max_mib", 512, "BO size, high [C]+[E]"},
+    {"peak_fraction", 0.5, "share of sizes at 16/32/64/128/256/512 MiB peaks [C]+[E]"},
+    {"reserved_fraction", 0.05, "share of load allocations that are reserved resources [E]"},
+    {"stream_per_s", 20, "steady heap (de)allocations per s, 5-50 [P]+[E]"},
+    {"stream_life_s", 2, "mean lifetime of a streamed heap [E]"},
+    {"stream_max_mib", 64, "streamed heap size, high [E]"},
+    {"zero_fill_ns_per_mib", 16000, "GPU zero-fill cost per MiB (~64 GB/s) [E]"},
+    {"unload", 1, "unbind storm at the end (1) or not (0) [E]"},
+    {NULL, 0, NULL},
 };
 
-static const uint64_t load_peaks_mib[] = { 16, 32, 64, 128, 256, 512 };
+static const uint64_t load_peaks_mib[] = {16, 32, 64, 128, 256, 512};
 
 static uint64_t load_size(struct vmb_synth *s)
 {
@@ -434,7 +433,7 @@ static int zero_fill(struct vmb_synth *s, uint32_t copy_q, const struct vmb_allo
 
 static int gen_level_load(struct vmb_synth *s)
 {
-	struct vmb_live_set ls = { 0 };
+	struct vmb_live_set ls = {0};
 	struct vmb_frame_loop fl;
 	uint64_t bos = vmb_synth_param_u64(s, "bos");
 	uint64_t load_frames = (uint64_t)(vmb_synth_param(s, "load_s") * s->fps);
@@ -489,9 +488,12 @@ static int gen_level_load(struct vmb_synth *s)
 			next_stream += vmb_rng_exp_ns(&s->rng, rate);
 			l->kind = K_STREAM;
 			l->expire = s->t + vmb_rng_exp_ns(&s->rng, life_rate);
-			ret = vmb_lower_alloc(s, vmb_rng_log_uniform(&s->rng, 2 * MIB,
-				vmb_synth_param_u64(s, "stream_max_mib") * MIB, 64 * KIB),
-				VMB_A_VRAM, &l->a);
+			ret = vmb_lower_alloc(
+			    s,
+			    vmb_rng_log_uniform(&s->rng, 2 * MIB,
+						vmb_synth_param_u64(s, "stream_max_mib") * MIB,
+						64 * KIB),
+			    VMB_A_VRAM, &l->a);
 			if (!ret)
 				ret = zero_fill(s, copy_q, &l->a);
 		}
@@ -518,12 +520,12 @@ static int gen_level_load(struct vmb_synth *s)
 }
 
 const struct vmb_archetype vmb_arch_games[] = {
-	{ "dxvk-steady", "A1: DXVK D3D9/D3D11 steady state: chunk allocator, 0-2 BO (un)binds/s",
-	  "archetype", VMB_DRIVER_XE, DRV_ALL, 600, dxvk_params, gen_dxvk_steady },
-	{ "level-load", "A2: level-load burst of BO creates, D3D12 heap streaming, unload storm",
-	  "archetype", VMB_DRIVER_XE, DRV_ALL, 360, load_params, gen_level_load },
-	{ "wow64-userptr", "A8: 32-bit DXVK under WoW64: host-visible memory as userptr imports",
-	  "archetype", VMB_DRIVER_XE, DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_AMDGPU), 600,
-	  wow64_params, gen_wow64 },
-	{ NULL },
+    {"dxvk-steady", "A1: DXVK D3D9/D3D11 steady state: chunk allocator, 0-2 BO (un)binds/s",
+     "archetype", VMB_DRIVER_XE, DRV_ALL, 600, dxvk_params, gen_dxvk_steady},
+    {"level-load", "A2: level-load burst of BO creates, D3D12 heap streaming, unload storm",
+     "archetype", VMB_DRIVER_XE, DRV_ALL, 360, load_params, gen_level_load},
+    {"wow64-userptr", "A8: 32-bit DXVK under WoW64: host-visible memory as userptr imports",
+     "archetype", VMB_DRIVER_XE, DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_AMDGPU), 600, wow64_params,
+     gen_wow64},
+    {NULL},
 };

@@ -27,23 +27,23 @@ static bool camera_step(struct vmb_synth *s, bool moving, double frac)
 /* ------------------------------------------------------------------ A3 */
 
 static const struct vmb_synth_param vkd3d_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "submits_min", 5, "ExecuteCommandLists per frame, low [E]" },
-	{ "submits_max", 20, "ExecuteCommandLists per frame, high [E]" },
-	{ "gpu_util", 0.7, "GPU busy share of a frame [E]" },
-	{ "resources", 6, "reserved (tiled) resources [E]" },
-	{ "res_min_mib", 16, "reserved resource size, low [P]+[E]" },
-	{ "res_max_mib", 4096, "reserved resource size, high (>4 GiB exists) [P]+[E]" },
-	{ "heaps", 8, "D3D12 heaps backing the tiles [E]" },
-	{ "heap_mib", 64, "heap size, 4-64 MiB [C]+[E]" },
-	{ "move_fraction", 0.3, "share of frames with camera movement [E]" },
-	{ "tiles_move_min", 50, "tile (re)mappings per moving frame, low [E]" },
-	{ "tiles_move_max", 500, "tile (re)mappings per moving frame, high [E]" },
-	{ "tiles_static_max", 20, "tile (re)mappings per static frame, high [E]" },
-	{ "flushes_max", 4, "vkQueueBindSparse flushes per frame, 1-4 [E]" },
-	{ "null_fraction", 0.4, "share of NULL (evict) tile ops, 30-50% [E]" },
-	{ "run_max", 8, "tiles per UpdateTileMappings region, high [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"submits_min", 5, "ExecuteCommandLists per frame, low [E]"},
+    {"submits_max", 20, "ExecuteCommandLists per frame, high [E]"},
+    {"gpu_util", 0.7, "GPU busy share of a frame [E]"},
+    {"resources", 6, "reserved (tiled) resources [E]"},
+    {"res_min_mib", 16, "reserved resource size, low [P]+[E]"},
+    {"res_max_mib", 4096, "reserved resource size, high (>4 GiB exists) [P]+[E]"},
+    {"heaps", 8, "D3D12 heaps backing the tiles [E]"},
+    {"heap_mib", 64, "heap size, 4-64 MiB [C]+[E]"},
+    {"move_fraction", 0.3, "share of frames with camera movement [E]"},
+    {"tiles_move_min", 50, "tile (re)mappings per moving frame, low [E]"},
+    {"tiles_move_max", 500, "tile (re)mappings per moving frame, high [E]"},
+    {"tiles_static_max", 20, "tile (re)mappings per static frame, high [E]"},
+    {"flushes_max", 4, "vkQueueBindSparse flushes per frame, 1-4 [E]"},
+    {"null_fraction", 0.4, "share of NULL (evict) tile ops, 30-50% [E]"},
+    {"run_max", 8, "tiles per UpdateTileMappings region, high [E]"},
+    {NULL, 0, NULL},
 };
 
 struct tiled {
@@ -72,8 +72,8 @@ static int tiled_flush(struct vmb_synth *s, struct tiled *td)
 }
 
 /* one UpdateTileMappings region: a run of tiles mapped or NULLed */
-static int tiled_region(struct vmb_synth *s, struct tiled *td, double null_frac,
-			uint64_t run_max, uint64_t *left)
+static int tiled_region(struct vmb_synth *s, struct tiled *td, double null_frac, uint64_t run_max,
+			uint64_t *left)
 {
 	struct vmb_sparse_res *r = &td->res[vmb_rng_below(&s->rng, td->n_res)];
 	uint64_t len = vmb_rng_range(&s->rng, 1, run_max), t0;
@@ -109,7 +109,7 @@ static int tiled_region(struct vmb_synth *s, struct tiled *td, double null_frac,
 
 static int gen_vkd3d_tiled(struct vmb_synth *s)
 {
-	struct tiled td = { 0 };
+	struct tiled td = {0};
 	struct vmb_frame_loop fl;
 	double null_frac = vmb_synth_param(s, "null_fraction");
 	uint64_t run_max = vmb_synth_param_u64(s, "run_max");
@@ -124,9 +124,10 @@ static int gen_vkd3d_tiled(struct vmb_synth *s)
 				   vmb_synth_param_u64(s, "heap_mib") * MIB);
 	/* every reserved resource starts all-NULL (~0.5 ms each [P: PR #2202]) */
 	for (size_t i = 0; i < td.n_res && !ret; i++)
-		ret = vmb_sparse_res_create(s, &td.res[i], vmb_rng_log_uniform(&s->rng,
-			vmb_synth_param_u64(s, "res_min_mib") * MIB,
-			vmb_synth_param_u64(s, "res_max_mib") * MIB, TILE_SIZE));
+		ret = vmb_sparse_res_create(
+		    s, &td.res[i],
+		    vmb_rng_log_uniform(&s->rng, vmb_synth_param_u64(s, "res_min_mib") * MIB,
+					vmb_synth_param_u64(s, "res_max_mib") * MIB, TILE_SIZE));
 	if (!ret)
 		ret = vmb_emit_syncobj_create(s, true, false, &td.qtl);
 	if (!ret)
@@ -136,9 +137,10 @@ static int gen_vkd3d_tiled(struct vmb_synth *s)
 
 		ret = vmb_frame_begin(s, &fl, f);
 		moving = camera_step(s, moving, vmb_synth_param(s, "move_fraction"));
-		tiles = moving ? vmb_rng_range(&s->rng, vmb_synth_param_u64(s, "tiles_move_min"),
-					       vmb_synth_param_u64(s, "tiles_move_max")) :
-				 vmb_rng_range(&s->rng, 0, vmb_synth_param_u64(s, "tiles_static_max"));
+		tiles = moving
+			    ? vmb_rng_range(&s->rng, vmb_synth_param_u64(s, "tiles_move_min"),
+					    vmb_synth_param_u64(s, "tiles_move_max"))
+			    : vmb_rng_range(&s->rng, 0, vmb_synth_param_u64(s, "tiles_static_max"));
 		k = vmb_rng_range(&s->rng, vmb_synth_param_u64(s, "submits_min"),
 				  vmb_synth_param_u64(s, "submits_max"));
 		k = k ? k : 1;
@@ -151,7 +153,8 @@ static int gen_vkd3d_tiled(struct vmb_synth *s)
 			size_t n_out = 1;
 
 			while (share && !ret)
-				ret = tiled_region(s, &td, null_frac, run_max ? run_max : 1, &share);
+				ret =
+				    tiled_region(s, &td, null_frac, run_max ? run_max : 1, &share);
 			if (!ret)
 				ret = tiled_flush(s, &td);
 			if (ret)
@@ -161,9 +164,11 @@ static int gen_vkd3d_tiled(struct vmb_synth *s)
 			if (i + 1 == k)
 				out[n_out++] = vmb_sy(fl.tl, f + 1);
 			vmb_synth_advance(s, vmb_rng_jitter(&s->rng, fl.period / 2 / (k + 1), 0.5));
-			ret = vmb_lower_submit(s, s->low.gfx, NULL, 0, &in, td.qpt ? 1 : 0, out, n_out,
-					       vmb_rng_jitter(&s->rng, (uint64_t)(fl.period *
-						vmb_synth_param(s, "gpu_util")) / k, 0.3));
+			ret = vmb_lower_submit(
+			    s, s->low.gfx, NULL, 0, &in, td.qpt ? 1 : 0, out, n_out,
+			    vmb_rng_jitter(
+				&s->rng, (uint64_t)(fl.period * vmb_synth_param(s, "gpu_util")) / k,
+				0.3));
 			td.qpt++;
 		}
 	}
@@ -181,15 +186,15 @@ static int gen_vkd3d_tiled(struct vmb_synth *s)
 /* ------------------------------------------------------------------ A4 */
 
 static const struct vmb_synth_param ue5_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "submits_min", 5, "submits per frame, low [E]" },
-	{ "submits_max", 12, "submits per frame, high [E]" },
-	{ "gpu_util", 0.7, "GPU busy share of a frame [E]" },
-	{ "pool_mib", 128, "VSM pool: MaxPhysicalPages 2048 x 64 KiB [C]" },
-	{ "pool_max_mib", 512, "pool on a high preset (4096-12288 pages) [C]+[E]" },
-	{ "heap_mib", 16, "d3d12.ReservedResourceHeapSizeMB, 256 tiles [C]" },
-	{ "resize_every_s", 5, "scalability/resolution change period [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"submits_min", 5, "submits per frame, low [E]"},
+    {"submits_max", 12, "submits per frame, high [E]"},
+    {"gpu_util", 0.7, "GPU busy share of a frame [E]"},
+    {"pool_mib", 128, "VSM pool: MaxPhysicalPages 2048 x 64 KiB [C]"},
+    {"pool_max_mib", 512, "pool on a high preset (4096-12288 pages) [C]+[E]"},
+    {"heap_mib", 16, "d3d12.ReservedResourceHeapSizeMB, 256 tiles [C]"},
+    {"resize_every_s", 5, "scalability/resolution change period [E]"},
+    {NULL, 0, NULL},
 };
 
 /* one UpdateTileMappings region per heap, one op per 64 KiB tile [C] */
@@ -215,7 +220,7 @@ static int gen_ue5_pool(struct vmb_synth *s)
 	uint64_t lo = vmb_synth_param_u64(s, "pool_mib") * MIB / (heap ? heap : 1);
 	uint64_t hi = vmb_synth_param_u64(s, "pool_max_mib") * MIB / (heap ? heap : 1);
 	uint64_t every = (uint64_t)(vmb_synth_param(s, "resize_every_s") * s->fps);
-	struct vmb_tile_batch b = { 0 };
+	struct vmb_tile_batch b = {0};
 	struct vmb_frame_loop fl;
 	struct vmb_alloc *heaps;
 	uint64_t cur = 0, va = 0, qpt = 0;
@@ -266,7 +271,8 @@ static int gen_ue5_pool(struct vmb_synth *s)
 		in = vmb_sy(qtl, qpt);
 		if (!ret)
 			ret = vmb_frame_submits(s, &fl, f, k ? (unsigned int)k : 1,
-						vmb_synth_param(s, "gpu_util"), NULL, 0, &in, flushed);
+						vmb_synth_param(s, "gpu_util"), NULL, 0, &in,
+						flushed);
 	}
 	/* teardown: the resource first, then its heaps */
 	if (!ret)
@@ -283,19 +289,19 @@ static int gen_ue5_pool(struct vmb_synth *s)
 /* ------------------------------------------------------------------ A5 */
 
 static const struct vmb_synth_param svt_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "submits_min", 1, "graphics submits per frame, low [E]" },
-	{ "submits_max", 3, "graphics submits per frame, high [E]" },
-	{ "gpu_util", 0.7, "GPU busy share of a frame [E]" },
-	{ "image_mib", 1024, "sparse image, 16K x 16K RGBA8 [C sample]+[E]" },
-	{ "pool_mib", 256, "preallocated page pool [E]" },
-	{ "pool_bos", 2, "VkDeviceMemory objects in the pool, one or a few [C]+[E]" },
-	{ "move_fraction", 0.5, "share of frames with camera movement [E]" },
-	{ "pages_min", 100, "page ops per moving frame, low [E]" },
-	{ "pages_max", 2000, "page ops per moving frame, high [E]" },
-	{ "blocks_per_cycle", 1500, "update cap, the sample's 50 x 30 grid [C]" },
-	{ "null_fraction", 0.45, "share of unbind (NULL) page ops, 40-50% [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"submits_min", 1, "graphics submits per frame, low [E]"},
+    {"submits_max", 3, "graphics submits per frame, high [E]"},
+    {"gpu_util", 0.7, "GPU busy share of a frame [E]"},
+    {"image_mib", 1024, "sparse image, 16K x 16K RGBA8 [C sample]+[E]"},
+    {"pool_mib", 256, "preallocated page pool [E]"},
+    {"pool_bos", 2, "VkDeviceMemory objects in the pool, one or a few [C]+[E]"},
+    {"move_fraction", 0.5, "share of frames with camera movement [E]"},
+    {"pages_min", 100, "page ops per moving frame, low [E]"},
+    {"pages_max", 2000, "page ops per moving frame, high [E]"},
+    {"blocks_per_cycle", 1500, "update cap, the sample's 50 x 30 grid [C]"},
+    {"null_fraction", 0.45, "share of unbind (NULL) page ops, 40-50% [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_sparse_vt(struct vmb_synth *s)
@@ -303,7 +309,7 @@ static int gen_sparse_vt(struct vmb_synth *s)
 	uint64_t nbo = vmb_synth_param_u64(s, "pool_bos");
 	uint64_t cap = vmb_synth_param_u64(s, "blocks_per_cycle");
 	double null_frac = vmb_synth_param(s, "null_fraction");
-	struct vmb_tile_batch b = { 0 };
+	struct vmb_tile_batch b = {0};
 	struct vmb_sparse_res img;
 	struct vmb_tile_pool pool;
 	struct vmb_frame_loop fl;
@@ -313,8 +319,8 @@ static int gen_sparse_vt(struct vmb_synth *s)
 	int ret;
 
 	nbo = nbo ? nbo : 1;
-	ret = vmb_tile_pool_create(s, &pool, nbo, vmb_synth_param_u64(s, "pool_mib") * MIB / nbo /
-				   TILE_SIZE * TILE_SIZE);
+	ret = vmb_tile_pool_create(
+	    s, &pool, nbo, vmb_synth_param_u64(s, "pool_mib") * MIB / nbo / TILE_SIZE * TILE_SIZE);
 	if (!ret)
 		ret = vmb_sparse_res_create(s, &img, vmb_synth_param_u64(s, "image_mib") * MIB);
 	if (!ret)
@@ -366,7 +372,8 @@ static int gen_sparse_vt(struct vmb_synth *s)
 				  vmb_synth_param_u64(s, "submits_max"));
 		if (!ret)
 			ret = vmb_frame_submits(s, &fl, f, k ? (unsigned int)k : 1,
-						vmb_synth_param(s, "gpu_util"), NULL, 0, &in, spt ? 1 : 0);
+						vmb_synth_param(s, "gpu_util"), NULL, 0, &in,
+						spt ? 1 : 0);
 	}
 	if (!ret)
 		ret = vmb_sparse_res_destroy(s, &img, &pool);
@@ -379,11 +386,11 @@ static int gen_sparse_vt(struct vmb_synth *s)
 }
 
 const struct vmb_archetype vmb_arch_sparse[] = {
-	{ "vkd3d-tiled", "A3: vkd3d-proton tiled-resource streaming, batched UpdateTileMappings",
-	  "archetype", VMB_DRIVER_AMDGPU, DRV_ALL, 600, vkd3d_params, gen_vkd3d_tiled },
-	{ "ue5-pool-resize", "A4: UE5 reserved-resource pool (VSM) grown/shrunk in 16 MiB heap steps",
-	  "archetype", VMB_DRIVER_XE, DRV_ALL, 1200, ue5_params, gen_ue5_pool },
-	{ "sparse-vt", "A5: Vulkan sparse virtual texture: 100-2000 page binds/unbinds per frame",
-	  "archetype", VMB_DRIVER_NOUVEAU, DRV_ALL, 300, svt_params, gen_sparse_vt },
-	{ NULL },
+    {"vkd3d-tiled", "A3: vkd3d-proton tiled-resource streaming, batched UpdateTileMappings",
+     "archetype", VMB_DRIVER_AMDGPU, DRV_ALL, 600, vkd3d_params, gen_vkd3d_tiled},
+    {"ue5-pool-resize", "A4: UE5 reserved-resource pool (VSM) grown/shrunk in 16 MiB heap steps",
+     "archetype", VMB_DRIVER_XE, DRV_ALL, 1200, ue5_params, gen_ue5_pool},
+    {"sparse-vt", "A5: Vulkan sparse virtual texture: 100-2000 page binds/unbinds per frame",
+     "archetype", VMB_DRIVER_NOUVEAU, DRV_ALL, 300, svt_params, gen_sparse_vt},
+    {NULL},
 };

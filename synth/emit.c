@@ -59,8 +59,8 @@ static uint32_t new_id(struct vmb_synth *s, enum vmb_obj_class c)
 }
 
 /** vmb_emit_vm_create() - emit vm_create; the new id goes to *@out */
-int vmb_emit_vm_create(struct vmb_synth *s, uint64_t va_start, uint64_t va_range,
-		       uint32_t flags, uint32_t *out)
+int vmb_emit_vm_create(struct vmb_synth *s, uint64_t va_start, uint64_t va_range, uint32_t flags,
+		       uint32_t *out)
 {
 	struct vmb_op op;
 
@@ -83,8 +83,7 @@ int vmb_emit_vm_destroy(struct vmb_synth *s, uint32_t vm)
 }
 
 /** vmb_emit_queue_create() - emit queue_create; the new id goes to *@out */
-int vmb_emit_queue_create(struct vmb_synth *s, uint32_t vm, enum vmb_engine engine,
-			  uint32_t *out)
+int vmb_emit_queue_create(struct vmb_synth *s, uint32_t vm, enum vmb_engine engine, uint32_t *out)
 {
 	struct vmb_op op;
 
@@ -106,8 +105,8 @@ int vmb_emit_queue_destroy(struct vmb_synth *s, uint32_t q)
 }
 
 /** vmb_emit_bo_create() - emit bo_create (@vm 0 = external); id to *@out */
-int vmb_emit_bo_create(struct vmb_synth *s, uint64_t size, enum vmb_placement pl,
-		       uint32_t vm, uint32_t flags, uint32_t *out)
+int vmb_emit_bo_create(struct vmb_synth *s, uint64_t size, enum vmb_placement pl, uint32_t vm,
+		       uint32_t flags, uint32_t *out)
 {
 	struct vmb_op op;
 
@@ -178,9 +177,9 @@ static int pack_syncs(struct vmb_sync *dst, const struct vmb_sync *in, size_t n_
  *
  * Return: 0 or -errno.
  */
-int vmb_emit_bind(struct vmb_synth *s, uint32_t vm, uint32_t queue,
-		  const struct vmb_bind_entry *e, size_t n, const struct vmb_sync *in,
-		  size_t n_in, const struct vmb_sync *out, size_t n_out)
+int vmb_emit_bind(struct vmb_synth *s, uint32_t vm, uint32_t queue, const struct vmb_bind_entry *e,
+		  size_t n, const struct vmb_sync *in, size_t n_in, const struct vmb_sync *out,
+		  size_t n_out)
 {
 	struct vmb_sync y[MAX_SYNCS];
 	struct vmb_op op;

@@ -67,8 +67,8 @@ int vmb_frame_begin(struct vmb_synth *s, struct vmb_frame_loop *fl, uint64_t n)
  * Return: 0 or -errno.
  */
 int vmb_frame_submits(struct vmb_synth *s, struct vmb_frame_loop *fl, uint64_t n,
-		      unsigned int n_submits, double gpu_util, const uint32_t *bos,
-		      size_t n_bos, const struct vmb_sync *first_in, size_t n_first_in)
+		      unsigned int n_submits, double gpu_util, const uint32_t *bos, size_t n_bos,
+		      const struct vmb_sync *first_in, size_t n_first_in)
 {
 	uint64_t gpu_total = (uint64_t)((double)fl->period * gpu_util);
 	uint64_t rec = fl->period / 2 / (n_submits + 1);

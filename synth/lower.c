@@ -3,15 +3,14 @@
  * lower.c - driver lowering: turns Vulkan-level memory events into the
  * ioctls the userspace driver for --driver issues (workloads.md §1).
  *
- *   event            anv/xe              radv/amdgpu      nvk/nouveau       turnip/msm         panvk/panthor
- *   alloc            MAP on default      MAP, no syncs    MAP sync          MAP on VM_BIND     MAP sync
- *                    queue, out=bind TL  (implicit)       (bind + wait)     queue, out=bind TL (IMMEDIATE)
- *   free             UNMAP_ALL, close    UNMAP, close     UNMAP sync        UNMAP async        UNMAP async
- *   sparse create    MAP_NULL, no syncs  MAP_NULL (PRT)   MAP_NULL sync     MAP_NULL async     MAP_NULL sync
- *   sparse bind      1 ioctl, merged,    1 ioctl per tile 1 async ioctl per sorted by va,     merged, 1 async
- *                    per-queue bind q,   CPU wait before, <= 4096 ops       1 ioctl, in/out    ioctl, in/out
- *                    in/out              CPU signal after
- *   submit           waits bind TL       BO list          -                 waits bind TL      -
+ *   event          anv/xe             radv/amdgpu     nvk/nouveau     turnip/msm      panvk/panthor
+ *   alloc          MAP, default q,    MAP, no syncs   MAP sync        MAP on bind q,  MAP sync
+ *                  out = bind TL      (implicit)      (bind + wait)   out = bind TL   (IMMEDIATE)
+ *   free           UNMAP_ALL, close   UNMAP, close    UNMAP sync      UNMAP async     UNMAP async
+ *   sparse create  MAP_NULL, no sync  MAP_NULL (PRT)  MAP_NULL sync   MAP_NULL async  MAP_NULL sync
+ *   sparse bind    1 ioctl, merged,   1 ioctl/tile,   async, merged,  sorted by va,   merged, 1
+ *                  per-queue bind q   CPU wait+signal <= 4096 ops     1 ioctl         async ioctl
+ *   submit         waits bind TL      BO list         -               waits bind TL   -
  *
  * Synchronous ioctls are written as a bind with an out-syncobj followed by a
  * CPU wait on it, so the CPU blocking is in the trace whatever the replay
@@ -171,8 +170,9 @@ static int va_get(struct vmb_synth *s, uint64_t size, uint64_t align, uint64_t *
  */
 int vmb_lower_alloc(struct vmb_synth *s, uint64_t size, uint32_t flags, struct vmb_alloc *a)
 {
-	enum vmb_placement pl = flags & VMB_A_HOST ? VMB_PLACE_SYSTEM :
-				flags & VMB_A_VRAM ? VMB_PLACE_VRAM : VMB_PLACE_ANY;
+	enum vmb_placement pl = flags & VMB_A_HOST   ? VMB_PLACE_SYSTEM
+				: flags & VMB_A_VRAM ? VMB_PLACE_VRAM
+						     : VMB_PLACE_ANY;
 	uint32_t vm = flags & VMB_A_EXTERNAL ? 0 : s->low.vm;
 	struct vmb_bind_entry e;
 	int ret;
@@ -197,8 +197,8 @@ int vmb_lower_alloc(struct vmb_synth *s, uint64_t size, uint32_t flags, struct v
  */
 int vmb_lower_free(struct vmb_synth *s, struct vmb_alloc *a)
 {
-	struct vmb_bind_entry e = is(s, VMB_DRIVER_XE) ? vmb_be_unmap_all(a->bo) :
-							  vmb_be_unmap(a->va, a->size);
+	struct vmb_bind_entry e =
+	    is(s, VMB_DRIVER_XE) ? vmb_be_unmap_all(a->bo) : vmb_be_unmap(a->va, a->size);
 	int ret = bo_bind(s, &e);
 
 	if (!ret)
@@ -315,8 +315,7 @@ int vmb_lower_sparse_destroy(struct vmb_synth *s, uint64_t va, uint64_t size)
 
 static struct vmb_bind_entry tile_entry(const struct vmb_tile_op *t)
 {
-	return t->bo ? vmb_be_map(t->va, t->range, t->bo, t->offset) :
-		       vmb_be_null(t->va, t->range);
+	return t->bo ? vmb_be_map(t->va, t->range, t->bo, t->offset) : vmb_be_null(t->va, t->range);
 }
 
 /* merge ops that continue each other in VA and backing (anv, nvk, panvk) */
@@ -401,13 +400,11 @@ int vmb_lower_sparse_bind(struct vmb_synth *s, struct vmb_tile_op *ops, size_t n
 		qsort(ops, n, sizeof(*ops), cmp_va);
 		for (size_t i = 0; i < n; i++)
 			e[i] = tile_entry(&ops[i]);
-		ret = vmb_emit_bind(s, s->low.vm, s->low.sparse_q, e, n, wait, n_in, signal,
-				    n_out);
+		ret = vmb_emit_bind(s, s->low.vm, s->low.sparse_q, e, n, wait, n_in, signal, n_out);
 		break;
 	default: /* anv: per-queue bind queue; panvk: BIND queue; merged ops [C] */
 		m = merge_entries(ops, n, e);
-		ret = vmb_emit_bind(s, s->low.vm, s->low.sparse_q, e, m, wait, n_in, signal,
-				    n_out);
+		ret = vmb_emit_bind(s, s->low.vm, s->low.sparse_q, e, m, wait, n_in, signal, n_out);
 		break;
 	}
 	free(e);

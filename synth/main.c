@@ -18,20 +18,18 @@
 #include "synth.h"
 
 static const struct vmb_archetype *const families[] = {
-	vmb_arch_games, vmb_arch_sparse, vmb_arch_compute, vmb_arch_scenarios, vmb_arch_patterns,
+    vmb_arch_games, vmb_arch_sparse, vmb_arch_compute, vmb_arch_scenarios, vmb_arch_patterns,
 };
 
-#define for_each_arch(a)                                                           \
-	for (size_t fi_ = 0; fi_ < sizeof(families) / sizeof(families[0]); fi_++)   \
+#define for_each_arch(a)                                                                           \
+	for (size_t fi_ = 0; fi_ < sizeof(families) / sizeof(families[0]); fi_++)                  \
 		for (a = families[fi_]; a->name; a++)
 
 static const struct vmb_archetype *arch_find(const char *name)
 {
 	const struct vmb_archetype *a;
 
-	for_each_arch(a)
-		if (!strcmp(a->name, name))
-			return a;
+	for_each_arch(a) if (!strcmp(a->name, name)) return a;
 	return NULL;
 }
 
@@ -90,7 +88,8 @@ static void list(void)
 	char num[40];
 
 	printf("synth archetypes (name [family] default driver, drivers, default frames):\n");
-	for_each_arch(a) {
+	for_each_arch(a)
+	{
 		printf("\n%s  [%s]\n    %s\n    driver %s; drivers", a->name, a->family, a->desc,
 		       vmb_driver_name(a->driver));
 		for (int d = 1; d < VMB_DRIVER_COUNT; d++)
@@ -131,8 +130,8 @@ static char *source_json(const struct vmb_synth *s)
 	fprintf(f,
 		"{\"kind\":\"synthetic\",\"generator\":\"vmbench-synth\",\"version\":\"%s\","
 		"\"archetype\":\"%s\",\"driver\":\"%s\",\"seed\":%llu,\"frames\":%llu,\"params\":{",
-		VMB_VERSION, s->arch->name, vmb_driver_name(s->driver),
-		(unsigned long long)s->seed, (unsigned long long)s->frames);
+		VMB_VERSION, s->arch->name, vmb_driver_name(s->driver), (unsigned long long)s->seed,
+		(unsigned long long)s->frames);
 	for (int i = 0; s->arch->params && s->arch->params[i].name; i++) {
 		fmt_num(num, sizeof(num), s->pv[i]);
 		fprintf(f, "%s\"%s\":%s", i ? "," : "", s->arch->params[i].name, num);
@@ -163,7 +162,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static int generate(struct vmb_synth *s, const char *path)
 {
-	struct vmb_trace_header hdr = { .driver = s->driver, .page_size = 4096 };
+	struct vmb_trace_header hdr = {.driver = s->driver, .page_size = 4096};
 	FILE *f = fopen(path, "w");
 	int ret, ret2;
 
@@ -203,18 +202,18 @@ static int generate(struct vmb_synth *s, const char *path)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "driver", required_argument, NULL, 'd' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "frames", required_argument, NULL, 'f' },
-		{ "seconds", required_argument, NULL, 'S' },
-		{ "param", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"driver", required_argument, NULL, 'd'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"frames", required_argument, NULL, 'f'},
+	    {"seconds", required_argument, NULL, 'S'},
+	    {"param", required_argument, NULL, 'p'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"list", no_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *driver = NULL, *out = NULL, *kv[64];
-	struct vmb_synth s = { .seed = 1 };
+	struct vmb_synth s = {.seed = 1};
 	double seconds = -1;
 	uint64_t frames = 0;
 	size_t n_kv = 0;

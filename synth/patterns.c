@@ -60,14 +60,14 @@ static bool has_userptr(const struct vmb_synth *s)
 /* ------------------------------------------------------------- bind-basic */
 
 static const struct vmb_synth_param basic_params[] = {
-	{ "many", 64, "VAs for bind-one-bo-many-times [E]" },
-	{ "vms", 4, "VMs for bind-one-bo-many-times-many-vm [E]" },
-	{ NULL, 0, NULL },
+    {"many", 64, "VAs for bind-one-bo-many-times [E]"},
+    {"vms", 4, "VMs for bind-one-bo-many-times-many-vm [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_bind_basic(struct vmb_synth *s)
 {
-	struct pat p = { .s = s };
+	struct pat p = {.s = s};
 	uint64_t many = vmb_synth_param_u64(s, "many"), nvm = vmb_synth_param_u64(s, "vms");
 	int ret = 0;
 
@@ -128,10 +128,10 @@ static int gen_bind_basic(struct vmb_synth *s)
 /* ------------------------------------------------------------- bind-array */
 
 static const struct vmb_synth_param array_params[] = {
-	{ "n", 16, "entries of bind-array-twice/-many [E]" },
-	{ "many", 8, "arrays in bind-array-many [E]" },
-	{ "large", 4096, "entries of the large array (> 510: the old xe bind-job limit) [P]" },
-	{ NULL, 0, NULL },
+    {"n", 16, "entries of bind-array-twice/-many [E]"},
+    {"many", 8, "arrays in bind-array-many [E]"},
+    {"large", 4096, "entries of the large array (> 510: the old xe bind-job limit) [P]"},
+    {NULL, 0, NULL},
 };
 
 static int bind_array(struct pat *p, uint32_t queue, uint32_t bo, uint64_t n, bool unmap)
@@ -143,8 +143,8 @@ static int bind_array(struct pat *p, uint32_t queue, uint32_t bo, uint64_t n, bo
 	if (!e)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < n; i++)
-		e[i] = unmap ? vmb_be_unmap(PAT_VA + i * 64 * KIB, 4 * KIB) :
-			       vmb_be_map(PAT_VA + i * 64 * KIB, 4 * KIB, bo, (i % 16) * 4 * KIB);
+		e[i] = unmap ? vmb_be_unmap(PAT_VA + i * 64 * KIB, 4 * KIB)
+			     : vmb_be_map(PAT_VA + i * 64 * KIB, 4 * KIB, bo, (i % 16) * 4 * KIB);
 	ret = vmb_emit_bind(p->s, p->s->low.vm, queue, e, n, NULL, 0, &y, 1);
 	if (!ret)
 		ret = vmb_emit_wait(p->s, &y, 1);
@@ -154,7 +154,7 @@ static int bind_array(struct pat *p, uint32_t queue, uint32_t bo, uint64_t n, bo
 
 static int gen_bind_array(struct vmb_synth *s)
 {
-	struct pat p = { .s = s };
+	struct pat p = {.s = s};
 	uint64_t n = vmb_synth_param_u64(s, "n"), many = vmb_synth_param_u64(s, "many");
 	uint64_t large = vmb_synth_param_u64(s, "large");
 	uint32_t bq = 0;
@@ -224,23 +224,23 @@ struct mcase {
 };
 
 static const struct mcase mcases[] = {
-	{ "all", 4, 2, 0, 4 },
-	{ "one-partial", 4, 1, 1, 2 },
-	{ "either-side-partial", 4, 2, 1, 2 },
-	{ "either-side-full", 4, 4, 1, 2 },
-	{ "end", 4, 2, 0, 3 },
-	{ "front", 4, 2, 1, 3 },
-	{ "many-all", 32, 16, 0, 32 },
-	{ "many-either-side-partial", 32, 16, 8, 16 },
-	{ "many-either-side-full", 32, 32, 8, 16 },
-	{ "many-end", 32, 16, 0, 24 },
-	{ "many-front", 32, 16, 8, 24 },
+    {"all", 4, 2, 0, 4},
+    {"one-partial", 4, 1, 1, 2},
+    {"either-side-partial", 4, 2, 1, 2},
+    {"either-side-full", 4, 4, 1, 2},
+    {"end", 4, 2, 0, 3},
+    {"front", 4, 2, 1, 3},
+    {"many-all", 32, 16, 0, 32},
+    {"many-either-side-partial", 32, 16, 8, 16},
+    {"many-either-side-full", 32, 32, 8, 16},
+    {"many-end", 32, 16, 0, 24},
+    {"many-front", 32, 16, 8, 24},
 };
 
 static const struct vmb_synth_param mcase_params[] = {
-	{ "large_pages", 1, "also run every case with 2 MiB pages [E]" },
-	{ "userptr", 0, "1: back the binds with userptr (xe, amdgpu) [E]" },
-	{ NULL, 0, NULL },
+    {"large_pages", 1, "also run every case with 2 MiB pages [E]"},
+    {"userptr", 0, "1: back the binds with userptr (xe, amdgpu) [E]"},
+    {NULL, 0, NULL},
 };
 
 static int mcase_run(struct pat *p, const struct mcase *c, uint64_t pg, bool mmap_style,
@@ -256,8 +256,8 @@ static int mcase_run(struct pat *p, const struct mcase *c, uint64_t pg, bool mma
 	else if (!ret)
 		ret = bo_new(p, size, &bo);
 	for (unsigned int i = 0; i < c->n_binds && !ret; i++)
-		ret = sbind1(p, userptr ? vmb_be_userptr(PAT_VA + i * piece, piece, cpu + i * piece) :
-					  vmb_be_map(PAT_VA + i * piece, piece, bo, i * piece));
+		ret = sbind1(p, userptr ? vmb_be_userptr(PAT_VA + i * piece, piece, cpu + i * piece)
+					: vmb_be_map(PAT_VA + i * piece, piece, bo, i * piece));
 	if (!ret)
 		ret = exec_wait(p, bo);
 	if (!ret && mmap_style) {
@@ -286,7 +286,7 @@ static int mcase_run(struct pat *p, const struct mcase *c, uint64_t pg, bool mma
 
 static int gen_mcases(struct vmb_synth *s, bool mmap_style)
 {
-	struct pat p = { .s = s };
+	struct pat p = {.s = s};
 	bool userptr = vmb_synth_param_u64(s, "userptr");
 	int ret = 0;
 
@@ -296,7 +296,8 @@ static int gen_mcases(struct vmb_synth *s, bool mmap_style)
 		for (size_t i = 0; i < sizeof(mcases) / sizeof(mcases[0]) && !ret; i++)
 			ret = mcase_run(&p, &mcases[i], 4 * KIB, mmap_style, userptr);
 		for (size_t i = 0; vmb_synth_param_u64(s, "large_pages") &&
-		     i < sizeof(mcases) / sizeof(mcases[0]) && !ret; i++)
+				   i < sizeof(mcases) / sizeof(mcases[0]) && !ret;
+		     i++)
 			ret = mcase_run(&p, &mcases[i], 2 * MIB, mmap_style, userptr);
 	}
 	return ret;
@@ -315,9 +316,9 @@ static int gen_mmap(struct vmb_synth *s)
 /* ------------------------------------------------------------ large-binds */
 
 static const struct vmb_synth_param large_params[] = {
-	{ "min_mib", 2, "smallest size [C xe_vm large-binds]" },
-	{ "max_mib", 2048, "largest size [C xe_vm large-binds]" },
-	{ NULL, 0, NULL },
+    {"min_mib", 2, "smallest size [C xe_vm large-binds]"},
+    {"max_mib", 2048, "largest size [C xe_vm large-binds]"},
+    {NULL, 0, NULL},
 };
 
 /* variants: 0 aligned, 1 split in two binds, 2 misaligned VA, 3 split + misaligned */
@@ -332,8 +333,8 @@ static int large_one(struct pat *p, uint64_t size, int variant)
 		ret = bo_new(p, size, &bo);
 	if (!ret && (variant & 1)) {
 		struct vmb_bind_entry e[2] = {
-			vmb_be_map(va, size / 2, bo, 0),
-			vmb_be_map(va + size / 2, size / 2, bo, size / 2),
+		    vmb_be_map(va, size / 2, bo, 0),
+		    vmb_be_map(va + size / 2, size / 2, bo, size / 2),
 		};
 
 		ret = sbind(p, e, 2);
@@ -351,8 +352,9 @@ static int large_one(struct pat *p, uint64_t size, int variant)
 
 static int gen_large(struct vmb_synth *s)
 {
-	struct pat p = { .s = s };
-	uint64_t lo = vmb_synth_param_u64(s, "min_mib") * MIB, hi = vmb_synth_param_u64(s, "max_mib") * MIB;
+	struct pat p = {.s = s};
+	uint64_t lo = vmb_synth_param_u64(s, "min_mib") * MIB,
+		 hi = vmb_synth_param_u64(s, "max_mib") * MIB;
 	int ret = 0;
 
 	if (!lo || hi < lo)
@@ -367,13 +369,13 @@ static int gen_large(struct vmb_synth *s)
 /* -------------------------------------------------------------- null-binds */
 
 static const struct vmb_synth_param null_params[] = {
-	{ "size_mib", 64, "NULL range size [E]" },
-	{ NULL, 0, NULL },
+    {"size_mib", 64, "NULL range size [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_null(struct vmb_synth *s)
 {
-	struct pat p = { .s = s };
+	struct pat p = {.s = s};
 	uint64_t size = vmb_synth_param_u64(s, "size_mib") * MIB;
 	int ret = 0;
 
@@ -420,13 +422,13 @@ static int gen_null(struct vmb_synth *s)
 /* ---------------------------------------------------------- userptr-inval */
 
 static const struct vmb_synth_param uptr_params[] = {
-	{ "size_mib", 8, "userptr range size [E]" },
-	{ NULL, 0, NULL },
+    {"size_mib", 8, "userptr range size [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_userptr(struct vmb_synth *s)
 {
-	struct pat p = { .s = s };
+	struct pat p = {.s = s};
 	uint64_t size = vmb_synth_param_u64(s, "size_mib") * MIB, cpu;
 	int ret = 0;
 
@@ -487,13 +489,13 @@ static int gen_userptr(struct vmb_synth *s)
 /* -------------------------------------------------------------- unbind-all */
 
 static const struct vmb_synth_param uall_params[] = {
-	{ NULL, 0, NULL },
+    {NULL, 0, NULL},
 };
 
 static int gen_unbind_all(struct vmb_synth *s)
 {
-	static const unsigned int vmas[] = { 2, 8 };
-	struct pat p = { .s = s };
+	static const unsigned int vmas[] = {2, 8};
+	struct pat p = {.s = s};
 	int ret = 0;
 
 	for (uint64_t r = 0; r < s->frames && !ret; r++) {
@@ -519,13 +521,13 @@ static int gen_unbind_all(struct vmb_synth *s)
 /* ------------------------------------------------------------ bind-queues */
 
 static const struct vmb_synth_param bq_params[] = {
-	{ "block_us", 2000, "how long the first queue's in-fence stays unsignaled [E]" },
-	{ NULL, 0, NULL },
+    {"block_us", 2000, "how long the first queue's in-fence stays unsignaled [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_bind_queues(struct vmb_synth *s)
 {
-	struct pat p = { .s = s };
+	struct pat p = {.s = s};
 	uint64_t block = vmb_synth_param_u64(s, "block_us") * US;
 	uint32_t q[2], gate, done[2];
 	int ret;
@@ -539,7 +541,7 @@ static int gen_bind_queues(struct vmb_synth *s)
 		ret = vmb_emit_syncobj_create(s, true, false, &done[i]);
 	for (uint64_t r = 0; r < s->frames && !ret; r++) {
 		struct vmb_sync g = vmb_sy(gate, r + 1), d0 = vmb_sy(done[0], r + 1),
-				d1 = vmb_sy(done[1], r + 1), both[2] = { d0, d1 };
+				d1 = vmb_sy(done[1], r + 1), both[2] = {d0, d1};
 		struct vmb_bind_entry e0, e1;
 		uint32_t bo;
 
@@ -585,23 +587,23 @@ static int gen_bind_queues(struct vmb_synth *s)
 #define QUEUED (DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_MSM) | DRV(VMB_DRIVER_PANTHOR))
 
 const struct vmb_archetype vmb_arch_patterns[] = {
-	{ "igt-bind-basic", "bind-once, bind-one-bo-many-times(-many-vm)", "pattern",
-	  VMB_DRIVER_XE, DRV_ALL, 1, basic_params, gen_bind_basic },
-	{ "igt-bind-array", "bind-array-twice/-many/-exec_queue and a 4096-entry array", "pattern",
-	  VMB_DRIVER_XE, DRV_ALL, 1, array_params, gen_bind_array },
-	{ "igt-munmap-unbind", "munmap-style-unbind-{all,one-partial,either-side-*,end,front,many-*}",
-	  "pattern", VMB_DRIVER_XE, DRV_ALL, 1, mcase_params, gen_munmap },
-	{ "igt-mmap-bind", "mmap-style-bind-*: bind over existing mappings (remap prev/next)",
-	  "pattern", VMB_DRIVER_XE, DRV_ALL, 1, mcase_params, gen_mmap },
-	{ "igt-large-binds", "large-(split-)(misaligned-)binds from 2 MiB to 2 GiB", "pattern",
-	  VMB_DRIVER_XE, DRV_ALL, 1, large_params, gen_large },
-	{ "igt-null-binds", "null, null-rebind: NULL (sparse) binds and memory over them", "pattern",
-	  VMB_DRIVER_XE, DRV_ALL, 1, null_params, gen_null },
-	{ "igt-userptr-inval", "userptr, -invalidate, -rebind, -unmap, -free (mmu notifier)",
-	  "pattern", VMB_DRIVER_XE, XE_AMD, 1, uptr_params, gen_userptr },
-	{ "igt-unbind-all", "unbind-all-2-vmas, unbind-all-8-vmas (UNMAP_ALL)", "pattern",
-	  VMB_DRIVER_XE, DRV(VMB_DRIVER_XE), 1, uall_params, gen_unbind_all },
-	{ "igt-bind-queues", "bind-execqueues-independent/-conflict: two bind queues", "pattern",
-	  VMB_DRIVER_XE, QUEUED, 1, bq_params, gen_bind_queues },
-	{ NULL },
+    {"igt-bind-basic", "bind-once, bind-one-bo-many-times(-many-vm)", "pattern", VMB_DRIVER_XE,
+     DRV_ALL, 1, basic_params, gen_bind_basic},
+    {"igt-bind-array", "bind-array-twice/-many/-exec_queue and a 4096-entry array", "pattern",
+     VMB_DRIVER_XE, DRV_ALL, 1, array_params, gen_bind_array},
+    {"igt-munmap-unbind", "munmap-style-unbind-{all,one-partial,either-side-*,end,front,many-*}",
+     "pattern", VMB_DRIVER_XE, DRV_ALL, 1, mcase_params, gen_munmap},
+    {"igt-mmap-bind", "mmap-style-bind-*: bind over existing mappings (remap prev/next)", "pattern",
+     VMB_DRIVER_XE, DRV_ALL, 1, mcase_params, gen_mmap},
+    {"igt-large-binds", "large-(split-)(misaligned-)binds from 2 MiB to 2 GiB", "pattern",
+     VMB_DRIVER_XE, DRV_ALL, 1, large_params, gen_large},
+    {"igt-null-binds", "null, null-rebind: NULL (sparse) binds and memory over them", "pattern",
+     VMB_DRIVER_XE, DRV_ALL, 1, null_params, gen_null},
+    {"igt-userptr-inval", "userptr, -invalidate, -rebind, -unmap, -free (mmu notifier)", "pattern",
+     VMB_DRIVER_XE, XE_AMD, 1, uptr_params, gen_userptr},
+    {"igt-unbind-all", "unbind-all-2-vmas, unbind-all-8-vmas (UNMAP_ALL)", "pattern", VMB_DRIVER_XE,
+     DRV(VMB_DRIVER_XE), 1, uall_params, gen_unbind_all},
+    {"igt-bind-queues", "bind-execqueues-independent/-conflict: two bind queues", "pattern",
+     VMB_DRIVER_XE, QUEUED, 1, bq_params, gen_bind_queues},
+    {NULL},
 };

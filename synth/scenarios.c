@@ -30,14 +30,14 @@ static int finish(struct vmb_synth *s)
 /* ------------------------------------------------ prt-unmap-implicit-sync */
 
 static const struct vmb_synth_param prt_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "jobs", 3, "long gfx jobs per frame, 2-3 in flight [P repro]" },
-	{ "job_ms", 6, "GPU time per job, >= 5 ms [P repro]" },
-	{ "ops", 300, "PRT REPLACE ops per frame, 100-1000 [P repro]" },
-	{ "null_fraction", 0.5, "share of ops that unmap to PRT NULL [E]" },
-	{ "resource_mib", 1024, "sparse resource size [E]" },
-	{ "pool_mib", 128, "tile pool size [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"jobs", 3, "long gfx jobs per frame, 2-3 in flight [P repro]"},
+    {"job_ms", 6, "GPU time per job, >= 5 ms [P repro]"},
+    {"ops", 300, "PRT REPLACE ops per frame, 100-1000 [P repro]"},
+    {"null_fraction", 0.5, "share of ops that unmap to PRT NULL [E]"},
+    {"resource_mib", 1024, "sparse resource size [E]"},
+    {"pool_mib", 128, "tile pool size [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_prt_unmap(struct vmb_synth *s)
@@ -45,7 +45,7 @@ static int gen_prt_unmap(struct vmb_synth *s)
 	uint64_t ops = vmb_synth_param_u64(s, "ops"), jobs = vmb_synth_param_u64(s, "jobs");
 	uint64_t job_ns = vmb_synth_param_u64(s, "job_ms") * MS, spt = 0;
 	double null_frac = vmb_synth_param(s, "null_fraction");
-	struct vmb_tile_batch b = { 0 };
+	struct vmb_tile_batch b = {0};
 	struct vmb_sparse_res res;
 	struct vmb_tile_pool pool;
 	struct vmb_frame_loop fl;
@@ -99,23 +99,24 @@ static int gen_prt_unmap(struct vmb_synth *s)
 /* -------------------------------------------------- shared-bind-queue-hol */
 
 static const struct vmb_synth_param hol_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "shared", 1, "1: sparse binds share the BO-bind queue (pre-MR !32873); 0: per-queue [C]" },
-	{ "hol_ms", 8, "time until the sparse bind's in-fence signals [E]" },
-	{ "allocs", 4, "BO allocations (immediate binds) per frame [E]" },
-	{ "alloc_min_kib", 1024, "allocation size, low [E]" },
-	{ "alloc_max_kib", 8192, "allocation size, high [E]" },
-	{ "tiles", 16, "tiles per sparse bind [E]" },
-	{ "gpu_util", 0.3, "graphics GPU share of a frame [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"shared", 1, "1: sparse binds share the BO-bind queue (pre-MR !32873); 0: per-queue [C]"},
+    {"hol_ms", 8, "time until the sparse bind's in-fence signals [E]"},
+    {"allocs", 4, "BO allocations (immediate binds) per frame [E]"},
+    {"alloc_min_kib", 1024, "allocation size, low [E]"},
+    {"alloc_max_kib", 8192, "allocation size, high [E]"},
+    {"tiles", 16, "tiles per sparse bind [E]"},
+    {"gpu_util", 0.3, "graphics GPU share of a frame [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_shared_hol(struct vmb_synth *s)
 {
 	uint64_t hol = (uint64_t)(vmb_synth_param(s, "hol_ms") * MS);
-	uint64_t allocs = vmb_synth_param_u64(s, "allocs"), ntiles = vmb_synth_param_u64(s, "tiles");
+	uint64_t allocs = vmb_synth_param_u64(s, "allocs"),
+		 ntiles = vmb_synth_param_u64(s, "tiles");
 	struct vmb_alloc *live;
-	struct vmb_tile_batch b = { 0 };
+	struct vmb_tile_batch b = {0};
 	struct vmb_sparse_res res;
 	struct vmb_tile_pool pool;
 	struct vmb_frame_loop fl;
@@ -165,10 +166,12 @@ static int gen_shared_hol(struct vmb_synth *s)
 			if (live[i].bo)
 				ret = vmb_lower_free(s, &live[i]);
 			if (!ret)
-				ret = vmb_lower_alloc(s, vmb_rng_log_uniform(&s->rng,
-					vmb_synth_param_u64(s, "alloc_min_kib") * KIB,
+				ret = vmb_lower_alloc(
+				    s,
+				    vmb_rng_log_uniform(
+					&s->rng, vmb_synth_param_u64(s, "alloc_min_kib") * KIB,
 					vmb_synth_param_u64(s, "alloc_max_kib") * KIB, 64 * KIB),
-					0, &live[i]);
+				    0, &live[i]);
 		}
 		/*
 		 * graphics: waits on the bind timeline (anv adds it to every exec)
@@ -176,8 +179,8 @@ static int gen_shared_hol(struct vmb_synth *s)
 		 */
 		sig = vmb_sy(stl, f);
 		if (!ret)
-			ret = vmb_frame_submits(s, &fl, f, 2, vmb_synth_param(s, "gpu_util"), NULL, 0,
-						&sig, f ? 1 : 0);
+			ret = vmb_frame_submits(s, &fl, f, 2, vmb_synth_param(s, "gpu_util"), NULL,
+						0, &sig, f ? 1 : 0);
 	}
 	for (uint64_t i = 0; i < allocs && !ret; i++)
 		if (live[i].bo)
@@ -194,13 +197,13 @@ static int gen_shared_hol(struct vmb_synth *s)
 /* ------------------------------------------------- tlb-invalidation-storm */
 
 static const struct vmb_synth_param tlb_params[] = {
-	{ "fps", 100, "churn batches per second (loop rate) [E]" },
-	{ "queues", 16, "active exec queues on the VM, 8-32 [P repro]" },
-	{ "ops_per_s", 10000, "64 KiB unbind/rebind ops per second [P repro]" },
-	{ "ops_per_bind", 1, "entries per bind ioctl (1 = every op its own ioctl) [E]" },
-	{ "region_mib", 512, "BO-backed region the churn is scattered over [E]" },
-	{ "job_us", 500, "GPU time per exec [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 100, "churn batches per second (loop rate) [E]"},
+    {"queues", 16, "active exec queues on the VM, 8-32 [P repro]"},
+    {"ops_per_s", 10000, "64 KiB unbind/rebind ops per second [P repro]"},
+    {"ops_per_bind", 1, "entries per bind ioctl (1 = every op its own ioctl) [E]"},
+    {"region_mib", 512, "BO-backed region the churn is scattered over [E]"},
+    {"job_us", 500, "GPU time per exec [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_tlb_storm(struct vmb_synth *s)
@@ -246,17 +249,17 @@ static int gen_tlb_storm(struct vmb_synth *s)
 				uint64_t t = vmb_rng_below(&s->rng, tiles);
 
 				e[2 * j] = vmb_be_unmap(region.va + t * TILE_SIZE, TILE_SIZE);
-				e[2 * j + 1] = vmb_be_map(region.va + t * TILE_SIZE, TILE_SIZE, region.bo,
-							  t * TILE_SIZE);
+				e[2 * j + 1] = vmb_be_map(region.va + t * TILE_SIZE, TILE_SIZE,
+							  region.bo, t * TILE_SIZE);
 			}
 			s->low.bind_pt++;
 			ret = vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, 2 * k, NULL, 0, &y, 1);
 		}
 		/* every exec queue runs a job per batch */
 		for (uint64_t i = 0; i < nq && !ret; i++)
-			ret = vmb_lower_submit(s, q[i], NULL, 0, NULL, 0, &out, i + 1 == nq,
-					       vmb_rng_jitter(&s->rng,
-						vmb_synth_param_u64(s, "job_us") * US, 0.2));
+			ret = vmb_lower_submit(
+			    s, q[i], NULL, 0, NULL, 0, &out, i + 1 == nq,
+			    vmb_rng_jitter(&s->rng, vmb_synth_param_u64(s, "job_us") * US, 0.2));
 	}
 	if (!ret)
 		ret = vmb_lower_free(s, &region);
@@ -268,12 +271,12 @@ static int gen_tlb_storm(struct vmb_synth *s)
 /* ---------------------------------------------------- split-amplification */
 
 static const struct vmb_synth_param split_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "fresh", 0, "0: tiles land inside a 2 MiB-page mapping; 1: into empty VA (control) [E]" },
-	{ "ops", 4096, "tile ops per frame, in one ioctl where the driver allows [P]" },
-	{ "sorted", 0, "1: ops sorted by address (turnip), 0: scattered [C]" },
-	{ "region_mib", 1024, "2 MiB-aligned VRAM mapping the tiles land in [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"fresh", 0, "0: tiles land inside a 2 MiB-page mapping; 1: into empty VA (control) [E]"},
+    {"ops", 4096, "tile ops per frame, in one ioctl where the driver allows [P]"},
+    {"sorted", 0, "1: ops sorted by address (turnip), 0: scattered [C]"},
+    {"region_mib", 1024, "2 MiB-aligned VRAM mapping the tiles land in [E]"},
+    {NULL, 0, NULL},
 };
 
 static int cmp_tile(const void *a, const void *b)
@@ -285,7 +288,8 @@ static int cmp_tile(const void *a, const void *b)
 
 static int gen_split(struct vmb_synth *s)
 {
-	uint64_t ops = vmb_synth_param_u64(s, "ops"), size = vmb_synth_param_u64(s, "region_mib") * MIB;
+	uint64_t ops = vmb_synth_param_u64(s, "ops"),
+		 size = vmb_synth_param_u64(s, "region_mib") * MIB;
 	bool fresh = vmb_synth_param_u64(s, "fresh"), sorted = vmb_synth_param_u64(s, "sorted");
 	struct vmb_frame_loop fl;
 	struct vmb_bind_entry *e;
@@ -353,21 +357,22 @@ static int gen_split(struct vmb_synth *s)
 /* -------------------------------------------------------- per-tile-fanout */
 
 static const struct vmb_synth_param fanout_params[] = {
-	{ "fps", 60, "frame rate [E]" },
-	{ "per_tile", 1, "1: one ioctl per tile (radv); 0: one ioctl for all (nvk, <= 4096) [C]" },
-	{ "resources", 200, "reserved resources created at load [P repro]" },
-	{ "res_min_mib", 64, "reserved resource size, low [P repro]" },
-	{ "res_max_mib", 512, "reserved resource size, high [P repro]" },
-	{ "tiles", 2000, "single-tile binds per frame [P repro]" },
-	{ "gpu_util", 0.3, "GPU busy share of a frame [E]" },
-	{ NULL, 0, NULL },
+    {"fps", 60, "frame rate [E]"},
+    {"per_tile", 1, "1: one ioctl per tile (radv); 0: one ioctl for all (nvk, <= 4096) [C]"},
+    {"resources", 200, "reserved resources created at load [P repro]"},
+    {"res_min_mib", 64, "reserved resource size, low [P repro]"},
+    {"res_max_mib", 512, "reserved resource size, high [P repro]"},
+    {"tiles", 2000, "single-tile binds per frame [P repro]"},
+    {"gpu_util", 0.3, "GPU busy share of a frame [E]"},
+    {NULL, 0, NULL},
 };
 
 static int gen_fanout(struct vmb_synth *s)
 {
-	uint64_t nres = vmb_synth_param_u64(s, "resources"), ntiles = vmb_synth_param_u64(s, "tiles");
+	uint64_t nres = vmb_synth_param_u64(s, "resources"),
+		 ntiles = vmb_synth_param_u64(s, "tiles");
 	bool per_tile = vmb_synth_param_u64(s, "per_tile");
-	struct vmb_tile_batch b = { 0 };
+	struct vmb_tile_batch b = {0};
 	struct vmb_sparse_res *res;
 	struct vmb_tile_pool pool;
 	struct vmb_frame_loop fl;
@@ -387,9 +392,10 @@ static int gen_fanout(struct vmb_synth *s)
 	}
 	ret = vmb_tile_pool_create(s, &pool, 4, 64 * MIB);
 	for (uint64_t i = 0; i < nres && !ret; i++)
-		ret = vmb_sparse_res_create(s, &res[i], vmb_rng_log_uniform(&s->rng,
-			vmb_synth_param_u64(s, "res_min_mib") * MIB,
-			vmb_synth_param_u64(s, "res_max_mib") * MIB, 2 * MIB));
+		ret = vmb_sparse_res_create(
+		    s, &res[i],
+		    vmb_rng_log_uniform(&s->rng, vmb_synth_param_u64(s, "res_min_mib") * MIB,
+					vmb_synth_param_u64(s, "res_max_mib") * MIB, 2 * MIB));
 	if (!ret)
 		ret = vmb_emit_syncobj_create(s, true, false, &stl);
 	if (!ret)
@@ -413,9 +419,9 @@ static int gen_fanout(struct vmb_synth *s)
 		}
 		/* the same updates, as the two drivers issue them */
 		for (size_t i = 0; i < b.n; i++)
-			e[n++] = b.v[i].bo ? vmb_be_map(b.v[i].va, b.v[i].range, b.v[i].bo,
-							b.v[i].offset) :
-					     vmb_be_null(b.v[i].va, b.v[i].range);
+			e[n++] = b.v[i].bo
+				     ? vmb_be_map(b.v[i].va, b.v[i].range, b.v[i].bo, b.v[i].offset)
+				     : vmb_be_null(b.v[i].va, b.v[i].range);
 		b.n = 0;
 		if (per_tile) { /* radv: GEM_VA per tile on the sparse thread, CPU signal */
 			s->tid = 2;
@@ -436,8 +442,8 @@ static int gen_fanout(struct vmb_synth *s)
 			spt++;
 		in = vmb_sy(stl, spt);
 		if (!ret)
-			ret = vmb_frame_submits(s, &fl, f, 3, vmb_synth_param(s, "gpu_util"), NULL, 0,
-						&in, spt ? 1 : 0);
+			ret = vmb_frame_submits(s, &fl, f, 3, vmb_synth_param(s, "gpu_util"), NULL,
+						0, &in, spt ? 1 : 0);
 	}
 	for (uint64_t i = 0; i < nres && !ret; i++)
 		ret = vmb_sparse_res_destroy(s, &res[i], &pool);
@@ -450,21 +456,21 @@ static int gen_fanout(struct vmb_synth *s)
 }
 
 const struct vmb_archetype vmb_arch_scenarios[] = {
-	{ "prt-unmap-implicit-sync",
-	  "S1: amdgpu PRT NULL remaps overlapping long jobs; stalls under --sync=implicit",
-	  "scenario", VMB_DRIVER_AMDGPU, DRV(VMB_DRIVER_AMDGPU), 120, prt_params, gen_prt_unmap },
-	{ "shared-bind-queue-hol",
-	  "S2: sparse bind with a late in-fence head-of-line blocks BO binds on a shared queue",
-	  "scenario", VMB_DRIVER_XE, DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_MSM), 120, hol_params,
-	  gen_shared_hol },
-	{ "tlb-invalidation-storm",
-	  "S3: 1e4/s scattered 64 KiB unbind/rebind with 16 exec queues; TLB flush per ioctl",
-	  "scenario", VMB_DRIVER_XE, DRV_ALL, 100, tlb_params, gen_tlb_storm },
-	{ "split-amplification",
-	  "S4: 4096 scattered 64 KiB remaps inside a 2 MiB-page mapping in one ioctl",
-	  "scenario", VMB_DRIVER_XE, DRV_ALL, 30, split_params, gen_split },
-	{ "per-tile-fanout",
-	  "S5: 200 reserved resources, 2000 single-tile binds/frame: per-tile ioctls vs one",
-	  "scenario", VMB_DRIVER_AMDGPU, DRV_ALL, 60, fanout_params, gen_fanout },
-	{ NULL },
+    {"prt-unmap-implicit-sync",
+     "S1: amdgpu PRT NULL remaps overlapping long jobs; stalls under --sync=implicit", "scenario",
+     VMB_DRIVER_AMDGPU, DRV(VMB_DRIVER_AMDGPU), 120, prt_params, gen_prt_unmap},
+    {"shared-bind-queue-hol",
+     "S2: sparse bind with a late in-fence head-of-line blocks BO binds on a shared queue",
+     "scenario", VMB_DRIVER_XE, DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_MSM), 120, hol_params,
+     gen_shared_hol},
+    {"tlb-invalidation-storm",
+     "S3: 1e4/s scattered 64 KiB unbind/rebind with 16 exec queues; TLB flush per ioctl",
+     "scenario", VMB_DRIVER_XE, DRV_ALL, 100, tlb_params, gen_tlb_storm},
+    {"split-amplification",
+     "S4: 4096 scattered 64 KiB remaps inside a 2 MiB-page mapping in one ioctl", "scenario",
+     VMB_DRIVER_XE, DRV_ALL, 30, split_params, gen_split},
+    {"per-tile-fanout",
+     "S5: 200 reserved resources, 2000 single-tile binds/frame: per-tile ioctls vs one", "scenario",
+     VMB_DRIVER_AMDGPU, DRV_ALL, 60, fanout_params, gen_fanout},
+    {NULL},
 };

@@ -109,8 +109,7 @@ int vmb_sparse_res_create(struct vmb_synth *s, struct vmb_sparse_res *r, uint64_
  *
  * Return: 0 or -errno.
  */
-int vmb_sparse_res_destroy(struct vmb_synth *s, struct vmb_sparse_res *r,
-			   struct vmb_tile_pool *p)
+int vmb_sparse_res_destroy(struct vmb_synth *s, struct vmb_sparse_res *r, struct vmb_tile_pool *p)
 {
 	int ret = r->va ? vmb_lower_sparse_destroy(s, r->va, r->size) : 0;
 

@@ -49,8 +49,7 @@ int vmb_tile_pool_destroy(struct vmb_synth *s, struct vmb_tile_pool *p);
 bool vmb_tile_pool_get(struct vmb_tile_pool *p, uint32_t *tile);
 void vmb_tile_pool_put(struct vmb_tile_pool *p, uint32_t tile);
 int vmb_sparse_res_create(struct vmb_synth *s, struct vmb_sparse_res *r, uint64_t size);
-int vmb_sparse_res_destroy(struct vmb_synth *s, struct vmb_sparse_res *r,
-			   struct vmb_tile_pool *p);
+int vmb_sparse_res_destroy(struct vmb_synth *s, struct vmb_sparse_res *r, struct vmb_tile_pool *p);
 void vmb_sparse_tile_set(struct vmb_sparse_res *r, uint64_t t, struct vmb_tile_pool *p,
 			 uint32_t pool_tile, struct vmb_tile_op *op);
 

@@ -62,7 +62,7 @@ uint64_t vmb_rng_jitter(struct vmb_rng *r, uint64_t x, double j);
 struct vmb_ralloc {
 	struct vmb_rfree {
 		uint64_t start, size;
-	} *v;
+	} * v;
 	size_t n, cap;
 };
 
@@ -113,8 +113,9 @@ struct vmb_archetype {
 };
 
 #define DRV(d) (1u << (d))
-#define DRV_ALL (DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_AMDGPU) | DRV(VMB_DRIVER_NOUVEAU) | \
-		 DRV(VMB_DRIVER_MSM) | DRV(VMB_DRIVER_PANTHOR))
+#define DRV_ALL                                                                                    \
+	(DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_AMDGPU) | DRV(VMB_DRIVER_NOUVEAU) |                   \
+	 DRV(VMB_DRIVER_MSM) | DRV(VMB_DRIVER_PANTHOR))
 
 extern const struct vmb_archetype vmb_arch_games[];
 extern const struct vmb_archetype vmb_arch_sparse[];
@@ -195,39 +196,39 @@ uint64_t vmb_synth_param_u64(const struct vmb_synth *s, const char *name);
 static inline struct vmb_bind_entry vmb_be_map(uint64_t va, uint64_t range, uint32_t bo,
 					       uint64_t off)
 {
-	struct vmb_bind_entry e = { .va = va, .range = range, .bo = bo, .offset = off,
-				    .kind = VMB_BIND_MAP };
+	struct vmb_bind_entry e = {
+	    .va = va, .range = range, .bo = bo, .offset = off, .kind = VMB_BIND_MAP};
 	return e;
 }
 
 static inline struct vmb_bind_entry vmb_be_null(uint64_t va, uint64_t range)
 {
-	struct vmb_bind_entry e = { .va = va, .range = range, .kind = VMB_BIND_MAP_NULL };
+	struct vmb_bind_entry e = {.va = va, .range = range, .kind = VMB_BIND_MAP_NULL};
 	return e;
 }
 
 static inline struct vmb_bind_entry vmb_be_unmap(uint64_t va, uint64_t range)
 {
-	struct vmb_bind_entry e = { .va = va, .range = range, .kind = VMB_BIND_UNMAP };
+	struct vmb_bind_entry e = {.va = va, .range = range, .kind = VMB_BIND_UNMAP};
 	return e;
 }
 
 static inline struct vmb_bind_entry vmb_be_userptr(uint64_t va, uint64_t range, uint64_t addr)
 {
-	struct vmb_bind_entry e = { .va = va, .range = range, .offset = addr,
-				    .kind = VMB_BIND_MAP_USERPTR };
+	struct vmb_bind_entry e = {
+	    .va = va, .range = range, .offset = addr, .kind = VMB_BIND_MAP_USERPTR};
 	return e;
 }
 
 static inline struct vmb_bind_entry vmb_be_unmap_all(uint32_t bo)
 {
-	struct vmb_bind_entry e = { .bo = bo, .kind = VMB_BIND_UNMAP_ALL };
+	struct vmb_bind_entry e = {.bo = bo, .kind = VMB_BIND_UNMAP_ALL};
 	return e;
 }
 
 static inline struct vmb_sync vmb_sy(uint32_t syncobj, uint64_t point)
 {
-	struct vmb_sync y = { .point = point, .syncobj = syncobj };
+	struct vmb_sync y = {.point = point, .syncobj = syncobj};
 	return y;
 }
 
@@ -237,20 +238,19 @@ static inline struct vmb_sync vmb_sy(uint32_t syncobj, uint64_t point)
 void vmb_synth_advance(struct vmb_synth *s, uint64_t ns);
 void vmb_synth_at_least(struct vmb_synth *s, uint64_t t);
 
-int vmb_emit_vm_create(struct vmb_synth *s, uint64_t va_start, uint64_t va_range,
-		       uint32_t flags, uint32_t *out);
+int vmb_emit_vm_create(struct vmb_synth *s, uint64_t va_start, uint64_t va_range, uint32_t flags,
+		       uint32_t *out);
 int vmb_emit_vm_destroy(struct vmb_synth *s, uint32_t vm);
-int vmb_emit_queue_create(struct vmb_synth *s, uint32_t vm, enum vmb_engine engine,
-			  uint32_t *out);
+int vmb_emit_queue_create(struct vmb_synth *s, uint32_t vm, enum vmb_engine engine, uint32_t *out);
 int vmb_emit_queue_destroy(struct vmb_synth *s, uint32_t q);
-int vmb_emit_bo_create(struct vmb_synth *s, uint64_t size, enum vmb_placement pl,
-		       uint32_t vm, uint32_t flags, uint32_t *out);
+int vmb_emit_bo_create(struct vmb_synth *s, uint64_t size, enum vmb_placement pl, uint32_t vm,
+		       uint32_t flags, uint32_t *out);
 int vmb_emit_bo_close(struct vmb_synth *s, uint32_t bo);
 int vmb_emit_syncobj_create(struct vmb_synth *s, bool timeline, bool signaled, uint32_t *out);
 int vmb_emit_syncobj_destroy(struct vmb_synth *s, uint32_t so);
-int vmb_emit_bind(struct vmb_synth *s, uint32_t vm, uint32_t queue,
-		  const struct vmb_bind_entry *e, size_t n, const struct vmb_sync *in,
-		  size_t n_in, const struct vmb_sync *out, size_t n_out);
+int vmb_emit_bind(struct vmb_synth *s, uint32_t vm, uint32_t queue, const struct vmb_bind_entry *e,
+		  size_t n, const struct vmb_sync *in, size_t n_in, const struct vmb_sync *out,
+		  size_t n_out);
 int vmb_emit_submit(struct vmb_synth *s, uint32_t queue, const uint32_t *bos, size_t n_bos,
 		    const struct vmb_sync *in, size_t n_in, const struct vmb_sync *out,
 		    size_t n_out, uint64_t gpu_ns);
@@ -291,9 +291,9 @@ struct vmb_tile_op {
 };
 
 /* allocation flags */
-#define VMB_A_EXTERNAL	(1u << 0) /* shared: own reservation */
-#define VMB_A_HOST	(1u << 1) /* host-visible */
-#define VMB_A_VRAM	(1u << 2)
+#define VMB_A_EXTERNAL (1u << 0) /* shared: own reservation */
+#define VMB_A_HOST (1u << 1)	 /* host-visible */
+#define VMB_A_VRAM (1u << 2)
 
 int vmb_lower_init(struct vmb_synth *s);
 void vmb_lower_fini(struct vmb_synth *s);
@@ -333,7 +333,7 @@ struct vmb_frame_loop {
 int vmb_frame_loop_init(struct vmb_synth *s, struct vmb_frame_loop *fl);
 int vmb_frame_begin(struct vmb_synth *s, struct vmb_frame_loop *fl, uint64_t n);
 int vmb_frame_submits(struct vmb_synth *s, struct vmb_frame_loop *fl, uint64_t n,
-		      unsigned int n_submits, double gpu_util, const uint32_t *bos,
-		      size_t n_bos, const struct vmb_sync *first_in, size_t n_first_in);
+		      unsigned int n_submits, double gpu_util, const uint32_t *bos, size_t n_bos,
+		      const struct vmb_sync *first_in, size_t n_first_in);
 
 #endif /* VMB_SYNTH_H */
