@@ -36,7 +36,9 @@
 enum cap_rec_kind {
 	CAP_REC_OP,		/* a trace op (op field) */
 	CAP_REC_FILE_CLOSE,	/* the last fd of a DRM file was closed: forget its handles */
-	CAP_REC_IMPLICIT_VM,	/* create the file's implicit VM now (op is a vm_create) */
+	CAP_REC_EXPORT,		/* a BO or syncobj exported as fd @aux (op: bo_create or
+				 * syncobj_create naming the handle); an import of that
+				 * fd on another DRM file names the same trace object */
 };
 
 /* cap_rec.flags */
@@ -62,7 +64,8 @@ enum cap_rec_kind {
  * @ret: 0 or -errno
  * @driver: enum vmb_driver of the file
  * @pad: zero
- * @aux: vm_create: kernel_range (it does not fit in struct vmb_op)
+ * @aux: vm_create: kernel_range (it does not fit in struct vmb_op);
+ *     exports and imports: the dma-buf / syncobj fd
  * @op: the op, with kernel handles where the trace has ids
  */
 struct cap_rec {

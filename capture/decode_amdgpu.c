@@ -36,7 +36,7 @@ static enum cap_class amdgpu_classify(unsigned long req, uint32_t *pre_bytes)
 		*pre_bytes = sizeof(struct vmb_amdgpu_ctx_in);
 		return CAP_EXIT; /* alloc creates; a free is ordered after it anyway */
 	case VMB_DRM_AMDGPU_CS:
-		*pre_bytes = 8; /* ctx_id, bo_list_handle: overwritten by out.handle */
+		*pre_bytes = sizeof(struct vmb_amdgpu_cs_in); /* out.handle overwrites it */
 		return CAP_ENTER;
 	case VMB_DRM_AMDGPU_GEM_USERPTR:
 		return CAP_EXIT;
@@ -124,7 +124,7 @@ static bool amdgpu_gem_va(const struct cap_call *c, struct cap_build *b)
 
 static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 {
-	const struct vmb_amdgpu_cs_in *pre = c->pre, *a = c->arg;
+	const struct vmb_amdgpu_cs_in *a = c->pre;
 	struct vmb_op *op = &b->rec.op;
 	const uint64_t *chunks;
 	uint32_t n = a->num_chunks;
@@ -135,7 +135,7 @@ static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 	if (n && !chunks)
 		return false;
 	cap_op_init(b, VMB_OP_SUBMIT);
-	op->u.submit.queue = pre->ctx_id;
+	op->u.submit.queue = a->ctx_id;
 	/* two passes: in-syncs, then out-syncs; BO ids on the first */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < n; i++) {

@@ -5,9 +5,11 @@
  * small helpers for the per-driver decoders.
  *
  * What becomes what:
- *   GEM_CLOSE -> bo_close; PRIME_FD_TO_HANDLE -> bo_create (an external BO,
- *   size from lseek(SEEK_END) on the dma-buf, only when the handle is new
- *   to this file); SYNCOBJ_CREATE / FD_TO_HANDLE (new handle) ->
+ *   GEM_CLOSE -> bo_close; PRIME_FD_TO_HANDLE -> the BO exported as that
+ *   fd by another DRM file of the process (PRIME_HANDLE_TO_FD), or else a
+ *   bo_create (an external BO, size from lseek(SEEK_END) on the dma-buf,
+ *   only when the handle is new to this file); SYNCOBJ_CREATE -> syncobj_create;
+ *   SYNCOBJ_FD_TO_HANDLE (new handle) -> the exported syncobj, or else
  *   syncobj_create; SYNCOBJ_DESTROY -> syncobj_destroy; SYNCOBJ_WAIT /
  *   TIMELINE_WAIT -> wait (the absolute timeout made relative to the call);
  *   SYNCOBJ_SIGNAL / TIMELINE_SIGNAL -> signal.
@@ -62,7 +64,9 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 	(void)pre_bytes;
 	switch (_IOC_NR(req)) {
 	case 0x09: /* GEM_CLOSE */
+	case 0x2d: /* PRIME_HANDLE_TO_FD */
 	case 0xc0: /* SYNCOBJ_DESTROY */
+	case 0xc1: /* SYNCOBJ_HANDLE_TO_FD */
 	case 0xc5: /* SYNCOBJ_SIGNAL */
 	case 0xcd: /* SYNCOBJ_TIMELINE_SIGNAL */
 		return CAP_ENTER;
@@ -109,6 +113,29 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 		op->u.bo.bo = a->handle;
 		return true;
 	}
+	case 0x2d: {
+		const struct vmb_drm_prime_handle *a = c->arg;
+
+		if (c->size < sizeof(*a) || c->ret)
+			return false;
+		b->rec.kind = CAP_REC_EXPORT;
+		op->kind = VMB_OP_BO_CREATE;
+		op->u.bo.bo = a->handle;
+		b->rec.aux = (uint64_t)a->fd;
+		return true;
+	}
+	case 0xc1: {
+		const struct vmb_drm_syncobj_handle *a = c->arg;
+
+		if (c->size < 16 || c->ret ||
+		    (a->flags & VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE))
+			return false;
+		b->rec.kind = CAP_REC_EXPORT;
+		op->kind = VMB_OP_SYNCOBJ_CREATE;
+		op->u.syncobj.syncobj = a->handle;
+		b->rec.aux = (uint64_t)a->fd;
+		return true;
+	}
 	case 0x2e: {
 		const struct vmb_drm_prime_handle *a = c->arg;
 		off_t size;
@@ -120,6 +147,7 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 			lseek(a->fd, 0, SEEK_SET);
 		cap_op_init(b, VMB_OP_BO_CREATE);
 		b->rec.flags |= CAP_REC_F_NEW_HANDLE;
+		b->rec.aux = (uint64_t)a->fd;
 		op->u.bo.bo = a->handle;
 		op->u.bo.size = size > 0 ? (uint64_t)size : (uint64_t)sysconf(_SC_PAGESIZE);
 		return true;
@@ -152,6 +180,7 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 			return false;
 		cap_op_init(b, VMB_OP_SYNCOBJ_CREATE);
 		b->rec.flags |= CAP_REC_F_NEW_HANDLE;
+		b->rec.aux = (uint64_t)a->fd;
 		op->u.syncobj.syncobj = a->handle;
 		return true;
 	}

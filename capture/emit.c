@@ -113,9 +113,20 @@ struct ofile {
 	struct ofile *next;
 };
 
+/* an object exported as an fd, by the DRM file it was exported from */
+struct export {
+	uint32_t serial;
+	uint32_t id;
+};
+
 struct cap_out {
 	struct ofile *files;
 	uint32_t next_id[4];
+	struct hmap exports[4];	/* fd -> index + 1 into @exp */
+	struct export *exp;
+	uint32_t n_exp, cap_exp;
+	uint32_t *hcount[4];	/* per id: handles naming it, over all files */
+	uint32_t n_hcount[4];
 	struct cap_out_stats st;
 	uint8_t *so_flags;
 	uint64_t *so_last;
@@ -143,9 +154,19 @@ static void free_files(struct cap_out *o)
 	}
 }
 
+static void free_shared(struct cap_out *o)
+{
+	for (int i = 0; i < 4; i++) {
+		hmap_free(&o->exports[i]);
+		free(o->hcount[i]);
+	}
+	free(o->exp);
+}
+
 void cap_out_reset(struct cap_out *o)
 {
 	free_files(o);
+	free_shared(o);
 	free(o->so_flags);
 	free(o->so_last);
 	memset(o, 0, sizeof(*o));
@@ -158,6 +179,7 @@ void cap_out_destroy(struct cap_out *o)
 	if (!o)
 		return;
 	free_files(o);
+	free_shared(o);
 	free(o->so_flags);
 	free(o->so_last);
 	free(o);
@@ -317,13 +339,83 @@ static const char *const bo_flag_names[] = { "scanout", "userptr", NULL };
 
 /* ---- handle translation ---- */
 
+/* one more (@d = 1) or one less (@d = -1) handle names @id; returns the count */
+static uint32_t hcount_add(struct cap_out *o, int cls, uint32_t id, int d)
+{
+	if (id >= o->n_hcount[cls]) {
+		uint32_t n = id + 256;
+		uint32_t *nc = realloc(o->hcount[cls], n * sizeof(*nc));
+
+		if (!nc)
+			return 1;
+		memset(nc + o->n_hcount[cls], 0, (n - o->n_hcount[cls]) * sizeof(*nc));
+		o->hcount[cls] = nc;
+		o->n_hcount[cls] = n;
+	}
+	if (d < 0 && !o->hcount[cls][id])
+		return 0;
+	o->hcount[cls][id] += (uint32_t)d;
+	return o->hcount[cls][id];
+}
+
 static uint32_t new_id(struct cap_out *o, struct ofile *f, int cls, uint32_t handle)
 {
 	uint32_t id = o->next_id[cls]++;
 
 	if (hmap_put(&f->map[cls], handle, id))
 		o->st.unknown_handles++;
+	hcount_add(o, cls, id, 1);
 	return id;
+}
+
+/* PRIME_HANDLE_TO_FD / SYNCOBJ_HANDLE_TO_FD: remember what the fd names */
+static void note_export(struct cap_out *o, struct ofile *f, int cls, uint32_t handle, int fd)
+{
+	uint32_t id = hmap_get(&f->map[cls], handle);
+
+	if (!id || fd < 0)
+		return;
+	if (o->n_exp == o->cap_exp) {
+		uint32_t n = o->cap_exp ? o->cap_exp * 2 : 64;
+		struct export *ne = realloc(o->exp, n * sizeof(*ne));
+
+		if (!ne)
+			return;
+		o->exp = ne;
+		o->cap_exp = n;
+	}
+	o->exp[o->n_exp] = (struct export){ f->serial, id };
+	if (!hmap_put(&o->exports[cls], (uint32_t)fd, ++o->n_exp))
+		return;
+	o->n_exp--;
+}
+
+/*
+ * An import of an fd that another DRM file of this process exported names
+ * the same object: the new handle becomes one more name of the same id and
+ * nothing is written. Returns true when that was the case.
+ */
+static bool import_alias(struct cap_out *o, struct ofile *f, int cls, uint32_t handle, int fd)
+{
+	uint32_t k = fd >= 0 ? hmap_get(&o->exports[cls], (uint32_t)fd) : 0;
+	uint32_t id;
+
+	if (!k)
+		return false;
+	id = o->exp[k - 1].id;
+	if (!hcount_add(o, cls, id, 0))
+		return false; /* the exported object is gone */
+	if (hmap_put(&f->map[cls], handle, id))
+		return false;
+	hcount_add(o, cls, id, 1);
+	return true;
+}
+
+/* a handle of @id goes away; true when it was the last name of the object */
+static bool last_handle(struct cap_out *o, struct ofile *f, int cls, uint32_t handle, uint32_t id)
+{
+	hmap_del(&f->map[cls], handle);
+	return hcount_add(o, cls, id, -1) == 0;
 }
 
 /* an id for a handle that must exist; unknown handles get a fresh id (counted) */
@@ -616,7 +708,19 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		return;
 	}
 	if (r->kind == CAP_REC_FILE_CLOSE) {
+		/* its handles die with it; objects named elsewhere live on */
+		for (int cls = 0; cls < 4; cls++)
+			for (uint32_t i = 0; i < f->map[cls].cap; i++)
+				if (f->map[cls].keys[i] && f->map[cls].vals[i])
+					hcount_add(o, cls, f->map[cls].vals[i], -1);
 		ofile_drop(o, r->file);
+		return;
+	}
+	if (r->kind == CAP_REC_EXPORT) {
+		if (op->kind == VMB_OP_BO_CREATE)
+			note_export(o, f, VMB_CLASS_BO, op->u.bo.bo, (int)r->aux);
+		else
+			note_export(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj, (int)r->aux);
 		return;
 	}
 	if (r->driver && !f->driver)
@@ -639,7 +743,8 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 	case VMB_OP_VM_DESTROY:
 		id = vm_id(o, f, r, op->u.vm_destroy.vm, sb);
 		cap_sb_printf(sb, "{\"op\":\"vm_destroy\",\"vm\":%u", id);
-		hmap_del(&f->map[VMB_CLASS_VM], op->u.vm_destroy.vm);
+		if (!r->ret)
+			hmap_del(&f->map[VMB_CLASS_VM], op->u.vm_destroy.vm);
 		break;
 	case VMB_OP_QUEUE_CREATE:
 		vm = vm_id(o, f, r, op->u.queue.vm, sb);
@@ -648,14 +753,18 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 			      id, vm, vmb_engine_name(op->u.queue.engine));
 		break;
 	case VMB_OP_QUEUE_DESTROY:
+		if (!hmap_get(&f->map[VMB_CLASS_QUEUE], op->u.queue.queue) && r->ret)
+			return;
 		id = use_id(o, f, VMB_CLASS_QUEUE, op->u.queue.queue);
 		cap_sb_printf(sb, "{\"op\":\"queue_destroy\",\"queue\":%u", id);
-		hmap_del(&f->map[VMB_CLASS_QUEUE], op->u.queue.queue);
+		if (!r->ret)
+			hmap_del(&f->map[VMB_CLASS_QUEUE], op->u.queue.queue);
 		break;
 	case VMB_OP_BO_CREATE:
 		if ((r->flags & CAP_REC_F_NEW_HANDLE) &&
-		    hmap_get(&f->map[VMB_CLASS_BO], op->u.bo.bo))
-			return; /* re-import of a BO this file already has */
+		    (hmap_get(&f->map[VMB_CLASS_BO], op->u.bo.bo) ||
+		     import_alias(o, f, VMB_CLASS_BO, op->u.bo.bo, (int)r->aux)))
+			return; /* re-import, or a BO of another file of ours */
 		vm = op->u.bo.vm ? vm_id(o, f, r, op->u.bo.vm, sb) : 0;
 		id = new_id(o, f, VMB_CLASS_BO, op->u.bo.bo);
 		cap_sb_printf(sb, "{\"op\":\"bo_create\",\"bo\":%u", id);
@@ -671,12 +780,14 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		if (!hmap_get(&f->map[VMB_CLASS_BO], op->u.bo.bo) && r->ret)
 			return; /* closing a handle that never existed */
 		id = use_id(o, f, VMB_CLASS_BO, op->u.bo.bo);
+		if (!r->ret && !last_handle(o, f, VMB_CLASS_BO, op->u.bo.bo, id))
+			return; /* another file still names the BO */
 		cap_sb_printf(sb, "{\"op\":\"bo_close\",\"bo\":%u", id);
-		hmap_del(&f->map[VMB_CLASS_BO], op->u.bo.bo);
 		break;
 	case VMB_OP_SYNCOBJ_CREATE:
 		if ((r->flags & CAP_REC_F_NEW_HANDLE) &&
-		    hmap_get(&f->map[VMB_CLASS_SYNCOBJ], op->u.syncobj.syncobj))
+		    (hmap_get(&f->map[VMB_CLASS_SYNCOBJ], op->u.syncobj.syncobj) ||
+		     import_alias(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj, (int)r->aux)))
 			return;
 		if (used_as_timeline(r, next, n_next))
 			op->u.syncobj.timeline = true;
@@ -690,9 +801,12 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 			cap_sb_puts(sb, ",\"signaled\":true");
 		break;
 	case VMB_OP_SYNCOBJ_DESTROY:
+		if (!hmap_get(&f->map[VMB_CLASS_SYNCOBJ], op->u.syncobj.syncobj) && r->ret)
+			return; /* destroying a handle that never existed */
 		id = use_id(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj);
+		if (!r->ret && !last_handle(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj, id))
+			return;
 		cap_sb_printf(sb, "{\"op\":\"syncobj_destroy\",\"syncobj\":%u", id);
-		hmap_del(&f->map[VMB_CLASS_SYNCOBJ], op->u.syncobj.syncobj);
 		break;
 	case VMB_OP_BIND: {
 		/* resolve every id first: an implicit VM line must precede this op */

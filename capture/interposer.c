@@ -728,6 +728,26 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
 	return r;
 }
 
+/*
+ * _exit() skips destructors, and forked children commonly leave through
+ * it: write what the process recorded first (not in a vfork child, whose
+ * memory is the parent's).
+ */
+EXPORT void _exit(int status)
+{
+	static void (*real__exit)(int);
+
+	RESOLVE(real__exit, "_exit");
+	cap_recorder_shutdown();
+	real__exit(status);
+	__builtin_unreachable();
+}
+
+EXPORT void _Exit(int status)
+{
+	_exit(status);
+}
+
 /* ---- life cycle ---- */
 
 static void atfork_child(void)

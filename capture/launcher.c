@@ -7,8 +7,9 @@
  *   capture [-o FILE] [--flush-ms N] [--only-driver D] [-q] -- CMD ARGS...
  *
  * The root process writes FILE, every other process that makes recorded
- * DRM ioctls writes FILE.<pid> (FILE.<pid>.<n> after an exec). Processes
- * without DRM ioctls write nothing.
+ * DRM ioctls writes FILE.<pid> (FILE.<pid>.<n> after an exec); for a FILE
+ * named <stem>.jsonl these are <stem>.<pid>.jsonl and <stem>.<pid>.<n>.jsonl.
+ * Processes without DRM ioctls write nothing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -137,12 +138,13 @@ static void add_file(struct summary *s, const char *path, const char *shown)
 	json_decref(h);
 }
 
-/* FILE, then FILE.<pid>[.<n>] written since @since */
+/* FILE, then FILE.<pid>[.<n>] (<stem>.<pid>[.<n>].jsonl) written since @since */
 static void collect(struct summary *s, const char *out, time_t since)
 {
 	char copy1[PATH_MAX], copy2[PATH_MAX];
 	const char *dir, *base;
-	size_t blen;
+	size_t blen, slen;
+	bool jsonl;
 	struct dirent *de;
 	struct stat st;
 	DIR *d;
@@ -155,16 +157,21 @@ static void collect(struct summary *s, const char *out, time_t since)
 	dir = dirname(copy1);
 	base = basename(copy2);
 	blen = strlen(base);
+	jsonl = blen > 6 && !strcmp(base + blen - 6, ".jsonl");
+	slen = jsonl ? blen - 6 : blen;
 	d = opendir(dir);
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
 		char path[PATH_MAX * 2];
-		const char *p = de->d_name + blen;
+		const char *p = de->d_name + slen;
+		size_t tail = strlen(p) - (jsonl ? 6 : 0);
 
-		if (strncmp(de->d_name, base, blen) || p[0] != '.' || !p[1])
+		if (strncmp(de->d_name, base, slen) || p[0] != '.' || strlen(p) < 2 + (jsonl ? 6 : 0))
 			continue;
-		if (strspn(p + 1, "0123456789.") != strlen(p + 1))
+		if (jsonl && strcmp(p + tail, ".jsonl"))
+			continue;
+		if (strspn(p + 1, "0123456789.") != tail - 1 || p[tail - 1] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (stat(path, &st) || st.st_mtime < since)
@@ -261,6 +268,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "capture: libvmcapture.so not found next to %s or in ../lib/vmbench "
 				"(set VMB_CAPTURE_LIB)\n", argv[0]);
 		return 2;
+	}
+	if (strlen(file) > 5 && !strcmp(file + strlen(file) - 5, ".json")) {
+		static char l[PATH_MAX];
+
+		snprintf(l, sizeof(l), "%sl", file);
+		fprintf(stderr, "capture: the trace is JSON Lines: writing %s\n", l);
+		file = l;
 	}
 	if (absolute_out(file, out)) {
 		fprintf(stderr, "capture: %s: cannot resolve the directory: %s\n", file,

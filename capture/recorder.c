@@ -571,21 +571,36 @@ static int high_fd(int fd)
 	return hi;
 }
 
-static int open_output(void)
+/*
+ * The file name: FILE for the root process, else FILE.<pid> -- written
+ * <stem>.<pid>.jsonl when FILE is <stem>.jsonl, so that the name still says
+ * JSON Lines -- and .<n> more after an exec or a name already taken.
+ */
+static void name_output(int k)
 {
 	const char *base = cap_cfg.out;
+	size_t len = strlen(base);
+	bool jsonl = len > 6 && !strcmp(base + len - 6, ".jsonl");
+	int stem = (int)(jsonl ? len - 6 : len);
+
+	if (k < 0)
+		snprintf(out_path, sizeof(out_path), "%s", base);
+	else if (k == 0)
+		snprintf(out_path, sizeof(out_path), "%.*s.%d%s", stem, base, (int)getpid(),
+			 jsonl ? ".jsonl" : "");
+	else
+		snprintf(out_path, sizeof(out_path), "%.*s.%d.%d%s", stem, base, (int)getpid(), k,
+			 jsonl ? ".jsonl" : "");
+}
+
+static int open_output(void)
+{
 	int fd = -1;
 
 	for (int k = -1; k < 100 && fd < 0; k++) {
-		if (k < 0) {
-			if (cap_cfg.root_pid != getpid())
-				continue;
-			snprintf(out_path, sizeof(out_path), "%s", base);
-		} else if (k == 0) {
-			snprintf(out_path, sizeof(out_path), "%s.%d", base, (int)getpid());
-		} else {
-			snprintf(out_path, sizeof(out_path), "%s.%d.%d", base, (int)getpid(), k);
-		}
+		if (k < 0 && cap_cfg.root_pid != getpid())
+			continue;
+		name_output(k);
 		fd = cap_real_open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0 && errno != EEXIST)
 			break;

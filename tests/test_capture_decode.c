@@ -219,8 +219,8 @@ TEST(amdgpu_implicit_vm_cs_and_va)
 		{ VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN, 1, (uintptr_t)&sem_in },
 	};
 	uint64_t chp[3] = { (uintptr_t)&ch[0], (uintptr_t)&ch[1], (uintptr_t)&ch[2] };
-	struct vmb_amdgpu_cs_in csin = { .ctx_id = 4 };
-	union vmb_amdgpu_cs cs = { .in = { .num_chunks = 3, .chunks = (uintptr_t)chp } };
+	struct vmb_amdgpu_cs_in csin = { .ctx_id = 4, .num_chunks = 3, .chunks = (uintptr_t)chp };
+	union vmb_amdgpu_cs cs = { .out = { .handle = 77 } }; /* what the call leaves */
 	const struct cap_decoder *d = &cap_decoder_amdgpu;
 	struct cap_rec *r;
 	struct vmb_trace *t;
@@ -229,9 +229,6 @@ TEST(amdgpu_implicit_vm_cs_and_va)
 	reset();
 	CHECK_INT(d->classify(VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &pre), CAP_EXIT);
 	CHECK_INT(pre, 32);
-	cs.out.handle = 77; /* what the kernel leaves: the union's input is gone */
-	cs.in.num_chunks = 3;
-	cs.in.chunks = (uintptr_t)chp;
 	CHECK(decode(d, VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &gc, &gin, 0, &r));
 	CHECK_U64(r->op.u.bo.size, 0x100000);
 	CHECK_INT(r->op.u.bo.placement, VMB_PLACE_VRAM);

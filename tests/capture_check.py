@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""capture_check.py - checks on captured traces for tests/capture.sh.
+
+  capture_check.py stress FILE THREADS OPS   the cap_stress invariants
+  capture_check.py ops FILE KIND=N...        op counts per kind (exact)
+  capture_check.py header FILE KEY=VALUE...  x_capture fields (exact)
+  capture_check.py prefix FILE               valid JSON Lines up to the end
+                                             (a cut last line is allowed)
+  capture_check.py metrics A.json B.json     same gpuvm and refcount metrics
+
+Prints nothing and exits 0 when the check holds, else prints the reason
+and exits 1.
+"""
+import json
+import sys
+
+
+def load(path, allow_cut=False):
+    with open(path, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")
+    cut = lines.pop()  # text after the last newline ("" when complete)
+    if cut and not allow_cut:
+        fail(f"{path}: last line has no newline")
+    header = json.loads(lines[0])
+    ops = [json.loads(l) for l in lines[1:] if l.strip()]
+    return header, ops, cut
+
+
+def fail(msg):
+    print(msg)
+    sys.exit(1)
+
+
+def stress(path, threads, n):
+    header, ops, _ = load(path)
+    x = header["x_capture"]
+    if not x.get("complete"):
+        fail("trace not complete")
+    for k in ("drops", "seq_gaps", "late", "unknown_handles"):
+        if x.get(k):
+            fail(f"x_capture.{k} = {x[k]}")
+    seqs = [o["x_seq"] for o in ops if "x_seq" in o]
+    if any(b <= a for a, b in zip(seqs, seqs[1:])):
+        fail("x_seq not strictly increasing in file order")
+    creates = [o for o in ops if o["op"] == "syncobj_create"]
+    if len(creates) != threads + 1:
+        fail(f"{len(creates)} syncobj_create, want {threads + 1}")
+    shared = creates[0]["syncobj"]
+    per_obj = {}
+    owner = {}
+    last_t = {}
+    for o in ops:
+        tid = o.get("tid")
+        if o.get("t", 0) < last_t.get(tid, 0):
+            fail(f"thread {tid}: t goes backwards at x_seq {o.get('x_seq')}")
+        last_t[tid] = o.get("t", 0)
+        if o["op"] != "signal":
+            continue
+        s = o["syncs"]
+        if len(s) != 1:
+            fail("a signal with more than one sync")
+        obj, pt = s[0]["syncobj"], s[0]["point"]
+        per_obj.setdefault(obj, []).append(pt)
+        if obj != shared:
+            if owner.setdefault(obj, tid) != tid:
+                fail(f"syncobj {obj} signaled by two threads")
+    total = sum(len(v) for v in per_obj.values())
+    if total != threads * n:
+        fail(f"{total} signal ops, want {threads * n}")
+    shared_n = threads * (n // 10)
+    if per_obj.get(shared, []) != list(range(1, shared_n + 1)):
+        fail("shared syncobj points not 1..N in trace order (kernel order lost)")
+    for obj, pts in per_obj.items():
+        if obj == shared:
+            continue
+        want = n - n // 10
+        if pts != list(range(1, want + 1)):
+            fail(f"syncobj {obj}: points not 1..{want} in order")
+    if len(owner) != threads:
+        fail(f"{len(owner)} threads seen, want {threads}")
+
+
+def counts(path, specs):
+    _, ops, _ = load(path)
+    have = {}
+    for o in ops:
+        have[o["op"]] = have.get(o["op"], 0) + 1
+    for spec in specs:
+        k, v = spec.split("=")
+        if have.get(k, 0) != int(v):
+            fail(f"{path}: {have.get(k, 0)} {k} ops, want {v} (all: {have})")
+
+
+def header_fields(path, specs):
+    header, _, _ = load(path, allow_cut=True)
+    x = header["x_capture"]
+    for spec in specs:
+        k, v = spec.split("=")
+        got = json.dumps(x.get(k))
+        if got != v:
+            fail(f"{path}: x_capture.{k} = {got}, want {v}")
+
+
+def prefix(path):
+    _, ops, cut = load(path, allow_cut=True)
+    if not ops:
+        fail("no complete op line")
+    if cut:
+        try:
+            json.loads(cut)
+            fail("text after the last newline parses as a whole line")
+        except json.JSONDecodeError:
+            pass
+
+
+def metrics(a, b):
+    ra, rb = json.load(open(a)), json.load(open(b))
+    for i, (x, y) in enumerate(zip(ra["runs"], rb["runs"])):
+        for key in ("gpuvm", "refcount"):
+            mx, my = dict(x["metrics"][key]), dict(y["metrics"][key])
+            mx.pop("cpu_ns", None)
+            my.pop("cpu_ns", None)
+            if mx != my:
+                fail(f"run {i} {key}: {mx} != {my}")
+    if len(ra["runs"]) != len(rb["runs"]):
+        fail("different number of runs")
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "stress":
+        stress(args[0], int(args[1]), int(args[2]))
+    elif cmd == "ops":
+        counts(args[0], args[1:])
+    elif cmd == "header":
+        header_fields(args[0], args[1:])
+    elif cmd == "prefix":
+        prefix(args[0])
+    elif cmd == "metrics":
+        metrics(args[0], args[1])
+    else:
+        fail(f"unknown check {cmd}")
+
+
+main()

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cap_loop.c - a tight loop of ioctls for the capture benchmark and the
+ * kill test.
+ *
+ *   cap_loop drm N       N x SYNCOBJ_SIGNAL on the render node (the shim)
+ *   cap_loop nondrm N    N x FIONREAD on a pipe
+ *   cap_loop slow N US   N x SYNCOBJ_SIGNAL with US microseconds between
+ *                        them, printing "n K" every 100 ops (kill test)
+ *
+ * Prints "ns_per_op X" (wall time of the loop / N).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "uapi/drm_core.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 2 ? atol(argv[2]) : 100000;
+	long us = argc > 3 ? atol(argv[3]) : 0;
+	int fails = 0;
+	double t0;
+
+	if (argc < 2 || n < 1)
+		return 2;
+	if (!strcmp(argv[1], "nondrm")) {
+		int p[2], avail;
+
+		if (pipe(p))
+			return 1;
+		t0 = now();
+		for (long i = 0; i < n; i++)
+			fails += ioctl(p[0], FIONREAD, &avail) != 0;
+	} else {
+		int fd = open("/dev/dri/renderD128", O_RDWR);
+		struct vmb_drm_syncobj_create c = { 0 };
+		struct vmb_drm_syncobj_array a = { .count_handles = 1 };
+
+		if (fd < 0) {
+			perror("cap_loop: /dev/dri/renderD128");
+			return 77;
+		}
+		if (ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &c))
+			return 1;
+		a.handles = (uintptr_t)&c.handle;
+		t0 = now();
+		for (long i = 0; i < n; i++) {
+			fails += ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, &a) != 0;
+			if (us) {
+				usleep((useconds_t)us);
+				if (i % 100 == 99) {
+					printf("n %ld\n", i + 1);
+					fflush(stdout);
+				}
+			}
+		}
+	}
+	printf("ns_per_op %.1f\n", (now() - t0) / (double)n);
+	return fails ? 1 : 0;
+}
