@@ -235,15 +235,15 @@ const char *vmb_backend_auto(enum vmb_driver trace_driver, const char *spec, cha
 	enum vmb_driver d;
 
 	if (vmb_device_find(trace_driver, spec, path, sizeof(path), err, sizeof(err)) != 0) {
-		snprintf(why, len, "backend auto: model (%s)", err);
+		snprintf(why, len, "model (%s)", err);
 		return "model";
 	}
 	if (node_driver(path, name, sizeof(name)) != 0 || vmb_driver_parse(name, &d) != 0 ||
 	    d == VMB_DRIVER_ANY) {
-		snprintf(why, len, "backend auto: model (%s: unknown driver)", path);
+		snprintf(why, len, "model (%s: unknown driver)", path);
 		return "model";
 	}
-	snprintf(why, len, "backend auto: %s on %s (trace driver %s)", vmb_driver_name(d), path,
+	snprintf(why, len, "%s on %s (trace driver %s)", vmb_driver_name(d), path,
 		 vmb_driver_name(trace_driver));
 	return vmb_driver_name(d);
 }

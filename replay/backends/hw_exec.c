@@ -499,6 +499,7 @@ static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
 	uint32_t n = op->u.wait.n, i;
 	uint32_t handles[n + 1];
 	uint64_t points[n + 1], timeout;
+	int ret;
 
 	for (i = 0; i < n; i++) {
 		uint32_t id = call->syncs[i].syncobj;
@@ -511,15 +512,16 @@ static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
 	if (op->kind == VMB_OP_SIGNAL)
 		return drmSyncobjTimelineSignal(f->fd, handles, points, n) ? -errno : 0;
 	timeout = op->u.wait.timeout_ns;
-	if (timeout > WAIT_CAP_NS) {
-		vmb_hw_warn_once(hw, HW_WARN_WAIT, "waits without a timeout are capped at %llu s",
-				 WAIT_CAP_NS / 1000000000ull);
+	if (timeout > WAIT_CAP_NS)
 		timeout = WAIT_CAP_NS;
-	}
-	return drmSyncobjTimelineWait(f->fd, handles, points, n, (int64_t)(now_ns() + timeout),
-				      (op->u.wait.all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
-					      DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-				      NULL);
+	ret = drmSyncobjTimelineWait(f->fd, handles, points, n, (int64_t)(now_ns() + timeout),
+				     (op->u.wait.all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				     NULL);
+	if (ret == -ETIME && timeout < op->u.wait.timeout_ns)
+		vmb_hw_warn_once(hw, HW_WARN_WAIT, "a wait gave up after %llu s (the replayer caps "
+				 "waits; the trace allowed longer)", WAIT_CAP_NS / 1000000000ull);
+	return ret;
 }
 
 static int do_other(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_timing *tm);
