@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 	enum fmt fmt = FMT_TEXT;
 	bool quiet = false;
 	int c, sep, status = 0, ret = 2;
-	json_t *jout = json_array(), *hf = json_array();
+	json_t *jout = NULL, *hf = NULL;
 
 	vmb_cmp_opts_init(&o);
 	o.metric_thr_names = names;
@@ -254,6 +254,12 @@ int main(int argc, char **argv)
 	if (sep - optind < 1 || argc - sep - 1 < 1) {
 		fprintf(stderr, "compare: need at least one BASE and one NEW file\n");
 		return 2;
+	}
+	jout = json_array();
+	hf = json_array();
+	if (!jout || !hf) {
+		fprintf(stderr, "compare: out of memory\n");
+		goto out;
 	}
 	if (load_side(&base, argv + optind, sep - optind) ||
 	    load_side(&new, argv + sep + 1, argc - sep - 1))
