@@ -106,7 +106,7 @@ static const char *const field_name[F_COUNT] = {
 #define B(f) (1ull << (f))
 #define COMMON (B(F_OP) | B(F_T) | B(F_TID) | B(F_RET))
 
-/* the keys each op takes, in the order used by messages */
+/* the keys each op takes besides the common op, t, tid and ret */
 static const uint64_t op_fields[VMB_OP_COUNT] = {
     [VMB_OP_VM_CREATE] = B(F_VM) | B(F_VA_START) | B(F_VA_RANGE) | B(F_KERNEL_START) |
 			 B(F_KERNEL_RANGE) | B(F_FLAGS),
@@ -184,10 +184,9 @@ struct ctx {
 	enum { CTX_OP, CTX_ENTRY, CTX_SYNC } kind;
 	size_t idx;
 	const char *list; /* sync list key: "in", "out", "syncs" */
-	const char *sub;  /* bind entry kind name, once known */
 };
 
-static const struct ctx op_ctx = {CTX_OP, 0, NULL, NULL};
+static const struct ctx op_ctx = {CTX_OP, 0, NULL};
 
 static const char *prefix(const struct ctx *c, char *buf, size_t len)
 {
@@ -563,7 +562,7 @@ static int reserve(void **arr, size_t *cap, size_t n, size_t more, size_t elem)
 static int get_syncs(struct vmb_parse *p, json_t *const *vals, int f, uint32_t *n)
 {
 	const json_t *arr = vals[f];
-	struct ctx c = {CTX_SYNC, 0, field_name[f], NULL};
+	struct ctx c = {CTX_SYNC, 0, field_name[f]};
 	json_t *s;
 	char d[80];
 	size_t i;
@@ -608,7 +607,7 @@ static int get_syncs(struct vmb_parse *p, json_t *const *vals, int f, uint32_t *
 
 static int parse_entry(struct vmb_parse *p, json_t *o, size_t idx, struct vmb_bind_entry *e)
 {
-	struct ctx c = {CTX_ENTRY, idx, NULL, NULL};
+	struct ctx c = {CTX_ENTRY, idx, NULL};
 	json_t *v[F_COUNT] = {NULL};
 	const json_t *k;
 	char d[80];

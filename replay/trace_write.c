@@ -100,9 +100,7 @@ static void put_syncs(struct vmb_trace_writer *w, const char *key, const struct 
 
 static void put_entry(struct vmb_trace_writer *w, const struct vmb_bind_entry *e)
 {
-	const char *kind = vmb_bind_kind_name(e->kind);
-
-	putf(w, "{\"kind\":\"%s\"", kind ? kind : "?");
+	putf(w, "{\"kind\":\"%s\"", vmb_bind_kind_name(e->kind));
 	if (e->kind == VMB_BIND_UNMAP_ALL) {
 		putf(w, ",\"bo\":%" PRIu32 "}", e->bo);
 		return;
@@ -171,6 +169,39 @@ static char *extra_members(const char *extra_json, int *err)
 	return s;
 }
 
+/* @syncs + @i, or NULL when the caller passed no sync pool (then nothing is read) */
+static const struct vmb_sync *sync_at(const struct vmb_sync *syncs, size_t i)
+{
+	return syncs ? syncs + i : NULL;
+}
+
+/* can @op be written: known kinds and names, and the pools it refers to given? */
+static bool writable(const struct vmb_op *op, const struct vmb_bind_entry *binds,
+		     const struct vmb_sync *syncs, const uint32_t *ids)
+{
+	switch (op->kind) {
+	case VMB_OP_QUEUE_CREATE:
+		return vmb_engine_name(op->u.queue.engine);
+	case VMB_OP_BO_CREATE:
+		return vmb_placement_name(op->u.bo.placement);
+	case VMB_OP_BIND:
+		if (op->u.bind.n_binds && !binds)
+			return false;
+		for (uint32_t i = 0; i < op->u.bind.n_binds; i++)
+			if (!vmb_bind_kind_name(binds[op->u.bind.first_bind + i].kind))
+				return false;
+		return syncs || !(op->u.bind.n_in + op->u.bind.n_out);
+	case VMB_OP_SUBMIT:
+		return (ids || !op->u.submit.n_bos) &&
+		       (syncs || !(op->u.submit.n_in + op->u.submit.n_out));
+	case VMB_OP_WAIT:
+	case VMB_OP_SIGNAL:
+		return syncs || !op->u.wait.n;
+	default:
+		return vmb_op_kind_name(op->kind);
+	}
+}
+
 static int write_op(struct vmb_trace_writer *w, const struct vmb_op *op, uint64_t krange,
 		    const struct vmb_bind_entry *binds, const struct vmb_sync *syncs,
 		    const uint32_t *ids, const char *extra_json)
@@ -179,7 +210,7 @@ static int write_op(struct vmb_trace_writer *w, const struct vmb_op *op, uint64_
 	char *extra = NULL;
 	int err = 0;
 
-	if (!name)
+	if (!name || !writable(op, binds, syncs, ids))
 		return -EINVAL;
 	if (extra_json) {
 		extra = extra_members(extra_json, &err);
@@ -257,9 +288,8 @@ static int write_op(struct vmb_trace_writer *w, const struct vmb_op *op, uint64_
 			put_entry(w, &binds[b->first_bind + i]);
 		}
 		put(w, "]");
-		put_syncs(w, "in", syncs ? syncs + b->first_sync : NULL, b->n_in, false);
-		put_syncs(w, "out", syncs ? syncs + b->first_sync + b->n_in : NULL, b->n_out,
-			  false);
+		put_syncs(w, "in", sync_at(syncs, b->first_sync), b->n_in, false);
+		put_syncs(w, "out", sync_at(syncs, b->first_sync + b->n_in), b->n_out, false);
 		break;
 	}
 	case VMB_OP_SUBMIT: {
@@ -272,17 +302,15 @@ static int write_op(struct vmb_trace_writer *w, const struct vmb_op *op, uint64_
 				putf(w, "%s%" PRIu32, i ? "," : "", ids[s->first_bo + i]);
 			put(w, "]");
 		}
-		put_syncs(w, "in", syncs ? syncs + s->first_sync : NULL, s->n_in, false);
-		put_syncs(w, "out", syncs ? syncs + s->first_sync + s->n_in : NULL, s->n_out,
-			  false);
+		put_syncs(w, "in", sync_at(syncs, s->first_sync), s->n_in, false);
+		put_syncs(w, "out", sync_at(syncs, s->first_sync + s->n_in), s->n_out, false);
 		if (s->gpu_ns)
 			put_u64(w, "gpu_ns", s->gpu_ns);
 		break;
 	}
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
-		put_syncs(w, "syncs", syncs ? syncs + op->u.wait.first_sync : NULL, op->u.wait.n,
-			  true);
+		put_syncs(w, "syncs", sync_at(syncs, op->u.wait.first_sync), op->u.wait.n, true);
 		if (op->kind == VMB_OP_WAIT && !op->u.wait.all)
 			put(w, ",\"all\":false");
 		if (op->kind == VMB_OP_WAIT && op->u.wait.timeout_ns != UINT64_MAX)
