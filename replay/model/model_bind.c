@@ -264,8 +264,12 @@ static int step_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_g
 			m->acc->pte_writes += 1ull << (oshift - pshift);
 		p->flags = (old->flags & ~MVA_PGSHIFT_MASK & ~MVA_INVALID) | pshift |
 			   (old->flags & MVA_INVALID);
-		if (mva_link(m, vm, p, mv ? mv->vmbo : NULL))
+		if (mva_link(m, vm, p, mv ? mv->vmbo : NULL)) {
+			/* the manager frees both pieces: unlink one already linked */
+			if (i == 1 && prev && prev->priv)
+				mva_unlink_all(m, prev->priv);
 			return -ENOMEM;
+		}
 	}
 	if (mv)
 		mva_unlink_all(m, mv);
@@ -295,8 +299,11 @@ static const struct vmb_gpuvm_ops model_gpuvm_ops = {
 int model_vm_gpuvm_init(struct vmb_model *m, struct mvm *vm, uint64_t start, uint64_t range,
 			uint64_t kstart, uint64_t krange)
 {
-	/* an end of exactly 2^64 is allowed here; drm_gpuvm only WARNs beyond */
-	if (!range || (start + range < start && start + range != 0))
+	/*
+	 * drm_gpuvm_init() only WARNs when start + range wraps (an end of 2^64
+	 * included) and then refuses every request; refuse the VM instead.
+	 */
+	if (!range || start + range <= start)
 		return -EINVAL;
 	vm->gpuvm = vmb_gpuvm_create(start, range, kstart, krange, &model_gpuvm_ops, vm);
 	return vm->gpuvm ? 0 : -ENOMEM;
