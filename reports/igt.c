@@ -7,9 +7,11 @@
  * compares the result with the matching baseline result file using compare.
  *
  * Output and exit status follow IGT: "Starting subtest: NAME", then
- * "Subtest NAME: SUCCESS|FAIL|SKIP (1.234s)"; exit 0 (pass), 1 (fail),
- * 77 (skip: no baseline, no replay program).
+ * "Subtest NAME: SUCCESS|FAIL|SKIP (1.234s)" (repeated on stderr when
+ * IGT_SENTINEL_ON_STDERR is set, as igt_runner expects); exit 0 (pass),
+ * 1 (fail), 77 (skip: no baseline, no replay program), 79 (no such subtest).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +31,7 @@
 extern char **environ;
 
 #define IGT_EXIT_SKIP 77
+#define IGT_EXIT_INVALID 79
 
 struct igt_opts {
 	const char *traces_dir;
@@ -71,8 +74,9 @@ static void add_test(const char *dir, const char *file, const char *sync, const 
 	snprintf(t->sync, sizeof(t->sync), "%s", sync);
 	snprintf(t->refcount, sizeof(t->refcount), "%s", refc);
 	snprintf(t->name, sizeof(t->name), "%s-%s-%s", t->base, sync, refc);
+	/* IGT subtest names are [A-Za-z0-9_-] only */
 	for (char *p = t->name; *p; p++)
-		if (*p == '_' || *p == '.')
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
 			*p = '-';
 }
 
@@ -159,6 +163,28 @@ static int split_args(const char *s, char **argv, int at, int max, char **keep)
 	for (tok = strtok_r(dup, " ", &save); tok && at < max; tok = strtok_r(NULL, " ", &save))
 		argv[at++] = tok;
 	return at;
+}
+
+/*
+ * --run-subtest patterns as IGT takes them: a comma-separated list of
+ * shell wildcards, '!' in front negates, the last element that matches
+ * decides ("basic*,!basic-render*").
+ */
+static bool subtest_matches(const char *name, const char *pattern)
+{
+	char *dup = strdup(pattern), *tok, *save = NULL;
+	bool match = false;
+
+	if (!dup)
+		return false;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool neg = tok[0] == '!';
+
+		if (!fnmatch(tok + neg, name, 0))
+			match = !neg;
+	}
+	free(dup);
+	return match;
 }
 
 static double now_s(void)
@@ -264,7 +290,8 @@ static void usage(FILE *f)
 "strategy). Without --run-subtest every subtest runs.\n"
 "\n"
 "  --list-subtests        print the subtest names and exit\n"
-"  --run-subtest NAME     run the subtests matching NAME (shell wildcards)\n"
+"  --run-subtest NAME     run the matching subtests: shell wildcards, a comma\n"
+"                         list, '!' negates (as IGT: \"*-async-*,!*-weak\")\n"
 "  --baseline-dir DIR     baseline results (no baseline: SKIP); also $VMB_BASELINE_DIR\n"
 "  --traces-dir DIR       traces (default: traces; also $VMB_TRACES_DIR)\n"
 "  --strategies LIST      SYNC:REFCOUNT,... (default implicit:hard,implicit:weak,\n"
@@ -275,8 +302,9 @@ static void usage(FILE *f)
 "  --replay-args \"...\"    extra replay options (e.g. --backend=xe)\n"
 "  --compare-args \"...\"   extra compare options (e.g. --metric bind_p99)\n"
 "\n"
-"Exit: 0 pass, 1 fail (regression), 77 skip. \"cannot tell\" (compare 125)\n"
-"passes with a WARNING on stderr, which igt_runner reports as warn.\n");
+"Exit: 0 pass, 1 fail (regression), 77 skip, 79 unknown subtest. \"cannot\n"
+"tell\" (compare 125)"
+" passes with a WARNING on stderr, which igt_runner reports as warn.\n");
 }
 
 int main(int argc, char **argv)
@@ -297,7 +325,7 @@ int main(int argc, char **argv)
 	};
 	struct igt_opts o = { 0 };
 	const char *pattern = NULL;
-	bool list = false;
+	bool list = false, sentinel = getenv("IGT_SENTINEL_ON_STDERR") != NULL;
 	int c, pass = 0, fail = 0, skip = 0, matched = 0;
 	size_t i;
 
@@ -362,15 +390,20 @@ int main(int argc, char **argv)
 		const char *res;
 		double t0;
 
-		if (pattern && fnmatch(pattern, tests[i].name, 0))
+		if (pattern && !subtest_matches(tests[i].name, pattern))
 			continue;
 		matched++;
 		printf("Starting subtest: %s\n", tests[i].name);
 		fflush(stdout);
+		/* igt_runner splits stderr per subtest with these sentinels */
+		if (sentinel)
+			fprintf(stderr, "Starting subtest: %s\n", tests[i].name);
 		t0 = now_s();
 		res = run_subtest(&o, &tests[i]);
 		printf("Subtest %s: %s (%.3fs)\n", tests[i].name, res, now_s() - t0);
 		fflush(stdout);
+		if (sentinel)
+			fprintf(stderr, "Subtest %s: %s (%.3fs)\n", tests[i].name, res, now_s() - t0);
 		fflush(stderr);
 		if (!strcmp(res, "SUCCESS"))
 			pass++;
@@ -381,8 +414,8 @@ int main(int argc, char **argv)
 	}
 	free(tests);
 	if (pattern && !matched) {
-		fprintf(stderr, "vmbench-igt: no subtest matches '%s'\n", pattern);
-		return IGT_EXIT_SKIP;
+		fprintf(stderr, "Unknown subtest: %s\n", pattern);
+		return IGT_EXIT_INVALID;
 	}
 	if (fail)
 		return 1;

@@ -189,6 +189,33 @@ rc=$?
 check "vmbench-igt: no baseline -> SKIP, exit 77" \
 	bash -c "[ $rc -eq 77 ] && grep -qE '^Subtest other-async-hard: SKIP ' '$tmp/igt.out'"
 
+# vmbench-igt with the real replay: a baseline of the model, the same model
+# passes, a costlier bind job (--model-param) fails; sentinels on stderr
+if [ -x build/replay ] && [ -f traces/steady-xe.json ]; then
+	mkdir -p "$tmp/igtbase"
+	build/replay --sync=implicit,async --refcount=hard,weak --repeat=3 -q \
+		-o "$tmp/igtbase/steady-xe.json" traces/steady-xe.json
+	IGT_SENTINEL_ON_STDERR=1 build/vmbench-igt --baseline-dir "$tmp/igtbase" \
+		--run-subtest 'steady-xe-*' >"$tmp/igt.out" 2>"$tmp/igt.err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ "$(grep -cE '^Subtest steady-xe-[a-z]+-[a-z]+: SUCCESS' "$tmp/igt.out")" -eq 4 ] &&
+	   [ "$(grep -c '^Subtest' "$tmp/igt.err")" -eq 4 ]; then
+		ok "vmbench-igt with build/replay: 4 subtests pass against the model's baseline"
+	else
+		nok "vmbench-igt with build/replay" "status $rc" "$(tail -n 5 "$tmp/igt.out")"
+	fi
+	build/vmbench-igt --baseline-dir "$tmp/igtbase" --run-subtest steady-xe-async-hard \
+		--replay-args "--model-param=bind_job=6000" >"$tmp/igt.out" 2>&1
+	rc=$?
+	check "vmbench-igt with build/replay: a costlier model bind job fails" \
+		bash -c "[ $rc -eq 1 ] && grep -q '^Subtest steady-xe-async-hard: FAIL' '$tmp/igt.out'"
+	build/vmbench-igt --run-subtest no-such-subtest >/dev/null 2>&1
+	rc=$?
+	check "vmbench-igt: unknown subtest exits 79" [ $rc -eq 79 ]
+else
+	skip "vmbench-igt with build/replay" "build/replay not built"
+fi
+
 # nightly: two backfilled nights through a fake replay (fixture results), the
 # second one regressed; then, when build/replay exists, two real nights
 mkdir -p "$tmp/nbin"
