@@ -31,4 +31,37 @@ for t in traces/*.json traces/*.jsonl; do
 		fi
 	done
 done
+
+# the hardware submit path (a calibrated no-op batch mapped per VM), forced
+# over the shim: the one extra mapping per VM is all that may differ
+t=traces/steady-xe.json
+run_shim xe "$t" VMB_HW_BATCH=1
+rc=$?
+"$REPLAY" --backend=model --quiet -o "$TMP/m.json" "$t" >/dev/null 2>&1
+if why=$(python3 - "$rc" "$TMP" <<'PY'
+import json, sys
+rc, tmp = sys.argv[1], sys.argv[2]
+s = json.load(open(tmp + "/s.json"))
+m = json.load(open(tmp + "/m.json"))["runs"][0]["metrics"]
+r = json.load(open(tmp + "/r.json"))["runs"][0]["metrics"]
+bad = []
+if rc != "0":
+    bad.append("exit %s" % rc)
+for k, extra in (("map", 1), ("requests", 1), ("unmap", 0), ("remap", 0)):
+    if s["gpuvm"][k] != m["gpuvm"][k] + extra:
+        bad.append("gpuvm.%s: shim %d, model %d + %d" % (k, s["gpuvm"][k], m["gpuvm"][k], extra))
+if s["ioctls"].get("GEM_MMAP_OFFSET") != 1:
+    bad.append("batch not mapped once: %s" % s["ioctls"])
+if any(s["live"].values()):
+    bad.append("live at exit: %s" % s["live"])
+if r["errors"]["unexpected"]:
+    bad.append("unexpected errors: %s" % r["errors"])
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+); then
+	ok "xe-batch-path"
+else
+	not_ok "xe-batch-path" "$why"
+fi
 summary

@@ -369,6 +369,8 @@ int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
 		drmFreeVersion(v);
 	}
 	hw->shim = strstr(desc, "vmbench shim") != NULL;
+	hw->use_batch = drv->batch && (!hw->shim || (getenv("VMB_HW_BATCH") &&
+						     strcmp(getenv("VMB_HW_BATCH"), "1") == 0));
 	if (drmGetCap(hw->files[0].fd, DRM_CAP_SYNCOBJ_TIMELINE, &cap) || !cap) {
 		snprintf(err, errlen, "%s: no timeline syncobjs (DRM_CAP_SYNCOBJ_TIMELINE); "
 			 "kernel too old for vmbench", hw->path);
@@ -424,6 +426,9 @@ void vmb_hw_close(struct vmb_backend *be)
 			vmb_hw_file_close(hw, &hw->files[hw->vm_file[i]]);
 		hw->vm_live[i] = false;
 	}
+	for (i = 0; i <= t->max_id[VMB_CLASS_VM]; i++)
+		if (hw->drv->batch_release)
+			hw->drv->batch_release(hw, &hw->files[0], i);
 	for (i = 0; i <= t->max_id[VMB_CLASS_VM]; i++)
 		if (hw->vm_shadow[i])
 			vmb_gpuvm_destroy(hw->vm_shadow[i]);

@@ -136,6 +136,10 @@ struct vmb_hw;
  * @bo_create: mandatory. @vm_id is the kernel VM for VM-private BOs, else 0.
  * @bind: mandatory. One bind ioctl (or, for amdgpu, one per entry).
  * @submit: mandatory.
+ * @batch: optional. The no-op job for a submit of @gpu_ns on @queue_id of
+ *     trace VM @vm: creates, maps and calibrates the VM's batch buffer on
+ *     first use; fills @va/@len. -EOPNOTSUPP when it cannot.
+ * @batch_release: optional. Drop trace VM @vm's batch (after its VM is gone).
  * @fini: optional. Free driver-wide state at close (before the primary
  *     file is closed).
  */
@@ -162,6 +166,9 @@ struct vmb_hw_driver {
 			 uint32_t vm_id, uint32_t *handle);
 	int (*bind)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req);
 	int (*submit)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req);
+	int (*batch)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint32_t queue_id,
+		     uint64_t gpu_ns, uint64_t *va, uint32_t *len);
+	void (*batch_release)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm);
 	void (*fini)(struct vmb_hw *hw);
 };
 
@@ -178,7 +185,9 @@ struct vmb_hw_driver {
  * @queue_id, @queue_vm, @queue_engine, @queue_live: per trace queue id
  * @bo_home, @bo_dmabuf, @bo_live: per trace BO id (home file index)
  * @sync_live: per trace syncobj id
- * @shim: the device is vmbench's shim (no GPU; no batch buffer is mapped)
+ * @shim: the device is vmbench's shim (no GPU; no batch buffer is mapped
+ *     unless VMB_HW_BATCH=1 asks for one, to test that path)
+ * @use_batch: submits carry a calibrated no-op batch
  * @vm_fence_ignored: amdgpu kernel ignored the GEM_VA out-fence fields
  * @lost: the device returned ENODEV; later ops fail without an ioctl
  * @fallbacks: bind ioctls re-issued in smaller batches after ENOBUFS/ENOMEM
@@ -203,11 +212,12 @@ struct vmb_hw {
 	bool *sync_live;
 	struct vmb_hw_userptr *userptr;
 	bool shim;
+	bool use_batch;
 	bool vm_fence_ignored;
 	bool lost;
 	uint64_t fallbacks;
 	uint64_t warned;
-	uint64_t drv_state[8];
+	uint64_t drv_state[12];
 };
 
 /* shared helpers for driver files */

@@ -120,6 +120,8 @@ static int do_vm_destroy(struct vmb_hw *hw, uint32_t vm)
 	else
 		ret = hw->drv->vm_destroy(hw, &hw->files[0], hw->vm_id[vm]);
 	hw->vm_live[vm] = false;
+	if (hw->drv->batch_release)
+		hw->drv->batch_release(hw, &hw->files[0], vm);
 	if (hw->vm_shadow[vm]) {
 		vmb_gpuvm_destroy(hw->vm_shadow[vm]);
 		hw->vm_shadow[vm] = NULL;
@@ -450,13 +452,22 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 
 	if (!id_ok(hw, VMB_CLASS_QUEUE, q) || !hw->queue_live[q])
 		return -ENOENT;
-	if (!hw->shim && !hw->drv->empty_job) {
-		vmb_hw_warn_once(hw, HW_WARN_BATCH, "submits need a no-op batch buffer on real "
-				 "hardware, which this backend does not map yet; submits are "
-				 "counted as unsupported");
+	if (!hw->shim && !hw->drv->empty_job && !hw->use_batch) {
+		vmb_hw_warn_once(hw, HW_WARN_BATCH, "submits need a no-op command buffer on real "
+				 "hardware, which this backend cannot build; submits are counted "
+				 "as unsupported");
 		return -EOPNOTSUPP;
 	}
 	f = vmb_hw_vm_file(hw, hw->queue_vm[q]);
+	if (hw->use_batch) {
+		ret = hw->drv->batch(hw, f, hw->queue_vm[q], hw->queue_id[q], op->u.submit.gpu_ns,
+				     &req.batch_va, &req.batch_len);
+		if (ret) {
+			vmb_hw_warn_once(hw, HW_WARN_BATCH, "cannot set up the no-op batch buffer "
+					 "(%s); submits are counted as unsupported", strerror(-ret));
+			return ret == -ENODEV ? ret : -EOPNOTSUPP;
+		}
+	}
 	bos = malloc((n_bos + 1) * sizeof(*bos));
 	if (!bos)
 		return -ENOMEM;

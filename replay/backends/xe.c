@@ -6,16 +6,27 @@
  * sparse/NULL binds use DRM_XE_VM_BIND_FLAG_NULL, userptr MAP_USERPTR,
  * unmap_all the kernel's UNMAP_ALL, prefetch PREFETCH. Trace "hw" is the
  * PAT index.
+ *
+ * Submits on hardware run a no-op batch: a 4 MiB buffer of MI_NOOPs ending
+ * in MI_BATCH_BUFFER_END, mapped per VM above the highest address the trace
+ * binds. Like IGT's nop calibration, the time of a full batch minus that of
+ * an empty one gives ns per MI_NOOP; a job of gpu_ns starts that many NOOPs
+ * before the end.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 
-#include "backends/hw.h"
+#include "backends/hw_priv.h"
 #include "uapi/xe.h"
 
-/* drv_state slots */
-enum { XE_SYSMEM_MASK, XE_VRAM_MASK, XE_MIN_PAGE, XE_ENGINES };
+#include <xf86drm.h>
+
+/* drv_state slots (XE_ENGINES takes three: render, compute, copy) */
+enum { XE_SYSMEM_MASK, XE_VRAM_MASK, XE_MIN_PAGE, XE_VA_END, XE_BATCH, XE_ENGINES };
 
 static void xe_encode_sync(const struct vmb_hw_sync *s, bool signal, struct vmb_xe_sync *x)
 {
@@ -184,6 +195,7 @@ static int xe_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, 
 	}
 	free(mr);
 	*mem = vram ? vram + sys : sys;
+	hw->drv_state[XE_VA_END] = *va_end;
 	hw->drv_state[XE_MIN_PAGE] = min_page;
 	ret = xe_query(f->fd, VMB_XE_DEVICE_QUERY_ENGINES, (void **)&en);
 	if (ret)
@@ -338,6 +350,183 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_EXEC, &args);
 }
 
+/* ---- the no-op batch ------------------------------------------------------ */
+
+#define XE_BATCH_SIZE (4u << 20)
+#define XE_BATCH_DWORDS (XE_BATCH_SIZE / 4)
+#define XE_MI_NOOP 0u
+#define XE_MI_BATCH_BUFFER_END (0x0au << 23)
+
+struct xe_batch_state {
+	uint64_t va;		/* same address in every VM */
+	double ns_per_nop;	/* 0 until calibrated */
+	struct {
+		uint32_t handle;
+		uint32_t *cpu;
+	} vm[];			/* per trace VM id */
+};
+
+static uint64_t xe_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req);
+
+/* run one batch of @len bytes ending at the buffer's end; its wall time */
+static int xe_batch_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue, uint64_t va,
+			 uint32_t len, uint64_t *ns)
+{
+	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
+	struct vmb_hw_submit_req r = { .queue_id = queue, .batch_va = va, .batch_len = len,
+				       .out = &meas, .n_out = 1 };
+	uint64_t t0 = xe_now();
+	int ret = xe_submit(hw, f, &r);
+
+	if (ret)
+		return ret;
+	*ns = vmb_hw_meas_wait(hw, f, meas.point, t0) - t0;
+	return 0;
+}
+
+static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f,
+			      struct xe_batch_state *st, uint32_t queue)
+{
+	uint64_t full = UINT64_MAX, empty = UINT64_MAX, t;
+	uint64_t end = st->va + XE_BATCH_SIZE;
+	int i, ret;
+
+	for (i = 0; i < 3; i++) {
+		ret = xe_batch_time(hw, f, queue, end - 8, 8, &t);
+		if (ret)
+			return ret;
+		empty = t < empty ? t : empty;
+		ret = xe_batch_time(hw, f, queue, st->va, XE_BATCH_SIZE, &t);
+		if (ret)
+			return ret;
+		full = t < full ? t : full;
+	}
+	st->ns_per_nop = full > empty ? (double)(full - empty) / (XE_BATCH_DWORDS - 2) : 0.001;
+	fprintf(stderr, "xe: no-op batch calibrated: %.3f ns per MI_NOOP (%llu ns for %u, "
+		"%llu ns empty)\n", st->ns_per_nop, (unsigned long long)full, XE_BATCH_DWORDS - 2,
+		(unsigned long long)empty);
+	return 0;
+}
+
+/* create, fill and bind the batch buffer of trace VM @vm */
+static int xe_batch_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct xe_batch_state *st,
+			   uint32_t vm)
+{
+	struct vmb_xe_gem_create c = { .size = XE_BATCH_SIZE, .cpu_caching = VMB_XE_GEM_CPU_CACHING_WC };
+	struct vmb_xe_gem_mmap_offset mo = { 0 };
+	struct vmb_bind_entry e = { .kind = VMB_BIND_MAP, .va = st->va, .range = XE_BATCH_SIZE };
+	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
+	struct vmb_hw_bind_req r = { .vm_id = hw->vm_id[vm], .n = 1, .binds = &e, .out = &meas,
+				     .n_out = 1 };
+	uint32_t *cpu;
+	int ret;
+
+	c.placement = (uint32_t)hw->drv_state[XE_SYSMEM_MASK];
+	if (!c.placement)
+		c.placement = 1;
+	c.vm_id = hw->vm_id[vm];
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_GEM_CREATE, &c);
+	if (ret)
+		return ret;
+	mo.handle = c.handle;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
+	if (ret)
+		goto err_close;
+	cpu = mmap(NULL, XE_BATCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, (off_t)mo.offset);
+	if (cpu == MAP_FAILED) {
+		ret = -errno;
+		goto err_close;
+	}
+	memset(cpu, XE_MI_NOOP, XE_BATCH_SIZE);
+	cpu[XE_BATCH_DWORDS - 2] = XE_MI_BATCH_BUFFER_END;
+	r.handles = &c.handle;
+	ret = xe_bind(hw, f, &r);
+	if (ret) {
+		munmap(cpu, XE_BATCH_SIZE);
+		goto err_close;
+	}
+	vmb_hw_meas_wait(hw, f, meas.point, 0);
+	st->vm[vm].handle = c.handle;
+	st->vm[vm].cpu = cpu;
+	return 0;
+err_close:
+	drmCloseBufferHandle(f->fd, c.handle);
+	return ret;
+}
+
+static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint32_t queue_id,
+		    uint64_t gpu_ns, uint64_t *va, uint32_t *len)
+{
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+	uint64_t nops;
+	size_t i;
+	int ret;
+
+	if (!st) {
+		const struct vmb_trace *t = hw->trace;
+		uint64_t top = 0;
+
+		st = calloc(1, sizeof(*st) + (t->max_id[VMB_CLASS_VM] + 1) * sizeof(st->vm[0]));
+		if (!st)
+			return -ENOMEM;
+		hw->drv_state[XE_BATCH] = (uint64_t)(uintptr_t)st;
+		for (i = 0; i < t->n_binds; i++)
+			if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
+			    t->binds[i].va + t->binds[i].range > top)
+				top = t->binds[i].va + t->binds[i].range;
+		st->va = (top + (2u << 20) - 1) & ~((2ull << 20) - 1);
+		if (!st->va)
+			st->va = 2u << 20;
+	}
+	if (hw->drv_state[XE_VA_END] && st->va + XE_BATCH_SIZE > hw->drv_state[XE_VA_END])
+		return -ENOSPC; /* no room above the trace's mappings */
+	if (!st->vm[vm].handle) {
+		ret = xe_batch_create(hw, f, st, vm);
+		if (ret)
+			return ret;
+	}
+	if (st->ns_per_nop == 0) {
+		ret = xe_batch_calibrate(hw, f, st, queue_id);
+		if (ret)
+			return ret;
+	}
+	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop);
+	if (nops > XE_BATCH_DWORDS - 2) {
+		vmb_hw_warn_once(hw, HW_WARN_DRIVER, "jobs longer than the no-op batch "
+				 "(%.0f ns) are cut to it", st->ns_per_nop * (XE_BATCH_DWORDS - 2));
+		nops = XE_BATCH_DWORDS - 2;
+	}
+	nops &= ~1ull; /* keep the start 8-byte aligned */
+	*va = st->va + (XE_BATCH_DWORDS - 2 - nops) * 4;
+	*len = (uint32_t)(nops + 2) * 4;
+	return 0;
+}
+
+static void xe_batch_release(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm)
+{
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+
+	if (!st || !st->vm[vm].handle)
+		return;
+	munmap(st->vm[vm].cpu, XE_BATCH_SIZE);
+	drmCloseBufferHandle(f->fd, st->vm[vm].handle);
+	st->vm[vm].handle = 0;
+}
+
+static void xe_fini(struct vmb_hw *hw)
+{
+	free((void *)(uintptr_t)hw->drv_state[XE_BATCH]);
+	hw->drv_state[XE_BATCH] = 0;
+}
+
 static const struct vmb_hw_driver xe_driver = {
 	.name = "xe",
 	.driver = VMB_DRIVER_XE,
@@ -352,6 +541,9 @@ static const struct vmb_hw_driver xe_driver = {
 	.bo_create = xe_bo_create,
 	.bind = xe_bind,
 	.submit = xe_submit,
+	.batch = xe_batch,
+	.batch_release = xe_batch_release,
+	.fini = xe_fini,
 };
 
 VMB_HW_BACKEND(vmb_xe_backend, xe_driver, "xe");
