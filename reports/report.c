@@ -1092,32 +1092,51 @@ static void figures(FILE *f, const struct ctx *c, const char *trace, bool trend)
 	fputs("</div>\n", f);
 }
 
+static bool same_event(const struct regr *a, const struct regr *b)
+{
+	return !strcmp(a->date, b->date) && !strcmp(a->trace, b->trace) &&
+	       !strcmp(a->label, b->label);
+}
+
+/* one row per night, trace and strategy, listing the regressed metrics */
 static void regressions_html(FILE *f, const struct ctx *c, const char *trace)
 {
-	size_t i, n = 0;
+	size_t i, j, n = 0;
 
 	for (i = 0; i < c->n_regrs; i++) {
 		const struct regr *r = &c->regrs[i];
-		char p[32];
+		bool seen = false;
 
 		if (trace && strcmp(r->trace, trace))
 			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = same_event(&c->regrs[j], r);
+		if (seen)
+			continue;
 		if (!n++)
 			fputs("<table>\n<tr><th class=l>night</th><th class=l>trace</th>"
-			      "<th class=l>strategy</th><th class=l>metric</th><th>change</th>"
-			      "<th>p</th></tr>\n",
+			      "<th class=l>strategy</th><th class=l>regressed metrics (change vs "
+			      "previous night, p or exact)</th></tr>\n",
 			      f);
-		if (isnan(r->p))
-			snprintf(p, sizeof(p), "exact");
-		else
-			snprintf(p, sizeof(p), "%.2g", r->p);
 		fprintf(f, "<tr><td class=l>%s%s</td><td class=l>", r->date,
 			r->latest ? " <b>(latest)</b>" : "");
 		vmb_html_esc(f, r->trace);
 		fputs("</td><td class=l>", f);
 		vmb_html_esc(f, r->label);
-		fprintf(f, "</td><td class=l>%s</td><td class=bad>%+.2f%%</td><td>%s</td></tr>\n",
-			r->metric, r->change, p);
+		fputs("</td><td class=l>", f);
+		for (j = i; j < c->n_regrs; j++) {
+			const struct regr *q = &c->regrs[j];
+
+			if (!same_event(q, r))
+				continue;
+			fprintf(f, "%s%s <span class=bad>%+.1f%%</span>", j == i ? "" : ", ",
+				q->metric, q->change);
+			if (isnan(q->p))
+				fputs(" (exact)", f);
+			else
+				fprintf(f, " (p=%.2g)", q->p);
+		}
+		fputs("</td></tr>\n", f);
 	}
 	if (n)
 		fputs("</table>\n", f);
@@ -1349,20 +1368,30 @@ static void write_summary_md(struct ctx *c)
 		fprintf(f, "### Nightly history\n\n");
 		for (i = 0; i < c->n_regrs; i++) {
 			const struct regr *r = &c->regrs[i];
+			bool seen = false;
 
 			if (!r->latest)
 				continue;
+			for (j = 0; j < i && !seen; j++)
+				seen = same_event(&c->regrs[j], r);
+			if (seen)
+				continue;
 			if (!latest++)
 				fprintf(f, "**Regressions in the latest night:**\n\n");
-			fprintf(f, "- %s / %s: **%s %+.2f%%** on %s (%s)\n", r->trace, r->label,
-				r->metric, r->change, r->date,
-				isnan(r->p) ? "exact, deterministic" : "Mann-Whitney U");
+			fprintf(f, "- %s / %s on %s:", r->trace, r->label, r->date);
+			for (j = i; j < c->n_regrs; j++)
+				if (same_event(&c->regrs[j], r))
+					fprintf(f, " **%s %+.1f%%**%s", c->regrs[j].metric,
+						c->regrs[j].change,
+						isnan(c->regrs[j].p) ? " (exact)" : "");
+			fprintf(f, "\n");
 		}
 		if (!latest)
 			fprintf(f, "No regression in the latest night against the previous one.\n");
-		if (c->n_regrs > latest)
-			fprintf(f, "\n%zu earlier regression(s) in the history; see the dashboard.\n",
-				c->n_regrs - latest);
+		for (i = 0; i < c->n_regrs && c->regrs[i].latest; i++)
+			;
+		if (i < c->n_regrs)
+			fprintf(f, "\nEarlier nights had regressions; see the dashboard.\n");
 	}
 	fclose(f);
 }
