@@ -7,8 +7,8 @@
  *
  *   GEM_CREATE -> bo_create (placement from the domains: VRAM only ->
  *     "vram", GTT/CPU only -> "system"; VM_ALWAYS_VALID -> private to the VM)
- *   GEM_USERPTR -> bo_create "userptr" (its CPU range is watched for
- *     cpu_unmap)
+ *   GEM_USERPTR -> no op of its own: mappings of the BO become map_userptr
+ *     entries at its CPU address (its CPU range is watched for cpu_unmap)
  *   GEM_VA -> a bind with one entry: MAP -> map (no WRITEABLE -> readonly,
  *     no EXECUTABLE -> noexec, MTYPE_UC -> uncached, hw = the MTYPE field),
  *     MAP/REPLACE with PRT and no BO -> map_null, REPLACE -> map (the VA
@@ -227,6 +227,7 @@ static bool amdgpu_decode(const struct cap_call *c, struct cap_build *b)
 		op->u.bo.size = a->size;
 		op->u.bo.placement = VMB_PLACE_SYSTEM;
 		op->u.bo.flags = VMB_BO_F_USERPTR_BACKED;
+		b->rec.aux = a->addr;
 		cap_userptr_note(a->addr, a->size);
 		return true;
 	}

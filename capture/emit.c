@@ -105,13 +105,44 @@ static void hmap_free(struct hmap *m)
 }
 
 /* per DRM file: its handle maps */
+/*
+ * struct ofile - per DRM file: its handle maps, and the userptr BOs
+ * (amdgpu GEM_USERPTR): those are written as map_userptr entries at their
+ * CPU address, not as BOs, since that is what the trace format calls them
+ */
 struct ofile {
 	uint32_t serial;
 	enum vmb_driver driver;
 	uint32_t implicit_vm;
 	struct hmap map[4]; /* enum vmb_obj_class */
+	struct hmap uptr;   /* handle -> index + 1 into @uaddr */
+	uint64_t *uaddr;
+	uint32_t n_uaddr;
 	struct ofile *next;
 };
+
+/* CPU address of userptr BO @handle, or false */
+static bool uptr_addr(const struct ofile *f, uint32_t handle, uint64_t *addr)
+{
+	uint32_t k = hmap_get(&f->uptr, handle);
+
+	if (!k)
+		return false;
+	*addr = f->uaddr[k - 1];
+	return true;
+}
+
+static void uptr_add(struct ofile *f, uint32_t handle, uint64_t addr)
+{
+	uint64_t *n = realloc(f->uaddr, (f->n_uaddr + 1) * sizeof(*n));
+
+	if (!n)
+		return;
+	f->uaddr = n;
+	f->uaddr[f->n_uaddr++] = addr;
+	if (hmap_put(&f->uptr, handle, f->n_uaddr))
+		f->n_uaddr--;
+}
 
 /* an object exported as an fd, by the DRM file it was exported from */
 struct export {
@@ -150,6 +181,8 @@ static void free_files(struct cap_out *o)
 		o->files = f->next;
 		for (int i = 0; i < 4; i++)
 			hmap_free(&f->map[i]);
+		hmap_free(&f->uptr);
+		free(f->uaddr);
 		free(f);
 	}
 }
@@ -215,6 +248,8 @@ static void ofile_drop(struct cap_out *o, uint32_t serial)
 			*p = f->next;
 			for (int i = 0; i < 4; i++)
 				hmap_free(&f->map[i]);
+			hmap_free(&f->uptr);
+			free(f->uaddr);
 			free(f);
 			return;
 		}
@@ -630,6 +665,8 @@ static void render_syncs(struct cap_strbuf *sb, const char *key, const struct vm
 static void render_binds(struct cap_out *o, struct ofile *f, struct cap_strbuf *sb,
 			 struct vmb_bind_entry *b, uint32_t n)
 {
+	uint64_t addr;
+
 	cap_sb_puts(sb, ",\"binds\":[");
 	for (uint32_t i = 0; i < n; i++) {
 		const char *kind = vmb_bind_kind_name(b[i].kind);
@@ -637,6 +674,16 @@ static void render_binds(struct cap_out *o, struct ofile *f, struct cap_strbuf *
 		cap_sb_printf(sb, "%s{\"kind\":\"%s\"", i ? "," : "", kind ? kind : "?");
 		switch (b[i].kind) {
 		case VMB_BIND_MAP:
+			if (uptr_addr(f, b[i].bo, &addr)) {
+				/* a mapping of a userptr BO: map_userptr (kind written above) */
+				sb->len -= strlen("map\"");
+				cap_sb_puts(sb, "map_userptr\"");
+				put_hex(sb, "va", b[i].va);
+				put_hex(sb, "range", b[i].range);
+				put_hex(sb, "addr", addr + b[i].offset);
+				put_flags(sb, bind_flag_names, b[i].flags);
+				break;
+			}
 			put_hex(sb, "va", b[i].va);
 			put_hex(sb, "range", b[i].range);
 			cap_sb_printf(sb, ",\"bo\":%u", use_id(o, f, VMB_CLASS_BO, b[i].bo));
@@ -702,12 +749,21 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 	struct vmb_op *op = &r->op;
 	struct vmb_sync *syncs = cap_rec_syncs(r);
 	uint32_t id, vm, q;
+	uint64_t addr;
 
 	if (!f) {
 		sb->oom = true;
 		return;
 	}
 	if (r->kind == CAP_REC_FILE_CLOSE) {
+		/* the VM a file has implicitly ends with it, as it began: x_synth */
+		if (f->implicit_vm) {
+			cap_sb_printf(sb, "{\"op\":\"vm_destroy\",\"vm\":%u,\"t\":%" PRIu64
+				      ",\"x_seq\":%" PRIu64 ",\"x_synth\":true}\n",
+				      f->implicit_vm, r->t_enter, r->seq);
+			o->st.ops[VMB_OP_VM_DESTROY]++;
+			o->st.ops_total++;
+		}
 		/* its handles die with it; objects named elsewhere live on */
 		for (int cls = 0; cls < 4; cls++)
 			for (uint32_t i = 0; i < f->map[cls].cap; i++)
@@ -765,6 +821,10 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		    (hmap_get(&f->map[VMB_CLASS_BO], op->u.bo.bo) ||
 		     import_alias(o, f, VMB_CLASS_BO, op->u.bo.bo, (int)r->aux)))
 			return; /* re-import, or a BO of another file of ours */
+		if (op->u.bo.flags & VMB_BO_F_USERPTR_BACKED) {
+			uptr_add(f, op->u.bo.bo, r->aux);
+			return;
+		}
 		vm = op->u.bo.vm ? vm_id(o, f, r, op->u.bo.vm, sb) : 0;
 		id = new_id(o, f, VMB_CLASS_BO, op->u.bo.bo);
 		cap_sb_printf(sb, "{\"op\":\"bo_create\",\"bo\":%u", id);
@@ -777,6 +837,11 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		put_flags(sb, bo_flag_names, op->u.bo.flags);
 		break;
 	case VMB_OP_BO_CLOSE:
+		if (uptr_addr(f, op->u.bo.bo, &addr)) {
+			if (!r->ret)
+				hmap_del(&f->uptr, op->u.bo.bo);
+			return;
+		}
 		if (!hmap_get(&f->map[VMB_CLASS_BO], op->u.bo.bo) && r->ret)
 			return; /* closing a handle that never existed */
 		id = use_id(o, f, VMB_CLASS_BO, op->u.bo.bo);
@@ -828,10 +893,16 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		translate_syncs(o, f, r, sb);
 		cap_sb_printf(sb, "{\"op\":\"submit\",\"queue\":%u", q);
 		if (op->u.submit.n_bos) {
+			bool first = true;
+
 			cap_sb_puts(sb, ",\"bos\":[");
-			for (uint32_t i = 0; i < op->u.submit.n_bos; i++)
-				cap_sb_printf(sb, "%s%u", i ? "," : "",
+			for (uint32_t i = 0; i < op->u.submit.n_bos; i++) {
+				if (uptr_addr(f, ids[i], &addr))
+					continue; /* userptr: not a BO in the trace */
+				cap_sb_printf(sb, "%s%u", first ? "" : ",",
 					      use_id(o, f, VMB_CLASS_BO, ids[i]));
+				first = false;
+			}
 			cap_sb_putc(sb, ']');
 		}
 		render_syncs(sb, "in", syncs, op->u.submit.n_in, false);

@@ -138,6 +138,16 @@ static void add_file(struct summary *s, const char *path, const char *shown)
 	json_decref(h);
 }
 
+static bool digits_and_dots(const char *p, size_t n)
+{
+	if (!n || p[0] == '.' || p[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(p[i] >= '0' && p[i] <= '9') && p[i] != '.')
+			return false;
+	return true;
+}
+
 /* FILE, then FILE.<pid>[.<n>] (<stem>.<pid>[.<n>].jsonl) written since @since */
 static void collect(struct summary *s, const char *out, time_t since)
 {
@@ -171,7 +181,7 @@ static void collect(struct summary *s, const char *out, time_t since)
 			continue;
 		if (jsonl && strcmp(p + tail, ".jsonl"))
 			continue;
-		if (strspn(p + 1, "0123456789.") != tail - 1 || p[tail - 1] == '.')
+		if (!digits_and_dots(p + 1, tail - 1))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (stat(path, &st) || st.st_mtime < since)

@@ -8,6 +8,7 @@
   capture_check.py prefix FILE               valid JSON Lines up to the end
                                              (a cut last line is allowed)
   capture_check.py metrics A.json B.json     same gpuvm and refcount metrics
+  capture_check.py noevict TRACE OUT.jsonl   TRACE without its evict ops
 
 Prints nothing and exits 0 when the check holds, else prints the reason
 and exits 1.
@@ -128,6 +129,24 @@ def metrics(a, b):
         fail("different number of runs")
 
 
+def noevict(src, dst):
+    with open(src) as f:
+        text = f.read()
+    try:
+        t = json.loads(text)
+        ops = t.pop("ops")
+        header = t
+    except json.JSONDecodeError:
+        lines = [l for l in text.split("\n") if l.strip()]
+        header = json.loads(lines[0])
+        ops = [json.loads(l) for l in lines[1:]]
+    with open(dst, "w") as f:
+        f.write(json.dumps(header) + "\n")
+        for o in ops:
+            if o["op"] != "evict":
+                f.write(json.dumps(o) + "\n")
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "stress":
@@ -138,6 +157,8 @@ def main():
         header_fields(args[0], args[1:])
     elif cmd == "prefix":
         prefix(args[0])
+    elif cmd == "noevict":
+        noevict(args[0], args[1])
     elif cmd == "metrics":
         metrics(args[0], args[1])
     else:
