@@ -140,12 +140,12 @@ static const uint64_t entry_fields[VMB_BIND_COUNT] = {
 
 /* message order of the allowed-keys list: an op's own keys, then common ones */
 static const uint8_t key_order[] = {
-    F_KIND,	 F_VM,	     F_QUEUE,	 F_BO,		 F_SYNCOBJ,	 F_SIZE,
-    F_PLACEMENT, F_VA_START, F_VA_RANGE, F_KERNEL_START, F_KERNEL_RANGE, F_ENGINE,
-    F_TIMELINE,	 F_SIGNALED, F_BINDS,	 F_BOS,		 F_IN,		 F_OUT,
-    F_GPU_NS,	 F_SYNCS,    F_ALL,	 F_TIMEOUT_NS,	 F_VA,		 F_RANGE,
-    F_OFFSET,	 F_ADDR,     F_REGION,	 F_POINT,	 F_FLAGS,	 F_HW,
-    F_N,	 F_T,	     F_TID,	 F_RET,		 F_OP,
+    F_KIND,	F_QUEUE,    F_BO,	F_SYNCOBJ,	F_SIZE,		F_PLACEMENT,
+    F_VM,	F_VA_START, F_VA_RANGE, F_KERNEL_START, F_KERNEL_RANGE, F_ENGINE,
+    F_TIMELINE, F_SIGNALED, F_BINDS,	F_BOS,		F_IN,		F_OUT,
+    F_GPU_NS,	F_SYNCS,    F_ALL,	F_TIMEOUT_NS,	F_VA,		F_RANGE,
+    F_OFFSET,	F_ADDR,	    F_REGION,	F_POINT,	F_FLAGS,	F_HW,
+    F_N,	F_T,	    F_TID,	F_RET,		F_OP,
 };
 
 static int field_lookup(const char *k)
@@ -490,18 +490,18 @@ static int get_flags(struct vmb_parse *p, const struct ctx *c, json_t *const *va
 	return 0;
 }
 
-/* names the object whose keys are sorted, for the unknown-key message */
-static const char *what_of(const struct ctx *c, const char *name, char *buf, size_t len)
+/* " in bind entry 1 (unmap takes" etc., for the unknown-key message */
+static const char *where_of(const struct ctx *c, const char *name, char *buf, size_t len)
 {
 	switch (c->kind) {
 	case CTX_ENTRY:
-		snprintf(buf, len, "bind entry %zu (%s)", c->idx, name);
+		snprintf(buf, len, " in bind entry %zu (%s takes", c->idx, name);
 		break;
 	case CTX_SYNC:
-		snprintf(buf, len, "\"%s\" sync %zu", c->list, c->idx);
+		snprintf(buf, len, " in \"%s\" sync %zu (a sync takes", c->list, c->idx);
 		break;
 	default:
-		snprintf(buf, len, "op \"%s\"", name);
+		snprintf(buf, len, " (%s takes", name);
 	}
 	return buf;
 }
@@ -519,7 +519,7 @@ static int sort_keys(struct vmb_parse *p, json_t *o, uint64_t allowed, json_t **
 	json_object_foreach(o, key, val)
 	{
 		int f = field_lookup(key);
-		char list[256], what[64];
+		char list[256], where[80];
 		size_t used = 0;
 
 		if (f > 0 && (allowed & B(f))) {
@@ -534,8 +534,8 @@ static int sort_keys(struct vmb_parse *p, json_t *o, uint64_t allowed, json_t **
 				used +=
 				    (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
 						     used ? ", " : "", field_name[key_order[i]]);
-		return vmb_parse_fail(p, p->op_line, "unknown key \"%s\" in %s (allowed: %s)", key,
-				      what_of(c, name, what, sizeof(what)), list);
+		return vmb_parse_fail(p, p->op_line, "unknown key \"%s\"%s: %s)", key,
+				      where_of(c, name, where, sizeof(where)), list);
 	}
 	return 0;
 }
