@@ -17,15 +17,16 @@
  * @a: the allocation
  * @expire: time (ns) at which it is freed, or becomes idle (chunks)
  * @kind: generator-defined
- * @aux: generator-defined (e.g. image VA on nvk)
+ * @aux: generator-defined (the image plane's VA for images)
  */
 struct vmb_live {
 	struct vmb_alloc a;
 	uint64_t expire;
 	int kind;
-	uint64_t aux, aux2;
+	uint64_t aux;
 };
 
+/** struct vmb_live_set - a growable array of struct vmb_live */
 struct vmb_live_set {
 	struct vmb_live *v;
 	size_t n, cap;

@@ -41,6 +41,9 @@ if [ ! -x "$SYNTH" ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 	exit 0
 fi
+# work on private copies: a rebuild during the run must not swap binaries
+cp "$SYNTH" "$tmp/synth" && SYNTH=$tmp/synth
+if [ -x "$REPLAY" ]; then cp "$REPLAY" "$tmp/replay" && REPLAY=$tmp/replay; fi
 
 # --- --list ------------------------------------------------------------------
 archs=$("$SYNTH" --list | sed -n 's/^\([a-z0-9-]*\)  \[\(archetype\|scenario\|pattern\)\]$/\1/p')
