@@ -75,6 +75,7 @@ struct walker {
 	size_t n_keys;
 
 	uint32_t dropped_line;
+	bool parsed;
 };
 
 #define fail_line(w, line, ...) vmb_parse_fail((w)->p, line, __VA_ARGS__)
@@ -752,7 +753,21 @@ struct load {
 	struct walker w[MAX_CHUNKS];
 	struct vmb_parse p[MAX_CHUNKS];
 	unsigned int n;
+	pthread_t tid[MAX_CHUNKS];
+	bool started[MAX_CHUNKS];
+	pthread_t sha_tid;
+	bool sha_started;
+	char sha[65];
 };
+
+/* the file digest, computed beside the parser threads when there are some */
+static void *sha_thread(void *arg)
+{
+	struct load *ld = arg;
+
+	sha256_hex(ld->w[0].buf, ld->w[0].len, ld->sha);
+	return NULL;
+}
 
 /* cut the op lines of a .jsonl into chunks and parse them, in threads */
 static void parse_jsonl_chunks(struct load *ld)
@@ -760,9 +775,6 @@ static void parse_jsonl_chunks(struct load *ld)
 	struct walker *w0 = &ld->w[0];
 	size_t start = w0->pos, len = w0->len;
 	unsigned int want = n_threads(len - start);
-	pthread_t tid[MAX_CHUNKS];
-	bool started[MAX_CHUNKS] = {false};
-
 	ld->n = 0;
 	for (unsigned int i = 0; i < want && start < len; i++) {
 		struct walker *w = &ld->w[ld->n];
@@ -791,15 +803,26 @@ static void parse_jsonl_chunks(struct load *ld)
 	}
 
 	json_object_seed(0);
+	if (ld->n > 1)
+		ld->sha_started = !pthread_create(&ld->sha_tid, NULL, sha_thread, ld);
 	for (unsigned int i = 1; i < ld->n; i++)
-		started[i] = !pthread_create(&tid[i], NULL, jsonl_thread, &ld->w[i]);
+		ld->started[i] = !pthread_create(&ld->tid[i], NULL, jsonl_thread, &ld->w[i]);
 	walk_jsonl_ops(w0);
-	for (unsigned int i = 1; i < ld->n; i++) {
-		if (started[i])
-			pthread_join(tid[i], NULL);
-		else
-			walk_jsonl_ops(&ld->w[i]);
+}
+
+/*
+ * Wait until chunk @i is parsed (parse it here if its thread could not be
+ * started). Chunk 0 is validated while the later ones are still parsed.
+ */
+static void wait_chunk(struct load *ld, unsigned int i)
+{
+	if (ld->started[i]) {
+		pthread_join(ld->tid[i], NULL);
+		ld->started[i] = false;
+	} else if (i && ld->w[i].p && !ld->w[i].parsed) {
+		walk_jsonl_ops(&ld->w[i]);
 	}
+	ld->w[i].parsed = true;
 }
 
 static int report(struct load *ld, int err, uint32_t line, bool in_op, size_t op,
@@ -829,6 +852,7 @@ static int finish(struct load *ld, struct vmb_trace *t)
 		struct vmb_parse *p = &ld->p[i];
 		size_t op0 = t->n_ops, bad;
 
+		wait_chunk(ld, i);
 		r = merge_chunk(t, v, p, line_base, &bad, why, sizeof(why));
 		if (r == -EINVAL) {
 			r = report(ld, r, t->ops[bad].line, true, bad, why);
@@ -929,11 +953,22 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 	shrink((void **)&t->syncs, t->n_syncs, sizeof(*t->syncs));
 	shrink((void **)&t->ids, t->n_ids, sizeof(*t->ids));
 	shrink((void **)&t->vm_kernel_range, t->n_vm_ids, sizeof(*t->vm_kernel_range));
-	sha256_hex(map ? map : "", (size_t)st.st_size, t->sha256);
+	if (ld->sha_started) {
+		pthread_join(ld->sha_tid, NULL);
+		ld->sha_started = false;
+		memcpy(t->sha256, ld->sha, sizeof(t->sha256));
+	} else {
+		sha256_hex(map ? map : "", (size_t)st.st_size, t->sha256);
+	}
 	*out = t;
 	t = NULL;
 out:
 	if (ld) {
+		for (unsigned int i = 1; i < MAX_CHUNKS; i++)
+			if (ld->started[i])
+				pthread_join(ld->tid[i], NULL);
+		if (ld->sha_started)
+			pthread_join(ld->sha_tid, NULL);
 		for (unsigned int i = 0; i < MAX_CHUNKS; i++)
 			vmb_parse_free(&ld->p[i]);
 		for (size_t i = 0; i < ld->w[0].n_keys; i++)
