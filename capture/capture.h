@@ -236,7 +236,7 @@ void cap_record_push(struct cap_build *b) CAP_HIDDEN;
 uint64_t cap_seq_next(void) CAP_HIDDEN;
 uint64_t cap_now(void) CAP_HIDDEN;
 void cap_count_raw(unsigned long req, bool known, int ret) CAP_HIDDEN;
-void cap_note_overhead(uint64_t ns) CAP_HIDDEN;
+void cap_note_overhead(uint64_t ns, bool sampled) CAP_HIDDEN;
 void cap_recorder_flush_for_exec(void) CAP_HIDDEN;
 void cap_recorder_shutdown(void) CAP_HIDDEN;
 void cap_recorder_atfork_prepare(void) CAP_HIDDEN;

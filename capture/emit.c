@@ -278,7 +278,8 @@ static void sb_reserve(struct cap_strbuf *sb, size_t more)
 
 void cap_sb_putc(struct cap_strbuf *sb, char c)
 {
-	sb_reserve(sb, 1);
+	if (sb->len + 2 > sb->cap)
+		sb_reserve(sb, 1);
 	if (sb->oom)
 		return;
 	sb->p[sb->len++] = c;
@@ -289,7 +290,8 @@ void cap_sb_puts(struct cap_strbuf *sb, const char *s)
 {
 	size_t n = strlen(s);
 
-	sb_reserve(sb, n);
+	if (sb->len + n + 1 > sb->cap)
+		sb_reserve(sb, n);
 	if (sb->oom)
 		return;
 	memcpy(sb->p + sb->len, s, n + 1);
@@ -336,19 +338,68 @@ void cap_sb_json_str(struct cap_strbuf *sb, const char *s)
 	cap_sb_putc(sb, '"');
 }
 
+/* the writer's hot path: number formatting without printf */
+static void sb_dec(struct cap_strbuf *sb, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	*--p = 0;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	cap_sb_puts(sb, p);
+}
+
+static void sb_int(struct cap_strbuf *sb, int64_t v)
+{
+	if (v < 0) {
+		cap_sb_putc(sb, '-');
+		sb_dec(sb, (uint64_t)-v);
+	} else {
+		sb_dec(sb, (uint64_t)v);
+	}
+}
+
+static void sb_hex(struct cap_strbuf *sb, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	*--p = 0;
+	*--p = '"';
+	do {
+		*--p = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	cap_sb_puts(sb, p);
+}
+
+/* ,"key": */
+static void sb_key(struct cap_strbuf *sb, const char *key)
+{
+	cap_sb_puts(sb, ",\"");
+	cap_sb_puts(sb, key);
+	cap_sb_puts(sb, "\":");
+}
+
 /* integers: plain numbers below 2^53, "0x..." strings above */
 static void put_u64(struct cap_strbuf *sb, const char *key, uint64_t v)
 {
+	sb_key(sb, key);
 	if (v < (1ull << 53))
-		cap_sb_printf(sb, ",\"%s\":%" PRIu64, key, v);
+		sb_dec(sb, v);
 	else
-		cap_sb_printf(sb, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+		sb_hex(sb, v);
 }
 
 /* addresses and sizes of mappings: always hex, as kernel developers read them */
 static void put_hex(struct cap_strbuf *sb, const char *key, uint64_t v)
 {
-	cap_sb_printf(sb, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+	sb_key(sb, key);
+	sb_hex(sb, v);
 }
 
 static void put_flags(struct cap_strbuf *sb, const char *const *names, unsigned int flags)
@@ -481,13 +532,15 @@ static void render_vm_create(struct cap_strbuf *sb, const struct vmb_op *op, uin
 
 static void render_tail(struct cap_strbuf *sb, const struct cap_rec *r)
 {
-	cap_sb_printf(sb, ",\"t\":%" PRIu64, r->t_enter);
+	put_u64(sb, "t", r->t_enter);
 	if (r->tid)
-		cap_sb_printf(sb, ",\"tid\":%u", r->tid);
-	if (r->ret)
-		cap_sb_printf(sb, ",\"ret\":%d", r->ret);
-	cap_sb_printf(sb, ",\"x_seq\":%" PRIu64 ",\"x_dur\":%" PRIu64, r->seq,
-		      r->t_exit - r->t_enter);
+		put_u64(sb, "tid", r->tid);
+	if (r->ret) {
+		sb_key(sb, "ret");
+		sb_int(sb, r->ret);
+	}
+	put_u64(sb, "x_seq", r->seq);
+	put_u64(sb, "x_dur", r->t_exit - r->t_enter);
 	if (r->flags & CAP_REC_F_SYNTH)
 		cap_sb_puts(sb, ",\"x_synth\":true");
 	if (r->flags & CAP_REC_F_USER_FENCE)
@@ -648,9 +701,12 @@ static void render_syncs(struct cap_strbuf *sb, const char *key, const struct vm
 	for (uint32_t i = 0; i < n; i++) {
 		if (!s[i].syncobj)
 			continue;
-		if (first)
-			cap_sb_printf(sb, ",\"%s\":[", key);
-		cap_sb_printf(sb, "%s{\"syncobj\":%u", first ? "" : ",", s[i].syncobj);
+		if (first) {
+			sb_key(sb, key);
+			cap_sb_putc(sb, '[');
+		}
+		cap_sb_puts(sb, first ? "{\"syncobj\":" : ",{\"syncobj\":");
+		sb_dec(sb, s[i].syncobj);
 		if (s[i].point)
 			put_u64(sb, "point", s[i].point);
 		cap_sb_putc(sb, '}');
@@ -671,7 +727,9 @@ static void render_binds(struct cap_out *o, struct ofile *f, struct cap_strbuf *
 	for (uint32_t i = 0; i < n; i++) {
 		const char *kind = vmb_bind_kind_name(b[i].kind);
 
-		cap_sb_printf(sb, "%s{\"kind\":\"%s\"", i ? "," : "", kind ? kind : "?");
+		cap_sb_puts(sb, i ? ",{\"kind\":\"" : "{\"kind\":\"");
+		cap_sb_puts(sb, kind ? kind : "?");
+		cap_sb_putc(sb, '"');
 		switch (b[i].kind) {
 		case VMB_BIND_MAP:
 			if (uptr_addr(f, b[i].bo, &addr)) {
@@ -686,7 +744,7 @@ static void render_binds(struct cap_out *o, struct ofile *f, struct cap_strbuf *
 			}
 			put_hex(sb, "va", b[i].va);
 			put_hex(sb, "range", b[i].range);
-			cap_sb_printf(sb, ",\"bo\":%u", use_id(o, f, VMB_CLASS_BO, b[i].bo));
+			put_u64(sb, "bo", use_id(o, f, VMB_CLASS_BO, b[i].bo));
 			put_hex(sb, "offset", b[i].offset);
 			put_flags(sb, bind_flag_names, b[i].flags);
 			if (b[i].hw)
@@ -878,9 +936,10 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		vm = vm_id(o, f, r, op->u.bind.vm, sb);
 		q = op->u.bind.queue ? use_id(o, f, VMB_CLASS_QUEUE, op->u.bind.queue) : 0;
 		translate_syncs(o, f, r, sb);
-		cap_sb_printf(sb, "{\"op\":\"bind\",\"vm\":%u", vm);
+		cap_sb_puts(sb, "{\"op\":\"bind\",\"vm\":");
+		sb_dec(sb, vm);
 		if (q)
-			cap_sb_printf(sb, ",\"queue\":%u", q);
+			put_u64(sb, "queue", q);
 		render_binds(o, f, sb, cap_rec_binds(r), op->u.bind.n_binds);
 		render_syncs(sb, "in", syncs, op->u.bind.n_in, false);
 		render_syncs(sb, "out", syncs + op->u.bind.n_in, op->u.bind.n_out, false);
@@ -891,7 +950,8 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 
 		q = submit_queue(o, f, r, op->u.submit.queue, sb);
 		translate_syncs(o, f, r, sb);
-		cap_sb_printf(sb, "{\"op\":\"submit\",\"queue\":%u", q);
+		cap_sb_puts(sb, "{\"op\":\"submit\",\"queue\":");
+		sb_dec(sb, q);
 		if (op->u.submit.n_bos) {
 			bool first = true;
 
@@ -899,8 +959,9 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 			for (uint32_t i = 0; i < op->u.submit.n_bos; i++) {
 				if (uptr_addr(f, ids[i], &addr))
 					continue; /* userptr: not a BO in the trace */
-				cap_sb_printf(sb, "%s%u", first ? "" : ",",
-					      use_id(o, f, VMB_CLASS_BO, ids[i]));
+				if (!first)
+					cap_sb_putc(sb, ',');
+				sb_dec(sb, use_id(o, f, VMB_CLASS_BO, ids[i]));
 				first = false;
 			}
 			cap_sb_putc(sb, ']');

@@ -57,6 +57,8 @@ struct tbuf {
 	_Atomic uint64_t tail; /* written by the writer thread */
 	atomic_bool dead;
 	_Atomic uint64_t ovh_ns, ovh_n;
+	_Atomic uint64_t wait_ns, waits;
+	uint64_t op_wait_ns; /* waited for ring space during the current op */
 	uint32_t tid;
 	struct cap_build build;
 	struct tbuf *next;
@@ -84,7 +86,7 @@ static _Atomic uint64_t seq_counter;
 static _Atomic uint64_t drops;
 static _Atomic uint32_t file_serial;
 static struct raw_slot raw_slots[RAW_SLOTS];
-static _Atomic uint64_t ovh_dead_ns, ovh_dead_n;
+static _Atomic uint64_t ovh_dead_ns, ovh_dead_n, wait_dead_ns, waits_dead;
 
 /* writer state, under wlock */
 static pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
@@ -163,11 +165,27 @@ void cap_count_raw(unsigned long req, bool known, int ret)
 	}
 }
 
-void cap_note_overhead(uint64_t ns)
+/*
+ * The recording cost of one op on the program's thread: wrapper time
+ * outside the kernel call, minus any wait for ring space (back-pressure
+ * from the writer, counted apart). Only every 64th op is timed (@sampled),
+ * to keep two clock reads off the others.
+ */
+void cap_note_overhead(uint64_t ns, bool sampled)
 {
 	struct tbuf *t = my_tbuf;
 
 	if (!t)
+		return;
+	if (t->op_wait_ns) {
+		ns = ns > t->op_wait_ns ? ns - t->op_wait_ns : 0;
+		atomic_store_explicit(&t->wait_ns, atomic_load_explicit(&t->wait_ns,
+			memory_order_relaxed) + t->op_wait_ns, memory_order_relaxed);
+		atomic_store_explicit(&t->waits, atomic_load_explicit(&t->waits,
+			memory_order_relaxed) + 1, memory_order_relaxed);
+		t->op_wait_ns = 0;
+	}
+	if (!sampled)
 		return;
 	atomic_store_explicit(&t->ovh_ns, atomic_load_explicit(&t->ovh_ns, memory_order_relaxed) + ns,
 			      memory_order_relaxed);
@@ -263,18 +281,24 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed);
 	uint64_t pos = head % RING_BYTES;
 	uint64_t need = len + (pos + len > RING_BYTES ? RING_BYTES - pos : 0);
-	uint64_t waited = 0;
+	uint64_t w0 = 0;
 
+	/* full: wake the writer and wait for it (bounded), rather than lose ops */
 	while (head + need - atomic_load_explicit(&t->tail, memory_order_acquire) > RING_BYTES) {
-		struct timespec ts = { 0, 50000 };
+		struct timespec ts = { 0, 20000 };
+		uint64_t now = cap_now();
 
-		if (waited >= FULL_WAIT_NS || !atomic_load(&writer_started) ||
+		if (!w0)
+			w0 = now;
+		t->op_wait_ns = now - w0;
+		if (now - w0 >= FULL_WAIT_NS || !atomic_load(&writer_started) ||
 		    atomic_load(&writer_stop))
 			return NULL;
 		kick_writer();
 		nanosleep(&ts, NULL);
-		waited += 50000;
 	}
+	if (w0)
+		t->op_wait_ns = cap_now() - w0;
 	if (pos + len > RING_BYTES) {
 		struct indirect *pad = (struct indirect *)(t->ring + pos);
 
@@ -401,6 +425,8 @@ static void drain_all(void)
 		if (dead) {
 			atomic_fetch_add(&ovh_dead_ns, atomic_load(&t->ovh_ns));
 			atomic_fetch_add(&ovh_dead_n, atomic_load(&t->ovh_n));
+			atomic_fetch_add(&wait_dead_ns, atomic_load(&t->wait_ns));
+			atomic_fetch_add(&waits_dead, atomic_load(&t->waits));
 			*p = t->next;
 			free(t->ring);
 			free(t->build.binds);
@@ -465,6 +491,7 @@ static void render_header(char *buf, bool complete, const char *end)
 	struct cap_strbuf h = { 0 };
 	enum vmb_driver drv = first_driver;
 	uint64_t ovh_ns = atomic_load(&ovh_dead_ns), ovh_n = atomic_load(&ovh_dead_n);
+	uint64_t wait_ns = atomic_load(&wait_dead_ns), waits = atomic_load(&waits_dead);
 	uint64_t raw_total = 0, ign_total = 0;
 	char exe[PATH_MAX] = "", date[32];
 	struct utsname un;
@@ -505,6 +532,8 @@ static void render_header(char *buf, bool complete, const char *end)
 	for (struct tbuf *t = tbufs; t; t = t->next) {
 		ovh_ns += atomic_load_explicit(&t->ovh_ns, memory_order_relaxed);
 		ovh_n += atomic_load_explicit(&t->ovh_n, memory_order_relaxed);
+		wait_ns += atomic_load_explicit(&t->wait_ns, memory_order_relaxed);
+		waits += atomic_load_explicit(&t->waits, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&reg_lock);
 	cap_sb_printf(&h,
@@ -517,6 +546,8 @@ static void render_header(char *buf, bool complete, const char *end)
 		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
 		      st->syncobj_fixups,
 		      cap_cfg.flush_ms, ovh_n ? ovh_ns / ovh_n : 0);
+	cap_sb_printf(&h, ",\"backpressure_waits\":%" PRIu64 ",\"backpressure_ns\":%" PRIu64,
+		      waits, wait_ns);
 	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
 	first = true;
 	for (int i = 0; i < RAW_SLOTS; i++) {
@@ -787,6 +818,8 @@ void cap_recorder_atfork_child(void)
 		atomic_store(&self->tail, 0);
 		atomic_store(&self->ovh_ns, 0);
 		atomic_store(&self->ovh_n, 0);
+		atomic_store(&self->wait_ns, 0);
+		atomic_store(&self->waits, 0);
 		self->tid = (uint32_t)syscall(SYS_gettid);
 		self->next = NULL;
 		tbufs = self;
@@ -805,6 +838,8 @@ void cap_recorder_atfork_child(void)
 	atomic_store(&drops, 0);
 	atomic_store(&ovh_dead_ns, 0);
 	atomic_store(&ovh_dead_n, 0);
+	atomic_store(&wait_dead_ns, 0);
+	atomic_store(&waits_dead, 0);
 	memset(raw_slots, 0, sizeof(raw_slots));
 	atomic_store(&writer_started, false);
 	atomic_store(&writer_stop, false);

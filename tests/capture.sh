@@ -13,7 +13,7 @@
 # Tests that need the shim or build/replay are skipped until they exist.
 
 cd "$(dirname "$0")/.." || exit 1
-B=build
+B=${VMB_BUILD:-build}
 CAP=$B/capture
 SHIM=$B/libvmshim.so
 REPLAY=$B/replay

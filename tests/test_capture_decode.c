@@ -457,6 +457,40 @@ TEST(core_syncobj_wait_signal)
 	vmb_trace_destroy(t);
 }
 
+/* amdgpu userptr BOs are written as map_userptr entries, not as BOs */
+TEST(amdgpu_userptr_as_map_userptr)
+{
+	static char mem[3 * 4096] __attribute__((aligned(4096)));
+	struct vmb_amdgpu_gem_userptr up = { .addr = (uintptr_t)mem, .size = sizeof(mem),
+					     .handle = 9 };
+	struct vmb_amdgpu_gem_va va = { .handle = 9, .operation = VMB_AMDGPU_VA_OP_MAP,
+					.flags = VMB_AMDGPU_VM_PAGE_READABLE |
+						 VMB_AMDGPU_VM_PAGE_WRITEABLE |
+						 VMB_AMDGPU_VM_PAGE_EXECUTABLE,
+					.va_address = 0x400000, .offset_in_bo = 0x1000,
+					.map_size = 0x2000 };
+	struct vmb_drm_gem_close cl = { .handle = 9 };
+	const struct cap_decoder *d = &cap_decoder_amdgpu;
+	struct vmb_trace *t;
+	char *text = NULL;
+
+	reset();
+	CHECK(decode(d, VMB_DRM_IOCTL_AMDGPU_GEM_USERPTR, &up, NULL, 0, NULL));
+	CHECK(decode(d, VMB_DRM_IOCTL_AMDGPU_GEM_VA, &va, NULL, 0, NULL));
+	CHECK(decode(d, VMB_DRM_IOCTL_GEM_CLOSE, &cl, NULL, 0, NULL));
+	CHECK(cap_userptr_any());
+	CHECK(cap_userptr_touched((uintptr_t)mem + 4096, 4096));
+	t = render_and_load("amdgpu", &text);
+	CHECK(t != NULL);
+	if (t) {
+		CHECK_INT(t->n_ops, 2); /* implicit vm_create, bind: no bo_create/bo_close */
+		CHECK_INT(vmb_op_binds(t, &t->ops[1])[0].kind, VMB_BIND_MAP_USERPTR);
+		CHECK_U64(vmb_op_binds(t, &t->ops[1])[0].offset, (uintptr_t)mem + 0x1000);
+		vmb_trace_destroy(t);
+	}
+	free(text);
+}
+
 /* first use with a point comes after the creation was written: re-created */
 TEST(late_timeline_use)
 {
@@ -508,6 +542,7 @@ int main(void)
 	RUN(panthor_bind_merges_syncs);
 	RUN(msm_vm_bind_mode);
 	RUN(core_syncobj_wait_signal);
+	RUN(amdgpu_userptr_as_map_userptr);
 	RUN(late_timeline_use);
 	RUN(failed_call_bad_pointer);
 	reset();
