@@ -4,7 +4,7 @@
  * selection on top of it: the test re-executes itself with
  * LD_PRELOAD=build/libvmshim.so (skipping when the library is not built),
  * then checks open/fstat/dup/close, DRM_IOCTL_VERSION, unknown ioctls,
- * PRIME and syncobj fd sharing, drmGetDevices2, vmb_device_find() specs,
+ * PRIME and syncobj fd sharing, -EFAULT for bad pointers, drmGetDevices2, vmb_device_find() specs,
  * vmb_backend_auto() and vmb_device_list().
  */
 #include <errno.h>
@@ -95,6 +95,29 @@ TEST(prime_and_syncobj_fds)
 	close(b);
 }
 
+TEST(bad_pointers_efault)
+{
+	int fd = open(NODE, O_RDWR);
+	struct vmb_drm_syncobj_wait w = { .handles = 0x10, .count_handles = 2 };
+	struct vmb_xe_vm_create vc = { 0 };
+	struct vmb_xe_vm_bind b = { 0 };
+	struct vmb_xe_device_query q = { .query = VMB_XE_DEVICE_QUERY_CONFIG };
+
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w), -1);
+	CHECK_INT(errno, EFAULT);
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_VM_CREATE, &vc), 0);
+	b.vm_id = vc.vm_id;
+	b.num_binds = 2;
+	b.vector_of_binds = 0x1000;
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_VM_BIND, &b), -1);
+	CHECK_INT(errno, EFAULT);
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_DEVICE_QUERY, &q), 0);
+	q.data = 0x2000;
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_DEVICE_QUERY, &q), -1);
+	CHECK_INT(errno, EFAULT);
+	close(fd);
+}
+
 TEST(devices)
 {
 	drmDevicePtr devs[4];
@@ -171,6 +194,7 @@ int main(int argc, char **argv)
 	RUN(open_fstat_close);
 	RUN(version_and_unknown_ioctls);
 	RUN(prime_and_syncobj_fds);
+	RUN(bad_pointers_efault);
 	RUN(devices);
 	RUN(device_find_specs);
 	return TEST_SUMMARY();

@@ -92,8 +92,12 @@ static int amdgpu_info(struct shim_file *f, unsigned long req, void *arg)
 
 	if (i->query != VMB_AMDGPU_INFO_VRAM_GTT || !i->return_pointer)
 		return -EINVAL;
-	memcpy(shim_ptr(i->return_pointer), &vg,
-	       i->return_size < sizeof(vg) ? i->return_size : sizeof(vg));
+	size_t n = i->return_size < sizeof(vg) ? i->return_size : sizeof(vg);
+	void *dst = shim_user(i->return_pointer, n, true);
+
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, &vg, n);
 	return 0;
 }
 
@@ -126,7 +130,8 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 	struct shim_vm *vm = f->file_vm;
 	struct vmb_bind_entry e = { .va = a->va_address, .range = a->map_size };
 	struct vmb_sync syncs[65];
-	const uint32_t *in = shim_ptr(a->input_fence_syncobj_handles);
+	const uint32_t *in = shim_user(a->input_fence_syncobj_handles,
+				       a->num_syncobj_handles * 4ull, false);
 	uint16_t n_in = 0, n_out = 0;
 	struct shim_bo *bo = NULL;
 	struct vmb_gpuva *m;
@@ -136,6 +141,8 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 	if (a->pad || (a->flags & ~0x3ffu) || a->va_address % AMD_PAGE || a->map_size % AMD_PAGE ||
 	    a->offset_in_bo % AMD_PAGE || a->num_syncobj_handles > 64)
 		return -EINVAL;
+	if (!in)
+		return -EFAULT;
 	if (a->operation != VMB_AMDGPU_VA_OP_CLEAR &&
 	    !(a->operation != VMB_AMDGPU_VA_OP_UNMAP && (a->flags & VMB_AMDGPU_VM_PAGE_PRT))) {
 		bo = shim_bo_get(f, a->handle);
@@ -207,7 +214,7 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 {
 	union vmb_amdgpu_cs *cs = arg;
-	const uint64_t *chunks = shim_ptr(cs->in.chunks);
+	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
 	struct vmb_sync *in = NULL, *out = NULL, *all = NULL;
 	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, k, n_ib = 0;
 	struct shim_queue *q = shim_table_get(&f->queues, cs->in.ctx_id);
@@ -217,6 +224,8 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		return -EINVAL;
 	if (!cs->in.num_chunks || cs->in.num_chunks > 64 || cs->in.bo_list_handle)
 		return -EINVAL;
+	if (!chunks)
+		return -EFAULT;
 	in = calloc(256, sizeof(*in));
 	out = calloc(256, sizeof(*out));
 	all = calloc(512, sizeof(*all));
@@ -225,16 +234,25 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		goto out;
 	}
 	for (i = 0; i < cs->in.num_chunks && !ret; i++) {
-		const struct vmb_amdgpu_cs_chunk *c = shim_ptr(chunks[i]);
+		const struct vmb_amdgpu_cs_chunk *c = shim_user(chunks[i], sizeof(*c), false);
 
+		if (!c || !shim_user(c->chunk_data, c->length_dw * 4ull, false)) {
+			ret = -EFAULT;
+			break;
+		}
 		switch (c->chunk_id) {
 		case VMB_AMDGPU_CHUNK_ID_IB:
 			n_ib++;
 			break;
 		case VMB_AMDGPU_CHUNK_ID_BO_HANDLES: {
-			const struct vmb_amdgpu_bo_list_in *bl = shim_ptr(c->chunk_data);
-			const struct vmb_amdgpu_bo_list_entry *ent = shim_ptr(bl->bo_info_ptr);
+			const struct vmb_amdgpu_bo_list_in *bl = (const void *)(uintptr_t)c->chunk_data;
+			const struct vmb_amdgpu_bo_list_entry *ent;
 
+			if (c->length_dw * 4ull < sizeof(*bl) ||
+			    !(ent = shim_user(bl->bo_info_ptr, bl->bo_number * 8ull, false))) {
+				ret = -EFAULT;
+				break;
+			}
 			free(bos);
 			bos = calloc(bl->bo_number + 1, sizeof(*bos));
 			if (!bos) {
@@ -254,7 +272,7 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		}
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN:
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_OUT: {
-			const uint32_t *h = shim_ptr(c->chunk_data);
+			const uint32_t *h = (const void *)(uintptr_t)c->chunk_data;
 			bool wait = c->chunk_id == VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN;
 
 			for (k = 0; k < c->length_dw && !ret; k++) {
@@ -268,7 +286,8 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		}
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT:
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL: {
-			const struct vmb_amdgpu_cs_chunk_syncobj *s = shim_ptr(c->chunk_data);
+			const struct vmb_amdgpu_cs_chunk_syncobj *s =
+				(const void *)(uintptr_t)c->chunk_data;
 			bool wait = c->chunk_id == VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT;
 
 			for (k = 0; k < c->length_dw / 4 && !ret; k++) {

@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backends/shadow.h"
 #include "shim_priv.h"
@@ -91,6 +93,32 @@ void *shim_table_remove(struct shim_table *t, uint32_t h)
 	if (obj)
 		t->p[h] = NULL;
 	return obj;
+}
+
+/* ---- user pointers ---------------------------------------------------------- */
+
+void *shim_user(uint64_t p, uint64_t len, bool write)
+{
+	static char empty[1];
+	char buf[4096];
+	uint64_t done = 0;
+	pid_t self = getpid();
+
+	if (!len)
+		return p ? (void *)(uintptr_t)p : empty;
+	if (!p || p + len < p)
+		return NULL;
+	while (done < len) {
+		size_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		struct iovec local = { buf, n }, remote = { (void *)(uintptr_t)(p + done), n };
+
+		if (process_vm_readv(self, &local, 1, &remote, 1, 0) != (ssize_t)n)
+			return NULL;
+		if (write && process_vm_writev(self, &local, 1, &remote, 1, 0) != (ssize_t)n)
+			return NULL;
+		done += n;
+	}
+	return (void *)(uintptr_t)p;
 }
 
 /* ---- model calls ------------------------------------------------------------ */
@@ -403,13 +431,18 @@ void shim_file_put(struct shim_file *f)
 
 /* ---- core ioctls -------------------------------------------------------------- */
 
-static void copy_field(char *dst, uint64_t *len, const char *src)
+static int copy_field(char *dst, uint64_t *len, const char *src)
 {
-	size_t n = strlen(src);
+	size_t n = strlen(src), m = n < *len ? n : *len;
 
-	if (dst && *len)
-		memcpy(dst, src, n < *len ? n : *len);
+	if (dst && m) {
+		dst = shim_user((uintptr_t)dst, m, true);
+		if (!dst)
+			return -EFAULT;
+		memcpy(dst, src, m);
+	}
 	*len = n;
+	return 0;
 }
 
 static int core_version(struct shim_file *f, void *arg)
@@ -419,9 +452,10 @@ static int core_version(struct shim_file *f, void *arg)
 	v->version_major = shim.drv->major;
 	v->version_minor = shim.drv->minor;
 	v->version_patchlevel = shim.drv->patch;
-	copy_field(v->name, &v->name_len, shim.drv->name);
-	copy_field(v->date, &v->date_len, "20260101");
-	copy_field(v->desc, &v->desc_len, "vmbench shim (model)");
+	if (copy_field(v->name, &v->name_len, shim.drv->name) ||
+	    copy_field(v->date, &v->date_len, "20260101") ||
+	    copy_field(v->desc, &v->desc_len, "vmbench shim (model)"))
+		return -EFAULT;
 	return 0;
 }
 
@@ -563,6 +597,8 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 
 	if (!n || flags & ~0xfu)
 		return -EINVAL;
+	if (!handles)
+		return -EFAULT;
 	s = calloc(n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -594,6 +630,8 @@ static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const ui
 
 	if (!n)
 		return -EINVAL;
+	if (!handles)
+		return -EFAULT;
 	s = calloc(n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -613,23 +651,29 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 	case 0xc3: {
 		struct vmb_drm_syncobj_wait *w = arg;
 
-		return syncobj_wait(f, shim_ptr(w->handles), NULL, w->count_handles,
-				    w->timeout_nsec, w->flags);
+		return syncobj_wait(f, shim_user(w->handles, w->count_handles * 4ull, false), NULL,
+				    w->count_handles, w->timeout_nsec, w->flags);
 	}
 	case 0xca: {
 		struct vmb_drm_syncobj_timeline_wait *w = arg;
 
-		return syncobj_wait(f, shim_ptr(w->handles), shim_ptr(w->points),
+		const uint64_t *p = shim_user(w->points, w->count_handles * 8ull, false);
+
+		if (!p)
+			return -EFAULT;
+		return syncobj_wait(f, shim_user(w->handles, w->count_handles * 4ull, false), p,
 				    w->count_handles, w->timeout_nsec, w->flags);
 	}
 	case 0xc4: /* RESET: fences are not modelled as replaceable; check handles */
 	case 0xc5: {
 		struct vmb_drm_syncobj_array *a = arg;
-		const uint32_t *h = shim_ptr(a->handles);
+		const uint32_t *h = shim_user(a->handles, a->count_handles * 4ull, false);
 		uint32_t i;
 
 		if (a->pad || !a->count_handles)
 			return -EINVAL;
+		if (!h)
+			return -EFAULT;
 		if (nr == 0xc5)
 			return syncobj_signal(f, h, NULL, a->count_handles);
 		for (i = 0; i < a->count_handles; i++)
@@ -639,9 +683,12 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 	}
 	case 0xcb: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;
-		const uint32_t *h = shim_ptr(a->handles);
-		uint64_t *p = shim_ptr(a->points);
+		const uint32_t *h = shim_user(a->handles, a->count_handles * 4ull, false);
+		uint64_t *p = shim_user(a->points, a->count_handles * 8ull, true);
 		uint32_t i;
+
+		if (!h || !p)
+			return -EFAULT;
 
 		for (i = 0; i < a->count_handles; i++) {
 			struct shim_syncobj *s = shim_syncobj_get(f, h[i]);
@@ -664,8 +711,11 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 	}
 	case 0xcd: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;
+		const uint64_t *p = shim_user(a->points, a->count_handles * 8ull, false);
 
-		return syncobj_signal(f, shim_ptr(a->handles), shim_ptr(a->points),
+		if (!p)
+			return -EFAULT;
+		return syncobj_signal(f, shim_user(a->handles, a->count_handles * 4ull, false), p,
 				      a->count_handles);
 	}
 	default:

@@ -99,12 +99,14 @@ static int msm_submitqueue_close(struct shim_file *f, unsigned long req, void *a
 static int msm_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, uint32_t stride,
 		     struct vmb_sync *out)
 {
-	const uint8_t *p = shim_ptr(ptr);
+	const uint8_t *p = shim_user(ptr, (uint64_t)n * stride, false);
 	uint32_t i;
 	int ret;
 
 	if (n && stride < sizeof(struct vmb_msm_syncobj))
 		return -EINVAL;
+	if (!p)
+		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		const struct vmb_msm_syncobj *s = (const void *)(p + (size_t)i * stride);
 
@@ -139,7 +141,10 @@ static int msm_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	if (!b->nr_ops || b->op_stride < sizeof(struct vmb_msm_vm_bind_op) ||
 	    b->nr_in_syncobjs > 256 || b->nr_out_syncobjs > 256)
 		return -EINVAL;
-	ops = b->nr_ops == 1 ? (const uint8_t *)&b->op : shim_ptr(b->ops);
+	ops = b->nr_ops == 1 ? (const uint8_t *)&b->op :
+	      shim_user(b->ops, (uint64_t)b->nr_ops * b->op_stride, false);
+	if (!ops)
+		return -EFAULT;
 	e = calloc(b->nr_ops, sizeof(*e));
 	syncs = calloc(b->nr_in_syncobjs + b->nr_out_syncobjs + 1, sizeof(*syncs));
 	if (!e || !syncs) {

@@ -57,9 +57,12 @@ static int nv_vm_init(struct shim_file *f, unsigned long req, void *arg)
 
 static int nv_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sync *out)
 {
-	const struct vmb_nouveau_sync *s = shim_ptr(ptr);
+	const struct vmb_nouveau_sync *s = shim_user(ptr, (uint64_t)n * sizeof(*s), false);
 	uint32_t i;
 	int ret;
+
+	if (!s)
+		return -EFAULT;
 
 	for (i = 0; i < n; i++) {
 		uint32_t type = s[i].flags & VMB_NOUVEAU_SYNC_TYPE_MASK;
@@ -79,7 +82,7 @@ static int nv_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sy
 static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_nouveau_vm_bind *b = arg;
-	const struct vmb_nouveau_vm_bind_op *ops = shim_ptr(b->op_ptr);
+	const struct vmb_nouveau_vm_bind_op *ops;
 	struct vmb_bind_entry *e;
 	struct vmb_sync *syncs;
 	uint32_t i;
@@ -93,6 +96,9 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 		return -EINVAL;
 	if (b->wait_count > 256 || b->sig_count > 256 || b->op_count > 65536)
 		return -EINVAL;
+	ops = shim_user(b->op_ptr, (uint64_t)b->op_count * sizeof(*ops), false);
+	if (!ops)
+		return -EFAULT;
 	e = calloc(b->op_count + 1, sizeof(*e));
 	syncs = calloc(b->wait_count + b->sig_count + 1, sizeof(*syncs));
 	if (!e || !syncs) {

@@ -65,7 +65,7 @@ static int pt_syncs(struct shim_file *f, const struct vmb_panthor_obj_array *a,
 		    struct vmb_sync *in, uint32_t *n_in, struct vmb_sync *out, uint32_t *n_out,
 		    uint32_t cap)
 {
-	const struct vmb_panthor_sync_op *s = shim_ptr(a->array);
+	const struct vmb_panthor_sync_op *s;
 	uint32_t i;
 	int ret;
 
@@ -73,6 +73,9 @@ static int pt_syncs(struct shim_file *f, const struct vmb_panthor_obj_array *a,
 		return 0;
 	if (a->stride != sizeof(*s))
 		return -EINVAL;
+	s = shim_user(a->array, (uint64_t)a->count * sizeof(*s), false);
+	if (!s)
+		return -EFAULT;
 	for (i = 0; i < a->count; i++) {
 		uint32_t type = s[i].flags & VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_MASK;
 		bool signal = s[i].flags & VMB_PANTHOR_SYNC_OP_SIGNAL;
@@ -98,7 +101,7 @@ static int pt_syncs(struct shim_file *f, const struct vmb_panthor_obj_array *a,
 static int pt_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_panthor_vm_bind *b = arg;
-	const struct vmb_panthor_vm_bind_op *ops = shim_ptr(b->ops.array);
+	const struct vmb_panthor_vm_bind_op *ops;
 	bool async = b->flags & VMB_PANTHOR_VM_BIND_ASYNC;
 	struct vmb_sync *in = NULL, *out = NULL;
 	struct vmb_bind_entry *e = NULL;
@@ -112,6 +115,9 @@ static int pt_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	if ((b->flags & ~VMB_PANTHOR_VM_BIND_ASYNC) || !b->ops.count ||
 	    b->ops.stride != sizeof(*ops))
 		return -EINVAL;
+	ops = shim_user(b->ops.array, (uint64_t)b->ops.count * sizeof(*ops), false);
+	if (!ops)
+		return -EFAULT;
 	e = calloc(b->ops.count, sizeof(*e));
 	in = calloc(256, sizeof(*in));
 	out = calloc(512, sizeof(*out));
@@ -259,7 +265,7 @@ static int pt_group_destroy(struct shim_file *f, unsigned long req, void *arg)
 static int pt_group_submit(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_panthor_group_submit *s = arg;
-	const struct vmb_panthor_queue_submit *qs = shim_ptr(s->queue_submits.array);
+	const struct vmb_panthor_queue_submit *qs;
 	struct shim_queue *q = shim_table_get(&f->queues, s->group_handle);
 	struct vmb_sync *in = NULL, *out = NULL;
 	uint32_t i, n_in, n_out;
@@ -269,6 +275,10 @@ static int pt_group_submit(struct shim_file *f, unsigned long req, void *arg)
 		return -EINVAL;
 	if (s->queue_submits.count && s->queue_submits.stride != sizeof(*qs))
 		return -EINVAL;
+	qs = shim_user(s->queue_submits.array, (uint64_t)s->queue_submits.count * sizeof(*qs),
+		       false);
+	if (!qs)
+		return -EFAULT;
 	in = calloc(256, sizeof(*in));
 	out = calloc(512, sizeof(*out));
 	if (!in || !out) {

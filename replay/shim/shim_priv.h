@@ -149,11 +149,12 @@ int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struc
 /* resolve a (handle, point) sync of file @f into @out; -ENOENT if unknown */
 int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, struct vmb_sync *out);
 
-/* copy helpers for user pointers */
-static inline void *shim_ptr(uint64_t p)
-{
-	return (void *)(uintptr_t)p;
-}
+/*
+ * shim_user() - the kernel's access_ok(): @len bytes at user pointer @p can
+ * be read (and written, with @write); NULL means the ioctl fails -EFAULT
+ * instead of crashing the program. Checked with process_vm_readv/writev.
+ */
+void *shim_user(uint64_t p, uint64_t len, bool write);
 
 /* userptr mappings exist: munmap must tell the model (shim_core.c) */
 bool shim_userptr_active(void);

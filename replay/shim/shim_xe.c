@@ -77,7 +77,9 @@ static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
 	}
 	if (q->size < size)
 		return -EINVAL;
-	memcpy(shim_ptr(q->data), buf, size);
+	if (!shim_user(q->data, size, true))
+		return -EFAULT;
+	memcpy((void *)(uintptr_t)q->data, buf, size);
 	q->size = size;
 	return 0;
 }
@@ -177,7 +179,9 @@ static int xe_exec_queue_create(struct shim_file *f, unsigned long req, void *ar
 		return -EINVAL;
 	if (c->width != 1 || c->num_placements != 1 || !c->instances)
 		return -EINVAL;
-	ci = shim_ptr(c->instances);
+	ci = shim_user(c->instances, sizeof(*ci), false);
+	if (!ci)
+		return -EFAULT;
 	switch (ci->engine_class) {
 	case VMB_XE_ENGINE_CLASS_RENDER:
 		engine = VMB_ENGINE_RENDER;
@@ -214,11 +218,13 @@ static int xe_exec_queue_destroy(struct shim_file *f, unsigned long req, void *a
 static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sync *in,
 		    uint16_t *n_in, struct vmb_sync *out, uint16_t *n_out)
 {
-	const struct vmb_xe_sync *s = shim_ptr(ptr);
+	const struct vmb_xe_sync *s = shim_user(ptr, (uint64_t)n * sizeof(*s), false);
 	uint32_t i;
 	int ret;
 
 	*n_in = *n_out = 0;
+	if (!s)
+		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		bool signal = s[i].flags & VMB_XE_SYNC_FLAG_SIGNAL;
 		uint64_t point = 0;
@@ -369,7 +375,10 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	}
 	if (!b->num_binds && !b->num_syncs)
 		return -EINVAL;
-	ops = b->num_binds == 1 ? &b->bind : shim_ptr(b->vector_of_binds);
+	ops = b->num_binds == 1 ? &b->bind :
+	      shim_user(b->vector_of_binds, (uint64_t)b->num_binds * sizeof(*ops), false);
+	if (!ops)
+		return -EFAULT;
 	e = calloc(b->num_binds + 1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
