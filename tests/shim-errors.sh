@@ -4,8 +4,9 @@
 # a multi-op bind fall back to one op per ioctl (as Mesa does) and the run
 # still matches the model; EINTR/EAGAIN are retried by drmIoctl; EINVAL and
 # ENOMEM elsewhere are reported as unexpected errors; device loss (ENODEV)
-# is reported once. In every case the shim's accounting shows nothing left
-# alive at exit (no leaked handles).
+# is reported once; SIGINT stops the run with a result marked incomplete.
+# In every case the shim's accounting shows nothing left alive at exit (no
+# leaked handles).
 cd "$(dirname "$0")/.." || exit 2
 . tests/shim-lib.sh
 
@@ -61,4 +62,22 @@ expect_error amdgpu-einval-gem-va amdgpu traces/sparse-amdgpu.json GEM_VA:EINVAL
 	"Invalid argument"
 expect_error xe-device-lost xe traces/steady-xe.json VM_BIND:ENODEV:3 "device is gone"
 expect_error amdgpu-device-lost amdgpu traces/sparse-amdgpu.json CS:ENODEV:1 "device is gone"
+
+# SIGINT in the middle of a paced run: the result is marked incomplete and
+# every kernel object is released
+rm -f "$TMP/s.json" "$TMP/r.json"
+LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=xe VMB_SHIM_STATS="$TMP/s.json" "$REPLAY" --backend=xe \
+	--pace=traced --quiet -o "$TMP/r.json" traces/a1-dxvk-steady-xe.jsonl 2>"$TMP/err.txt" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+if ! python3 -c "import json,sys; r=json.load(open('$TMP/r.json')); \
+sys.exit(0 if r['runs'][0].get('incomplete') else 1)" 2>/dev/null; then
+	not_ok xe-sigint-cleanup "no result marked incomplete after SIGINT"
+elif ! live_zero; then
+	not_ok xe-sigint-cleanup "objects left alive: $(cat "$TMP/s.json" 2>/dev/null)"
+else
+	ok xe-sigint-cleanup
+fi
 summary
