@@ -175,10 +175,12 @@ static const struct vmb_sync *sync_at(const struct vmb_sync *syncs, size_t i)
 	return syncs ? syncs + i : NULL;
 }
 
-/* can @op be written: known kinds and names, and the pools it refers to given? */
+/* can @op be written: a valid ret, known kinds and names, the pools it uses given? */
 static bool writable(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 		     const struct vmb_sync *syncs, const uint32_t *ids)
 {
+	if (op->ret > 0 || op->ret < -4095)
+		return false;
 	switch (op->kind) {
 	case VMB_OP_QUEUE_CREATE:
 		return vmb_engine_name(op->u.queue.engine);

@@ -554,6 +554,9 @@ TEST(writer_api)
 	CHECK_INT(vmb_trace_write_op(w, &op, &e, NULL, NULL, NULL), 0);
 	CHECK_INT(vmb_trace_write_op(w, &op, &e, NULL, NULL, "{\"bad\":1}"), -EINVAL);
 	CHECK_INT(vmb_trace_write_op(w, &op, NULL, NULL, NULL, NULL), -EINVAL); /* no pool */
+	op.ret = 1;
+	CHECK_INT(vmb_trace_write_op(w, &op, &e, NULL, NULL, NULL), -EINVAL);
+	op.ret = 0;
 	op.kind = VMB_OP_COUNT;
 	CHECK_INT(vmb_trace_write_op(w, &op, &e, NULL, NULL, NULL), -EINVAL);
 	CHECK_INT(vmb_trace_writer_close(w), 0);
