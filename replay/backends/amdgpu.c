@@ -9,10 +9,19 @@
  * UNMAP_ALL does not exist and is lowered from the shadow copy; in-fences
  * are waited on the CPU before the GEM_VAs (as radv does); the out-fence is
  * the 6.16 vm_timeline_syncobj_out, transferred to the trace's out-syncs.
+ *
+ * Submits on the GFX and compute rings run an IB of one-dword PM4 NOPs
+ * (PACKET3(NOP, 0x3fff), the kernel's own ring padding) from a 4 MiB
+ * per-VM buffer mapped above the trace's highest address; the time of a
+ * full IB minus an 8-NOP one gives ns per NOP, and a job of gpu_ns runs
+ * that many. SDMA (copy) submits have no such IB and are unsupported on
+ * hardware.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <xf86drm.h>
@@ -282,6 +291,173 @@ static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_CS, &cs);
 }
 
+/* ---- the no-op IB -------------------------------------------------------- */
+
+#define AMD_IB_SIZE (4u << 20)
+#define AMD_IB_DWORDS (AMD_IB_SIZE / 4)
+#define AMD_PM4_NOP 0xffff1000u /* PACKET3(PACKET3_NOP, 0x3fff): one dword */
+#define AMD_IB_MIN 8u		/* NOPs in the shortest IB (32 bytes) */
+
+/* drv_state slots: [0] GEM_VA fence check done, [1] the IB state */
+struct amdgpu_ib_state {
+	uint64_t va;
+	double ns_per_nop[2]; /* GFX, compute; 0 until calibrated */
+	struct {
+		uint32_t *cpu;
+	} vm[];
+};
+
+static uint64_t amd_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
+			 const struct vmb_hw_submit_req *req);
+
+static int amdgpu_ib_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t ctx,
+			  enum vmb_engine engine, uint64_t va, uint32_t len, uint64_t *ns)
+{
+	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
+	struct vmb_hw_submit_req r = { .queue_id = ctx, .engine = engine, .batch_va = va,
+				       .batch_len = len, .out = &meas, .n_out = 1 };
+	uint64_t t0 = amd_now();
+	int ret = amdgpu_submit(hw, f, &r);
+
+	if (ret)
+		return ret;
+	*ns = vmb_hw_meas_wait(hw, f, meas.point, t0) - t0;
+	return 0;
+}
+
+static int amdgpu_ib_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct amdgpu_ib_state *st,
+			    uint32_t vm)
+{
+	union vmb_amdgpu_gem_create c = { 0 };
+	union vmb_amdgpu_gem_mmap m = { 0 };
+	struct vmb_bind_entry e = { .kind = VMB_BIND_MAP, .va = st->va, .range = AMD_IB_SIZE,
+				    .flags = VMB_BIND_F_READONLY };
+	struct vmb_amdgpu_gem_va va;
+	uint32_t *cpu, handle, i;
+	int ret;
+
+	c.in.bo_size = AMD_IB_SIZE;
+	c.in.alignment = 4096;
+	c.in.domains = VMB_AMDGPU_GEM_DOMAIN_GTT;
+	c.in.domain_flags = VMB_AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED |
+			    VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &c);
+	if (ret)
+		return ret;
+	handle = c.out.handle; /* released with the VM's file */
+	m.in.handle = handle;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_MMAP, &m);
+	if (ret)
+		return ret;
+	cpu = mmap(NULL, AMD_IB_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd,
+		   (off_t)m.out.addr_ptr);
+	if (cpu == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < AMD_IB_DWORDS; i++)
+		cpu[i] = AMD_PM4_NOP;
+	vmb_amdgpu_encode_va(&e, handle, false, false, &va);
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_VA, &va);
+	if (ret) {
+		munmap(cpu, AMD_IB_SIZE);
+		return ret;
+	}
+	st->vm[vm].cpu = cpu;
+	return 0;
+}
+
+static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint32_t ctx,
+			enum vmb_engine engine, uint64_t gpu_ns, uint64_t *va, uint32_t *len)
+{
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+	int k = engine == VMB_ENGINE_COMPUTE;
+	uint64_t nops;
+	size_t i;
+	int ret;
+
+	if (engine == VMB_ENGINE_COPY)
+		return -EOPNOTSUPP; /* SDMA takes its own packets */
+	if (!st) {
+		const struct vmb_trace *t = hw->trace;
+		uint64_t top = 0;
+
+		st = calloc(1, sizeof(*st) + (t->max_id[VMB_CLASS_VM] + 1) * sizeof(st->vm[0]));
+		if (!st)
+			return -ENOMEM;
+		hw->drv_state[1] = (uint64_t)(uintptr_t)st;
+		for (i = 0; i < t->n_binds; i++)
+			if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
+			    t->binds[i].va + t->binds[i].range > top)
+				top = t->binds[i].va + t->binds[i].range;
+		st->va = (top + (2ull << 20) - 1) & ~((2ull << 20) - 1);
+		if (!st->va)
+			st->va = 2ull << 20;
+	}
+	if (!st->vm[vm].cpu) {
+		ret = amdgpu_ib_create(hw, f, st, vm);
+		if (ret)
+			return ret;
+	}
+	if (st->ns_per_nop[k] == 0) {
+		uint64_t full = UINT64_MAX, empty = UINT64_MAX, t;
+		uint64_t end = st->va + AMD_IB_SIZE;
+		int r;
+
+		for (r = 0; r < 3; r++) {
+			ret = amdgpu_ib_time(hw, f, ctx, engine, end - AMD_IB_MIN * 4,
+					     AMD_IB_MIN * 4, &t);
+			if (ret)
+				return ret;
+			empty = t < empty ? t : empty;
+			ret = amdgpu_ib_time(hw, f, ctx, engine, st->va, AMD_IB_SIZE, &t);
+			if (ret)
+				return ret;
+			full = t < full ? t : full;
+		}
+		st->ns_per_nop[k] = full > empty ?
+			(double)(full - empty) / (AMD_IB_DWORDS - AMD_IB_MIN) : 0.001;
+		fprintf(stderr, "amdgpu: no-op IB calibrated on the %s ring: %.3f ns per NOP\n",
+			k ? "compute" : "gfx", st->ns_per_nop[k]);
+	}
+	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop[k]);
+	if (nops > AMD_IB_DWORDS) {
+		vmb_hw_warn_once(hw, HW_WARN_DRIVER + 1, "jobs longer than the no-op IB are cut to "
+				 "it");
+		nops = AMD_IB_DWORDS;
+	}
+	nops = (nops + 63) & ~63ull; /* 256-byte aligned start */
+	if (nops < 64)
+		nops = 64;
+	if (nops > AMD_IB_DWORDS)
+		nops = AMD_IB_DWORDS;
+	*va = st->va + (AMD_IB_DWORDS - nops) * 4;
+	*len = (uint32_t)nops * 4;
+	return 0;
+}
+
+static void amdgpu_batch_release(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm)
+{
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+
+	if (st && st->vm[vm].cpu) {
+		munmap(st->vm[vm].cpu, AMD_IB_SIZE);
+		st->vm[vm].cpu = NULL;
+	}
+}
+
+static void amdgpu_fini(struct vmb_hw *hw)
+{
+	free((void *)(uintptr_t)hw->drv_state[1]);
+	hw->drv_state[1] = 0;
+}
+
 static const struct vmb_hw_driver amdgpu_driver = {
 	.name = "amdgpu",
 	.driver = VMB_DRIVER_AMDGPU,
@@ -296,6 +472,9 @@ static const struct vmb_hw_driver amdgpu_driver = {
 	.bo_create = amdgpu_bo_create,
 	.bind = amdgpu_bind,
 	.submit = amdgpu_submit,
+	.batch = amdgpu_batch,
+	.batch_release = amdgpu_batch_release,
+	.fini = amdgpu_fini,
 };
 
 VMB_HW_BACKEND(vmb_amdgpu_backend, amdgpu_driver, "amdgpu");

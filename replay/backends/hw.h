@@ -136,8 +136,8 @@ struct vmb_hw;
  * @bo_create: mandatory. @vm_id is the kernel VM for VM-private BOs, else 0.
  * @bind: mandatory. One bind ioctl (or, for amdgpu, one per entry).
  * @submit: mandatory.
- * @batch: optional. The no-op job for a submit of @gpu_ns on @queue_id of
- *     trace VM @vm: creates, maps and calibrates the VM's batch buffer on
+ * @batch: optional. The no-op job for a submit of @gpu_ns on @queue_id
+ *     (engine @engine) of trace VM @vm: creates, maps and calibrates the VM's batch buffer on
  *     first use; fills @va/@len. -EOPNOTSUPP when it cannot.
  * @batch_release: optional. Drop trace VM @vm's batch (after its VM is gone).
  * @fini: optional. Free driver-wide state at close (before the primary
@@ -167,7 +167,7 @@ struct vmb_hw_driver {
 	int (*bind)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req);
 	int (*submit)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req);
 	int (*batch)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint32_t queue_id,
-		     uint64_t gpu_ns, uint64_t *va, uint32_t *len);
+		     enum vmb_engine engine, uint64_t gpu_ns, uint64_t *va, uint32_t *len);
 	void (*batch_release)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm);
 	void (*fini)(struct vmb_hw *hw);
 };

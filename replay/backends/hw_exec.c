@@ -460,8 +460,8 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	}
 	f = vmb_hw_vm_file(hw, hw->queue_vm[q]);
 	if (hw->use_batch) {
-		ret = hw->drv->batch(hw, f, hw->queue_vm[q], hw->queue_id[q], op->u.submit.gpu_ns,
-				     &req.batch_va, &req.batch_len);
+		ret = hw->drv->batch(hw, f, hw->queue_vm[q], hw->queue_id[q], hw->queue_engine[q],
+				     op->u.submit.gpu_ns, &req.batch_va, &req.batch_len);
 		if (ret) {
 			vmb_hw_warn_once(hw, HW_WARN_BATCH, "cannot set up the no-op batch buffer "
 					 "(%s); submits are counted as unsupported", strerror(-ret));

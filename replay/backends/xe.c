@@ -463,7 +463,7 @@ err_close:
 }
 
 static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint32_t queue_id,
-		    uint64_t gpu_ns, uint64_t *va, uint32_t *len)
+		    enum vmb_engine engine, uint64_t gpu_ns, uint64_t *va, uint32_t *len)
 {
 	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
 	uint64_t nops;
