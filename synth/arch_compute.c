@@ -46,7 +46,6 @@ static int svm_partial(struct vmb_synth *s, struct vmb_alloc *a)
 {
 	uint64_t pages = a->size / (4 * KIB), first, n;
 	struct vmb_bind_entry e;
-	struct vmb_sync y = vmb_sy(s->low.bind_tl, s->low.bind_pt + 1);
 	int ret;
 
 	if (pages < 3)
@@ -57,10 +56,7 @@ static int svm_partial(struct vmb_synth *s, struct vmb_alloc *a)
 	if (ret)
 		return ret;
 	e = vmb_be_unmap(a->va + first * 4 * KIB, n * 4 * KIB);
-	if (s->low.bind_tl)
-		s->low.bind_pt++;
-	return vmb_emit_bind(s, s->low.vm, s->low.bind_q, &e, 1, NULL, 0, &y,
-			     s->low.bind_tl ? 1 : 0);
+	return vmb_lower_bind(s, &e, 1);
 }
 
 static int gen_compute_userptr(struct vmb_synth *s)

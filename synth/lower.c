@@ -98,7 +98,8 @@ static size_t bind_tl_out(struct vmb_synth *s, struct vmb_sync *y)
 
 /**
  * vmb_lower_sync_bind() - a synchronous bind ioctl: the CPU blocks until the
- * page tables are updated (bind with an out-syncobj, then a CPU wait on it)
+ * page tables are updated (bind with an out-syncobj, then a CPU wait on it);
+ * on amdgpu, one ioctl per entry
  * @s: generator
  * @queue: bind queue (0 = default)
  * @e: entries
@@ -110,31 +111,63 @@ int vmb_lower_sync_bind(struct vmb_synth *s, uint32_t queue, const struct vmb_bi
 			size_t n)
 {
 	struct vmb_sync y = vmb_sy(s->low.sync_obj, 0);
-	int ret = vmb_emit_bind(s, s->low.vm, queue, e, n, NULL, 0, &y, 1);
+	int ret = 0;
 
+	/* amdgpu has no bind arrays: one GEM_VA per entry, the last one fenced */
+	if (s->driver == VMB_DRIVER_AMDGPU) {
+		for (; n > 1 && !ret; e++, n--)
+			ret = vmb_emit_bind(s, s->low.vm, 0, e, 1, NULL, 0, NULL, 0);
+		queue = 0;
+	}
+	if (!ret)
+		ret = vmb_emit_bind(s, s->low.vm, queue, e, n, NULL, 0, &y, 1);
 	return ret ? ret : vmb_emit_wait(s, &y, 1);
 }
 
-/* how each driver issues a BO map or unmap outside of sparse binding */
-static int bo_bind(struct vmb_synth *s, const struct vmb_bind_entry *e)
+/**
+ * vmb_lower_bind() - a bind array outside sparse binding, issued the way
+ * the driver issues BO binds: xe and msm on the BO-bind queue signalling
+ * the bind timeline, amdgpu without fences, nouveau and panthor synchronous
+ * (panthor unmaps async)
+ * @s: generator
+ * @e: entries
+ * @n: count
+ *
+ * Return: 0 or -errno.
+ */
+int vmb_lower_bind(struct vmb_synth *s, const struct vmb_bind_entry *e, size_t n)
 {
+	bool unmaps = true;
 	struct vmb_sync y;
-	size_t n;
+	size_t k;
 
+	for (size_t i = 0; i < n; i++)
+		unmaps &= e[i].kind == VMB_BIND_UNMAP || e[i].kind == VMB_BIND_UNMAP_ALL;
 	switch (s->driver) {
 	case VMB_DRIVER_XE:
 	case VMB_DRIVER_MSM:
-		n = bind_tl_out(s, &y);
-		return vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, 1, NULL, 0, &y, n);
-	case VMB_DRIVER_AMDGPU:
-		return vmb_emit_bind(s, s->low.vm, 0, e, 1, NULL, 0, NULL, 0);
+		k = bind_tl_out(s, &y);
+		return vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, n, NULL, 0, &y, k);
+	case VMB_DRIVER_AMDGPU: /* GEM_VA carries one operation */
+		for (size_t i = 0; i < n; i++) {
+			int ret = vmb_emit_bind(s, s->low.vm, 0, &e[i], 1, NULL, 0, NULL, 0);
+
+			if (ret)
+				return ret;
+		}
+		return 0;
 	case VMB_DRIVER_PANTHOR:
-		if (e->kind == VMB_BIND_UNMAP) /* async unmap, GC'd on the VM timeline */
-			return vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, 1, NULL, 0, NULL, 0);
-		return vmb_lower_sync_bind(s, s->low.bind_q, e, 1);
+		if (unmaps) /* async unmap, GC'd on the VM timeline */
+			return vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, n, NULL, 0, NULL, 0);
+		return vmb_lower_sync_bind(s, s->low.bind_q, e, n);
 	default:
-		return vmb_lower_sync_bind(s, 0, e, 1);
+		return vmb_lower_sync_bind(s, 0, e, n);
 	}
+}
+
+static int bo_bind(struct vmb_synth *s, const struct vmb_bind_entry *e)
+{
+	return vmb_lower_bind(s, e, 1);
 }
 
 static uint64_t va_align(const struct vmb_synth *s, uint64_t size, uint32_t flags)

@@ -137,7 +137,6 @@ static const struct vmb_synth_param array_params[] = {
 static int bind_array(struct pat *p, uint32_t queue, uint32_t bo, uint64_t n, bool unmap)
 {
 	struct vmb_bind_entry *e = calloc(n, sizeof(*e));
-	struct vmb_sync y = vmb_sy(p->s->low.sync_obj, 0);
 	int ret;
 
 	if (!e)
@@ -145,9 +144,7 @@ static int bind_array(struct pat *p, uint32_t queue, uint32_t bo, uint64_t n, bo
 	for (uint64_t i = 0; i < n; i++)
 		e[i] = unmap ? vmb_be_unmap(PAT_VA + i * 64 * KIB, 4 * KIB)
 			     : vmb_be_map(PAT_VA + i * 64 * KIB, 4 * KIB, bo, (i % 16) * 4 * KIB);
-	ret = vmb_emit_bind(p->s, p->s->low.vm, queue, e, n, NULL, 0, &y, 1);
-	if (!ret)
-		ret = vmb_emit_wait(p->s, &y, 1);
+	ret = vmb_lower_sync_bind(p->s, queue, e, n);
 	free(e);
 	return ret;
 }

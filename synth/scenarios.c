@@ -243,7 +243,6 @@ static int gen_tlb_storm(struct vmb_synth *s)
 		/* scattered unbind + rebind of 64 KiB pieces, opb pairs per ioctl */
 		for (uint64_t i = 0; i < per && !ret; i += opb) {
 			uint64_t k = per - i < opb ? per - i : opb;
-			struct vmb_sync y = vmb_sy(s->low.bind_tl, s->low.bind_pt + 1);
 
 			for (uint64_t j = 0; j < k; j++) {
 				uint64_t t = vmb_rng_below(&s->rng, tiles);
@@ -252,8 +251,7 @@ static int gen_tlb_storm(struct vmb_synth *s)
 				e[2 * j + 1] = vmb_be_map(region.va + t * TILE_SIZE, TILE_SIZE,
 							  region.bo, t * TILE_SIZE);
 			}
-			s->low.bind_pt++;
-			ret = vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, 2 * k, NULL, 0, &y, 1);
+			ret = vmb_lower_bind(s, e, 2 * k);
 		}
 		/* every exec queue runs a job per batch */
 		for (uint64_t i = 0; i < nq && !ret; i++)
@@ -313,7 +311,6 @@ static int gen_split(struct vmb_synth *s)
 	if (!ret)
 		ret = vmb_frame_loop_init(s, &fl);
 	for (uint64_t f = 0; f < s->frames && !ret; f++) {
-		struct vmb_sync y = vmb_sy(s->low.bind_tl, s->low.bind_pt + 1);
 		uint64_t va0 = fresh ? base : region.va;
 
 		ret = vmb_frame_begin(s, &fl, f);
@@ -329,19 +326,12 @@ static int gen_split(struct vmb_synth *s)
 		}
 		if (sorted)
 			qsort(e, ops, sizeof(*e), cmp_tile);
-		if (!ret && s->low.bind_tl)
-			s->low.bind_pt++;
 		if (!ret)
-			ret = vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, ops, NULL, 0, &y,
-					    s->low.bind_tl ? 1 : 0);
+			ret = vmb_lower_bind(s, e, ops);
 		/* then put the region back as one mapping (or clear the fresh range) */
 		e[0] = fresh ? vmb_be_unmap(base, size) : vmb_be_map(region.va, size, region.bo, 0);
-		y = vmb_sy(s->low.bind_tl, s->low.bind_pt + 1);
-		if (!ret && s->low.bind_tl)
-			s->low.bind_pt++;
 		if (!ret)
-			ret = vmb_emit_bind(s, s->low.vm, s->low.bind_q, e, 1, NULL, 0, &y,
-					    s->low.bind_tl ? 1 : 0);
+			ret = vmb_lower_bind(s, e, 1);
 		if (!ret)
 			ret = vmb_frame_submits(s, &fl, f, 2, 0.5, &region.bo, 1, NULL, 0);
 	}

@@ -313,6 +313,7 @@ int vmb_lower_submit(struct vmb_synth *s, uint32_t queue, const uint32_t *bos, s
 		     size_t n_out, uint64_t gpu_ns);
 int vmb_lower_sync_bind(struct vmb_synth *s, uint32_t queue, const struct vmb_bind_entry *e,
 			size_t n);
+int vmb_lower_bind(struct vmb_synth *s, const struct vmb_bind_entry *e, size_t n);
 
 /* ------------------------------------------------ frame loop (frame.c) */
 

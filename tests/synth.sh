@@ -149,6 +149,20 @@ for a in $archs; do
 	if replay_ok "$tmp/def.jsonl" "$tmp/r.json"; then ok "default $a replays"; else not_ok "default $a replays" "validate/replay failed or unexpected errors"; fi
 done
 
+# every archetype lowered to every driver it accepts, short, all sync modes
+matrix_fail=
+for a in $archs; do
+	for d in xe amdgpu nouveau msm panthor; do
+		"$SYNTH" "$a" --driver "$d" --frames 3 -o "$tmp/mx.jsonl" 2>/dev/null
+		case $? in 0) ;; 2) continue ;; *) matrix_fail="$matrix_fail $a/$d(synth)"; continue ;; esac
+		replay_ok "$tmp/mx.jsonl" "$tmp/mx.json" --sync=implicit,explicit,async,sync ||
+			matrix_fail="$matrix_fail $a/$d"
+		u=$(metric "$tmp/mx.json" -1 'sum(x["metrics"]["errors"]["unexpected"] for x in json.load(open(sys.argv[1]))["runs"])')
+		[ "$u" = 0 ] || matrix_fail="$matrix_fail $a/$d(unexpected)"
+	done
+done
+check "every-driver-lowering-replays" "failed:$matrix_fail" test -z "$matrix_fail"
+
 # --- regression scenario expectations (docs/synth.md) -------------------------
 # S1: PRT unmaps wait for the long jobs under implicit sync, not under explicit
 "$REPLAY" -q --sync=implicit,explicit -o "$tmp/s1.json" traces/s1-prt-unmap-implicit-sync.jsonl
