@@ -48,9 +48,10 @@ static void usage(FILE *f)
 "  noisy   if the runs of a side spread (max-min)/2 by more than the\n"
 "          threshold around their median and by more than the change\n"
 "  test    two-sided Mann-Whitney U (normal approximation, tie and\n"
-"          continuity corrected) on per-run values with >= 3 runs per side,\n"
-"          else on the per-op samples pooled per side (latency metrics),\n"
-"          else no test (too few runs)\n"
+"          continuity corrected) on per-run values with >= 3 runs per side;\n"
+"          else, on the per-op samples pooled per side: Mann-Whitney U for\n"
+"          p50 and stall_total, a bootstrap of the p99 (2000 replicates,\n"
+"          fixed seed) for p99; else no test (too few runs)\n"
 "  verdict p < alpha and worse by >= threshold: REGRESSION; p < alpha and\n"
 "          better by >= threshold: better; |change| < threshold: same;\n"
 "          otherwise noisy (cannot tell)\n");

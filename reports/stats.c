@@ -163,3 +163,91 @@ int vmb_stats_mann_whitney(const double *a, size_t na, const double *b, size_t n
 	out->p = vmb_stats_norm_sf2(out->z);
 	return 0;
 }
+
+/* xorshift64* and the variates the bootstrap needs */
+struct rng {
+	unsigned long long s;
+};
+
+static double rng_u01(struct rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	/* 53 random bits in (0, 1) */
+	return ((double)((r->s * 2685821657736338717ull) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double rng_normal(struct rng *r)
+{
+	return sqrt(-2 * log(rng_u01(r))) * cos(2 * M_PI * rng_u01(r));
+}
+
+/* Marsaglia and Tsang's method, shape >= 1 */
+static double rng_gamma(struct rng *r, double shape)
+{
+	double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
+
+	for (;;) {
+		double x = rng_normal(r), v = 1 + c * x, u;
+
+		if (v <= 0)
+			continue;
+		v = v * v * v;
+		u = rng_u01(r);
+		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+			return d * v;
+	}
+}
+
+/* the nearest-rank quantile of one bootstrap resample of sorted @v */
+static double boot_quantile(struct rng *r, const double *v, size_t n, double q)
+{
+	size_t k = (size_t)ceil(q * (double)n), j;
+	double g1, g2, u;
+
+	if (k < 1)
+		k = 1;
+	if (k > n)
+		k = n;
+	g1 = rng_gamma(r, (double)k);
+	g2 = rng_gamma(r, (double)(n - k + 1));
+	u = g1 / (g1 + g2);
+	j = (size_t)ceil(u * (double)n);
+	if (j < 1)
+		j = 1;
+	if (j > n)
+		j = n;
+	return v[j - 1];
+}
+
+/**
+ * vmb_stats_bootstrap_quantile() - bootstrap test of a quantile difference
+ * @a: first sample, sorted
+ * @na: its size
+ * @b: second sample, sorted
+ * @nb: its size
+ * @q: quantile
+ * @reps: replicates
+ * @seed: PRNG seed
+ *
+ * Return: two-sided p-value.
+ */
+double vmb_stats_bootstrap_quantile(const double *a, size_t na, const double *b, size_t nb,
+				    double q, unsigned reps, unsigned long long seed)
+{
+	struct rng r = { seed ? seed : 0x9e3779b97f4a7c15ull };
+	unsigned i, le = 0, ge = 0;
+	double p;
+
+	if (!na || !nb || !reps)
+		return 1;
+	for (i = 0; i < reps; i++) {
+		double d = boot_quantile(&r, b, nb, q) - boot_quantile(&r, a, na, q);
+
+		le += d <= 0;
+		ge += d >= 0;
+	}
+	p = 2 * (double)((le < ge ? le : ge) + 1) / (double)(reps + 1);
+	return p > 1 ? 1 : p;
+}

@@ -9,9 +9,9 @@
  *   noisy   when the runs of one side spread by more than +-threshold
  *           around their median and by more than the change;
  *   test    Mann-Whitney U on per-run values with >= 3 runs per side, else
- *           on the per-op samples pooled per side (latency metrics), else
- *           none ("too few runs": noisy unless the change is below the
- *           threshold);
+ *           on the per-op samples pooled per side (p50, stall total), or a
+ *           bootstrap of the pooled samples' p99 (p99), else none ("too few
+ *           runs": noisy unless the change is below the threshold);
  *   verdict significant (p < alpha) and worse by >= threshold: REGRESSION;
  *           better by >= threshold: better; otherwise same when the change
  *           is below the threshold, noisy when it is not.
@@ -221,7 +221,14 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 		double *pa = pool(m, base, nb, &la), *pb = pool(m, new, nn, &lb);
 		struct vmb_mwu t;
 
-		if (pa && pb) {
+		if (pa && pb && m->kind == VMB_MK_LAT_P99) {
+			/* a tail change hardly moves a rank test: bootstrap the p99 itself */
+			row->test = VMB_T_BOOTSTRAP;
+			vmb_stats_sort(pa, la);
+			vmb_stats_sort(pb, lb);
+			row->p = vmb_stats_bootstrap_quantile(pa, la, pb, lb, 0.99, 2000,
+							      0x5eed0000ull + la * 31 + lb);
+		} else if (pa && pb) {
 			row->test = VMB_T_SAMPLES;
 			if (vmb_stats_mann_whitney(pa, la, pb, lb, &t))
 				ret = -ENOMEM;
@@ -281,6 +288,8 @@ const char *vmb_test_name(enum vmb_test t)
 		return "MWU runs";
 	case VMB_T_SAMPLES:
 		return "MWU samples";
+	case VMB_T_BOOTSTRAP:
+		return "bootstrap";
 	default:
 		return "none";
 	}

@@ -26,7 +26,8 @@ enum vmb_verdict {
 enum vmb_test {
 	VMB_T_EXACT,		/* deterministic values, compared exactly */
 	VMB_T_RUNS,		/* Mann-Whitney U on per-run values (>= 3 runs per side) */
-	VMB_T_SAMPLES,		/* Mann-Whitney U on per-op samples pooled per side */
+	VMB_T_SAMPLES,		/* Mann-Whitney U on per-op samples pooled per side (p50, stall total) */
+	VMB_T_BOOTSTRAP,	/* bootstrap of the p99 of per-op samples pooled per side */
 	VMB_T_NONE,		/* too few runs and no samples: no test possible */
 };
 
@@ -92,7 +93,7 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 /** vmb_verdict_name() - "same", "better", "REGRESSION", "noisy", "-" */
 const char *vmb_verdict_name(enum vmb_verdict v);
 
-/** vmb_test_name() - "exact", "MWU runs", "MWU samples", "none" */
+/** vmb_test_name() - "exact", "MWU runs", "MWU samples", "bootstrap", "none" */
 const char *vmb_test_name(enum vmb_test t);
 
 /**

@@ -3,8 +3,9 @@
  * test_compare.c - the statistics (Mann-Whitney U against hand-computed
  * values) and build/compare's verdicts on result files generated here with
  * a seeded RNG: 10 % latency regression -> 1, 0.5 % noise -> 0, two wildly
- * noisy runs -> 125, deterministic model counters compared exactly, the
- * per-run test with many runs, --metric and --threshold-metric.
+ * noisy runs -> 125, a tail-only (p99) regression found by the bootstrap,
+ * deterministic model counters compared exactly, the per-run test with many
+ * runs, --metric and --threshold-metric.
  */
 #include <errno.h>
 #include <math.h>
@@ -45,17 +46,23 @@ static int cmp_d(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* when > 0: the slowest 5 % of every latency object are this much slower */
+static double tail_boost;
+
 static json_t *lat_obj(size_t n, double median, double sigma, double zero_frac)
 {
 	double *v = malloc(n * sizeof(*v)), total = 0;
 	json_t *s = json_array();
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		v[i] = urand() < zero_frac ? 0 : floor(lognormal(median, sigma));
-		total += v[i];
-	}
 	qsort(v, n, sizeof(*v), cmp_d);
+	if (tail_boost > 0)
+		for (i = n - n / 20; i < n; i++)
+			v[i] = floor(v[i] * tail_boost);
+	for (i = 0; i < n; i++)
+		total += v[i];
 	for (i = 0; i < n; i++)
 		json_array_append_new(s, json_integer((json_int_t)v[i]));
 	json_t *o = json_pack("{s:I, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "count",
@@ -165,6 +172,27 @@ TEST(mann_whitney_known_values)
 	CHECK(fabs(t.p - 0.0121858) < 1e-6);
 }
 
+TEST(bootstrap_quantile)
+{
+	double a[2000], b[2000], c[2000];
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		a[i] = 1000 + i;
+		b[i] = 1000 + i;
+		c[i] = 1100 + i; /* every quantile 100 higher */
+	}
+	/* same data: no evidence */
+	CHECK(vmb_stats_bootstrap_quantile(a, 2000, b, 2000, 0.99, 2000, 1) > 0.5);
+	/* shifted: the smallest p the replicate count allows */
+	CHECK(vmb_stats_bootstrap_quantile(a, 2000, c, 2000, 0.99, 2000, 1) < 0.002);
+	CHECK(vmb_stats_bootstrap_quantile(c, 2000, a, 2000, 0.5, 2000, 1) < 0.01);
+	/* deterministic for a seed */
+	CHECK(vmb_stats_bootstrap_quantile(a, 1500, b, 2000, 0.99, 500, 7) ==
+	      vmb_stats_bootstrap_quantile(a, 1500, b, 2000, 0.99, 500, 7));
+	CHECK(vmb_stats_bootstrap_quantile(a, 0, b, 2000, 0.99, 500, 7) == 1);
+}
+
 TEST(quantiles)
 {
 	double v[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
@@ -252,6 +280,31 @@ TEST(wildly_noisy_exits_125)
 		const char *args[] = { b, "--", n, NULL };
 
 		CHECK_INT(run_compare(args), 125);
+	}
+}
+
+TEST(tail_only_regression)
+{
+	const char *b, *n;
+
+	/* the slowest 5 % get 20 % slower: p99 moves, the median does not */
+	rng_state = 0x7a11;
+	tail_boost = 0;
+	two_sides(1.0, 1.0, 1.0, 1.0, &b, &n, "tail-base");
+	rng_state = 0x7a12;
+	tail_boost = 1.2;
+	/* both files of this pair have the boosted tail; keep the second */
+	two_sides(1.0, 1.0, 1.0, 1.0, &n, &n, "tail-new");
+	tail_boost = 0;
+	{
+		const char *args[] = { "--metric", "bind_p99", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 1);
+	}
+	{
+		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+
+		CHECK_INT(run_compare(args), 0);
 	}
 }
 
@@ -353,6 +406,7 @@ int main(void)
 		return 1;
 	}
 	RUN(mann_whitney_known_values);
+	RUN(bootstrap_quantile);
 	RUN(quantiles);
 	if (access("build/compare", X_OK)) {
 		printf("# build/compare missing: run from the top directory after make\n");
@@ -361,6 +415,7 @@ int main(void)
 	RUN(regression_10pct_exits_1);
 	RUN(noise_half_pct_exits_0);
 	RUN(wildly_noisy_exits_125);
+	RUN(tail_only_regression);
 	RUN(deterministic_counters_exact);
 	RUN(per_run_test_with_many_runs);
 	RUN(too_few_runs_and_usage);
