@@ -220,12 +220,25 @@ struct vmb_hw {
 	uint64_t drv_state[12];
 };
 
-/* shared helpers for driver files */
+/**
+ * vmb_hw_ioctl() - drmIoctl() (which restarts on EINTR/EAGAIN) as 0/-errno
+ * @fd: DRM fd; @request: ioctl number; @arg: argument
+ * Return: 0 or -errno.
+ */
 int vmb_hw_ioctl(int fd, unsigned long request, void *arg);
+
+/**
+ * vmb_hw_warn_once() - print "driver: message" on stderr once per run
+ * @hw: backend; @bit: which message (a HW_WARN_* bit, < 64); @fmt: printf
+ */
 void vmb_hw_warn_once(struct vmb_hw *hw, unsigned int bit, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* pure encoders (tests/test_uapi.c exercises them) */
+/*
+ * Pure encoders: fill an ioctl argument from a resolved request, no ioctl
+ * (tests/test_uapi.c exercises them). Each returns 0 or -EINVAL for an entry
+ * kind the uAPI cannot express. Documented at their definitions.
+ */
 struct vmb_xe_vm_bind;
 struct vmb_xe_vm_bind_op;
 struct vmb_xe_sync;
@@ -261,6 +274,14 @@ int vmb_msm_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_msm_vm_bin
 /*
  * The common vtable around a driver: each driver file defines its
  * vmb_<driver>_backend with VMB_HW_BACKEND(var, driver_desc, "name").
+ * These are the struct vmb_backend_ops members (see backend.h):
+ * vmb_hw_open() finds and checks the device (vmb_device_find(), driver
+ * name, timeline syncobjs, VA range and memory against the trace);
+ * vmb_hw_close() releases every kernel object the run created;
+ * vmb_hw_exec() carries out one op and times it (hw_exec.c);
+ * vmb_hw_counters() reports no model figures (the engine's dry-run has them);
+ * vmb_hw_supports() is false for evict (model only) and for cpu_unmap where
+ * the driver has no userptr.
  */
 int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
 		const struct vmb_trace *trace, const char *device, char *err, size_t errlen);
