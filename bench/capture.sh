@@ -57,6 +57,12 @@ if command -v ltrace >/dev/null; then
 	row "ltrace -e ioctl" "$l" "$base"
 fi
 
+# the fast path alone: ioctl() vs syscall(SYS_ioctl) interleaved in one process
+bare_pair=$(best $LOOP pair $N)
+cap_pair=$(best env LD_PRELOAD=$LIB VMB_CAPTURE_OUT=$TMP/p.jsonl $LOOP pair $N)
+echo "  fast path, interleaved blocks:     ioctl() - syscall(SYS_ioctl) = $bare_pair ns bare," \
+	"$cap_pair ns with capture => $(awk "BEGIN{printf \"%.1f\", $cap_pair - $bare_pair}") ns added per non-DRM ioctl"
+
 echo
 if [ ! -f "$SHIM" ] || ! LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe $LOOP drm 10 >/dev/null 2>&1; then
 	echo "DRM ioctl: skipped (no working $SHIM)"

@@ -215,10 +215,13 @@ void cap_note_file(const struct cap_file *f, int fd)
 
 /* ---- per-thread buffers ---- */
 
+/* thread exit: the writer frees the buffer once drained; a later ioctl in
+ * another TLS destructor of this thread gets a fresh one */
 static void tbuf_release(void *p)
 {
 	struct tbuf *t = p;
 
+	my_tbuf = NULL;
 	atomic_store(&t->dead, true);
 }
 
