@@ -1491,7 +1491,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (vmb_rset_groups(&c.set, false, &c.g, &c.ng))
+	if (vmb_rset_groups(&c.set, true, &c.g, &c.ng))
 		die_oom();
 	for (i = 0; i < c.set.n_files; i++)
 		add_trace_name(&c, c.set.files[i].trace_name);

@@ -79,6 +79,8 @@ check "raw result files are copied" [ -s "$out/raw/0-dxvk-steady-model.json" ]
 check "pages use no JavaScript" bash -c "! grep -qi '<script' '$out'/*.html"
 check "simulated runs are labelled in the tables" grep -q 'class=sim>simulated' "$out/trace-dxvk-steady.html"
 check "measured runs are labelled in the tables" grep -q 'class=meas>measured' "$out/trace-vkd3d-sparse.html"
+check "an incomplete run is listed and flagged but kept out of the summary" \
+	bash -c "grep -q 'class=bad>incomplete' '$out/trace-vkd3d-sparse.html' && grep -q '^| xe refcount=hard sync=async | 4 |' '$out/summary.md'"
 check "summary.md has a table per trace" \
 	bash -c "[ \$(grep -c '^| strategy |' '$out/summary.md') -eq 2 ]"
 # the fixture history regresses on 2026-11-18 (model remap +25 %, latency +10 %)
