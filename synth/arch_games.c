@@ -90,6 +90,8 @@ static const struct vmb_synth_param dxvk_params[] = {
     {"life_s", 10, "mean lifetime of a steady-state allocation [E]"},
     {"idle_free_s", 20, "empty chunk freed after this long unused [C]"},
     {"housekeeping_ms", 500, "DXVK timed-task period [C]"},
+    {"defrag_per_s", 0.2,
+     "chunks moved by defrag per s, <= 1 per tick; 0 = off (ANV pre-BMG) [C]+[E]"},
     {"nvk_images_per_s", 50,
      "depth/compressed images created per s (binds on nvk only), 10-200 [E]"},
     {"nvk_image_life_s", 4, "mean image lifetime [E]"},
@@ -174,6 +176,50 @@ static int nvk_images(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t now
 }
 
 /*
+ * DXVK defragmentation [C: dxvk_memory.cpp, commit 899f48bc]: at most one
+ * chunk per housekeeping tick is emptied by copying its live resources into
+ * a new chunk (a GPU copy), then freed. Only steady-state chunks are moved
+ * here (load-time chunks may hold nvk image planes).
+ */
+static int dxvk_defrag(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t now)
+{
+	size_t cand = 0, pick;
+	struct vmb_live *l;
+	struct vmb_alloc old;
+	uint64_t expire;
+	uint32_t bos[2];
+	int ret;
+
+	for (size_t i = 0; i < ls->n; i++)
+		cand += ls->v[i].kind == K_CHUNK && ls->v[i].expire != UINT64_MAX &&
+			ls->v[i].expire > now;
+	if (!cand)
+		return 0;
+	pick = vmb_rng_below(&s->rng, cand);
+	for (size_t i = 0;; i++) {
+		l = &ls->v[i];
+		if (l->kind == K_CHUNK && l->expire != UINT64_MAX && l->expire > now && !pick--) {
+			old = l->a;
+			expire = l->expire;
+			vmb_live_del(ls, i);
+			break;
+		}
+	}
+	l = vmb_live_add(ls);
+	if (!l)
+		return -ENOMEM;
+	l->kind = K_CHUNK;
+	l->expire = expire;
+	ret = vmb_lower_alloc(s, old.size, VMB_A_VRAM, &l->a);
+	bos[0] = old.bo;
+	bos[1] = l->a.bo;
+	if (!ret) /* the copy, ~64 GB/s [E] */
+		ret = vmb_lower_submit(s, s->low.gfx, bos, 2, NULL, 0, NULL, 0,
+				       16 * US * (old.size / MIB + 1));
+	return ret ? ret : vmb_lower_free(s, &old);
+}
+
+/*
  * Steady-state churn shared by A1 and A8: allocations arrive as a Poisson
  * process; dedicated ones are freed when they expire, chunks become idle
  * and are freed by the housekeeping tick once idle for idle_free_s, one per
@@ -216,6 +262,9 @@ static int dxvk_steady(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 				break; /* one chunk per pass */
 			}
 		}
+		if (!ret && vmb_rng_chance(&s->rng, vmb_synth_param(s, "defrag_per_s") *
+							(double)(hk ? hk : MS) / 1e9))
+			ret = dxvk_defrag(s, ls, now);
 	}
 	while (st->next_ev <= now && !ret) {
 		uint64_t expire = now + vmb_rng_exp_ns(&s->rng, life_rate);
@@ -315,6 +364,8 @@ static const struct vmb_synth_param wow64_params[] = {
     {"life_s", 10, "mean lifetime of a steady-state allocation [E]"},
     {"idle_free_s", 20, "empty chunk freed after this long unused [C]"},
     {"housekeeping_ms", 500, "DXVK timed-task period [C]"},
+    {"defrag_per_s", 0.2,
+     "chunks moved by defrag per s, <= 1 per tick; 0 = off (ANV pre-BMG) [C]+[E]"},
     {"staging_per_s", 4, "host-visible staging allocations per s (imports) [E]"},
     {"staging_min_mib", 1, "staging size, low [E]"},
     {"staging_max_mib", 16, "staging size, high (32-bit mapped chunk max) [C]+[E]"},
