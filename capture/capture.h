@@ -239,6 +239,7 @@ void cap_count_raw(unsigned long req, bool known, int ret) CAP_HIDDEN;
 void cap_note_overhead(uint64_t ns, bool sampled) CAP_HIDDEN;
 void cap_recorder_flush_for_exec(void) CAP_HIDDEN;
 void cap_recorder_shutdown(void) CAP_HIDDEN;
+void cap_recorder_move_fd(int fd) CAP_HIDDEN;
 void cap_recorder_atfork_prepare(void) CAP_HIDDEN;
 void cap_recorder_atfork_parent(void) CAP_HIDDEN;
 void cap_recorder_atfork_child(void) CAP_HIDDEN;

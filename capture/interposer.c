@@ -361,14 +361,10 @@ EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 /* the program wants our trace file's number: move the file elsewhere first */
 static void move_out_fd(int fd)
 {
-	int err = errno, hi;
+	int err = errno;
 
-	if (fd < 0 || fd != cap_out_fd || foreign_child())
-		return;
-	RESOLVE(real_fcntl, "fcntl");
-	hi = real_fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
-	if (hi >= 0)
-		cap_out_fd = hi;
+	if (fd >= 0 && fd == cap_out_fd && !foreign_child())
+		cap_recorder_move_fd(fd);
 	errno = err;
 }
 

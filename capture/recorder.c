@@ -767,6 +767,25 @@ void cap_recorder_flush_for_exec(void)
 	pthread_mutex_unlock(&wlock);
 }
 
+/**
+ * cap_recorder_move_fd() - the program is about to dup2() onto @fd: when
+ * that is our trace file, move the file to another number first (under the
+ * writer lock, so no write goes to the old number afterwards)
+ */
+void cap_recorder_move_fd(int fd)
+{
+	if (fd < 0 || fd != cap_out_fd)
+		return;
+	pthread_mutex_lock(&wlock);
+	if (fd == cap_out_fd) {
+		int hi = fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+
+		if (hi >= 0)
+			cap_out_fd = hi;
+	}
+	pthread_mutex_unlock(&wlock);
+}
+
 /** cap_recorder_shutdown() - end of the process: stop the writer, write all */
 void cap_recorder_shutdown(void)
 {

@@ -106,8 +106,15 @@ if have_shim; then
 	else
 		notok "16 threads x 20000 ioctls: each once, thread order and kernel order kept" "$(cat "$TMP/s.out" "$TMP/c" | head)"
 	fi
+	if shimcap xe "$TMP/s2.jsonl" -q -- $PROGS/cap_stress 300 200 4 >"$TMP/s.out" 2>&1 &&
+		$CHECK stress "$TMP/s2.jsonl" 300 200 >"$TMP/c" 2>&1; then
+		ok "300 short-lived threads, 4 at a time: nothing lost or duplicated"
+	else
+		notok "300 short-lived threads, 4 at a time: nothing lost or duplicated" "$(cat "$TMP/s.out" "$TMP/c" | head)"
+	fi
 else
 	skip "16 threads x 20000 ioctls: each once, thread order and kernel order kept" "no working $SHIM yet"
+	skip "300 short-lived threads, 4 at a time: nothing lost or duplicated" "no working $SHIM yet"
 fi
 
 # --- fork, vfork+exec, fork+exec, posix_spawn, dup2, fd reuse ------------

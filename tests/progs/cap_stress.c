@@ -2,7 +2,10 @@
 /*
  * cap_stress.c - many threads hammering a DRM fd, for tests/capture.sh.
  *
- *   cap_stress [THREADS [OPS]]       (default 16 x 20000)
+ *   cap_stress [THREADS [OPS [WAVE]]]   (default 16 x 20000, all at once)
+ *
+ * With WAVE, at most WAVE threads run at a time (thread churn: buffers of
+ * exited threads are drained and freed while new threads record).
  *
  * Each thread creates its own timeline syncobj and signals points 1..OPS
  * on it; every 10th op instead signals the next point of one syncobj shared
@@ -74,11 +77,12 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	int threads = argc > 1 ? atoi(argv[1]) : 16;
-	pthread_t t[256];
+	int wave = argc > 3 ? atoi(argv[3]) : threads;
+	pthread_t t[1024];
 
 	if (argc > 2)
 		ops = atoi(argv[2]);
-	if (threads < 1 || threads > 256 || ops < 1)
+	if (threads < 1 || threads > 1024 || ops < 1 || wave < 1)
 		return 2;
 	fd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -88,10 +92,14 @@ int main(int argc, char **argv)
 	shared = create();
 	if (!shared)
 		return 1;
-	for (int i = 0; i < threads; i++)
-		pthread_create(&t[i], NULL, worker, NULL);
-	for (int i = 0; i < threads; i++)
-		pthread_join(t[i], NULL);
+	for (int i = 0; i < threads; i += wave) {
+		int n = threads - i < wave ? threads - i : wave;
+
+		for (int k = 0; k < n; k++)
+			pthread_create(&t[i + k], NULL, worker, NULL);
+		for (int k = 0; k < n; k++)
+			pthread_join(t[i + k], NULL);
+	}
 	printf("shared %llu\n", (unsigned long long)shared_point);
 	close(fd);
 	return failures ? 1 : 0;
