@@ -59,6 +59,8 @@ void vmb_html_head(FILE *f, const char *title)
 	      ".bad{color:#b00000;font-weight:bold}.good{color:#0b6b1e}\n"
 	      ".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));"
 	      "gap:.8em}\nfigure{margin:0}figure img{width:100%;border:1px solid #ddd}\n"
+	      ".wide{overflow-x:auto}.wide figure{margin:.5em 0}"
+	      ".wide figure img{width:auto;max-width:none}\n"
 	      "figcaption{font-size:.85em;color:#555}\n"
 	      "footer{margin-top:3em;font-size:.8em;color:#777}\n"
 	      "</style>\n</head>\n<body>\n", f);

@@ -17,11 +17,14 @@
  * @logx, @logy: logarithmic axes
  * @xtime: x values are seconds since the epoch (trend plots)
  * @note: small text under the title (e.g. "simulated model time"), or NULL
+ * @width: canvas width in pixels, 0 for the default (960); bar charts with
+ *     many clusters widen themselves
  */
 struct vmb_plot_opts {
 	const char *title, *xlabel, *ylabel;
 	bool logx, logy, xtime;
 	const char *note;
+	int width;
 };
 
 /**
@@ -55,7 +58,7 @@ int vmb_plot_xy(const char *dir, const char *name, const struct vmb_plot_opts *o
  * @dir, @name, @o: as for vmb_plot_xy()
  * @rows, @nrows: cluster labels
  * @cols, @ncols: bar labels (legend)
- * @v: values, row-major (@nrows * @ncols)
+ * @v: values, row-major (@nrows * @ncols); NAN leaves a bar out
  *
  * Return: 0 or -errno.
  */

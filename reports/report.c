@@ -224,6 +224,8 @@ static bool trace_simulated(const struct ctx *c, const char *trace, bool *any_me
 	return any_sim;
 }
 
+static double mval(const struct vmb_rgroup *g, const char *metric);
+
 static void add_fig(struct ctx *c, const char *name, const char *title, const char *trace,
 		    bool trend, int wret)
 {
@@ -465,7 +467,7 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 		snprintf(title, sizeof(title), "%s: %s latency CDF (issue to completion)", trace,
 			 lat);
 		o = (struct vmb_plot_opts){ title, "latency (us, log scale)", "fraction of ops",
-					    true, false, false, time_note(t) };
+					    true, false, false, time_note(t), 0 };
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, cdf, t->n, "steps lw 2"));
 
@@ -501,7 +503,7 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 			snprintf(title, sizeof(title), "%s: %s latency histogram", trace, lat);
 			o = (struct vmb_plot_opts){ title, "latency (us, log-spaced bins)",
 						    "fraction of ops", true, false, false,
-						    time_note(t) };
+						    time_note(t), 0 };
 			add_fig(c, name, title, trace, false,
 				write_series(c->plotdir, name, &o, hist, t->n, "histeps lw 2"));
 		}
@@ -568,14 +570,14 @@ static void plot_stalls(struct ctx *c, const char *trace, const struct tgroups *
 			 trace);
 		o = (struct vmb_plot_opts){ title, "submit issue time (ms since start)",
 					    "stall (us, log scale)", false, true, false,
-					    time_note(t) };
+					    time_note(t), 0 };
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "points pt 7 ps 0.6"));
 	} else {
 		snprintf(title, sizeof(title), "%s: submit stall CDF (no timeline in the results)",
 			 trace);
 		o = (struct vmb_plot_opts){ title, "stall (us, log scale)", "fraction of submits",
-					    true, false, false, time_note(t) };
+					    true, false, false, time_note(t), 0 };
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "steps lw 2"));
 	}
@@ -625,7 +627,7 @@ static void plot_bars(struct ctx *c, const char *trace, const struct tgroups *t,
 	snprintf(name, sizeof(name), "%s-%s", trace, stem);
 	snprintf(title, sizeof(title), title_fmt, trace);
 	o = (struct vmb_plot_opts){ title, "strategy", ylabel, false, false, false,
-				    t->sim ? "model counters (deterministic)" : NULL };
+				    t->sim ? "model counters (deterministic)" : NULL, 0 };
 	if (nr)
 		add_fig(c, name, title, trace, false,
 			vmb_plot_bars(c->plotdir, name, &o, rows, nr, cols, ncols, v));
@@ -662,6 +664,78 @@ static void plot_trace(struct ctx *c, const char *trace)
 	plot_bars(c, trace, &t, "userptr", "%s: userptr invalidation and pinning", "count",
 		  up_cols, up_paths, 3, 1);
 	tgroups_free(&t);
+}
+
+/* ---- cross-trace overview ---- */
+
+/*
+ * One bar group per trace, one bar per strategy label (the axes that vary
+ * over every group of the set), for a latency metric; log scale.
+ */
+static void plot_overview(struct ctx *c, const char *metric, const char *stem, const char *title,
+			  const char *ylabel, double scale)
+{
+	const struct vmb_metric *m = vmb_metric_find(metric);
+	char **labels = calloc(c->ng + 1, sizeof(*labels));
+	char **cols = calloc(c->ng + 1, sizeof(*cols)), tn[128];
+	size_t i, j, ncols = 0;
+	double *v;
+	bool sim = false, meas = false;
+	struct vmb_plot_opts o;
+	char **gkeys = calloc(c->ng + 1, sizeof(*gkeys));
+
+	if (!labels || !cols || !gkeys)
+		die_oom();
+	/* labels over the whole set: rename every key's trace so they compare as one trace */
+	for (i = 0; i < c->ng; i++) {
+		const char *bar = strchr(c->g[i].key, '|');
+
+		if (asprintf(&gkeys[i], "all%s", bar ? bar : "") < 0)
+			die_oom();
+	}
+	for (i = 0; i < c->ng; i++) {
+		labels[i] = group_label(gkeys, c->ng, gkeys[i]);
+		for (j = 0; j < ncols && strcmp(cols[j], labels[i]); j++)
+			;
+		if (j == ncols)
+			cols[ncols++] = labels[i];
+		if (group_simulated(&c->g[i]))
+			sim = true;
+		else
+			meas = true;
+	}
+	v = malloc((c->n_traces * ncols + 1) * sizeof(*v));
+	if (!v)
+		die_oom();
+	for (i = 0; i < c->n_traces * ncols; i++)
+		v[i] = NAN;
+	for (i = 0; i < c->ng; i++) {
+		size_t ti, cj;
+		double x = mval(&c->g[i], m->name);
+
+		key_trace(c->g[i].key, tn, sizeof(tn));
+		for (ti = 0; ti < c->n_traces && strcmp(c->traces[ti], tn); ti++)
+			;
+		for (cj = 0; cj < ncols && strcmp(cols[cj], labels[i]); cj++)
+			;
+		if (ti < c->n_traces && cj < ncols && x > 0)
+			v[ti * ncols + cj] = x / scale;
+	}
+	o = (struct vmb_plot_opts){ title, "trace", ylabel, false, true, false,
+				    sim && meas ? "simulated (model) and measured runs mixed"
+				    : sim ? "SIMULATED: model time from the embedded kernel model"
+					  : NULL, 0 };
+	add_fig(c, stem, title, "", false,
+		vmb_plot_bars(c->plotdir, stem, &o, (const char *const *)c->traces, c->n_traces,
+			      (const char *const *)cols, ncols, v));
+	for (i = 0; i < c->ng; i++) {
+		free(labels[i]);
+		free(gkeys[i]);
+	}
+	free(labels);
+	free(gkeys);
+	free(cols);
+	free(v);
 }
 
 /* ---- history trends ---- */
@@ -833,7 +907,7 @@ static void plot_trends(struct ctx *c)
 						    !strcmp(m->unit, "ns") ? "ns" : "count", false,
 						    false, true,
 						    sim ? "model figures are SIMULATED (model time)"
-							: NULL };
+							: NULL, 0 };
 			/* one line per group, then the regression markers */
 			{
 				struct vmb_plot_line *l = calloc(ns + 2, sizeof(*l));
@@ -1085,7 +1159,8 @@ static void figures(FILE *f, const struct ctx *c, const char *trace, bool trend)
 {
 	size_t i;
 
-	fputs("<div class=figs>\n", f);
+	/* cross-trace figures (trace "") are wide: one per row at full size */
+	fputs(*trace ? "<div class=figs>\n" : "<div class=wide>\n", f);
 	for (i = 0; i < c->n_figs; i++)
 		if (c->figs[i].ok && c->figs[i].trend == trend && !strcmp(c->figs[i].trace, trace))
 			figure(f, &c->figs[i]);
@@ -1299,6 +1374,10 @@ static void write_index(struct ctx *c, const char *kcidb, const char *hyperfine)
 	if (c->have_hist) {
 		fputs("<h2>Regressions in the nightly history</h2>\n", f);
 		regressions_html(f, c, NULL);
+	}
+	if (c->n_traces > 1) {
+		fputs("<h2>Overview</h2>\n", f);
+		figures(f, c, "", false);
 	}
 	for (i = 0; i < c->n_traces; i++) {
 		char name[256];
@@ -1517,6 +1596,12 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < c.n_traces; i++)
 		plot_trace(&c, c.traces[i]);
+	if (c.n_traces > 1) {
+		plot_overview(&c, "bind_p99", "overview-bind_p99",
+			      "bind latency p99 per trace and strategy", "us (log scale)", 1e3);
+		plot_overview(&c, "stall_total", "overview-stall_total",
+			      "total submit stall per trace and strategy", "ms (log scale)", 1e6);
+	}
 	if (history) {
 		scan_history(&c, history, 0);
 		for (i = optind; i < (size_t)argc; i++)

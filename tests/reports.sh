@@ -55,6 +55,13 @@ for trace in dxvk-steady vkd3d-sparse; do
 		[ -s "$out/plots/$trace-$fig.dat" ] || bad="$bad $trace-$fig.dat"
 	done
 done
+for fig in overview-bind_p99 overview-stall_total; do
+	png=$out/plots/$fig.png
+	if [ ! -s "$png" ] || [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" != 89504e470d0a1a0a ] ||
+	   [ "$(grep -c '<path' "$out/plots/$fig.svg")" -lt 3 ]; then
+		bad="$bad $fig"
+	fi
+done
 check "every plot is a non-empty PNG and an SVG with data ($bad)" [ -z "$bad" ]
 
 # simulated figures say so; measured ones do not
