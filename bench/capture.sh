@@ -6,10 +6,16 @@
 # and trace bytes per op. Targets (issue 5): <= 1 us per DRM ioctl, <= 20 ns
 # per non-DRM ioctl. Figures only: a benchmark never fails on speed.
 #
+# Three figures per configuration, each the best of 3 runs:
+#   wall     wall time of the loop / ops
+#   thread   CPU time of the looping thread / ops (what the program's own
+#            thread pays; barely disturbed by other load on the machine)
+#   process  CPU time of the whole process / ops (with the capture: its
+#            writer thread too, i.e. the total CPU the capture costs)
 # The DRM loop runs on the shim (no GPU here), so its baseline is the
-# shim's own cost; the capture's share is the difference. strace cannot see
-# shim ioctls (they never reach the kernel): for the DRM loop only ltrace
-# is a like-for-like comparison. Each figure is the best of 3 runs.
+# shim's own cost and the capture's share is the difference. strace cannot
+# see shim ioctls (they never reach the kernel): for the DRM loop only
+# ltrace is a like-for-like comparison.
 
 cd "$(dirname "$0")/.." || exit 2
 B=build
@@ -21,71 +27,77 @@ trap 'rm -rf "$TMP"' EXIT
 N=${CAPTURE_BENCH_N:-1000000}
 NSLOW=${CAPTURE_BENCH_NSLOW:-50000}
 
-if [ ! -x "$LOOP" ] || [ ! -f "$LIB" ]; then
-	echo "capture bench: build first (make)"
+if [ ! -x "$LOOP" ] || [ ! -f "$LIB" ] || [ ! -x /usr/bin/time ]; then
+	echo "capture bench: build first (make); needs /usr/bin/time"
 	exit 0
 fi
 
-# best (lowest) ns_per_op of 3 runs of: env... LOOP args
-best() {
-	b=""
+# measure N CMD...: prints "wall thread process" ns/op, best of 3 each
+measure() {
+	n=$1
+	shift
 	for _ in 1 2 3; do
-		v=$("$@" 2>/dev/null | sed -n 's/^ns_per_op //p')
-		[ -n "$v" ] || continue
-		if [ -z "$b" ] || awk "BEGIN{exit !($v < $b)}"; then b=$v; fi
-	done
-	echo "${b:-nan}"
+		/usr/bin/time -f "cpu %U %S" -o "$TMP/time" "$@" >"$TMP/out" 2>/dev/null || continue
+		w=$(sed -n 's/^ns_per_op //p' "$TMP/out")
+		t=$(sed -n 's/^thread_cpu_ns_per_op //p' "$TMP/out")
+		p=$(awk -v n="$n" '/^cpu/ { printf "%.1f", ($2 + $3) * 1e9 / n }' "$TMP/time")
+		echo "$w ${t:-nan} $p"
+	done | awk 'BEGIN { w = t = p = 1e30 }
+		{ if ($1 < w) w = $1; if ($2 != "nan" && $2 < t) t = $2; if ($3 < p) p = $3 }
+		END { if (w == 1e30) print "nan nan nan"; else printf "%s %s %s\n", w, (t == 1e30 ? "nan" : t), p }'
 }
 
-row() { # name ns base
-	awk -v n="$1" -v v="$2" -v b="$3" 'BEGIN {
-		if (v == "nan") { printf "  %-34s %10s\n", n, "n/a"; exit }
-		printf "  %-34s %10.1f ns/op  %+9.1f ns  x%.2f\n", n, v, v - b, v / b }'
+header() {
+	printf '  %-30s %12s %12s %12s\n' "$1" "wall ns/op" "thread CPU" "process CPU"
 }
 
-echo "non-DRM ioctl (FIONREAD on a pipe), $N ops"
-base=$(best $LOOP nondrm $N)
-cap=$(best env LD_PRELOAD=$LIB VMB_CAPTURE_OUT=$TMP/n.jsonl $LOOP nondrm $N)
+row() { # name "w t p" "base w t p"
+	echo "$2 $3" | awk -v n="$1" '{
+		printf "  %-30s", n
+		for (i = 1; i <= 3; i++) {
+			if ($i == "nan") { printf " %12s", "-"; continue }
+			if (n ~ /^(bare|shim alone)/) printf " %12.1f", $i
+			else printf " %6.0f %+5.0f", $i, $i - $(i + 3)
+		}
+		printf "\n" }'
+}
+
+echo "non-DRM ioctl: FIONREAD on a pipe, $N ops (strace/ltrace: $NSLOW ops)"
+header "configuration"
+base=$(measure $N $LOOP nondrm $N)
 row "bare" "$base" "$base"
-row "capture (LD_PRELOAD)" "$cap" "$base"
-if command -v strace >/dev/null; then
-	s=$(best strace -f -o /dev/null -e trace=ioctl $LOOP nondrm $NSLOW)
-	row "strace -f -e trace=ioctl" "$s" "$base"
-fi
-if command -v ltrace >/dev/null; then
-	l=$(best ltrace -o /dev/null -e ioctl $LOOP nondrm $NSLOW)
-	row "ltrace -e ioctl" "$l" "$base"
-fi
-
+row "capture (LD_PRELOAD)" "$(measure $N env LD_PRELOAD=$LIB VMB_CAPTURE_OUT=$TMP/n.jsonl $LOOP nondrm $N)" "$base"
+command -v strace >/dev/null &&
+	row "strace -f -e trace=ioctl" "$(measure $NSLOW strace -f -o /dev/null -e trace=ioctl $LOOP nondrm $NSLOW)" "$base"
+command -v ltrace >/dev/null &&
+	row "ltrace -e ioctl" "$(measure $NSLOW ltrace -o /dev/null -e ioctl $LOOP nondrm $NSLOW)" "$base"
 # the fast path alone: ioctl() vs syscall(SYS_ioctl) interleaved in one process
-bare_pair=$(best $LOOP pair $N)
-cap_pair=$(best env LD_PRELOAD=$LIB VMB_CAPTURE_OUT=$TMP/p.jsonl $LOOP pair $N)
-echo "  fast path, interleaved blocks:     ioctl() - syscall(SYS_ioctl) = $bare_pair ns bare," \
-	"$cap_pair ns with capture => $(awk "BEGIN{printf \"%.1f\", $cap_pair - $bare_pair}") ns added per non-DRM ioctl"
+bp=$($LOOP pair $N | sed -n 's/^ns_per_op //p')
+cp=$(env LD_PRELOAD=$LIB VMB_CAPTURE_OUT=$TMP/p.jsonl $LOOP pair $N | sed -n 's/^ns_per_op //p')
+echo "  fast path alone (ioctl() minus syscall(SYS_ioctl), interleaved blocks):" \
+	"$bp ns bare, $cp ns with capture => $(awk "BEGIN { printf \"%.1f\", $cp - $bp }") ns per non-DRM ioctl"
 
 echo
 if [ ! -f "$SHIM" ] || ! LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe $LOOP drm 10 >/dev/null 2>&1; then
 	echo "DRM ioctl: skipped (no working $SHIM)"
 	exit 0
 fi
-echo "DRM ioctl (SYNCOBJ_SIGNAL on the shim's xe node), $N ops"
-base=$(best env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe $LOOP drm $N)
-rm -f "$TMP"/d*.jsonl
-cap=$(best env LD_PRELOAD=$LIB:$SHIM VMB_SHIM_DRIVER=xe VMB_CAPTURE_OUT=$TMP/d.jsonl VMB_CAPTURE_ROOT=0 $LOOP drm $N)
+echo "DRM ioctl: SYNCOBJ_SIGNAL on the shim's xe node, $N ops (ltrace: $NSLOW ops)"
+header "configuration"
+base=$(measure $N env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe $LOOP drm $N)
 row "shim alone" "$base" "$base"
-row "shim + capture" "$cap" "$base"
-if command -v ltrace >/dev/null; then
-	l=$(best env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe ltrace -o /dev/null -e ioctl $LOOP drm $NSLOW)
-	row "shim + ltrace -e ioctl" "$l" "$base"
-fi
-f=$(ls "$TMP"/d.*jsonl 2>/dev/null | head -n 1)
+row "shim + capture" "$(measure $N env LD_PRELOAD=$LIB:$SHIM VMB_SHIM_DRIVER=xe \
+	VMB_CAPTURE_OUT=$TMP/d.jsonl $LOOP drm $N)" "$base"
+command -v ltrace >/dev/null &&
+	row "shim + ltrace -e ioctl" "$(measure $NSLOW env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe \
+		ltrace -o /dev/null -e ioctl $LOOP drm $NSLOW)" "$base"
+f=$(ls -t "$TMP"/d.*jsonl 2>/dev/null | head -n 1)
 if [ -n "$f" ]; then
 	python3 - "$f" <<'EOF'
 import json, sys
-h = json.loads(open(sys.argv[1]).readline())
-x = h["x_capture"]
-print(f"  trace: {x['ops']} ops, {x['bytes']} bytes, {x['bytes'] / max(x['ops'], 1):.0f} bytes/op, "
-      f"{x['drops']} drops; self-reported recording cost {x['overhead_ns_per_op']} ns/op "
-      f"(wrapper time outside the kernel call)")
+x = json.loads(open(sys.argv[1]).readline())["x_capture"]
+print(f"  trace: {x['ops']} ops, {x['bytes']} bytes = {x['bytes'] / max(x['ops'], 1):.0f} bytes/op, "
+      f"{x['drops']} drops; in the header: recording cost {x['overhead_ns_per_op']} ns/op on the "
+      f"program's thread (wall, sampled), back-pressure waits {x['backpressure_ns'] / 1e6:.1f} ms")
 EOF
 fi
