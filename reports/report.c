@@ -721,7 +721,7 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 		if (ti < c->n_traces && cj < ncols && x > 0)
 			v[ti * ncols + cj] = x / scale;
 	}
-	o = (struct vmb_plot_opts){ title, "trace", ylabel, false, true, false,
+	o = (struct vmb_plot_opts){ title, "", ylabel, false, true, false,
 				    sim && meas ? "simulated (model) and measured runs mixed"
 				    : sim ? "SIMULATED: model time from the embedded kernel model"
 					  : NULL, 0 };
