@@ -179,9 +179,11 @@ static uint64_t va_align(const struct vmb_synth *s, uint64_t size, uint32_t flag
 			return 2 * MIB;
 		return 64 * KIB;
 	case VMB_DRIVER_AMDGPU:
-	case VMB_DRIVER_PANTHOR:
-		/* PTE fragment / page-size bitmap 4 KiB | 2 MiB [C] */
+		/* radv: fragment (2 MiB) alignment when size >= fragment [C] */
 		return size >= 2 * MIB ? 2 * MIB : 4 * KIB;
+	case VMB_DRIVER_PANTHOR:
+		/* panvk_AllocateMemory: 2 MiB above 2 MiB, else 4 KiB [C] */
+		return size > 2 * MIB ? 2 * MIB : 4 * KIB;
 	default:
 		return 4 * KIB; /* nouveau: OS page [C]; msm [E] */
 	}
