@@ -145,6 +145,16 @@ else
 	nok "an undecidable comparison spends the budget and exits 125" "status $rc" \
 		"$(cat "$tmp/noisy.log" 2>/dev/null)"
 fi
+# a strategy the baseline does not have: skipped at once, not after the budget
+sed 's/"async"/"implicit"/g' "$tmp/base.json" >"$tmp/other-base.json"
+"$tmp/tools/bisect-run" --trace trace.json --baseline "$tmp/other-base.json" --replay ./fake-replay \
+	--log "$tmp/nomatch.log" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 125 ] && grep -q 'no strategy in common' "$tmp/nomatch.log"; then
+	ok "no strategy in common with the baseline: skip at once"
+else
+	nok "no strategy in common with the baseline: skip at once" "status $rc" "$(cat "$tmp/nomatch.log")"
+fi
 "$tmp/tools/bisect-run" --trace trace.json >/dev/null 2>&1
 rc=$?
 [ $rc -eq 200 ] && ok "a usage error aborts the bisection (200)" ||
