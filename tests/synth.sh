@@ -124,6 +124,75 @@ for l in sys.stdin:
 ')
 check "readme-table-matches-library" "$readme_err" test -z "$readme_err"
 
+# --- driver lowering rules (workloads.md §1), checked on the ops ---------------
+cat >"$tmp/lowering.py" <<'PY'
+import json, sys
+
+def ops(path):
+	with open(path) as f:
+		hdr = json.loads(f.readline())
+		return hdr, [json.loads(l) for l in f if l.strip()]
+
+def check(path):
+	hdr, o = ops(path)
+	drv = hdr["driver"]
+	errs = []
+	tl = None          # the bind timeline (xe: anv's, msm: last VM_BIND fence)
+	tl_pt = 0
+	bind_queues = set()
+	for i, op in enumerate(o):
+		k = op["op"]
+		if k == "queue_create" and op.get("engine") == "bind":
+			bind_queues.add(op["queue"])
+		if k == "syncobj_create" and tl is None and drv in ("xe", "msm") and op.get("timeline"):
+			tl = op["syncobj"]
+		if k == "bind":
+			n = len(op["binds"])
+			for y in op.get("out", []):
+				if y["syncobj"] == tl:
+					if y.get("point", 0) <= tl_pt:
+						errs.append("op %d: bind timeline point not increasing" % i)
+					tl_pt = y["point"]
+			if drv == "amdgpu" and (n != 1 or op.get("in")):
+				errs.append("op %d: amdgpu GEM_VA with %d entries or in-fences" % (i, n))
+			if drv == "nouveau" and n > 4096:
+				errs.append("op %d: nouveau bind with %d > 4096 ops" % (i, n))
+			if drv == "msm" and n > 1:
+				vas = [b["va"] for b in op["binds"] if "va" in b]
+				if vas != sorted(vas):
+					errs.append("op %d: msm bind ops not sorted by address" % i)
+			sync_bo = (drv in ("nouveau", "panthor") and n == 1 and
+				   op["binds"][0]["kind"] == "map" and not op.get("in"))
+			if sync_bo:
+				nxt = o[i + 1] if i + 1 < len(o) else {}
+				outs = [y["syncobj"] for y in op.get("out", [])]
+				if nxt.get("op") != "wait" or [y["syncobj"] for y in nxt["syncs"]] != outs:
+					errs.append("op %d: %s BO bind not followed by a wait on its fence" % (i, drv))
+		if k == "submit":
+			ins = {(y["syncobj"], y.get("point", 0)) for y in op.get("in", [])}
+			if tl is not None and tl_pt and (tl, tl_pt) not in ins:
+				errs.append("op %d: %s submit does not wait for bind point %d" % (i, drv, tl_pt))
+			if drv != "amdgpu" and op.get("bos"):
+				errs.append("op %d: BO list on %s" % (i, drv))
+	return errs
+
+bad = 0
+for p in sys.argv[1:]:
+	for e in check(p)[:5]:
+		print(p + ": " + e)
+		bad += 1
+sys.exit(1 if bad else 0)
+PY
+for spec in dxvk-steady:xe dxvk-steady:amdgpu dxvk-steady:nouveau dxvk-steady:msm \
+	    dxvk-steady:panthor vkd3d-tiled:xe vkd3d-tiled:amdgpu vkd3d-tiled:nouveau \
+	    vkd3d-tiled:msm vkd3d-tiled:panthor tiler-per-bo:msm tiler-per-bo:panthor \
+	    level-load:xe level-load:amdgpu per-tile-fanout:amdgpu sparse-vt:nouveau; do
+	a=${spec%:*} d=${spec#*:}
+	"$SYNTH" "$a" --driver "$d" --frames 60 -o "$tmp/low.jsonl"
+	out=$(python3 "$tmp/lowering.py" "$tmp/low.jsonl" 2>&1)
+	check "lowering $a $d" "$out" test -z "$out"
+done
+
 # --- every trace replays on the model ----------------------------------------
 replay_ok() { # replay_ok TRACE RESULT [options]: exit 0 and 0 unexpected errors
 	local t=$1 res=$2
