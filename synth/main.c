@@ -173,12 +173,14 @@ static int generate(struct vmb_synth *s, const char *path)
 	hdr.source_json = source_json(s);
 	if (!hdr.source_json) {
 		fclose(f);
+		remove(path);
 		return -ENOMEM;
 	}
 	ret = vmb_trace_writer_open(f, &hdr, ends_with(path, ".jsonl"), &s->w);
 	free((char *)hdr.source_json);
 	if (ret) {
 		fclose(f);
+		remove(path);
 		fprintf(stderr, "synth: %s: cannot start the trace: %s\n", path, strerror(-ret));
 		return ret;
 	}
@@ -232,11 +234,14 @@ int main(int argc, char **argv)
 			if (parse_u64(optarg, &frames) || !frames)
 				goto bad_num;
 			break;
-		case 'S':
-			seconds = strtod(optarg, NULL);
-			if (!(seconds > 0))
+		case 'S': {
+			char *end;
+
+			seconds = strtod(optarg, &end);
+			if (*end || !(seconds > 0) || !isfinite(seconds))
 				goto bad_num;
 			break;
+		}
 		case 'p':
 			if (n_kv == sizeof(kv) / sizeof(kv[0])) {
 				fprintf(stderr, "synth: too many --param\n");

@@ -117,16 +117,23 @@ bool vmb_rng_chance(struct vmb_rng *r, double p)
 /**
  * vmb_rng_log_uniform() - log-uniform size, aligned down
  * @r: state
- * @lo: smallest value (a multiple of @align)
- * @hi: largest value
+ * @lo: smallest value (rounded up to a multiple of @align, at least @align)
+ * @hi: largest value (raised to @lo if smaller)
  * @align: alignment of the result (power of two)
  *
- * Return: a value in [lo, hi], multiple of @align.
+ * Return: a value in [lo, hi], multiple of @align, never 0.
  */
 uint64_t vmb_rng_log_uniform(struct vmb_rng *r, uint64_t lo, uint64_t hi, uint64_t align)
 {
-	double l = log((double)lo), h = log((double)hi);
-	uint64_t v = (uint64_t)exp(l + (h - l) * vmb_rng_unit(r));
+	double l, h;
+	uint64_t v;
+
+	/* never 0, never below @lo, whatever the parameters say */
+	lo = lo < align ? align : (lo + align - 1) & ~(align - 1);
+	hi = hi < lo ? lo : hi;
+	l = log((double)lo);
+	h = log((double)hi);
+	v = (uint64_t)exp(l + (h - l) * vmb_rng_unit(r));
 
 	v &= ~(align - 1);
 	if (v < lo)
