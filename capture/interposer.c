@@ -536,19 +536,39 @@ static bool has_token(const char *list, const char *tok)
 	return false;
 }
 
+/* slots and bytes child_env() may need for @envp (caller's stack) */
+static size_t env_slots(char *const envp[])
+{
+	size_t n = 0;
+
+	while (envp && envp[n])
+		n++;
+	return n + 8;
+}
+
+static size_t env_bytes(char *const envp[])
+{
+	size_t len = strlen(self_path) + 16;
+
+	for (size_t n = 0; envp && envp[n]; n++)
+		if (!strncmp(envp[n], "LD_PRELOAD=", 11))
+			len += strlen(envp[n]);
+	return len;
+}
+
 /*
  * The environment for a child: @envp plus our LD_PRELOAD entry and capture
  * variables when they are missing. Returns @envp itself when nothing is
- * missing, else a new array (*@alloc, to free when exec fails).
+ * missing, else @ne (env_slots() entries) with the new LD_PRELOAD entry in
+ * @pl (env_bytes() bytes). Both live on the caller's stack: exec in a vfork
+ * child must not call malloc, whose locks belong to the parent.
  */
-static char *const *child_env(char *const envp[], void **alloc)
+static char *const *child_env(char *const envp[], char **ne, char *pl)
 {
-	size_t n = 0, extra = 0;
-	bool have[5] = { 0 };
+	size_t n = 0;
+	bool have[5] = { 0 }, preload_ok;
 	int preload = -1;
-	char **ne, *pl = NULL;
 
-	*alloc = NULL;
 	if (!envp || !self_path[0])
 		return envp;
 	for (; envp[n]; n++) {
@@ -561,19 +581,16 @@ static char *const *child_env(char *const envp[], void **alloc)
 				have[k] = true;
 		}
 	}
+	preload_ok = preload >= 0 && has_token(envp[preload] + 11, self_path);
+	bool complete = preload_ok;
+
 	for (int k = 0; k < 5; k++)
 		if (!have[k] && cap_var_lines[k])
-			extra++;
-	bool preload_ok = preload >= 0 && has_token(envp[preload] + 11, self_path);
-
-	if (!extra && preload_ok)
-		return envp;
-	ne = malloc((n + extra + 2) * sizeof(*ne) + 4096 + strlen(preload >= 0 ? envp[preload] : ""));
-	if (!ne)
+			complete = false;
+	if (complete)
 		return envp;
 	memcpy(ne, envp, n * sizeof(*ne));
 	if (!preload_ok) {
-		pl = (char *)(ne + n + extra + 2);
 		strcpy(pl, "LD_PRELOAD=");
 		strcat(pl, self_path);
 		if (preload >= 0 && envp[preload][11]) {
@@ -589,9 +606,13 @@ static char *const *child_env(char *const envp[], void **alloc)
 		if (!have[k] && cap_var_lines[k])
 			ne[n++] = cap_var_lines[k];
 	ne[n] = NULL;
-	*alloc = ne;
 	return ne;
 }
+
+#define CHILD_ENV(envp, out)                                            \
+	char *slots_[env_slots(envp)];                                  \
+	char buf_[env_bytes(envp)];                                     \
+	char *const *out = child_env((envp), slots_, buf_)
 
 extern char **environ;
 
@@ -607,18 +628,10 @@ static void before_exec(void)
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	void *alloc;
-	char *const *env;
-	int r, err;
-
 	RESOLVE(real_execve, "execve");
 	before_exec();
-	env = child_env(envp, &alloc);
-	r = real_execve(path, argv, env);
-	err = errno;
-	free(alloc);
-	errno = err;
-	return r;
+	CHILD_ENV(envp, env);
+	return real_execve(path, argv, env);
 }
 
 EXPORT int execv(const char *path, char *const argv[])
@@ -628,18 +641,10 @@ EXPORT int execv(const char *path, char *const argv[])
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	void *alloc;
-	char *const *env;
-	int r, err;
-
 	RESOLVE(real_execvpe, "execvpe");
 	before_exec();
-	env = child_env(envp, &alloc);
-	r = real_execvpe(file, argv, env);
-	err = errno;
-	free(alloc);
-	errno = err;
-	return r;
+	CHILD_ENV(envp, env);
+	return real_execvpe(file, argv, env);
 }
 
 EXPORT int execvp(const char *file, char *const argv[])
@@ -649,18 +654,10 @@ EXPORT int execvp(const char *file, char *const argv[])
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	void *alloc;
-	char *const *env;
-	int r, err;
-
 	RESOLVE(real_fexecve, "fexecve");
 	before_exec();
-	env = child_env(envp, &alloc);
-	r = real_fexecve(fd, argv, env);
-	err = errno;
-	free(alloc);
-	errno = err;
-	return r;
+	CHILD_ENV(envp, env);
+	return real_fexecve(fd, argv, env);
 }
 
 /* execl*: collect the variadic arguments into an argv on the stack */
@@ -706,25 +703,17 @@ EXPORT int execle(const char *path, const char *arg, ...)
 EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 		       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	void *alloc;
-	int r;
-
 	RESOLVE(real_posix_spawn, "posix_spawn");
-	r = real_posix_spawn(pid, path, fa, attr, argv, child_env(envp, &alloc));
-	free(alloc);
-	return r;
+	CHILD_ENV(envp, env);
+	return real_posix_spawn(pid, path, fa, attr, argv, env);
 }
 
 EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 			const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-	void *alloc;
-	int r;
-
 	RESOLVE(real_posix_spawnp, "posix_spawnp");
-	r = real_posix_spawnp(pid, file, fa, attr, argv, child_env(envp, &alloc));
-	free(alloc);
-	return r;
+	CHILD_ENV(envp, env);
+	return real_posix_spawnp(pid, file, fa, attr, argv, env);
 }
 
 /*

@@ -758,12 +758,10 @@ static void finish_file(const char *end)
 void cap_recorder_flush_for_exec(void)
 {
 	pthread_mutex_lock(&wlock);
-	if (cap_out_fd >= 0 || n_pending) {
-		finish_file("exec");
-		cap_out_reset(out);
-		memset(out_path, 0, sizeof(out_path));
-		bytes_written = 0;
-	}
+	finish_file("exec"); /* drains the rings: the file appears if anything was recorded */
+	cap_out_reset(out);
+	memset(out_path, 0, sizeof(out_path));
+	bytes_written = 0;
 	pthread_mutex_unlock(&wlock);
 }
 

@@ -129,6 +129,14 @@ if have_shim; then
 		case $kind in
 		fork) want="syncobj_create=1 signal=1" ;;
 		vfork | exec | spawn) want="syncobj_create=1 signal=1 syncobj_destroy=1" ;;
+		recexec)
+			# before exec (ended by it), then the new image in a second file
+			want="syncobj_create=1 signal=1"
+			$CHECK header "$TMP/f.$pid.jsonl" complete=true 'end="exec"' >"$TMP/c" 2>&1 ||
+				msgs="$msgs recexec: $(cat "$TMP/c");"
+			$CHECK ops "$TMP/f.$pid.1.jsonl" syncobj_create=1 signal=1 syncobj_destroy=1 \
+				>"$TMP/c" 2>&1 || msgs="$msgs recexec after exec: $(cat "$TMP/c");"
+			;;
 		*) continue ;;
 		esac
 		if [ ! -f "$TMP/f.$pid.jsonl" ]; then
@@ -137,11 +145,11 @@ if have_shim; then
 			msgs="$msgs $kind child: $(cat "$TMP/c");"
 		fi
 	done <"$TMP/f.out"
-	grep -q '5 files' "$TMP/f.err" || msgs="$msgs summary: $(cat "$TMP/f.err")"
+	grep -q '7 files' "$TMP/f.err" || msgs="$msgs summary: $(cat "$TMP/f.err")"
 	if [ -z "$msgs" ]; then
-		ok "fork, vfork+exec, fork+exec, posix_spawn: one file per process, dup2 and fd reuse tracked"
+		ok "fork, vfork+exec, fork+exec, fork+record+exec, posix_spawn: one file per process image, dup2 and fd reuse tracked"
 	else
-		notok "fork, vfork+exec, fork+exec, posix_spawn: one file per process, dup2 and fd reuse tracked" "$msgs"
+		notok "fork, vfork+exec, fork+exec, fork+record+exec, posix_spawn: one file per process image, dup2 and fd reuse tracked" "$msgs"
 	fi
 	if have_replay; then
 		bad=""
@@ -154,7 +162,7 @@ if have_shim; then
 		skip "every per-process file passes replay --validate" "no $REPLAY"
 	fi
 else
-	skip "fork, vfork+exec, fork+exec, posix_spawn: one file per process, dup2 and fd reuse tracked" "no working $SHIM yet"
+	skip "fork, vfork+exec, fork+exec, fork+record+exec, posix_spawn: one file per process image, dup2 and fd reuse tracked" "no working $SHIM yet"
 	skip "every per-process file passes replay --validate" "no working $SHIM yet"
 fi
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * cap_fork.c - process and descriptor life cycles for tests/capture.sh:
- * fork, vfork+exec, fork+exec, posix_spawn with an empty environment, a
+ * fork, vfork+exec, fork+exec, fork+record+exec, posix_spawn with an
+ * environment that lost the capture, a
  * dup2'ed DRM fd, and a DRM fd closed whose number is reused for
  * /dev/null. Prints the child pids ("fork PID", "vfork PID", ...).
  *
@@ -132,6 +133,19 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	printf("exec %d\n", (int)pid);
+	bad |= !wait_ok(pid);
+
+	/* fork, record, then exec: the new image writes a second file */
+	pid = fork();
+	if (pid == 0) {
+		uint32_t h = create(fd2);
+
+		if (!h || signal1(fd2, h))
+			_exit(1);
+		execv(self, cargv);
+		_exit(127);
+	}
+	printf("recexec %d\n", (int)pid);
 	bad |= !wait_ok(pid);
 
 	/*
