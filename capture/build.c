@@ -36,6 +36,12 @@ static void *grow(void *p, uint32_t *cap, uint32_t want, size_t elem, bool *oom)
 	return np;
 }
 
+/**
+ * cap_build_bind() - append a zeroed bind entry to the record being built
+ * @b: builder
+ *
+ * Return: the entry (a scratch entry when memory is short; @b->oom is set)
+ */
 struct vmb_bind_entry *cap_build_bind(struct cap_build *b)
 {
 	static struct vmb_bind_entry sink;
@@ -48,14 +54,16 @@ struct vmb_bind_entry *cap_build_bind(struct cap_build *b)
 	return memset(&b->binds[b->n_binds++], 0, sizeof(*b->binds));
 }
 
+/** cap_build_sync() - append a sync (kernel syncobj @handle, timeline @point) */
 void cap_build_sync(struct cap_build *b, uint32_t handle, uint64_t point)
 {
 	b->syncs = grow(b->syncs, &b->cap_syncs, b->n_syncs + 1, sizeof(*b->syncs), &b->oom);
 	if (b->oom)
 		return;
-	b->syncs[b->n_syncs++] = (struct vmb_sync){ .point = point, .syncobj = handle };
+	b->syncs[b->n_syncs++] = (struct vmb_sync){.point = point, .syncobj = handle};
 }
 
+/** cap_build_id() - append a BO handle to a submit's BO list */
 void cap_build_id(struct cap_build *b, uint32_t id)
 {
 	b->ids = grow(b->ids, &b->cap_ids, b->n_ids + 1, sizeof(*b->ids), &b->oom);
@@ -66,7 +74,7 @@ void cap_build_id(struct cap_build *b, uint32_t id)
 
 static atomic_int vm_readv_ok = 1; /* cleared when seccomp or the kernel refuses it */
 static pthread_mutex_t pipe_lock = PTHREAD_MUTEX_INITIALIZER;
-static int copy_pipe[2] = { -1, -1 };
+static int copy_pipe[2] = {-1, -1};
 
 /*
  * Without process_vm_readv (a seccomp filter): let the kernel copy the
@@ -100,15 +108,15 @@ out:
  */
 bool cap_safe_copy(void *dst, const void *src, size_t len)
 {
-	struct iovec l = { dst, len }, r = { (void *)src, len };
+	struct iovec l = {dst, len}, r = {(void *)src, len};
 	int err = errno;
 	bool ok;
 
 	if (!src)
 		return false;
 	if (atomic_load_explicit(&vm_readv_ok, memory_order_relaxed)) {
-		ssize_t n = process_vm_readv(cap_self_pid ? cap_self_pid :
-					     (pid_t)syscall(SYS_getpid), &l, 1, &r, 1, 0);
+		ssize_t n = process_vm_readv(
+		    cap_self_pid ? cap_self_pid : (pid_t)syscall(SYS_getpid), &l, 1, &r, 1, 0);
 
 		if (n == (ssize_t)len || (n < 0 && errno != EPERM && errno != ENOSYS)) {
 			errno = err;
@@ -155,7 +163,6 @@ const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
 	}
 	return cap_safe_copy(scratch, (const void *)(uintptr_t)ptr, len) ? scratch : NULL;
 }
-
 
 /** cap_build_size() - bytes of the record built in @b (multiple of 8) */
 uint32_t cap_build_size(const struct cap_build *b)

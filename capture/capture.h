@@ -34,20 +34,20 @@
 
 /* cap_rec.kind */
 enum cap_rec_kind {
-	CAP_REC_OP,		/* a trace op (op field) */
-	CAP_REC_FILE_CLOSE,	/* the last fd of a DRM file was closed: forget its handles */
-	CAP_REC_EXPORT,		/* a BO or syncobj exported as fd @aux (op: bo_create or
-				 * syncobj_create naming the handle); an import of that
-				 * fd on another DRM file names the same trace object */
+	CAP_REC_OP,	    /* a trace op (op field) */
+	CAP_REC_FILE_CLOSE, /* the last fd of a DRM file was closed: forget its handles */
+	CAP_REC_EXPORT,	    /* a BO or syncobj exported as fd @aux (op: bo_create or
+			     * syncobj_create naming the handle); an import of that
+			     * fd on another DRM file names the same trace object */
 };
 
 /* cap_rec.flags */
-#define CAP_REC_F_SYNTH		(1u << 0) /* not an ioctl of the program (e.g. implicit VM) */
-#define CAP_REC_F_USER_FENCE	(1u << 1) /* had user-fence syncs that a trace cannot express */
-#define CAP_REC_F_FENCE_FD	(1u << 2) /* had sync_file fds that a trace cannot express */
-#define CAP_REC_F_DEPS		(1u << 3) /* had fence dependencies a trace cannot express */
-#define CAP_REC_F_NEW_HANDLE	(1u << 4) /* import: create only if the handle is unknown */
-#define CAP_REC_F_SYNC_BIND	(1u << 5) /* synchronous bind ioctl */
+#define CAP_REC_F_SYNTH (1u << 0)      /* not an ioctl of the program (e.g. implicit VM) */
+#define CAP_REC_F_USER_FENCE (1u << 1) /* had user-fence syncs that a trace cannot express */
+#define CAP_REC_F_FENCE_FD (1u << 2)   /* had sync_file fds that a trace cannot express */
+#define CAP_REC_F_DEPS (1u << 3)       /* had fence dependencies a trace cannot express */
+#define CAP_REC_F_NEW_HANDLE (1u << 4) /* import: create only if the handle is unknown */
+#define CAP_REC_F_SYNC_BIND (1u << 5)  /* synchronous bind ioctl */
 
 /**
  * struct cap_rec - one record, as stored in a per-thread ring
@@ -125,10 +125,10 @@ void cap_build_layout(const struct cap_build *b, void *dst, uint32_t size) CAP_H
 
 /* what a decoder says about an ioctl before it is issued */
 enum cap_class {
-	CAP_IGNORE,	/* known, nothing to record (queries, mmap offsets) */
-	CAP_RAW,	/* not decodable: counted by number in the header */
-	CAP_ENTER,	/* decode; sequence number taken before the kernel call */
-	CAP_EXIT,	/* decode; sequence number taken after it (creates, waits) */
+	CAP_IGNORE, /* known, nothing to record (queries, mmap offsets) */
+	CAP_RAW,    /* not decodable: counted by number in the header */
+	CAP_ENTER,  /* decode; sequence number taken before the kernel call */
+	CAP_EXIT,   /* decode; sequence number taken after it (creates, waits) */
 };
 
 /**
@@ -219,9 +219,9 @@ int cap_real_open(const char *path, int flags, int mode) CAP_HIDDEN;
 
 /* recorder.c */
 struct cap_config {
-	const char *out;	/* base output path */
-	uint64_t t0;		/* CLOCK_MONOTONIC ns of capture start */
-	long root_pid;		/* the process that writes to @out itself */
+	const char *out; /* base output path */
+	uint64_t t0;	 /* CLOCK_MONOTONIC ns of capture start */
+	long root_pid;	 /* the process that writes to @out itself */
 	unsigned int flush_ms;
 	const char *only_driver; /* NULL = all */
 };
@@ -260,7 +260,7 @@ struct cap_strbuf {
 void cap_sb_putc(struct cap_strbuf *sb, char c) CAP_HIDDEN;
 void cap_sb_puts(struct cap_strbuf *sb, const char *s) CAP_HIDDEN;
 void cap_sb_printf(struct cap_strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3))) CAP_HIDDEN;
+    __attribute__((format(printf, 2, 3))) CAP_HIDDEN;
 void cap_sb_json_str(struct cap_strbuf *sb, const char *s) CAP_HIDDEN;
 /*
  * cap_out_render() - translate handles and render one record; @next/@n_next

@@ -77,8 +77,8 @@ static bool amdgpu_gem_va(const struct cap_call *c, struct cap_build *b)
 	cap_op_init(b, VMB_OP_BIND);
 	op->u.bind.vm = CAP_IMPLICIT_VM;
 	if (c->size >= sizeof(*a) && a->num_syncobj_handles) {
-		const uint32_t *h = cap_user(c, a->input_fence_syncobj_handles,
-					     (size_t)a->num_syncobj_handles * 4);
+		const uint32_t *h =
+		    cap_user(c, a->input_fence_syncobj_handles, (size_t)a->num_syncobj_handles * 4);
 
 		if (!h || a->num_syncobj_handles > UINT16_MAX)
 			return false;
@@ -161,7 +161,8 @@ static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 			case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL: {
 				const struct vmb_amdgpu_cs_chunk_syncobj *s = d;
 
-				if ((ch->chunk_id == VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL) != pass)
+				if ((ch->chunk_id == VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL) !=
+				    pass)
 					break;
 				for (size_t k = 0; k < bytes / sizeof(*s); k++)
 					cap_build_sync(b, s[k].handle, s[k].point);
@@ -180,8 +181,9 @@ static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 				if (l->bo_number && !ent)
 					return false;
 				for (uint32_t k = 0; k < l->bo_number; k++)
-					cap_build_id(b, *(const uint32_t *)(ent + (size_t)k *
-										  l->bo_info_size));
+					cap_build_id(
+					    b,
+					    *(const uint32_t *)(ent + (size_t)k * l->bo_info_size));
 				break;
 			}
 			case VMB_AMDGPU_CHUNK_ID_DEPENDENCIES:
@@ -262,8 +264,8 @@ static bool amdgpu_decode(const struct cap_call *c, struct cap_build *b)
 }
 
 const struct cap_decoder cap_decoder_amdgpu = {
-	.name = "amdgpu",
-	.driver = VMB_DRIVER_AMDGPU,
-	.classify = amdgpu_classify,
-	.decode = amdgpu_decode,
+    .name = "amdgpu",
+    .driver = VMB_DRIVER_AMDGPU,
+    .classify = amdgpu_classify,
+    .decode = amdgpu_decode,
 };

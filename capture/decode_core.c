@@ -25,11 +25,17 @@
 #include "capture.h"
 #include "uapi/drm_core.h"
 
+/**
+ * cap_decoder_find() - the decoder for a DRM driver name
+ * @name: as DRM_IOCTL_VERSION reports it
+ *
+ * Return: the decoder, or NULL for drivers that are not recorded
+ */
 const struct cap_decoder *cap_decoder_find(const char *name)
 {
 	static const struct cap_decoder *const all[] = {
-		&cap_decoder_xe, &cap_decoder_amdgpu, &cap_decoder_nouveau,
-		&cap_decoder_panthor, &cap_decoder_msm,
+	    &cap_decoder_xe,	  &cap_decoder_amdgpu, &cap_decoder_nouveau,
+	    &cap_decoder_panthor, &cap_decoder_msm,
 	};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -38,6 +44,7 @@ const struct cap_decoder *cap_decoder_find(const char *name)
 	return NULL;
 }
 
+/** cap_op_init() - make the record being built an op of @kind */
 void cap_op_init(struct cap_build *b, enum vmb_op_kind kind)
 {
 	b->rec.kind = CAP_REC_OP;
@@ -59,6 +66,12 @@ uint64_t cap_rel_timeout(int64_t abs_ns, uint64_t now_ns)
 	return (uint64_t)abs_ns - now_ns;
 }
 
+/**
+ * cap_core_classify() - how to treat a DRM core ioctl (nr outside the
+ * driver range), see enum cap_class
+ * @req: request
+ * @pre_bytes: unused: no core ioctl needs its pre-call argument
+ */
 enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 {
 	(void)pre_bytes;
@@ -99,6 +112,13 @@ static bool add_sync_array(const struct cap_call *c, struct cap_build *b, uint64
 	return true;
 }
 
+/**
+ * cap_core_decode() - turn a DRM core ioctl into an op
+ * @c: the call
+ * @b: builder
+ *
+ * Return: true when @b holds an op (or an export record)
+ */
 bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 {
 	struct vmb_op *op = &b->rec.op;

@@ -25,18 +25,18 @@
 #include "uapi/msm.h"
 
 /* nr of ioctls the decoder only needs to know exist */
-#define MSM_GEM_INFO		0x03
-#define MSM_GEM_CPU_PREP	0x04
-#define MSM_GEM_CPU_FINI	0x05
-#define MSM_WAIT_FENCE		0x07
-#define MSM_GEM_MADVISE		0x08
-#define MSM_SUBMITQUEUE_QUERY	0x0c
+#define MSM_GEM_INFO 0x03
+#define MSM_GEM_CPU_PREP 0x04
+#define MSM_GEM_CPU_FINI 0x05
+#define MSM_WAIT_FENCE 0x07
+#define MSM_GEM_MADVISE 0x08
+#define MSM_SUBMITQUEUE_QUERY 0x0c
 /*
  * The submit BO table element (flags, handle, presumed iova: 16 bytes) is
  * not in uapi/msm.h; only its handle at offset 4 is read here.
  */
-#define MSM_SUBMIT_BO_SIZE	16
-#define MSM_SUBMIT_BO_HANDLE	4
+#define MSM_SUBMIT_BO_SIZE 16
+#define MSM_SUBMIT_BO_HANDLE 4
 
 static enum cap_class msm_classify(unsigned long req, uint32_t *pre_bytes)
 {
@@ -214,8 +214,8 @@ static bool msm_decode(const struct cap_call *c, struct cap_build *b)
 		cap_op_init(b, VMB_OP_QUEUE_CREATE);
 		op->u.queue.queue = a->id;
 		op->u.queue.vm = CAP_IMPLICIT_VM;
-		op->u.queue.engine = a->flags & VMB_MSM_SUBMITQUEUE_VM_BIND ? VMB_ENGINE_BIND :
-									      VMB_ENGINE_RENDER;
+		op->u.queue.engine =
+		    a->flags & VMB_MSM_SUBMITQUEUE_VM_BIND ? VMB_ENGINE_BIND : VMB_ENGINE_RENDER;
 		return true;
 	}
 	case VMB_DRM_MSM_SUBMITQUEUE_CLOSE: {
@@ -236,8 +236,8 @@ static bool msm_decode(const struct cap_call *c, struct cap_build *b)
 }
 
 const struct cap_decoder cap_decoder_msm = {
-	.name = "msm",
-	.driver = VMB_DRIVER_MSM,
-	.classify = msm_classify,
-	.decode = msm_decode,
+    .name = "msm",
+    .driver = VMB_DRIVER_MSM,
+    .classify = msm_classify,
+    .decode = msm_decode,
 };

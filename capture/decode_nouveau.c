@@ -55,8 +55,9 @@ static bool nouveau_syncs(const struct cap_call *c, struct cap_build *b, uint64_
 	for (uint32_t i = 0; i < n; i++)
 		cap_build_sync(b, s[i].handle,
 			       (s[i].flags & VMB_NOUVEAU_SYNC_TYPE_MASK) ==
-					       VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ ?
-				       s[i].timeline_value : 0);
+				       VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ
+				   ? s[i].timeline_value
+				   : 0);
 	return true;
 }
 
@@ -86,8 +87,9 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 		cap_op_init(b, VMB_OP_BO_CREATE);
 		op->u.bo.bo = a->info.handle;
 		op->u.bo.size = a->info.size;
-		op->u.bo.placement = vram && !gart ? VMB_PLACE_VRAM :
-				     gart && !vram ? VMB_PLACE_SYSTEM : VMB_PLACE_ANY;
+		op->u.bo.placement = vram && !gart   ? VMB_PLACE_VRAM
+				     : gart && !vram ? VMB_PLACE_SYSTEM
+						     : VMB_PLACE_ANY;
 		if (a->info.domain & VMB_NOUVEAU_GEM_DOMAIN_NO_SHARE)
 			op->u.bo.vm = CAP_IMPLICIT_VM;
 		return true;
@@ -157,8 +159,7 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 	case VMB_DRM_NOUVEAU_EXEC: {
 		const struct vmb_nouveau_exec *a = c->arg;
 
-		if (c->size < sizeof(*a) || a->wait_count > UINT16_MAX ||
-		    a->sig_count > UINT16_MAX)
+		if (c->size < sizeof(*a) || a->wait_count > UINT16_MAX || a->sig_count > UINT16_MAX)
 			return false;
 		cap_op_init(b, VMB_OP_SUBMIT);
 		op->u.submit.queue = a->channel;
@@ -174,8 +175,8 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 }
 
 const struct cap_decoder cap_decoder_nouveau = {
-	.name = "nouveau",
-	.driver = VMB_DRIVER_NOUVEAU,
-	.classify = nouveau_classify,
-	.decode = nouveau_decode,
+    .name = "nouveau",
+    .driver = VMB_DRIVER_NOUVEAU,
+    .classify = nouveau_classify,
+    .decode = nouveau_decode,
 };

@@ -48,8 +48,7 @@ static enum cap_class panthor_classify(unsigned long req, uint32_t *pre_bytes)
 }
 
 /* element @i of an obj_array whose elements are at least @min bytes */
-static const void *elem(const struct cap_call *c, const struct vmb_panthor_obj_array *a,
-			size_t min)
+static const void *elem(const struct cap_call *c, const struct vmb_panthor_obj_array *a, size_t min)
 {
 	if (a->stride < min || a->count > (1u << 20))
 		return NULL;
@@ -71,8 +70,9 @@ static bool panthor_syncs(const struct cap_call *c, struct cap_build *b,
 			continue;
 		cap_build_sync(b, s->handle,
 			       (s->flags & VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_MASK) ==
-					       VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ ?
-				       s->timeline_value : 0);
+				       VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ
+				   ? s->timeline_value
+				   : 0);
 		(*n)++;
 	}
 	return true;
@@ -238,8 +238,8 @@ static bool panthor_decode(const struct cap_call *c, struct cap_build *b)
 }
 
 const struct cap_decoder cap_decoder_panthor = {
-	.name = "panthor",
-	.driver = VMB_DRIVER_PANTHOR,
-	.classify = panthor_classify,
-	.decode = panthor_decode,
+    .name = "panthor",
+    .driver = VMB_DRIVER_PANTHOR,
+    .classify = panthor_classify,
+    .decode = panthor_decode,
 };

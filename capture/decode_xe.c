@@ -63,8 +63,9 @@ static bool xe_syncs(const struct cap_call *c, struct cap_build *b, uint64_t ptr
 				continue;
 			}
 			cap_build_sync(b, s[i].handle,
-				       s[i].type == VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ ?
-					       s[i].timeline_value : 0);
+				       s[i].type == VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ
+					   ? s[i].timeline_value
+					   : 0);
 			if (out)
 				(*n_out)++;
 			else
@@ -127,11 +128,10 @@ static bool xe_bind_entry(struct cap_build *b, const struct vmb_xe_vm_bind_op *o
 	return true;
 }
 
-static enum vmb_engine xe_engine(const struct cap_call *c,
-				 const struct vmb_xe_exec_queue_create *a)
+static enum vmb_engine xe_engine(const struct cap_call *c, const struct vmb_xe_exec_queue_create *a)
 {
 	const struct vmb_xe_engine_class_instance *ci =
-		a->width && a->num_placements ? cap_user(c, a->instances, sizeof(*ci)) : NULL;
+	    a->width && a->num_placements ? cap_user(c, a->instances, sizeof(*ci)) : NULL;
 
 	if (!ci)
 		return VMB_ENGINE_RENDER;
@@ -245,8 +245,8 @@ static bool xe_decode(const struct cap_call *c, struct cap_build *b)
 }
 
 const struct cap_decoder cap_decoder_xe = {
-	.name = "xe",
-	.driver = VMB_DRIVER_XE,
-	.classify = xe_classify,
-	.decode = xe_decode,
+    .name = "xe",
+    .driver = VMB_DRIVER_XE,
+    .classify = xe_classify,
+    .decode = xe_decode,
 };

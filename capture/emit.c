@@ -52,7 +52,7 @@ static uint32_t hmap_get(const struct hmap *m, uint32_t key)
 static int hmap_put(struct hmap *m, uint32_t key, uint32_t val)
 {
 	if ((m->n + 1) * 2 > m->cap) {
-		struct hmap nm = { .cap = m->cap ? m->cap * 2 : 64 };
+		struct hmap nm = {.cap = m->cap ? m->cap * 2 : 64};
 
 		nm.keys = calloc(nm.cap, sizeof(*nm.keys));
 		nm.vals = calloc(nm.cap, sizeof(*nm.vals));
@@ -145,7 +145,8 @@ static void uptr_add(struct ofile *f, uint32_t handle, uint64_t addr)
 }
 
 /* an object exported as an fd, by the DRM file it was exported from */
-struct export {
+struct export
+{
 	uint32_t serial;
 	uint32_t id;
 };
@@ -153,10 +154,10 @@ struct export {
 struct cap_out {
 	struct ofile *files;
 	uint32_t next_id[4];
-	struct hmap exports[4];	/* fd -> index + 1 into @exp */
+	struct hmap exports[4]; /* fd -> index + 1 into @exp */
 	struct export *exp;
 	uint32_t n_exp, cap_exp;
-	uint32_t *hcount[4];	/* per id: handles naming it, over all files */
+	uint32_t *hcount[4]; /* per id: handles naming it, over all files */
 	uint32_t n_hcount[4];
 	struct cap_out_stats st;
 	uint8_t *so_flags;
@@ -164,6 +165,7 @@ struct cap_out {
 	uint32_t n_so;
 };
 
+/** cap_out_create() - a renderer with no files and ids from 1; NULL on ENOMEM */
 struct cap_out *cap_out_create(void)
 {
 	struct cap_out *o = calloc(1, sizeof(*o));
@@ -196,6 +198,7 @@ static void free_shared(struct cap_out *o)
 	free(o->exp);
 }
 
+/** cap_out_reset() - forget every file, id and counter (new output file) */
 void cap_out_reset(struct cap_out *o)
 {
 	free_files(o);
@@ -207,6 +210,7 @@ void cap_out_reset(struct cap_out *o)
 		o->next_id[i] = 1;
 }
 
+/** cap_out_destroy() - free a renderer (NULL is fine) */
 void cap_out_destroy(struct cap_out *o)
 {
 	if (!o)
@@ -218,6 +222,7 @@ void cap_out_destroy(struct cap_out *o)
 	free(o);
 }
 
+/** cap_out_stats() - what has been rendered so far, for the header */
 const struct cap_out_stats *cap_out_stats(const struct cap_out *o)
 {
 	return &o->st;
@@ -276,6 +281,7 @@ static void sb_reserve(struct cap_strbuf *sb, size_t more)
 	sb->cap = ncap;
 }
 
+/** cap_sb_putc() - append a character (sets @sb->oom on ENOMEM) */
 void cap_sb_putc(struct cap_strbuf *sb, char c)
 {
 	if (sb->len + 2 > sb->cap)
@@ -286,6 +292,7 @@ void cap_sb_putc(struct cap_strbuf *sb, char c)
 	sb->p[sb->len] = 0;
 }
 
+/** cap_sb_puts() - append a string */
 void cap_sb_puts(struct cap_strbuf *sb, const char *s)
 {
 	size_t n = strlen(s);
@@ -298,6 +305,7 @@ void cap_sb_puts(struct cap_strbuf *sb, const char *s)
 	sb->len += n;
 }
 
+/** cap_sb_printf() - append formatted text (not on the hot path) */
 void cap_sb_printf(struct cap_strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
@@ -322,6 +330,7 @@ void cap_sb_printf(struct cap_strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+/** cap_sb_json_str() - append @s as a JSON string literal */
 void cap_sb_json_str(struct cap_strbuf *sb, const char *s)
 {
 	cap_sb_putc(sb, '"');
@@ -418,10 +427,10 @@ static void put_flags(struct cap_strbuf *sb, const char *const *names, unsigned 
 	cap_sb_putc(sb, ']');
 }
 
-static const char *const bind_flag_names[] = { "readonly", "noexec", "uncached", "immediate",
-					       "dumpable", NULL };
-static const char *const vm_flag_names[] = { "fault", NULL };
-static const char *const bo_flag_names[] = { "scanout", "userptr", NULL };
+static const char *const bind_flag_names[] = {"readonly",  "noexec",   "uncached",
+					      "immediate", "dumpable", NULL};
+static const char *const vm_flag_names[] = {"fault", NULL};
+static const char *const bo_flag_names[] = {"scanout", "userptr", NULL};
 
 /* ---- handle translation ---- */
 
@@ -470,7 +479,7 @@ static void note_export(struct cap_out *o, struct ofile *f, int cls, uint32_t ha
 		o->exp = ne;
 		o->cap_exp = n;
 	}
-	o->exp[o->n_exp] = (struct export){ f->serial, id };
+	o->exp[o->n_exp] = (struct export){f->serial, id};
 	if (!hmap_put(&o->exports[cls], (uint32_t)fd, ++o->n_exp))
 		return;
 	o->n_exp--;
@@ -562,7 +571,7 @@ static uint32_t implicit_vm(struct cap_out *o, struct ofile *f, const struct cap
 		return f->implicit_vm;
 	f->implicit_vm = o->next_id[VMB_CLASS_VM]++;
 
-	struct vmb_op op = { .kind = VMB_OP_VM_CREATE };
+	struct vmb_op op = {.kind = VMB_OP_VM_CREATE};
 
 	op.u.vm_create.vm = f->implicit_vm;
 	render_vm_create(sb, &op, 0, 0);
@@ -602,9 +611,9 @@ static uint32_t submit_queue(struct cap_out *o, struct ofile *f, const struct ca
 }
 
 /* per syncobj id: how it was declared and what has been seen */
-#define SO_TIMELINE	(1u << 0)
-#define SO_USED		(1u << 1)
-#define SO_SIGNALED	(1u << 2)
+#define SO_TIMELINE (1u << 0)
+#define SO_USED (1u << 1)
+#define SO_SIGNALED (1u << 2)
 
 static void so_note(struct cap_out *o, uint32_t id, uint8_t flags)
 {
@@ -656,10 +665,11 @@ static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *
 			if (fl & SO_USED)
 				o->st.syncobj_fixups++;
 			id = new_id(o, f, VMB_CLASS_SYNCOBJ, s[i].syncobj);
-			cap_sb_printf(sb,
-				      "{\"op\":\"syncobj_create\",\"syncobj\":%u,\"timeline\":true%s,"
-				      "\"t\":%" PRIu64 ",\"x_synth\":true}\n",
-				      id, sig ? ",\"signaled\":true" : "", r->t_enter);
+			cap_sb_printf(
+			    sb,
+			    "{\"op\":\"syncobj_create\",\"syncobj\":%u,\"timeline\":true%s,"
+			    "\"t\":%" PRIu64 ",\"x_synth\":true}\n",
+			    id, sig ? ",\"signaled\":true" : "", r->t_enter);
 			o->st.ops[VMB_OP_SYNCOBJ_CREATE]++;
 			o->st.ops_total++;
 			so_note(o, id, SO_TIMELINE | (sig ? SO_SIGNALED : 0));
@@ -800,6 +810,15 @@ static bool used_as_timeline(const struct cap_rec *r, struct cap_rec *const *nex
 	return false;
 }
 
+/**
+ * cap_out_render() - translate the handles of @r to ids and append its
+ * line(s) to @sb: the op, preceded by any implicit object it needs first
+ * @o: renderer
+ * @r: the record (its syncs are rewritten in place)
+ * @next: the records that follow in sequence order (look-ahead)
+ * @n_next: how many
+ * @sb: output
+ */
 void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const *next,
 		    size_t n_next, struct cap_strbuf *sb)
 {
@@ -816,7 +835,8 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 	if (r->kind == CAP_REC_FILE_CLOSE) {
 		/* the VM a file has implicitly ends with it, as it began: x_synth */
 		if (f->implicit_vm) {
-			cap_sb_printf(sb, "{\"op\":\"vm_destroy\",\"vm\":%u,\"t\":%" PRIu64
+			cap_sb_printf(sb,
+				      "{\"op\":\"vm_destroy\",\"vm\":%u,\"t\":%" PRIu64
 				      ",\"x_seq\":%" PRIu64 ",\"x_synth\":true}\n",
 				      f->implicit_vm, r->t_enter, r->seq);
 			o->st.ops[VMB_OP_VM_DESTROY]++;
@@ -863,7 +883,8 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 	case VMB_OP_QUEUE_CREATE:
 		vm = vm_id(o, f, r, op->u.queue.vm, sb);
 		id = new_id(o, f, VMB_CLASS_QUEUE, op->u.queue.queue);
-		cap_sb_printf(sb, "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"%s\"",
+		cap_sb_printf(sb,
+			      "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"%s\"",
 			      id, vm, vmb_engine_name(op->u.queue.engine));
 		break;
 	case VMB_OP_QUEUE_DESTROY:
@@ -915,8 +936,9 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		if (used_as_timeline(r, next, n_next))
 			op->u.syncobj.timeline = true;
 		id = new_id(o, f, VMB_CLASS_SYNCOBJ, op->u.syncobj.syncobj);
-		so_note(o, id, (op->u.syncobj.timeline ? SO_TIMELINE : 0) |
-				       (op->u.syncobj.signaled ? SO_SIGNALED : 0));
+		so_note(o, id,
+			(op->u.syncobj.timeline ? SO_TIMELINE : 0) |
+			    (op->u.syncobj.signaled ? SO_SIGNALED : 0));
 		cap_sb_printf(sb, "{\"op\":\"syncobj_create\",\"syncobj\":%u", id);
 		if (op->u.syncobj.timeline)
 			cap_sb_puts(sb, ",\"timeline\":true");

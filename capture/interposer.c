@@ -73,10 +73,10 @@ static int (*real_posix_spawnp)(pid_t *, const char *, const posix_spawn_file_ac
 
 static char self_path[4096];
 
-#define RESOLVE(var, name)                                              \
-	do {                                                            \
-		if (!(var))                                             \
-			*(void **)&(var) = dlsym(RTLD_NEXT, name);      \
+#define RESOLVE(var, name)                                                                         \
+	do {                                                                                       \
+		if (!(var))                                                                        \
+			*(void **)&(var) = dlsym(RTLD_NEXT, name);                                 \
 	} while (0)
 
 static void resolve_all(void)
@@ -104,12 +104,14 @@ static void resolve_all(void)
 	RESOLVE(real_posix_spawnp, "posix_spawnp");
 }
 
+/** cap_real_close() - libc's close, for our own descriptors */
 int cap_real_close(int fd)
 {
 	RESOLVE(real_close, "close");
 	return real_close(fd);
 }
 
+/** cap_real_open() - libc's open (or the shim's), for our own files */
 int cap_real_open(const char *path, int flags, int mode)
 {
 	RESOLVE(real_open, "open");
@@ -145,7 +147,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	unsigned int nr = _IOC_NR(req);
 	uint32_t pre_n = 0, size = _IOC_SIZE(req);
 	unsigned char pre[256], post[256];
-	struct cap_call c = { .fd = fd, .req = req, .size = size };
+	struct cap_call c = {.fd = fd, .req = req, .size = size};
 	enum cap_class cls;
 	struct cap_build *b;
 	int r, err;
@@ -458,22 +460,22 @@ static void record_cpu_unmap(uint64_t addr, uint64_t len, uint64_t seq, uint64_t
 	cap_record_push(b);
 }
 
-#define CPU_CHANGE(call_expr, addr, len, fail)                                          \
-	({                                                                              \
-		__typeof__(call_expr) __r;                                              \
-		int __err;                                                              \
-		if (cap_userptr_any() && atomic_load(&cap_enabled) && !foreign_child() &&                   \
-		    cap_userptr_touched((uint64_t)(uintptr_t)(addr), (len))) {             \
-			uint64_t __seq = cap_seq_next(), __t0 = cap_now();              \
-			__r = (call_expr);                                              \
-			__err = errno;                                                  \
-			record_cpu_unmap((uint64_t)(uintptr_t)(addr), (len), __seq, __t0, \
-					 (fail) ? -__err : 0);                          \
-			errno = __err;                                                  \
-		} else {                                                                \
-			__r = (call_expr);                                              \
-		}                                                                       \
-		__r;                                                                    \
+#define CPU_CHANGE(call_expr, addr, len, fail)                                                     \
+	({                                                                                         \
+		__typeof__(call_expr) __r;                                                         \
+		int __err;                                                                         \
+		if (cap_userptr_any() && atomic_load(&cap_enabled) && !foreign_child() &&          \
+		    cap_userptr_touched((uint64_t)(uintptr_t)(addr), (len))) {                     \
+			uint64_t __seq = cap_seq_next(), __t0 = cap_now();                         \
+			__r = (call_expr);                                                         \
+			__err = errno;                                                             \
+			record_cpu_unmap((uint64_t)(uintptr_t)(addr), (len), __seq, __t0,          \
+					 (fail) ? -__err : 0);                                     \
+			errno = __err;                                                             \
+		} else {                                                                           \
+			__r = (call_expr);                                                         \
+		}                                                                                  \
+		__r;                                                                               \
 	})
 
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
@@ -481,8 +483,8 @@ EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off
 	RESOLVE(real_mmap, "mmap");
 	if (!(flags & MAP_FIXED))
 		return real_mmap(addr, len, prot, flags, fd, off);
-	void *r = CPU_CHANGE(real_mmap(addr, len, prot, flags, fd, off), addr, len,
-			     __r == MAP_FAILED);
+	void *r =
+	    CPU_CHANGE(real_mmap(addr, len, prot, flags, fd, off), addr, len, __r == MAP_FAILED);
 	return r;
 }
 
@@ -521,8 +523,8 @@ EXPORT int madvise(void *addr, size_t len, int advice)
 
 /* ---- children: exec and spawn keep the capture in the environment ---- */
 
-static const char *const cap_vars[] = { "VMB_CAPTURE_OUT", "VMB_CAPTURE_T0", "VMB_CAPTURE_ROOT",
-					"VMB_CAPTURE_FLUSH_MS", "VMB_CAPTURE_ONLY_DRIVER" };
+static const char *const cap_vars[] = {"VMB_CAPTURE_OUT", "VMB_CAPTURE_T0", "VMB_CAPTURE_ROOT",
+				       "VMB_CAPTURE_FLUSH_MS", "VMB_CAPTURE_ONLY_DRIVER"};
 static char *cap_var_lines[5];
 
 static bool has_token(const char *list, const char *tok)
@@ -566,7 +568,7 @@ static size_t env_bytes(char *const envp[])
 static char *const *child_env(char *const envp[], char **ne, char *pl)
 {
 	size_t n = 0;
-	bool have[5] = { 0 }, preload_ok;
+	bool have[5] = {0}, preload_ok;
 	int preload = -1;
 
 	if (!envp || !self_path[0])
@@ -609,9 +611,9 @@ static char *const *child_env(char *const envp[], char **ne, char *pl)
 	return ne;
 }
 
-#define CHILD_ENV(envp, out)                                            \
-	char *slots_[env_slots(envp)];                                  \
-	char buf_[env_bytes(envp)];                                     \
+#define CHILD_ENV(envp, out)                                                                       \
+	char *slots_[env_slots(envp)];                                                             \
+	char buf_[env_bytes(envp)];                                                                \
 	char *const *out = child_env((envp), slots_, buf_)
 
 extern char **environ;
@@ -661,18 +663,18 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 }
 
 /* execl*: collect the variadic arguments into an argv on the stack */
-#define COLLECT_ARGS(arg0, ap, argv, envp_out)                                  \
-	size_t argc_ = 1;                                                       \
-	va_start(ap, arg0);                                                     \
-	while (va_arg(ap, char *))                                              \
-		argc_++;                                                        \
-	va_end(ap);                                                             \
-	char *argv[argc_ + 1];                                                  \
-	va_start(ap, arg0);                                                     \
-	argv[0] = (char *)(arg0);                                               \
-	for (size_t i_ = 1; i_ <= argc_; i_++)                                  \
-		argv[i_] = va_arg(ap, char *);                                  \
-	envp_out;                                                               \
+#define COLLECT_ARGS(arg0, ap, argv, envp_out)                                                     \
+	size_t argc_ = 1;                                                                          \
+	va_start(ap, arg0);                                                                        \
+	while (va_arg(ap, char *))                                                                 \
+		argc_++;                                                                           \
+	va_end(ap);                                                                                \
+	char *argv[argc_ + 1];                                                                     \
+	va_start(ap, arg0);                                                                        \
+	argv[0] = (char *)(arg0);                                                                  \
+	for (size_t i_ = 1; i_ <= argc_; i_++)                                                     \
+		argv[i_] = va_arg(ap, char *);                                                     \
+	envp_out;                                                                                  \
 	va_end(ap)
 
 EXPORT int execl(const char *path, const char *arg, ...)

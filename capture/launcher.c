@@ -60,7 +60,7 @@ static int find_lib(char *out, size_t n)
 	char exe[PATH_MAX], dir[PATH_MAX];
 	const char *env = getenv("VMB_CAPTURE_LIB");
 	ssize_t len;
-	const char *cand[] = { "%s/libvmcapture.so", "%s/../lib/vmbench/libvmcapture.so" };
+	const char *cand[] = {"%s/libvmcapture.so", "%s/../lib/vmbench/libvmcapture.so"};
 
 	if (env && *env && !access(env, R_OK))
 		return realpath(env, out) ? 0 : -1;
@@ -134,7 +134,7 @@ static void add_file(struct summary *s, const char *path, const char *shown)
 	k = json_object_get(x, "by_kind");
 	for (int i = 0; i < VMB_OP_COUNT; i++)
 		s->by_kind[i] +=
-			json_integer_value(json_object_get(k, vmb_op_kind_name((enum vmb_op_kind)i)));
+		    json_integer_value(json_object_get(k, vmb_op_kind_name((enum vmb_op_kind)i)));
 	json_decref(h);
 }
 
@@ -177,7 +177,8 @@ static void collect(struct summary *s, const char *out, time_t since)
 		const char *p = de->d_name + slen;
 		size_t tail = strlen(p) - (jsonl ? 6 : 0);
 
-		if (strncmp(de->d_name, base, slen) || p[0] != '.' || strlen(p) < 2 + (jsonl ? 6 : 0))
+		if (strncmp(de->d_name, base, slen) || p[0] != '.' ||
+		    strlen(p) < 2 + (jsonl ? 6 : 0))
 			continue;
 		if (jsonl && strcmp(p + tail, ".jsonl"))
 			continue;
@@ -218,12 +219,12 @@ static void print_summary(const struct summary *s)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "flush-ms", required_argument, NULL, 'f' },
-		{ "only-driver", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"flush-ms", required_argument, NULL, 'f'},
+	    {"only-driver", required_argument, NULL, 'd'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *file = "vmbench-capture.jsonl", *only = NULL;
 	char out[PATH_MAX], lib[PATH_MAX], t0s[32], flush[16] = "100";
@@ -243,7 +244,8 @@ int main(int argc, char **argv)
 			long v = strtol(optarg, &end, 10);
 
 			if (*end || v < 1 || v > 60000) {
-				fprintf(stderr, "capture: --flush-ms wants 1..60000, not '%s'\n", optarg);
+				fprintf(stderr, "capture: --flush-ms wants 1..60000, not '%s'\n",
+					optarg);
 				return 2;
 			}
 			snprintf(flush, sizeof(flush), "%ld", v);
@@ -275,8 +277,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (find_lib(lib, sizeof(lib))) {
-		fprintf(stderr, "capture: libvmcapture.so not found next to %s or in ../lib/vmbench "
-				"(set VMB_CAPTURE_LIB)\n", argv[0]);
+		fprintf(stderr,
+			"capture: libvmcapture.so not found next to %s or in ../lib/vmbench "
+			"(set VMB_CAPTURE_LIB)\n",
+			argv[0]);
 		return 2;
 	}
 	if (strlen(file) > 5 && !strcmp(file + strlen(file) - 5, ".json")) {

@@ -35,16 +35,16 @@
 
 #include "capture.h"
 
-#define RING_BYTES	(1u << 20)
-#define RING_MAX_REC	(RING_BYTES / 4)
-#define HEADER_BYTES	8192
-#define GAP_TIMEOUT_NS	1000000000ull
-#define FULL_WAIT_NS	2000000000ull
-#define RAW_SLOTS	64
+#define RING_BYTES (1u << 20)
+#define RING_MAX_REC (RING_BYTES / 4)
+#define HEADER_BYTES 8192
+#define GAP_TIMEOUT_NS 1000000000ull
+#define FULL_WAIT_NS 2000000000ull
+#define RAW_SLOTS 64
 
-#define REC_PAD		0xff	/* ring filler up to the end of the buffer */
-#define REC_INDIRECT	0xfe	/* a pointer to a record too large for the ring */
-#define REC_NONE	0xfd	/* a sequence number that produced no op */
+#define REC_PAD 0xff	  /* ring filler up to the end of the buffer */
+#define REC_INDIRECT 0xfe /* a pointer to a record too large for the ring */
+#define REC_NONE 0xfd	  /* a sequence number that produced no op */
 
 struct cap_config cap_cfg;
 atomic_bool cap_enabled;
@@ -105,6 +105,7 @@ static pid_t cap_pid;
 static char files_json[1024];
 static enum vmb_driver first_driver;
 
+/** cap_now() - CLOCK_MONOTONIC in ns */
 uint64_t cap_now(void)
 {
 	struct timespec ts;
@@ -113,11 +114,13 @@ uint64_t cap_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/** cap_seq_next() - the next global sequence number (one atomic add) */
 uint64_t cap_seq_next(void)
 {
 	return atomic_fetch_add_explicit(&seq_counter, 1, memory_order_relaxed);
 }
 
+/** cap_file_serial_next() - a serial (>= 1) for a new DRM file */
 uint32_t cap_file_serial_next(void)
 {
 	return atomic_fetch_add(&file_serial, 1) + 1;
@@ -179,15 +182,19 @@ void cap_note_overhead(uint64_t ns, bool sampled)
 		return;
 	if (t->op_wait_ns) {
 		ns = ns > t->op_wait_ns ? ns - t->op_wait_ns : 0;
-		atomic_store_explicit(&t->wait_ns, atomic_load_explicit(&t->wait_ns,
-			memory_order_relaxed) + t->op_wait_ns, memory_order_relaxed);
-		atomic_store_explicit(&t->waits, atomic_load_explicit(&t->waits,
-			memory_order_relaxed) + 1, memory_order_relaxed);
+		atomic_store_explicit(&t->wait_ns,
+				      atomic_load_explicit(&t->wait_ns, memory_order_relaxed) +
+					  t->op_wait_ns,
+				      memory_order_relaxed);
+		atomic_store_explicit(&t->waits,
+				      atomic_load_explicit(&t->waits, memory_order_relaxed) + 1,
+				      memory_order_relaxed);
 		t->op_wait_ns = 0;
 	}
 	if (!sampled)
 		return;
-	atomic_store_explicit(&t->ovh_ns, atomic_load_explicit(&t->ovh_ns, memory_order_relaxed) + ns,
+	atomic_store_explicit(&t->ovh_ns,
+			      atomic_load_explicit(&t->ovh_ns, memory_order_relaxed) + ns,
 			      memory_order_relaxed);
 	atomic_store_explicit(&t->ovh_n, atomic_load_explicit(&t->ovh_n, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
@@ -288,7 +295,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 
 	/* full: wake the writer and wait for it (bounded), rather than lose ops */
 	while (head + need - atomic_load_explicit(&t->tail, memory_order_acquire) > RING_BYTES) {
-		struct timespec ts = { 0, 20000 };
+		struct timespec ts = {0, 20000};
 		uint64_t now = cap_now();
 
 		if (!w0)
@@ -327,8 +334,10 @@ static void ring_commit(struct tbuf *t, uint32_t len)
  * cap_record_push() - hand the record built in @b to the writer
  * @b: this thread's builder (from cap_thread_build())
  *
- * A record with b->rec.kind == REC_NONE-like semantics is pushed by passing
- * a builder whose op kind is VMB_OP_COUNT: it only fills its sequence number.
+ * A builder whose op kind is VMB_OP_COUNT (or that ran out of memory) is
+ * pushed as a placeholder: it only fills its sequence number, so that the
+ * writer does not wait for it. Never blocks for more than 2 s (a full ring
+ * whose writer does not drain it): then the record is dropped and counted.
  */
 void cap_record_push(struct cap_build *b)
 {
@@ -491,7 +500,7 @@ static void now_utc(char *buf, size_t n)
 static void render_header(char *buf, bool complete, const char *end)
 {
 	const struct cap_out_stats *st = cap_out_stats(out);
-	struct cap_strbuf h = { 0 };
+	struct cap_strbuf h = {0};
 	enum vmb_driver drv = first_driver;
 	uint64_t ovh_ns = atomic_load(&ovh_dead_ns), ovh_n = atomic_load(&ovh_dead_n);
 	uint64_t wait_ns = atomic_load(&wait_dead_ns), waits = atomic_load(&waits_dead);
@@ -511,14 +520,16 @@ static void render_header(char *buf, bool complete, const char *end)
 		strcpy(un.release, "unknown");
 	now_utc(date, sizeof(date));
 
-	cap_sb_printf(&h, "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"%s\","
+	cap_sb_printf(&h,
+		      "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"%s\","
 		      "\"page_size\":%ld,\"source\":{\"kind\":\"capture\",\"app\":",
 		      vmb_driver_name(drv), sysconf(_SC_PAGESIZE));
 	cap_sb_json_str(&h, exe);
 	cap_sb_printf(&h, ",\"pid\":%d,\"kernel\":", (int)getpid());
 	cap_sb_json_str(&h, un.release);
-	cap_sb_printf(&h, ",\"date\":\"%s\",\"tool\":\"vmbench capture " VMB_VERSION
-		      " (" VMB_GIT_SHA ")\"},", date);
+	cap_sb_printf(
+	    &h, ",\"date\":\"%s\",\"tool\":\"vmbench capture " VMB_VERSION " (" VMB_GIT_SHA ")\"},",
+	    date);
 	cap_sb_printf(&h, "\"x_capture\":{\"complete\":%s", complete ? "true" : "false");
 	if (end)
 		cap_sb_printf(&h, ",\"end\":\"%s\"", end);
@@ -547,10 +558,9 @@ static void render_header(char *buf, bool complete, const char *end)
 		      ",\"flush_ms\":%u,\"overhead_ns_per_op\":%" PRIu64,
 		      st->failed, bytes_written, atomic_load(&drops), late, gaps,
 		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
-		      st->syncobj_fixups,
-		      cap_cfg.flush_ms, ovh_n ? ovh_ns / ovh_n : 0);
-	cap_sb_printf(&h, ",\"backpressure_waits\":%" PRIu64 ",\"backpressure_ns\":%" PRIu64,
-		      waits, wait_ns);
+		      st->syncobj_fixups, cap_cfg.flush_ms, ovh_n ? ovh_ns / ovh_n : 0);
+	cap_sb_printf(&h, ",\"backpressure_waits\":%" PRIu64 ",\"backpressure_ns\":%" PRIu64, waits,
+		      wait_ns);
 	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
 	first = true;
 	for (int i = 0; i < RAW_SLOTS; i++) {
@@ -565,8 +575,9 @@ static void render_header(char *buf, bool complete, const char *end)
 		}
 		raw_total += n;
 		if (h.len < HEADER_BYTES - 600) {
-			cap_sb_printf(&h, "%s{\"ioctl\":\"0x%lx\",\"n\":%" PRIu64 ",\"errors\":%" PRIu64 "}",
-				      first ? "" : ",", req, n, atomic_load(&raw_slots[i].errors));
+			cap_sb_printf(
+			    &h, "%s{\"ioctl\":\"0x%lx\",\"n\":%" PRIu64 ",\"errors\":%" PRIu64 "}",
+			    first ? "" : ",", req, n, atomic_load(&raw_slots[i].errors));
 			first = false;
 		}
 	}
@@ -707,8 +718,8 @@ static void *writer_main(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&writer_stop)) {
-		struct timespec ts = { cap_cfg.flush_ms / 1000,
-				       (long)(cap_cfg.flush_ms % 1000) * 1000000 };
+		struct timespec ts = {cap_cfg.flush_ms / 1000,
+				      (long)(cap_cfg.flush_ms % 1000) * 1000000};
 
 		syscall(SYS_futex, &kick_word, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
 		atomic_store(&kick_word, 0);
@@ -801,12 +812,14 @@ void cap_recorder_shutdown(void)
 	pthread_mutex_unlock(&wlock);
 }
 
+/* fork: hold the writer and registry locks so the child gets them unheld */
 void cap_recorder_atfork_prepare(void)
 {
 	pthread_mutex_lock(&wlock);
 	pthread_mutex_lock(&reg_lock);
 }
 
+/* fork, parent side: release what atfork_prepare took */
 void cap_recorder_atfork_parent(void)
 {
 	pthread_mutex_unlock(&reg_lock);

@@ -48,7 +48,7 @@ void cap_userptr_note(uint64_t addr, uint64_t size)
 		ur = nr;
 		cap_ur = n;
 	}
-	ur[n_ur++] = (struct urange){ addr, addr + size };
+	ur[n_ur++] = (struct urange){addr, addr + size};
 	atomic_store(&ur_count, n_ur);
 out:
 	pthread_mutex_unlock(&ur_lock);
@@ -88,7 +88,6 @@ bool cap_userptr_touched(uint64_t addr, uint64_t len)
 	pthread_mutex_unlock(&ur_lock);
 	return hit;
 }
-
 
 /* after fork: the lock may have been held by a thread that does not exist */
 void cap_userptr_reset_after_fork(void)

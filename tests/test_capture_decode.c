@@ -38,8 +38,13 @@ static bool decode(const struct cap_decoder *dec, unsigned long req, void *arg, 
 		   int ret, struct cap_rec **out)
 {
 	static struct cap_build b;
-	struct cap_call c = { .fd = 3, .req = req, .arg = arg, .pre = pre,
-			      .size = _IOC_SIZE(req), .ret = ret, .t_enter = 1000 };
+	struct cap_call c = {.fd = 3,
+			     .req = req,
+			     .arg = arg,
+			     .pre = pre,
+			     .size = _IOC_SIZE(req),
+			     .ret = ret,
+			     .t_enter = 1000};
 	unsigned int nr = _IOC_NR(req);
 	uint32_t size;
 	bool ok;
@@ -69,14 +74,16 @@ static bool decode(const struct cap_decoder *dec, unsigned long req, void *arg, 
 static struct vmb_trace *render_and_load(const char *driver, char **text)
 {
 	struct cap_out *o = cap_out_create();
-	struct cap_strbuf sb = { 0 };
+	struct cap_strbuf sb = {0};
 	char path[] = "/tmp/vmb-capdec-XXXXXX.jsonl", err[512];
 	struct vmb_trace *t = NULL;
 	FILE *f;
 	int fd;
 
-	cap_sb_printf(&sb, "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"%s\","
-			   "\"page_size\":4096,\"source\":{\"kind\":\"capture\"}}\n", driver);
+	cap_sb_printf(&sb,
+		      "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"%s\","
+		      "\"page_size\":4096,\"source\":{\"kind\":\"capture\"}}\n",
+		      driver);
 	for (size_t i = 0; i < n_recs; i++)
 		cap_out_render(o, recs[i], recs + i + 1, n_recs - i - 1, &sb);
 	cap_out_destroy(o);
@@ -100,37 +107,48 @@ static struct vmb_trace *render_and_load(const char *driver, char **text)
 
 TEST(xe_ops_and_ids)
 {
-	struct vmb_xe_vm_create vc = { .flags = VMB_XE_VM_CREATE_FLAG_FAULT_MODE |
-						VMB_XE_VM_CREATE_FLAG_LR_MODE,
-				       .vm_id = 7 };
-	struct vmb_xe_gem_create gc = { .size = 0x200000, .placement = 2, .vm_id = 7,
-					.handle = 5 };
-	struct vmb_xe_engine_class_instance inst = { .engine_class = VMB_XE_ENGINE_CLASS_VM_BIND };
-	struct vmb_xe_exec_queue_create qc = { .width = 1, .num_placements = 1, .vm_id = 7,
-					       .exec_queue_id = 9,
-					       .instances = (uintptr_t)&inst };
-	struct vmb_drm_syncobj_create sc = { .handle = 11 };
+	struct vmb_xe_vm_create vc = {
+	    .flags = VMB_XE_VM_CREATE_FLAG_FAULT_MODE | VMB_XE_VM_CREATE_FLAG_LR_MODE, .vm_id = 7};
+	struct vmb_xe_gem_create gc = {.size = 0x200000, .placement = 2, .vm_id = 7, .handle = 5};
+	struct vmb_xe_engine_class_instance inst = {.engine_class = VMB_XE_ENGINE_CLASS_VM_BIND};
+	struct vmb_xe_exec_queue_create qc = {.width = 1,
+					      .num_placements = 1,
+					      .vm_id = 7,
+					      .exec_queue_id = 9,
+					      .instances = (uintptr_t)&inst};
+	struct vmb_drm_syncobj_create sc = {.handle = 11};
 	struct vmb_xe_vm_bind_op ops[3] = {
-		{ .obj = 5, .pat_index = 3, .obj_offset = 0x1000, .range = 0x10000,
-		  .addr = 0x100000, .op = VMB_XE_VM_BIND_OP_MAP,
-		  .flags = VMB_XE_VM_BIND_FLAG_READONLY },
-		{ .range = 0x20000, .addr = 0x400000, .op = VMB_XE_VM_BIND_OP_MAP,
-		  .flags = VMB_XE_VM_BIND_FLAG_NULL },
-		{ .range = 0x1000, .addr = 0x100000, .op = VMB_XE_VM_BIND_OP_UNMAP },
+	    {.obj = 5,
+	     .pat_index = 3,
+	     .obj_offset = 0x1000,
+	     .range = 0x10000,
+	     .addr = 0x100000,
+	     .op = VMB_XE_VM_BIND_OP_MAP,
+	     .flags = VMB_XE_VM_BIND_FLAG_READONLY},
+	    {.range = 0x20000,
+	     .addr = 0x400000,
+	     .op = VMB_XE_VM_BIND_OP_MAP,
+	     .flags = VMB_XE_VM_BIND_FLAG_NULL},
+	    {.range = 0x1000, .addr = 0x100000, .op = VMB_XE_VM_BIND_OP_UNMAP},
 	};
 	struct vmb_xe_sync syncs[3] = {
-		{ .type = VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ, .flags = VMB_XE_SYNC_FLAG_SIGNAL,
-		  .handle = 11, .timeline_value = 4 },
-		{ .type = VMB_XE_SYNC_TYPE_USER_FENCE, .flags = VMB_XE_SYNC_FLAG_SIGNAL },
-		{ .type = VMB_XE_SYNC_TYPE_SYNCOBJ, .handle = 11 },
+	    {.type = VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ,
+	     .flags = VMB_XE_SYNC_FLAG_SIGNAL,
+	     .handle = 11,
+	     .timeline_value = 4},
+	    {.type = VMB_XE_SYNC_TYPE_USER_FENCE, .flags = VMB_XE_SYNC_FLAG_SIGNAL},
+	    {.type = VMB_XE_SYNC_TYPE_SYNCOBJ, .handle = 11},
 	};
-	struct vmb_xe_vm_bind vb = { .vm_id = 7, .exec_queue_id = 9, .num_binds = 3,
-				     .vector_of_binds = (uintptr_t)ops, .num_syncs = 3,
-				     .syncs = (uintptr_t)syncs };
-	struct vmb_xe_exec ex = { .exec_queue_id = 9, .num_syncs = 1, .syncs = (uintptr_t)syncs };
-	struct vmb_drm_gem_close cl = { .handle = 5 };
-	struct vmb_xe_gem_create gc2 = { .size = 0x1000, .placement = 1, .handle = 5 };
-	struct vmb_xe_vm_destroy vd = { .vm_id = 7 };
+	struct vmb_xe_vm_bind vb = {.vm_id = 7,
+				    .exec_queue_id = 9,
+				    .num_binds = 3,
+				    .vector_of_binds = (uintptr_t)ops,
+				    .num_syncs = 3,
+				    .syncs = (uintptr_t)syncs};
+	struct vmb_xe_exec ex = {.exec_queue_id = 9, .num_syncs = 1, .syncs = (uintptr_t)syncs};
+	struct vmb_drm_gem_close cl = {.handle = 5};
+	struct vmb_xe_gem_create gc2 = {.size = 0x1000, .placement = 1, .handle = 5};
+	struct vmb_xe_vm_destroy vd = {.vm_id = 7};
 	const struct cap_decoder *d = &cap_decoder_xe;
 	struct cap_rec *r;
 	struct vmb_trace *t;
@@ -194,33 +212,36 @@ TEST(xe_ops_and_ids)
 
 TEST(amdgpu_implicit_vm_cs_and_va)
 {
-	struct vmb_amdgpu_gem_create_in gin = { .bo_size = 0x100000,
-						.domains = VMB_AMDGPU_GEM_DOMAIN_VRAM };
-	union vmb_amdgpu_gem_create gc = { .out = { .handle = 1 } };
-	struct vmb_amdgpu_ctx_in cin = { .op = VMB_AMDGPU_CTX_OP_ALLOC_CTX };
-	union vmb_amdgpu_ctx ctx = { .alloc = { .ctx_id = 4 } };
-	struct vmb_amdgpu_gem_va va = { .handle = 1, .operation = VMB_AMDGPU_VA_OP_MAP,
-					.flags = VMB_AMDGPU_VM_PAGE_READABLE |
-						 VMB_AMDGPU_VM_PAGE_WRITEABLE |
-						 VMB_AMDGPU_VM_MTYPE_UC,
-					.va_address = 0x800000, .map_size = 0x100000 };
-	struct vmb_amdgpu_gem_va prt = { .operation = VMB_AMDGPU_VA_OP_REPLACE,
-					 .flags = VMB_AMDGPU_VM_PAGE_PRT,
-					 .va_address = 0x2000000, .map_size = 0x10000 };
-	struct vmb_drm_syncobj_create sc = { .handle = 2 };
-	struct vmb_amdgpu_bo_list_entry ents[2] = { { .bo_handle = 1 }, { .bo_handle = 1 } };
-	struct vmb_amdgpu_bo_list_in bl = { .bo_number = 2, .bo_info_size = 8,
-					    .bo_info_ptr = (uintptr_t)ents };
+	struct vmb_amdgpu_gem_create_in gin = {.bo_size = 0x100000,
+					       .domains = VMB_AMDGPU_GEM_DOMAIN_VRAM};
+	union vmb_amdgpu_gem_create gc = {.out = {.handle = 1}};
+	struct vmb_amdgpu_ctx_in cin = {.op = VMB_AMDGPU_CTX_OP_ALLOC_CTX};
+	union vmb_amdgpu_ctx ctx = {.alloc = {.ctx_id = 4}};
+	struct vmb_amdgpu_gem_va va = {.handle = 1,
+				       .operation = VMB_AMDGPU_VA_OP_MAP,
+				       .flags = VMB_AMDGPU_VM_PAGE_READABLE |
+						VMB_AMDGPU_VM_PAGE_WRITEABLE |
+						VMB_AMDGPU_VM_MTYPE_UC,
+				       .va_address = 0x800000,
+				       .map_size = 0x100000};
+	struct vmb_amdgpu_gem_va prt = {.operation = VMB_AMDGPU_VA_OP_REPLACE,
+					.flags = VMB_AMDGPU_VM_PAGE_PRT,
+					.va_address = 0x2000000,
+					.map_size = 0x10000};
+	struct vmb_drm_syncobj_create sc = {.handle = 2};
+	struct vmb_amdgpu_bo_list_entry ents[2] = {{.bo_handle = 1}, {.bo_handle = 1}};
+	struct vmb_amdgpu_bo_list_in bl = {
+	    .bo_number = 2, .bo_info_size = 8, .bo_info_ptr = (uintptr_t)ents};
 	uint32_t sem_in = 2;
-	struct vmb_amdgpu_cs_chunk_syncobj sig = { .handle = 2, .point = 9 };
+	struct vmb_amdgpu_cs_chunk_syncobj sig = {.handle = 2, .point = 9};
 	struct vmb_amdgpu_cs_chunk ch[3] = {
-		{ VMB_AMDGPU_CHUNK_ID_BO_HANDLES, sizeof(bl) / 4, (uintptr_t)&bl },
-		{ VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, sizeof(sig) / 4, (uintptr_t)&sig },
-		{ VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN, 1, (uintptr_t)&sem_in },
+	    {VMB_AMDGPU_CHUNK_ID_BO_HANDLES, sizeof(bl) / 4, (uintptr_t)&bl},
+	    {VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, sizeof(sig) / 4, (uintptr_t)&sig},
+	    {VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN, 1, (uintptr_t)&sem_in},
 	};
-	uint64_t chp[3] = { (uintptr_t)&ch[0], (uintptr_t)&ch[1], (uintptr_t)&ch[2] };
-	struct vmb_amdgpu_cs_in csin = { .ctx_id = 4, .num_chunks = 3, .chunks = (uintptr_t)chp };
-	union vmb_amdgpu_cs cs = { .out = { .handle = 77 } }; /* what the call leaves */
+	uint64_t chp[3] = {(uintptr_t)&ch[0], (uintptr_t)&ch[1], (uintptr_t)&ch[2]};
+	struct vmb_amdgpu_cs_in csin = {.ctx_id = 4, .num_chunks = 3, .chunks = (uintptr_t)chp};
+	union vmb_amdgpu_cs cs = {.out = {.handle = 77}}; /* what the call leaves */
 	const struct cap_decoder *d = &cap_decoder_amdgpu;
 	struct cap_rec *r;
 	struct vmb_trace *t;
@@ -264,25 +285,32 @@ TEST(amdgpu_implicit_vm_cs_and_va)
 
 TEST(nouveau_vm_init_bind_exec)
 {
-	struct vmb_nouveau_vm_init vi = { .kernel_managed_addr = 0x10000000000ull,
-					  .kernel_managed_size = 0x100000000ull };
-	struct vmb_nouveau_gem_new gn = { .info = { .handle = 3, .domain = VMB_NOUVEAU_GEM_DOMAIN_VRAM,
-						    .size = 0x10000 } };
-	struct vmb_nouveau_channel_alloc ca = { .channel = 0 };
-	struct vmb_drm_syncobj_create sc = { .handle = 8 };
+	struct vmb_nouveau_vm_init vi = {.kernel_managed_addr = 0x10000000000ull,
+					 .kernel_managed_size = 0x100000000ull};
+	struct vmb_nouveau_gem_new gn = {
+	    .info = {.handle = 3, .domain = VMB_NOUVEAU_GEM_DOMAIN_VRAM, .size = 0x10000}};
+	struct vmb_nouveau_channel_alloc ca = {.channel = 0};
+	struct vmb_drm_syncobj_create sc = {.handle = 8};
 	struct vmb_nouveau_vm_bind_op ops[3] = {
-		{ .op = VMB_NOUVEAU_VM_BIND_OP_MAP, .flags = VMB_NOUVEAU_VM_BIND_SPARSE,
-		  .addr = 0x200000, .range = 0x100000 },
-		{ .op = VMB_NOUVEAU_VM_BIND_OP_MAP, .flags = 0xfe, .handle = 3, .addr = 0x200000,
-		  .range = 0x10000 },
-		{ .op = VMB_NOUVEAU_VM_BIND_OP_UNMAP, .addr = 0x200000, .range = 0x10000 },
+	    {.op = VMB_NOUVEAU_VM_BIND_OP_MAP,
+	     .flags = VMB_NOUVEAU_VM_BIND_SPARSE,
+	     .addr = 0x200000,
+	     .range = 0x100000},
+	    {.op = VMB_NOUVEAU_VM_BIND_OP_MAP,
+	     .flags = 0xfe,
+	     .handle = 3,
+	     .addr = 0x200000,
+	     .range = 0x10000},
+	    {.op = VMB_NOUVEAU_VM_BIND_OP_UNMAP, .addr = 0x200000, .range = 0x10000},
 	};
-	struct vmb_nouveau_sync sig = { .flags = VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ, .handle = 8,
-					.timeline_value = 1 };
-	struct vmb_nouveau_vm_bind vb = { .op_count = 3, .flags = VMB_NOUVEAU_VM_BIND_RUN_ASYNC,
-					  .sig_count = 1, .sig_ptr = (uintptr_t)&sig,
-					  .op_ptr = (uintptr_t)ops };
-	struct vmb_nouveau_exec ex = { .channel = 0, .wait_count = 1, .wait_ptr = (uintptr_t)&sig };
+	struct vmb_nouveau_sync sig = {
+	    .flags = VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ, .handle = 8, .timeline_value = 1};
+	struct vmb_nouveau_vm_bind vb = {.op_count = 3,
+					 .flags = VMB_NOUVEAU_VM_BIND_RUN_ASYNC,
+					 .sig_count = 1,
+					 .sig_ptr = (uintptr_t)&sig,
+					 .op_ptr = (uintptr_t)ops};
+	struct vmb_nouveau_exec ex = {.channel = 0, .wait_count = 1, .wait_ptr = (uintptr_t)&sig};
 	const struct cap_decoder *d = &cap_decoder_nouveau;
 	struct cap_rec *r;
 	struct vmb_trace *t;
@@ -314,26 +342,30 @@ TEST(nouveau_vm_init_bind_exec)
 
 TEST(panthor_bind_merges_syncs)
 {
-	struct vmb_panthor_vm_create vc = { .id = 1, .user_va_range = 0x100000000ull };
-	struct vmb_panthor_bo_create bc = { .size = 0x8000, .exclusive_vm_id = 1, .handle = 2 };
-	struct vmb_panthor_group_create gc = { .vm_id = 1, .group_handle = 1 };
-	struct vmb_drm_syncobj_create sc = { .handle = 4 };
-	struct vmb_panthor_sync_op s_sig = { .flags = VMB_PANTHOR_SYNC_OP_SIGNAL |
-						      VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ,
-					     .handle = 4, .timeline_value = 2 };
-	struct vmb_panthor_sync_op s_wait = { .handle = 4 };
+	struct vmb_panthor_vm_create vc = {.id = 1, .user_va_range = 0x100000000ull};
+	struct vmb_panthor_bo_create bc = {.size = 0x8000, .exclusive_vm_id = 1, .handle = 2};
+	struct vmb_panthor_group_create gc = {.vm_id = 1, .group_handle = 1};
+	struct vmb_drm_syncobj_create sc = {.handle = 4};
+	struct vmb_panthor_sync_op s_sig = {
+	    .flags = VMB_PANTHOR_SYNC_OP_SIGNAL | VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ,
+	    .handle = 4,
+	    .timeline_value = 2};
+	struct vmb_panthor_sync_op s_wait = {.handle = 4};
 	struct vmb_panthor_vm_bind_op ops[3] = {
-		{ .flags = VMB_PANTHOR_VM_BIND_OP_MAP_NOEXEC, .bo_handle = 2, .va = 0x10000,
-		  .size = 0x8000, .syncs = VMB_PANTHOR_OBJ_ARRAY(1, &s_wait) },
-		{ .flags = VMB_PANTHOR_VM_BIND_OP_TYPE_UNMAP, .va = 0x10000, .size = 0x1000 },
-		{ .flags = VMB_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY,
-		  .syncs = VMB_PANTHOR_OBJ_ARRAY(1, &s_sig) },
+	    {.flags = VMB_PANTHOR_VM_BIND_OP_MAP_NOEXEC,
+	     .bo_handle = 2,
+	     .va = 0x10000,
+	     .size = 0x8000,
+	     .syncs = VMB_PANTHOR_OBJ_ARRAY(1, &s_wait)},
+	    {.flags = VMB_PANTHOR_VM_BIND_OP_TYPE_UNMAP, .va = 0x10000, .size = 0x1000},
+	    {.flags = VMB_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY,
+	     .syncs = VMB_PANTHOR_OBJ_ARRAY(1, &s_sig)},
 	};
-	struct vmb_panthor_vm_bind vb = { .vm_id = 1, .flags = VMB_PANTHOR_VM_BIND_ASYNC,
-					  .ops = VMB_PANTHOR_OBJ_ARRAY(3, ops) };
-	struct vmb_panthor_queue_submit qs = { .syncs = VMB_PANTHOR_OBJ_ARRAY(1, &s_sig) };
-	struct vmb_panthor_group_submit gs = { .group_handle = 1,
-					       .queue_submits = VMB_PANTHOR_OBJ_ARRAY(1, &qs) };
+	struct vmb_panthor_vm_bind vb = {
+	    .vm_id = 1, .flags = VMB_PANTHOR_VM_BIND_ASYNC, .ops = VMB_PANTHOR_OBJ_ARRAY(3, ops)};
+	struct vmb_panthor_queue_submit qs = {.syncs = VMB_PANTHOR_OBJ_ARRAY(1, &s_sig)};
+	struct vmb_panthor_group_submit gs = {.group_handle = 1,
+					      .queue_submits = VMB_PANTHOR_OBJ_ARRAY(1, &qs)};
 	const struct cap_decoder *d = &cap_decoder_panthor;
 	struct cap_rec *r;
 	struct vmb_trace *t;
@@ -363,22 +395,29 @@ TEST(panthor_bind_merges_syncs)
 
 TEST(msm_vm_bind_mode)
 {
-	struct vmb_msm_param sp = { .pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_EN_VM_BIND,
-				    .value = 1 };
-	struct vmb_msm_gem_new gn = { .size = 0x4000, .flags = VMB_MSM_BO_NO_SHARE, .handle = 1 };
-	struct vmb_msm_submitqueue bq = { .flags = VMB_MSM_SUBMITQUEUE_VM_BIND, .id = 2 };
-	struct vmb_msm_submitqueue rq = { .id = 3 };
-	struct vmb_drm_syncobj_create sc = { .handle = 6 };
-	struct vmb_msm_syncobj so = { .handle = 6, .point = 3 };
-	struct vmb_msm_vm_bind vb = { .nr_ops = 1, .queue_id = 2, .out_syncobjs = (uintptr_t)&so,
-				      .nr_out_syncobjs = 1, .syncobj_stride = sizeof(so),
-				      .op_stride = sizeof(struct vmb_msm_vm_bind_op),
-				      .op = { .op = VMB_MSM_VM_BIND_OP_MAP, .handle = 1,
-					      .iova = 0x100000, .range = 0x4000,
-					      .flags = VMB_MSM_VM_BIND_OP_DUMP } };
-	struct vmb_msm_gem_submit gs = { .flags = VMB_MSM_SUBMIT_SYNCOBJ_IN, .queueid = 3,
-					 .in_syncobjs = (uintptr_t)&so, .nr_in_syncobjs = 1,
-					 .syncobj_stride = sizeof(so) };
+	struct vmb_msm_param sp = {
+	    .pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_EN_VM_BIND, .value = 1};
+	struct vmb_msm_gem_new gn = {.size = 0x4000, .flags = VMB_MSM_BO_NO_SHARE, .handle = 1};
+	struct vmb_msm_submitqueue bq = {.flags = VMB_MSM_SUBMITQUEUE_VM_BIND, .id = 2};
+	struct vmb_msm_submitqueue rq = {.id = 3};
+	struct vmb_drm_syncobj_create sc = {.handle = 6};
+	struct vmb_msm_syncobj so = {.handle = 6, .point = 3};
+	struct vmb_msm_vm_bind vb = {.nr_ops = 1,
+				     .queue_id = 2,
+				     .out_syncobjs = (uintptr_t)&so,
+				     .nr_out_syncobjs = 1,
+				     .syncobj_stride = sizeof(so),
+				     .op_stride = sizeof(struct vmb_msm_vm_bind_op),
+				     .op = {.op = VMB_MSM_VM_BIND_OP_MAP,
+					    .handle = 1,
+					    .iova = 0x100000,
+					    .range = 0x4000,
+					    .flags = VMB_MSM_VM_BIND_OP_DUMP}};
+	struct vmb_msm_gem_submit gs = {.flags = VMB_MSM_SUBMIT_SYNCOBJ_IN,
+					.queueid = 3,
+					.in_syncobjs = (uintptr_t)&so,
+					.nr_in_syncobjs = 1,
+					.syncobj_stride = sizeof(so)};
 	const struct cap_decoder *d = &cap_decoder_msm;
 	struct cap_rec *r;
 	struct vmb_trace *t;
@@ -411,17 +450,17 @@ TEST(msm_vm_bind_mode)
 
 TEST(core_syncobj_wait_signal)
 {
-	struct vmb_drm_syncobj_create sc = { .handle = 1, .flags = VMB_DRM_SYNCOBJ_CREATE_SIGNALED };
-	struct vmb_drm_syncobj_create sc2 = { .handle = 2 };
-	uint32_t handles[2] = { 1, 1 }, handles2[2] = { 2, 2 };
-	uint64_t points[2] = { 5, 6 };
-	struct vmb_drm_syncobj_wait w = { .handles = (uintptr_t)handles, .timeout_nsec = 1000 + 500,
-					  .count_handles = 1,
-					  .flags = VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL };
-	struct vmb_drm_syncobj_timeline_array ts = { .handles = (uintptr_t)handles2,
-						     .points = (uintptr_t)points,
-						     .count_handles = 2 };
-	struct vmb_drm_syncobj_destroy sd = { .handle = 1 };
+	struct vmb_drm_syncobj_create sc = {.handle = 1, .flags = VMB_DRM_SYNCOBJ_CREATE_SIGNALED};
+	struct vmb_drm_syncobj_create sc2 = {.handle = 2};
+	uint32_t handles[2] = {1, 1}, handles2[2] = {2, 2};
+	uint64_t points[2] = {5, 6};
+	struct vmb_drm_syncobj_wait w = {.handles = (uintptr_t)handles,
+					 .timeout_nsec = 1000 + 500,
+					 .count_handles = 1,
+					 .flags = VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL};
+	struct vmb_drm_syncobj_timeline_array ts = {
+	    .handles = (uintptr_t)handles2, .points = (uintptr_t)points, .count_handles = 2};
+	struct vmb_drm_syncobj_destroy sd = {.handle = 1};
 	const struct cap_decoder *d = &cap_decoder_xe;
 	struct cap_rec *r;
 	struct vmb_trace *t;
@@ -461,15 +500,17 @@ TEST(core_syncobj_wait_signal)
 TEST(amdgpu_userptr_as_map_userptr)
 {
 	static char mem[3 * 4096] __attribute__((aligned(4096)));
-	struct vmb_amdgpu_gem_userptr up = { .addr = (uintptr_t)mem, .size = sizeof(mem),
-					     .handle = 9 };
-	struct vmb_amdgpu_gem_va va = { .handle = 9, .operation = VMB_AMDGPU_VA_OP_MAP,
-					.flags = VMB_AMDGPU_VM_PAGE_READABLE |
-						 VMB_AMDGPU_VM_PAGE_WRITEABLE |
-						 VMB_AMDGPU_VM_PAGE_EXECUTABLE,
-					.va_address = 0x400000, .offset_in_bo = 0x1000,
-					.map_size = 0x2000 };
-	struct vmb_drm_gem_close cl = { .handle = 9 };
+	struct vmb_amdgpu_gem_userptr up = {
+	    .addr = (uintptr_t)mem, .size = sizeof(mem), .handle = 9};
+	struct vmb_amdgpu_gem_va va = {.handle = 9,
+				       .operation = VMB_AMDGPU_VA_OP_MAP,
+				       .flags = VMB_AMDGPU_VM_PAGE_READABLE |
+						VMB_AMDGPU_VM_PAGE_WRITEABLE |
+						VMB_AMDGPU_VM_PAGE_EXECUTABLE,
+				       .va_address = 0x400000,
+				       .offset_in_bo = 0x1000,
+				       .map_size = 0x2000};
+	struct vmb_drm_gem_close cl = {.handle = 9};
 	const struct cap_decoder *d = &cap_decoder_amdgpu;
 	struct vmb_trace *t;
 	char *text = NULL;
@@ -494,13 +535,13 @@ TEST(amdgpu_userptr_as_map_userptr)
 /* first use with a point comes after the creation was written: re-created */
 TEST(late_timeline_use)
 {
-	struct vmb_drm_syncobj_create sc = { .handle = 3 };
+	struct vmb_drm_syncobj_create sc = {.handle = 3};
 	uint32_t h = 3;
 	uint64_t p = 7;
-	struct vmb_drm_syncobj_timeline_array ts = { .handles = (uintptr_t)&h,
-						     .points = (uintptr_t)&p, .count_handles = 1 };
+	struct vmb_drm_syncobj_timeline_array ts = {
+	    .handles = (uintptr_t)&h, .points = (uintptr_t)&p, .count_handles = 1};
 	struct cap_out *o = cap_out_create();
-	struct cap_strbuf sb = { 0 };
+	struct cap_strbuf sb = {0};
 
 	reset();
 	CHECK(decode(&cap_decoder_xe, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sc, NULL, 0, NULL));
@@ -518,11 +559,10 @@ TEST(late_timeline_use)
 TEST(failed_call_bad_pointer)
 {
 	void *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct vmb_xe_vm_bind vb = { .vm_id = 1, .num_binds = 4,
-				     .vector_of_binds = (uintptr_t)hole };
-	struct cap_call c = { .req = VMB_DRM_IOCTL_XE_VM_BIND, .arg = &vb,
-			      .size = sizeof(vb), .ret = -EFAULT };
-	struct cap_build b = { 0 };
+	struct vmb_xe_vm_bind vb = {.vm_id = 1, .num_binds = 4, .vector_of_binds = (uintptr_t)hole};
+	struct cap_call c = {
+	    .req = VMB_DRM_IOCTL_XE_VM_BIND, .arg = &vb, .size = sizeof(vb), .ret = -EFAULT};
+	struct cap_build b = {0};
 
 	CHECK(hole != MAP_FAILED);
 	CHECK(cap_user(&c, (uintptr_t)hole, 64) == NULL);

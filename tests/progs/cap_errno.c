@@ -21,14 +21,14 @@
 
 #include "uapi/drm_core.h"
 
-#define SHOW(name, expr)                                                         \
-	do {                                                                     \
-		errno = 12345;                                                   \
-		long r_ = (long)(expr);                                          \
-		int e_ = errno;                                                  \
-		printf("%-28s ret=%ld errno=%d\n", name, r_, r_ < 0 ? e_ : 0);  \
-		if (r_ >= 0 && e_ != 12345)                                      \
-			printf("%-28s errno changed on success: %d\n", name, e_); \
+#define SHOW(name, expr)                                                                           \
+	do {                                                                                       \
+		errno = 12345;                                                                     \
+		long r_ = (long)(expr);                                                            \
+		int e_ = errno;                                                                    \
+		printf("%-28s ret=%ld errno=%d\n", name, r_, r_ < 0 ? e_ : 0);                     \
+		if (r_ >= 0 && e_ != 12345)                                                        \
+			printf("%-28s errno changed on success: %d\n", name, e_);                  \
 	} while (0)
 
 int main(int argc, char **argv)
@@ -40,9 +40,11 @@ int main(int argc, char **argv)
 	void *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	SHOW("tcgetattr(/dev/null)", ioctl(null, TCGETS, &tio));
-	SHOW("FIONREAD(bad fd)", ioctl(999, FIONREAD, &(int){ 0 }));
-	SHOW("DRM VERSION(/dev/null)", ioctl(null, VMB_DRM_IOCTL_VERSION, &(struct vmb_drm_version){ 0 }));
-	SHOW("DRM GEM_CLOSE(bad fd)", ioctl(998, VMB_DRM_IOCTL_GEM_CLOSE, &(struct vmb_drm_gem_close){ 1, 0 }));
+	SHOW("FIONREAD(bad fd)", ioctl(999, FIONREAD, &(int){0}));
+	SHOW("DRM VERSION(/dev/null)",
+	     ioctl(null, VMB_DRM_IOCTL_VERSION, &(struct vmb_drm_version){0}));
+	SHOW("DRM GEM_CLOSE(bad fd)",
+	     ioctl(998, VMB_DRM_IOCTL_GEM_CLOSE, &(struct vmb_drm_gem_close){1, 0}));
 	SHOW("close(bad fd)", close(997));
 	SHOW("dup2(bad fd)", dup2(996, 995));
 	SHOW("fcntl(F_DUPFD, bad)", fcntl(994, F_DUPFD, 0));
@@ -50,26 +52,32 @@ int main(int argc, char **argv)
 	SHOW("madvise(bad advice)", madvise(hole, 4096, 12345));
 	SHOW("munmap(hole)", munmap(hole, 4096));
 	if (fd >= 0) {
-		struct vmb_drm_syncobj_create c = { 0 };
+		struct vmb_drm_syncobj_create c = {0};
 		uint32_t h;
-		struct vmb_drm_syncobj_wait w = { .handles = (uintptr_t)&h, .count_handles = 1,
-						  .timeout_nsec = 0 };
+		struct vmb_drm_syncobj_wait w = {
+		    .handles = (uintptr_t)&h, .count_handles = 1, .timeout_nsec = 0};
 
-		SHOW("GEM_CLOSE(unknown handle)", ioctl(fd, VMB_DRM_IOCTL_GEM_CLOSE, &(struct vmb_drm_gem_close){ 4242, 0 }));
-		SHOW("SYNCOBJ_DESTROY(unknown)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &(struct vmb_drm_syncobj_destroy){ 4242, 0 }));
+		SHOW("GEM_CLOSE(unknown handle)",
+		     ioctl(fd, VMB_DRM_IOCTL_GEM_CLOSE, &(struct vmb_drm_gem_close){4242, 0}));
+		SHOW("SYNCOBJ_DESTROY(unknown)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY,
+						       &(struct vmb_drm_syncobj_destroy){4242, 0}));
 		SHOW("SYNCOBJ_CREATE", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &c));
 		h = c.handle;
 		SHOW("SYNCOBJ_WAIT(unsignaled, 0)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w));
 		if (badptr) {
 			w.handles = (uintptr_t)hole; /* unmapped now */
-			SHOW("SYNCOBJ_WAIT(bad pointer)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w));
+			SHOW("SYNCOBJ_WAIT(bad pointer)",
+			     ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w));
 			SHOW("SYNCOBJ_WAIT(NULL arg)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, NULL));
 		}
-		SHOW("unknown DRM ioctl", ioctl(fd, _IOWR('d', 0x9f, uint64_t), &(uint64_t){ 0 }));
-		SHOW("SYNCOBJ_SIGNAL", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, &(struct vmb_drm_syncobj_array){ (uintptr_t)&h, 1, 0 }));
-		SHOW("SYNCOBJ_DESTROY", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &(struct vmb_drm_syncobj_destroy){ h, 0 }));
+		SHOW("unknown DRM ioctl", ioctl(fd, _IOWR('d', 0x9f, uint64_t), &(uint64_t){0}));
+		SHOW("SYNCOBJ_SIGNAL", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL,
+					     &(struct vmb_drm_syncobj_array){(uintptr_t)&h, 1, 0}));
+		SHOW("SYNCOBJ_DESTROY", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY,
+					      &(struct vmb_drm_syncobj_destroy){h, 0}));
 		SHOW("close(drm)", close(fd));
-		SHOW("GEM_CLOSE(closed fd)", ioctl(fd, VMB_DRM_IOCTL_GEM_CLOSE, &(struct vmb_drm_gem_close){ 1, 0 }));
+		SHOW("GEM_CLOSE(closed fd)",
+		     ioctl(fd, VMB_DRM_IOCTL_GEM_CLOSE, &(struct vmb_drm_gem_close){1, 0}));
 	} else {
 		printf("no render node: DRM cases skipped\n");
 	}

@@ -25,7 +25,7 @@
 
 static uint32_t create(int fd)
 {
-	struct vmb_drm_syncobj_create c = { 0 };
+	struct vmb_drm_syncobj_create c = {0};
 
 	if (ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &c))
 		return 0;
@@ -34,14 +34,14 @@ static uint32_t create(int fd)
 
 static int signal1(int fd, uint32_t h)
 {
-	struct vmb_drm_syncobj_array a = { .handles = (uintptr_t)&h, .count_handles = 1 };
+	struct vmb_drm_syncobj_array a = {.handles = (uintptr_t)&h, .count_handles = 1};
 
 	return ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, &a);
 }
 
 static int destroy(int fd, uint32_t h)
 {
-	struct vmb_drm_syncobj_destroy d = { .handle = h };
+	struct vmb_drm_syncobj_destroy d = {.handle = h};
 
 	return ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &d);
 }
@@ -72,9 +72,9 @@ static int wait_ok(pid_t pid)
 int main(int argc, char **argv)
 {
 	char *self = argv[0];
-	char *cargv[] = { self, "child", NULL };
+	char *cargv[] = {self, "child", NULL};
 	char preload[4096] = "LD_PRELOAD=", *tok, *save, *pl;
-	char *spawn_env[] = { preload, NULL };
+	char *spawn_env[] = {preload, NULL};
 	struct termios tio;
 	int fd, fd2, nul, bad = 0;
 	uint32_t a;
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 	nul = open("/dev/null", O_RDWR);
 	if (nul == fd) {
 		errno = 0;
-		bad |= ioctl(nul, VMB_DRM_IOCTL_VERSION, &(struct vmb_drm_version){ 0 }) != -1 ||
+		bad |= ioctl(nul, VMB_DRM_IOCTL_VERSION, &(struct vmb_drm_version){0}) != -1 ||
 		       errno != ENOTTY;
 		bad |= ioctl(nul, TCGETS, &tio) != -1;
 	} else {

@@ -91,8 +91,8 @@ int main(int argc, char **argv)
 			fails += ioctl(p[0], FIONREAD, &avail) != 0;
 	} else {
 		int fd = open("/dev/dri/renderD128", O_RDWR);
-		struct vmb_drm_syncobj_create c = { 0 };
-		struct vmb_drm_syncobj_array a = { .count_handles = 1 };
+		struct vmb_drm_syncobj_create c = {0};
+		struct vmb_drm_syncobj_array a = {.count_handles = 1};
 
 		if (fd < 0) {
 			perror("cap_loop: /dev/dri/renderD128");

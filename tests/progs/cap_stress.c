@@ -33,15 +33,15 @@ static int failures;
 
 static int signal_point(uint32_t h, uint64_t p)
 {
-	struct vmb_drm_syncobj_timeline_array a = { .handles = (uintptr_t)&h,
-						    .points = (uintptr_t)&p, .count_handles = 1 };
+	struct vmb_drm_syncobj_timeline_array a = {
+	    .handles = (uintptr_t)&h, .points = (uintptr_t)&p, .count_handles = 1};
 
 	return ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &a);
 }
 
 static uint32_t create(void)
 {
-	struct vmb_drm_syncobj_create c = { 0 };
+	struct vmb_drm_syncobj_create c = {0};
 
 	if (ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &c))
 		return 0;
