@@ -131,16 +131,21 @@ int shim_fake_fd(void)
 	return real_open("/dev/null", O_RDWR | O_CLOEXEC);
 }
 
-static bool is_shim_fd(int fd)
+static enum shim_fd_kind fd_kind(int fd)
 {
-	bool ret;
+	enum shim_fd_kind k;
 
 	if (fd < 0)
-		return false;
+		return SHIM_FD_NONE;
 	pthread_mutex_lock(&lock);
-	ret = shim_fd_get(fd, NULL) != SHIM_FD_NONE;
+	k = shim_fd_get(fd, NULL);
 	pthread_mutex_unlock(&lock);
-	return ret;
+	return k;
+}
+
+static bool is_shim_fd(int fd)
+{
+	return fd_kind(fd) != SHIM_FD_NONE;
 }
 
 /* drop what a tracked fd holds (called with the lock held) */
@@ -372,7 +377,7 @@ static void fake_stat(struct stat *st)
 
 int fstat(int fd, struct stat *st)
 {
-	if (!in_shim && is_shim_fd(fd) && shim_fd_get(fd, NULL) == SHIM_FD_FILE) {
+	if (!in_shim && fd_kind(fd) == SHIM_FD_FILE) {
 		fake_stat(st);
 		return 0;
 	}
