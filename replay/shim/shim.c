@@ -212,7 +212,7 @@ static bool is_node(const char *path)
 /* fstatat/statx on the fd itself (AT_EMPTY_PATH) */
 static bool is_empty_at(int dirfd, const char *path, int flags)
 {
-	return path && !*path && (flags & AT_EMPTY_PATH) && is_shim_fd(dirfd);
+	return path && !*path && (flags & AT_EMPTY_PATH) && fd_kind(dirfd) == SHIM_FD_FILE;
 }
 
 static int shim_open_node(int flags)
@@ -437,7 +437,7 @@ int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
 
 int __fxstat(int ver, int fd, struct stat *st)
 {
-	if (!in_shim && is_shim_fd(fd)) {
+	if (!in_shim && fd_kind(fd) == SHIM_FD_FILE) {
 		fake_stat(st);
 		return 0;
 	}
