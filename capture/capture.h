@@ -196,12 +196,14 @@ bool cap_safe_copy(void *dst, const void *src, size_t len) CAP_HIDDEN;
  * @dec: decoder, NULL when the file is not recorded
  * @refs: descriptors that point at it
  * @name: driver name
+ * @pci: "vendor:device" PCI id from sysfs, "" when unknown
  */
 struct cap_file {
 	uint32_t serial;
 	const struct cap_decoder *dec;
 	atomic_int refs;
 	char name[24];
+	char pci[24];
 };
 
 struct cap_file *cap_fd_lookup(int fd) CAP_HIDDEN;

@@ -12,11 +12,14 @@
  * handles belong to the open file, not to the descriptor.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "uapi/drm_core.h"
@@ -151,6 +154,33 @@ static int drm_driver_name(int fd, char *name, size_t len)
 	return 0;
 }
 
+/* "vendor:device" of the DRM device @rdev from sysfs, "" when not PCI */
+static void pci_id(dev_t rdev, char *out, size_t len)
+{
+	char path[96], v[8] = "", d[8] = "";
+	const char *names[2] = {"vendor", "device"};
+	char *dst[2] = {v, d};
+
+	out[0] = 0;
+	for (int i = 0; i < 2; i++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/%s", major(rdev),
+			 minor(rdev), names[i]);
+		fd = cap_real_open(path, O_RDONLY | O_CLOEXEC, 0);
+		if (fd < 0)
+			return;
+		n = read(fd, dst[i], 7);
+		cap_real_close(fd);
+		if (n < 3 || strncmp(dst[i], "0x", 2))
+			return;
+		dst[i][n] = 0;
+		dst[i][strcspn(dst[i], "\n")] = 0;
+	}
+	snprintf(out, len, "%s:%s", v + 2, d + 2);
+}
+
 /**
  * cap_fd_identify() - decide whether @fd is a DRM file we record
  * @fd: descriptor that received an ioctl of type 'd'
@@ -182,6 +212,7 @@ struct cap_file *cap_fd_identify(int fd)
 	if (f->dec && cap_cfg.only_driver && strcmp(cap_cfg.only_driver, f->name))
 		f->dec = NULL;
 	atomic_store(&f->refs, 1);
+	pci_id(st.st_rdev, f->pci, sizeof(f->pci));
 	f->serial = cap_file_serial_next();
 	if (!atomic_compare_exchange_strong(s, &expected, f)) {
 		free(f);

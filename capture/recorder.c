@@ -104,6 +104,7 @@ static bool file_failed, file_done;
 static pid_t cap_pid;
 static char files_json[1024];
 static enum vmb_driver first_driver;
+static char first_pci[24];
 
 /** cap_now() - CLOCK_MONOTONIC in ns */
 uint64_t cap_now(void)
@@ -215,8 +216,10 @@ void cap_note_file(const struct cap_file *f, int fd)
 		snprintf(files_json + len, sizeof(files_json) - len,
 			 "%s{\"file\":%u,\"fd\":%d,\"driver\":\"%s\",\"recorded\":%s}",
 			 len ? "," : "", f->serial, fd, f->name, f->dec ? "true" : "false");
-	if (f->dec && !first_driver)
+	if (f->dec && !first_driver) {
 		first_driver = f->dec->driver;
+		snprintf(first_pci, sizeof(first_pci), "%s", f->pci);
+	}
 	pthread_mutex_unlock(&wlock);
 }
 
@@ -525,7 +528,10 @@ static void render_header(char *buf, bool complete, const char *end)
 		      "\"page_size\":%ld,\"source\":{\"kind\":\"capture\",\"app\":",
 		      vmb_driver_name(drv), sysconf(_SC_PAGESIZE));
 	cap_sb_json_str(&h, exe);
-	cap_sb_printf(&h, ",\"pid\":%d,\"kernel\":", (int)getpid());
+	cap_sb_printf(&h, ",\"pid\":%d,", (int)getpid());
+	if (first_pci[0])
+		cap_sb_printf(&h, "\"gpu\":\"pci:%s\",", first_pci);
+	cap_sb_puts(&h, "\"kernel\":");
 	cap_sb_json_str(&h, un.release);
 	cap_sb_printf(
 	    &h, ",\"date\":\"%s\",\"tool\":\"vmbench capture " VMB_VERSION " (" VMB_GIT_SHA ")\"},",
