@@ -74,7 +74,7 @@ static int gen_compute_userptr(struct vmb_synth *s)
 	for (uint64_t i = 0; i < nr && !ret; i++)
 		ret = svm_import(s, &ls);
 	next_ev = s->t;
-	next_numa = s->t + (uint64_t)(vmb_synth_param(s, "numa_scan_s") * 1e9);
+	next_numa = vmb_sat_add(s->t, vmb_period_ns(vmb_synth_param(s, "numa_scan_s")));
 	for (uint64_t f = 0; f < s->frames && !ret; f++) {
 		uint64_t end = f * period + period;
 		struct vmb_sync in = vmb_sy(tl, f - 1), out = vmb_sy(tl, f + 1);
@@ -87,7 +87,7 @@ static int gen_compute_userptr(struct vmb_synth *s)
 			size_t i = vmb_rng_below(&s->rng, ls.n);
 
 			vmb_synth_at_least(s, next_ev);
-			next_ev += vmb_rng_exp_ns(&s->rng, rate);
+			next_ev = vmb_sat_add(next_ev, vmb_rng_exp_ns(&s->rng, rate));
 			if (vmb_rng_chance(&s->rng, vmb_synth_param(s, "partial_fraction"))) {
 				ret = svm_partial(s, &ls.v[i].a);
 			} else { /* free() of a whole range, and a new allocation */
@@ -100,7 +100,8 @@ static int gen_compute_userptr(struct vmb_synth *s)
 		while (next_numa < end && !ret && ls.n) {
 			const struct vmb_alloc *a = &ls.v[vmb_rng_below(&s->rng, ls.n)].a;
 
-			next_numa += (uint64_t)(vmb_synth_param(s, "numa_scan_s") * 1e9);
+			next_numa = vmb_sat_add(next_numa,
+						vmb_period_ns(vmb_synth_param(s, "numa_scan_s")));
 			ret = vmb_emit_cpu_unmap(s, a->cpu, a->size);
 		}
 		vmb_synth_at_least(s, f * period + period / 10);
@@ -323,10 +324,12 @@ static int gen_tiler(struct vmb_synth *s)
 			}
 		}
 		while (f >= load_frames && next_ev <= s->t && !ret) {
-			next_ev += vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "steady_per_s"));
+			next_ev = vmb_sat_add(
+			    next_ev, vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "steady_per_s")));
 			ret = tiler_alloc(
 			    s, &ls,
-			    s->t + vmb_rng_exp_ns(&s->rng, 1.0 / vmb_synth_param(s, "life_s")));
+			    vmb_sat_add(
+				s->t, vmb_rng_exp_ns(&s->rng, 1.0 / vmb_synth_param(s, "life_s"))));
 		}
 		/* scattered sparse page binds: turnip sorts them by iova [C] */
 		for (uint64_t i = 0; i < nsp && !ret; i++) {

@@ -121,6 +121,9 @@ static int dxvk_pool(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t tota
 	uint64_t next = vmb_synth_param_u64(s, "chunk_min_mib") * MIB, allocated = 0;
 	int ret = 0;
 
+	if (!next || max < next)
+		return -EINVAL;
+
 	while (allocated < total && !ret) {
 		next = dxvk_next_chunk(next, allocated, max);
 		ret = dxvk_alloc(s, ls, next, flags, K_CHUNK, UINT64_MAX, import);
@@ -150,7 +153,7 @@ static int nvk_images(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t now
 		struct vmb_live *img;
 		uint64_t size, off, kind;
 
-		*next_img += vmb_rng_exp_ns(&s->rng, rate);
+		*next_img = vmb_sat_add(*next_img, vmb_rng_exp_ns(&s->rng, rate));
 		for (size_t tries = 0; tries < 8 && !mem.bo; tries++) {
 			const struct vmb_live *c = &ls->v[vmb_rng_below(&s->rng, ls->n)];
 
@@ -168,7 +171,8 @@ static int nvk_images(struct vmb_synth *s, struct vmb_live_set *ls, uint64_t now
 		if (!img)
 			return -ENOMEM;
 		img->kind = K_IMAGE;
-		img->expire = now + vmb_rng_exp_ns(&s->rng, 1e9 / (double)(life ? life : 1));
+		img->expire =
+		    vmb_sat_add(now, vmb_rng_exp_ns(&s->rng, 1e9 / (double)(life ? life : 1)));
 		img->a.size = size;
 		ret = vmb_lower_image_bind(s, &mem, off, size, kind, &img->aux);
 	}
@@ -267,10 +271,11 @@ static int dxvk_steady(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 			ret = dxvk_defrag(s, ls, now);
 	}
 	while (st->next_ev <= now && !ret) {
-		uint64_t expire = now + vmb_rng_exp_ns(&s->rng, life_rate);
+		uint64_t expire = vmb_sat_add(now, vmb_rng_exp_ns(&s->rng, life_rate));
 		uint64_t size;
 
-		st->next_ev += vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "events_per_s"));
+		st->next_ev = vmb_sat_add(
+		    st->next_ev, vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "events_per_s")));
 		if (vmb_rng_chance(&s->rng, 0.5)) {
 			size = st->chunk_next =
 			    dxvk_next_chunk(st->chunk_next, st->allocated,
@@ -318,7 +323,8 @@ static int dxvk_load(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk_s
 		if (ls->v[i].a.bo && !(ls->v[i].a.cpu))
 			st->allocated += ls->v[i].a.size;
 	st->next_hk = s->t + vmb_synth_param_u64(s, "housekeeping_ms") * MS;
-	st->next_ev = s->t + vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "events_per_s"));
+	st->next_ev =
+	    vmb_sat_add(s->t, vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "events_per_s")));
 	st->next_img = s->t;
 	return ret;
 }
@@ -383,17 +389,19 @@ static int wow64_extra(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 		uint64_t size =
 		    vmb_rng_log_uniform(&s->rng, vmb_synth_param_u64(s, "staging_min_mib") * MIB,
 					vmb_synth_param_u64(s, "staging_max_mib") * MIB, 4 * KIB);
-		uint64_t expire =
-		    now + vmb_rng_exp_ns(&s->rng, 1.0 / vmb_synth_param(s, "staging_life_s"));
+		uint64_t expire = vmb_sat_add(
+		    now, vmb_rng_exp_ns(&s->rng, 1.0 / vmb_synth_param(s, "staging_life_s")));
 
-		st->next_staging += vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "staging_per_s"));
+		st->next_staging = vmb_sat_add(
+		    st->next_staging, vmb_rng_exp_ns(&s->rng, vmb_synth_param(s, "staging_per_s")));
 		ret = dxvk_alloc(s, ls, size, VMB_A_HOST, K_STREAM, expire, true);
 	}
 	while (st->next_numa <= now && !ret) {
 		/* PROT_NONE of a live import's pages: mmu-notifier, revalidate on next exec */
 		size_t imports = 0, pick;
 
-		st->next_numa += (uint64_t)(vmb_synth_param(s, "numa_scan_s") * 1e9);
+		st->next_numa =
+		    vmb_sat_add(st->next_numa, vmb_period_ns(vmb_synth_param(s, "numa_scan_s")));
 		for (size_t i = 0; i < ls->n; i++)
 			imports += ls->v[i].kind == K_IMPORT;
 		if (!imports)
@@ -420,7 +428,7 @@ static int gen_wow64(struct vmb_synth *s)
 		if (ls.v[i].kind == K_IMPORT) /* load-time mapped chunks never expire */
 			ls.v[i].expire = UINT64_MAX;
 	st.next_staging = s->t;
-	st.next_numa = s->t + (uint64_t)(vmb_synth_param(s, "numa_scan_s") * 1e9);
+	st.next_numa = vmb_sat_add(s->t, vmb_period_ns(vmb_synth_param(s, "numa_scan_s")));
 	if (!ret)
 		ret = vmb_frame_loop_init(s, &fl);
 	for (uint64_t f = 0; f < s->frames && !ret; f++) {
@@ -536,9 +544,9 @@ static int gen_level_load(struct vmb_synth *s)
 
 			if (!l)
 				return -ENOMEM;
-			next_stream += vmb_rng_exp_ns(&s->rng, rate);
+			next_stream = vmb_sat_add(next_stream, vmb_rng_exp_ns(&s->rng, rate));
 			l->kind = K_STREAM;
-			l->expire = s->t + vmb_rng_exp_ns(&s->rng, life_rate);
+			l->expire = vmb_sat_add(s->t, vmb_rng_exp_ns(&s->rng, life_rate));
 			ret = vmb_lower_alloc(
 			    s,
 			    vmb_rng_log_uniform(&s->rng, 2 * MIB,

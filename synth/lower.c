@@ -213,6 +213,8 @@ int vmb_lower_alloc(struct vmb_synth *s, uint64_t size, uint32_t flags, struct v
 	int ret;
 
 	memset(a, 0, sizeof(*a));
+	if (!size || size % (4 * KIB))
+		return -EINVAL;
 	a->size = size;
 	ret = va_get(s, size, va_align(s, size, flags), &a->va);
 	if (!ret)
@@ -311,8 +313,11 @@ int vmb_lower_sparse_create(struct vmb_synth *s, uint64_t size, uint64_t *va)
 	struct vmb_bind_entry e;
 	struct vmb_sync y;
 	size_t n;
-	int ret = va_get(s, size, size >= 2 * MIB ? 2 * MIB : TILE_SIZE, va);
+	int ret;
 
+	if (!size || size % TILE_SIZE)
+		return -EINVAL;
+	ret = va_get(s, size, size >= 2 * MIB ? 2 * MIB : TILE_SIZE, va);
 	if (ret)
 		return ret;
 	e = vmb_be_null(*va, size);
@@ -466,6 +471,8 @@ int vmb_lower_userptr_import(struct vmb_synth *s, uint64_t size, struct vmb_allo
 	if (!is(s, VMB_DRIVER_XE) && !is(s, VMB_DRIVER_AMDGPU))
 		return -EOPNOTSUPP;
 	memset(a, 0, sizeof(*a));
+	if (!size || size % (4 * KIB))
+		return -EINVAL;
 	a->size = size;
 	ret = vmb_ralloc_get(&s->low.cpu, size, 4 * KIB, &a->cpu);
 	if (!ret)

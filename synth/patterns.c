@@ -71,6 +71,9 @@ static int gen_bind_basic(struct vmb_synth *s)
 	uint64_t many = vmb_synth_param_u64(s, "many"), nvm = vmb_synth_param_u64(s, "vms");
 	int ret = 0;
 
+	if (!nvm)
+		return -EINVAL;
+
 	for (uint64_t r = 0; r < s->frames && !ret; r++) {
 		uint32_t bo;
 

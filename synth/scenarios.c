@@ -52,6 +52,8 @@ static int gen_prt_unmap(struct vmb_synth *s)
 	uint32_t stl;
 	int ret;
 
+	if (!jobs) /* the last job of a frame signals the frame timeline */
+		return -EINVAL;
 	ret = vmb_tile_pool_create(s, &pool, 1, vmb_synth_param_u64(s, "pool_mib") * MIB);
 	if (!ret)
 		ret = vmb_sparse_res_create(s, &res, vmb_synth_param_u64(s, "resource_mib") * MIB);
@@ -83,9 +85,10 @@ static int gen_prt_unmap(struct vmb_synth *s)
 			vmb_sparse_tile_set(&res, t, &pool, pt, op);
 		}
 		sig = vmb_sy(stl, spt + 1);
-		if (!ret)
+		if (!ret && b.n) {
 			ret = vmb_lower_sparse_bind(s, b.v, b.n, NULL, &sig);
-		spt++;
+			spt++;
+		}
 		b.n = 0;
 	}
 	if (!ret)
@@ -121,6 +124,7 @@ static int gen_shared_hol(struct vmb_synth *s)
 	struct vmb_tile_pool pool;
 	struct vmb_frame_loop fl;
 	uint32_t cq, ctl, stl;
+	uint64_t spt = 0;
 	int ret;
 
 	if (vmb_synth_param_u64(s, "shared"))
@@ -140,7 +144,8 @@ static int gen_shared_hol(struct vmb_synth *s)
 	if (!ret)
 		ret = vmb_frame_loop_init(s, &fl);
 	for (uint64_t f = 0; f < s->frames && !ret; f++) {
-		struct vmb_sync c = vmb_sy(ctl, f + 1), sig = vmb_sy(stl, f + 1);
+		struct vmb_sync c = vmb_sy(ctl, f + 1), sig = vmb_sy(stl, spt + 1),
+				prev = vmb_sy(stl, spt);
 
 		ret = vmb_frame_begin(s, &fl, f);
 		/* a producer job whose completion the sparse bind waits for */
@@ -160,6 +165,7 @@ static int gen_shared_hol(struct vmb_synth *s)
 		}
 		if (!ret)
 			ret = vmb_lower_sparse_bind(s, b.v, b.n, &c, &sig);
+		spt += b.n ? 1 : 0;
 		b.n = 0;
 		/* then the app allocates memory: immediate binds on the BO-bind queue */
 		for (uint64_t i = 0; i < allocs && !ret; i++) {
@@ -177,10 +183,9 @@ static int gen_shared_hol(struct vmb_synth *s)
 		 * graphics: waits on the bind timeline (anv adds it to every exec)
 		 * and on last frame's sparse update, which it samples
 		 */
-		sig = vmb_sy(stl, f);
 		if (!ret)
 			ret = vmb_frame_submits(s, &fl, f, 2, vmb_synth_param(s, "gpu_util"), NULL,
-						0, &sig, f ? 1 : 0);
+						0, &prev, prev.point ? 1 : 0);
 	}
 	for (uint64_t i = 0; i < allocs && !ret; i++)
 		if (live[i].bo)
@@ -209,7 +214,7 @@ static const struct vmb_synth_param tlb_params[] = {
 static int gen_tlb_storm(struct vmb_synth *s)
 {
 	uint64_t nq = vmb_synth_param_u64(s, "queues");
-	uint64_t per = vmb_synth_param_u64(s, "ops_per_s") / (uint64_t)s->fps;
+	uint64_t per = (uint64_t)(vmb_synth_param(s, "ops_per_s") / s->fps);
 	uint64_t opb = vmb_synth_param_u64(s, "ops_per_bind");
 	uint64_t period = (uint64_t)(1e9 / s->fps), tiles;
 	struct vmb_bind_entry *e;

@@ -30,6 +30,8 @@ int vmb_tile_pool_create(struct vmb_synth *s, struct vmb_tile_pool *p, size_t n_
 	int ret = 0;
 
 	memset(p, 0, sizeof(*p));
+	if (n_heaps && heap_size < TILE_SIZE)
+		return -EINVAL;
 	p->tiles_per_heap = heap_size / TILE_SIZE;
 	total = n_heaps * p->tiles_per_heap;
 	p->heaps = calloc(n_heaps ? n_heaps : 1, sizeof(*p->heaps));
@@ -90,6 +92,8 @@ void vmb_tile_pool_put(struct vmb_tile_pool *p, uint32_t tile)
 int vmb_sparse_res_create(struct vmb_synth *s, struct vmb_sparse_res *r, uint64_t size)
 {
 	memset(r, 0, sizeof(*r));
+	if (size < TILE_SIZE)
+		return -EINVAL;
 	r->size = size;
 	r->n_tiles = size / TILE_SIZE;
 	r->tile = malloc(r->n_tiles * sizeof(*r->tile));

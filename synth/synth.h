@@ -53,6 +53,18 @@ uint64_t vmb_rng_exp_ns(struct vmb_rng *r, double per_s);
 /* x scaled by a uniform factor in [1 - j, 1 + j] */
 uint64_t vmb_rng_jitter(struct vmb_rng *r, uint64_t x, double j);
 
+/* a + b, saturating at UINT64_MAX ("never") */
+static inline uint64_t vmb_sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* a period in seconds as ns; 0 or less means never (UINT64_MAX) */
+static inline uint64_t vmb_period_ns(double seconds)
+{
+	return seconds > 0 ? (uint64_t)(seconds * 1e9) : UINT64_MAX;
+}
+
 /* ----------------------------------------------------- range allocator */
 
 /**
