@@ -68,4 +68,5 @@ PY
 }
 batch_path xe traces/steady-xe.json GEM_MMAP_OFFSET
 batch_path amdgpu traces/sparse-amdgpu.json GEM_MMAP
+batch_path msm traces/a9-tiler-per-bo-msm.jsonl GEM_INFO
 summary

@@ -115,9 +115,15 @@ static int do_vm_destroy(struct vmb_hw *hw, uint32_t vm)
 
 	if (!id_ok(hw, VMB_CLASS_VM, vm) || !hw->vm_live[vm])
 		return -ENOENT;
-	if (hw->drv->vm_is_file)
+	if (hw->drv->vm_is_file) {
+		uint32_t q;
+
+		/* the file takes its queues (and handles) with it */
 		vmb_hw_file_close(hw, &hw->files[hw->vm_file[vm]]);
-	else
+		for (q = 1; q <= hw->trace->max_id[VMB_CLASS_QUEUE]; q++)
+			if (hw->queue_live[q] && hw->queue_vm[q] == vm)
+				hw->queue_live[q] = false;
+	} else
 		ret = hw->drv->vm_destroy(hw, &hw->files[0], hw->vm_id[vm]);
 	hw->vm_live[vm] = false;
 	if (hw->drv->batch_release)

@@ -7,12 +7,20 @@
  * asynchronous, with drm_msm_syncobj in/out arrays. NULL binds are
  * MAP_NULL (needs PRR support). No userptr, no UNMAP_ALL (lowered from the
  * shadow copy), no prefetch.
+ *
+ * Submits on hardware run a command buffer of one-dword CP_NOP packets from
+ * a 4 MiB per-VM buffer mapped above the trace's highest address; the time
+ * of a full buffer minus an 8-NOP one gives ns per NOP, and a job of gpu_ns
+ * runs that many.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 
-#include "backends/hw.h"
+#include "backends/hw_priv.h"
 #include "uapi/msm.h"
 
 static void msm_encode_syncs(const struct vmb_hw_sync *s, uint32_t n, struct vmb_msm_syncobj *out)
@@ -125,6 +133,7 @@ static int msm_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end,
 	if (!vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_GET_PARAM, &start) &&
 	    !vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_GET_PARAM, &size))
 		*va_end = start.value + size.value;
+	hw->drv_state[1] = *va_end;
 	return 0;
 }
 
@@ -200,6 +209,159 @@ static int msm_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb
 	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_GEM_SUBMIT, &s);
 }
 
+/* ---- the no-op command buffer ---------------------------------------------- */
+
+#define MSM_CMD_SIZE (4u << 20)
+#define MSM_CMD_DWORDS (MSM_CMD_SIZE / 4)
+#define MSM_CMD_MIN 8u
+
+/* drv_state[0]: the command-buffer state */
+struct msm_cmd_state {
+	uint64_t va;
+	double ns_per_nop;
+	struct {
+		uint32_t *cpu;
+	} vm[];
+};
+
+static uint64_t msm_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int msm_cmd_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue, uint64_t va,
+			uint32_t len, uint64_t *ns)
+{
+	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
+	struct vmb_hw_submit_req r = { .queue_id = queue, .batch_va = va, .batch_len = len,
+				       .out = &meas, .n_out = 1 };
+	uint64_t t0 = msm_now();
+	int ret = msm_submit(hw, f, &r);
+
+	if (ret)
+		return ret;
+	*ns = vmb_hw_meas_wait(hw, f, meas.point, t0) - t0;
+	return 0;
+}
+
+static int msm_cmd_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct msm_cmd_state *st,
+			  uint32_t vm)
+{
+	struct vmb_msm_gem_new g = { .size = MSM_CMD_SIZE, .flags = VMB_MSM_BO_WC |
+				     VMB_MSM_BO_NO_SHARE | VMB_MSM_BO_GPU_READONLY };
+	struct vmb_msm_gem_info gi = { .info = VMB_MSM_INFO_GET_OFFSET };
+	struct vmb_bind_entry e = { .kind = VMB_BIND_MAP, .va = st->va, .range = MSM_CMD_SIZE };
+	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
+	struct vmb_hw_bind_req r = { .n = 1, .binds = &e, .out = &meas, .n_out = 1 };
+	uint32_t *cpu, i;
+	int ret;
+
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_GEM_NEW, &g);
+	if (ret)
+		return ret;
+	gi.handle = g.handle; /* released with the VM's file */
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_GEM_INFO, &gi);
+	if (ret)
+		return ret;
+	cpu = mmap(NULL, MSM_CMD_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, (off_t)gi.value);
+	if (cpu == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < MSM_CMD_DWORDS; i++)
+		cpu[i] = VMB_MSM_CP_NOP;
+	r.handles = &g.handle;
+	ret = msm_bind(hw, f, &r);
+	if (ret) {
+		munmap(cpu, MSM_CMD_SIZE);
+		return ret;
+	}
+	vmb_hw_meas_wait(hw, f, meas.point, 0);
+	st->vm[vm].cpu = cpu;
+	return 0;
+}
+
+static int msm_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint32_t queue,
+		     enum vmb_engine engine, uint64_t gpu_ns, uint64_t *va, uint32_t *len)
+{
+	struct msm_cmd_state *st = (struct msm_cmd_state *)(uintptr_t)hw->drv_state[0];
+	uint64_t nops;
+	size_t i;
+	int ret;
+
+	if (!st) {
+		const struct vmb_trace *t = hw->trace;
+		uint64_t top = 0;
+
+		st = calloc(1, sizeof(*st) + (t->max_id[VMB_CLASS_VM] + 1) * sizeof(st->vm[0]));
+		if (!st)
+			return -ENOMEM;
+		hw->drv_state[0] = (uint64_t)(uintptr_t)st;
+		for (i = 0; i < t->n_binds; i++)
+			if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
+			    t->binds[i].va + t->binds[i].range > top)
+				top = t->binds[i].va + t->binds[i].range;
+		st->va = (top + (2ull << 20) - 1) & ~((2ull << 20) - 1);
+		if (!st->va)
+			st->va = 2ull << 20;
+	}
+	if (hw->drv_state[1] && st->va + MSM_CMD_SIZE > hw->drv_state[1])
+		return -ENOSPC;
+	if (!st->vm[vm].cpu) {
+		ret = msm_cmd_create(hw, f, st, vm);
+		if (ret)
+			return ret;
+	}
+	if (st->ns_per_nop == 0) {
+		uint64_t full = UINT64_MAX, empty = UINT64_MAX, t;
+		int r;
+
+		for (r = 0; r < 3; r++) {
+			ret = msm_cmd_time(hw, f, queue, st->va + MSM_CMD_SIZE - MSM_CMD_MIN * 4,
+					   MSM_CMD_MIN * 4, &t);
+			if (ret)
+				return ret;
+			empty = t < empty ? t : empty;
+			ret = msm_cmd_time(hw, f, queue, st->va, MSM_CMD_SIZE, &t);
+			if (ret)
+				return ret;
+			full = t < full ? t : full;
+		}
+		st->ns_per_nop = full > empty ?
+			(double)(full - empty) / (MSM_CMD_DWORDS - MSM_CMD_MIN) : 0.001;
+		fprintf(stderr, "msm: no-op command buffer calibrated: %.3f ns per CP_NOP\n",
+			st->ns_per_nop);
+	}
+	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop);
+	if (nops > MSM_CMD_DWORDS) {
+		vmb_hw_warn_once(hw, HW_WARN_DRIVER, "jobs longer than the no-op command buffer "
+				 "are cut to it");
+		nops = MSM_CMD_DWORDS;
+	}
+	if (nops < MSM_CMD_MIN)
+		nops = MSM_CMD_MIN;
+	*va = st->va + (MSM_CMD_DWORDS - nops) * 4;
+	*len = (uint32_t)nops * 4;
+	return 0;
+}
+
+static void msm_batch_release(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm)
+{
+	struct msm_cmd_state *st = (struct msm_cmd_state *)(uintptr_t)hw->drv_state[0];
+
+	if (st && st->vm[vm].cpu) {
+		munmap(st->vm[vm].cpu, MSM_CMD_SIZE);
+		st->vm[vm].cpu = NULL;
+	}
+}
+
+static void msm_fini(struct vmb_hw *hw)
+{
+	free((void *)(uintptr_t)hw->drv_state[0]);
+	hw->drv_state[0] = 0;
+}
+
 static const struct vmb_hw_driver msm_driver = {
 	.name = "msm",
 	.driver = VMB_DRIVER_MSM,
@@ -214,6 +376,9 @@ static const struct vmb_hw_driver msm_driver = {
 	.bo_create = msm_bo_create,
 	.bind = msm_bind,
 	.submit = msm_submit,
+	.batch = msm_batch,
+	.batch_release = msm_batch_release,
+	.fini = msm_fini,
 };
 
 VMB_HW_BACKEND(vmb_msm_backend, msm_driver, "msm");

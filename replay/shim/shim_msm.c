@@ -79,6 +79,18 @@ static int msm_gem_new(struct shim_file *f, unsigned long req, void *arg)
 	return shim_bo_new(f, size, VMB_PLACE_ANY, vm, &g->handle);
 }
 
+static int msm_gem_info(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_msm_gem_info *i = arg;
+
+	if (!shim_bo_get(f, i->handle))
+		return -ENOENT;
+	if (i->info != VMB_MSM_INFO_GET_OFFSET)
+		return -EINVAL; /* iova, names, flags: not modelled */
+	i->value = (uint64_t)i->handle << 32;
+	return 0;
+}
+
 static int msm_submitqueue_new(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_msm_submitqueue *q = arg;
@@ -249,7 +261,7 @@ static const struct shim_ioctl msm_ioctls[] = {
 	[VMB_DRM_MSM_GET_PARAM] = { "GET_PARAM", msm_get_param },
 	[VMB_DRM_MSM_SET_PARAM] = { "SET_PARAM", msm_set_param },
 	[VMB_DRM_MSM_GEM_NEW] = { "GEM_NEW", msm_gem_new },
-	[0x03] = { "GEM_INFO", NULL },
+	[VMB_DRM_MSM_GEM_INFO] = { "GEM_INFO", msm_gem_info },
 	[0x04] = { "GEM_CPU_PREP", NULL },
 	[0x05] = { "GEM_CPU_FINI", NULL },
 	[VMB_DRM_MSM_GEM_SUBMIT] = { "GEM_SUBMIT", msm_gem_submit },

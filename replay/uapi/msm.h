@@ -43,6 +43,20 @@ VMB_UAPI_OFF(vmb_msm_gem_new, handle, 12);
 #define VMB_MSM_BO_WC		0x00020000
 #define VMB_MSM_BO_UNCACHED	0x00040000
 
+/** struct vmb_msm_gem_info - GEM_INFO; info 0 (GET_OFFSET) returns the mmap offset */
+struct vmb_msm_gem_info {
+	uint32_t handle;
+	uint32_t info;
+	uint64_t value;
+	uint32_t len;
+	uint32_t pad;
+};
+VMB_UAPI_SIZE(vmb_msm_gem_info, 24);
+VMB_UAPI_OFF(vmb_msm_gem_info, info, 4);
+VMB_UAPI_OFF(vmb_msm_gem_info, value, 8);
+VMB_UAPI_OFF(vmb_msm_gem_info, len, 16);
+#define VMB_MSM_INFO_GET_OFFSET	0x00
+
 struct vmb_msm_submitqueue {
 	uint32_t flags;
 	uint32_t prio;
@@ -174,6 +188,7 @@ VMB_UAPI_OFF(vmb_msm_gem_submit, syncobj_stride, 64);
 #define VMB_DRM_MSM_GET_PARAM		0x00
 #define VMB_DRM_MSM_SET_PARAM		0x01
 #define VMB_DRM_MSM_GEM_NEW		0x02
+#define VMB_DRM_MSM_GEM_INFO		0x03
 #define VMB_DRM_MSM_GEM_SUBMIT		0x06
 #define VMB_DRM_MSM_SUBMITQUEUE_NEW	0x0a
 #define VMB_DRM_MSM_SUBMITQUEUE_CLOSE	0x0b
@@ -184,7 +199,10 @@ VMB_UAPI_OFF(vmb_msm_gem_submit, syncobj_stride, 64);
 #define VMB_DRM_IOCTL_MSM_GET_PARAM	VMB_MSM_IOWR(VMB_DRM_MSM_GET_PARAM, struct vmb_msm_param)
 #define VMB_DRM_IOCTL_MSM_SET_PARAM	VMB_MSM_IOW(VMB_DRM_MSM_SET_PARAM, struct vmb_msm_param)
 #define VMB_DRM_IOCTL_MSM_GEM_NEW	VMB_MSM_IOWR(VMB_DRM_MSM_GEM_NEW, struct vmb_msm_gem_new)
+#define VMB_DRM_IOCTL_MSM_GEM_INFO	VMB_MSM_IOWR(VMB_DRM_MSM_GEM_INFO, struct vmb_msm_gem_info)
 #define VMB_DRM_IOCTL_MSM_GEM_SUBMIT	VMB_MSM_IOWR(VMB_DRM_MSM_GEM_SUBMIT, struct vmb_msm_gem_submit)
+/* the one-dword CP_NOP: PKT7 header, opcode 0x10, count 0, odd parity bits */
+#define VMB_MSM_CP_NOP		0x70108000u
 #define VMB_DRM_IOCTL_MSM_SUBMITQUEUE_NEW VMB_MSM_IOWR(VMB_DRM_MSM_SUBMITQUEUE_NEW, struct vmb_msm_submitqueue)
 #define VMB_DRM_IOCTL_MSM_SUBMITQUEUE_CLOSE VMB_MSM_IOW(VMB_DRM_MSM_SUBMITQUEUE_CLOSE, uint32_t)
 #define VMB_DRM_IOCTL_MSM_VM_BIND	VMB_MSM_IOWR(VMB_DRM_MSM_VM_BIND, struct vmb_msm_vm_bind)
