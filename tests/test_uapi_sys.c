@@ -104,6 +104,11 @@ TEST(nouveau_msm_old_parts)
 		SAME_SIZE(vmb_msm_param, drm_msm_param);
 	SAME_OFF(vmb_msm_param, drm_msm_param, value);
 	SAME_SIZE(vmb_msm_gem_new, drm_msm_gem_new);
+	/* GEM_INFO grew: {handle, flags, offset} became {handle, info, value, len} */
+	CHECK(sizeof(struct vmb_msm_gem_info) >= sizeof(struct drm_msm_gem_info));
+	CHECK_INT(offsetof(struct vmb_msm_gem_info, info), offsetof(struct drm_msm_gem_info, flags));
+	CHECK_INT(offsetof(struct vmb_msm_gem_info, value), offsetof(struct drm_msm_gem_info, offset));
+	SAME_NR(VMB_DRM_IOCTL_MSM_GEM_INFO, DRM_IOCTL_MSM_GEM_INFO);
 	SAME_SIZE(vmb_msm_submitqueue, drm_msm_submitqueue);
 	SAME_SIZE(vmb_msm_gem_submit_cmd, drm_msm_gem_submit_cmd);
 	SAME_NR(VMB_DRM_IOCTL_MSM_GET_PARAM, DRM_IOCTL_MSM_GET_PARAM);
