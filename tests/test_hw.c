@@ -48,12 +48,12 @@ static void build_trace(enum vmb_driver d)
 	ops[5].u.bo.bo = 1;
 	ops[6].kind = VMB_OP_VM_DESTROY;
 	ops[6].u.vm_destroy.vm = 1;
-	binds[0] = (struct vmb_bind_entry){ .kind = VMB_BIND_MAP, .va = 0x200000,
-					    .range = 1 << 20, .bo = 1 };
-	binds[1] = (struct vmb_bind_entry){ .kind = VMB_BIND_UNMAP, .va = 0x280000,
-					    .range = 0x100000 };
-	binds[2] = (struct vmb_bind_entry){ .kind = VMB_BIND_UNMAP, .va = 0x200000,
-					    .range = 0x80000 };
+	binds[0] = (struct vmb_bind_entry){
+	    .kind = VMB_BIND_MAP, .va = 0x200000, .range = 1 << 20, .bo = 1};
+	binds[1] =
+	    (struct vmb_bind_entry){.kind = VMB_BIND_UNMAP, .va = 0x280000, .range = 0x100000};
+	binds[2] =
+	    (struct vmb_bind_entry){.kind = VMB_BIND_UNMAP, .va = 0x200000, .range = 0x80000};
 	trace.driver = d;
 	trace.page_size = 4096;
 	trace.ops = ops;
@@ -70,8 +70,8 @@ TEST(hw_bind_unbind)
 {
 	char path[256], err[512], name[32];
 	const struct vmb_backend_ops *ops_be;
-	struct vmb_backend be = { 0 };
-	struct vmb_strategy strat = { 0 };
+	struct vmb_backend be = {0};
+	struct vmb_strategy strat = {0};
 	enum vmb_driver d;
 	size_t i;
 	int ret;
@@ -104,14 +104,15 @@ TEST(hw_bind_unbind)
 		return;
 	}
 	for (i = 0; i < trace.n_ops; i++) {
-		struct vmb_call call = { .op = &ops[i], .index = i };
+		struct vmb_call call = {.op = &ops[i], .index = i};
 		struct vmb_timing tm;
 
 		if (ops[i].kind == VMB_OP_BIND)
 			call.binds = &binds[ops[i].u.bind.first_bind];
 		ret = ops_be->exec(&be, &call, &tm);
 		if (ret)
-			printf("# op %zu (%s): %s\n", i, vmb_op_kind_name(ops[i].kind), strerror(-ret));
+			printf("# op %zu (%s): %s\n", i, vmb_op_kind_name(ops[i].kind),
+			       strerror(-ret));
 		CHECK_INT(ret, 0);
 		CHECK(tm.return_ns >= tm.issue_ns);
 	}

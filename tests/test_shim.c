@@ -74,7 +74,7 @@ TEST(version_and_unknown_ioctls)
 TEST(prime_and_syncobj_fds)
 {
 	int a = open(NODE, O_RDWR), b = open(NODE, O_RDWR), dmabuf = -1, sfd = -1;
-	struct vmb_xe_gem_create c = { .size = 65536, .placement = 1, .cpu_caching = 1 };
+	struct vmb_xe_gem_create c = {.size = 65536, .placement = 1, .cpu_caching = 1};
 	uint32_t h2 = 0, h3 = 0, s = 0, s2 = 0;
 
 	CHECK_INT(drmIoctl(a, VMB_DRM_IOCTL_XE_GEM_CREATE, &c), 0);
@@ -98,10 +98,10 @@ TEST(prime_and_syncobj_fds)
 TEST(bad_pointers_efault)
 {
 	int fd = open(NODE, O_RDWR);
-	struct vmb_drm_syncobj_wait w = { .handles = 0x10, .count_handles = 2 };
-	struct vmb_xe_vm_create vc = { 0 };
-	struct vmb_xe_vm_bind b = { 0 };
-	struct vmb_xe_device_query q = { .query = VMB_XE_DEVICE_QUERY_CONFIG };
+	struct vmb_drm_syncobj_wait w = {.handles = 0x10, .count_handles = 2};
+	struct vmb_xe_vm_create vc = {0};
+	struct vmb_xe_vm_bind b = {0};
+	struct vmb_xe_device_query q = {.query = VMB_XE_DEVICE_QUERY_CONFIG};
 
 	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w), -1);
 	CHECK_INT(errno, EFAULT);
@@ -147,13 +147,17 @@ TEST(device_find_specs)
 	CHECK_INT(vmb_device_find(VMB_DRIVER_XE, "drm:" NODE, path, sizeof(path), err, sizeof(err)),
 		  0);
 	CHECK_INT(vmb_device_find(VMB_DRIVER_XE, "pci:vendor=8086,card=0", path, sizeof(path), err,
-				  sizeof(err)), 0);
+				  sizeof(err)),
+		  0);
 	CHECK_INT(vmb_device_find(VMB_DRIVER_XE, "pci:vendor=intel", path, sizeof(path), err,
-				  sizeof(err)), 0);
+				  sizeof(err)),
+		  0);
 	CHECK_INT(vmb_device_find(VMB_DRIVER_XE, "pci:vendor=8086,card=1", path, sizeof(path), err,
-				  sizeof(err)), -ENODEV);
-	CHECK_INT(vmb_device_find(VMB_DRIVER_XE, "pci:vendor=1002", path, sizeof(path), err,
-				  sizeof(err)), -ENODEV);
+				  sizeof(err)),
+		  -ENODEV);
+	CHECK_INT(
+	    vmb_device_find(VMB_DRIVER_XE, "pci:vendor=1002", path, sizeof(path), err, sizeof(err)),
+	    -ENODEV);
 	CHECK_INT(vmb_device_find(VMB_DRIVER_AMDGPU, NULL, path, sizeof(path), err, sizeof(err)),
 		  -ENODEV);
 	CHECK(strstr(err, "amdgpu") != NULL);
@@ -181,7 +185,8 @@ int main(int argc, char **argv)
 		const char *lib = "build/libvmshim.so";
 
 		if (access(lib, R_OK) != 0) {
-			printf("ok 1 - shim # SKIP %s not built\n0 passed, 0 failed, 1 skipped\n", lib);
+			printf("ok 1 - shim # SKIP %s not built\n0 passed, 0 failed, 1 skipped\n",
+			       lib);
 			return 0;
 		}
 		setenv("LD_PRELOAD", lib, 1);

@@ -18,25 +18,37 @@
 #include "uapi/xe.h"
 
 static const struct vmb_bind_entry entries[] = {
-	{ .kind = VMB_BIND_MAP, .va = 0x100000, .range = 0x2000, .offset = 0x1000, .hw = 3, .bo = 1,
-	  .flags = VMB_BIND_F_READONLY | VMB_BIND_F_DUMPABLE },
-	{ .kind = VMB_BIND_MAP_NULL, .va = 0x200000, .range = 0x10000 },
-	{ .kind = VMB_BIND_MAP_USERPTR, .va = 0x300000, .range = 0x4000, .offset = 0x7f0000000000 },
-	{ .kind = VMB_BIND_UNMAP, .va = 0x100000, .range = 0x1000 },
-	{ .kind = VMB_BIND_UNMAP_ALL, .bo = 1 },
-	{ .kind = VMB_BIND_PREFETCH, .va = 0x100000, .range = 0x2000, .offset = 1 },
+    {.kind = VMB_BIND_MAP,
+     .va = 0x100000,
+     .range = 0x2000,
+     .offset = 0x1000,
+     .hw = 3,
+     .bo = 1,
+     .flags = VMB_BIND_F_READONLY | VMB_BIND_F_DUMPABLE},
+    {.kind = VMB_BIND_MAP_NULL, .va = 0x200000, .range = 0x10000},
+    {.kind = VMB_BIND_MAP_USERPTR, .va = 0x300000, .range = 0x4000, .offset = 0x7f0000000000},
+    {.kind = VMB_BIND_UNMAP, .va = 0x100000, .range = 0x1000},
+    {.kind = VMB_BIND_UNMAP_ALL, .bo = 1},
+    {.kind = VMB_BIND_PREFETCH, .va = 0x100000, .range = 0x2000, .offset = 1},
 };
-static const uint32_t handles[] = { 7, 0, 0, 0, 7, 0 };
-static const uint64_t cpu[] = { 0, 0, 0xabc000, 0, 0, 0 };
-static const struct vmb_hw_sync in[] = { { .handle = 11, .point = 0 }, { .handle = 12, .point = 5 } };
-static const struct vmb_hw_sync out[] = { { .handle = 13, .point = 9 }, { .handle = 14, .point = 2 } };
+static const uint32_t handles[] = {7, 0, 0, 0, 7, 0};
+static const uint64_t cpu[] = {0, 0, 0xabc000, 0, 0, 0};
+static const struct vmb_hw_sync in[] = {{.handle = 11, .point = 0}, {.handle = 12, .point = 5}};
+static const struct vmb_hw_sync out[] = {{.handle = 13, .point = 9}, {.handle = 14, .point = 2}};
 
 static struct vmb_hw_bind_req req(uint32_t first, uint32_t n, uint32_t n_in, uint32_t n_out)
 {
 	struct vmb_hw_bind_req r = {
-		.vm_id = 3, .queue_id = 4, .n = n, .binds = &entries[first],
-		.handles = &handles[first], .cpu_addr = &cpu[first],
-		.in = in, .n_in = n_in, .out = out, .n_out = n_out,
+	    .vm_id = 3,
+	    .queue_id = 4,
+	    .n = n,
+	    .binds = &entries[first],
+	    .handles = &handles[first],
+	    .cpu_addr = &cpu[first],
+	    .in = in,
+	    .n_in = n_in,
+	    .out = out,
+	    .n_out = n_out,
 	};
 	return r;
 }
@@ -99,8 +111,8 @@ TEST(xe_bind_inline)
 
 TEST(xe_exec)
 {
-	struct vmb_hw_submit_req s = { .queue_id = 9, .batch_va = 0x1000, .in = in, .n_in = 1,
-				       .out = out, .n_out = 1 };
+	struct vmb_hw_submit_req s = {
+	    .queue_id = 9, .batch_va = 0x1000, .in = in, .n_in = 1, .out = out, .n_out = 1};
 	struct vmb_xe_sync syncs[2];
 	struct vmb_xe_exec x;
 
@@ -124,13 +136,14 @@ TEST(amdgpu_gem_va)
 	CHECK_U64(va.va_address, 0x100000);
 	CHECK_U64(va.map_size, 0x2000);
 	/* readonly: no WRITEABLE; hw = MTYPE field */
-	CHECK_INT(va.flags, VMB_AMDGPU_VM_PAGE_READABLE | VMB_AMDGPU_VM_PAGE_EXECUTABLE | (3u << 5));
+	CHECK_INT(va.flags,
+		  VMB_AMDGPU_VM_PAGE_READABLE | VMB_AMDGPU_VM_PAGE_EXECUTABLE | (3u << 5));
 	CHECK_INT(vmb_amdgpu_encode_va(&entries[0], 7, true, false, &va), 0);
 	CHECK_INT(va.operation, VMB_AMDGPU_VA_OP_REPLACE);
 	e.flags = VMB_BIND_F_UNCACHED | VMB_BIND_F_NOEXEC;
 	CHECK_INT(vmb_amdgpu_encode_va(&e, 7, false, false, &va), 0);
 	CHECK_INT(va.flags, VMB_AMDGPU_VM_PAGE_READABLE | VMB_AMDGPU_VM_PAGE_WRITEABLE |
-				    VMB_AMDGPU_VM_MTYPE_UC);
+				VMB_AMDGPU_VM_MTYPE_UC);
 	CHECK_INT(vmb_amdgpu_encode_va(&entries[1], 0, false, false, &va), 0);
 	CHECK_INT(va.operation, VMB_AMDGPU_VA_OP_MAP);
 	CHECK_INT(va.flags, VMB_AMDGPU_VM_PAGE_PRT);
@@ -153,7 +166,7 @@ TEST(nouveau_bind)
 	struct vmb_nouveau_vm_bind_op ops[4];
 	struct vmb_nouveau_sync syncs[4];
 	struct vmb_nouveau_vm_bind b;
-	bool sparse[4] = { false, false, false, true };
+	bool sparse[4] = {false, false, false, true};
 
 	/* only the measurement point: synchronous, no syncs */
 	CHECK_INT(vmb_nouveau_encode_bind(&r, NULL, &b, ops, syncs), 0);
@@ -200,11 +213,13 @@ TEST(panthor_bind)
 	CHECK_INT(b.vm_id, 3);
 	CHECK_INT(b.ops.count, 2);
 	CHECK_INT(b.ops.stride, 48);
-	CHECK_INT(ops[0].flags, VMB_PANTHOR_VM_BIND_OP_TYPE_MAP | VMB_PANTHOR_VM_BIND_OP_MAP_READONLY);
+	CHECK_INT(ops[0].flags,
+		  VMB_PANTHOR_VM_BIND_OP_TYPE_MAP | VMB_PANTHOR_VM_BIND_OP_MAP_READONLY);
 	CHECK_INT(ops[0].bo_handle, 7);
 	CHECK_INT(ops[0].syncs.count, 0);
-	CHECK_INT(ops[1].flags, VMB_PANTHOR_VM_BIND_OP_TYPE_MAP | VMB_PANTHOR_VM_BIND_OP_MAP_SPARSE |
-					VMB_PANTHOR_VM_BIND_OP_MAP_NOEXEC);
+	CHECK_INT(ops[1].flags, VMB_PANTHOR_VM_BIND_OP_TYPE_MAP |
+				    VMB_PANTHOR_VM_BIND_OP_MAP_SPARSE |
+				    VMB_PANTHOR_VM_BIND_OP_MAP_NOEXEC);
 	r = req(0, 2, 2, 2);
 	r.binds = &entries[0];
 	r.n = 2;

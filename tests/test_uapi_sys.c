@@ -24,12 +24,12 @@
 #include "uapi/nouveau.h"
 
 #define SAME_SIZE(ours, theirs) CHECK_INT(sizeof(struct ours), sizeof(struct theirs))
-#define SAME_OFF(ours, theirs, f) \
-	CHECK_INT(offsetof(struct ours, f), offsetof(struct theirs, f))
+#define SAME_OFF(ours, theirs, f) CHECK_INT(offsetof(struct ours, f), offsetof(struct theirs, f))
 /* a struct that grew after the system header was written */
 #define GREW(ours, theirs) CHECK(sizeof(struct ours) > sizeof(struct theirs))
-#define SAME_NR(a, b) CHECK_U64((a) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT), \
-				(b) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+#define SAME_NR(a, b)                                                                              \
+	CHECK_U64((a) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT),                                        \
+		  (b) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
 TEST(core)
 {
@@ -106,8 +106,10 @@ TEST(nouveau_msm_old_parts)
 	SAME_SIZE(vmb_msm_gem_new, drm_msm_gem_new);
 	/* GEM_INFO grew: {handle, flags, offset} became {handle, info, value, len} */
 	CHECK(sizeof(struct vmb_msm_gem_info) >= sizeof(struct drm_msm_gem_info));
-	CHECK_INT(offsetof(struct vmb_msm_gem_info, info), offsetof(struct drm_msm_gem_info, flags));
-	CHECK_INT(offsetof(struct vmb_msm_gem_info, value), offsetof(struct drm_msm_gem_info, offset));
+	CHECK_INT(offsetof(struct vmb_msm_gem_info, info),
+		  offsetof(struct drm_msm_gem_info, flags));
+	CHECK_INT(offsetof(struct vmb_msm_gem_info, value),
+		  offsetof(struct drm_msm_gem_info, offset));
 	SAME_NR(VMB_DRM_IOCTL_MSM_GEM_INFO, DRM_IOCTL_MSM_GEM_INFO);
 	SAME_SIZE(vmb_msm_submitqueue, drm_msm_submitqueue);
 	SAME_SIZE(vmb_msm_gem_submit_cmd, drm_msm_gem_submit_cmd);

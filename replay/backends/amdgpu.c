@@ -84,8 +84,8 @@ int vmb_amdgpu_encode_va(const struct vmb_bind_entry *e, uint32_t handle, bool r
 
 static int amdgpu_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, uint64_t *mem)
 {
-	struct vmb_amdgpu_info_vram_gtt vg = { 0 };
-	struct vmb_amdgpu_info info = { 0 };
+	struct vmb_amdgpu_info_vram_gtt vg = {0};
+	struct vmb_amdgpu_info info = {0};
 	int ret;
 
 	info.return_pointer = (uint64_t)(uintptr_t)&vg;
@@ -102,7 +102,7 @@ static int amdgpu_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_e
 static int amdgpu_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
 			       enum vmb_engine engine, uint32_t *id)
 {
-	union vmb_amdgpu_ctx c = { 0 };
+	union vmb_amdgpu_ctx c = {0};
 	int ret;
 
 	*id = 0;
@@ -118,7 +118,7 @@ static int amdgpu_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_
 static int amdgpu_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
 				enum vmb_engine engine)
 {
-	union vmb_amdgpu_ctx c = { 0 };
+	union vmb_amdgpu_ctx c = {0};
 
 	if (engine == VMB_ENGINE_BIND)
 		return 0;
@@ -130,14 +130,15 @@ static int amdgpu_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32
 static int amdgpu_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			    uint32_t vm_id, uint32_t *handle)
 {
-	union vmb_amdgpu_gem_create c = { 0 };
+	union vmb_amdgpu_gem_create c = {0};
 	int ret;
 
 	c.in.bo_size = op->u.bo.size;
 	c.in.alignment = 4096;
-	c.in.domains = op->u.bo.placement == VMB_PLACE_VRAM ? VMB_AMDGPU_GEM_DOMAIN_VRAM :
-		       op->u.bo.placement == VMB_PLACE_SYSTEM ? VMB_AMDGPU_GEM_DOMAIN_GTT :
-		       VMB_AMDGPU_GEM_DOMAIN_VRAM | VMB_AMDGPU_GEM_DOMAIN_GTT;
+	c.in.domains = op->u.bo.placement == VMB_PLACE_VRAM ? VMB_AMDGPU_GEM_DOMAIN_VRAM
+		       : op->u.bo.placement == VMB_PLACE_SYSTEM
+			   ? VMB_AMDGPU_GEM_DOMAIN_GTT
+			   : VMB_AMDGPU_GEM_DOMAIN_VRAM | VMB_AMDGPU_GEM_DOMAIN_GTT;
 	if (op->u.bo.vm)
 		c.in.domain_flags |= VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID;
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &c);
@@ -171,12 +172,10 @@ static int amdgpu_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vm
 			p[i] = req->in[i].point;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ret = drmSyncobjTimelineWait(f->fd, h, p, req->n_in,
-					     (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec +
-						     10000000000ll,
-					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL |
-						     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-					     NULL);
+		ret = drmSyncobjTimelineWait(
+		    f->fd, h, p, req->n_in,
+		    (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec + 10000000000ll,
+		    DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL | DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
 		if (ret)
 			return ret;
 	}
@@ -189,12 +188,12 @@ static int amdgpu_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vm
 
 		m = shadow_lookup(req->shadow, e->va, e->range, &overlap);
 		if (e->kind == VMB_BIND_MAP_USERPTR) {
-			struct vmb_amdgpu_gem_userptr u = { 0 };
+			struct vmb_amdgpu_gem_userptr u = {0};
 
 			u.addr = req->cpu_addr[i];
 			u.size = e->range;
-			u.flags = VMB_AMDGPU_GEM_USERPTR_ANONONLY | VMB_AMDGPU_GEM_USERPTR_REGISTER |
-				  VMB_AMDGPU_GEM_USERPTR_VALIDATE;
+			u.flags = VMB_AMDGPU_GEM_USERPTR_ANONONLY |
+				  VMB_AMDGPU_GEM_USERPTR_REGISTER | VMB_AMDGPU_GEM_USERPTR_VALIDATE;
 			ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_USERPTR, &u);
 			if (ret)
 				break;
@@ -227,7 +226,8 @@ static int amdgpu_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vm
 		if (drmSyncobjTimelineWait(f->fd, &h, &p, 1, 0,
 					   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE, NULL) == -ETIME) {
 			hw->vm_fence_ignored = true;
-			vmb_hw_warn_once(hw, HW_WARN_DRIVER, "kernel ignores the GEM_VA out-fence "
+			vmb_hw_warn_once(hw, HW_WARN_DRIVER,
+					 "kernel ignores the GEM_VA out-fence "
 					 "(pre-6.16); bind completion = ioctl return");
 		}
 		hw->drv_state[0] = 1; /* checked once, on the first bind */
@@ -251,38 +251,40 @@ static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 	struct vmb_amdgpu_cs_chunk_syncobj sw[req->n_in + 1], ss[req->n_out];
 	struct vmb_amdgpu_bo_list_entry ents[req->n_bos + 1];
 	struct vmb_amdgpu_cs_chunk chunks[4];
-	struct vmb_amdgpu_cs_chunk_ib ib = { 0 };
-	struct vmb_amdgpu_bo_list_in bl = { 0 };
+	struct vmb_amdgpu_cs_chunk_ib ib = {0};
+	struct vmb_amdgpu_bo_list_in bl = {0};
 	uint64_t ptrs[4];
-	union vmb_amdgpu_cs cs = { 0 };
+	union vmb_amdgpu_cs cs = {0};
 	uint32_t i, n = 0;
 
 	ib.va_start = req->batch_va;
 	ib.ib_bytes = req->batch_len;
-	ib.ip_type = req->engine == VMB_ENGINE_COMPUTE ? VMB_AMDGPU_HW_IP_COMPUTE :
-		     req->engine == VMB_ENGINE_COPY ? VMB_AMDGPU_HW_IP_DMA : VMB_AMDGPU_HW_IP_GFX;
-	chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_IB, sizeof(ib) / 4,
-						    (uint64_t)(uintptr_t)&ib };
+	ib.ip_type = req->engine == VMB_ENGINE_COMPUTE ? VMB_AMDGPU_HW_IP_COMPUTE
+		     : req->engine == VMB_ENGINE_COPY  ? VMB_AMDGPU_HW_IP_DMA
+						       : VMB_AMDGPU_HW_IP_GFX;
+	chunks[n++] = (struct vmb_amdgpu_cs_chunk){VMB_AMDGPU_CHUNK_ID_IB, sizeof(ib) / 4,
+						   (uint64_t)(uintptr_t)&ib};
 	for (i = 0; i < req->n_bos; i++)
-		ents[i] = (struct vmb_amdgpu_bo_list_entry){ req->bos[i], 0 };
+		ents[i] = (struct vmb_amdgpu_bo_list_entry){req->bos[i], 0};
 	bl.bo_number = req->n_bos;
 	bl.bo_info_size = sizeof(ents[0]);
 	bl.bo_info_ptr = (uint64_t)(uintptr_t)ents;
-	chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_BO_HANDLES, sizeof(bl) / 4,
-						    (uint64_t)(uintptr_t)&bl };
+	chunks[n++] = (struct vmb_amdgpu_cs_chunk){VMB_AMDGPU_CHUNK_ID_BO_HANDLES, sizeof(bl) / 4,
+						   (uint64_t)(uintptr_t)&bl};
 	if (req->n_in) {
 		for (i = 0; i < req->n_in; i++)
 			sw[i] = (struct vmb_amdgpu_cs_chunk_syncobj){
-				req->in[i].handle, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-				req->in[i].point };
-		chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT,
-							    req->n_in * 4, (uint64_t)(uintptr_t)sw };
+			    req->in[i].handle, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+			    req->in[i].point};
+		chunks[n++] =
+		    (struct vmb_amdgpu_cs_chunk){VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT,
+						 req->n_in * 4, (uint64_t)(uintptr_t)sw};
 	}
 	for (i = 0; i < req->n_out; i++)
-		ss[i] = (struct vmb_amdgpu_cs_chunk_syncobj){ req->out[i].handle, 0,
-							      req->out[i].point };
-	chunks[n++] = (struct vmb_amdgpu_cs_chunk){ VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL,
-						    req->n_out * 4, (uint64_t)(uintptr_t)ss };
+		ss[i] =
+		    (struct vmb_amdgpu_cs_chunk_syncobj){req->out[i].handle, 0, req->out[i].point};
+	chunks[n++] = (struct vmb_amdgpu_cs_chunk){VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL,
+						   req->n_out * 4, (uint64_t)(uintptr_t)ss};
 	for (i = 0; i < n; i++)
 		ptrs[i] = (uint64_t)(uintptr_t)&chunks[i];
 	cs.in.ctx_id = req->queue_id;
@@ -321,9 +323,13 @@ static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 static int amdgpu_ib_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t ctx,
 			  enum vmb_engine engine, uint64_t va, uint32_t len, uint64_t *ns)
 {
-	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
-	struct vmb_hw_submit_req r = { .queue_id = ctx, .engine = engine, .batch_va = va,
-				       .batch_len = len, .out = &meas, .n_out = 1 };
+	struct vmb_hw_sync meas = {.handle = f->meas, .point = ++f->meas_point};
+	struct vmb_hw_submit_req r = {.queue_id = ctx,
+				      .engine = engine,
+				      .batch_va = va,
+				      .batch_len = len,
+				      .out = &meas,
+				      .n_out = 1};
 	uint64_t t0 = amd_now();
 	int ret = amdgpu_submit(hw, f, &r);
 
@@ -336,10 +342,10 @@ static int amdgpu_ib_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t ctx
 static int amdgpu_ib_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct amdgpu_ib_state *st,
 			    uint32_t vm)
 {
-	union vmb_amdgpu_gem_create c = { 0 };
-	union vmb_amdgpu_gem_mmap m = { 0 };
-	struct vmb_bind_entry e = { .kind = VMB_BIND_MAP, .va = st->va, .range = AMD_IB_SIZE,
-				    .flags = VMB_BIND_F_READONLY };
+	union vmb_amdgpu_gem_create c = {0};
+	union vmb_amdgpu_gem_mmap m = {0};
+	struct vmb_bind_entry e = {
+	    .kind = VMB_BIND_MAP, .va = st->va, .range = AMD_IB_SIZE, .flags = VMB_BIND_F_READONLY};
 	struct vmb_amdgpu_gem_va va;
 	uint32_t *cpu, handle, i;
 	int ret;
@@ -347,8 +353,8 @@ static int amdgpu_ib_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct amd
 	c.in.bo_size = AMD_IB_SIZE;
 	c.in.alignment = 4096;
 	c.in.domains = VMB_AMDGPU_GEM_DOMAIN_GTT;
-	c.in.domain_flags = VMB_AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED |
-			    VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID;
+	c.in.domain_flags =
+	    VMB_AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED | VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID;
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &c);
 	if (ret)
 		return ret;
@@ -421,14 +427,15 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 				return ret;
 			full = t < full ? t : full;
 		}
-		st->ns_per_nop[k] = full > empty ?
-			(double)(full - empty) / (AMD_IB_DWORDS - AMD_IB_MIN) : 0.001;
+		st->ns_per_nop[k] =
+		    full > empty ? (double)(full - empty) / (AMD_IB_DWORDS - AMD_IB_MIN) : 0.001;
 		fprintf(stderr, "amdgpu: no-op IB calibrated on the %s ring: %.3f ns per NOP\n",
 			k ? "compute" : "gfx", st->ns_per_nop[k]);
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop[k]);
 	if (nops > AMD_IB_DWORDS) {
-		vmb_hw_warn_once(hw, HW_WARN_DRIVER + 1, "jobs longer than the no-op IB are cut to "
+		vmb_hw_warn_once(hw, HW_WARN_DRIVER + 1,
+				 "jobs longer than the no-op IB are cut to "
 				 "it");
 		nops = AMD_IB_DWORDS;
 	}
@@ -459,22 +466,22 @@ static void amdgpu_fini(struct vmb_hw *hw)
 }
 
 static const struct vmb_hw_driver amdgpu_driver = {
-	.name = "amdgpu",
-	.driver = VMB_DRIVER_AMDGPU,
-	.vm_is_file = true,
-	.weak = true,
-	.single_entry = true,
-	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
-		      VMB_HW_KIND(VMB_BIND_MAP_USERPTR) | VMB_HW_KIND(VMB_BIND_UNMAP),
-	.probe = amdgpu_probe,
-	.queue_create = amdgpu_queue_create,
-	.queue_destroy = amdgpu_queue_destroy,
-	.bo_create = amdgpu_bo_create,
-	.bind = amdgpu_bind,
-	.submit = amdgpu_submit,
-	.batch = amdgpu_batch,
-	.batch_release = amdgpu_batch_release,
-	.fini = amdgpu_fini,
+    .name = "amdgpu",
+    .driver = VMB_DRIVER_AMDGPU,
+    .vm_is_file = true,
+    .weak = true,
+    .single_entry = true,
+    .bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
+		  VMB_HW_KIND(VMB_BIND_MAP_USERPTR) | VMB_HW_KIND(VMB_BIND_UNMAP),
+    .probe = amdgpu_probe,
+    .queue_create = amdgpu_queue_create,
+    .queue_destroy = amdgpu_queue_destroy,
+    .bo_create = amdgpu_bo_create,
+    .bind = amdgpu_bind,
+    .submit = amdgpu_submit,
+    .batch = amdgpu_batch,
+    .batch_release = amdgpu_batch_release,
+    .fini = amdgpu_fini,
 };
 
 VMB_HW_BACKEND(vmb_amdgpu_backend, amdgpu_driver, "amdgpu");

@@ -54,11 +54,11 @@ static void null_advance(struct vmb_backend *be, uint64_t t)
 
 /** vmb_null_backend - the harness-only backend (see file comment) */
 const struct vmb_backend_ops vmb_null_backend = {
-	.name = "null",
-	.open = null_open,
-	.close = null_close,
-	.exec = null_exec,
-	.now = null_now,
-	.advance = null_advance,
-	.simulated = false,
+    .name = "null",
+    .open = null_open,
+    .close = null_close,
+    .exec = null_exec,
+    .now = null_now,
+    .advance = null_advance,
+    .simulated = false,
 };

@@ -54,9 +54,9 @@ static bool driver_matches(enum vmb_driver want, const char *name)
 }
 
 struct pci_filter {
-	int vendor;	/* -1 = any */
-	int device;	/* -1 = any */
-	int card;	/* index among matches */
+	int vendor; /* -1 = any */
+	int device; /* -1 = any */
+	int card;   /* index among matches */
 };
 
 static int parse_pci_filter(const char *s, struct pci_filter *pf)
@@ -100,8 +100,8 @@ static int parse_pci_filter(const char *s, struct pci_filter *pf)
 	return 0;
 }
 
-static int check_node(enum vmb_driver want, const char *path, char *path_out, size_t len,
-		      char *err, size_t errlen)
+static int check_node(enum vmb_driver want, const char *path, char *path_out, size_t len, char *err,
+		      size_t errlen)
 {
 	char name[64];
 	int ret = node_driver(path, name, sizeof(name));
@@ -120,11 +120,11 @@ static int check_node(enum vmb_driver want, const char *path, char *path_out, si
 	return 0;
 }
 
-int vmb_device_find(enum vmb_driver want, const char *spec, char *path_out, size_t len,
-		    char *err, size_t errlen)
+int vmb_device_find(enum vmb_driver want, const char *spec, char *path_out, size_t len, char *err,
+		    size_t errlen)
 {
 	drmDevicePtr devs[MAX_DEVICES];
-	struct pci_filter pf = { -1, -1, 0 };
+	struct pci_filter pf = {-1, -1, 0};
 	bool pci = false;
 	int n, i, seen = 0, ret = -ENODEV, last_err = 0;
 
@@ -134,15 +134,16 @@ int vmb_device_find(enum vmb_driver want, const char *spec, char *path_out, size
 		return check_node(want, spec, path_out, len, err, errlen);
 	if (spec && strncmp(spec, "pci:", 4) == 0) {
 		if (parse_pci_filter(spec + 4, &pf) < 0) {
-			snprintf(err, errlen, "bad device filter '%s' (want pci:vendor=8086,card=0)",
-				 spec);
+			snprintf(err, errlen,
+				 "bad device filter '%s' (want pci:vendor=8086,card=0)", spec);
 			return -EINVAL;
 		}
 		pci = true;
 	} else if (spec) {
-		snprintf(err, errlen,
-			 "bad device '%s' (want a render node path, drm:PATH or pci:vendor=..,card=N)",
-			 spec);
+		snprintf(
+		    err, errlen,
+		    "bad device '%s' (want a render node path, drm:PATH or pci:vendor=..,card=N)",
+		    spec);
 		return -EINVAL;
 	}
 
@@ -183,12 +184,15 @@ int vmb_device_find(enum vmb_driver want, const char *spec, char *path_out, size
 	if (ret == 0)
 		return 0;
 	if (last_err == -EACCES) {
-		snprintf(err, errlen, "no usable %s render node: permission denied "
-			 "(add yourself to the render group)", vmb_driver_name(want));
+		snprintf(err, errlen,
+			 "no usable %s render node: permission denied "
+			 "(add yourself to the render group)",
+			 vmb_driver_name(want));
 		return -EACCES;
 	}
-	snprintf(err, errlen, "no %s render node%s%s", want == VMB_DRIVER_ANY ? "vmbench-supported" :
-		 vmb_driver_name(want), spec ? " matches " : " found", spec ? spec : "");
+	snprintf(err, errlen, "no %s render node%s%s",
+		 want == VMB_DRIVER_ANY ? "vmbench-supported" : vmb_driver_name(want),
+		 spec ? " matches " : " found", spec ? spec : "");
 	return -ENODEV;
 }
 
@@ -228,8 +232,7 @@ int vmb_device_list(FILE *f)
 	return listed;
 }
 
-const char *vmb_backend_auto(enum vmb_driver trace_driver, const char *spec, char *why,
-			     size_t len)
+const char *vmb_backend_auto(enum vmb_driver trace_driver, const char *spec, char *why, size_t len)
 {
 	char path[256], err[256], name[64];
 	enum vmb_driver d;

@@ -24,8 +24,8 @@
  * Return: 0, -ENODEV when nothing matches, -EINVAL for a bad spec, or
  * -EACCES when a matching node cannot be opened (permissions).
  */
-int vmb_device_find(enum vmb_driver want, const char *spec, char *path_out, size_t len,
-		    char *err, size_t errlen);
+int vmb_device_find(enum vmb_driver want, const char *spec, char *path_out, size_t len, char *err,
+		    size_t errlen);
 
 /**
  * vmb_device_list() - print every render node: driver, PCI id (or bus), node
@@ -41,8 +41,7 @@ int vmb_device_list(FILE *f);
  *
  * Return: a backend name ("xe", ... or "model"), never NULL.
  */
-const char *vmb_backend_auto(enum vmb_driver trace_driver, const char *spec, char *why,
-			     size_t len);
+const char *vmb_backend_auto(enum vmb_driver trace_driver, const char *spec, char *why, size_t len);
 
 /**
  * vmb_device_driver() - DRM_IOCTL_VERSION name of an open DRM fd

@@ -63,7 +63,7 @@ uint64_t vmb_hw_now(struct vmb_backend *be)
 
 void vmb_hw_advance(struct vmb_backend *be, uint64_t t)
 {
-	struct timespec ts = { (time_t)(t / 1000000000ull), (long)(t % 1000000000ull) };
+	struct timespec ts = {(time_t)(t / 1000000000ull), (long)(t % 1000000000ull)};
 
 	if (t <= now_ns())
 		return;
@@ -220,8 +220,10 @@ uint64_t vmb_hw_meas_wait(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t poi
 	ret = drmSyncobjTimelineWait(f->fd, &f->meas, &point, 1, (int64_t)deadline,
 				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
 	if (ret) {
-		vmb_hw_warn_once(hw, HW_WARN_MEAS, "waiting for a completion fence failed (%s); "
-				 "completion time = ioctl return", strerror(-ret));
+		vmb_hw_warn_once(hw, HW_WARN_MEAS,
+				 "waiting for a completion fence failed (%s); "
+				 "completion time = ioctl return",
+				 strerror(-ret));
 		return fallback;
 	}
 	return now_ns();
@@ -260,14 +262,17 @@ static int check_trace_fits(struct vmb_hw *hw, uint64_t va_end, uint64_t mem, ch
 		    t->binds[i].va + t->binds[i].range > max_va)
 			max_va = t->binds[i].va + t->binds[i].range;
 	if (va_end && max_va > va_end) {
-		snprintf(err, errlen, "%s: trace binds up to VA 0x%llx, the device's VA space ends "
-			 "at 0x%llx; refusing to replay", hw->path, (unsigned long long)max_va,
-			 (unsigned long long)va_end);
+		snprintf(err, errlen,
+			 "%s: trace binds up to VA 0x%llx, the device's VA space ends "
+			 "at 0x%llx; refusing to replay",
+			 hw->path, (unsigned long long)max_va, (unsigned long long)va_end);
 		return -E2BIG;
 	}
 	if (mem && peak > mem) {
-		snprintf(err, errlen, "%s: trace needs %llu MiB of BOs at peak, the device has "
-			 "%llu MiB; refusing to replay", hw->path, (unsigned long long)(peak >> 20),
+		snprintf(err, errlen,
+			 "%s: trace needs %llu MiB of BOs at peak, the device has "
+			 "%llu MiB; refusing to replay",
+			 hw->path, (unsigned long long)(peak >> 20),
 			 (unsigned long long)(mem >> 20));
 		return -E2BIG;
 	}
@@ -369,11 +374,14 @@ int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
 		drmFreeVersion(v);
 	}
 	hw->shim = strstr(desc, "vmbench shim") != NULL;
-	hw->use_batch = drv->batch && (!hw->shim || (getenv("VMB_HW_BATCH") &&
-						     strcmp(getenv("VMB_HW_BATCH"), "1") == 0));
+	hw->use_batch =
+	    drv->batch &&
+	    (!hw->shim || (getenv("VMB_HW_BATCH") && strcmp(getenv("VMB_HW_BATCH"), "1") == 0));
 	if (drmGetCap(hw->files[0].fd, DRM_CAP_SYNCOBJ_TIMELINE, &cap) || !cap) {
-		snprintf(err, errlen, "%s: no timeline syncobjs (DRM_CAP_SYNCOBJ_TIMELINE); "
-			 "kernel too old for vmbench", hw->path);
+		snprintf(err, errlen,
+			 "%s: no timeline syncobjs (DRM_CAP_SYNCOBJ_TIMELINE); "
+			 "kernel too old for vmbench",
+			 hw->path);
 		ret = -EOPNOTSUPP;
 		goto err_close;
 	}
@@ -413,8 +421,8 @@ void vmb_hw_close(struct vmb_backend *be)
 	/* queues first (they reference VMs), then VMs, then BOs and syncobjs */
 	for (i = 0; i <= t->max_id[VMB_CLASS_QUEUE]; i++)
 		if (hw->queue_live[i]) {
-			hw->drv->queue_destroy(hw, vmb_hw_vm_file(hw, hw->queue_vm[i]), hw->queue_id[i],
-					       hw->queue_engine[i]);
+			hw->drv->queue_destroy(hw, vmb_hw_vm_file(hw, hw->queue_vm[i]),
+					       hw->queue_id[i], hw->queue_engine[i]);
 			hw->queue_live[i] = false;
 		}
 	for (i = 0; i <= t->max_id[VMB_CLASS_VM]; i++) {
@@ -445,8 +453,10 @@ void vmb_hw_close(struct vmb_backend *be)
 		hw->drv->fini(hw);
 	vmb_hw_file_close(hw, &hw->files[0]);
 	if (hw->fallbacks)
-		fprintf(stderr, "%s: %llu bind ioctls were re-issued one op per ioctl after "
-			"ENOBUFS/ENOMEM\n", hw->drv->name, (unsigned long long)hw->fallbacks);
+		fprintf(stderr,
+			"%s: %llu bind ioctls were re-issued one op per ioctl after "
+			"ENOBUFS/ENOMEM\n",
+			hw->drv->name, (unsigned long long)hw->fallbacks);
 	hw_userptr_fini(hw);
 	vmb_hw_exec_fini();
 	free_tables(hw);

@@ -165,7 +165,8 @@ struct vmb_hw_driver {
 	int (*bo_create)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			 uint32_t vm_id, uint32_t *handle);
 	int (*bind)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req);
-	int (*submit)(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req);
+	int (*submit)(struct vmb_hw *hw, struct vmb_hw_file *f,
+		      const struct vmb_hw_submit_req *req);
 	int (*batch)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint32_t queue_id,
 		     enum vmb_engine engine, uint64_t gpu_ns, uint64_t *va, uint32_t *len);
 	void (*batch_release)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm);
@@ -232,7 +233,7 @@ int vmb_hw_ioctl(int fd, unsigned long request, void *arg);
  * @hw: backend; @bit: which message (a HW_WARN_* bit, < 64); @fmt: printf
  */
 void vmb_hw_warn_once(struct vmb_hw *hw, unsigned int bit, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * Pure encoders: fill an ioctl argument from a resolved request, no ioctl
@@ -292,23 +293,23 @@ void vmb_hw_advance(struct vmb_backend *be, uint64_t t);
 void vmb_hw_counters(struct vmb_backend *be, struct vmb_counters *out);
 bool vmb_hw_supports(struct vmb_backend *be, enum vmb_op_kind kind);
 
-#define VMB_HW_BACKEND(var, drvdesc, drvname)                                           \
-	static int var##_open(struct vmb_backend *be, const struct vmb_trace *trace,    \
-			      const struct vmb_strategy *strat, const char *device,       \
-			      char *err, size_t errlen)                                   \
-	{                                                                               \
-		return vmb_hw_open(be, &(drvdesc), trace, device, err, errlen);          \
-	}                                                                               \
-	const struct vmb_backend_ops var = {                                            \
-		.name = drvname,                                                         \
-		.open = var##_open,                                                     \
-		.close = vmb_hw_close,                                                  \
-		.exec = vmb_hw_exec,                                                    \
-		.now = vmb_hw_now,                                                      \
-		.advance = vmb_hw_advance,                                              \
-		.counters = vmb_hw_counters,                                            \
-		.supports = vmb_hw_supports,                                            \
-		.simulated = false,                                                     \
+#define VMB_HW_BACKEND(var, drvdesc, drvname)                                                      \
+	static int var##_open(struct vmb_backend *be, const struct vmb_trace *trace,               \
+			      const struct vmb_strategy *strat, const char *device, char *err,     \
+			      size_t errlen)                                                       \
+	{                                                                                          \
+		return vmb_hw_open(be, &(drvdesc), trace, device, err, errlen);                    \
+	}                                                                                          \
+	const struct vmb_backend_ops var = {                                                       \
+	    .name = drvname,                                                                       \
+	    .open = var##_open,                                                                    \
+	    .close = vmb_hw_close,                                                                 \
+	    .exec = vmb_hw_exec,                                                                   \
+	    .now = vmb_hw_now,                                                                     \
+	    .advance = vmb_hw_advance,                                                             \
+	    .counters = vmb_hw_counters,                                                           \
+	    .supports = vmb_hw_supports,                                                           \
+	    .simulated = false,                                                                    \
 	}
 
 #endif /* VMB_BACKENDS_HW_H */

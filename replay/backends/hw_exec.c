@@ -99,10 +99,9 @@ static int do_vm_create(struct vmb_hw *hw, const struct vmb_call *call)
 	}
 	hw->vm_live[vm] = true;
 	if (!(hw->drv->bind_kinds & VMB_HW_KIND(VMB_BIND_UNMAP_ALL)) && !hw->vm_shadow[vm]) {
-		hw->vm_shadow[vm] = vmb_shadow_create(op->u.vm_create.va_start,
-						      op->u.vm_create.va_range,
-						      op->u.vm_create.kernel_start,
-						      call->kernel_range);
+		hw->vm_shadow[vm] =
+		    vmb_shadow_create(op->u.vm_create.va_start, op->u.vm_create.va_range,
+				      op->u.vm_create.kernel_start, call->kernel_range);
 		if (!hw->vm_shadow[vm])
 			return -ENOMEM;
 	}
@@ -262,11 +261,11 @@ static int cpu_wait(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_h
 			handles[i] = s[done + i].handle;
 			points[i] = s[done + i].point;
 		}
-		ret = drmSyncobjTimelineWait(f->fd, handles, points, m,
-					     (int64_t)(now_ns() + timeout),
-					     (all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
-						     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-					     NULL);
+		ret =
+		    drmSyncobjTimelineWait(f->fd, handles, points, m, (int64_t)(now_ns() + timeout),
+					   (all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+					       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					   NULL);
 		done += m;
 	}
 	return ret;
@@ -351,7 +350,7 @@ static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_ti
 	uint32_t vm = op->u.bind.vm, q = op->u.bind.queue, n_in = op->u.bind.n_in;
 	uint32_t n_out = op->u.bind.n_out, n, i;
 	struct vmb_hw_sync syncs[n_in + n_out + 1];
-	struct vmb_hw_bind_req req = { 0 };
+	struct vmb_hw_bind_req req = {0};
 	struct vmb_hw_file *f;
 	uint64_t meas;
 	int ret;
@@ -364,12 +363,16 @@ static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_ti
 		if (hw->drv->bind_kinds & VMB_HW_KIND(k))
 			continue;
 		if (k == VMB_BIND_UNMAP_ALL && hw->vm_shadow[vm]) {
-			vmb_hw_warn_once(hw, HW_WARN_KIND + k, "no UNMAP_ALL in the uAPI; lowered "
-					 "to one unmap per mapping from the replayer's shadow copy");
+			vmb_hw_warn_once(
+			    hw, HW_WARN_KIND + k,
+			    "no UNMAP_ALL in the uAPI; lowered "
+			    "to one unmap per mapping from the replayer's shadow copy");
 			continue;
 		}
-		vmb_hw_warn_once(hw, HW_WARN_KIND + k, "the uAPI has no %s bind; such binds "
-				 "are not replayed (counted as unsupported)", vmb_bind_kind_name(k));
+		vmb_hw_warn_once(hw, HW_WARN_KIND + k,
+				 "the uAPI has no %s bind; such binds "
+				 "are not replayed (counted as unsupported)",
+				 vmb_bind_kind_name(k));
 		return -EOPNOTSUPP;
 	}
 	f = vmb_hw_vm_file(hw, vm);
@@ -428,9 +431,11 @@ static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_ti
 	}
 	tm->return_ns = now_ns();
 	if ((ret == -ENOBUFS || ret == -ENOMEM) && n > 1) {
-		vmb_hw_warn_once(hw, HW_WARN_FALLBACK, "VM bind of %u ops failed with %s; "
+		vmb_hw_warn_once(hw, HW_WARN_FALLBACK,
+				 "VM bind of %u ops failed with %s; "
 				 "re-issuing one op per ioctl after a CPU wait on its in-fences "
-				 "(as Mesa does)", n, strerror(-ret));
+				 "(as Mesa does)",
+				 n, strerror(-ret));
 		hw->fallbacks++;
 		ret = cpu_wait(hw, f, req.in, req.n_in, true, WAIT_CAP_NS);
 		req.n_in = 0;
@@ -450,7 +455,7 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	uint32_t q = op->u.submit.queue, n_in = op->u.submit.n_in, n_out = op->u.submit.n_out;
 	uint32_t n_bos = op->u.submit.n_bos, i;
 	struct vmb_hw_sync syncs[n_in + n_out + 1];
-	struct vmb_hw_submit_req req = { 0 };
+	struct vmb_hw_submit_req req = {0};
 	struct vmb_hw_file *f;
 	uint32_t *bos;
 	uint64_t meas;
@@ -459,7 +464,8 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	if (!id_ok(hw, VMB_CLASS_QUEUE, q) || !hw->queue_live[q])
 		return -ENOENT;
 	if (!hw->shim && !hw->drv->empty_job && !hw->use_batch) {
-		vmb_hw_warn_once(hw, HW_WARN_BATCH, "submits need a no-op command buffer on real "
+		vmb_hw_warn_once(hw, HW_WARN_BATCH,
+				 "submits need a no-op command buffer on real "
 				 "hardware, which this backend cannot build; submits are counted "
 				 "as unsupported");
 		return -EOPNOTSUPP;
@@ -469,8 +475,10 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 		ret = hw->drv->batch(hw, f, hw->queue_vm[q], hw->queue_id[q], hw->queue_engine[q],
 				     op->u.submit.gpu_ns, &req.batch_va, &req.batch_len);
 		if (ret) {
-			vmb_hw_warn_once(hw, HW_WARN_BATCH, "cannot set up the no-op batch buffer "
-					 "(%s); submits are counted as unsupported", strerror(-ret));
+			vmb_hw_warn_once(hw, HW_WARN_BATCH,
+					 "cannot set up the no-op batch buffer "
+					 "(%s); submits are counted as unsupported",
+					 strerror(-ret));
 			return ret == -ENODEV ? ret : -EOPNOTSUPP;
 		}
 	}
@@ -533,11 +541,13 @@ static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
 		timeout = WAIT_CAP_NS;
 	ret = drmSyncobjTimelineWait(f->fd, handles, points, n, (int64_t)(now_ns() + timeout),
 				     (op->u.wait.all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
-					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					 DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
 				     NULL);
 	if (ret == -ETIME && timeout < op->u.wait.timeout_ns)
-		vmb_hw_warn_once(hw, HW_WARN_WAIT, "a wait gave up after %llu s (the replayer caps "
-				 "waits; the trace allowed longer)", WAIT_CAP_NS / 1000000000ull);
+		vmb_hw_warn_once(hw, HW_WARN_WAIT,
+				 "a wait gave up after %llu s (the replayer caps "
+				 "waits; the trace allowed longer)",
+				 WAIT_CAP_NS / 1000000000ull);
 	return ret;
 }
 
@@ -560,8 +570,10 @@ int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_
 		ret = do_other(hw, call, tm);
 	if (ret == -ENODEV) {
 		hw->lost = true;
-		vmb_hw_warn_once(hw, HW_WARN_LOST, "the device is gone (ENODEV) at op %zu; every "
-				 "later op fails without reaching the kernel", call->index);
+		vmb_hw_warn_once(hw, HW_WARN_LOST,
+				 "the device is gone (ENODEV) at op %zu; every "
+				 "later op fails without reaching the kernel",
+				 call->index);
 	}
 	return ret;
 }

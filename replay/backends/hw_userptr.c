@@ -40,14 +40,16 @@ int hw_userptr_init(struct vmb_hw *hw)
 	for (i = 0; i < t->n_binds; i++)
 		if (t->binds[i].kind == VMB_BIND_MAP_USERPTR && t->binds[i].range) {
 			v[n].start = t->binds[i].offset & ~(PAGE - 1);
-			v[n].end = (t->binds[i].offset + t->binds[i].range + PAGE - 1) & ~(PAGE - 1);
+			v[n].end =
+			    (t->binds[i].offset + t->binds[i].range + PAGE - 1) & ~(PAGE - 1);
 			n++;
 		}
 	for (i = 0; i < t->n_ops; i++)
 		if (t->ops[i].kind == VMB_OP_CPU_UNMAP && t->ops[i].u.cpu_unmap.size) {
 			v[n].start = t->ops[i].u.cpu_unmap.addr & ~(PAGE - 1);
-			v[n].end = (t->ops[i].u.cpu_unmap.addr + t->ops[i].u.cpu_unmap.size +
-				    PAGE - 1) & ~(PAGE - 1);
+			v[n].end =
+			    (t->ops[i].u.cpu_unmap.addr + t->ops[i].u.cpu_unmap.size + PAGE - 1) &
+			    ~(PAGE - 1);
 			n++;
 		}
 	qsort(v, n, sizeof(*v), cmp_range);

@@ -18,7 +18,7 @@ extern char **environ;
 int vmb_load_start(const char *cmd, pid_t *pid)
 {
 	posix_spawnattr_t attr;
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	int ret;
 
 	ret = posix_spawnattr_init(&attr);
@@ -35,7 +35,7 @@ int vmb_load_start(const char *cmd, pid_t *pid)
 
 int vmb_load_stop(pid_t pid, int *status)
 {
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	struct timespec tick = {0, 10 * 1000 * 1000};
 	int st = 0, i;
 	pid_t r;
 

@@ -93,7 +93,7 @@ int vmb_msm_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_msm_vm_bin
 
 static int msm_new_queue(int fd, uint32_t flags, uint32_t *id)
 {
-	struct vmb_msm_submitqueue q = { .flags = flags };
+	struct vmb_msm_submitqueue q = {.flags = flags};
 	int ret = vmb_hw_ioctl(fd, VMB_DRM_IOCTL_MSM_SUBMITQUEUE_NEW, &q);
 
 	*id = q.id;
@@ -103,8 +103,8 @@ static int msm_new_queue(int fd, uint32_t flags, uint32_t *id)
 static int msm_file_init(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t va_start,
 			 uint64_t kernel_start, uint64_t kernel_range)
 {
-	struct vmb_msm_param p = { .pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_EN_VM_BIND,
-				   .value = 1 };
+	struct vmb_msm_param p = {
+	    .pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_EN_VM_BIND, .value = 1};
 	uint32_t q;
 	int ret;
 
@@ -125,8 +125,8 @@ static void msm_file_fini(struct vmb_hw *hw, struct vmb_hw_file *f)
 
 static int msm_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, uint64_t *mem)
 {
-	struct vmb_msm_param start = { .pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_VA_START };
-	struct vmb_msm_param size = { .pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_VA_SIZE };
+	struct vmb_msm_param start = {.pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_VA_START};
+	struct vmb_msm_param size = {.pipe = VMB_MSM_PIPE_3D0, .param = VMB_MSM_PARAM_VA_SIZE};
 
 	*mem = 0;
 	*va_end = 0;
@@ -140,7 +140,8 @@ static int msm_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end,
 static int msm_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
 			    enum vmb_engine engine, uint32_t *id)
 {
-	return msm_new_queue(f->fd, engine == VMB_ENGINE_BIND ? VMB_MSM_SUBMITQUEUE_VM_BIND : 0, id);
+	return msm_new_queue(f->fd, engine == VMB_ENGINE_BIND ? VMB_MSM_SUBMITQUEUE_VM_BIND : 0,
+			     id);
 }
 
 static int msm_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
@@ -152,7 +153,7 @@ static int msm_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t 
 static int msm_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			 uint32_t vm_id, uint32_t *handle)
 {
-	struct vmb_msm_gem_new g = { .size = op->u.bo.size, .flags = VMB_MSM_BO_WC };
+	struct vmb_msm_gem_new g = {.size = op->u.bo.size, .flags = VMB_MSM_BO_WC};
 	int ret;
 
 	if (op->u.bo.vm)
@@ -185,8 +186,8 @@ static int msm_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_h
 static int msm_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req)
 {
 	struct vmb_msm_syncobj syncs[req->n_in + req->n_out + 1];
-	struct vmb_msm_gem_submit_cmd cmd = { 0 };
-	struct vmb_msm_gem_submit s = { 0 };
+	struct vmb_msm_gem_submit_cmd cmd = {0};
+	struct vmb_msm_gem_submit s = {0};
 
 	msm_encode_syncs(req->in, req->n_in, syncs);
 	msm_encode_syncs(req->out, req->n_out, syncs + req->n_in);
@@ -235,9 +236,9 @@ static uint64_t msm_now(void)
 static int msm_cmd_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue, uint64_t va,
 			uint32_t len, uint64_t *ns)
 {
-	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
-	struct vmb_hw_submit_req r = { .queue_id = queue, .batch_va = va, .batch_len = len,
-				       .out = &meas, .n_out = 1 };
+	struct vmb_hw_sync meas = {.handle = f->meas, .point = ++f->meas_point};
+	struct vmb_hw_submit_req r = {
+	    .queue_id = queue, .batch_va = va, .batch_len = len, .out = &meas, .n_out = 1};
 	uint64_t t0 = msm_now();
 	int ret = msm_submit(hw, f, &r);
 
@@ -250,12 +251,13 @@ static int msm_cmd_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue
 static int msm_cmd_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct msm_cmd_state *st,
 			  uint32_t vm)
 {
-	struct vmb_msm_gem_new g = { .size = MSM_CMD_SIZE, .flags = VMB_MSM_BO_WC |
-				     VMB_MSM_BO_NO_SHARE | VMB_MSM_BO_GPU_READONLY };
-	struct vmb_msm_gem_info gi = { .info = VMB_MSM_INFO_GET_OFFSET };
-	struct vmb_bind_entry e = { .kind = VMB_BIND_MAP, .va = st->va, .range = MSM_CMD_SIZE };
-	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
-	struct vmb_hw_bind_req r = { .n = 1, .binds = &e, .out = &meas, .n_out = 1 };
+	struct vmb_msm_gem_new g = {.size = MSM_CMD_SIZE,
+				    .flags = VMB_MSM_BO_WC | VMB_MSM_BO_NO_SHARE |
+					     VMB_MSM_BO_GPU_READONLY};
+	struct vmb_msm_gem_info gi = {.info = VMB_MSM_INFO_GET_OFFSET};
+	struct vmb_bind_entry e = {.kind = VMB_BIND_MAP, .va = st->va, .range = MSM_CMD_SIZE};
+	struct vmb_hw_sync meas = {.handle = f->meas, .point = ++f->meas_point};
+	struct vmb_hw_bind_req r = {.n = 1, .binds = &e, .out = &meas, .n_out = 1};
 	uint32_t *cpu, i;
 	int ret;
 
@@ -328,14 +330,15 @@ static int msm_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint
 				return ret;
 			full = t < full ? t : full;
 		}
-		st->ns_per_nop = full > empty ?
-			(double)(full - empty) / (MSM_CMD_DWORDS - MSM_CMD_MIN) : 0.001;
+		st->ns_per_nop =
+		    full > empty ? (double)(full - empty) / (MSM_CMD_DWORDS - MSM_CMD_MIN) : 0.001;
 		fprintf(stderr, "msm: no-op command buffer calibrated: %.3f ns per CP_NOP\n",
 			st->ns_per_nop);
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop);
 	if (nops > MSM_CMD_DWORDS) {
-		vmb_hw_warn_once(hw, HW_WARN_DRIVER, "jobs longer than the no-op command buffer "
+		vmb_hw_warn_once(hw, HW_WARN_DRIVER,
+				 "jobs longer than the no-op command buffer "
 				 "are cut to it");
 		nops = MSM_CMD_DWORDS;
 	}
@@ -363,22 +366,22 @@ static void msm_fini(struct vmb_hw *hw)
 }
 
 static const struct vmb_hw_driver msm_driver = {
-	.name = "msm",
-	.driver = VMB_DRIVER_MSM,
-	.vm_is_file = true,
-	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
-		      VMB_HW_KIND(VMB_BIND_UNMAP),
-	.probe = msm_probe,
-	.file_init = msm_file_init,
-	.file_fini = msm_file_fini,
-	.queue_create = msm_queue_create,
-	.queue_destroy = msm_queue_destroy,
-	.bo_create = msm_bo_create,
-	.bind = msm_bind,
-	.submit = msm_submit,
-	.batch = msm_batch,
-	.batch_release = msm_batch_release,
-	.fini = msm_fini,
+    .name = "msm",
+    .driver = VMB_DRIVER_MSM,
+    .vm_is_file = true,
+    .bind_kinds =
+	VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) | VMB_HW_KIND(VMB_BIND_UNMAP),
+    .probe = msm_probe,
+    .file_init = msm_file_init,
+    .file_fini = msm_file_fini,
+    .queue_create = msm_queue_create,
+    .queue_destroy = msm_queue_destroy,
+    .bo_create = msm_bo_create,
+    .bind = msm_bind,
+    .submit = msm_submit,
+    .batch = msm_batch,
+    .batch_release = msm_batch_release,
+    .fini = msm_fini,
 };
 
 VMB_HW_BACKEND(vmb_msm_backend, msm_driver, "msm");

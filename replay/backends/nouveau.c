@@ -29,8 +29,8 @@ static void nouveau_encode_syncs(const struct vmb_hw_sync *s, uint32_t n,
 
 	for (i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
-		out[i].flags = s[i].point ? VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ :
-					    VMB_NOUVEAU_SYNC_SYNCOBJ;
+		out[i].flags =
+		    s[i].point ? VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ : VMB_NOUVEAU_SYNC_SYNCOBJ;
 		out[i].handle = s[i].handle;
 		out[i].timeline_value = s[i].point;
 	}
@@ -112,7 +112,7 @@ static int nouveau_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_
 static int nouveau_file_init(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t va_start,
 			     uint64_t kernel_start, uint64_t kernel_range)
 {
-	struct vmb_nouveau_vm_init vi = { kernel_start, kernel_range };
+	struct vmb_nouveau_vm_init vi = {kernel_start, kernel_range};
 
 	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_NOUVEAU_VM_INIT, &vi);
 }
@@ -120,12 +120,12 @@ static int nouveau_file_init(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t 
 static int nouveau_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
 				enum vmb_engine engine, uint32_t *id)
 {
-	struct vmb_nouveau_channel_alloc c = { 0 };
+	struct vmb_nouveau_channel_alloc c = {0};
 	int ret;
 
 	*id = 0;
 	if (engine == VMB_ENGINE_BIND)
-		return 0; /* binds have no queue object on nouveau */
+		return 0;	  /* binds have no queue object on nouveau */
 	c.fb_ctxdma_handle = ~0u; /* any runlist */
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_NOUVEAU_CHANNEL_ALLOC, &c);
 	if (!ret)
@@ -136,7 +136,7 @@ static int nouveau_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32
 static int nouveau_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
 				 enum vmb_engine engine)
 {
-	struct vmb_nouveau_channel_free c = { (int32_t)id };
+	struct vmb_nouveau_channel_free c = {(int32_t)id};
 
 	if (engine == VMB_ENGINE_BIND)
 		return 0;
@@ -146,13 +146,14 @@ static int nouveau_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint3
 static int nouveau_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			     uint32_t vm_id, uint32_t *handle)
 {
-	struct vmb_nouveau_gem_new g = { 0 };
+	struct vmb_nouveau_gem_new g = {0};
 	int ret;
 
 	g.info.size = op->u.bo.size;
-	g.info.domain = op->u.bo.placement == VMB_PLACE_SYSTEM ? VMB_NOUVEAU_GEM_DOMAIN_GART :
-			op->u.bo.placement == VMB_PLACE_VRAM ? VMB_NOUVEAU_GEM_DOMAIN_VRAM :
-			VMB_NOUVEAU_GEM_DOMAIN_VRAM | VMB_NOUVEAU_GEM_DOMAIN_GART;
+	g.info.domain = op->u.bo.placement == VMB_PLACE_SYSTEM ? VMB_NOUVEAU_GEM_DOMAIN_GART
+			: op->u.bo.placement == VMB_PLACE_VRAM
+			    ? VMB_NOUVEAU_GEM_DOMAIN_VRAM
+			    : VMB_NOUVEAU_GEM_DOMAIN_VRAM | VMB_NOUVEAU_GEM_DOMAIN_GART;
 	if (op->u.bo.vm)
 		g.info.domain |= VMB_NOUVEAU_GEM_DOMAIN_NO_SHARE;
 	g.align = 4096;
@@ -183,7 +184,8 @@ static int nouveau_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct v
 		if (e->kind != VMB_BIND_UNMAP || !req->shadow)
 			continue;
 		m = vmb_gpuvm_find_first(req->shadow, e->va, e->range);
-		sparse[i] = m && !m->obj && m->flags == VMB_SHADOW_NULL && m->va == e->va && m->range == e->range;
+		sparse[i] = m && !m->obj && m->flags == VMB_SHADOW_NULL && m->va == e->va &&
+			    m->range == e->range;
 	}
 	ret = vmb_nouveau_encode_bind(req, sparse, &args, ops, syncs);
 	if (!ret)
@@ -204,7 +206,7 @@ static int nouveau_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 			  const struct vmb_hw_submit_req *req)
 {
 	struct vmb_nouveau_sync syncs[req->n_in + req->n_out + 1];
-	struct vmb_nouveau_exec ex = { 0 };
+	struct vmb_nouveau_exec ex = {0};
 
 	nouveau_encode_syncs(req->in, req->n_in, syncs);
 	nouveau_encode_syncs(req->out, req->n_out, syncs + req->n_in);
@@ -218,19 +220,19 @@ static int nouveau_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 }
 
 static const struct vmb_hw_driver nouveau_driver = {
-	.name = "nouveau",
-	.driver = VMB_DRIVER_NOUVEAU,
-	.vm_is_file = true,
-	.empty_job = true,
-	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
-		      VMB_HW_KIND(VMB_BIND_UNMAP),
-	.probe = nouveau_probe,
-	.file_init = nouveau_file_init,
-	.queue_create = nouveau_queue_create,
-	.queue_destroy = nouveau_queue_destroy,
-	.bo_create = nouveau_bo_create,
-	.bind = nouveau_bind,
-	.submit = nouveau_submit,
+    .name = "nouveau",
+    .driver = VMB_DRIVER_NOUVEAU,
+    .vm_is_file = true,
+    .empty_job = true,
+    .bind_kinds =
+	VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) | VMB_HW_KIND(VMB_BIND_UNMAP),
+    .probe = nouveau_probe,
+    .file_init = nouveau_file_init,
+    .queue_create = nouveau_queue_create,
+    .queue_destroy = nouveau_queue_destroy,
+    .bo_create = nouveau_bo_create,
+    .bind = nouveau_bind,
+    .submit = nouveau_submit,
 };
 
 VMB_HW_BACKEND(vmb_nouveau_backend, nouveau_driver, "nouveau");

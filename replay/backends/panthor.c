@@ -25,8 +25,8 @@ static void panthor_encode_syncs(const struct vmb_hw_sync *s, uint32_t n, bool s
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		out[i].flags = (s[i].point ? VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ :
-					     VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ) |
+		out[i].flags = (s[i].point ? VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ
+					   : VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ) |
 			       (signal ? VMB_PANTHOR_SYNC_OP_SIGNAL : VMB_PANTHOR_SYNC_OP_WAIT);
 		out[i].handle = s[i].handle;
 		out[i].timeline_value = s[i].point;
@@ -74,7 +74,8 @@ int vmb_panthor_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_pantho
 			o->bo_offset = e->offset;
 			break;
 		case VMB_BIND_MAP_NULL:
-			o->flags = VMB_PANTHOR_VM_BIND_OP_TYPE_MAP | VMB_PANTHOR_VM_BIND_OP_MAP_SPARSE |
+			o->flags = VMB_PANTHOR_VM_BIND_OP_TYPE_MAP |
+				   VMB_PANTHOR_VM_BIND_OP_MAP_SPARSE |
 				   VMB_PANTHOR_VM_BIND_OP_MAP_NOEXEC;
 			break;
 		case VMB_BIND_UNMAP:
@@ -91,7 +92,8 @@ int vmb_panthor_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_pantho
 			ops[0].syncs = VMB_PANTHOR_OBJ_ARRAY(req->n_in + req->n_out, syncs);
 		} else {
 			ops[0].syncs = VMB_PANTHOR_OBJ_ARRAY(req->n_in, syncs);
-			ops[req->n - 1].syncs = VMB_PANTHOR_OBJ_ARRAY(req->n_out, syncs + req->n_in);
+			ops[req->n - 1].syncs =
+			    VMB_PANTHOR_OBJ_ARRAY(req->n_out, syncs + req->n_in);
 		}
 		args->flags = VMB_PANTHOR_VM_BIND_ASYNC;
 	}
@@ -110,7 +112,7 @@ static int panthor_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_
 static int panthor_vm_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			     uint64_t kernel_range, uint32_t *vm_id)
 {
-	struct vmb_panthor_vm_create c = { 0 };
+	struct vmb_panthor_vm_create c = {0};
 	int ret;
 
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_PANTHOR_VM_CREATE, &c);
@@ -120,7 +122,7 @@ static int panthor_vm_create(struct vmb_hw *hw, struct vmb_hw_file *f, const str
 
 static int panthor_vm_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id)
 {
-	struct vmb_panthor_vm_destroy d = { .id = vm_id };
+	struct vmb_panthor_vm_destroy d = {.id = vm_id};
 
 	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_PANTHOR_VM_DESTROY, &d);
 }
@@ -128,8 +130,8 @@ static int panthor_vm_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t
 static int panthor_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
 				enum vmb_engine engine, uint32_t *id)
 {
-	struct vmb_panthor_queue_create q = { .priority = 0, .ringbuf_size = 64 * 1024 };
-	struct vmb_panthor_group_create g = { 0 };
+	struct vmb_panthor_queue_create q = {.priority = 0, .ringbuf_size = 64 * 1024};
+	struct vmb_panthor_group_create g = {0};
 	int ret;
 
 	*id = 0;
@@ -152,7 +154,7 @@ static int panthor_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32
 static int panthor_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
 				 enum vmb_engine engine)
 {
-	struct vmb_panthor_group_destroy d = { .group_handle = id };
+	struct vmb_panthor_group_destroy d = {.group_handle = id};
 
 	if (engine == VMB_ENGINE_BIND)
 		return 0;
@@ -162,7 +164,7 @@ static int panthor_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint3
 static int panthor_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			     uint32_t vm_id, uint32_t *handle)
 {
-	struct vmb_panthor_bo_create c = { 0 };
+	struct vmb_panthor_bo_create c = {0};
 	int ret;
 
 	c.size = op->u.bo.size;
@@ -199,8 +201,8 @@ static int panthor_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 			  const struct vmb_hw_submit_req *req)
 {
 	struct vmb_panthor_sync_op syncs[req->n_in + req->n_out + 1];
-	struct vmb_panthor_queue_submit qs = { 0 };
-	struct vmb_panthor_group_submit gs = { 0 };
+	struct vmb_panthor_queue_submit qs = {0};
+	struct vmb_panthor_group_submit gs = {0};
 
 	panthor_encode_syncs(req->in, req->n_in, false, syncs);
 	panthor_encode_syncs(req->out, req->n_out, true, syncs + req->n_in);
@@ -214,19 +216,19 @@ static int panthor_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 }
 
 static const struct vmb_hw_driver panthor_driver = {
-	.name = "panthor",
-	.driver = VMB_DRIVER_PANTHOR,
-	.empty_job = true,
-	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
-		      VMB_HW_KIND(VMB_BIND_UNMAP),
-	.probe = panthor_probe,
-	.vm_create = panthor_vm_create,
-	.vm_destroy = panthor_vm_destroy,
-	.queue_create = panthor_queue_create,
-	.queue_destroy = panthor_queue_destroy,
-	.bo_create = panthor_bo_create,
-	.bind = panthor_bind,
-	.submit = panthor_submit,
+    .name = "panthor",
+    .driver = VMB_DRIVER_PANTHOR,
+    .empty_job = true,
+    .bind_kinds =
+	VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) | VMB_HW_KIND(VMB_BIND_UNMAP),
+    .probe = panthor_probe,
+    .vm_create = panthor_vm_create,
+    .vm_destroy = panthor_vm_destroy,
+    .queue_create = panthor_queue_create,
+    .queue_destroy = panthor_queue_destroy,
+    .bo_create = panthor_bo_create,
+    .bind = panthor_bind,
+    .submit = panthor_submit,
 };
 
 VMB_HW_BACKEND(vmb_panthor_backend, panthor_driver, "panthor");

@@ -10,13 +10,8 @@
 #include "backends/hw.h"
 
 static const struct vmb_backend_ops *const registry[] = {
-	&vmb_model_backend,
-	&vmb_null_backend,
-	&vmb_xe_backend,
-	&vmb_amdgpu_backend,
-	&vmb_nouveau_backend,
-	&vmb_panthor_backend,
-	&vmb_msm_backend,
+    &vmb_model_backend,	  &vmb_null_backend,	&vmb_xe_backend,  &vmb_amdgpu_backend,
+    &vmb_nouveau_backend, &vmb_panthor_backend, &vmb_msm_backend,
 };
 
 #define N_BACKENDS (sizeof(registry) / sizeof(registry[0]))

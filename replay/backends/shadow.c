@@ -28,9 +28,9 @@ static int shadow_unmap(void *priv, struct vmb_gpuva *old, bool keep)
 }
 
 static const struct vmb_gpuvm_ops shadow_ops = {
-	.step_map = shadow_map,
-	.step_remap = shadow_remap,
-	.step_unmap = shadow_unmap,
+    .step_map = shadow_map,
+    .step_remap = shadow_remap,
+    .step_unmap = shadow_unmap,
 };
 
 struct vmb_gpuvm *vmb_shadow_create(uint64_t start, uint64_t range, uint64_t kstart,

@@ -14,8 +14,8 @@
 #include "trace.h"
 
 /* vmb_gpuva.flags of shadow mappings */
-#define VMB_SHADOW_NULL		1u	/* sparse/NULL mapping (obj 0) */
-#define VMB_SHADOW_USERPTR	2u	/* userptr mapping: offset = CPU address */
+#define VMB_SHADOW_NULL 1u    /* sparse/NULL mapping (obj 0) */
+#define VMB_SHADOW_USERPTR 2u /* userptr mapping: offset = CPU address */
 
 /** vmb_shadow_create() - an empty layout for [start, start + range) */
 struct vmb_gpuvm *vmb_shadow_create(uint64_t start, uint64_t range, uint64_t kstart,

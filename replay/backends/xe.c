@@ -144,7 +144,7 @@ int vmb_xe_encode_exec(const struct vmb_hw_submit_req *req, struct vmb_xe_exec *
 
 static int xe_query(int fd, uint32_t query, void **out)
 {
-	struct vmb_xe_device_query q = { .query = query };
+	struct vmb_xe_device_query q = {.query = query};
 	int ret;
 
 	ret = vmb_hw_ioctl(fd, VMB_DRM_IOCTL_XE_DEVICE_QUERY, &q);
@@ -207,9 +207,11 @@ static int xe_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, 
 
 		if (ci->engine_class > VMB_XE_ENGINE_CLASS_COMPUTE)
 			continue;
-		slot = &hw->drv_state[XE_ENGINES + (ci->engine_class == VMB_XE_ENGINE_CLASS_RENDER ?
-			0 : ci->engine_class == VMB_XE_ENGINE_CLASS_COMPUTE ? 1 :
-			ci->engine_class == VMB_XE_ENGINE_CLASS_COPY ? 2 : 3)];
+		slot = &hw->drv_state[XE_ENGINES +
+				      (ci->engine_class == VMB_XE_ENGINE_CLASS_RENDER	 ? 0
+				       : ci->engine_class == VMB_XE_ENGINE_CLASS_COMPUTE ? 1
+				       : ci->engine_class == VMB_XE_ENGINE_CLASS_COPY	 ? 2
+											 : 3)];
 		if (!*slot)
 			*slot = (((uint64_t)ci->gt_id << 16) | ci->engine_instance) + 1;
 	}
@@ -220,7 +222,7 @@ static int xe_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, 
 static int xe_vm_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			uint64_t kernel_range, uint32_t *vm_id)
 {
-	struct vmb_xe_vm_create c = { 0 };
+	struct vmb_xe_vm_create c = {0};
 	int ret;
 
 	if (op->u.vm_create.flags & VMB_VM_F_FAULT)
@@ -232,7 +234,7 @@ static int xe_vm_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct v
 
 static int xe_vm_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id)
 {
-	struct vmb_xe_vm_destroy d = { .vm_id = vm_id };
+	struct vmb_xe_vm_destroy d = {.vm_id = vm_id};
 
 	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_VM_DESTROY, &d);
 }
@@ -240,8 +242,8 @@ static int xe_vm_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_i
 static int xe_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm_id,
 			   enum vmb_engine engine, uint32_t *id)
 {
-	struct vmb_xe_engine_class_instance ci = { 0 };
-	struct vmb_xe_exec_queue_create c = { 0 };
+	struct vmb_xe_engine_class_instance ci = {0};
+	struct vmb_xe_exec_queue_create c = {0};
 	uint64_t slot = 0;
 	int ret;
 
@@ -250,10 +252,10 @@ static int xe_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm
 		ci.engine_class = VMB_XE_ENGINE_CLASS_VM_BIND;
 		break;
 	case VMB_ENGINE_COMPUTE:
-		slot = hw->drv_state[XE_ENGINES + 1] ? hw->drv_state[XE_ENGINES + 1] :
-						       hw->drv_state[XE_ENGINES];
-		ci.engine_class = hw->drv_state[XE_ENGINES + 1] ? VMB_XE_ENGINE_CLASS_COMPUTE :
-								  VMB_XE_ENGINE_CLASS_RENDER;
+		slot = hw->drv_state[XE_ENGINES + 1] ? hw->drv_state[XE_ENGINES + 1]
+						     : hw->drv_state[XE_ENGINES];
+		ci.engine_class = hw->drv_state[XE_ENGINES + 1] ? VMB_XE_ENGINE_CLASS_COMPUTE
+								: VMB_XE_ENGINE_CLASS_RENDER;
 		break;
 	case VMB_ENGINE_COPY:
 		slot = hw->drv_state[XE_ENGINES + 2];
@@ -282,7 +284,7 @@ static int xe_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm
 static int xe_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t id,
 			    enum vmb_engine engine)
 {
-	struct vmb_xe_exec_queue_destroy d = { .exec_queue_id = id };
+	struct vmb_xe_exec_queue_destroy d = {.exec_queue_id = id};
 
 	return vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
 }
@@ -290,7 +292,7 @@ static int xe_queue_destroy(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t i
 static int xe_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_op *op,
 			uint32_t vm_id, uint32_t *handle)
 {
-	struct vmb_xe_gem_create c = { 0 };
+	struct vmb_xe_gem_create c = {0};
 	uint64_t align = hw->drv_state[XE_MIN_PAGE] ? hw->drv_state[XE_MIN_PAGE] : 4096;
 	uint32_t sys = (uint32_t)hw->drv_state[XE_SYSMEM_MASK];
 	uint32_t vram = (uint32_t)hw->drv_state[XE_VRAM_MASK];
@@ -310,7 +312,8 @@ static int xe_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct v
 	}
 	if (!c.placement)
 		c.placement = 1;
-	c.cpu_caching = (c.placement & vram) ? VMB_XE_GEM_CPU_CACHING_WC : VMB_XE_GEM_CPU_CACHING_WB;
+	c.cpu_caching =
+	    (c.placement & vram) ? VMB_XE_GEM_CPU_CACHING_WC : VMB_XE_GEM_CPU_CACHING_WB;
 	if (op->u.bo.flags & VMB_BO_F_SCANOUT)
 		c.flags |= VMB_XE_GEM_CREATE_FLAG_SCANOUT;
 	c.vm_id = vm_id;
@@ -358,12 +361,12 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 #define XE_MI_BATCH_BUFFER_END (0x0au << 23)
 
 struct xe_batch_state {
-	uint64_t va;		/* same address in every VM */
-	double ns_per_nop;	/* 0 until calibrated */
+	uint64_t va;	   /* same address in every VM */
+	double ns_per_nop; /* 0 until calibrated */
 	struct {
 		uint32_t handle;
 		uint32_t *cpu;
-	} vm[];			/* per trace VM id */
+	} vm[]; /* per trace VM id */
 };
 
 static uint64_t xe_now(void)
@@ -380,9 +383,9 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 static int xe_batch_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue, uint64_t va,
 			 uint32_t len, uint64_t *ns)
 {
-	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
-	struct vmb_hw_submit_req r = { .queue_id = queue, .batch_va = va, .batch_len = len,
-				       .out = &meas, .n_out = 1 };
+	struct vmb_hw_sync meas = {.handle = f->meas, .point = ++f->meas_point};
+	struct vmb_hw_submit_req r = {
+	    .queue_id = queue, .batch_va = va, .batch_len = len, .out = &meas, .n_out = 1};
 	uint64_t t0 = xe_now();
 	int ret = xe_submit(hw, f, &r);
 
@@ -392,8 +395,8 @@ static int xe_batch_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queu
 	return 0;
 }
 
-static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f,
-			      struct xe_batch_state *st, uint32_t queue)
+static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f, struct xe_batch_state *st,
+			      uint32_t queue)
 {
 	uint64_t full = UINT64_MAX, empty = UINT64_MAX, t;
 	uint64_t end = st->va + XE_BATCH_SIZE;
@@ -410,8 +413,10 @@ static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f,
 		full = t < full ? t : full;
 	}
 	st->ns_per_nop = full > empty ? (double)(full - empty) / (XE_BATCH_DWORDS - 2) : 0.001;
-	fprintf(stderr, "xe: no-op batch calibrated: %.3f ns per MI_NOOP (%llu ns for %u, "
-		"%llu ns empty)\n", st->ns_per_nop, (unsigned long long)full, XE_BATCH_DWORDS - 2,
+	fprintf(stderr,
+		"xe: no-op batch calibrated: %.3f ns per MI_NOOP (%llu ns for %u, "
+		"%llu ns empty)\n",
+		st->ns_per_nop, (unsigned long long)full, XE_BATCH_DWORDS - 2,
 		(unsigned long long)empty);
 	return 0;
 }
@@ -420,12 +425,13 @@ static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f,
 static int xe_batch_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct xe_batch_state *st,
 			   uint32_t vm)
 {
-	struct vmb_xe_gem_create c = { .size = XE_BATCH_SIZE, .cpu_caching = VMB_XE_GEM_CPU_CACHING_WC };
-	struct vmb_xe_gem_mmap_offset mo = { 0 };
-	struct vmb_bind_entry e = { .kind = VMB_BIND_MAP, .va = st->va, .range = XE_BATCH_SIZE };
-	struct vmb_hw_sync meas = { .handle = f->meas, .point = ++f->meas_point };
-	struct vmb_hw_bind_req r = { .vm_id = hw->vm_id[vm], .n = 1, .binds = &e, .out = &meas,
-				     .n_out = 1 };
+	struct vmb_xe_gem_create c = {.size = XE_BATCH_SIZE,
+				      .cpu_caching = VMB_XE_GEM_CPU_CACHING_WC};
+	struct vmb_xe_gem_mmap_offset mo = {0};
+	struct vmb_bind_entry e = {.kind = VMB_BIND_MAP, .va = st->va, .range = XE_BATCH_SIZE};
+	struct vmb_hw_sync meas = {.handle = f->meas, .point = ++f->meas_point};
+	struct vmb_hw_bind_req r = {
+	    .vm_id = hw->vm_id[vm], .n = 1, .binds = &e, .out = &meas, .n_out = 1};
 	uint32_t *cpu;
 	int ret;
 
@@ -440,7 +446,8 @@ static int xe_batch_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct xe_b
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo);
 	if (ret)
 		goto err_close;
-	cpu = mmap(NULL, XE_BATCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, (off_t)mo.offset);
+	cpu =
+	    mmap(NULL, XE_BATCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, (off_t)mo.offset);
 	if (cpu == MAP_FAILED) {
 		ret = -errno;
 		goto err_close;
@@ -500,8 +507,10 @@ static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint3
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop);
 	if (nops > XE_BATCH_DWORDS - 2) {
-		vmb_hw_warn_once(hw, HW_WARN_DRIVER, "jobs longer than the no-op batch "
-				 "(%.0f ns) are cut to it", st->ns_per_nop * (XE_BATCH_DWORDS - 2));
+		vmb_hw_warn_once(hw, HW_WARN_DRIVER,
+				 "jobs longer than the no-op batch "
+				 "(%.0f ns) are cut to it",
+				 st->ns_per_nop * (XE_BATCH_DWORDS - 2));
 		nops = XE_BATCH_DWORDS - 2;
 	}
 	nops &= ~1ull; /* keep the start 8-byte aligned */
@@ -528,22 +537,22 @@ static void xe_fini(struct vmb_hw *hw)
 }
 
 static const struct vmb_hw_driver xe_driver = {
-	.name = "xe",
-	.driver = VMB_DRIVER_XE,
-	.bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
-		      VMB_HW_KIND(VMB_BIND_MAP_USERPTR) | VMB_HW_KIND(VMB_BIND_UNMAP) |
-		      VMB_HW_KIND(VMB_BIND_UNMAP_ALL) | VMB_HW_KIND(VMB_BIND_PREFETCH),
-	.probe = xe_probe,
-	.vm_create = xe_vm_create,
-	.vm_destroy = xe_vm_destroy,
-	.queue_create = xe_queue_create,
-	.queue_destroy = xe_queue_destroy,
-	.bo_create = xe_bo_create,
-	.bind = xe_bind,
-	.submit = xe_submit,
-	.batch = xe_batch,
-	.batch_release = xe_batch_release,
-	.fini = xe_fini,
+    .name = "xe",
+    .driver = VMB_DRIVER_XE,
+    .bind_kinds = VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) |
+		  VMB_HW_KIND(VMB_BIND_MAP_USERPTR) | VMB_HW_KIND(VMB_BIND_UNMAP) |
+		  VMB_HW_KIND(VMB_BIND_UNMAP_ALL) | VMB_HW_KIND(VMB_BIND_PREFETCH),
+    .probe = xe_probe,
+    .vm_create = xe_vm_create,
+    .vm_destroy = xe_vm_destroy,
+    .queue_create = xe_queue_create,
+    .queue_destroy = xe_queue_destroy,
+    .bo_create = xe_bo_create,
+    .bind = xe_bind,
+    .submit = xe_submit,
+    .batch = xe_batch,
+    .batch_release = xe_batch_release,
+    .fini = xe_fini,
 };
 
 VMB_HW_BACKEND(vmb_xe_backend, xe_driver, "xe");

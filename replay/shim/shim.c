@@ -29,12 +29,12 @@
 
 /* ---- real functions ------------------------------------------------------ */
 
-#define REAL(ret, name, args)                                                    \
-	static ret(*real_##name) args;                                          \
-	static void load_##name(void)                                           \
-	{                                                                       \
-		if (!real_##name)                                               \
-			real_##name = (ret(*) args)dlsym(RTLD_NEXT, #name);    \
+#define REAL(ret, name, args)                                                                      \
+	static ret(*real_##name) args;                                                             \
+	static void load_##name(void)                                                              \
+	{                                                                                          \
+		if (!real_##name)                                                                  \
+			real_##name = (ret(*) args)dlsym(RTLD_NEXT, #name);                        \
 	}
 
 REAL(int, open, (const char *, int, ...))
@@ -165,7 +165,7 @@ static void fd_release(int fd)
 
 		if (--s->refs == 0) {
 			if (s->created) {
-				struct vmb_op op = { .kind = VMB_OP_SYNCOBJ_DESTROY };
+				struct vmb_op op = {.kind = VMB_OP_SYNCOBJ_DESTROY};
 
 				op.u.syncobj.syncobj = s->id;
 				shim_model(&op, NULL, NULL, NULL, 0);
@@ -482,7 +482,7 @@ int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
 }
 
 int __fxstatat64(int ver, int dirfd, const char *path, struct stat *st, int flags)
-	__attribute__((alias("__fxstatat")));
+    __attribute__((alias("__fxstatat")));
 
 int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
 {
@@ -543,14 +543,14 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 }
 
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-	__attribute__((alias("mmap")));
+    __attribute__((alias("mmap")));
 
 /* munmap of memory behind userptr mappings = the mmu notifier firing */
 int munmap(void *addr, size_t len)
 {
 	load_munmap();
 	if (!in_shim && shim_userptr_active()) {
-		struct vmb_op op = { .kind = VMB_OP_CPU_UNMAP };
+		struct vmb_op op = {.kind = VMB_OP_CPU_UNMAP};
 
 		op.u.cpu_unmap.addr = (uint64_t)(uintptr_t)addr;
 		op.u.cpu_unmap.size = len;
@@ -586,11 +586,11 @@ static drmDevicePtr fake_device(void)
 		uint16_t vendor, device;
 		const char *compat;
 	} ids[VMB_DRIVER_COUNT] = {
-		[VMB_DRIVER_XE] = { 0x8086, 0x56a0, NULL },
-		[VMB_DRIVER_AMDGPU] = { 0x1002, 0x73bf, NULL },
-		[VMB_DRIVER_NOUVEAU] = { 0x10de, 0x2684, NULL },
-		[VMB_DRIVER_PANTHOR] = { 0, 0, "rockchip,rk3588-mali" },
-		[VMB_DRIVER_MSM] = { 0, 0, "qcom,adreno" },
+	    [VMB_DRIVER_XE] = {0x8086, 0x56a0, NULL},
+	    [VMB_DRIVER_AMDGPU] = {0x1002, 0x73bf, NULL},
+	    [VMB_DRIVER_NOUVEAU] = {0x10de, 0x2684, NULL},
+	    [VMB_DRIVER_PANTHOR] = {0, 0, "rockchip,rk3588-mali"},
+	    [VMB_DRIVER_MSM] = {0, 0, "qcom,adreno"},
 	};
 	enum vmb_driver drv;
 

@@ -43,8 +43,9 @@ static int amdgpu_gem_create(struct shim_file *f, unsigned long req, void *arg)
 		return -EINVAL;
 	if (c->in.domain_flags & VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID)
 		vm = f->file_vm->id;
-	placement = dom == VMB_AMDGPU_GEM_DOMAIN_VRAM ? VMB_PLACE_VRAM :
-		    (dom & VMB_AMDGPU_GEM_DOMAIN_VRAM) ? VMB_PLACE_ANY : VMB_PLACE_SYSTEM;
+	placement = dom == VMB_AMDGPU_GEM_DOMAIN_VRAM	 ? VMB_PLACE_VRAM
+		    : (dom & VMB_AMDGPU_GEM_DOMAIN_VRAM) ? VMB_PLACE_ANY
+							 : VMB_PLACE_SYSTEM;
 	ret = shim_bo_new(f, size, placement, vm, &handle);
 	if (ret)
 		return ret;
@@ -88,7 +89,7 @@ static int amdgpu_ctx(struct shim_file *f, unsigned long req, void *arg)
 static int amdgpu_info(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_amdgpu_info *i = arg;
-	struct vmb_amdgpu_info_vram_gtt vg = { 8ull << 30, 8ull << 30, 16ull << 30 };
+	struct vmb_amdgpu_info_vram_gtt vg = {8ull << 30, 8ull << 30, 16ull << 30};
 
 	if (i->query != VMB_AMDGPU_INFO_VRAM_GTT || !i->return_pointer)
 		return -EINVAL;
@@ -120,7 +121,9 @@ static struct vmb_gpuva *find_bo_mapping(struct shim_vm *vm, struct shim_bo *bo,
 		return NULL;
 	if (bo->userptr)
 		return m->flags == VMB_SHADOW_USERPTR && m->offset >= bo->cpu_addr &&
-			       m->offset < bo->cpu_addr + bo->size ? m : NULL;
+			       m->offset < bo->cpu_addr + bo->size
+			   ? m
+			   : NULL;
 	return !m->flags && m->obj == bo->id ? m : NULL;
 }
 
@@ -128,10 +131,10 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_amdgpu_gem_va *a = arg;
 	struct shim_vm *vm = f->file_vm;
-	struct vmb_bind_entry e = { .va = a->va_address, .range = a->map_size };
+	struct vmb_bind_entry e = {.va = a->va_address, .range = a->map_size};
 	struct vmb_sync syncs[65];
-	const uint32_t *in = shim_user(a->input_fence_syncobj_handles,
-				       a->num_syncobj_handles * 4ull, false);
+	const uint32_t *in =
+	    shim_user(a->input_fence_syncobj_handles, a->num_syncobj_handles * 4ull, false);
 	uint16_t n_in = 0, n_out = 0;
 	struct shim_bo *bo = NULL;
 	struct vmb_gpuva *m;
@@ -245,7 +248,8 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 			n_ib++;
 			break;
 		case VMB_AMDGPU_CHUNK_ID_BO_HANDLES: {
-			const struct vmb_amdgpu_bo_list_in *bl = (const void *)(uintptr_t)c->chunk_data;
+			const struct vmb_amdgpu_bo_list_in *bl =
+			    (const void *)(uintptr_t)c->chunk_data;
 			const struct vmb_amdgpu_bo_list_entry *ent;
 
 			if (c->length_dw * 4ull < sizeof(*bl) ||
@@ -287,7 +291,7 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT:
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL: {
 			const struct vmb_amdgpu_cs_chunk_syncobj *s =
-				(const void *)(uintptr_t)c->chunk_data;
+			    (const void *)(uintptr_t)c->chunk_data;
 			bool wait = c->chunk_id == VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT;
 
 			for (k = 0; k < c->length_dw / 4 && !ret; k++) {
@@ -335,28 +339,28 @@ static int amdgpu_wait_cs(struct shim_file *f, unsigned long req, void *arg)
 }
 
 static const struct shim_ioctl amdgpu_ioctls[] = {
-	[VMB_DRM_AMDGPU_GEM_CREATE] = { "GEM_CREATE", amdgpu_gem_create },
-	[VMB_DRM_AMDGPU_GEM_MMAP] = { "GEM_MMAP", amdgpu_gem_mmap },
-	[VMB_DRM_AMDGPU_CTX] = { "CTX", amdgpu_ctx },
-	[VMB_DRM_AMDGPU_BO_LIST] = { "BO_LIST", NULL },
-	[VMB_DRM_AMDGPU_CS] = { "CS", amdgpu_cs },
-	[VMB_DRM_AMDGPU_INFO] = { "INFO", amdgpu_info },
-	[0x06] = { "GEM_METADATA", NULL },
-	[0x07] = { "GEM_WAIT_IDLE", NULL },
-	[VMB_DRM_AMDGPU_GEM_VA] = { "GEM_VA", amdgpu_gem_va },
-	[VMB_DRM_AMDGPU_WAIT_CS] = { "WAIT_CS", amdgpu_wait_cs },
-	[0x10] = { "GEM_OP", NULL },
-	[VMB_DRM_AMDGPU_GEM_USERPTR] = { "GEM_USERPTR", amdgpu_gem_userptr },
-	[0x12] = { "WAIT_FENCES", NULL },
-	[VMB_DRM_AMDGPU_VM] = { "VM", NULL },
+    [VMB_DRM_AMDGPU_GEM_CREATE] = {"GEM_CREATE", amdgpu_gem_create},
+    [VMB_DRM_AMDGPU_GEM_MMAP] = {"GEM_MMAP", amdgpu_gem_mmap},
+    [VMB_DRM_AMDGPU_CTX] = {"CTX", amdgpu_ctx},
+    [VMB_DRM_AMDGPU_BO_LIST] = {"BO_LIST", NULL},
+    [VMB_DRM_AMDGPU_CS] = {"CS", amdgpu_cs},
+    [VMB_DRM_AMDGPU_INFO] = {"INFO", amdgpu_info},
+    [0x06] = {"GEM_METADATA", NULL},
+    [0x07] = {"GEM_WAIT_IDLE", NULL},
+    [VMB_DRM_AMDGPU_GEM_VA] = {"GEM_VA", amdgpu_gem_va},
+    [VMB_DRM_AMDGPU_WAIT_CS] = {"WAIT_CS", amdgpu_wait_cs},
+    [0x10] = {"GEM_OP", NULL},
+    [VMB_DRM_AMDGPU_GEM_USERPTR] = {"GEM_USERPTR", amdgpu_gem_userptr},
+    [0x12] = {"WAIT_FENCES", NULL},
+    [VMB_DRM_AMDGPU_VM] = {"VM", NULL},
 };
 
 const struct shim_driver shim_amdgpu = {
-	.name = "amdgpu",
-	.driver = VMB_DRIVER_AMDGPU,
-	.major = 3,
-	.minor = 63,
-	.ioctls = amdgpu_ioctls,
-	.n_ioctls = sizeof(amdgpu_ioctls) / sizeof(amdgpu_ioctls[0]),
-	.open = amdgpu_open,
+    .name = "amdgpu",
+    .driver = VMB_DRIVER_AMDGPU,
+    .major = 3,
+    .minor = 63,
+    .ioctls = amdgpu_ioctls,
+    .n_ioctls = sizeof(amdgpu_ioctls) / sizeof(amdgpu_ioctls[0]),
+    .open = amdgpu_open,
 };

@@ -29,13 +29,12 @@ bool shim_userptr_active(void)
 }
 
 static const struct shim_driver *const drivers[] = {
-	&shim_xe, &shim_amdgpu, &shim_nouveau, &shim_panthor, &shim_msm,
+    &shim_xe, &shim_amdgpu, &shim_nouveau, &shim_panthor, &shim_msm,
 };
-
 
 int shim_init(void)
 {
-	struct vmb_model_config cfg = { 0 };
+	struct vmb_model_config cfg = {0};
 	const char *name = getenv("VMB_SHIM_DRIVER");
 	size_t i;
 
@@ -110,7 +109,7 @@ void *shim_user(uint64_t p, uint64_t len, bool write)
 		return NULL;
 	while (done < len) {
 		size_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
-		struct iovec local = { buf, n }, remote = { (void *)(uintptr_t)(p + done), n };
+		struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)(p + done), n};
 
 		if (process_vm_readv(self, &local, 1, &remote, 1, 0) != (ssize_t)n)
 			return NULL;
@@ -126,8 +125,8 @@ void *shim_user(uint64_t p, uint64_t len, bool write)
 int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 	       const struct vmb_sync *syncs, const uint32_t *bos, uint64_t kernel_range)
 {
-	struct vmb_call call = { .op = op, .binds = binds, .syncs = syncs, .bos = bos,
-				 .kernel_range = kernel_range };
+	struct vmb_call call = {
+	    .op = op, .binds = binds, .syncs = syncs, .bos = bos, .kernel_range = kernel_range};
 	struct vmb_timing tm;
 
 	return vmb_model_exec(shim.model, &call, &tm);
@@ -136,7 +135,7 @@ int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e, uint32_t n,
 	      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out)
 {
-	struct vmb_op op = { .kind = VMB_OP_BIND };
+	struct vmb_op op = {.kind = VMB_OP_BIND};
 	uint32_t i;
 	int ret;
 
@@ -161,7 +160,7 @@ int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e
 int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struct vmb_sync *syncs,
 		uint16_t n_in, uint16_t n_out)
 {
-	struct vmb_op op = { .kind = VMB_OP_SUBMIT };
+	struct vmb_op op = {.kind = VMB_OP_SUBMIT};
 
 	op.u.submit.queue = queue;
 	op.u.submit.n_bos = n_bos;
@@ -180,7 +179,7 @@ struct shim_bo *shim_bo_get(struct shim_file *f, uint32_t handle)
 int shim_bo_new(struct shim_file *f, uint64_t size, uint8_t placement, uint32_t vm,
 		uint32_t *handle)
 {
-	struct vmb_op op = { .kind = VMB_OP_BO_CREATE };
+	struct vmb_op op = {.kind = VMB_OP_BO_CREATE};
 	struct shim_bo *bo;
 	int ret;
 
@@ -226,7 +225,7 @@ static void userptr_bo_release(struct shim_bo *bo)
 		struct vmb_gpuva *va;
 
 		for (va = vm->shadow ? vmb_gpuvm_first(vm->shadow) : NULL; va;) {
-			struct vmb_bind_entry e = { .kind = VMB_BIND_UNMAP };
+			struct vmb_bind_entry e = {.kind = VMB_BIND_UNMAP};
 
 			if (va->flags != VMB_SHADOW_USERPTR || va->offset < bo->cpu_addr ||
 			    va->offset >= bo->cpu_addr + bo->size) {
@@ -244,7 +243,7 @@ static void userptr_bo_release(struct shim_bo *bo)
 
 void shim_bo_unref(struct shim_bo *bo)
 {
-	struct vmb_op op = { .kind = VMB_OP_BO_CLOSE };
+	struct vmb_op op = {.kind = VMB_OP_BO_CLOSE};
 
 	if (--bo->refs)
 		return;
@@ -264,7 +263,7 @@ struct shim_syncobj *shim_syncobj_get(struct shim_file *f, uint32_t handle)
 
 uint32_t shim_syncobj_use(struct shim_syncobj *s, bool timeline)
 {
-	struct vmb_op op = { .kind = VMB_OP_SYNCOBJ_CREATE };
+	struct vmb_op op = {.kind = VMB_OP_SYNCOBJ_CREATE};
 
 	if (!s->created) {
 		op.u.syncobj.syncobj = s->id;
@@ -278,7 +277,7 @@ uint32_t shim_syncobj_use(struct shim_syncobj *s, bool timeline)
 
 static void syncobj_unref(struct shim_syncobj *s)
 {
-	struct vmb_op op = { .kind = VMB_OP_SYNCOBJ_DESTROY };
+	struct vmb_op op = {.kind = VMB_OP_SYNCOBJ_DESTROY};
 
 	if (--s->refs)
 		return;
@@ -301,10 +300,10 @@ int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, stru
 	return 0;
 }
 
-struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart,
-			    uint64_t krange, uint32_t flags, int *err)
+struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart, uint64_t krange,
+			    uint32_t flags, int *err)
 {
-	struct vmb_op op = { .kind = VMB_OP_VM_CREATE };
+	struct vmb_op op = {.kind = VMB_OP_VM_CREATE};
 	struct shim_vm *vm, **t;
 
 	op.u.vm_create.vm = ++shim.next_id[VMB_CLASS_VM];
@@ -335,7 +334,7 @@ struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstar
 
 void shim_vm_free(struct shim_vm *vm)
 {
-	struct vmb_op op = { .kind = VMB_OP_VM_DESTROY };
+	struct vmb_op op = {.kind = VMB_OP_VM_DESTROY};
 	uint32_t i;
 
 	if (!vm)
@@ -353,7 +352,7 @@ void shim_vm_free(struct shim_vm *vm)
 int shim_queue_new(struct shim_file *f, struct shim_vm *vm, enum vmb_engine engine,
 		   uint32_t *handle)
 {
-	struct vmb_op op = { .kind = VMB_OP_QUEUE_CREATE };
+	struct vmb_op op = {.kind = VMB_OP_QUEUE_CREATE};
 	struct shim_queue *q;
 	int ret;
 
@@ -376,7 +375,7 @@ int shim_queue_new(struct shim_file *f, struct shim_vm *vm, enum vmb_engine engi
 
 int shim_queue_free(struct shim_file *f, uint32_t handle)
 {
-	struct vmb_op op = { .kind = VMB_OP_QUEUE_DESTROY };
+	struct vmb_op op = {.kind = VMB_OP_QUEUE_DESTROY};
 	struct shim_queue *q = shim_table_remove(&f->queues, handle);
 
 	if (!q)
@@ -589,7 +588,7 @@ static uint64_t real_now(void)
 static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
 			uint32_t n, int64_t timeout_abs, uint32_t flags)
 {
-	struct vmb_op op = { .kind = VMB_OP_WAIT };
+	struct vmb_op op = {.kind = VMB_OP_WAIT};
 	struct vmb_sync *s;
 	uint64_t now = real_now();
 	uint32_t i;
@@ -623,7 +622,7 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
 			  uint32_t n)
 {
-	struct vmb_op op = { .kind = VMB_OP_SIGNAL };
+	struct vmb_op op = {.kind = VMB_OP_SIGNAL};
 	struct vmb_sync *s;
 	uint32_t i;
 	int ret = 0;
@@ -758,14 +757,23 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 
 /* the core ioctls the shim serves, for the stats */
 static const char *const core_names[256] = {
-	[0x00] = "VERSION", [0x09] = "GEM_CLOSE", [0x0c] = "GET_CAP",
-	[0x2d] = "PRIME_HANDLE_TO_FD", [0x2e] = "PRIME_FD_TO_HANDLE",
-	[0xbf] = "SYNCOBJ_CREATE", [0xc0] = "SYNCOBJ_DESTROY",
-	[0xc1] = "SYNCOBJ_HANDLE_TO_FD", [0xc2] = "SYNCOBJ_FD_TO_HANDLE",
-	[0xc3] = "SYNCOBJ_WAIT", [0xc4] = "SYNCOBJ_RESET", [0xc5] = "SYNCOBJ_SIGNAL",
-	[0xca] = "SYNCOBJ_TIMELINE_WAIT", [0xcb] = "SYNCOBJ_QUERY",
-	[0xcc] = "SYNCOBJ_TRANSFER", [0xcd] = "SYNCOBJ_TIMELINE_SIGNAL",
-	[0xcf] = "SYNCOBJ_EVENTFD",
+    [0x00] = "VERSION",
+    [0x09] = "GEM_CLOSE",
+    [0x0c] = "GET_CAP",
+    [0x2d] = "PRIME_HANDLE_TO_FD",
+    [0x2e] = "PRIME_FD_TO_HANDLE",
+    [0xbf] = "SYNCOBJ_CREATE",
+    [0xc0] = "SYNCOBJ_DESTROY",
+    [0xc1] = "SYNCOBJ_HANDLE_TO_FD",
+    [0xc2] = "SYNCOBJ_FD_TO_HANDLE",
+    [0xc3] = "SYNCOBJ_WAIT",
+    [0xc4] = "SYNCOBJ_RESET",
+    [0xc5] = "SYNCOBJ_SIGNAL",
+    [0xca] = "SYNCOBJ_TIMELINE_WAIT",
+    [0xcb] = "SYNCOBJ_QUERY",
+    [0xcc] = "SYNCOBJ_TRANSFER",
+    [0xcd] = "SYNCOBJ_TIMELINE_SIGNAL",
+    [0xcf] = "SYNCOBJ_EVENTFD",
 };
 
 const char *shim_ioctl_name(unsigned long req)

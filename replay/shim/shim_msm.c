@@ -153,8 +153,8 @@ static int msm_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	if (!b->nr_ops || b->op_stride < sizeof(struct vmb_msm_vm_bind_op) ||
 	    b->nr_in_syncobjs > 256 || b->nr_out_syncobjs > 256)
 		return -EINVAL;
-	ops = b->nr_ops == 1 ? (const uint8_t *)&b->op :
-	      shim_user(b->ops, (uint64_t)b->nr_ops * b->op_stride, false);
+	ops = b->nr_ops == 1 ? (const uint8_t *)&b->op
+			     : shim_user(b->ops, (uint64_t)b->nr_ops * b->op_stride, false);
 	if (!ops)
 		return -EFAULT;
 	e = calloc(b->nr_ops, sizeof(*e));
@@ -165,7 +165,7 @@ static int msm_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	}
 	for (i = 0; i < b->nr_ops && !ret; i++) {
 		const struct vmb_msm_vm_bind_op *o =
-			(const void *)(ops + (b->nr_ops == 1 ? 0 : (size_t)i * b->op_stride));
+		    (const void *)(ops + (b->nr_ops == 1 ? 0 : (size_t)i * b->op_stride));
 		struct shim_bo *bo;
 
 		if (!o->range || (o->iova | o->range | o->obj_offset) % MSM_PAGE ||
@@ -198,8 +198,8 @@ static int msm_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 				ret = -EINVAL;
 				break;
 			}
-			e[i].kind = o->op == VMB_MSM_VM_BIND_OP_UNMAP ? VMB_BIND_UNMAP :
-									VMB_BIND_MAP_NULL;
+			e[i].kind =
+			    o->op == VMB_MSM_VM_BIND_OP_UNMAP ? VMB_BIND_UNMAP : VMB_BIND_MAP_NULL;
 			break;
 		default:
 			ret = -EINVAL;
@@ -258,26 +258,26 @@ static int msm_gem_submit(struct shim_file *f, unsigned long req, void *arg)
 }
 
 static const struct shim_ioctl msm_ioctls[] = {
-	[VMB_DRM_MSM_GET_PARAM] = { "GET_PARAM", msm_get_param },
-	[VMB_DRM_MSM_SET_PARAM] = { "SET_PARAM", msm_set_param },
-	[VMB_DRM_MSM_GEM_NEW] = { "GEM_NEW", msm_gem_new },
-	[VMB_DRM_MSM_GEM_INFO] = { "GEM_INFO", msm_gem_info },
-	[0x04] = { "GEM_CPU_PREP", NULL },
-	[0x05] = { "GEM_CPU_FINI", NULL },
-	[VMB_DRM_MSM_GEM_SUBMIT] = { "GEM_SUBMIT", msm_gem_submit },
-	[0x07] = { "WAIT_FENCE", NULL },
-	[0x08] = { "GEM_MADVISE", NULL },
-	[VMB_DRM_MSM_SUBMITQUEUE_NEW] = { "SUBMITQUEUE_NEW", msm_submitqueue_new },
-	[VMB_DRM_MSM_SUBMITQUEUE_CLOSE] = { "SUBMITQUEUE_CLOSE", msm_submitqueue_close },
-	[0x0c] = { "SUBMITQUEUE_QUERY", NULL },
-	[VMB_DRM_MSM_VM_BIND] = { "VM_BIND", msm_vm_bind },
+    [VMB_DRM_MSM_GET_PARAM] = {"GET_PARAM", msm_get_param},
+    [VMB_DRM_MSM_SET_PARAM] = {"SET_PARAM", msm_set_param},
+    [VMB_DRM_MSM_GEM_NEW] = {"GEM_NEW", msm_gem_new},
+    [VMB_DRM_MSM_GEM_INFO] = {"GEM_INFO", msm_gem_info},
+    [0x04] = {"GEM_CPU_PREP", NULL},
+    [0x05] = {"GEM_CPU_FINI", NULL},
+    [VMB_DRM_MSM_GEM_SUBMIT] = {"GEM_SUBMIT", msm_gem_submit},
+    [0x07] = {"WAIT_FENCE", NULL},
+    [0x08] = {"GEM_MADVISE", NULL},
+    [VMB_DRM_MSM_SUBMITQUEUE_NEW] = {"SUBMITQUEUE_NEW", msm_submitqueue_new},
+    [VMB_DRM_MSM_SUBMITQUEUE_CLOSE] = {"SUBMITQUEUE_CLOSE", msm_submitqueue_close},
+    [0x0c] = {"SUBMITQUEUE_QUERY", NULL},
+    [VMB_DRM_MSM_VM_BIND] = {"VM_BIND", msm_vm_bind},
 };
 
 const struct shim_driver shim_msm = {
-	.name = "msm",
-	.driver = VMB_DRIVER_MSM,
-	.major = 1,
-	.minor = 13,
-	.ioctls = msm_ioctls,
-	.n_ioctls = sizeof(msm_ioctls) / sizeof(msm_ioctls[0]),
+    .name = "msm",
+    .driver = VMB_DRIVER_MSM,
+    .major = 1,
+    .minor = 13,
+    .ioctls = msm_ioctls,
+    .n_ioctls = sizeof(msm_ioctls) / sizeof(msm_ioctls[0]),
 };

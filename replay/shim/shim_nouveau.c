@@ -47,8 +47,8 @@ static int nv_vm_init(struct shim_file *f, unsigned long req, void *arg)
 	if (v->kernel_managed_addr + v->kernel_managed_size < v->kernel_managed_addr ||
 	    v->kernel_managed_addr + v->kernel_managed_size > NV_VA_END)
 		return -EINVAL;
-	f->file_vm = shim_vm_new(0, NV_VA_END, v->kernel_managed_addr, v->kernel_managed_size, 0,
-				 &err);
+	f->file_vm =
+	    shim_vm_new(0, NV_VA_END, v->kernel_managed_addr, v->kernel_managed_size, 0, &err);
 	if (!f->file_vm)
 		return err;
 	f->vm_bind_mode = true;
@@ -70,9 +70,9 @@ static int nv_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sy
 		if ((s[i].flags & ~VMB_NOUVEAU_SYNC_TYPE_MASK) ||
 		    type > VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ)
 			return -EINVAL;
-		ret = shim_sync_resolve(f, s[i].handle,
-					type == VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ ? s[i].timeline_value :
-					0, &out[i]);
+		ret = shim_sync_resolve(
+		    f, s[i].handle,
+		    type == VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ ? s[i].timeline_value : 0, &out[i]);
 		if (ret)
 			return ret;
 	}
@@ -112,7 +112,8 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 
 		e[i].va = o->addr;
 		e[i].range = o->range;
-		if ((o->flags & ~(VMB_NOUVEAU_VM_BIND_SPARSE | VMB_NOUVEAU_VM_BIND_PTE_KIND_MASK)) ||
+		if ((o->flags &
+		     ~(VMB_NOUVEAU_VM_BIND_SPARSE | VMB_NOUVEAU_VM_BIND_PTE_KIND_MASK)) ||
 		    !o->range || (o->addr | o->range | o->bo_offset) % NV_PAGE) {
 			ret = -EINVAL;
 			break;
@@ -225,8 +226,9 @@ static int nv_gem_new(struct shim_file *f, unsigned long req, void *arg)
 			return -EINVAL;
 		vm = f->file_vm->id;
 	}
-	placement = !(dom & VMB_NOUVEAU_GEM_DOMAIN_GART) ? VMB_PLACE_VRAM :
-		    !(dom & VMB_NOUVEAU_GEM_DOMAIN_VRAM) ? VMB_PLACE_SYSTEM : VMB_PLACE_ANY;
+	placement = !(dom & VMB_NOUVEAU_GEM_DOMAIN_GART)   ? VMB_PLACE_VRAM
+		    : !(dom & VMB_NOUVEAU_GEM_DOMAIN_VRAM) ? VMB_PLACE_SYSTEM
+							   : VMB_PLACE_ANY;
 	ret = shim_bo_new(f, size, placement, vm, &g->info.handle);
 	if (ret)
 		return ret;
@@ -248,25 +250,25 @@ static int nv_gem_info(struct shim_file *f, unsigned long req, void *arg)
 }
 
 static const struct shim_ioctl nv_ioctls[] = {
-	[VMB_DRM_NOUVEAU_GETPARAM] = { "GETPARAM", nv_getparam },
-	[0x01] = { "SETPARAM", NULL },
-	[VMB_DRM_NOUVEAU_CHANNEL_ALLOC] = { "CHANNEL_ALLOC", nv_channel_alloc },
-	[VMB_DRM_NOUVEAU_CHANNEL_FREE] = { "CHANNEL_FREE", nv_channel_free },
-	[VMB_DRM_NOUVEAU_VM_INIT] = { "VM_INIT", nv_vm_init },
-	[VMB_DRM_NOUVEAU_VM_BIND] = { "VM_BIND", nv_vm_bind },
-	[VMB_DRM_NOUVEAU_EXEC] = { "EXEC", nv_exec },
-	[VMB_DRM_NOUVEAU_GEM_NEW] = { "GEM_NEW", nv_gem_new },
-	[0x41] = { "GEM_PUSHBUF", NULL },
-	[0x42] = { "GEM_CPU_PREP", NULL },
-	[0x43] = { "GEM_CPU_FINI", NULL },
-	[VMB_DRM_NOUVEAU_GEM_INFO] = { "GEM_INFO", nv_gem_info },
+    [VMB_DRM_NOUVEAU_GETPARAM] = {"GETPARAM", nv_getparam},
+    [0x01] = {"SETPARAM", NULL},
+    [VMB_DRM_NOUVEAU_CHANNEL_ALLOC] = {"CHANNEL_ALLOC", nv_channel_alloc},
+    [VMB_DRM_NOUVEAU_CHANNEL_FREE] = {"CHANNEL_FREE", nv_channel_free},
+    [VMB_DRM_NOUVEAU_VM_INIT] = {"VM_INIT", nv_vm_init},
+    [VMB_DRM_NOUVEAU_VM_BIND] = {"VM_BIND", nv_vm_bind},
+    [VMB_DRM_NOUVEAU_EXEC] = {"EXEC", nv_exec},
+    [VMB_DRM_NOUVEAU_GEM_NEW] = {"GEM_NEW", nv_gem_new},
+    [0x41] = {"GEM_PUSHBUF", NULL},
+    [0x42] = {"GEM_CPU_PREP", NULL},
+    [0x43] = {"GEM_CPU_FINI", NULL},
+    [VMB_DRM_NOUVEAU_GEM_INFO] = {"GEM_INFO", nv_gem_info},
 };
 
 const struct shim_driver shim_nouveau = {
-	.name = "nouveau",
-	.driver = VMB_DRIVER_NOUVEAU,
-	.major = 1,
-	.minor = 4,
-	.ioctls = nv_ioctls,
-	.n_ioctls = sizeof(nv_ioctls) / sizeof(nv_ioctls[0]),
+    .name = "nouveau",
+    .driver = VMB_DRIVER_NOUVEAU,
+    .major = 1,
+    .minor = 4,
+    .ioctls = nv_ioctls,
+    .n_ioctls = sizeof(nv_ioctls) / sizeof(nv_ioctls[0]),
 };

@@ -61,9 +61,8 @@ static int pt_vm_get_state(struct shim_file *f, unsigned long req, void *arg)
 }
 
 /* waits go to @in, signals to @out */
-static int pt_syncs(struct shim_file *f, const struct vmb_panthor_obj_array *a,
-		    struct vmb_sync *in, uint32_t *n_in, struct vmb_sync *out, uint32_t *n_out,
-		    uint32_t cap)
+static int pt_syncs(struct shim_file *f, const struct vmb_panthor_obj_array *a, struct vmb_sync *in,
+		    uint32_t *n_in, struct vmb_sync *out, uint32_t *n_out, uint32_t cap)
 {
 	const struct vmb_panthor_sync_op *s;
 	uint32_t i;
@@ -81,7 +80,8 @@ static int pt_syncs(struct shim_file *f, const struct vmb_panthor_obj_array *a,
 		bool signal = s[i].flags & VMB_PANTHOR_SYNC_OP_SIGNAL;
 		uint64_t point = 0;
 
-		if ((s[i].flags & ~(VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_MASK | VMB_PANTHOR_SYNC_OP_SIGNAL)) ||
+		if ((s[i].flags &
+		     ~(VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_MASK | VMB_PANTHOR_SYNC_OP_SIGNAL)) ||
 		    type > VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ)
 			return -EINVAL;
 		if (type == VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ)
@@ -311,26 +311,26 @@ static int pt_dev_query(struct shim_file *f, unsigned long req, void *arg)
 }
 
 static const struct shim_ioctl pt_ioctls[] = {
-	[VMB_DRM_PANTHOR_DEV_QUERY] = { "DEV_QUERY", pt_dev_query },
-	[VMB_DRM_PANTHOR_VM_CREATE] = { "VM_CREATE", pt_vm_create },
-	[VMB_DRM_PANTHOR_VM_DESTROY] = { "VM_DESTROY", pt_vm_destroy },
-	[VMB_DRM_PANTHOR_VM_BIND] = { "VM_BIND", pt_vm_bind },
-	[VMB_DRM_PANTHOR_VM_GET_STATE] = { "VM_GET_STATE", pt_vm_get_state },
-	[VMB_DRM_PANTHOR_BO_CREATE] = { "BO_CREATE", pt_bo_create },
-	[VMB_DRM_PANTHOR_BO_MMAP_OFFSET] = { "BO_MMAP_OFFSET", pt_bo_mmap_offset },
-	[VMB_DRM_PANTHOR_GROUP_CREATE] = { "GROUP_CREATE", pt_group_create },
-	[VMB_DRM_PANTHOR_GROUP_DESTROY] = { "GROUP_DESTROY", pt_group_destroy },
-	[VMB_DRM_PANTHOR_GROUP_SUBMIT] = { "GROUP_SUBMIT", pt_group_submit },
-	[10] = { "GROUP_GET_STATE", NULL },
-	[11] = { "TILER_HEAP_CREATE", NULL },
-	[12] = { "TILER_HEAP_DESTROY", NULL },
+    [VMB_DRM_PANTHOR_DEV_QUERY] = {"DEV_QUERY", pt_dev_query},
+    [VMB_DRM_PANTHOR_VM_CREATE] = {"VM_CREATE", pt_vm_create},
+    [VMB_DRM_PANTHOR_VM_DESTROY] = {"VM_DESTROY", pt_vm_destroy},
+    [VMB_DRM_PANTHOR_VM_BIND] = {"VM_BIND", pt_vm_bind},
+    [VMB_DRM_PANTHOR_VM_GET_STATE] = {"VM_GET_STATE", pt_vm_get_state},
+    [VMB_DRM_PANTHOR_BO_CREATE] = {"BO_CREATE", pt_bo_create},
+    [VMB_DRM_PANTHOR_BO_MMAP_OFFSET] = {"BO_MMAP_OFFSET", pt_bo_mmap_offset},
+    [VMB_DRM_PANTHOR_GROUP_CREATE] = {"GROUP_CREATE", pt_group_create},
+    [VMB_DRM_PANTHOR_GROUP_DESTROY] = {"GROUP_DESTROY", pt_group_destroy},
+    [VMB_DRM_PANTHOR_GROUP_SUBMIT] = {"GROUP_SUBMIT", pt_group_submit},
+    [10] = {"GROUP_GET_STATE", NULL},
+    [11] = {"TILER_HEAP_CREATE", NULL},
+    [12] = {"TILER_HEAP_DESTROY", NULL},
 };
 
 const struct shim_driver shim_panthor = {
-	.name = "panthor",
-	.driver = VMB_DRIVER_PANTHOR,
-	.major = 1,
-	.minor = 5,
-	.ioctls = pt_ioctls,
-	.n_ioctls = sizeof(pt_ioctls) / sizeof(pt_ioctls[0]),
+    .name = "panthor",
+    .driver = VMB_DRIVER_PANTHOR,
+    .major = 1,
+    .minor = 5,
+    .ioctls = pt_ioctls,
+    .n_ioctls = sizeof(pt_ioctls) / sizeof(pt_ioctls[0]),
 };

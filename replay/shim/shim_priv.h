@@ -23,32 +23,32 @@
 
 /** struct shim_bo - a GEM object (or an amdgpu userptr BO, unknown to the model) */
 struct shim_bo {
-	uint32_t id;		/* model BO id; 0 for userptr BOs */
-	uint32_t refs;		/* handles + dma-buf fds */
+	uint32_t id;   /* model BO id; 0 for userptr BOs */
+	uint32_t refs; /* handles + dma-buf fds */
 	uint64_t size;
-	uint32_t vm;		/* model VM id of a VM-private BO */
+	uint32_t vm; /* model VM id of a VM-private BO */
 	bool userptr;
-	uint64_t cpu_addr;	/* userptr */
+	uint64_t cpu_addr; /* userptr */
 };
 
 /** struct shim_syncobj - a syncobj; the model object is created on first use */
 struct shim_syncobj {
-	uint32_t id;		/* model syncobj id */
-	uint32_t refs;		/* handles + fds */
-	bool created;		/* model object exists */
-	bool signaled;		/* created with CREATE_SIGNALED */
+	uint32_t id;   /* model syncobj id */
+	uint32_t refs; /* handles + fds */
+	bool created;  /* model object exists */
+	bool signaled; /* created with CREATE_SIGNALED */
 };
 
 /** struct shim_queue - an exec/bind queue, context, channel, group or submitqueue */
 struct shim_queue {
-	uint32_t id;		/* model queue id */
-	uint32_t vm;		/* model VM id */
+	uint32_t id; /* model queue id */
+	uint32_t vm; /* model VM id */
 	uint8_t engine;
 };
 
 /** struct shim_vm - a VM as the driver names it */
 struct shim_vm {
-	uint32_t id;		/* model VM id */
+	uint32_t id;		  /* model VM id */
 	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
 	uint64_t va_end;
 };
@@ -61,12 +61,12 @@ struct shim_table {
 
 /** struct shim_file - one open of the fake render node */
 struct shim_file {
-	uint32_t refs;		/* fds (dup) */
+	uint32_t refs; /* fds (dup) */
 	struct shim_table bos, syncobjs, vms, queues;
 	struct shim_vm *file_vm; /* amdgpu / nouveau / msm: the file's VM */
-	bool vm_bind_mode;	/* nouveau VM_INIT / msm EN_VM_BIND done */
-	bool has_objects;	/* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
-	uint64_t cs_seq;	/* amdgpu CS sequence numbers */
+	bool vm_bind_mode;	 /* nouveau VM_INIT / msm EN_VM_BIND done */
+	bool has_objects;	 /* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
+	uint64_t cs_seq;	 /* amdgpu CS sequence numbers */
 };
 
 /* per-driver ioctl table entry */
@@ -91,7 +91,7 @@ extern const struct shim_driver shim_xe, shim_amdgpu, shim_nouveau, shim_panthor
 struct shim_state {
 	const struct shim_driver *drv;
 	struct vmb_model *model;
-	uint32_t next_id[4]; /* per enum vmb_obj_class */
+	uint32_t next_id[4];	      /* per enum vmb_obj_class */
 	uint64_t ioctl_count[2][256]; /* [core, driver][nr] */
 	uint64_t unknown_ioctls;
 	bool dead; /* injected device loss */
@@ -128,8 +128,8 @@ void shim_bo_unref(struct shim_bo *bo);
 struct shim_syncobj *shim_syncobj_get(struct shim_file *f, uint32_t handle);
 /* the model id of a syncobj, creating the model object on first use */
 uint32_t shim_syncobj_use(struct shim_syncobj *s, bool timeline);
-struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart,
-			    uint64_t krange, uint32_t flags, int *err);
+struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart, uint64_t krange,
+			    uint32_t flags, int *err);
 void shim_vm_free(struct shim_vm *vm);
 int shim_queue_new(struct shim_file *f, struct shim_vm *vm, enum vmb_engine engine,
 		   uint32_t *handle);

@@ -27,10 +27,10 @@ static const struct {
 	const char *name;
 	int err;
 } errnos[] = {
-	{ "EINVAL", EINVAL }, { "ENOMEM", ENOMEM }, { "ENOBUFS", ENOBUFS }, { "EINTR", EINTR },
-	{ "EAGAIN", EAGAIN }, { "ENODEV", ENODEV }, { "ENOENT", ENOENT }, { "EBUSY", EBUSY },
-	{ "ETIME", ETIME }, { "ENOSPC", ENOSPC }, { "EFAULT", EFAULT }, { "EPERM", EPERM },
-	{ "EIO", EIO }, { "EDEADLK", EDEADLK },
+    {"EINVAL", EINVAL}, {"ENOMEM", ENOMEM},   {"ENOBUFS", ENOBUFS}, {"EINTR", EINTR},
+    {"EAGAIN", EAGAIN}, {"ENODEV", ENODEV},   {"ENOENT", ENOENT},   {"EBUSY", EBUSY},
+    {"ETIME", ETIME},	{"ENOSPC", ENOSPC},   {"EFAULT", EFAULT},   {"EPERM", EPERM},
+    {"EIO", EIO},	{"EDEADLK", EDEADLK},
 };
 
 static int parse_errno(const char *s)
@@ -131,12 +131,14 @@ static void write_stats(void)
 	json_ioctls(f);
 	fprintf(f, ",\"unknown_ioctls\":%llu", (unsigned long long)shim.unknown_ioctls);
 	fprintf(f, ",\"device_lost\":%s", shim.dead ? "true" : "false");
-	fprintf(f, ",\"gpuvm\":{\"requests\":%llu,\"map\":%llu,\"remap\":%llu,\"unmap\":%llu,"
+	fprintf(f,
+		",\"gpuvm\":{\"requests\":%llu,\"map\":%llu,\"remap\":%llu,\"unmap\":%llu,"
 		"\"keep\":%llu}",
 		(unsigned long long)c.gpuvm_requests, (unsigned long long)c.gpuvm_map,
 		(unsigned long long)c.gpuvm_remap, (unsigned long long)c.gpuvm_unmap,
 		(unsigned long long)c.gpuvm_keep);
-	fprintf(f, ",\"refcount\":{\"peak_bo_bytes\":%llu,\"peak_zombie_bytes\":%llu,"
+	fprintf(f,
+		",\"refcount\":{\"peak_bo_bytes\":%llu,\"peak_zombie_bytes\":%llu,"
 		"\"implicit_unmaps\":%llu,\"leaked_bos\":%llu,\"cycles\":%llu}",
 		(unsigned long long)c.peak_bo_bytes, (unsigned long long)c.peak_zombie_bytes,
 		(unsigned long long)c.implicit_unmaps, (unsigned long long)c.leaked_bos,
@@ -144,7 +146,8 @@ static void write_stats(void)
 	fprintf(f, ",\"userptr\":{\"invalidations\":%llu,\"revalidations\":%llu}",
 		(unsigned long long)c.userptr_invalidations,
 		(unsigned long long)c.userptr_revalidations);
-	fprintf(f, ",\"live\":{\"vms\":%llu,\"bos\":%llu,\"queues\":%llu,\"syncobjs\":%llu,"
+	fprintf(f,
+		",\"live\":{\"vms\":%llu,\"bos\":%llu,\"queues\":%llu,\"syncobjs\":%llu,"
 		"\"mappings\":%llu}}\n",
 		(unsigned long long)live.vms, (unsigned long long)live.bos,
 		(unsigned long long)live.queues, (unsigned long long)live.syncobjs,

@@ -58,8 +58,8 @@ static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
 	}
 	case VMB_XE_DEVICE_QUERY_ENGINES: {
 		struct vmb_xe_query_engines *e = (void *)buf;
-		static const uint16_t cls[] = { VMB_XE_ENGINE_CLASS_RENDER, VMB_XE_ENGINE_CLASS_COPY,
-						VMB_XE_ENGINE_CLASS_COMPUTE };
+		static const uint16_t cls[] = {VMB_XE_ENGINE_CLASS_RENDER, VMB_XE_ENGINE_CLASS_COPY,
+					       VMB_XE_ENGINE_CLASS_COMPUTE};
 		uint32_t i;
 
 		e->num_engines = 3;
@@ -115,8 +115,9 @@ static int xe_gem_create(struct shim_file *f, unsigned long req, void *arg)
 		if (!vm)
 			return -ENOENT;
 	}
-	placement = c->placement == XE_VRAM ? VMB_PLACE_VRAM :
-		    c->placement == XE_SYSMEM ? VMB_PLACE_SYSTEM : VMB_PLACE_ANY;
+	placement = c->placement == XE_VRAM	? VMB_PLACE_VRAM
+		    : c->placement == XE_SYSMEM ? VMB_PLACE_SYSTEM
+						: VMB_PLACE_ANY;
 	return shim_bo_new(f, c->size, placement, vm ? vm->id : 0, &c->handle);
 }
 
@@ -294,11 +295,10 @@ static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, s
 		e->flags |= VMB_BIND_F_IMMEDIATE;
 	if (flags & VMB_XE_VM_BIND_FLAG_DUMPABLE)
 		e->flags |= VMB_BIND_F_DUMPABLE;
-	if (o->op != VMB_XE_VM_BIND_OP_UNMAP_ALL &&
-	    (!o->range || (o->addr | o->range) % XE_PAGE))
+	if (o->op != VMB_XE_VM_BIND_OP_UNMAP_ALL && (!o->range || (o->addr | o->range) % XE_PAGE))
 		return -EINVAL;
-	if ((flags & VMB_XE_VM_BIND_FLAG_NULL) && (o->op != VMB_XE_VM_BIND_OP_MAP || o->obj ||
-						    o->obj_offset))
+	if ((flags & VMB_XE_VM_BIND_FLAG_NULL) &&
+	    (o->op != VMB_XE_VM_BIND_OP_MAP || o->obj || o->obj_offset))
 		return -EINVAL;
 	switch (o->op) {
 	case VMB_XE_VM_BIND_OP_MAP:
@@ -375,8 +375,9 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	}
 	if (!b->num_binds && !b->num_syncs)
 		return -EINVAL;
-	ops = b->num_binds == 1 ? &b->bind :
-	      shim_user(b->vector_of_binds, (uint64_t)b->num_binds * sizeof(*ops), false);
+	ops = b->num_binds == 1
+		  ? &b->bind
+		  : shim_user(b->vector_of_binds, (uint64_t)b->num_binds * sizeof(*ops), false);
 	if (!ops)
 		return -EFAULT;
 	e = calloc(b->num_binds + 1, sizeof(*e));
@@ -417,24 +418,24 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 }
 
 static const struct shim_ioctl xe_ioctls[] = {
-	[VMB_DRM_XE_DEVICE_QUERY] = { "DEVICE_QUERY", xe_device_query },
-	[VMB_DRM_XE_GEM_CREATE] = { "GEM_CREATE", xe_gem_create },
-	[VMB_DRM_XE_GEM_MMAP_OFFSET] = { "GEM_MMAP_OFFSET", xe_gem_mmap_offset },
-	[VMB_DRM_XE_VM_CREATE] = { "VM_CREATE", xe_vm_create },
-	[VMB_DRM_XE_VM_DESTROY] = { "VM_DESTROY", xe_vm_destroy },
-	[VMB_DRM_XE_VM_BIND] = { "VM_BIND", xe_vm_bind },
-	[VMB_DRM_XE_EXEC_QUEUE_CREATE] = { "EXEC_QUEUE_CREATE", xe_exec_queue_create },
-	[VMB_DRM_XE_EXEC_QUEUE_DESTROY] = { "EXEC_QUEUE_DESTROY", xe_exec_queue_destroy },
-	[VMB_DRM_XE_EXEC_QUEUE_GET_PROPERTY] = { "EXEC_QUEUE_GET_PROPERTY", NULL },
-	[VMB_DRM_XE_EXEC] = { "EXEC", xe_exec },
-	[VMB_DRM_XE_WAIT_USER_FENCE] = { "WAIT_USER_FENCE", NULL },
+    [VMB_DRM_XE_DEVICE_QUERY] = {"DEVICE_QUERY", xe_device_query},
+    [VMB_DRM_XE_GEM_CREATE] = {"GEM_CREATE", xe_gem_create},
+    [VMB_DRM_XE_GEM_MMAP_OFFSET] = {"GEM_MMAP_OFFSET", xe_gem_mmap_offset},
+    [VMB_DRM_XE_VM_CREATE] = {"VM_CREATE", xe_vm_create},
+    [VMB_DRM_XE_VM_DESTROY] = {"VM_DESTROY", xe_vm_destroy},
+    [VMB_DRM_XE_VM_BIND] = {"VM_BIND", xe_vm_bind},
+    [VMB_DRM_XE_EXEC_QUEUE_CREATE] = {"EXEC_QUEUE_CREATE", xe_exec_queue_create},
+    [VMB_DRM_XE_EXEC_QUEUE_DESTROY] = {"EXEC_QUEUE_DESTROY", xe_exec_queue_destroy},
+    [VMB_DRM_XE_EXEC_QUEUE_GET_PROPERTY] = {"EXEC_QUEUE_GET_PROPERTY", NULL},
+    [VMB_DRM_XE_EXEC] = {"EXEC", xe_exec},
+    [VMB_DRM_XE_WAIT_USER_FENCE] = {"WAIT_USER_FENCE", NULL},
 };
 
 const struct shim_driver shim_xe = {
-	.name = "xe",
-	.driver = VMB_DRIVER_XE,
-	.major = 1,
-	.minor = 1,
-	.ioctls = xe_ioctls,
-	.n_ioctls = sizeof(xe_ioctls) / sizeof(xe_ioctls[0]),
+    .name = "xe",
+    .driver = VMB_DRIVER_XE,
+    .major = 1,
+    .minor = 1,
+    .ioctls = xe_ioctls,
+    .n_ioctls = sizeof(xe_ioctls) / sizeof(xe_ioctls[0]),
 };

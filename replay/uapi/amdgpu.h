@@ -11,15 +11,15 @@
 
 #include "drm_core.h"
 
-#define VMB_AMDGPU_GEM_DOMAIN_CPU	0x1
-#define VMB_AMDGPU_GEM_DOMAIN_GTT	0x2
-#define VMB_AMDGPU_GEM_DOMAIN_VRAM	0x4
+#define VMB_AMDGPU_GEM_DOMAIN_CPU 0x1
+#define VMB_AMDGPU_GEM_DOMAIN_GTT 0x2
+#define VMB_AMDGPU_GEM_DOMAIN_VRAM 0x4
 
-#define VMB_AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED	(1ull << 0)
-#define VMB_AMDGPU_GEM_CREATE_NO_CPU_ACCESS		(1ull << 1)
-#define VMB_AMDGPU_GEM_CREATE_CPU_GTT_USWC		(1ull << 2)
-#define VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID		(1ull << 6)
-#define VMB_AMDGPU_GEM_CREATE_EXPLICIT_SYNC		(1ull << 7)
+#define VMB_AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED (1ull << 0)
+#define VMB_AMDGPU_GEM_CREATE_NO_CPU_ACCESS (1ull << 1)
+#define VMB_AMDGPU_GEM_CREATE_CPU_GTT_USWC (1ull << 2)
+#define VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID (1ull << 6)
+#define VMB_AMDGPU_GEM_CREATE_EXPLICIT_SYNC (1ull << 7)
 
 struct vmb_amdgpu_gem_create_in {
 	uint64_t bo_size;
@@ -65,10 +65,10 @@ VMB_UAPI_SIZE(vmb_amdgpu_gem_userptr, 24);
 VMB_UAPI_OFF(vmb_amdgpu_gem_userptr, size, 8);
 VMB_UAPI_OFF(vmb_amdgpu_gem_userptr, flags, 16);
 VMB_UAPI_OFF(vmb_amdgpu_gem_userptr, handle, 20);
-#define VMB_AMDGPU_GEM_USERPTR_READONLY	(1u << 0)
-#define VMB_AMDGPU_GEM_USERPTR_ANONONLY	(1u << 1)
-#define VMB_AMDGPU_GEM_USERPTR_VALIDATE	(1u << 2)
-#define VMB_AMDGPU_GEM_USERPTR_REGISTER	(1u << 3)
+#define VMB_AMDGPU_GEM_USERPTR_READONLY (1u << 0)
+#define VMB_AMDGPU_GEM_USERPTR_ANONONLY (1u << 1)
+#define VMB_AMDGPU_GEM_USERPTR_VALIDATE (1u << 2)
+#define VMB_AMDGPU_GEM_USERPTR_REGISTER (1u << 3)
 
 /** struct vmb_amdgpu_gem_va - DRM_IOCTL_AMDGPU_GEM_VA (64 bytes, 6.16 form) */
 struct vmb_amdgpu_gem_va {
@@ -94,21 +94,21 @@ VMB_UAPI_OFF(vmb_amdgpu_gem_va, vm_timeline_point, 40);
 VMB_UAPI_OFF(vmb_amdgpu_gem_va, vm_timeline_syncobj_out, 48);
 VMB_UAPI_OFF(vmb_amdgpu_gem_va, num_syncobj_handles, 52);
 VMB_UAPI_OFF(vmb_amdgpu_gem_va, input_fence_syncobj_handles, 56);
-#define VMB_AMDGPU_GEM_VA_SIZE_OLD	40
+#define VMB_AMDGPU_GEM_VA_SIZE_OLD 40
 
-#define VMB_AMDGPU_VA_OP_MAP		1
-#define VMB_AMDGPU_VA_OP_UNMAP		2
-#define VMB_AMDGPU_VA_OP_CLEAR		3
-#define VMB_AMDGPU_VA_OP_REPLACE	4
+#define VMB_AMDGPU_VA_OP_MAP 1
+#define VMB_AMDGPU_VA_OP_UNMAP 2
+#define VMB_AMDGPU_VA_OP_CLEAR 3
+#define VMB_AMDGPU_VA_OP_REPLACE 4
 
-#define VMB_AMDGPU_VM_DELAY_UPDATE	(1u << 0)
-#define VMB_AMDGPU_VM_PAGE_READABLE	(1u << 1)
-#define VMB_AMDGPU_VM_PAGE_WRITEABLE	(1u << 2)
-#define VMB_AMDGPU_VM_PAGE_EXECUTABLE	(1u << 3)
-#define VMB_AMDGPU_VM_PAGE_PRT		(1u << 4)
-#define VMB_AMDGPU_VM_MTYPE_MASK	(0xfu << 5)
-#define VMB_AMDGPU_VM_MTYPE_UC		(4u << 5)
-#define VMB_AMDGPU_VM_PAGE_NOALLOC	(1u << 9)
+#define VMB_AMDGPU_VM_DELAY_UPDATE (1u << 0)
+#define VMB_AMDGPU_VM_PAGE_READABLE (1u << 1)
+#define VMB_AMDGPU_VM_PAGE_WRITEABLE (1u << 2)
+#define VMB_AMDGPU_VM_PAGE_EXECUTABLE (1u << 3)
+#define VMB_AMDGPU_VM_PAGE_PRT (1u << 4)
+#define VMB_AMDGPU_VM_MTYPE_MASK (0xfu << 5)
+#define VMB_AMDGPU_VM_MTYPE_UC (4u << 5)
+#define VMB_AMDGPU_VM_PAGE_NOALLOC (1u << 9)
 
 struct vmb_amdgpu_ctx_in {
 	uint32_t op;
@@ -126,8 +126,8 @@ union vmb_amdgpu_ctx {
 	} alloc;
 };
 _Static_assert(sizeof(union vmb_amdgpu_ctx) == 16, "amdgpu ctx size");
-#define VMB_AMDGPU_CTX_OP_ALLOC_CTX	1
-#define VMB_AMDGPU_CTX_OP_FREE_CTX	2
+#define VMB_AMDGPU_CTX_OP_ALLOC_CTX 1
+#define VMB_AMDGPU_CTX_OP_FREE_CTX 2
 
 struct vmb_amdgpu_cs_chunk {
 	uint32_t chunk_id;
@@ -137,14 +137,14 @@ struct vmb_amdgpu_cs_chunk {
 VMB_UAPI_SIZE(vmb_amdgpu_cs_chunk, 16);
 VMB_UAPI_OFF(vmb_amdgpu_cs_chunk, length_dw, 4);
 VMB_UAPI_OFF(vmb_amdgpu_cs_chunk, chunk_data, 8);
-#define VMB_AMDGPU_CHUNK_ID_IB			0x01
-#define VMB_AMDGPU_CHUNK_ID_FENCE		0x02
-#define VMB_AMDGPU_CHUNK_ID_DEPENDENCIES	0x03
-#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN		0x04
-#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_OUT		0x05
-#define VMB_AMDGPU_CHUNK_ID_BO_HANDLES		0x06
-#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT	0x08
-#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL	0x09
+#define VMB_AMDGPU_CHUNK_ID_IB 0x01
+#define VMB_AMDGPU_CHUNK_ID_FENCE 0x02
+#define VMB_AMDGPU_CHUNK_ID_DEPENDENCIES 0x03
+#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN 0x04
+#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_OUT 0x05
+#define VMB_AMDGPU_CHUNK_ID_BO_HANDLES 0x06
+#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT 0x08
+#define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL 0x09
 
 struct vmb_amdgpu_cs_in {
 	uint32_t ctx_id;
@@ -182,9 +182,9 @@ VMB_UAPI_OFF(vmb_amdgpu_cs_chunk_ib, ib_bytes, 16);
 VMB_UAPI_OFF(vmb_amdgpu_cs_chunk_ib, ip_type, 20);
 VMB_UAPI_OFF(vmb_amdgpu_cs_chunk_ib, ip_instance, 24);
 VMB_UAPI_OFF(vmb_amdgpu_cs_chunk_ib, ring, 28);
-#define VMB_AMDGPU_HW_IP_GFX		0
-#define VMB_AMDGPU_HW_IP_COMPUTE	1
-#define VMB_AMDGPU_HW_IP_DMA		2
+#define VMB_AMDGPU_HW_IP_GFX 0
+#define VMB_AMDGPU_HW_IP_COMPUTE 1
+#define VMB_AMDGPU_HW_IP_DMA 2
 
 struct vmb_amdgpu_cs_chunk_syncobj {
 	uint32_t handle;
@@ -237,7 +237,7 @@ struct vmb_amdgpu_info {
 VMB_UAPI_SIZE(vmb_amdgpu_info, 32);
 VMB_UAPI_OFF(vmb_amdgpu_info, return_size, 8);
 VMB_UAPI_OFF(vmb_amdgpu_info, query, 12);
-#define VMB_AMDGPU_INFO_VRAM_GTT	0x14
+#define VMB_AMDGPU_INFO_VRAM_GTT 0x14
 
 struct vmb_amdgpu_info_vram_gtt {
 	uint64_t vram_size;
@@ -246,30 +246,33 @@ struct vmb_amdgpu_info_vram_gtt {
 };
 VMB_UAPI_SIZE(vmb_amdgpu_info_vram_gtt, 24);
 
-#define VMB_DRM_AMDGPU_GEM_CREATE	0x00
-#define VMB_DRM_AMDGPU_GEM_MMAP		0x01
-#define VMB_DRM_AMDGPU_CTX		0x02
-#define VMB_DRM_AMDGPU_BO_LIST		0x03
-#define VMB_DRM_AMDGPU_CS		0x04
-#define VMB_DRM_AMDGPU_INFO		0x05
-#define VMB_DRM_AMDGPU_GEM_VA		0x08
-#define VMB_DRM_AMDGPU_WAIT_CS		0x09
-#define VMB_DRM_AMDGPU_GEM_USERPTR	0x11
-#define VMB_DRM_AMDGPU_VM		0x13
+#define VMB_DRM_AMDGPU_GEM_CREATE 0x00
+#define VMB_DRM_AMDGPU_GEM_MMAP 0x01
+#define VMB_DRM_AMDGPU_CTX 0x02
+#define VMB_DRM_AMDGPU_BO_LIST 0x03
+#define VMB_DRM_AMDGPU_CS 0x04
+#define VMB_DRM_AMDGPU_INFO 0x05
+#define VMB_DRM_AMDGPU_GEM_VA 0x08
+#define VMB_DRM_AMDGPU_WAIT_CS 0x09
+#define VMB_DRM_AMDGPU_GEM_USERPTR 0x11
+#define VMB_DRM_AMDGPU_VM 0x13
 
 #define VMB_AMDGPU_IOWR(nr, t) VMB_DRM_IOWR(VMB_DRM_COMMAND_BASE + (nr), t)
-#define VMB_DRM_IOCTL_AMDGPU_GEM_CREATE	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_GEM_CREATE, union vmb_amdgpu_gem_create)
-#define VMB_DRM_IOCTL_AMDGPU_GEM_MMAP	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_GEM_MMAP, union vmb_amdgpu_gem_mmap)
-#define VMB_DRM_IOCTL_AMDGPU_CTX	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_CTX, union vmb_amdgpu_ctx)
-#define VMB_DRM_IOCTL_AMDGPU_CS		VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_CS, union vmb_amdgpu_cs)
-#define VMB_DRM_IOCTL_AMDGPU_INFO \
+#define VMB_DRM_IOCTL_AMDGPU_GEM_CREATE                                                            \
+	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_GEM_CREATE, union vmb_amdgpu_gem_create)
+#define VMB_DRM_IOCTL_AMDGPU_GEM_MMAP                                                              \
+	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_GEM_MMAP, union vmb_amdgpu_gem_mmap)
+#define VMB_DRM_IOCTL_AMDGPU_CTX VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_CTX, union vmb_amdgpu_ctx)
+#define VMB_DRM_IOCTL_AMDGPU_CS VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_CS, union vmb_amdgpu_cs)
+#define VMB_DRM_IOCTL_AMDGPU_INFO                                                                  \
 	VMB_DRM_IOW(VMB_DRM_COMMAND_BASE + VMB_DRM_AMDGPU_INFO, struct vmb_amdgpu_info)
-#define VMB_DRM_IOCTL_AMDGPU_GEM_VA \
+#define VMB_DRM_IOCTL_AMDGPU_GEM_VA                                                                \
 	VMB_DRM_IOW(VMB_DRM_COMMAND_BASE + VMB_DRM_AMDGPU_GEM_VA, struct vmb_amdgpu_gem_va)
-#define VMB_DRM_IOCTL_AMDGPU_GEM_VA_OLD \
+#define VMB_DRM_IOCTL_AMDGPU_GEM_VA_OLD                                                            \
 	_IOC(_IOC_WRITE, VMB_DRM_IOCTL_BASE, VMB_DRM_COMMAND_BASE + VMB_DRM_AMDGPU_GEM_VA, 40)
-#define VMB_DRM_IOCTL_AMDGPU_WAIT_CS	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_WAIT_CS, union vmb_amdgpu_wait_cs)
-#define VMB_DRM_IOCTL_AMDGPU_GEM_USERPTR \
+#define VMB_DRM_IOCTL_AMDGPU_WAIT_CS                                                               \
+	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_WAIT_CS, union vmb_amdgpu_wait_cs)
+#define VMB_DRM_IOCTL_AMDGPU_GEM_USERPTR                                                           \
 	VMB_AMDGPU_IOWR(VMB_DRM_AMDGPU_GEM_USERPTR, struct vmb_amdgpu_gem_userptr)
 
 #endif /* VMB_UAPI_AMDGPU_H */

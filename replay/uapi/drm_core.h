@@ -15,19 +15,18 @@
 #include <stdint.h>
 #include <linux/ioctl.h>
 
-#define VMB_DRM_IOCTL_BASE	0x64 /* 'd' */
-#define VMB_DRM_COMMAND_BASE	0x40
-#define VMB_DRM_MAJOR		226
+#define VMB_DRM_IOCTL_BASE 0x64 /* 'd' */
+#define VMB_DRM_COMMAND_BASE 0x40
+#define VMB_DRM_MAJOR 226
 
-#define VMB_DRM_IO(nr)		_IO(VMB_DRM_IOCTL_BASE, nr)
-#define VMB_DRM_IOW(nr, type)	_IOW(VMB_DRM_IOCTL_BASE, nr, type)
-#define VMB_DRM_IOR(nr, type)	_IOR(VMB_DRM_IOCTL_BASE, nr, type)
-#define VMB_DRM_IOWR(nr, type)	_IOWR(VMB_DRM_IOCTL_BASE, nr, type)
+#define VMB_DRM_IO(nr) _IO(VMB_DRM_IOCTL_BASE, nr)
+#define VMB_DRM_IOW(nr, type) _IOW(VMB_DRM_IOCTL_BASE, nr, type)
+#define VMB_DRM_IOR(nr, type) _IOR(VMB_DRM_IOCTL_BASE, nr, type)
+#define VMB_DRM_IOWR(nr, type) _IOWR(VMB_DRM_IOCTL_BASE, nr, type)
 
 /* Compile-time layout checks (x86_64 / LP64 figures from uapi.md). */
-#define VMB_UAPI_SIZE(type, size) \
-	_Static_assert(sizeof(struct type) == (size), #type " size")
-#define VMB_UAPI_OFF(type, field, off) \
+#define VMB_UAPI_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type " size")
+#define VMB_UAPI_OFF(type, field, off)                                                             \
 	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset")
 
 /** struct vmb_drm_version - DRM_IOCTL_VERSION (two-call: lengths, then buffers) */
@@ -65,11 +64,11 @@ struct vmb_drm_get_cap {
 VMB_UAPI_SIZE(vmb_drm_get_cap, 16);
 VMB_UAPI_OFF(vmb_drm_get_cap, value, 8);
 
-#define VMB_DRM_CAP_PRIME		0x5
-#define VMB_DRM_CAP_SYNCOBJ		0x13
-#define VMB_DRM_CAP_SYNCOBJ_TIMELINE	0x14
-#define VMB_DRM_PRIME_CAP_IMPORT	0x1
-#define VMB_DRM_PRIME_CAP_EXPORT	0x2
+#define VMB_DRM_CAP_PRIME 0x5
+#define VMB_DRM_CAP_SYNCOBJ 0x13
+#define VMB_DRM_CAP_SYNCOBJ_TIMELINE 0x14
+#define VMB_DRM_PRIME_CAP_IMPORT 0x1
+#define VMB_DRM_PRIME_CAP_EXPORT 0x2
 
 struct vmb_drm_prime_handle {
 	uint32_t handle;
@@ -85,7 +84,7 @@ struct vmb_drm_syncobj_create {
 	uint32_t flags;
 };
 VMB_UAPI_SIZE(vmb_drm_syncobj_create, 8);
-#define VMB_DRM_SYNCOBJ_CREATE_SIGNALED	(1u << 0)
+#define VMB_DRM_SYNCOBJ_CREATE_SIGNALED (1u << 0)
 
 struct vmb_drm_syncobj_destroy {
 	uint32_t handle;
@@ -103,8 +102,8 @@ struct vmb_drm_syncobj_handle {
 VMB_UAPI_SIZE(vmb_drm_syncobj_handle, 24);
 VMB_UAPI_OFF(vmb_drm_syncobj_handle, fd, 8);
 VMB_UAPI_OFF(vmb_drm_syncobj_handle, point, 16);
-#define VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE	(1u << 0)
-#define VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE	(1u << 0)
+#define VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE (1u << 0)
+#define VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE (1u << 0)
 
 struct vmb_drm_syncobj_transfer {
 	uint32_t src_handle;
@@ -119,10 +118,10 @@ VMB_UAPI_OFF(vmb_drm_syncobj_transfer, src_point, 8);
 VMB_UAPI_OFF(vmb_drm_syncobj_transfer, dst_point, 16);
 VMB_UAPI_OFF(vmb_drm_syncobj_transfer, flags, 24);
 
-#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL		(1u << 0)
-#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT	(1u << 1)
-#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE	(1u << 2)
-#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE	(1u << 3)
+#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL (1u << 0)
+#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT (1u << 1)
+#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE (1u << 2)
+#define VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_DEADLINE (1u << 3)
 
 /** struct vmb_drm_syncobj_wait - 40 bytes since 6.8 (deadline_nsec), 32 before */
 struct vmb_drm_syncobj_wait {
@@ -177,7 +176,7 @@ VMB_UAPI_SIZE(vmb_drm_syncobj_timeline_array, 24);
 VMB_UAPI_OFF(vmb_drm_syncobj_timeline_array, points, 8);
 VMB_UAPI_OFF(vmb_drm_syncobj_timeline_array, count_handles, 16);
 VMB_UAPI_OFF(vmb_drm_syncobj_timeline_array, flags, 20);
-#define VMB_DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED	(1u << 0)
+#define VMB_DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED (1u << 0)
 
 struct vmb_drm_syncobj_eventfd {
 	uint32_t handle;
@@ -191,26 +190,28 @@ VMB_UAPI_OFF(vmb_drm_syncobj_eventfd, point, 8);
 VMB_UAPI_OFF(vmb_drm_syncobj_eventfd, fd, 16);
 
 /* core ioctl numbers (nr; the full values are asserted in tests/test_uapi.c) */
-#define VMB_DRM_IOCTL_VERSION			VMB_DRM_IOWR(0x00, struct vmb_drm_version)
-#define VMB_DRM_IOCTL_GEM_CLOSE			VMB_DRM_IOW(0x09, struct vmb_drm_gem_close)
-#define VMB_DRM_IOCTL_GET_CAP			VMB_DRM_IOWR(0x0c, struct vmb_drm_get_cap)
-#define VMB_DRM_IOCTL_PRIME_HANDLE_TO_FD	VMB_DRM_IOWR(0x2d, struct vmb_drm_prime_handle)
-#define VMB_DRM_IOCTL_PRIME_FD_TO_HANDLE	VMB_DRM_IOWR(0x2e, struct vmb_drm_prime_handle)
-#define VMB_DRM_IOCTL_SYNCOBJ_CREATE		VMB_DRM_IOWR(0xbf, struct vmb_drm_syncobj_create)
-#define VMB_DRM_IOCTL_SYNCOBJ_DESTROY		VMB_DRM_IOWR(0xc0, struct vmb_drm_syncobj_destroy)
-#define VMB_DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD	VMB_DRM_IOWR(0xc1, struct vmb_drm_syncobj_handle)
-#define VMB_DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE	VMB_DRM_IOWR(0xc2, struct vmb_drm_syncobj_handle)
-#define VMB_DRM_IOCTL_SYNCOBJ_WAIT		VMB_DRM_IOWR(0xc3, struct vmb_drm_syncobj_wait)
-#define VMB_DRM_IOCTL_SYNCOBJ_RESET		VMB_DRM_IOWR(0xc4, struct vmb_drm_syncobj_array)
-#define VMB_DRM_IOCTL_SYNCOBJ_SIGNAL		VMB_DRM_IOWR(0xc5, struct vmb_drm_syncobj_array)
-#define VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT	VMB_DRM_IOWR(0xca, struct vmb_drm_syncobj_timeline_wait)
-#define VMB_DRM_IOCTL_SYNCOBJ_QUERY		VMB_DRM_IOWR(0xcb, struct vmb_drm_syncobj_timeline_array)
-#define VMB_DRM_IOCTL_SYNCOBJ_TRANSFER		VMB_DRM_IOWR(0xcc, struct vmb_drm_syncobj_transfer)
-#define VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL	VMB_DRM_IOWR(0xcd, struct vmb_drm_syncobj_timeline_array)
-#define VMB_DRM_IOCTL_SYNCOBJ_EVENTFD		VMB_DRM_IOWR(0xcf, struct vmb_drm_syncobj_eventfd)
+#define VMB_DRM_IOCTL_VERSION VMB_DRM_IOWR(0x00, struct vmb_drm_version)
+#define VMB_DRM_IOCTL_GEM_CLOSE VMB_DRM_IOW(0x09, struct vmb_drm_gem_close)
+#define VMB_DRM_IOCTL_GET_CAP VMB_DRM_IOWR(0x0c, struct vmb_drm_get_cap)
+#define VMB_DRM_IOCTL_PRIME_HANDLE_TO_FD VMB_DRM_IOWR(0x2d, struct vmb_drm_prime_handle)
+#define VMB_DRM_IOCTL_PRIME_FD_TO_HANDLE VMB_DRM_IOWR(0x2e, struct vmb_drm_prime_handle)
+#define VMB_DRM_IOCTL_SYNCOBJ_CREATE VMB_DRM_IOWR(0xbf, struct vmb_drm_syncobj_create)
+#define VMB_DRM_IOCTL_SYNCOBJ_DESTROY VMB_DRM_IOWR(0xc0, struct vmb_drm_syncobj_destroy)
+#define VMB_DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD VMB_DRM_IOWR(0xc1, struct vmb_drm_syncobj_handle)
+#define VMB_DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE VMB_DRM_IOWR(0xc2, struct vmb_drm_syncobj_handle)
+#define VMB_DRM_IOCTL_SYNCOBJ_WAIT VMB_DRM_IOWR(0xc3, struct vmb_drm_syncobj_wait)
+#define VMB_DRM_IOCTL_SYNCOBJ_RESET VMB_DRM_IOWR(0xc4, struct vmb_drm_syncobj_array)
+#define VMB_DRM_IOCTL_SYNCOBJ_SIGNAL VMB_DRM_IOWR(0xc5, struct vmb_drm_syncobj_array)
+#define VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT VMB_DRM_IOWR(0xca, struct vmb_drm_syncobj_timeline_wait)
+#define VMB_DRM_IOCTL_SYNCOBJ_QUERY VMB_DRM_IOWR(0xcb, struct vmb_drm_syncobj_timeline_array)
+#define VMB_DRM_IOCTL_SYNCOBJ_TRANSFER VMB_DRM_IOWR(0xcc, struct vmb_drm_syncobj_transfer)
+#define VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL                                                      \
+	VMB_DRM_IOWR(0xcd, struct vmb_drm_syncobj_timeline_array)
+#define VMB_DRM_IOCTL_SYNCOBJ_EVENTFD VMB_DRM_IOWR(0xcf, struct vmb_drm_syncobj_eventfd)
 
 /* pre-6.8 sizes of the two wait ioctls (libdrm 2.4.114 still uses them) */
-#define VMB_DRM_IOCTL_SYNCOBJ_WAIT_OLD		_IOC(_IOC_READ | _IOC_WRITE, VMB_DRM_IOCTL_BASE, 0xc3, 32)
-#define VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT_OLD	_IOC(_IOC_READ | _IOC_WRITE, VMB_DRM_IOCTL_BASE, 0xca, 40)
+#define VMB_DRM_IOCTL_SYNCOBJ_WAIT_OLD _IOC(_IOC_READ | _IOC_WRITE, VMB_DRM_IOCTL_BASE, 0xc3, 32)
+#define VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT_OLD                                                    \
+	_IOC(_IOC_READ | _IOC_WRITE, VMB_DRM_IOCTL_BASE, 0xca, 40)
 
 #endif /* VMB_UAPI_DRM_CORE_H */

@@ -17,9 +17,9 @@ struct vmb_panthor_obj_array {
 VMB_UAPI_SIZE(vmb_panthor_obj_array, 16);
 VMB_UAPI_OFF(vmb_panthor_obj_array, count, 4);
 VMB_UAPI_OFF(vmb_panthor_obj_array, array, 8);
-#define VMB_PANTHOR_OBJ_ARRAY(cnt, ptr) \
-	((struct vmb_panthor_obj_array){ .stride = sizeof((ptr)[0]), .count = (cnt), \
-					 .array = (uint64_t)(uintptr_t)(ptr) })
+#define VMB_PANTHOR_OBJ_ARRAY(cnt, ptr)                                                            \
+	((struct vmb_panthor_obj_array){                                                           \
+	    .stride = sizeof((ptr)[0]), .count = (cnt), .array = (uint64_t)(uintptr_t)(ptr)})
 
 struct vmb_panthor_sync_op {
 	uint32_t flags;
@@ -29,11 +29,11 @@ struct vmb_panthor_sync_op {
 VMB_UAPI_SIZE(vmb_panthor_sync_op, 16);
 VMB_UAPI_OFF(vmb_panthor_sync_op, handle, 4);
 VMB_UAPI_OFF(vmb_panthor_sync_op, timeline_value, 8);
-#define VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_MASK		0xffu
-#define VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ		0u
+#define VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_MASK 0xffu
+#define VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_SYNCOBJ 0u
 #define VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ 1u
-#define VMB_PANTHOR_SYNC_OP_WAIT			0u
-#define VMB_PANTHOR_SYNC_OP_SIGNAL			(1u << 31)
+#define VMB_PANTHOR_SYNC_OP_WAIT 0u
+#define VMB_PANTHOR_SYNC_OP_SIGNAL (1u << 31)
 
 struct vmb_panthor_dev_query {
 	uint32_t type;
@@ -72,14 +72,14 @@ VMB_UAPI_OFF(vmb_panthor_vm_bind_op, bo_offset, 8);
 VMB_UAPI_OFF(vmb_panthor_vm_bind_op, va, 16);
 VMB_UAPI_OFF(vmb_panthor_vm_bind_op, size, 24);
 VMB_UAPI_OFF(vmb_panthor_vm_bind_op, syncs, 32);
-#define VMB_PANTHOR_VM_BIND_OP_MAP_READONLY	(1u << 0)
-#define VMB_PANTHOR_VM_BIND_OP_MAP_NOEXEC	(1u << 1)
-#define VMB_PANTHOR_VM_BIND_OP_MAP_UNCACHED	(1u << 2)
-#define VMB_PANTHOR_VM_BIND_OP_MAP_SPARSE	(1u << 3)
-#define VMB_PANTHOR_VM_BIND_OP_TYPE_MASK	0xf0000000u
-#define VMB_PANTHOR_VM_BIND_OP_TYPE_MAP		(0u << 28)
-#define VMB_PANTHOR_VM_BIND_OP_TYPE_UNMAP	(1u << 28)
-#define VMB_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY	(2u << 28)
+#define VMB_PANTHOR_VM_BIND_OP_MAP_READONLY (1u << 0)
+#define VMB_PANTHOR_VM_BIND_OP_MAP_NOEXEC (1u << 1)
+#define VMB_PANTHOR_VM_BIND_OP_MAP_UNCACHED (1u << 2)
+#define VMB_PANTHOR_VM_BIND_OP_MAP_SPARSE (1u << 3)
+#define VMB_PANTHOR_VM_BIND_OP_TYPE_MASK 0xf0000000u
+#define VMB_PANTHOR_VM_BIND_OP_TYPE_MAP (0u << 28)
+#define VMB_PANTHOR_VM_BIND_OP_TYPE_UNMAP (1u << 28)
+#define VMB_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY (2u << 28)
 
 struct vmb_panthor_vm_bind {
 	uint32_t vm_id;
@@ -89,15 +89,15 @@ struct vmb_panthor_vm_bind {
 VMB_UAPI_SIZE(vmb_panthor_vm_bind, 24);
 VMB_UAPI_OFF(vmb_panthor_vm_bind, flags, 4);
 VMB_UAPI_OFF(vmb_panthor_vm_bind, ops, 8);
-#define VMB_PANTHOR_VM_BIND_ASYNC	(1u << 0)
+#define VMB_PANTHOR_VM_BIND_ASYNC (1u << 0)
 
 struct vmb_panthor_vm_get_state {
 	uint32_t vm_id;
 	uint32_t state;
 };
 VMB_UAPI_SIZE(vmb_panthor_vm_get_state, 8);
-#define VMB_PANTHOR_VM_STATE_USABLE	0
-#define VMB_PANTHOR_VM_STATE_UNUSABLE	1
+#define VMB_PANTHOR_VM_STATE_USABLE 0
+#define VMB_PANTHOR_VM_STATE_UNUSABLE 1
 
 struct vmb_panthor_bo_create {
 	uint64_t size;
@@ -110,7 +110,7 @@ VMB_UAPI_SIZE(vmb_panthor_bo_create, 24);
 VMB_UAPI_OFF(vmb_panthor_bo_create, flags, 8);
 VMB_UAPI_OFF(vmb_panthor_bo_create, exclusive_vm_id, 12);
 VMB_UAPI_OFF(vmb_panthor_bo_create, handle, 16);
-#define VMB_PANTHOR_BO_NO_MMAP	(1u << 0)
+#define VMB_PANTHOR_BO_NO_MMAP (1u << 0)
 
 struct vmb_panthor_bo_mmap_offset {
 	uint32_t handle;
@@ -178,32 +178,37 @@ struct vmb_panthor_group_submit {
 VMB_UAPI_SIZE(vmb_panthor_group_submit, 24);
 VMB_UAPI_OFF(vmb_panthor_group_submit, queue_submits, 8);
 
-#define VMB_DRM_PANTHOR_DEV_QUERY	0
-#define VMB_DRM_PANTHOR_VM_CREATE	1
-#define VMB_DRM_PANTHOR_VM_DESTROY	2
-#define VMB_DRM_PANTHOR_VM_BIND		3
-#define VMB_DRM_PANTHOR_VM_GET_STATE	4
-#define VMB_DRM_PANTHOR_BO_CREATE	5
-#define VMB_DRM_PANTHOR_BO_MMAP_OFFSET	6
-#define VMB_DRM_PANTHOR_GROUP_CREATE	7
-#define VMB_DRM_PANTHOR_GROUP_DESTROY	8
-#define VMB_DRM_PANTHOR_GROUP_SUBMIT	9
+#define VMB_DRM_PANTHOR_DEV_QUERY 0
+#define VMB_DRM_PANTHOR_VM_CREATE 1
+#define VMB_DRM_PANTHOR_VM_DESTROY 2
+#define VMB_DRM_PANTHOR_VM_BIND 3
+#define VMB_DRM_PANTHOR_VM_GET_STATE 4
+#define VMB_DRM_PANTHOR_BO_CREATE 5
+#define VMB_DRM_PANTHOR_BO_MMAP_OFFSET 6
+#define VMB_DRM_PANTHOR_GROUP_CREATE 7
+#define VMB_DRM_PANTHOR_GROUP_DESTROY 8
+#define VMB_DRM_PANTHOR_GROUP_SUBMIT 9
 
 #define VMB_PANTHOR_IOWR(nr, t) VMB_DRM_IOWR(VMB_DRM_COMMAND_BASE + (nr), t)
-#define VMB_DRM_IOCTL_PANTHOR_DEV_QUERY	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_DEV_QUERY, struct vmb_panthor_dev_query)
-#define VMB_DRM_IOCTL_PANTHOR_VM_CREATE	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_VM_CREATE, struct vmb_panthor_vm_create)
-#define VMB_DRM_IOCTL_PANTHOR_VM_DESTROY VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_VM_DESTROY, struct vmb_panthor_vm_destroy)
-#define VMB_DRM_IOCTL_PANTHOR_VM_BIND	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_VM_BIND, struct vmb_panthor_vm_bind)
-#define VMB_DRM_IOCTL_PANTHOR_VM_GET_STATE \
+#define VMB_DRM_IOCTL_PANTHOR_DEV_QUERY                                                            \
+	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_DEV_QUERY, struct vmb_panthor_dev_query)
+#define VMB_DRM_IOCTL_PANTHOR_VM_CREATE                                                            \
+	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_VM_CREATE, struct vmb_panthor_vm_create)
+#define VMB_DRM_IOCTL_PANTHOR_VM_DESTROY                                                           \
+	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_VM_DESTROY, struct vmb_panthor_vm_destroy)
+#define VMB_DRM_IOCTL_PANTHOR_VM_BIND                                                              \
+	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_VM_BIND, struct vmb_panthor_vm_bind)
+#define VMB_DRM_IOCTL_PANTHOR_VM_GET_STATE                                                         \
 	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_VM_GET_STATE, struct vmb_panthor_vm_get_state)
-#define VMB_DRM_IOCTL_PANTHOR_BO_CREATE	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_BO_CREATE, struct vmb_panthor_bo_create)
-#define VMB_DRM_IOCTL_PANTHOR_BO_MMAP_OFFSET \
+#define VMB_DRM_IOCTL_PANTHOR_BO_CREATE                                                            \
+	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_BO_CREATE, struct vmb_panthor_bo_create)
+#define VMB_DRM_IOCTL_PANTHOR_BO_MMAP_OFFSET                                                       \
 	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_BO_MMAP_OFFSET, struct vmb_panthor_bo_mmap_offset)
-#define VMB_DRM_IOCTL_PANTHOR_GROUP_CREATE \
+#define VMB_DRM_IOCTL_PANTHOR_GROUP_CREATE                                                         \
 	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_GROUP_CREATE, struct vmb_panthor_group_create)
-#define VMB_DRM_IOCTL_PANTHOR_GROUP_DESTROY \
+#define VMB_DRM_IOCTL_PANTHOR_GROUP_DESTROY                                                        \
 	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_GROUP_DESTROY, struct vmb_panthor_group_destroy)
-#define VMB_DRM_IOCTL_PANTHOR_GROUP_SUBMIT \
+#define VMB_DRM_IOCTL_PANTHOR_GROUP_SUBMIT                                                         \
 	VMB_PANTHOR_IOWR(VMB_DRM_PANTHOR_GROUP_SUBMIT, struct vmb_panthor_group_submit)
 
 #endif /* VMB_UAPI_PANTHOR_H */

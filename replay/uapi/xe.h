@@ -23,9 +23,9 @@ VMB_UAPI_OFF(vmb_xe_device_query, size, 12);
 VMB_UAPI_OFF(vmb_xe_device_query, data, 16);
 VMB_UAPI_OFF(vmb_xe_device_query, reserved, 24);
 
-#define VMB_XE_DEVICE_QUERY_ENGINES	0
-#define VMB_XE_DEVICE_QUERY_MEM_REGIONS	1
-#define VMB_XE_DEVICE_QUERY_CONFIG	2
+#define VMB_XE_DEVICE_QUERY_ENGINES 0
+#define VMB_XE_DEVICE_QUERY_MEM_REGIONS 1
+#define VMB_XE_DEVICE_QUERY_CONFIG 2
 
 struct vmb_xe_mem_region {
 	uint16_t mem_class; /* SYSMEM 0, VRAM 1 */
@@ -45,8 +45,8 @@ VMB_UAPI_OFF(vmb_xe_mem_region, used, 16);
 VMB_UAPI_OFF(vmb_xe_mem_region, cpu_visible_size, 24);
 VMB_UAPI_OFF(vmb_xe_mem_region, cpu_visible_used, 32);
 VMB_UAPI_OFF(vmb_xe_mem_region, reserved, 40);
-#define VMB_XE_MEM_REGION_CLASS_SYSMEM	0
-#define VMB_XE_MEM_REGION_CLASS_VRAM	1
+#define VMB_XE_MEM_REGION_CLASS_SYSMEM 0
+#define VMB_XE_MEM_REGION_CLASS_VRAM 1
 
 struct vmb_xe_query_mem_regions {
 	uint32_t num_mem_regions;
@@ -61,12 +61,12 @@ struct vmb_xe_query_config {
 	uint64_t info[];
 };
 VMB_UAPI_SIZE(vmb_xe_query_config, 8);
-#define VMB_XE_QUERY_CONFIG_REV_AND_DEVICE_ID	0
-#define VMB_XE_QUERY_CONFIG_FLAGS		1
-#define VMB_XE_QUERY_CONFIG_MIN_ALIGNMENT	2
-#define VMB_XE_QUERY_CONFIG_VA_BITS		3
+#define VMB_XE_QUERY_CONFIG_REV_AND_DEVICE_ID 0
+#define VMB_XE_QUERY_CONFIG_FLAGS 1
+#define VMB_XE_QUERY_CONFIG_MIN_ALIGNMENT 2
+#define VMB_XE_QUERY_CONFIG_VA_BITS 3
 #define VMB_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY 4
-#define VMB_XE_QUERY_CONFIG_FLAG_HAS_VRAM	(1ull << 0)
+#define VMB_XE_QUERY_CONFIG_FLAG_HAS_VRAM (1ull << 0)
 
 struct vmb_xe_engine_class_instance {
 	uint16_t engine_class;
@@ -77,12 +77,12 @@ struct vmb_xe_engine_class_instance {
 VMB_UAPI_SIZE(vmb_xe_engine_class_instance, 8);
 VMB_UAPI_OFF(vmb_xe_engine_class_instance, engine_instance, 2);
 VMB_UAPI_OFF(vmb_xe_engine_class_instance, gt_id, 4);
-#define VMB_XE_ENGINE_CLASS_RENDER		0
-#define VMB_XE_ENGINE_CLASS_COPY		1
-#define VMB_XE_ENGINE_CLASS_VIDEO_DECODE	2
-#define VMB_XE_ENGINE_CLASS_VIDEO_ENHANCE	3
-#define VMB_XE_ENGINE_CLASS_COMPUTE		4
-#define VMB_XE_ENGINE_CLASS_VM_BIND		5
+#define VMB_XE_ENGINE_CLASS_RENDER 0
+#define VMB_XE_ENGINE_CLASS_COPY 1
+#define VMB_XE_ENGINE_CLASS_VIDEO_DECODE 2
+#define VMB_XE_ENGINE_CLASS_VIDEO_ENHANCE 3
+#define VMB_XE_ENGINE_CLASS_COMPUTE 4
+#define VMB_XE_ENGINE_CLASS_VM_BIND 5
 
 struct vmb_xe_engine {
 	struct vmb_xe_engine_class_instance instance;
@@ -118,11 +118,11 @@ VMB_UAPI_OFF(vmb_xe_gem_create, handle, 28);
 VMB_UAPI_OFF(vmb_xe_gem_create, cpu_caching, 32);
 VMB_UAPI_OFF(vmb_xe_gem_create, pad, 34);
 VMB_UAPI_OFF(vmb_xe_gem_create, reserved, 40);
-#define VMB_XE_GEM_CREATE_FLAG_DEFER_BACKING		(1u << 0)
-#define VMB_XE_GEM_CREATE_FLAG_SCANOUT			(1u << 1)
-#define VMB_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM	(1u << 2)
-#define VMB_XE_GEM_CPU_CACHING_WB	1
-#define VMB_XE_GEM_CPU_CACHING_WC	2
+#define VMB_XE_GEM_CREATE_FLAG_DEFER_BACKING (1u << 0)
+#define VMB_XE_GEM_CREATE_FLAG_SCANOUT (1u << 1)
+#define VMB_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM (1u << 2)
+#define VMB_XE_GEM_CPU_CACHING_WB 1
+#define VMB_XE_GEM_CPU_CACHING_WC 2
 
 struct vmb_xe_gem_mmap_offset {
 	uint64_t extensions;
@@ -147,9 +147,9 @@ VMB_UAPI_SIZE(vmb_xe_vm_create, 32);
 VMB_UAPI_OFF(vmb_xe_vm_create, flags, 8);
 VMB_UAPI_OFF(vmb_xe_vm_create, vm_id, 12);
 VMB_UAPI_OFF(vmb_xe_vm_create, reserved, 16);
-#define VMB_XE_VM_CREATE_FLAG_SCRATCH_PAGE	(1u << 0)
-#define VMB_XE_VM_CREATE_FLAG_LR_MODE		(1u << 1)
-#define VMB_XE_VM_CREATE_FLAG_FAULT_MODE	(1u << 2)
+#define VMB_XE_VM_CREATE_FLAG_SCRATCH_PAGE (1u << 0)
+#define VMB_XE_VM_CREATE_FLAG_LR_MODE (1u << 1)
+#define VMB_XE_VM_CREATE_FLAG_FAULT_MODE (1u << 2)
 
 struct vmb_xe_vm_destroy {
 	uint32_t vm_id;
@@ -192,19 +192,19 @@ VMB_UAPI_OFF(vmb_xe_vm_bind_op, prefetch_mem_region_instance, 48);
 VMB_UAPI_OFF(vmb_xe_vm_bind_op, pad2, 52);
 VMB_UAPI_OFF(vmb_xe_vm_bind_op, reserved, 56);
 
-#define VMB_XE_VM_BIND_OP_MAP		0
-#define VMB_XE_VM_BIND_OP_UNMAP		1
-#define VMB_XE_VM_BIND_OP_MAP_USERPTR	2
-#define VMB_XE_VM_BIND_OP_UNMAP_ALL	3
-#define VMB_XE_VM_BIND_OP_PREFETCH	4
+#define VMB_XE_VM_BIND_OP_MAP 0
+#define VMB_XE_VM_BIND_OP_UNMAP 1
+#define VMB_XE_VM_BIND_OP_MAP_USERPTR 2
+#define VMB_XE_VM_BIND_OP_UNMAP_ALL 3
+#define VMB_XE_VM_BIND_OP_PREFETCH 4
 
-#define VMB_XE_VM_BIND_FLAG_READONLY		(1u << 0)
-#define VMB_XE_VM_BIND_FLAG_IMMEDIATE		(1u << 1)
-#define VMB_XE_VM_BIND_FLAG_NULL		(1u << 2)
-#define VMB_XE_VM_BIND_FLAG_DUMPABLE		(1u << 3)
-#define VMB_XE_VM_BIND_FLAG_CHECK_PXP		(1u << 4)
-#define VMB_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR	(1u << 5)
-#define VMB_XE_VM_BIND_FLAG_MADVISE_AUTORESET	(1u << 6)
+#define VMB_XE_VM_BIND_FLAG_READONLY (1u << 0)
+#define VMB_XE_VM_BIND_FLAG_IMMEDIATE (1u << 1)
+#define VMB_XE_VM_BIND_FLAG_NULL (1u << 2)
+#define VMB_XE_VM_BIND_FLAG_DUMPABLE (1u << 3)
+#define VMB_XE_VM_BIND_FLAG_CHECK_PXP (1u << 4)
+#define VMB_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR (1u << 5)
+#define VMB_XE_VM_BIND_FLAG_MADVISE_AUTORESET (1u << 6)
 
 /** struct vmb_xe_vm_bind - DRM_IOCTL_XE_VM_BIND argument (136 bytes) */
 struct vmb_xe_vm_bind {
@@ -215,7 +215,7 @@ struct vmb_xe_vm_bind {
 	uint32_t num_binds;
 	union {
 		struct vmb_xe_vm_bind_op bind; /* num_binds == 1 */
-		uint64_t vector_of_binds;     /* num_binds > 1 */
+		uint64_t vector_of_binds;      /* num_binds > 1 */
 	};
 	uint32_t pad2;
 	uint32_t num_syncs;
@@ -252,10 +252,10 @@ VMB_UAPI_OFF(vmb_xe_sync, handle, 16);
 VMB_UAPI_OFF(vmb_xe_sync, addr, 16);
 VMB_UAPI_OFF(vmb_xe_sync, timeline_value, 24);
 VMB_UAPI_OFF(vmb_xe_sync, reserved, 32);
-#define VMB_XE_SYNC_TYPE_SYNCOBJ		0
-#define VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ	1
-#define VMB_XE_SYNC_TYPE_USER_FENCE		2
-#define VMB_XE_SYNC_FLAG_SIGNAL			(1u << 0)
+#define VMB_XE_SYNC_TYPE_SYNCOBJ 0
+#define VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ 1
+#define VMB_XE_SYNC_TYPE_USER_FENCE 2
+#define VMB_XE_SYNC_FLAG_SIGNAL (1u << 0)
 
 struct vmb_xe_exec_queue_create {
 	uint64_t extensions;
@@ -326,31 +326,34 @@ VMB_UAPI_OFF(vmb_xe_wait_user_fence, timeout, 40);
 VMB_UAPI_OFF(vmb_xe_wait_user_fence, exec_queue_id, 48);
 VMB_UAPI_OFF(vmb_xe_wait_user_fence, reserved, 56);
 
-#define VMB_DRM_XE_DEVICE_QUERY		0x00
-#define VMB_DRM_XE_GEM_CREATE		0x01
-#define VMB_DRM_XE_GEM_MMAP_OFFSET	0x02
-#define VMB_DRM_XE_VM_CREATE		0x03
-#define VMB_DRM_XE_VM_DESTROY		0x04
-#define VMB_DRM_XE_VM_BIND		0x05
-#define VMB_DRM_XE_EXEC_QUEUE_CREATE	0x06
-#define VMB_DRM_XE_EXEC_QUEUE_DESTROY	0x07
+#define VMB_DRM_XE_DEVICE_QUERY 0x00
+#define VMB_DRM_XE_GEM_CREATE 0x01
+#define VMB_DRM_XE_GEM_MMAP_OFFSET 0x02
+#define VMB_DRM_XE_VM_CREATE 0x03
+#define VMB_DRM_XE_VM_DESTROY 0x04
+#define VMB_DRM_XE_VM_BIND 0x05
+#define VMB_DRM_XE_EXEC_QUEUE_CREATE 0x06
+#define VMB_DRM_XE_EXEC_QUEUE_DESTROY 0x07
 #define VMB_DRM_XE_EXEC_QUEUE_GET_PROPERTY 0x08
-#define VMB_DRM_XE_EXEC			0x09
-#define VMB_DRM_XE_WAIT_USER_FENCE	0x0a
+#define VMB_DRM_XE_EXEC 0x09
+#define VMB_DRM_XE_WAIT_USER_FENCE 0x0a
 
 #define VMB_XE_IOWR(nr, t) VMB_DRM_IOWR(VMB_DRM_COMMAND_BASE + (nr), t)
 #define VMB_XE_IOW(nr, t) VMB_DRM_IOW(VMB_DRM_COMMAND_BASE + (nr), t)
-#define VMB_DRM_IOCTL_XE_DEVICE_QUERY	VMB_XE_IOWR(VMB_DRM_XE_DEVICE_QUERY, struct vmb_xe_device_query)
-#define VMB_DRM_IOCTL_XE_GEM_CREATE	VMB_XE_IOWR(VMB_DRM_XE_GEM_CREATE, struct vmb_xe_gem_create)
-#define VMB_DRM_IOCTL_XE_GEM_MMAP_OFFSET VMB_XE_IOWR(VMB_DRM_XE_GEM_MMAP_OFFSET, struct vmb_xe_gem_mmap_offset)
-#define VMB_DRM_IOCTL_XE_VM_CREATE	VMB_XE_IOWR(VMB_DRM_XE_VM_CREATE, struct vmb_xe_vm_create)
-#define VMB_DRM_IOCTL_XE_VM_DESTROY	VMB_XE_IOW(VMB_DRM_XE_VM_DESTROY, struct vmb_xe_vm_destroy)
-#define VMB_DRM_IOCTL_XE_VM_BIND	VMB_XE_IOW(VMB_DRM_XE_VM_BIND, struct vmb_xe_vm_bind)
-#define VMB_DRM_IOCTL_XE_EXEC_QUEUE_CREATE \
+#define VMB_DRM_IOCTL_XE_DEVICE_QUERY                                                              \
+	VMB_XE_IOWR(VMB_DRM_XE_DEVICE_QUERY, struct vmb_xe_device_query)
+#define VMB_DRM_IOCTL_XE_GEM_CREATE VMB_XE_IOWR(VMB_DRM_XE_GEM_CREATE, struct vmb_xe_gem_create)
+#define VMB_DRM_IOCTL_XE_GEM_MMAP_OFFSET                                                           \
+	VMB_XE_IOWR(VMB_DRM_XE_GEM_MMAP_OFFSET, struct vmb_xe_gem_mmap_offset)
+#define VMB_DRM_IOCTL_XE_VM_CREATE VMB_XE_IOWR(VMB_DRM_XE_VM_CREATE, struct vmb_xe_vm_create)
+#define VMB_DRM_IOCTL_XE_VM_DESTROY VMB_XE_IOW(VMB_DRM_XE_VM_DESTROY, struct vmb_xe_vm_destroy)
+#define VMB_DRM_IOCTL_XE_VM_BIND VMB_XE_IOW(VMB_DRM_XE_VM_BIND, struct vmb_xe_vm_bind)
+#define VMB_DRM_IOCTL_XE_EXEC_QUEUE_CREATE                                                         \
 	VMB_XE_IOWR(VMB_DRM_XE_EXEC_QUEUE_CREATE, struct vmb_xe_exec_queue_create)
-#define VMB_DRM_IOCTL_XE_EXEC_QUEUE_DESTROY \
+#define VMB_DRM_IOCTL_XE_EXEC_QUEUE_DESTROY                                                        \
 	VMB_XE_IOW(VMB_DRM_XE_EXEC_QUEUE_DESTROY, struct vmb_xe_exec_queue_destroy)
-#define VMB_DRM_IOCTL_XE_EXEC		VMB_XE_IOW(VMB_DRM_XE_EXEC, struct vmb_xe_exec)
-#define VMB_DRM_IOCTL_XE_WAIT_USER_FENCE VMB_XE_IOWR(VMB_DRM_XE_WAIT_USER_FENCE, struct vmb_xe_wait_user_fence)
+#define VMB_DRM_IOCTL_XE_EXEC VMB_XE_IOW(VMB_DRM_XE_EXEC, struct vmb_xe_exec)
+#define VMB_DRM_IOCTL_XE_WAIT_USER_FENCE                                                           \
+	VMB_XE_IOWR(VMB_DRM_XE_WAIT_USER_FENCE, struct vmb_xe_wait_user_fence)
 
 #endif /* VMB_UAPI_XE_H */
