@@ -37,6 +37,7 @@ TEST(open_fstat_close)
 	CHECK_INT(major(st.st_rdev), 226);
 	CHECK_INT(minor(st.st_rdev), 128);
 	CHECK_INT(stat(NODE, &st), 0);
+	CHECK_INT(access(NODE, R_OK | W_OK), 0);
 	CHECK(S_ISCHR(st.st_mode));
 	fd2 = dup(fd);
 	CHECK(fd2 >= 0);

@@ -5,7 +5,8 @@
  * /dev/dri/renderD128 yields an fd (a /dev/null descriptor holding the
  * number) that stat()s as DRM char device 226:128; ioctls on it go to the
  * model-backed driver in shim_core.c and come back as -1 + errno; mmap of
- * it returns anonymous memory; drmGetDevices2() lists the one fake node.
+ * it returns anonymous memory; access() says it is there; drmGetDevices2()
+ * lists the one fake node.
  * Also here: VMB_SHIM_FAIL error injection and the VMB_SHIM_STATS report.
  */
 #include <dlfcn.h>
@@ -56,6 +57,8 @@ REAL(int, dup3, (int, int, int))
 REAL(int, fcntl, (int, int, ...))
 REAL(void *, mmap, (void *, size_t, int, int, int, off_t))
 REAL(int, munmap, (void *, size_t))
+REAL(int, access, (const char *, int))
+REAL(int, faccessat, (int, const char *, int, int))
 REAL(int, drmGetDevice2, (int, uint32_t, drmDevicePtr *))
 REAL(int, drmGetDevice, (int, drmDevicePtr *))
 
@@ -497,6 +500,23 @@ int statx(int dirfd, const char *path, int flags, unsigned int mask, struct stat
 	}
 	load_statx();
 	return real_statx(dirfd, path, flags, mask, stx);
+}
+
+/* the node exists and is read-write for everyone */
+int access(const char *path, int mode)
+{
+	if (!in_shim && is_node(path))
+		return 0;
+	load_access();
+	return real_access(path, mode);
+}
+
+int faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	if (!in_shim && is_node(path))
+		return 0;
+	load_faccessat();
+	return real_faccessat(dirfd, path, mode, flags);
 }
 
 /* ---- ioctl / mmap ---------------------------------------------------------- */
