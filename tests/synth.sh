@@ -232,6 +232,19 @@ for a in $archs; do
 done
 check "every-driver-lowering-replays" "failed:$matrix_fail" test -z "$matrix_fail"
 
+# every parameter at 0: a clean refusal (exit 1 or 2) or a trace that replays
+zero_fail=
+while read -r a p; do
+	"$SYNTH" "$a" --frames 3 --param "$p=0" -o "$tmp/z.jsonl" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		replay_ok "$tmp/z.jsonl" "$tmp/z.json" >/dev/null || zero_fail="$zero_fail $a:$p=0"
+	elif [ $rc -ne 1 ] && [ $rc -ne 2 ]; then
+		zero_fail="$zero_fail $a:$p=0(exit $rc)"
+	fi
+done < <("$SYNTH" --list | awk '/^[a-z0-9-]+  \[/ { a = $1 } /^      [a-z_]+ / { print a, $1 }')
+check "zero-parameters-refused-or-valid" "failed:$zero_fail" test -z "$zero_fail"
+
 # --- regression scenario expectations (docs/synth.md) -------------------------
 # S1: PRT unmaps wait for the long jobs under implicit sync, not under explicit
 "$REPLAY" -q --sync=implicit,explicit -o "$tmp/s1.json" traces/s1-prt-unmap-implicit-sync.jsonl
