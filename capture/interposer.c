@@ -204,7 +204,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	} else {
 		if (cls == CAP_ENTER)
 			push_none(seq);
-		cap_count_raw(req, true, c.ret);
+		/* a call that worked but could not be decoded is raw; a failed one is not */
+		cap_count_raw(req, c.ret != 0, c.ret);
 	}
 	cap_note_overhead(sampled ? cap_now() - w0 - (t1 - t0) : 0, sampled);
 	errno = err;
