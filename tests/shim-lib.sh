@@ -52,6 +52,10 @@ for k in ("requests", "map", "remap", "unmap", "keep"):
 for k, v in s["refcount"].items():
     if v != m["refcount"][k]:
         bad.append("refcount.%s: shim %d, model %d" % (k, v, m["refcount"][k]))
+# cpu_unmap reaches the shim as a real munmap of the replayer's userptr memory
+for k in ("invalidations", "revalidations"):
+    if s["userptr"][k] != m["userptr"][k]:
+        bad.append("userptr.%s: shim %d, model %d" % (k, s["userptr"][k], m["userptr"][k]))
 for k, v in s["live"].items():
     if v:
         bad.append("live.%s = %d at exit" % (k, v))

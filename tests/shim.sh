@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # shim.sh - every committed trace replayed through each real-kernel backend
 # over the shim render node (LD_PRELOAD=build/libvmshim.so): replay must
-# exit 0, the shim's own model must report the same gpuvm and refcount
-# figures as `replay --backend=model` on the same trace (so the ioctls
-# really carried the trace), and nothing may be left alive at exit.
+# exit 0, the shim's own model must report the same gpuvm, refcount and
+# userptr invalidation figures as `replay --backend=model` on the same trace
+# (so the ioctls really carried the trace), and nothing may be left alive at
+# exit.
 # A trace of driver D runs on backend D; a trace of driver "any" on all
 # five. Combinations the driver's uAPI cannot express (userptr binds on
 # nouveau, panthor, msm) are skipped with the reason.
