@@ -126,7 +126,11 @@ static int nouveau_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32
 	*id = 0;
 	if (engine == VMB_ENGINE_BIND)
 		return 0;	  /* binds have no queue object on nouveau */
-	c.fb_ctxdma_handle = ~0u; /* any runlist */
+	/*
+	 * fb_ctxdma_handle 0 selects the default (graphics) engine; ~0 would
+	 * select one by tt_ctxdma_handle, whose values this uAPI copy lacks.
+	 */
+	c.fb_ctxdma_handle = 0;
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_NOUVEAU_CHANNEL_ALLOC, &c);
 	if (!ret)
 		*id = (uint32_t)c.channel;

@@ -93,16 +93,18 @@ int vmb_xe_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_xe_vm_bind 
 			break;
 		case VMB_BIND_UNMAP:
 			o->op = VMB_XE_VM_BIND_OP_UNMAP;
-			o->flags &= ~VMB_XE_VM_BIND_FLAG_READONLY;
+			o->flags = 0; /* mapping flags mean nothing to an unmap */
 			break;
 		case VMB_BIND_UNMAP_ALL:
 			o->op = VMB_XE_VM_BIND_OP_UNMAP_ALL;
+			o->flags = 0;
 			o->obj = req->handles[i];
 			o->addr = 0;
 			o->range = 0;
 			break;
 		case VMB_BIND_PREFETCH:
 			o->op = VMB_XE_VM_BIND_OP_PREFETCH;
+			o->flags = 0;
 			o->prefetch_mem_region_instance = (uint32_t)e->offset;
 			break;
 		default:
