@@ -125,7 +125,7 @@ static int nouveau_queue_create(struct vmb_hw *hw, struct vmb_hw_file *f, uint32
 
 	*id = 0;
 	if (engine == VMB_ENGINE_BIND)
-		return 0;	  /* binds have no queue object on nouveau */
+		return 0; /* binds have no queue object on nouveau */
 	/*
 	 * fb_ctxdma_handle 0 selects the default (graphics) engine; ~0 would
 	 * select one by tt_ctxdma_handle, whose values this uAPI copy lacks.
