@@ -227,8 +227,16 @@ static int xe_vm_create(struct vmb_hw *hw, struct vmb_hw_file *f, const struct v
 	struct vmb_xe_vm_create c = {0};
 	int ret;
 
+	/*
+	 * A fault-mode VM is also long-running (LR), and LR VMs take only user
+	 * fences, which the trace format does not carry: the syncobj fences of
+	 * the trace and of the measurements would be refused. Replay it as an
+	 * ordinary VM and say so.
+	 */
 	if (op->u.vm_create.flags & VMB_VM_F_FAULT)
-		c.flags = VMB_XE_VM_CREATE_FLAG_LR_MODE | VMB_XE_VM_CREATE_FLAG_FAULT_MODE;
+		vmb_hw_warn_once(hw, HW_WARN_DRIVER + 2,
+				 "fault-mode VMs are replayed as ordinary "
+				 "VMs (LR mode would refuse syncobj fences)");
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_VM_CREATE, &c);
 	*vm_id = c.vm_id;
 	return ret;
