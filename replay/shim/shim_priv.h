@@ -51,6 +51,7 @@ struct shim_vm {
 	uint32_t id;		  /* model VM id */
 	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
 	uint64_t va_end;
+	bool long_running; /* xe LR mode: syncobj out-fences are refused */
 };
 
 /* a growable handle table: slot 0 is never used */

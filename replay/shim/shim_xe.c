@@ -151,6 +151,7 @@ static int xe_vm_create(struct shim_file *f, unsigned long req, void *arg)
 			 (c->flags & VMB_XE_VM_CREATE_FLAG_FAULT_MODE) ? VMB_VM_F_FAULT : 0, &err);
 	if (!vm)
 		return err;
+	vm->long_running = c->flags & VMB_XE_VM_CREATE_FLAG_LR_MODE;
 	c->vm_id = shim_table_add(&f->vms, vm);
 	return c->vm_id ? 0 : -ENOMEM;
 }
@@ -387,6 +388,8 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 		ret = xe_check_op(f, &ops[i], vm, &e[i]);
 	if (!ret)
 		ret = xe_collect_syncs(f, b->syncs, b->num_syncs, &syncs, &n_in, &n_out);
+	if (!ret && vm->long_running && n_out)
+		ret = -EOPNOTSUPP; /* LR VMs signal user fences only */
 	if (!ret)
 		ret = shim_bind(vm, q ? q->id : 0, e, b->num_binds, syncs, n_in, n_out);
 	free(e);
@@ -411,6 +414,16 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 	if (q->engine == VMB_ENGINE_BIND || x->num_batch_buffer != 1)
 		return -EINVAL;
 	ret = xe_collect_syncs(f, x->syncs, x->num_syncs, &syncs, &n_in, &n_out);
+	if (!ret && n_out) {
+		uint32_t h;
+
+		for (h = 1; h < f->vms.n; h++) {
+			struct shim_vm *vm = f->vms.p[h];
+
+			if (vm && vm->id == q->vm && vm->long_running)
+				ret = -EOPNOTSUPP; /* LR VMs signal user fences only */
+		}
+	}
 	if (!ret)
 		ret = shim_submit(q->id, NULL, 0, syncs, n_in, n_out);
 	free(syncs);
