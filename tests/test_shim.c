@@ -119,6 +119,41 @@ TEST(bad_pointers_efault)
 	close(fd);
 }
 
+TEST(xe_rules)
+{
+	int fd = open(NODE, O_RDWR);
+	struct vmb_xe_vm_create lr = {.flags = VMB_XE_VM_CREATE_FLAG_LR_MODE};
+	struct vmb_xe_vm_create bad = {.flags = VMB_XE_VM_CREATE_FLAG_FAULT_MODE};
+	struct vmb_xe_gem_create wb_vram = {.size = 65536, .placement = 2, .cpu_caching = 1};
+	struct vmb_xe_sync sig = {.type = VMB_XE_SYNC_TYPE_SYNCOBJ,
+				  .flags = VMB_XE_SYNC_FLAG_SIGNAL};
+	struct vmb_xe_vm_bind b = {0};
+
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_VM_CREATE, &bad), -1); /* FAULT needs LR */
+	CHECK_INT(errno, EINVAL);
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_GEM_CREATE, &wb_vram), -1); /* VRAM must be WC */
+	CHECK_INT(errno, EINVAL);
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_VM_CREATE, &lr), 0);
+	CHECK_INT(drmSyncobjCreate(fd, 0, &sig.handle), 0);
+	b.vm_id = lr.vm_id;
+	b.num_binds = 1;
+	b.bind.op = VMB_XE_VM_BIND_OP_MAP;
+	b.bind.flags = VMB_XE_VM_BIND_FLAG_NULL;
+	b.bind.addr = 0x100000;
+	b.bind.range = 0x10000;
+	b.num_syncs = 1;
+	b.syncs = (uintptr_t)&sig;
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_VM_BIND, &b), -1); /* LR: user fences only */
+	CHECK_INT(errno, EOPNOTSUPP);
+	b.num_syncs = 0;
+	b.bind.addr = 0x100800; /* not page aligned */
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_VM_BIND, &b), -1);
+	CHECK_INT(errno, EINVAL);
+	b.bind.addr = 0x100000;
+	CHECK_INT(ioctl(fd, VMB_DRM_IOCTL_XE_VM_BIND, &b), 0);
+	close(fd);
+}
+
 TEST(devices)
 {
 	drmDevicePtr devs[4];
@@ -201,6 +236,7 @@ int main(int argc, char **argv)
 	RUN(version_and_unknown_ioctls);
 	RUN(prime_and_syncobj_fds);
 	RUN(bad_pointers_efault);
+	RUN(xe_rules);
 	RUN(devices);
 	RUN(device_find_specs);
 	return TEST_SUMMARY();
