@@ -75,8 +75,8 @@ static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
 		q->size = size;
 		return 0;
 	}
-	if (q->size < size)
-		return -EINVAL;
+	if (q->size != size)
+		return -EINVAL; /* the size from the first call, exactly */
 	if (!shim_user(q->data, size, true))
 		return -EFAULT;
 	memcpy((void *)(uintptr_t)q->data, buf, size);
