@@ -7,6 +7,7 @@
  * number, calls the handler and copies back only for _IOC_READ commands.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -45,8 +46,17 @@ int shim_init(void)
 	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
 		if (strcmp(drivers[i]->name, name) == 0)
 			shim.drv = drivers[i];
-	if (!shim.drv)
+	if (!shim.drv) {
+		static bool said;
+
+		if (!said)
+			fprintf(stderr,
+				"vmshim: unknown VMB_SHIM_DRIVER '%s' (xe, amdgpu, nouveau, "
+				"panthor, msm); the render node will not open\n",
+				name);
+		said = true;
 		return -ENODEV;
+	}
 	cfg.driver = shim.drv->driver;
 	cfg.page_size = 4096;
 	vmb_strategy_native(cfg.driver, &cfg.strat);
