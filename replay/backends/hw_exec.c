@@ -553,6 +553,24 @@ static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
 
 static int do_other(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_timing *tm);
 
+/* fences an op carries (bounded: arrays of them live on the stack) */
+#define HW_MAX_SYNCS 1024
+
+static unsigned int sync_count(const struct vmb_op *op)
+{
+	switch (op->kind) {
+	case VMB_OP_BIND:
+		return op->u.bind.n_in + op->u.bind.n_out;
+	case VMB_OP_SUBMIT:
+		return op->u.submit.n_in + op->u.submit.n_out;
+	case VMB_OP_WAIT:
+	case VMB_OP_SIGNAL:
+		return op->u.wait.n;
+	default:
+		return 0;
+	}
+}
+
 int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm)
 {
 	struct vmb_hw *hw = be->priv;
@@ -562,6 +580,13 @@ int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_
 	memset(tm, 0, sizeof(*tm));
 	if (hw->lost)
 		return -ENODEV;
+	if (sync_count(op) > HW_MAX_SYNCS) {
+		vmb_hw_warn_once(hw, HW_WARN_SYNCS,
+				 "ops with more than %d fences are refused "
+				 "(xe's DRM_XE_MAX_SYNCS; the replayer keeps them on the stack)",
+				 HW_MAX_SYNCS);
+		return -E2BIG;
+	}
 	if (op->kind == VMB_OP_BIND)
 		ret = do_bind(hw, call, tm);
 	else if (op->kind == VMB_OP_SUBMIT)

@@ -15,6 +15,7 @@ enum {
 	HW_WARN_BATCH,
 	HW_WARN_WAIT,
 	HW_WARN_LOST,
+	HW_WARN_SYNCS,
 	HW_WARN_KIND, /* + enum vmb_bind_kind */
 	HW_WARN_DRIVER = HW_WARN_KIND + VMB_BIND_COUNT,
 };
