@@ -130,9 +130,23 @@ bool cap_safe_copy(void *dst, const void *src, size_t len)
 	return ok;
 }
 
-/* per-thread scratch for arrays of failed ioctls */
+/* per-thread scratch for arrays of failed ioctls, freed at thread exit */
 static __thread char *scratch;
 static __thread size_t scratch_len;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	free(p);
+	scratch = NULL;
+	scratch_len = 0;
+}
+
+static void scratch_key_create(void)
+{
+	pthread_key_create(&scratch_key, scratch_free);
+}
 
 /**
  * cap_user() - a readable view of an array the program passed to an ioctl
@@ -160,6 +174,8 @@ const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
 			return NULL;
 		scratch = n;
 		scratch_len = len;
+		pthread_once(&scratch_once, scratch_key_create);
+		pthread_setspecific(scratch_key, n);
 	}
 	return cap_safe_copy(scratch, (const void *)(uintptr_t)ptr, len) ? scratch : NULL;
 }

@@ -197,6 +197,7 @@ bool cap_safe_copy(void *dst, const void *src, size_t len) CAP_HIDDEN;
  * @refs: descriptors that point at it
  * @name: driver name
  * @pci: "vendor:device" PCI id from sysfs, "" when unknown
+ * @next: list of all files (fdtable.c)
  */
 struct cap_file {
 	uint32_t serial;
@@ -204,6 +205,7 @@ struct cap_file {
 	atomic_int refs;
 	char name[24];
 	char pci[24];
+	struct cap_file *next;
 };
 
 struct cap_file *cap_fd_lookup(int fd) CAP_HIDDEN;

@@ -36,6 +36,13 @@ static pthread_mutex_t page_lock = PTHREAD_MUTEX_INITIALIZER;
 /* marks an fd already checked and found not to be a DRM file */
 static struct cap_file not_drm;
 
+/*
+ * Every struct cap_file ever made, never freed (a racing ioctl on a closing
+ * fd may still hold one); kept reachable so leak checkers of the host
+ * program do not report them.
+ */
+static _Atomic(struct cap_file *) all_files;
+
 static fd_slot *slot(int fd, bool create)
 {
 	fd_slot *page;
@@ -218,6 +225,9 @@ struct cap_file *cap_fd_identify(int fd)
 		free(f);
 		f = expected;
 	} else {
+		f->next = atomic_load(&all_files);
+		while (!atomic_compare_exchange_weak(&all_files, &f->next, f))
+			;
 		cap_note_file(f, fd);
 	}
 	errno = saved;

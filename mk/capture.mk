@@ -36,20 +36,16 @@ $(B)/capture: $(O)/capture/launcher.o $(O)/capture/trace_names.o
 
 PROGS += $(B)/libvmcapture.so $(B)/capture
 
-# helper programs for tests/capture*.sh and the benchmark (no sanitizers:
-# they run under the interposer)
+# helper programs for tests/capture*.sh and the benchmark; with SAN they are
+# sanitized like the shim they run on (tests/capture.sh lets the
+# interposer be preloaded ahead of the sanitizer runtime)
 CAP_PROG_SRC := $(wildcard tests/progs/*.c)
 CAP_PROGS := $(CAP_PROG_SRC:tests/progs/%.c=$(B)/tests/progs/%)
-
-$(O)/tests/progs/%.o: tests/progs/%.c
-	$(call say,CC,$<)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(filter-out -fsanitize=% -fno-omit-frame-pointer,$(ALL_CFLAGS)) -MMD -MP -c -o $@ $<
 
 $(B)/tests/progs/%: $(O)/tests/progs/%.o
 	$(call say,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ -lpthread
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 
 TEST_PROGS += $(CAP_PROGS)
 

@@ -14,6 +14,7 @@
 
 cd "$(dirname "$0")/.." || exit 1
 B=${VMB_BUILD:-build}
+case $B in /*) ;; *) B=$PWD/$B ;; esac
 CAP=$B/capture
 SHIM=$B/libvmshim.so
 REPLAY=$B/replay
@@ -33,7 +34,7 @@ shim_ok=""
 shim_for() {
 	case " $shim_ok " in *" $1 "*) return 0 ;; esac
 	[ -f "$SHIM" ] || return 1
-	LD_PRELOAD="$PWD/$SHIM" VMB_SHIM_DRIVER=$1 $PROGS/cap_loop drm 10 >/dev/null 2>&1 || return 1
+	LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$1 $PROGS/cap_loop drm 10 >/dev/null 2>&1 || return 1
 	shim_ok="$shim_ok $1"
 }
 have_shim() { shim_for xe; }
@@ -43,7 +44,7 @@ have_replay() { [ $replay_ok = yes ]; }
 # run under the shim and the capture: shimcap DRIVER OUT [capture options] -- CMD...
 shimcap() {
 	d=$1; o=$2; shift 2
-	LD_PRELOAD="$PWD/$SHIM" VMB_SHIM_DRIVER=$d $CAP -o "$o" "$@"
+	LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d $CAP -o "$o" "$@"
 }
 
 for p in "$CAP" $B/libvmcapture.so $PROGS/cap_stress $PROGS/cap_errno $PROGS/cap_fork $PROGS/cap_loop; do
@@ -72,9 +73,9 @@ errno_cmp() {
 	if [ -n "$1" ]; then
 		# invalid pointers too, if the shim answers them with EFAULT like a kernel
 		mode=badptr
-		LD_PRELOAD="$PWD/$SHIM" VMB_SHIM_DRIVER=xe $PROGS/cap_errno badptr >/dev/null 2>&1 || mode=""
+		LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=xe $PROGS/cap_errno badptr >/dev/null 2>&1 || mode=""
 		[ -n "$mode" ] || echo "# the shim faults on invalid ioctl pointers: those cases left out"
-		LD_PRELOAD="$PWD/$SHIM" VMB_SHIM_DRIVER=xe $PROGS/cap_errno $mode >"$TMP/e1" 2>&1
+		LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=xe $PROGS/cap_errno $mode >"$TMP/e1" 2>&1
 		shimcap xe "$TMP/e.jsonl" -q -- $PROGS/cap_errno $mode >"$TMP/e2" 2>&1
 	else
 		$PROGS/cap_errno >"$TMP/e1" 2>&1
@@ -172,7 +173,7 @@ fi
 # --- SIGKILL in the middle -------------------------------------------------
 if have_shim; then
 	VMB_SHIM_DRIVER=xe VMB_CAPTURE_OUT="$TMP/k.jsonl" VMB_CAPTURE_FLUSH_MS=50 \
-		LD_PRELOAD="$PWD/$B/libvmcapture.so:$PWD/$SHIM" \
+		LD_PRELOAD="$B/libvmcapture.so:$SHIM" \
 		$PROGS/cap_loop slow 100000 1000 >"$TMP/k.out" &
 	pid=$!
 	sleep 1

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 	char *self = argv[0];
 	char *cargv[] = {self, "child", NULL};
 	char preload[4096] = "LD_PRELOAD=", *tok, *save, *pl;
-	char *spawn_env[] = {preload, NULL};
+	char asan[512] = "ASAN_OPTIONS=";
+	char *spawn_env[] = {preload, getenv("ASAN_OPTIONS") ? asan : NULL, NULL};
 	struct termios tio;
 	int fd, fd2, nul, bad = 0;
 	uint32_t a;
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
 	 * posix_spawn with an environment that lost the capture: only the
 	 * other preloaded libraries (the shim), none of VMB_CAPTURE_*
 	 */
+	if (getenv("ASAN_OPTIONS")) /* a sanitizer build needs it too */
+		strncat(asan, getenv("ASAN_OPTIONS"), sizeof(asan) - strlen(asan) - 1);
 	pl = strdup(getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "");
 	for (tok = strtok_r(pl, ": ", &save); tok; tok = strtok_r(NULL, ": ", &save)) {
 		if (strstr(tok, "vmcapture"))
