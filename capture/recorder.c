@@ -676,8 +676,13 @@ static void writer_tick(bool final, const char *end)
 	if (file_done)
 		return;
 	drain_all();
-	if (n_pending > 1)
-		qsort(pending, n_pending, sizeof(*pending), cmp_seq);
+	/* each ring is in sequence order already: one thread = nothing to sort */
+	for (i = 1; i < n_pending; i++) {
+		if (pending[i]->seq < pending[i - 1]->seq) {
+			qsort(pending, n_pending, sizeof(*pending), cmp_seq);
+			break;
+		}
+	}
 	sb.len = 0;
 	sb.oom = false;
 	for (i = 0; i < n_pending; i++) {
