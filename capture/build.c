@@ -131,8 +131,8 @@ bool cap_safe_copy(void *dst, const void *src, size_t len)
 }
 
 /* per-thread scratch for arrays of failed ioctls, freed at thread exit */
-static __thread char *scratch;
-static __thread size_t scratch_len;
+static CAP_TLS char *scratch;
+static CAP_TLS size_t scratch_len;
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 

@@ -29,6 +29,13 @@
 
 #define CAP_HIDDEN __attribute__((visibility("hidden")))
 
+/*
+ * Thread-locals of the library: the initial-exec model skips
+ * __tls_get_addr on every access; fine for a library that is preloaded
+ * (loaded at startup), which is the only way libvmcapture.so is used.
+ */
+#define CAP_TLS __thread __attribute__((tls_model("initial-exec")))
+
 /* handle value meaning "the VM this DRM file has implicitly" (amdgpu, msm, nouveau) */
 #define CAP_IMPLICIT_VM UINT32_MAX
 

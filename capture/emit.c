@@ -292,6 +292,20 @@ void cap_sb_putc(struct cap_strbuf *sb, char c)
 	sb->p[sb->len] = 0;
 }
 
+/* append @n bytes of @s */
+static void sb_putn(struct cap_strbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		sb_reserve(sb, n);
+	if (sb->oom)
+		return;
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = 0;
+}
+
+#define SB_LIT(sb, lit) sb_putn((sb), (lit), sizeof(lit) - 1)
+
 /** cap_sb_puts() - append a string */
 void cap_sb_puts(struct cap_strbuf *sb, const char *s)
 {
@@ -350,14 +364,13 @@ void cap_sb_json_str(struct cap_strbuf *sb, const char *s)
 /* the writer's hot path: number formatting without printf */
 static void sb_dec(struct cap_strbuf *sb, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *end = buf + sizeof(buf), *p = end;
 
-	*--p = 0;
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	cap_sb_puts(sb, p);
+	sb_putn(sb, p, (size_t)(end - p));
 }
 
 static void sb_int(struct cap_strbuf *sb, int64_t v)
@@ -372,9 +385,8 @@ static void sb_int(struct cap_strbuf *sb, int64_t v)
 
 static void sb_hex(struct cap_strbuf *sb, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[24], *end = buf + sizeof(buf), *p = end;
 
-	*--p = 0;
 	*--p = '"';
 	do {
 		*--p = "0123456789abcdef"[v & 15];
@@ -383,15 +395,15 @@ static void sb_hex(struct cap_strbuf *sb, uint64_t v)
 	*--p = 'x';
 	*--p = '0';
 	*--p = '"';
-	cap_sb_puts(sb, p);
+	sb_putn(sb, p, (size_t)(end - p));
 }
 
 /* ,"key": */
 static void sb_key(struct cap_strbuf *sb, const char *key)
 {
-	cap_sb_puts(sb, ",\"");
+	SB_LIT(sb, ",\"");
 	cap_sb_puts(sb, key);
-	cap_sb_puts(sb, "\":");
+	SB_LIT(sb, "\":");
 }
 
 /* integers: plain numbers below 2^53, "0x..." strings above */
@@ -560,7 +572,7 @@ static void render_tail(struct cap_strbuf *sb, const struct cap_rec *r)
 		cap_sb_puts(sb, ",\"x_fence_deps\":true");
 	if (r->flags & CAP_REC_F_SYNC_BIND)
 		cap_sb_puts(sb, ",\"x_sync_bind\":true");
-	cap_sb_puts(sb, "}\n");
+	SB_LIT(sb, "}\n");
 }
 
 /* the implicit VM of a file, created (and rendered) on first use */
@@ -715,7 +727,10 @@ static void render_syncs(struct cap_strbuf *sb, const char *key, const struct vm
 			sb_key(sb, key);
 			cap_sb_putc(sb, '[');
 		}
-		cap_sb_puts(sb, first ? "{\"syncobj\":" : ",{\"syncobj\":");
+		if (first)
+			SB_LIT(sb, "{\"syncobj\":");
+		else
+			SB_LIT(sb, ",{\"syncobj\":");
 		sb_dec(sb, s[i].syncobj);
 		if (s[i].point)
 			put_u64(sb, "point", s[i].point);
@@ -958,7 +973,7 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		vm = vm_id(o, f, r, op->u.bind.vm, sb);
 		q = op->u.bind.queue ? use_id(o, f, VMB_CLASS_QUEUE, op->u.bind.queue) : 0;
 		translate_syncs(o, f, r, sb);
-		cap_sb_puts(sb, "{\"op\":\"bind\",\"vm\":");
+		SB_LIT(sb, "{\"op\":\"bind\",\"vm\":");
 		sb_dec(sb, vm);
 		if (q)
 			put_u64(sb, "queue", q);
@@ -972,7 +987,7 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 
 		q = submit_queue(o, f, r, op->u.submit.queue, sb);
 		translate_syncs(o, f, r, sb);
-		cap_sb_puts(sb, "{\"op\":\"submit\",\"queue\":");
+		SB_LIT(sb, "{\"op\":\"submit\",\"queue\":");
 		sb_dec(sb, q);
 		if (op->u.submit.n_bos) {
 			bool first = true;
@@ -998,7 +1013,7 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		translate_syncs(o, f, r, sb);
 		if (!live_syncs(r))
 			return;
-		cap_sb_puts(sb, "{\"op\":\"wait\"");
+		SB_LIT(sb, "{\"op\":\"wait\"");
 		render_syncs(sb, "syncs", syncs, op->u.wait.n, true);
 		if (!op->u.wait.all)
 			cap_sb_puts(sb, ",\"all\":false");
@@ -1009,7 +1024,7 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		translate_syncs(o, f, r, sb);
 		if (!live_syncs(r))
 			return;
-		cap_sb_puts(sb, "{\"op\":\"signal\"");
+		SB_LIT(sb, "{\"op\":\"signal\"");
 		render_syncs(sb, "syncs", syncs, op->u.wait.n, true);
 		break;
 	case VMB_OP_CPU_UNMAP:

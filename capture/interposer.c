@@ -137,7 +137,7 @@ static void push_none(uint64_t seq)
 	cap_record_push(b);
 }
 
-static __thread unsigned int sample_tick;
+static CAP_TLS unsigned int sample_tick;
 
 static int drm_ioctl(int fd, unsigned long req, void *arg)
 {

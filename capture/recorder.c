@@ -77,7 +77,7 @@ struct raw_slot {
 	atomic_bool known;
 };
 
-static __thread struct tbuf *my_tbuf;
+static CAP_TLS struct tbuf *my_tbuf;
 static pthread_key_t tbuf_key;
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tbuf *tbufs;
