@@ -42,9 +42,10 @@ replay_ok=no
 [ -x "$REPLAY" ] && replay_ok=yes
 have_replay() { [ $replay_ok = yes ]; }
 # run under the shim and the capture: shimcap DRIVER OUT [capture options] -- CMD...
+# (a hang, e.g. a sanitizer runtime that is not fork-safe, fails after 300 s)
 shimcap() {
 	d=$1; o=$2; shift 2
-	LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d $CAP -o "$o" "$@"
+	LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d timeout -k 10 300 $CAP -o "$o" "$@"
 }
 
 for p in "$CAP" $B/libvmcapture.so $PROGS/cap_stress $PROGS/cap_errno $PROGS/cap_fork $PROGS/cap_loop; do
