@@ -18,7 +18,7 @@
 #include "gpuvm.h"
 
 #define PAGE 0x1000ull
-#define TARGET_RPS 3e6	/* dense stream target, requests per second */
+#define TARGET_RPS 3e6 /* dense stream target, requests per second */
 
 struct req {
 	uint64_t va, range, offset;
@@ -56,9 +56,9 @@ static int count_unmap(void *priv, struct vmb_gpuva *old, bool keep)
 }
 
 static const struct vmb_gpuvm_ops count_ops = {
-	.step_map = count_map,
-	.step_remap = count_remap,
-	.step_unmap = count_unmap,
+    .step_map = count_map,
+    .step_remap = count_remap,
+    .step_unmap = count_unmap,
 };
 
 static uint64_t xrand(uint64_t *s)
@@ -91,8 +91,8 @@ static void gen_stream(struct req *r, long n, uint64_t pages, uint64_t seed)
 		r[i].va = pg * PAGE;
 		r[i].range = len * PAGE;
 		r[i].obj = xrand(&s) % 8;
-		r[i].offset = xrand(&s) % 2 ? r[i].obj * (1ull << 40) + r[i].va
-					     : (xrand(&s) % 1024) * PAGE;
+		r[i].offset =
+		    xrand(&s) % 2 ? r[i].obj * (1ull << 40) + r[i].va : (xrand(&s) % 1024) * PAGE;
 	}
 }
 
@@ -164,15 +164,14 @@ static void run(const char *name, uint64_t pages, long n, bool show_target)
 
 	printf("%-7s %9" PRIu64 " pages  %ld requests  %.2f M requests/s  %.1f ns/request"
 	       "  (best of %d; median %.2f M requests/s)\n",
-	       name, pages, n, best / 1e6, secs[0] * 1e9 / n, REPEATS,
-	       n / secs[REPEATS / 2] / 1e6);
+	       name, pages, n, best / 1e6, secs[0] * 1e9 / n, REPEATS, n / secs[REPEATS / 2] / 1e6);
 	/* CPU time of this thread: if it is well below the wall time, other
 	 * jobs were competing for the CPU and the wall figures are pessimistic */
 	printf("        thread CPU time %.1f ns/request (best)\n", cpu[0] * 1e9 / n);
 	printf("        steps/request %.3f (map %.3f remap %.3f unmap %.3f keep %.3f)"
 	       "  mappings at end %" PRIu64 "  failed %ld\n",
-	       (double)(c.map + c.remap + c.unmap) / n, (double)c.map / n,
-	       (double)c.remap / n, (double)c.unmap / n, (double)c.keep / n, st.nodes, failed);
+	       (double)(c.map + c.remap + c.unmap) / n, (double)c.map / n, (double)c.remap / n,
+	       (double)c.unmap / n, (double)c.keep / n, st.nodes, failed);
 	if (show_target)
 		printf("        target >= %.1f M requests/s on the dense stream: %s"
 		       " (information only)\n",

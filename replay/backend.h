@@ -77,8 +77,7 @@ struct vmb_backend;
 struct vmb_backend_ops {
 	const char *name;
 	int (*open)(struct vmb_backend *be, const struct vmb_trace *trace,
-		    const struct vmb_strategy *strat, const char *device, char *err,
-		    size_t errlen);
+		    const struct vmb_strategy *strat, const char *device, char *err, size_t errlen);
 	void (*close)(struct vmb_backend *be);
 	int (*exec)(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm);
 	uint64_t (*now)(struct vmb_backend *be);

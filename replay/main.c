@@ -34,11 +34,19 @@ struct axis {
 	double f[MAX_AXIS]; /* pace factor */
 };
 
-enum axis_id { AX_REFCOUNT, AX_SYNC, AX_USERPTR, AX_BO_LOOKUP, AX_CLOSE, AX_BATCH, AX_PACE,
-	       AX_COUNT };
+enum axis_id {
+	AX_REFCOUNT,
+	AX_SYNC,
+	AX_USERPTR,
+	AX_BO_LOOKUP,
+	AX_CLOSE,
+	AX_BATCH,
+	AX_PACE,
+	AX_COUNT
+};
 
 static const char *const axis_names[AX_COUNT] = {
-	"refcount", "sync", "userptr", "bo-lookup", "close", "batch", "pace",
+    "refcount", "sync", "userptr", "bo-lookup", "close", "batch", "pace",
 };
 
 struct options {
@@ -58,55 +66,55 @@ struct options {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-"usage: replay [options] TRACE\n"
-"\n"
-"Replay a vmbench trace (.json or .jsonl) on a backend and measure bind,\n"
-"unbind and submit latency, submit stalls and VA split/merge work.\n"
-"\n"
-"Backend:\n"
-"  --backend=NAME        model (default), null, xe, amdgpu, nouveau, panthor, msm,\n"
-"                        or auto (a render node matching the trace's driver,\n"
-"                        else the model; says which)\n"
-"  --device=SPEC         render node path, drm:/dev/dri/renderD128 or\n"
-"                        pci:vendor=8086,card=0 (hardware backends)\n"
-"  --list-devices        list the render nodes this machine has, and exit\n"
-"  --load=CMD            run CMD (sh -c) as background GPU load during the\n"
-"                        replay, e.g. IGT's gem_wsim; recorded in the result\n"
-"\n"
-"Strategies (a comma list runs every combination; unset axes use the\n"
-"trace driver's native semantics):\n"
-"  --refcount=hard|weak                   does a mapping hold its BO\n"
-"  --sync=implicit|explicit|async|sync    how VM updates synchronize\n"
-"  --userptr=hmm|pin                      userptr invalidation scheme\n"
-"  --bo-lookup=vmbo|gem-list              how a BO's mappings are found\n"
-"  --close=as-traced|unbind-first|unbind-all|close-early\n"
-"                                         what happens before bo_close\n"
-"  --batch=as-traced|1|N                  split or coalesce bind arrays\n"
-"  --pace=asap|traced|xF                  ignore, honor or scale trace times\n"
-"\n"
-"Run:\n"
-"  --repeat=N            run each strategy point N times (default 1)\n"
-"  --model-param=K=V     set a cost-model parameter in ns (see docs/model.md):\n"
-"                        ioctl bind_ioctl submit_ioctl bind_job pte tlb_flush\n"
-"                        pin_page fault_page evict_page gpu_job\n"
-"  -o, --output=FILE     result file (default results/<trace>-<UTC time>.json)\n"
-"  --dump-gpuvm=FILE     write the canonical gpuvm op dump ('-' = stdout);\n"
-"                        model backend, single run only\n"
-"  --perfetto=FILE       write the run's timeline as Chrome trace-event JSON\n"
-"                        (ui.perfetto.dev, chrome://tracing); single run only\n"
-"  --validate            check the trace only, run nothing\n"
-"  -q, --quiet           no summary table\n"
-"  -h, --help            this help\n"
-"  --version             print the version\n"
-"\n"
-"Exit status: 0 ok, 1 an op's result differed from the trace,\n"
-"2 bad usage, bad trace or backend unavailable.\n");
+	fprintf(
+	    f, "usage: replay [options] TRACE\n"
+	       "\n"
+	       "Replay a vmbench trace (.json or .jsonl) on a backend and measure bind,\n"
+	       "unbind and submit latency, submit stalls and VA split/merge work.\n"
+	       "\n"
+	       "Backend:\n"
+	       "  --backend=NAME        model (default), null, xe, amdgpu, nouveau, panthor, msm,\n"
+	       "                        or auto (a render node matching the trace's driver,\n"
+	       "                        else the model; says which)\n"
+	       "  --device=SPEC         render node path, drm:/dev/dri/renderD128 or\n"
+	       "                        pci:vendor=8086,card=0 (hardware backends)\n"
+	       "  --list-devices        list the render nodes this machine has, and exit\n"
+	       "  --load=CMD            run CMD (sh -c) as background GPU load during the\n"
+	       "                        replay, e.g. IGT's gem_wsim; recorded in the result\n"
+	       "\n"
+	       "Strategies (a comma list runs every combination; unset axes use the\n"
+	       "trace driver's native semantics):\n"
+	       "  --refcount=hard|weak                   does a mapping hold its BO\n"
+	       "  --sync=implicit|explicit|async|sync    how VM updates synchronize\n"
+	       "  --userptr=hmm|pin                      userptr invalidation scheme\n"
+	       "  --bo-lookup=vmbo|gem-list              how a BO's mappings are found\n"
+	       "  --close=as-traced|unbind-first|unbind-all|close-early\n"
+	       "                                         what happens before bo_close\n"
+	       "  --batch=as-traced|1|N                  split or coalesce bind arrays\n"
+	       "  --pace=asap|traced|xF                  ignore, honor or scale trace times\n"
+	       "\n"
+	       "Run:\n"
+	       "  --repeat=N            run each strategy point N times (default 1)\n"
+	       "  --model-param=K=V     set a cost-model parameter in ns (see docs/model.md):\n"
+	       "                        ioctl bind_ioctl submit_ioctl bind_job pte tlb_flush\n"
+	       "                        pin_page fault_page evict_page gpu_job\n"
+	       "  -o, --output=FILE     result file (default results/<trace>-<UTC time>.json)\n"
+	       "  --dump-gpuvm=FILE     write the canonical gpuvm op dump ('-' = stdout);\n"
+	       "                        model backend, single run only\n"
+	       "  --perfetto=FILE       write the run's timeline as Chrome trace-event JSON\n"
+	       "                        (ui.perfetto.dev, chrome://tracing); single run only\n"
+	       "  --validate            check the trace only, run nothing\n"
+	       "  -q, --quiet           no summary table\n"
+	       "  -h, --help            this help\n"
+	       "  --version             print the version\n"
+	       "\n"
+	       "Exit status: 0 ok, 1 an op's result differed from the trace,\n"
+	       "2 bad usage, bad trace or backend unavailable.\n");
 }
 
 static int parse_axis_value(enum axis_id id, const char *s, int *v, double *f)
 {
-	struct vmb_strategy st = { 0 };
+	struct vmb_strategy st = {0};
 	uint32_t b;
 	int ret;
 
@@ -144,8 +152,7 @@ static int parse_axis(enum axis_id id, const char *arg, struct axis *ax)
 	ax->arg = arg;
 	ax->n = 0;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (ax->n == MAX_AXIS ||
-		    parse_axis_value(id, tok, &ax->v[ax->n], &ax->f[ax->n])) {
+		if (ax->n == MAX_AXIS || parse_axis_value(id, tok, &ax->v[ax->n], &ax->f[ax->n])) {
 			fprintf(stderr, "replay: bad --%s value '%s'\n", axis_names[id], tok);
 			free(copy);
 			return -EINVAL;
@@ -190,33 +197,44 @@ static void apply_axis(struct vmb_strategy *s, enum axis_id id, int v, double f)
 	}
 }
 
-enum { OPT_BACKEND = 256, OPT_DEVICE, OPT_REPEAT, OPT_DUMP, OPT_VALIDATE, OPT_PARAM,
-       OPT_VERSION, OPT_PERFETTO, OPT_LIST_DEVICES, OPT_LOAD, OPT_AXIS };
+enum {
+	OPT_BACKEND = 256,
+	OPT_DEVICE,
+	OPT_REPEAT,
+	OPT_DUMP,
+	OPT_VALIDATE,
+	OPT_PARAM,
+	OPT_VERSION,
+	OPT_PERFETTO,
+	OPT_LIST_DEVICES,
+	OPT_LOAD,
+	OPT_AXIS
+};
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "backend", required_argument, NULL, OPT_BACKEND },
-		{ "device", required_argument, NULL, OPT_DEVICE },
-		{ "repeat", required_argument, NULL, OPT_REPEAT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "dump-gpuvm", required_argument, NULL, OPT_DUMP },
-		{ "validate", no_argument, NULL, OPT_VALIDATE },
-		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
-		{ "list-devices", no_argument, NULL, OPT_LIST_DEVICES },
-		{ "load", required_argument, NULL, OPT_LOAD },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "model-param", required_argument, NULL, OPT_PARAM },
-		{ "refcount", required_argument, NULL, OPT_AXIS + AX_REFCOUNT },
-		{ "sync", required_argument, NULL, OPT_AXIS + AX_SYNC },
-		{ "userptr", required_argument, NULL, OPT_AXIS + AX_USERPTR },
-		{ "bo-lookup", required_argument, NULL, OPT_AXIS + AX_BO_LOOKUP },
-		{ "close", required_argument, NULL, OPT_AXIS + AX_CLOSE },
-		{ "batch", required_argument, NULL, OPT_AXIS + AX_BATCH },
-		{ "pace", required_argument, NULL, OPT_AXIS + AX_PACE },
-		{ NULL, 0, NULL, 0 },
+	    {"backend", required_argument, NULL, OPT_BACKEND},
+	    {"device", required_argument, NULL, OPT_DEVICE},
+	    {"repeat", required_argument, NULL, OPT_REPEAT},
+	    {"output", required_argument, NULL, 'o'},
+	    {"dump-gpuvm", required_argument, NULL, OPT_DUMP},
+	    {"validate", no_argument, NULL, OPT_VALIDATE},
+	    {"perfetto", required_argument, NULL, OPT_PERFETTO},
+	    {"list-devices", no_argument, NULL, OPT_LIST_DEVICES},
+	    {"load", required_argument, NULL, OPT_LOAD},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"model-param", required_argument, NULL, OPT_PARAM},
+	    {"refcount", required_argument, NULL, OPT_AXIS + AX_REFCOUNT},
+	    {"sync", required_argument, NULL, OPT_AXIS + AX_SYNC},
+	    {"userptr", required_argument, NULL, OPT_AXIS + AX_USERPTR},
+	    {"bo-lookup", required_argument, NULL, OPT_AXIS + AX_BO_LOOKUP},
+	    {"close", required_argument, NULL, OPT_AXIS + AX_CLOSE},
+	    {"batch", required_argument, NULL, OPT_AXIS + AX_BATCH},
+	    {"pace", required_argument, NULL, OPT_AXIS + AX_PACE},
+	    {NULL, 0, NULL, 0},
 	};
 	char *end;
 	int c;
@@ -298,17 +316,17 @@ static int parse_args(int argc, char **argv, struct options *o)
  */
 static int dry_run_on_model(const struct vmb_trace *trace, const struct vmb_strategy *s)
 {
-	struct vmb_replay_opts ro = { .backend = &vmb_model_backend, .strat = *s,
-				      .max_errors = 5 };
+	struct vmb_replay_opts ro = {.backend = &vmb_model_backend, .strat = *s, .max_errors = 5};
 	struct vmb_run run;
 	char err[256];
 	int ret;
 
 	ret = vmb_replay_run(trace, &ro, &run, err, sizeof(err));
 	if (!ret && run.m.errors_unexpected) {
-		fprintf(stderr, "replay: %s: %llu op results differ from the trace on the model; "
-				"refusing to send it to hardware\n", trace->path,
-			(unsigned long long)run.m.errors_unexpected);
+		fprintf(stderr,
+			"replay: %s: %llu op results differ from the trace on the model; "
+			"refusing to send it to hardware\n",
+			trace->path, (unsigned long long)run.m.errors_unexpected);
 		ret = -EINVAL;
 	} else if (ret) {
 		fprintf(stderr, "replay: model dry run failed: %s\n", err);
@@ -340,7 +358,7 @@ static size_t build_matrix(const struct options *o, enum vmb_driver driver,
 			   struct vmb_strategy **out)
 {
 	struct vmb_strategy base, *pts;
-	unsigned idx[AX_COUNT] = { 0 };
+	unsigned idx[AX_COUNT] = {0};
 	size_t n = 1, k = 0;
 
 	vmb_strategy_native(driver, &base);
@@ -371,8 +389,8 @@ static size_t build_matrix(const struct options *o, enum vmb_driver driver,
 
 int main(int argc, char **argv)
 {
-	struct options o = { 0 };
-	struct vmb_replay_opts ro = { 0 };
+	struct options o = {0};
+	struct vmb_replay_opts ro = {0};
 	const struct vmb_backend_ops *be;
 	struct vmb_trace *trace = NULL;
 	struct vmb_strategy *pts = NULL;

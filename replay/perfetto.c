@@ -30,7 +30,7 @@
 #define TID_CPU 1
 
 struct pf_track {
-	uint32_t vm, queue;	/* vm == 0: exec queue */
+	uint32_t vm, queue; /* vm == 0: exec queue */
 	int tid;
 	uint64_t last_end;
 };
@@ -39,9 +39,9 @@ struct pf_track {
 struct pf_pending {
 	uint32_t syncobj;
 	uint64_t point;
-	uint64_t flow;		/* which bind (flow id) */
+	uint64_t flow; /* which bind (flow id) */
 	int tid;
-	uint64_t ts;		/* inside the bind slice */
+	uint64_t ts; /* inside the bind slice */
 };
 
 struct vmb_perfetto {
@@ -206,7 +206,7 @@ static void pend_add(struct vmb_perfetto *p, const struct vmb_sync *s, uint64_t 
 		}
 		p->n_pend++;
 	}
-	p->pend[i] = (struct pf_pending){ s->syncobj, s->point, flow, tid, t };
+	p->pend[i] = (struct pf_pending){s->syncobj, s->point, flow, tid, t};
 }
 
 /* drop every pending entry of @flow (its first consumer has been found) */
@@ -236,8 +236,8 @@ static void flow(struct vmb_perfetto *p, const struct pf_pending *from, int to_t
 
 static const char *kind_name(unsigned kind)
 {
-	static const char *const names[] = { "map", "map_null", "map_userptr", "unmap",
-					     "unmap_all", "prefetch" };
+	static const char *const names[] = {"map",   "map_null",  "map_userptr",
+					    "unmap", "unmap_all", "prefetch"};
 
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
@@ -270,8 +270,8 @@ static void do_bind(struct vmb_perfetto *p, const struct vmb_call *c, const stru
 		pend_add(p, &c->syncs[op->u.bind.n_in + i], fl, t->tid, a);
 }
 
-static void do_submit(struct vmb_perfetto *p, const struct vmb_call *c,
-		      const struct vmb_timing *tm, int ret)
+static void do_submit(struct vmb_perfetto *p, const struct vmb_call *c, const struct vmb_timing *tm,
+		      int ret)
 {
 	const struct vmb_op *op = c->op;
 	struct pf_track *t = track(p, 0, op->u.submit.queue);

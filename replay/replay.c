@@ -101,9 +101,11 @@ static void report_result(struct engine *e, const struct vmb_call *c, int ret, i
 		e->m->unsupported++;
 		if (!e->said_unsupported[op->kind]) {
 			e->said_unsupported[op->kind] = true;
-			fprintf(stderr, "%s:%u: op %zu: %s is not supported by the %s backend; "
-				"such ops are counted as unsupported\n", e->t->path, op->line,
-				c->index, vmb_op_kind_name(op->kind), e->o->backend->name);
+			fprintf(stderr,
+				"%s:%u: op %zu: %s is not supported by the %s backend; "
+				"such ops are counted as unsupported\n",
+				e->t->path, op->line, c->index, vmb_op_kind_name(op->kind),
+				e->o->backend->name);
 		}
 		return;
 	}
@@ -233,7 +235,8 @@ static int add_pending(struct engine *e, const struct vmb_call *c)
 	uint32_t nb = op->u.bind.n_binds;
 
 	if (e->n_pbinds || e->n_pin || e->n_pout) {
-		if (e->pend.u.bind.vm != op->u.bind.vm || e->pend.u.bind.queue != op->u.bind.queue ||
+		if (e->pend.u.bind.vm != op->u.bind.vm ||
+		    e->pend.u.bind.queue != op->u.bind.queue ||
 		    e->n_pbinds + nb > e->o->strat.batch || e->n_pin + op->u.bind.n_in > 0xffff ||
 		    e->n_pout + op->u.bind.n_out > 0xffff) {
 			if (flush_pending(e))
@@ -323,8 +326,8 @@ static int unbind_before_close(struct engine *e, const struct vmb_call *close)
 	while (done < n) {
 		uint32_t vm = 0;
 		size_t k = 0;
-		struct vmb_op op = { .kind = VMB_OP_BIND, .line = close->op->line };
-		struct vmb_call c = { .op = &op, .binds = ents, .index = close->index };
+		struct vmb_op op = {.kind = VMB_OP_BIND, .line = close->op->line};
+		struct vmb_call c = {.op = &op, .binds = ents, .index = close->index};
 
 		for (size_t i = 0; i < n; i++) {
 			if (!maps[i].vm)
@@ -334,13 +337,13 @@ static int unbind_before_close(struct engine *e, const struct vmb_call *close)
 			if (maps[i].vm != vm)
 				continue;
 			if (e->o->strat.close == VMB_CLOSE_UNBIND_FIRST) {
-				ents[k] = (struct vmb_bind_entry){ .kind = VMB_BIND_UNMAP,
-								   .va = maps[i].va,
-								   .range = maps[i].range };
+				ents[k] = (struct vmb_bind_entry){.kind = VMB_BIND_UNMAP,
+								  .va = maps[i].va,
+								  .range = maps[i].range};
 				k++;
 			} else if (k == 0) {
-				ents[k++] = (struct vmb_bind_entry){ .kind = VMB_BIND_UNMAP_ALL,
-								     .bo = bo };
+				ents[k++] =
+				    (struct vmb_bind_entry){.kind = VMB_BIND_UNMAP_ALL, .bo = bo};
 			}
 			maps[i].vm = 0;
 			done++;
@@ -504,7 +507,7 @@ static void engine_free(struct engine *e)
 int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *opts,
 		   struct vmb_run *run, char *err, size_t errlen)
 {
-	struct engine e = { .t = trace, .o = opts };
+	struct engine e = {.t = trace, .o = opts};
 	uint64_t t0;
 	int ret;
 
@@ -521,10 +524,10 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	e.shadow = vmb_model_backend_model(&e.be);
 	if (!e.shadow) {
 		struct vmb_model_config cfg = {
-			.driver = trace->driver,
-			.page_size = trace->page_size,
-			.strat = opts->strat,
-			.params = vmb_model_params_default,
+		    .driver = trace->driver,
+		    .page_size = trace->page_size,
+		    .strat = opts->strat,
+		    .params = vmb_model_params_default,
 		};
 
 		e.shadow = vmb_model_create(&cfg);

@@ -41,7 +41,7 @@ struct sample_arrays {
 	struct {
 		uint64_t *v;
 		size_t n;
-	} *a;
+	} * a;
 	size_t n, cap;
 };
 
@@ -171,7 +171,7 @@ static json_t *latency_obj(const struct vmb_samples *s, struct sample_arrays *sa
 		json_decref(o);
 		return NULL;
 	}
-	tmp = (struct vmb_samples){ .v = v, .n = n, .cap = n, .sorted = true };
+	tmp = (struct vmb_samples){.v = v, .n = n, .cap = n, .sorted = true};
 	vmb_samples_summarize(&tmp, &lat);
 
 	err |= set_u64(o, "count", lat.count);
@@ -247,7 +247,7 @@ static json_t *stall_timeline_obj(const struct vmb_run_metrics *m, struct sample
 /* intervals between consecutive frame markers, summarized */
 static json_t *frame_obj(const struct vmb_samples *frames)
 {
-	struct vmb_samples d = { 0 };
+	struct vmb_samples d = {0};
 	struct vmb_latency lat;
 	json_t *o = json_object();
 	size_t i;
@@ -320,17 +320,15 @@ static json_t *counters_objs(const struct vmb_counters *c, json_t *metrics)
 	}
 	err |= set(metrics, "gpuvm",
 		   json_pack("{sI sI sI sI sI sI}", "requests", (json_int_t)c->gpuvm_requests,
-			     "map", (json_int_t)c->gpuvm_map, "remap",
-			     (json_int_t)c->gpuvm_remap, "unmap", (json_int_t)c->gpuvm_unmap,
-			     "keep", (json_int_t)c->gpuvm_keep, "cpu_ns",
-			     (json_int_t)c->gpuvm_cpu_ns));
+			     "map", (json_int_t)c->gpuvm_map, "remap", (json_int_t)c->gpuvm_remap,
+			     "unmap", (json_int_t)c->gpuvm_unmap, "keep", (json_int_t)c->gpuvm_keep,
+			     "cpu_ns", (json_int_t)c->gpuvm_cpu_ns));
 	err |= set_u64(metrics, "pte_writes", c->pte_writes);
 	err |= set_u64(metrics, "tlb_flushes", c->tlb_flushes);
 	err |= set(metrics, "refcount",
-		   json_pack("{sI sI sI sI sI sI}", "peak_bo_bytes",
-			     (json_int_t)c->peak_bo_bytes, "peak_zombie_bytes",
-			     (json_int_t)c->peak_zombie_bytes, "implicit_unmaps",
-			     (json_int_t)c->implicit_unmaps, "leaked_bos",
+		   json_pack("{sI sI sI sI sI sI}", "peak_bo_bytes", (json_int_t)c->peak_bo_bytes,
+			     "peak_zombie_bytes", (json_int_t)c->peak_zombie_bytes,
+			     "implicit_unmaps", (json_int_t)c->implicit_unmaps, "leaked_bos",
 			     (json_int_t)c->leaked_bos, "cycles", (json_int_t)c->cycles,
 			     "bo_lookup_nodes", (json_int_t)c->bo_lookup_nodes));
 	err |= set(metrics, "userptr",
@@ -360,8 +358,8 @@ static json_t *metrics_obj(const struct vmb_run_metrics *m, struct sample_arrays
 		return NULL;
 	}
 	err |= set(o, "errors",
-		   json_pack("{sI sI sI}", "expected", (json_int_t)m->errors_expected,
-			     "unexpected", (json_int_t)m->errors_unexpected, "unsupported",
+		   json_pack("{sI sI sI}", "expected", (json_int_t)m->errors_expected, "unexpected",
+			     (json_int_t)m->errors_unexpected, "unsupported",
 			     (json_int_t)m->unsupported));
 	err |= set_u64(o, "frames", m->frames.n);
 	err |= set(o, "frame_interval_ns", frame_obj(&m->frames));
@@ -445,8 +443,8 @@ static json_t *env_obj(void)
 	return o;
 }
 
-static json_t *result_doc(const struct vmb_trace *trace, const struct vmb_run *runs,
-			  size_t n_runs, struct sample_arrays *sa)
+static json_t *result_doc(const struct vmb_trace *trace, const struct vmb_run *runs, size_t n_runs,
+			  struct sample_arrays *sa)
 {
 	json_t *doc = json_object();
 	json_t *arr = json_array();
@@ -556,11 +554,10 @@ static int make_parents(const char *path, char *err, size_t errlen)
  *
  * Return: 0 or a negative errno with a message in @err.
  */
-int vmb_result_write(const char *path, const struct vmb_trace *trace,
-		     const struct vmb_run *runs, size_t n_runs, const char *extra_json,
-		     char *err, size_t errlen)
+int vmb_result_write(const char *path, const struct vmb_trace *trace, const struct vmb_run *runs,
+		     size_t n_runs, const char *extra_json, char *err, size_t errlen)
 {
-	struct sample_arrays sa = { 0 };
+	struct sample_arrays sa = {0};
 	json_t *doc = NULL, *extra = NULL;
 	char *text = NULL, *tmp = NULL;
 	FILE *f = NULL;
@@ -613,8 +610,7 @@ int vmb_result_write(const char *path, const struct vmb_trace *trace,
 	}
 	if (rename(tmp, path)) {
 		ret = -errno;
-		snprintf(err, errlen, "%s: cannot rename to %s: %s", tmp, path,
-			 strerror(errno));
+		snprintf(err, errlen, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
 		goto out_unlink;
 	}
 	ret = 0;

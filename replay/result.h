@@ -52,9 +52,8 @@ struct vmb_run {
  * Return: 0, or a negative errno with a message in @err (-EINVAL for a bad
  * @extra_json, -ENOMEM, or the errno of a failed mkdir/write/rename).
  */
-int vmb_result_write(const char *path, const struct vmb_trace *trace,
-		     const struct vmb_run *runs, size_t n_runs, const char *extra_json,
-		     char *err, size_t errlen);
+int vmb_result_write(const char *path, const struct vmb_trace *trace, const struct vmb_run *runs,
+		     size_t n_runs, const char *extra_json, char *err, size_t errlen);
 
 /**
  * vmb_result_default_path() - "results/<trace basename without extension>-

@@ -13,32 +13,32 @@
 #include "strategy.h"
 
 static const char *const refcount_names[VMB_REF_COUNT] = {
-	[VMB_REF_HARD] = "hard",
-	[VMB_REF_WEAK] = "weak",
+    [VMB_REF_HARD] = "hard",
+    [VMB_REF_WEAK] = "weak",
 };
 
 static const char *const sync_names[VMB_SYNC_COUNT] = {
-	[VMB_SYNC_IMPLICIT] = "implicit",
-	[VMB_SYNC_EXPLICIT] = "explicit",
-	[VMB_SYNC_ASYNC] = "async",
-	[VMB_SYNC_SYNC] = "sync",
+    [VMB_SYNC_IMPLICIT] = "implicit",
+    [VMB_SYNC_EXPLICIT] = "explicit",
+    [VMB_SYNC_ASYNC] = "async",
+    [VMB_SYNC_SYNC] = "sync",
 };
 
 static const char *const userptr_names[VMB_USERPTR_COUNT] = {
-	[VMB_USERPTR_HMM] = "hmm",
-	[VMB_USERPTR_PIN] = "pin",
+    [VMB_USERPTR_HMM] = "hmm",
+    [VMB_USERPTR_PIN] = "pin",
 };
 
 static const char *const bo_lookup_names[VMB_LOOKUP_COUNT] = {
-	[VMB_LOOKUP_VMBO] = "vmbo",
-	[VMB_LOOKUP_GEM_LIST] = "gem-list",
+    [VMB_LOOKUP_VMBO] = "vmbo",
+    [VMB_LOOKUP_GEM_LIST] = "gem-list",
 };
 
 static const char *const close_names[VMB_CLOSE_COUNT] = {
-	[VMB_CLOSE_AS_TRACED] = "as-traced",
-	[VMB_CLOSE_UNBIND_FIRST] = "unbind-first",
-	[VMB_CLOSE_UNBIND_ALL] = "unbind-all",
-	[VMB_CLOSE_EARLY] = "close-early",
+    [VMB_CLOSE_AS_TRACED] = "as-traced",
+    [VMB_CLOSE_UNBIND_FIRST] = "unbind-first",
+    [VMB_CLOSE_UNBIND_ALL] = "unbind-all",
+    [VMB_CLOSE_EARLY] = "close-early",
 };
 
 static const char *table_name(const char *const *names, unsigned int n, unsigned int v)
@@ -46,8 +46,7 @@ static const char *table_name(const char *const *names, unsigned int n, unsigned
 	return v < n ? names[v] : NULL;
 }
 
-static int table_parse(const char *const *names, unsigned int n, const char *s,
-		       unsigned int *out)
+static int table_parse(const char *const *names, unsigned int n, const char *s, unsigned int *out)
 {
 	unsigned int i;
 

@@ -54,7 +54,7 @@ static void fmt_scaled(char *buf, double x, const char *unit)
 /* "812ns", "1.23µs", "45.6ms", "2.00s" */
 static void fmt_ns(char *buf, uint64_t ns)
 {
-	static const char *const unit[] = { "ns", "µs", "ms", "s" };
+	static const char *const unit[] = {"ns", "µs", "ms", "s"};
 	double x = (double)ns;
 	int u = 0;
 
@@ -71,7 +71,7 @@ static void fmt_ns(char *buf, uint64_t ns)
 /* "512B", "1.50KiB", "3.00MiB", "1.25GiB" */
 static void fmt_bytes(char *buf, uint64_t b)
 {
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	double x = (double)b;
 	int u = 0;
 
@@ -93,7 +93,7 @@ static void fmt_u64(char *buf, uint64_t v)
 /* print @t: column 0 left-aligned, the others right-aligned, two spaces apart */
 static void table_print(FILE *f, const struct table *t)
 {
-	size_t w[MAX_COLS] = { 0 };
+	size_t w[MAX_COLS] = {0};
 	size_t r, c;
 
 	for (c = 0; c < t->n_cols; c++) {
@@ -175,11 +175,20 @@ static void table_print(FILE *f, const struct table *t)
 }
 
 /* strategy axes as the label sees them; backend first */
-enum axis { AX_BACKEND, AX_REFCOUNT, AX_SYNC, AX_USERPTR, AX_LOOKUP, AX_CLOSE, AX_BATCH,
-	    AX_PACE, AX_COUNT };
+enum axis {
+	AX_BACKEND,
+	AX_REFCOUNT,
+	AX_SYNC,
+	AX_USERPTR,
+	AX_LOOKUP,
+	AX_CLOSE,
+	AX_BATCH,
+	AX_PACE,
+	AX_COUNT
+};
 
 static const char *const axis_title[AX_COUNT] = {
-	"backend", "refcount", "sync", "userptr", "bo-lookup", "close", "batch", "pace",
+    "backend", "refcount", "sync", "userptr", "bo-lookup", "close", "batch", "pace",
 };
 
 static const char *axis_value(const struct vmb_run *r, enum axis a, char *buf, size_t len)
@@ -220,10 +229,9 @@ static bool axis_same(const struct vmb_run *a, const struct vmb_run *b, enum axi
  * axis differs, those where the runs depart from the driver's native
  * strategy (the backend is never compared with a native value).
  */
-static unsigned int label_axes(const struct vmb_trace *trace, const struct vmb_run *runs,
-			       size_t n)
+static unsigned int label_axes(const struct vmb_trace *trace, const struct vmb_run *runs, size_t n)
 {
-	struct vmb_run native = { 0 };
+	struct vmb_run native = {0};
 	unsigned int mask = 0;
 	size_t i;
 	int a;
@@ -335,7 +343,7 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 {
 	const char *driver = vmb_driver_name(trace->driver);
 	char lhead[160];
-	struct table lt = { 0 }, ct = { 0 };
+	struct table lt = {0}, ct = {0};
 	unsigned int mask;
 	bool repeats = false, any_sim = false, all_sim = true, any_incomplete = false;
 	bool hw_model = false;
@@ -407,8 +415,8 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 	for (i = 0; i < n_runs; i++) {
 		const struct vmb_run *r = &runs[i];
 		const struct vmb_counters *c = &r->m.counters;
-		char (*lc)[CELL] = lt.cells[i];
-		char (*cc)[CELL] = ct.cells[i];
+		char(*lc)[CELL] = lt.cells[i];
+		char(*cc)[CELL] = ct.cells[i];
 		struct vmb_latency st;
 
 		run_label(lc[0], r, mask, repeats, any_sim && !all_sim);

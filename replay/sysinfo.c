@@ -79,7 +79,7 @@ static char *cpuinfo_value(char *line, const char *key)
  */
 const char *vmb_sysinfo_cpu(char *buf, size_t len)
 {
-	static const char *const keys[] = { "model name", "Hardware", "cpu model", "cpu" };
+	static const char *const keys[] = {"model name", "Hardware", "cpu model", "cpu"};
 	char fallback[256] = "";
 	int fallback_rank = (int)(sizeof(keys) / sizeof(keys[0]));
 	char line[512];

@@ -48,18 +48,18 @@ enum vmb_bind_kind {
 };
 
 /* bind entry flags (the "flags" array of a bind entry) */
-#define VMB_BIND_F_READONLY	(1u << 0)
-#define VMB_BIND_F_NOEXEC	(1u << 1)
-#define VMB_BIND_F_UNCACHED	(1u << 2)
-#define VMB_BIND_F_IMMEDIATE	(1u << 3)
-#define VMB_BIND_F_DUMPABLE	(1u << 4)
+#define VMB_BIND_F_READONLY (1u << 0)
+#define VMB_BIND_F_NOEXEC (1u << 1)
+#define VMB_BIND_F_UNCACHED (1u << 2)
+#define VMB_BIND_F_IMMEDIATE (1u << 3)
+#define VMB_BIND_F_DUMPABLE (1u << 4)
 
 /* vm_create flags */
-#define VMB_VM_F_FAULT		(1u << 0)
+#define VMB_VM_F_FAULT (1u << 0)
 
 /* bo_create flags */
-#define VMB_BO_F_SCANOUT	(1u << 0)
-#define VMB_BO_F_USERPTR_BACKED	(1u << 1)
+#define VMB_BO_F_SCANOUT (1u << 0)
+#define VMB_BO_F_USERPTR_BACKED (1u << 1)
 
 /** enum vmb_engine - queue engine classes */
 enum vmb_engine {
@@ -71,12 +71,7 @@ enum vmb_engine {
 };
 
 /** enum vmb_placement - BO placement hints */
-enum vmb_placement {
-	VMB_PLACE_ANY,
-	VMB_PLACE_VRAM,
-	VMB_PLACE_SYSTEM,
-	VMB_PLACE_COUNT
-};
+enum vmb_placement { VMB_PLACE_ANY, VMB_PLACE_VRAM, VMB_PLACE_SYSTEM, VMB_PLACE_COUNT };
 
 /** enum vmb_driver - the driver a trace was recorded on (or "any") */
 enum vmb_driver {
@@ -304,7 +299,7 @@ void vmb_trace_destroy(struct vmb_trace *trace);
 
 /* accessors for the side pools */
 static inline const struct vmb_bind_entry *vmb_op_binds(const struct vmb_trace *t,
-							 const struct vmb_op *op)
+							const struct vmb_op *op)
 {
 	return t->binds + op->u.bind.first_bind;
 }

@@ -533,8 +533,7 @@ static int walk_jsonl_header(struct walker *w)
 			      vmb_json_describe(hdr, d, sizeof(d)));
 		goto out;
 	}
-	json_object_foreach(hdr, key, val)
-	{
+	json_object_foreach (hdr, key, val) {
 		if (!strcmp(key, "ops")) {
 			r = fail_line(w, 1,
 				      "a .jsonl header must not hold \"ops\" (ops follow, one "

@@ -471,8 +471,7 @@ static int get_flags(struct vmb_parse *p, const struct ctx *c, json_t *const *va
 	if (!json_is_array(v))
 		return fail(p, c, "\"flags\" must be an array of strings, not %s",
 			    vmb_json_describe(v, d, sizeof(d)));
-	json_array_foreach(v, i, f)
-	{
+	json_array_foreach (v, i, f) {
 		uint32_t bit;
 
 		if (!json_is_string(f))
@@ -516,8 +515,7 @@ static int sort_keys(struct vmb_parse *p, json_t *o, uint64_t allowed, json_t **
 	const char *key;
 	json_t *val;
 
-	json_object_foreach(o, key, val)
-	{
+	json_object_foreach (o, key, val) {
 		int f = field_lookup(key);
 		char list[256], where[80];
 		size_t used = 0;
@@ -581,8 +579,7 @@ static int get_syncs(struct vmb_parse *p, json_t *const *vals, int f, uint32_t *
 	if (reserve((void **)&p->syncs, &p->cap_syncs, p->n_syncs, json_array_size(arr),
 		    sizeof(*p->syncs)))
 		return vmb_parse_oom(p);
-	json_array_foreach(arr, i, s)
-	{
+	json_array_foreach (arr, i, s) {
 		struct vmb_sync *sy = &p->syncs[p->n_syncs];
 		json_t *sv[F_COUNT] = {NULL};
 		int r;
@@ -690,8 +687,7 @@ static int parse_bind(struct vmb_parse *p, json_t *const *v, struct vmb_op *op)
 		    sizeof(*p->binds)))
 		return vmb_parse_oom(p);
 	op->u.bind.first_bind = (uint32_t)p->n_binds;
-	json_array_foreach(arr, i, ent)
-	{
+	json_array_foreach (arr, i, ent) {
 		r = parse_entry(p, ent, i, &p->binds[p->n_binds]);
 		if (r)
 			return r;
@@ -733,8 +729,7 @@ static int parse_submit(struct vmb_parse *p, json_t *const *v, struct vmb_op *op
 		if (reserve((void **)&p->ids, &p->cap_ids, p->n_ids, json_array_size(arr),
 			    sizeof(*p->ids)))
 			return vmb_parse_oom(p);
-		json_array_foreach(arr, i, b)
-		{
+		json_array_foreach (arr, i, b) {
 			char key[32];
 			uint64_t x;
 

@@ -148,8 +148,7 @@ static char *extra_members(const char *extra_json, int *err)
 		*err = -EINVAL;
 		return NULL;
 	}
-	json_object_foreach(o, key, v)
-	{
+	json_object_foreach (o, key, v) {
 		if (strncmp(key, "x_", 2)) {
 			json_decref(o);
 			*err = -EINVAL;

@@ -18,43 +18,43 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-"usage: compare [options] BASE.json... -- NEW.json...\n"
-"\n"
-"Compare two sets of vmbench result files run by run group (same trace,\n"
-"backend and strategy) and metric. Exit status: 0 no regression, 1 at least\n"
-"one regression, 125 cannot tell (too noisy or too few runs), 2 usage error.\n"
-"\n"
-"options:\n"
-"  --threshold PCT          minimum effect size in percent (default 2)\n"
-"  --threshold-metric M=PCT per-metric minimum effect size (repeatable)\n"
-"  --alpha A                significance level (default 0.01)\n"
-"  --metric M               only M decides the exit status (repeatable);\n"
-"                           default: every metric except wall_ns of simulated runs\n"
-"  --format FMT             text (default), markdown, json, hyperfine\n"
-"  -q, --quiet              print nothing, only set the exit status\n"
-"  -h, --help               this text\n"
-"\n"
-"metrics: bind_p50 bind_p99 unbind_p50 unbind_p99 submit_p50 submit_p99\n"
-"  stall_total gpuvm_requests gpuvm_map gpuvm_remap gpuvm_unmap gpuvm_keep\n"
-"  pte_writes tlb_flushes wall_ns (lower is better, except gpuvm_keep)\n"
-"\n"
-"The rule, per metric (runs marked incomplete are left out):\n"
-"  value   median over runs of each run's value (p50/p99 from its samples)\n"
-"  change  (new - base) / base in percent\n"
-"  exact   counters, and metrics of simulated runs, that are identical in\n"
-"          every run of a side are compared without a test: worse by >= the\n"
-"          threshold is a REGRESSION, better by >= it is better, else same\n"
-"  noisy   if the runs of a side spread (max-min)/2 by more than the\n"
-"          threshold around their median and by more than the change\n"
-"  test    two-sided Mann-Whitney U (normal approximation, tie and\n"
-"          continuity corrected) on per-run values with >= 3 runs per side;\n"
-"          else, on the per-op samples pooled per side: Mann-Whitney U for\n"
-"          p50 and stall_total, a bootstrap of the p99 (2000 replicates,\n"
-"          fixed seed) for p99; else no test (too few runs)\n"
-"  verdict p < alpha and worse by >= threshold: REGRESSION; p < alpha and\n"
-"          better by >= threshold: better; |change| < threshold: same;\n"
-"          otherwise noisy (cannot tell)\n");
+	fprintf(
+	    f, "usage: compare [options] BASE.json... -- NEW.json...\n"
+	       "\n"
+	       "Compare two sets of vmbench result files run by run group (same trace,\n"
+	       "backend and strategy) and metric. Exit status: 0 no regression, 1 at least\n"
+	       "one regression, 125 cannot tell (too noisy or too few runs), 2 usage error.\n"
+	       "\n"
+	       "options:\n"
+	       "  --threshold PCT          minimum effect size in percent (default 2)\n"
+	       "  --threshold-metric M=PCT per-metric minimum effect size (repeatable)\n"
+	       "  --alpha A                significance level (default 0.01)\n"
+	       "  --metric M               only M decides the exit status (repeatable);\n"
+	       "                           default: every metric except wall_ns of simulated runs\n"
+	       "  --format FMT             text (default), markdown, json, hyperfine\n"
+	       "  -q, --quiet              print nothing, only set the exit status\n"
+	       "  -h, --help               this text\n"
+	       "\n"
+	       "metrics: bind_p50 bind_p99 unbind_p50 unbind_p99 submit_p50 submit_p99\n"
+	       "  stall_total gpuvm_requests gpuvm_map gpuvm_remap gpuvm_unmap gpuvm_keep\n"
+	       "  pte_writes tlb_flushes wall_ns (lower is better, except gpuvm_keep)\n"
+	       "\n"
+	       "The rule, per metric (runs marked incomplete are left out):\n"
+	       "  value   median over runs of each run's value (p50/p99 from its samples)\n"
+	       "  change  (new - base) / base in percent\n"
+	       "  exact   counters, and metrics of simulated runs, that are identical in\n"
+	       "          every run of a side are compared without a test: worse by >= the\n"
+	       "          threshold is a REGRESSION, better by >= it is better, else same\n"
+	       "  noisy   if the runs of a side spread (max-min)/2 by more than the\n"
+	       "          threshold around their median and by more than the change\n"
+	       "  test    two-sided Mann-Whitney U (normal approximation, tie and\n"
+	       "          continuity corrected) on per-run values with >= 3 runs per side;\n"
+	       "          else, on the per-op samples pooled per side: Mann-Whitney U for\n"
+	       "          p50 and stall_total, a bootstrap of the p99 (2000 replicates,\n"
+	       "          fixed seed) for p99; else no test (too few runs)\n"
+	       "  verdict p < alpha and worse by >= threshold: REGRESSION; p < alpha and\n"
+	       "          better by >= threshold: better; |change| < threshold: same;\n"
+	       "          otherwise noisy (cannot tell)\n");
 }
 
 enum fmt { FMT_TEXT, FMT_MD, FMT_JSON, FMT_HYPERFINE };
@@ -96,8 +96,8 @@ static void print_rows(enum fmt fmt, const char *key, const struct vmb_cmp_row *
 		printf("|---|---:|---:|---:|---:|---|---|\n");
 	} else {
 		printf("\n%s  (%zu base runs, %zu new runs)\n", key, nb, nn);
-		printf("  %-15s %12s %12s %9s %8s %-11s %s\n", "metric", "base", "new", "change", "p",
-		       "test", "verdict");
+		printf("  %-15s %12s %12s %9s %8s %-11s %s\n", "metric", "base", "new", "change",
+		       "p", "test", "verdict");
 	}
 	for (i = 0; i < n; i++) {
 		const struct vmb_cmp_row *r = &rows[i];
@@ -117,8 +117,8 @@ static void print_rows(enum fmt fmt, const char *key, const struct vmb_cmp_row *
 			       r->verdict == VMB_V_REGRESSION ? "**" : "", r->why ? ": " : "",
 			       r->why ? r->why : "");
 		else
-			printf("  %-15s %12s %12s %9s %8s %-11s %s%s%s%s\n", r->metric->name, b, nw, ch,
-			       p, vmb_test_name(r->test), v, r->decides ? "" : " (info)",
+			printf("  %-15s %12s %12s %9s %8s %-11s %s%s%s%s\n", r->metric->name, b, nw,
+			       ch, p, vmb_test_name(r->test), v, r->decides ? "" : " (info)",
 			       r->why ? ": " : "", r->why ? r->why : "");
 	}
 }
@@ -133,13 +133,15 @@ static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t
 
 		if (r->verdict == VMB_V_ABSENT)
 			continue;
-		json_array_append_new(a, json_pack("{s:s, s:f, s:f, s:o, s:o, s:f, s:f, s:s, s:s, s:b, s:i, s:i}",
-			"metric", r->metric->name, "base", r->base, "new", r->new,
-			"change_pct", isfinite(r->change) ? json_real(r->change) : json_null(),
-			"p", isnan(r->p) ? json_null() : json_real(r->p),
-			"noise_pct", isfinite(r->noise) ? r->noise : -1.0, "threshold_pct", r->threshold,
-			"test", vmb_test_name(r->test), "verdict", vmb_verdict_name(r->verdict),
-			"decides", r->decides, "base_runs", (int)r->nb, "new_runs", (int)r->nn));
+		json_array_append_new(
+		    a, json_pack(
+			   "{s:s, s:f, s:f, s:o, s:o, s:f, s:f, s:s, s:s, s:b, s:i, s:i}", "metric",
+			   r->metric->name, "base", r->base, "new", r->new, "change_pct",
+			   isfinite(r->change) ? json_real(r->change) : json_null(), "p",
+			   isnan(r->p) ? json_null() : json_real(r->p), "noise_pct",
+			   isfinite(r->noise) ? r->noise : -1.0, "threshold_pct", r->threshold,
+			   "test", vmb_test_name(r->test), "verdict", vmb_verdict_name(r->verdict),
+			   "decides", r->decides, "base_runs", (int)r->nb, "new_runs", (int)r->nn));
 	}
 	return json_pack("{s:s, s:o}", "group", key, "metrics", a);
 }
@@ -161,17 +163,17 @@ static int load_side(struct vmb_rset *set, char **paths, int n)
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "threshold", required_argument, NULL, 't' },
-		{ "threshold-metric", required_argument, NULL, 'T' },
-		{ "alpha", required_argument, NULL, 'a' },
-		{ "metric", required_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"threshold", required_argument, NULL, 't'},
+	    {"threshold-metric", required_argument, NULL, 'T'},
+	    {"alpha", required_argument, NULL, 'a'},
+	    {"metric", required_argument, NULL, 'm'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct vmb_cmp_opts o;
-	struct vmb_rset base = { 0 }, new = { 0 };
+	struct vmb_rset base = {0}, new = {0};
 	struct vmb_rgroup *gb = NULL, *gn = NULL;
 	size_t ngb = 0, ngn = 0, i, j, matched = 0;
 	const char *names[64];
@@ -203,7 +205,8 @@ int main(int argc, char **argv)
 		case 'T':
 			eq = strchr(optarg, '=');
 			if (!eq || !vmb_metric_find((*eq = 0, optarg)) || o.n_metric_thr >= 64) {
-				fprintf(stderr, "compare: bad --threshold-metric (want METRIC=PCT)\n");
+				fprintf(stderr,
+					"compare: bad --threshold-metric (want METRIC=PCT)\n");
 				return 2;
 			}
 			names[o.n_metric_thr] = optarg;
@@ -280,8 +283,8 @@ int main(int argc, char **argv)
 			continue;
 		matched++;
 		for (j = 0; j < vmb_n_metrics; j++)
-			if (vmb_compare_metric(&vmb_metrics[j], gb[i].runs, gb[i].n, n->runs, n->n, &o,
-					       &rows[j])) {
+			if (vmb_compare_metric(&vmb_metrics[j], gb[i].runs, gb[i].n, n->runs, n->n,
+					       &o, &rows[j])) {
 				fprintf(stderr, "compare: out of memory\n");
 				goto out;
 			}
@@ -304,8 +307,9 @@ int main(int argc, char **argv)
 	}
 	if (!quiet) {
 		if (fmt == FMT_JSON) {
-			json_t *doc = json_pack("{s:o, s:i, s:f, s:f}", "groups", jout, "exit", status,
-						"threshold_pct", o.threshold, "alpha", o.alpha);
+			json_t *doc =
+			    json_pack("{s:o, s:i, s:f, s:f}", "groups", jout, "exit", status,
+				      "threshold_pct", o.threshold, "alpha", o.alpha);
 
 			jout = NULL;
 			json_dumpf(doc, stdout, JSON_INDENT(2));
@@ -317,7 +321,9 @@ int main(int argc, char **argv)
 		} else {
 			printf("\n%sverdict: %s (exit %d; threshold %.3g%%, alpha %.3g)%s\n",
 			       fmt == FMT_MD ? "**" : "",
-			       status == 1 ? "REGRESSION" : status == 125 ? "cannot tell" : "no regression",
+			       status == 1     ? "REGRESSION"
+			       : status == 125 ? "cannot tell"
+					       : "no regression",
 			       status, o.threshold, o.alpha, fmt == FMT_MD ? "**" : "");
 		}
 	}

@@ -67,8 +67,9 @@ int vmb_export_hyperfine_groups(json_t *results, const struct vmb_rgroup *g, siz
 		s = t;
 		vmb_stats_sort(s, k);
 		snprintf(cmd, sizeof(cmd), "%s%s", prefix ? prefix : "", g[i].key);
-		o = json_pack("{s:s, s:f, s:o, s:f, s:f, s:f, s:o, s:o}", "command", cmd, "mean", mean,
-			      "stddev", k > 1 ? json_real(sqrt(var / (double)(k - 1))) : json_null(),
+		o = json_pack("{s:s, s:f, s:o, s:f, s:f, s:f, s:o, s:o}", "command", cmd, "mean",
+			      mean, "stddev",
+			      k > 1 ? json_real(sqrt(var / (double)(k - 1))) : json_null(),
 			      "median", vmb_stats_median(t, k), "min", s[0], "max", s[k - 1],
 			      "times", times, "exit_codes", codes);
 		free(t);
@@ -98,9 +99,9 @@ static void sanitize(char *s)
 			*s = '_';
 }
 
-static int kcidb_num(json_t *tests, const char *origin, const char *build_id,
-		     const char *base_path, const char *metric, double value, const char *unit,
-		     const char *start, json_t *misc)
+static int kcidb_num(json_t *tests, const char *origin, const char *build_id, const char *base_path,
+		     const char *metric, double value, const char *unit, const char *start,
+		     json_t *misc)
 {
 	char id[2200], path[1024];
 	json_t *t;
@@ -131,11 +132,11 @@ int vmb_export_kcidb(const struct vmb_rset *set, const char *origin, const char 
 	static const struct {
 		const char *name, *path, *unit;
 	} extra[] = {
-		{ "peak_bo_bytes", "refcount.peak_bo_bytes", "B" },
-		{ "peak_zombie_bytes", "refcount.peak_zombie_bytes", "B" },
-		{ "implicit_unmaps", "refcount.implicit_unmaps", "" },
-		{ "userptr_invalidations", "userptr.invalidations", "" },
-		{ "errors_unexpected", "errors.unexpected", "" },
+	    {"peak_bo_bytes", "refcount.peak_bo_bytes", "B"},
+	    {"peak_zombie_bytes", "refcount.peak_zombie_bytes", "B"},
+	    {"implicit_unmaps", "refcount.implicit_unmaps", ""},
+	    {"userptr_invalidations", "userptr.invalidations", ""},
+	    {"errors_unexpected", "errors.unexpected", ""},
 	};
 	json_t *doc, *checkouts, *builds, *tests;
 	size_t i, j, k;
@@ -164,17 +165,17 @@ int vmb_export_kcidb(const struct vmb_rset *set, const char *origin, const char 
 				      json_pack("{s:s, s:s, s:{s:s, s:s}}", "id", cid, "origin",
 						origin, "misc", "kernel", kernel ? kernel : "",
 						"tool", tool ? tool : ""));
-		json_array_append_new(builds, json_pack("{s:s, s:s, s:s, s:s}", "id", bid,
-							"checkout_id", cid, "origin", origin,
-							"status", "PASS"));
+		json_array_append_new(builds,
+				      json_pack("{s:s, s:s, s:s, s:s}", "id", bid, "checkout_id",
+						cid, "origin", origin, "status", "PASS"));
 		for (j = 0; j < f->n_runs && !ret; j++) {
 			const struct vmb_rrun *r = &f->runs[j];
 			char base[1024];
-			json_t *misc = json_pack("{s:s, s:s, s:b, s:b, s:i, s:s}", "trace",
-						 f->trace_path ? f->trace_path : "", "backend",
-						 r->backend, "simulated", r->simulated,
-						 "incomplete", r->incomplete, "repeat", r->repeat,
-						 "strategy", r->strategy);
+			json_t *misc =
+			    json_pack("{s:s, s:s, s:b, s:b, s:i, s:s}", "trace",
+				      f->trace_path ? f->trace_path : "", "backend", r->backend,
+				      "simulated", r->simulated, "incomplete", r->incomplete,
+				      "repeat", r->repeat, "strategy", r->strategy);
 			char strat[512];
 
 			snprintf(strat, sizeof(strat), "%s", r->strategy);
@@ -185,9 +186,10 @@ int vmb_export_kcidb(const struct vmb_rset *set, const char *origin, const char 
 				double v;
 
 				if (vmb_metric_value(&vmb_metrics[k], r, &v))
-					ret = kcidb_num(tests, origin, bid, base, vmb_metrics[k].name,
-							v, vmb_metrics[k].unit[0] == 'n' ? "ns" : "",
-							f->date, misc);
+					ret =
+					    kcidb_num(tests, origin, bid, base, vmb_metrics[k].name,
+						      v, vmb_metrics[k].unit[0] == 'n' ? "ns" : "",
+						      f->date, misc);
 			}
 			for (k = 0; k < sizeof(extra) / sizeof(extra[0]) && !ret; k++) {
 				double v;

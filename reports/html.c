@@ -43,18 +43,24 @@ void vmb_html_esc(FILE *f, const char *s)
 void vmb_html_head(FILE *f, const char *title)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", f);
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+	      f);
 	vmb_html_esc(f, title);
 	fputs("</title>\n<style>\n"
-	      "body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:1.5em auto;max-width:1400px;"
+	      "body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:1.5em "
+	      "auto;max-width:1400px;"
 	      "padding:0 1em;color:#1d1d1f;background:#fff}\n"
-	      "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}\n"
+	      "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid "
+	      "#ccc}\n"
 	      "table{border-collapse:collapse;margin:.6em 0;font-size:.86em}\n"
-	      "th,td{border:1px solid #c8c8c8;padding:.25em .5em;text-align:right;white-space:nowrap}\n"
+	      "th,td{border:1px solid #c8c8c8;padding:.25em "
+	      ".5em;text-align:right;white-space:nowrap}\n"
 	      "th{background:#eef1f5}td.l,th.l{text-align:left}\n"
 	      "tr:nth-child(even) td{background:#fafafa}\n"
-	      ".sim{color:#7a4d00;background:#fff4d6;padding:0 .3em;border-radius:3px;font-size:.85em}\n"
-	      ".meas{color:#0b5a1a;background:#e3f6e6;padding:0 .3em;border-radius:3px;font-size:.85em}\n"
+	      ".sim{color:#7a4d00;background:#fff4d6;padding:0 "
+	      ".3em;border-radius:3px;font-size:.85em}\n"
+	      ".meas{color:#0b5a1a;background:#e3f6e6;padding:0 "
+	      ".3em;border-radius:3px;font-size:.85em}\n"
 	      ".note{background:#fff8e5;border-left:4px solid #e0a800;padding:.5em 1em}\n"
 	      ".bad{color:#b00000;font-weight:bold}.good{color:#0b6b1e}\n"
 	      ".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));"
@@ -63,7 +69,8 @@ void vmb_html_head(FILE *f, const char *title)
 	      ".wide figure img{width:auto;max-width:none}\n"
 	      "figcaption{font-size:.85em;color:#555}\n"
 	      "footer{margin-top:3em;font-size:.8em;color:#777}\n"
-	      "</style>\n</head>\n<body>\n", f);
+	      "</style>\n</head>\n<body>\n",
+	      f);
 }
 
 /**

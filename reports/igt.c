@@ -47,7 +47,7 @@ struct igt_opts {
 struct subtest {
 	char name[400];
 	char trace[PATH_MAX];
-	char base[256];		/* trace file name without .json/.jsonl */
+	char base[256]; /* trace file name without .json/.jsonl */
 	char sync[32], refcount[32];
 };
 
@@ -97,12 +97,15 @@ static int build_list(const struct igt_opts *o)
 
 		if (nm[0] != '.' && (strstr(nm, ".json") || strstr(nm, ".jsonl"))) {
 			list = strdup(o->strategies);
-			for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			for (tok = strtok_r(list, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
 				char *colon = strchr(tok, ':');
 
 				if (!colon) {
-					fprintf(stderr, "vmbench-igt: bad strategy '%s' (want SYNC:REFCOUNT)\n",
-						tok);
+					fprintf(
+					    stderr,
+					    "vmbench-igt: bad strategy '%s' (want SYNC:REFCOUNT)\n",
+					    tok);
 					free(list);
 					return -EINVAL;
 				}
@@ -262,8 +265,10 @@ static const char *run_subtest(const struct igt_opts *o, const struct subtest *t
 		break;
 	case 125:
 		/* igt_runner turns a passing subtest with a WARNING on stderr into "warn" */
-		fprintf(stderr, "(vmbench-igt:%d) WARNING: cannot tell: too noisy or too few runs "
-				"against %s\n", (int)getpid(), base);
+		fprintf(stderr,
+			"(vmbench-igt:%d) WARNING: cannot tell: too noisy or too few runs "
+			"against %s\n",
+			(int)getpid(), base);
 		res = "SUCCESS";
 		break;
 	default:
@@ -281,49 +286,51 @@ out:
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-"usage: vmbench-igt [options]\n"
-"\n"
-"The vmbench regression suite as an IGT-style test binary: one subtest per\n"
-"trace x strategy, named TRACE-SYNC-REFCOUNT; each replays the trace and\n"
-"compares the result with BASELINE_DIR/TRACE.json (same trace, backend and\n"
-"strategy). Without --run-subtest every subtest runs.\n"
-"\n"
-"  --list-subtests        print the subtest names and exit\n"
-"  --run-subtest NAME     run the matching subtests: shell wildcards, a comma\n"
-"                         list, '!' negates (as IGT: \"*-async-*,!*-weak\")\n"
-"  --baseline-dir DIR     baseline results (no baseline: SKIP); also $VMB_BASELINE_DIR\n"
-"  --traces-dir DIR       traces (default: traces; also $VMB_TRACES_DIR)\n"
-"  --strategies LIST      SYNC:REFCOUNT,... (default implicit:hard,implicit:weak,\n"
-"                         async:hard,async:weak)\n"
-"  --repeat N             replay repeats per subtest (default 3)\n"
-"  --replay CMD           replay program (default build/replay, else replay on PATH)\n"
-"  --compare CMD          compare program (default build/compare, else compare)\n"
-"  --replay-args \"...\"    extra replay options (e.g. --backend=xe)\n"
-"  --compare-args \"...\"   extra compare options (e.g. --metric bind_p99)\n"
-"\n"
-"Exit: 0 pass, 1 fail (regression), 77 skip, 79 unknown subtest. \"cannot\n"
-"tell\" (compare 125)"
-" passes with a WARNING on stderr, which igt_runner reports as warn.\n");
+	fprintf(
+	    f,
+	    "usage: vmbench-igt [options]\n"
+	    "\n"
+	    "The vmbench regression suite as an IGT-style test binary: one subtest per\n"
+	    "trace x strategy, named TRACE-SYNC-REFCOUNT; each replays the trace and\n"
+	    "compares the result with BASELINE_DIR/TRACE.json (same trace, backend and\n"
+	    "strategy). Without --run-subtest every subtest runs.\n"
+	    "\n"
+	    "  --list-subtests        print the subtest names and exit\n"
+	    "  --run-subtest NAME     run the matching subtests: shell wildcards, a comma\n"
+	    "                         list, '!' negates (as IGT: \"*-async-*,!*-weak\")\n"
+	    "  --baseline-dir DIR     baseline results (no baseline: SKIP); also "
+	    "$VMB_BASELINE_DIR\n"
+	    "  --traces-dir DIR       traces (default: traces; also $VMB_TRACES_DIR)\n"
+	    "  --strategies LIST      SYNC:REFCOUNT,... (default implicit:hard,implicit:weak,\n"
+	    "                         async:hard,async:weak)\n"
+	    "  --repeat N             replay repeats per subtest (default 3)\n"
+	    "  --replay CMD           replay program (default build/replay, else replay on PATH)\n"
+	    "  --compare CMD          compare program (default build/compare, else compare)\n"
+	    "  --replay-args \"...\"    extra replay options (e.g. --backend=xe)\n"
+	    "  --compare-args \"...\"   extra compare options (e.g. --metric bind_p99)\n"
+	    "\n"
+	    "Exit: 0 pass, 1 fail (regression), 77 skip, 79 unknown subtest. \"cannot\n"
+	    "tell\" (compare 125)"
+	    " passes with a WARNING on stderr, which igt_runner reports as warn.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "list-subtests", no_argument, NULL, 'l' },
-		{ "run-subtest", required_argument, NULL, 'r' },
-		{ "baseline-dir", required_argument, NULL, 'b' },
-		{ "traces-dir", required_argument, NULL, 't' },
-		{ "strategies", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'n' },
-		{ "replay", required_argument, NULL, 'R' },
-		{ "compare", required_argument, NULL, 'C' },
-		{ "replay-args", required_argument, NULL, 'A' },
-		{ "compare-args", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"list-subtests", no_argument, NULL, 'l'},
+	    {"run-subtest", required_argument, NULL, 'r'},
+	    {"baseline-dir", required_argument, NULL, 'b'},
+	    {"traces-dir", required_argument, NULL, 't'},
+	    {"strategies", required_argument, NULL, 's'},
+	    {"repeat", required_argument, NULL, 'n'},
+	    {"replay", required_argument, NULL, 'R'},
+	    {"compare", required_argument, NULL, 'C'},
+	    {"replay-args", required_argument, NULL, 'A'},
+	    {"compare-args", required_argument, NULL, 'B'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct igt_opts o = { 0 };
+	struct igt_opts o = {0};
 	const char *pattern = NULL;
 	bool list = false, sentinel = getenv("IGT_SENTINEL_ON_STDERR") != NULL;
 	int c, pass = 0, fail = 0, skip = 0, matched = 0;
@@ -403,7 +410,8 @@ int main(int argc, char **argv)
 		printf("Subtest %s: %s (%.3fs)\n", tests[i].name, res, now_s() - t0);
 		fflush(stdout);
 		if (sentinel)
-			fprintf(stderr, "Subtest %s: %s (%.3fs)\n", tests[i].name, res, now_s() - t0);
+			fprintf(stderr, "Subtest %s: %s (%.3fs)\n", tests[i].name, res,
+				now_s() - t0);
 		fflush(stderr);
 		if (!strcmp(res, "SUCCESS"))
 			pass++;

@@ -120,8 +120,8 @@ int vmb_plot_xy(const char *dir, const char *name, const struct vmb_plot_opts *o
 		for (j = 0; j < lines[i].n; j++)
 			fprintf(d, "%.10g %.10g\n", lines[i].x[j], lines[i].y[j]);
 		fprintf(d, "\n\n");
-		fprintf(g, "%s'%s.dat' index %zu using 1:2 with %s", idx ? ", \\\n     " : "",
-			name, idx, lines[i].style ? lines[i].style : "lines");
+		fprintf(g, "%s'%s.dat' index %zu using 1:2 with %s", idx ? ", \\\n     " : "", name,
+			idx, lines[i].style ? lines[i].style : "lines");
 		/* overlapping curves stay visible with a dash pattern each */
 		if (!lines[i].style || strstr(lines[i].style, "lines") == lines[i].style ||
 		    strstr(lines[i].style, "steps") || strstr(lines[i].style, "histeps"))

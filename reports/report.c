@@ -32,8 +32,8 @@ struct fig {
 	char title[256];
 	char trace[128];
 	bool trend;
-	bool pending;	/* script written, not rendered yet */
-	bool ok;	/* PNG and SVG rendered */
+	bool pending; /* script written, not rendered yet */
+	bool ok;      /* PNG and SVG rendered */
 };
 
 /* a regression found in the history */
@@ -67,7 +67,7 @@ struct ctx {
 	char generated[64];
 };
 
-static const char *const lat_names[] = { "bind", "unbind", "submit" };
+static const char *const lat_names[] = {"bind", "unbind", "submit"};
 
 static void die_oom(void)
 {
@@ -118,8 +118,8 @@ static void axis_value(const char *strategy, const char *k, char *buf, size_t le
 		if (!strncmp(p, k, kl) && p[kl] == '=') {
 			const char *e = strchr(p, ' ');
 
-			snprintf(buf, len, "%.*s", e ? (int)(e - p - kl - 1) : (int)strlen(p + kl + 1),
-				 p + kl + 1);
+			snprintf(buf, len, "%.*s",
+				 e ? (int)(e - p - kl - 1) : (int)strlen(p + kl + 1), p + kl + 1);
 			return;
 		}
 		p = strchr(p, ' ');
@@ -371,7 +371,7 @@ static int write_series(const char *dir, const char *name, const struct vmb_plot
 	if (!l)
 		die_oom();
 	for (i = 0; i < n; i++)
-		l[i] = (struct vmb_plot_line){ s[i].title, s[i].x, s[i].y, s[i].n, style };
+		l[i] = (struct vmb_plot_line){s[i].title, s[i].x, s[i].y, s[i].n, style};
 	ret = vmb_plot_xy(dir, name, o, l, n);
 	free(l);
 	return ret;
@@ -439,7 +439,7 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 		double **pool = calloc(t->n + 1, sizeof(*pool));
 		size_t *np = calloc(t->n + 1, sizeof(*np));
 		char name[200], title[256];
-		struct vmb_plot_opts o = { 0 };
+		struct vmb_plot_opts o = {0};
 
 		if (!cdf || !hist || !pool || !np)
 			die_oom();
@@ -466,8 +466,14 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 		snprintf(name, sizeof(name), "%s-%s-cdf", trace, lat);
 		snprintf(title, sizeof(title), "%s: %s latency CDF (issue to completion)", trace,
 			 lat);
-		o = (struct vmb_plot_opts){ title, "latency (us, log scale)", "fraction of ops",
-					    true, false, false, time_note(t), 0 };
+		o = (struct vmb_plot_opts){title,
+					   "latency (us, log scale)",
+					   "fraction of ops",
+					   true,
+					   false,
+					   false,
+					   time_note(t),
+					   0};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, cdf, t->n, "steps lw 2"));
 
@@ -501,9 +507,14 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 			}
 			snprintf(name, sizeof(name), "%s-%s-hist", trace, lat);
 			snprintf(title, sizeof(title), "%s: %s latency histogram", trace, lat);
-			o = (struct vmb_plot_opts){ title, "latency (us, log-spaced bins)",
-						    "fraction of ops", true, false, false,
-						    time_note(t), 0 };
+			o = (struct vmb_plot_opts){title,
+						   "latency (us, log-spaced bins)",
+						   "fraction of ops",
+						   true,
+						   false,
+						   false,
+						   time_note(t),
+						   0};
 			add_fig(c, name, title, trace, false,
 				write_series(c->plotdir, name, &o, hist, t->n, "histeps lw 2"));
 		}
@@ -568,16 +579,27 @@ static void plot_stalls(struct ctx *c, const char *trace, const struct tgroups *
 	if (timeline) {
 		snprintf(title, sizeof(title), "%s: submit stalls over time (stalled submits only)",
 			 trace);
-		o = (struct vmb_plot_opts){ title, "submit issue time (ms since start)",
-					    "stall (us, log scale)", false, true, false,
-					    time_note(t), 0 };
+		o = (struct vmb_plot_opts){title,
+					   "submit issue time (ms since start)",
+					   "stall (us, log scale)",
+					   false,
+					   true,
+					   false,
+					   time_note(t),
+					   0};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "points pt 7 ps 0.6"));
 	} else {
 		snprintf(title, sizeof(title), "%s: submit stall CDF (no timeline in the results)",
 			 trace);
-		o = (struct vmb_plot_opts){ title, "stall (us, log scale)", "fraction of submits",
-					    true, false, false, time_note(t), 0 };
+		o = (struct vmb_plot_opts){title,
+					   "stall (us, log scale)",
+					   "fraction of submits",
+					   true,
+					   false,
+					   false,
+					   time_note(t),
+					   0};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "steps lw 2"));
 	}
@@ -626,8 +648,14 @@ static void plot_bars(struct ctx *c, const char *trace, const struct tgroups *t,
 	}
 	snprintf(name, sizeof(name), "%s-%s", trace, stem);
 	snprintf(title, sizeof(title), title_fmt, trace);
-	o = (struct vmb_plot_opts){ title, "strategy", ylabel, false, false, false,
-				    t->sim ? "model counters (deterministic)" : NULL, 0 };
+	o = (struct vmb_plot_opts){title,
+				   "strategy",
+				   ylabel,
+				   false,
+				   false,
+				   false,
+				   t->sim ? "model counters (deterministic)" : NULL,
+				   0};
 	if (nr)
 		add_fig(c, name, title, trace, false,
 			vmb_plot_bars(c->plotdir, name, &o, rows, nr, cols, ncols, v));
@@ -637,32 +665,32 @@ static void plot_bars(struct ctx *c, const char *trace, const struct tgroups *t,
 
 static void plot_trace(struct ctx *c, const char *trace)
 {
-	static const char *const sm_cols[] = { "map", "remap (split)", "unmap", "keep (merge)" };
-	static const char *const sm_paths[] = { "gpuvm.map", "gpuvm.remap", "gpuvm.unmap",
-						"gpuvm.keep" };
-	static const char *const rb_cols[] = { "peak BO MiB", "peak zombie MiB" };
-	static const char *const rb_paths[] = { "refcount.peak_bo_bytes",
-						"refcount.peak_zombie_bytes" };
-	static const char *const re_cols[] = { "implicit unmaps", "leaked BOs", "cycles" };
-	static const char *const re_paths[] = { "refcount.implicit_unmaps", "refcount.leaked_bos",
-						"refcount.cycles" };
-	static const char *const up_cols[] = { "invalidations", "revalidations",
-					       "pinned pages (peak)" };
-	static const char *const up_paths[] = { "userptr.invalidations", "userptr.revalidations",
-						"userptr.pinned_pages_peak" };
+	static const char *const sm_cols[] = {"map", "remap (split)", "unmap", "keep (merge)"};
+	static const char *const sm_paths[] = {"gpuvm.map", "gpuvm.remap", "gpuvm.unmap",
+					       "gpuvm.keep"};
+	static const char *const rb_cols[] = {"peak BO MiB", "peak zombie MiB"};
+	static const char *const rb_paths[] = {"refcount.peak_bo_bytes",
+					       "refcount.peak_zombie_bytes"};
+	static const char *const re_cols[] = {"implicit unmaps", "leaked BOs", "cycles"};
+	static const char *const re_paths[] = {"refcount.implicit_unmaps", "refcount.leaked_bos",
+					       "refcount.cycles"};
+	static const char *const up_cols[] = {"invalidations", "revalidations",
+					      "pinned pages (peak)"};
+	static const char *const up_paths[] = {"userptr.invalidations", "userptr.revalidations",
+					       "userptr.pinned_pages_peak"};
 	struct tgroups t;
 
 	tgroups_get(c, trace, &t);
 	plot_latency(c, trace, &t);
 	plot_stalls(c, trace, &t);
-	plot_bars(c, trace, &t, "splitmerge", "%s: drm_gpuvm split/merge ops per strategy",
-		  "ops", sm_cols, sm_paths, 4, 1);
+	plot_bars(c, trace, &t, "splitmerge", "%s: drm_gpuvm split/merge ops per strategy", "ops",
+		  sm_cols, sm_paths, 4, 1);
 	plot_bars(c, trace, &t, "refcount", "%s: BO memory held (refcount strategy)", "MiB",
 		  rb_cols, rb_paths, 2, 1 << 20);
 	plot_bars(c, trace, &t, "refevents", "%s: implicit unmaps, leaks and reference cycles",
 		  "count", re_cols, re_paths, 3, 1);
-	plot_bars(c, trace, &t, "userptr", "%s: userptr invalidation and pinning", "count",
-		  up_cols, up_paths, 3, 1);
+	plot_bars(c, trace, &t, "userptr", "%s: userptr invalidation and pinning", "count", up_cols,
+		  up_paths, 3, 1);
 	tgroups_free(&t);
 }
 
@@ -721,10 +749,16 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 		if (ti < c->n_traces && cj < ncols && x > 0)
 			v[ti * ncols + cj] = x / scale;
 	}
-	o = (struct vmb_plot_opts){ title, "", ylabel, false, true, false,
-				    sim && meas ? "simulated (model) and measured runs mixed"
-				    : sim ? "SIMULATED: model time from the embedded kernel model"
-					  : NULL, 0 };
+	o = (struct vmb_plot_opts){title,
+				   "",
+				   ylabel,
+				   false,
+				   true,
+				   false,
+				   sim && meas ? "simulated (model) and measured runs mixed"
+				   : sim ? "SIMULATED: model time from the embedded kernel model"
+					 : NULL,
+				   0};
 	add_fig(c, stem, title, "", false,
 		vmb_plot_bars(c->plotdir, stem, &o, (const char *const *)c->traces, c->n_traces,
 			      (const char *const *)cols, ncols, v));
@@ -740,9 +774,9 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 
 /* ---- history trends ---- */
 
-static const char *const trend_metrics[] = { "bind_p50", "bind_p99",  "unbind_p99",
-					     "submit_p99", "stall_total", "gpuvm_remap",
-					     "pte_writes", "wall_ns" };
+static const char *const trend_metrics[] = {"bind_p50",	  "bind_p99",	 "unbind_p99",
+					    "submit_p99", "stall_total", "gpuvm_remap",
+					    "pte_writes", "wall_ns"};
 
 struct night {
 	long day;
@@ -868,8 +902,8 @@ static void plot_trends(struct ctx *c)
 					free(v);
 					if (!j || !cnt)
 						continue;
-					if (vmb_compare_metric(m, n[j - 1].runs, n[j - 1].n, n[j].runs,
-							       n[j].n, &c->cmp, &row))
+					if (vmb_compare_metric(m, n[j - 1].runs, n[j - 1].n,
+							       n[j].runs, n[j].n, &c->cmp, &row))
 						die_oom();
 					if (row.verdict == VMB_V_REGRESSION && nreg < 4096) {
 						struct regr *r;
@@ -880,13 +914,14 @@ static void plot_trends(struct ctx *c)
 						reg->y[reg->n++] = row.new;
 						nreg++;
 						c->regrs = realloc(c->regrs, (c->n_regrs + 1) *
-									      sizeof(*c->regrs));
+										 sizeof(*c->regrs));
 						if (!c->regrs)
 							die_oom();
 						r = &c->regrs[c->n_regrs++];
 						memset(r, 0, sizeof(*r));
 						snprintf(r->trace, sizeof(r->trace), "%s", trace);
-						snprintf(r->label, sizeof(r->label), "%s", s[ns].title);
+						snprintf(r->label, sizeof(r->label), "%s",
+							 s[ns].title);
 						r->metric = m->name;
 						gmtime_r(&day, &tm);
 						strftime(r->date, sizeof(r->date), "%Y-%m-%d", &tm);
@@ -903,11 +938,15 @@ static void plot_trends(struct ctx *c)
 			snprintf(name, sizeof(name), "%s-trend-%s", trace, m->name);
 			snprintf(title, sizeof(title), "%s: %s per night (median of runs)", trace,
 				 m->name);
-			o = (struct vmb_plot_opts){ title, "night (UTC)",
-						    !strcmp(m->unit, "ns") ? "ns" : "count", false,
-						    false, true,
-						    sim ? "model figures are SIMULATED (model time)"
-							: NULL, 0 };
+			o = (struct vmb_plot_opts){title,
+						   "night (UTC)",
+						   !strcmp(m->unit, "ns") ? "ns" : "count",
+						   false,
+						   false,
+						   true,
+						   sim ? "model figures are SIMULATED (model time)"
+						       : NULL,
+						   0};
 			/* one line per group, then the regression markers */
 			{
 				struct vmb_plot_line *l = calloc(ns + 2, sizeof(*l));
@@ -915,13 +954,12 @@ static void plot_trends(struct ctx *c)
 				if (!l)
 					die_oom();
 				for (i = 0; i < ns; i++)
-					l[i] = (struct vmb_plot_line){ s[i].title, s[i].x, s[i].y,
-								       s[i].n,
-								       "linespoints lw 2 pt 7 ps 0.8" };
+					l[i] = (struct vmb_plot_line){
+					    s[i].title, s[i].x, s[i].y, s[i].n,
+					    "linespoints lw 2 pt 7 ps 0.8"};
 				l[ns] = (struct vmb_plot_line){
-					s[ns].title, s[ns].x, s[ns].y, s[ns].n,
-					"points pt 6 ps 3 lw 3 lc rgb '#d00000'"
-				};
+				    s[ns].title, s[ns].x, s[ns].y, s[ns].n,
+				    "points pt 6 ps 3 lw 3 lc rgb '#d00000'"};
 				add_fig(c, name, title, trace, true,
 					vmb_plot_xy(c->plotdir, name, &o, l, ns + 1));
 				free(l);
@@ -1038,11 +1076,12 @@ static void raw_name(const struct vmb_rfile *f, size_t i, char *buf, size_t len)
 
 static void env_table(FILE *f, const struct ctx *c, const char *trace)
 {
-	static const char *const keys[] = { "tool", "host", "kernel", "cpu", "gpu", "date" };
+	static const char *const keys[] = {"tool", "host", "kernel", "cpu", "gpu", "date"};
 	size_t i, k;
 
 	fputs("<table>\n<tr><th class=l>result file</th><th class=l>trace</th><th class=l>sha256"
-	      "</th><th class=l>driver</th>", f);
+	      "</th><th class=l>driver</th>",
+	      f);
 	for (k = 0; k < 6; k++)
 		fprintf(f, "<th class=l>%s</th>", keys[k]);
 	fputs("</tr>\n", f);
@@ -1095,20 +1134,19 @@ static double mval(const struct vmb_rgroup *g, const char *metric)
 
 static void summary_table(FILE *f, struct ctx *c, const char *trace)
 {
-	static const char *const lat[] = { "bind_p50",   "bind_p99",   "unbind_p50",
-					   "unbind_p99", "submit_p50", "submit_p99",
-					   "stall_total" };
+	static const char *const lat[] = {"bind_p50",	"bind_p99",   "unbind_p50", "unbind_p99",
+					  "submit_p50", "submit_p99", "stall_total"};
 	struct tgroups t;
 	size_t i, k;
 	char b[64];
 
 	tgroups_get(c, trace, &t);
 	fputs("<table>\n<tr><th class=l>strategy</th><th class=l>backend</th><th>runs</th>"
-	      "<th class=l>times</th>", f);
+	      "<th class=l>times</th>",
+	      f);
 	for (k = 0; k < 7; k++)
 		fprintf(f, "<th>%s</th>", lat[k]);
-	fputs("<th>remap</th><th>keep</th><th>pte writes</th><th>unexpected errors</th></tr>\n",
-	      f);
+	fputs("<th>remap</th><th>keep</th><th>pte writes</th><th>unexpected errors</th></tr>\n", f);
 	for (i = 0; i < t.n; i++) {
 		char be[64];
 
@@ -1124,17 +1162,18 @@ static void summary_table(FILE *f, struct ctx *c, const char *trace)
 						: "<span class=meas>measured</span>");
 		for (k = 0; k < 7; k++)
 			fprintf(f, "<td>%s</td>", vmb_fmt_ns(mval(t.g[i], lat[k]), b, sizeof(b)));
-		fprintf(f, "<td>%s</td>", vmb_fmt_count(group_num(t.g[i], "gpuvm.remap"), b,
-							sizeof(b)));
-		fprintf(f, "<td>%s</td>", vmb_fmt_count(group_num(t.g[i], "gpuvm.keep"), b,
-							sizeof(b)));
-		fprintf(f, "<td>%s</td>", vmb_fmt_count(group_num(t.g[i], "pte_writes"), b,
-							sizeof(b)));
+		fprintf(f, "<td>%s</td>",
+			vmb_fmt_count(group_num(t.g[i], "gpuvm.remap"), b, sizeof(b)));
+		fprintf(f, "<td>%s</td>",
+			vmb_fmt_count(group_num(t.g[i], "gpuvm.keep"), b, sizeof(b)));
+		fprintf(f, "<td>%s</td>",
+			vmb_fmt_count(group_num(t.g[i], "pte_writes"), b, sizeof(b)));
 		fprintf(f, "<td>%s</td></tr>\n",
 			vmb_fmt_count(group_num(t.g[i], "errors.unexpected"), b, sizeof(b)));
 	}
 	fputs("</table>\n<p>Values are medians over the runs of each strategy; p50/p99 are "
-	      "nearest-rank percentiles of each run's samples.</p>\n", f);
+	      "nearest-rank percentiles of each run's samples.</p>\n",
+	      f);
 	tgroups_free(&t);
 }
 
@@ -1271,20 +1310,31 @@ static void run_table(FILE *f, const struct ctx *c, const char *trace)
 					     : "<span class=meas>measured</span>",
 				r->incomplete ? " <span class=bad>incomplete</span>" : "");
 			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->wall_ns, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->bind.present ? r->bind.p50 : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->bind.present ? r->bind.p90 : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->bind.present ? r->bind.p99 : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->bind.present ? r->bind.max : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->unbind.present ? r->unbind.p50 : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->unbind.present ? r->unbind.p99 : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->submit.present ? r->submit.p50 : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->submit.present ? r->submit.p99 : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_count(r->stall.present ? r->stall.count : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->stall.present ? r->stall.total : -1, b, sizeof(b)));
-			fprintf(f, "<td>%s</td>", vmb_fmt_ns(r->stall.present ? r->stall.max : -1, b, sizeof(b)));
-#define CNT(path)                                                                   \
-	fprintf(f, "<td>%s</td>",                                                   \
-		vmb_fmt_count(vmb_rrun_num(r, path, &x) ? x : -1, b, sizeof(b)))
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->bind.present ? r->bind.p50 : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->bind.present ? r->bind.p90 : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->bind.present ? r->bind.p99 : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->bind.present ? r->bind.max : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->unbind.present ? r->unbind.p50 : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->unbind.present ? r->unbind.p99 : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->submit.present ? r->submit.p50 : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->submit.present ? r->submit.p99 : -1, b, sizeof(b)));
+			fprintf(
+			    f, "<td>%s</td>",
+			    vmb_fmt_count(r->stall.present ? r->stall.count : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->stall.present ? r->stall.total : -1, b, sizeof(b)));
+			fprintf(f, "<td>%s</td>",
+				vmb_fmt_ns(r->stall.present ? r->stall.max : -1, b, sizeof(b)));
+#define CNT(path)                                                                                  \
+	fprintf(f, "<td>%s</td>", vmb_fmt_count(vmb_rrun_num(r, path, &x) ? x : -1, b, sizeof(b)))
 			CNT("gpuvm.map");
 			CNT("gpuvm.remap");
 			CNT("gpuvm.unmap");
@@ -1293,11 +1343,13 @@ static void run_table(FILE *f, const struct ctx *c, const char *trace)
 			CNT("tlb_flushes");
 #undef CNT
 			fprintf(f, "<td>%s</td>",
-				vmb_fmt_bytes(vmb_rrun_num(r, "refcount.peak_zombie_bytes", &x) ? x : -1,
-					      b, sizeof(b)));
-			fprintf(f, "<td>%s</td>",
-				vmb_fmt_count(vmb_rrun_num(r, "refcount.implicit_unmaps", &x) ? x : -1,
-					      b, sizeof(b)));
+				vmb_fmt_bytes(
+				    vmb_rrun_num(r, "refcount.peak_zombie_bytes", &x) ? x : -1, b,
+				    sizeof(b)));
+			fprintf(
+			    f, "<td>%s</td>",
+			    vmb_fmt_count(vmb_rrun_num(r, "refcount.implicit_unmaps", &x) ? x : -1,
+					  b, sizeof(b)));
 			vmb_rrun_num(r, "errors.expected", &e1);
 			vmb_rrun_num(r, "errors.unexpected", &e2);
 			vmb_rrun_num(r, "errors.unsupported", &e3);
@@ -1362,8 +1414,9 @@ static void write_index(struct ctx *c, const char *kcidb, const char *hyperfine)
 	for (i = 0; i < c->n_traces; i++)
 		any_sim |= trace_simulated(c, c->traces[i], &m);
 	vmb_html_head(f, "vmbench dashboard");
-	fprintf(f, "<h1>vmbench dashboard</h1>\n<p>%zu result file(s), %zu run(s), %zu trace(s). "
-		   "<a href=\"summary.md\">Markdown summary</a>",
+	fprintf(f,
+		"<h1>vmbench dashboard</h1>\n<p>%zu result file(s), %zu run(s), %zu trace(s). "
+		"<a href=\"summary.md\">Markdown summary</a>",
 		c->set.n_files, runs, c->n_traces);
 	if (kcidb)
 		fprintf(f, " &middot; <a href=\"raw/kcidb.json\">KCIDB JSON</a>");
@@ -1430,8 +1483,8 @@ static void write_summary_md(struct ctx *c)
 		for (j = 0; j < t.n; j++) {
 			char b[6][64];
 
-			fprintf(f, "| %s%s | %zu | %s | %s | %s | %s | %s | %s | %s |\n", t.label[j],
-				group_simulated(t.g[j]) ? " (sim)" : "", t.g[j]->n,
+			fprintf(f, "| %s%s | %zu | %s | %s | %s | %s | %s | %s | %s |\n",
+				t.label[j], group_simulated(t.g[j]) ? " (sim)" : "", t.g[j]->n,
 				vmb_fmt_ns(mval(t.g[j], "bind_p50"), b[0], 64),
 				vmb_fmt_ns(mval(t.g[j], "bind_p99"), b[1], 64),
 				vmb_fmt_ns(mval(t.g[j], "unbind_p99"), b[2], 64),
@@ -1478,45 +1531,45 @@ static void write_summary_md(struct ctx *c)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: report -o DIR [options] RESULT.json...\n"
-"\n"
-"Render vmbench result files into DIR: gnuplot figures (PNG and SVG) under\n"
-"DIR/plots, index.html plus trace-NAME.html per trace, the result files\n"
-"under DIR/raw, and summary.md (a Markdown table for a CI comment).\n"
-"\n"
-"options:\n"
-"  -o, --output DIR     output directory (created)\n"
-"  --history DIR        earlier results (every *.json below DIR, dated by\n"
-"                       env.date): trend plots per metric and night, with\n"
-"                       regressions (compare's rule, night vs previous night)\n"
-"                       marked; RESULT files may be inside DIR too\n"
-"  --kcidb FILE         also write KCIDB v5.3 JSON (one DONE test node with a\n"
-"                       numeric \"number\" per run and metric); copied to DIR/raw\n"
-"  --hyperfine FILE     also write hyperfine-style JSON of whole-run wall times\n"
-"  --threshold PCT      effect-size floor for history regressions (default 2)\n"
-"  --alpha A            significance level for history regressions (0.01)\n"
-"  --gnuplot CMD        gnuplot command (default: gnuplot)\n"
-"  --no-render          write data and scripts but do not run gnuplot\n"
-"  -h, --help           this text\n"
-"\n"
-"Exit status: 0 done, 1 some figure failed to render, 2 bad usage or input.\n");
+		"usage: report -o DIR [options] RESULT.json...\n"
+		"\n"
+		"Render vmbench result files into DIR: gnuplot figures (PNG and SVG) under\n"
+		"DIR/plots, index.html plus trace-NAME.html per trace, the result files\n"
+		"under DIR/raw, and summary.md (a Markdown table for a CI comment).\n"
+		"\n"
+		"options:\n"
+		"  -o, --output DIR     output directory (created)\n"
+		"  --history DIR        earlier results (every *.json below DIR, dated by\n"
+		"                       env.date): trend plots per metric and night, with\n"
+		"                       regressions (compare's rule, night vs previous night)\n"
+		"                       marked; RESULT files may be inside DIR too\n"
+		"  --kcidb FILE         also write KCIDB v5.3 JSON (one DONE test node with a\n"
+		"                       numeric \"number\" per run and metric); copied to DIR/raw\n"
+		"  --hyperfine FILE     also write hyperfine-style JSON of whole-run wall times\n"
+		"  --threshold PCT      effect-size floor for history regressions (default 2)\n"
+		"  --alpha A            significance level for history regressions (0.01)\n"
+		"  --gnuplot CMD        gnuplot command (default: gnuplot)\n"
+		"  --no-render          write data and scripts but do not run gnuplot\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Exit status: 0 done, 1 some figure failed to render, 2 bad usage or input.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "history", required_argument, NULL, 'H' },
-		{ "kcidb", required_argument, NULL, 'k' },
-		{ "hyperfine", required_argument, NULL, 'y' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "alpha", required_argument, NULL, 'a' },
-		{ "gnuplot", required_argument, NULL, 'g' },
-		{ "no-render", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"history", required_argument, NULL, 'H'},
+	    {"kcidb", required_argument, NULL, 'k'},
+	    {"hyperfine", required_argument, NULL, 'y'},
+	    {"threshold", required_argument, NULL, 't'},
+	    {"alpha", required_argument, NULL, 'a'},
+	    {"gnuplot", required_argument, NULL, 'g'},
+	    {"no-render", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct ctx c = { 0 };
+	struct ctx c = {0};
 	const char *history = NULL, *kcidb = NULL, *hyperfine = NULL;
 	char path[PATH_MAX], err[512];
 	struct tm tm;
@@ -1579,8 +1632,8 @@ int main(int argc, char **argv)
 
 	snprintf(c.plotdir, sizeof(c.plotdir), "%s/plots", c.out);
 	snprintf(path, sizeof(path), "%s/raw", c.out);
-	if ((mkdir(c.out, 0755) && errno != EEXIST) || (mkdir(c.plotdir, 0755) && errno != EEXIST) ||
-	    (mkdir(path, 0755) && errno != EEXIST)) {
+	if ((mkdir(c.out, 0755) && errno != EEXIST) ||
+	    (mkdir(c.plotdir, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST)) {
 		fprintf(stderr, "report: cannot create %s: %s\n", c.out, strerror(errno));
 		return 2;
 	}
@@ -1590,7 +1643,8 @@ int main(int argc, char **argv)
 		raw_name(&c.set.files[i], i, raw, sizeof(raw));
 		snprintf(dst, sizeof(dst), "%s/%s", c.out, raw);
 		if (copy_file(c.set.files[i].path, dst)) {
-			fprintf(stderr, "report: copying %s to %s failed\n", c.set.files[i].path, dst);
+			fprintf(stderr, "report: copying %s to %s failed\n", c.set.files[i].path,
+				dst);
 			return 2;
 		}
 	}
@@ -1605,7 +1659,8 @@ int main(int argc, char **argv)
 	if (history) {
 		scan_history(&c, history, 0);
 		for (i = optind; i < (size_t)argc; i++)
-			if (!in_history(&c, argv[i]) && vmb_rset_add(&c.hist, argv[i], err, sizeof(err)))
+			if (!in_history(&c, argv[i]) &&
+			    vmb_rset_add(&c.hist, argv[i], err, sizeof(err)))
 				fprintf(stderr, "report: %s\n", err);
 		c.have_hist = true;
 		plot_trends(&c);

@@ -14,21 +14,21 @@
 #include "stats.h"
 
 const struct vmb_metric vmb_metrics[] = {
-	{ "bind_p50", VMB_MK_LAT_P50, "bind", NULL, "ns", false },
-	{ "bind_p99", VMB_MK_LAT_P99, "bind", NULL, "ns", false },
-	{ "unbind_p50", VMB_MK_LAT_P50, "unbind", NULL, "ns", false },
-	{ "unbind_p99", VMB_MK_LAT_P99, "unbind", NULL, "ns", false },
-	{ "submit_p50", VMB_MK_LAT_P50, "submit", NULL, "ns", false },
-	{ "submit_p99", VMB_MK_LAT_P99, "submit", NULL, "ns", false },
-	{ "stall_total", VMB_MK_LAT_TOTAL, "stall", NULL, "ns", false },
-	{ "gpuvm_requests", VMB_MK_COUNTER, NULL, "gpuvm.requests", "count", false },
-	{ "gpuvm_map", VMB_MK_COUNTER, NULL, "gpuvm.map", "count", false },
-	{ "gpuvm_remap", VMB_MK_COUNTER, NULL, "gpuvm.remap", "count", false },
-	{ "gpuvm_unmap", VMB_MK_COUNTER, NULL, "gpuvm.unmap", "count", false },
-	{ "gpuvm_keep", VMB_MK_COUNTER, NULL, "gpuvm.keep", "count", true },
-	{ "pte_writes", VMB_MK_COUNTER, NULL, "pte_writes", "count", false },
-	{ "tlb_flushes", VMB_MK_COUNTER, NULL, "tlb_flushes", "count", false },
-	{ "wall_ns", VMB_MK_WALL, NULL, NULL, "ns", false },
+    {"bind_p50", VMB_MK_LAT_P50, "bind", NULL, "ns", false},
+    {"bind_p99", VMB_MK_LAT_P99, "bind", NULL, "ns", false},
+    {"unbind_p50", VMB_MK_LAT_P50, "unbind", NULL, "ns", false},
+    {"unbind_p99", VMB_MK_LAT_P99, "unbind", NULL, "ns", false},
+    {"submit_p50", VMB_MK_LAT_P50, "submit", NULL, "ns", false},
+    {"submit_p99", VMB_MK_LAT_P99, "submit", NULL, "ns", false},
+    {"stall_total", VMB_MK_LAT_TOTAL, "stall", NULL, "ns", false},
+    {"gpuvm_requests", VMB_MK_COUNTER, NULL, "gpuvm.requests", "count", false},
+    {"gpuvm_map", VMB_MK_COUNTER, NULL, "gpuvm.map", "count", false},
+    {"gpuvm_remap", VMB_MK_COUNTER, NULL, "gpuvm.remap", "count", false},
+    {"gpuvm_unmap", VMB_MK_COUNTER, NULL, "gpuvm.unmap", "count", false},
+    {"gpuvm_keep", VMB_MK_COUNTER, NULL, "gpuvm.keep", "count", true},
+    {"pte_writes", VMB_MK_COUNTER, NULL, "pte_writes", "count", false},
+    {"tlb_flushes", VMB_MK_COUNTER, NULL, "tlb_flushes", "count", false},
+    {"wall_ns", VMB_MK_WALL, NULL, NULL, "ns", false},
 };
 const size_t vmb_n_metrics = sizeof(vmb_metrics) / sizeof(vmb_metrics[0]);
 
@@ -149,7 +149,7 @@ static char *strategy_string(json_t *s)
 
 	if (!f)
 		return NULL;
-	json_object_foreach(s, k, v) {
+	json_object_foreach (s, k, v) {
 		if (ftell(f))
 			fputc(' ', f);
 		if (json_is_string(v))
@@ -166,7 +166,7 @@ static char *strategy_string(json_t *s)
 static time_t parse_date(const char *s)
 {
 	struct tm tm;
-	const char *fmts[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d" };
+	const char *fmts[] = {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"};
 	size_t i;
 
 	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {

@@ -123,11 +123,11 @@ bool vmb_rrun_num(const struct vmb_rrun *r, const char *path, double *out);
 
 /** enum vmb_metric_kind - how a metric is taken from a run */
 enum vmb_metric_kind {
-	VMB_MK_LAT_P50,		/* latency object: p50 of its samples */
-	VMB_MK_LAT_P99,		/* latency object: p99 of its samples */
-	VMB_MK_LAT_TOTAL,	/* latency object: total */
-	VMB_MK_COUNTER,		/* a counter: dotted path in metrics */
-	VMB_MK_WALL,		/* run wall_ns */
+	VMB_MK_LAT_P50,	  /* latency object: p50 of its samples */
+	VMB_MK_LAT_P99,	  /* latency object: p99 of its samples */
+	VMB_MK_LAT_TOTAL, /* latency object: total */
+	VMB_MK_COUNTER,	  /* a counter: dotted path in metrics */
+	VMB_MK_WALL,	  /* run wall_ns */
 };
 
 /**

@@ -125,9 +125,9 @@ int vmb_stats_mann_whitney(const double *a, size_t na, const double *b, size_t n
 	if (!t)
 		return -ENOMEM;
 	for (i = 0; i < na; i++)
-		t[i] = (struct tagged){ a[i], 0 };
+		t[i] = (struct tagged){a[i], 0};
 	for (i = 0; i < nb; i++)
-		t[na + i] = (struct tagged){ b[i], 1 };
+		t[na + i] = (struct tagged){b[i], 1};
 	qsort(t, n, sizeof(*t), cmp_tagged);
 
 	/* average ranks over tie groups [i, j) */
@@ -236,7 +236,7 @@ static double boot_quantile(struct rng *r, const double *v, size_t n, double q)
 double vmb_stats_bootstrap_quantile(const double *a, size_t na, const double *b, size_t nb,
 				    double q, unsigned reps, unsigned long long seed)
 {
-	struct rng r = { seed ? seed : 0x9e3779b97f4a7c15ull };
+	struct rng r = {seed ? seed : 0x9e3779b97f4a7c15ull};
 	unsigned i, le = 0, ge = 0;
 	double p;
 

@@ -45,8 +45,7 @@ static double metric_threshold(const struct vmb_metric *m, const struct vmb_cmp_
 	return o->threshold;
 }
 
-static bool metric_decides(const struct vmb_metric *m, const struct vmb_cmp_opts *o,
-			   bool simulated)
+static bool metric_decides(const struct vmb_metric *m, const struct vmb_cmp_opts *o, bool simulated)
 {
 	size_t i;
 
@@ -146,8 +145,8 @@ static void decide(struct vmb_cmp_row *row, double alpha, bool higher_better)
 		return;
 	}
 	row->verdict = VMB_V_NOISY;
-	row->why = row->test == VMB_T_NONE ? "too few runs (need 3 per side)"
-					    : "change not significant";
+	row->why =
+	    row->test == VMB_T_NONE ? "too few runs (need 3 per side)" : "change not significant";
 }
 
 /**

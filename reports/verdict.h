@@ -15,7 +15,7 @@
 
 /** enum vmb_verdict - outcome for one metric */
 enum vmb_verdict {
-	VMB_V_ABSENT,		/* a side has no value: not compared */
+	VMB_V_ABSENT, /* a side has no value: not compared */
 	VMB_V_SAME,
 	VMB_V_BETTER,
 	VMB_V_REGRESSION,
@@ -24,11 +24,11 @@ enum vmb_verdict {
 
 /** enum vmb_test - which evidence a verdict rests on */
 enum vmb_test {
-	VMB_T_EXACT,		/* deterministic values, compared exactly */
-	VMB_T_RUNS,		/* Mann-Whitney U on per-run values (>= 3 runs per side) */
-	VMB_T_SAMPLES,		/* Mann-Whitney U on per-op samples pooled per side (p50, stall total) */
-	VMB_T_BOOTSTRAP,	/* bootstrap of the p99 of per-op samples pooled per side */
-	VMB_T_NONE,		/* too few runs and no samples: no test possible */
+	VMB_T_EXACT,	 /* deterministic values, compared exactly */
+	VMB_T_RUNS,	 /* Mann-Whitney U on per-run values (>= 3 runs per side) */
+	VMB_T_SAMPLES,	 /* Mann-Whitney U on per-op samples pooled per side (p50, stall total) */
+	VMB_T_BOOTSTRAP, /* bootstrap of the p99 of per-op samples pooled per side */
+	VMB_T_NONE,	 /* too few runs and no samples: no test possible */
 };
 
 /**

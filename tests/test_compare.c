@@ -76,10 +76,10 @@ static json_t *lat_obj(size_t n, double median, double sigma, double zero_frac)
 }
 
 struct runspec {
-	double scale;		/* multiplies every latency median */
+	double scale; /* multiplies every latency median */
 	double wall_ms;
 	int remap;
-	size_t n;		/* samples per latency object */
+	size_t n; /* samples per latency object */
 };
 
 static json_t *run_obj(const struct runspec *r, int repeat, bool simulated)
@@ -95,9 +95,9 @@ static json_t *run_obj(const struct runspec *r, int repeat, bool simulated)
 			      "expected", 0, "unexpected", 0, "unsupported", 0);
 
 	return json_pack("{s:s, s:{s:s, s:s}, s:i, s:I, s:b, s:b, s:o}", "backend",
-			 simulated ? "model" : "xe", "strategy", "refcount", "hard", "sync", "async",
-			 "repeat", repeat, "wall_ns", (json_int_t)(r->wall_ms * 1e6), "simulated",
-			 simulated, "incomplete", 0, "metrics", m);
+			 simulated ? "model" : "xe", "strategy", "refcount", "hard", "sync",
+			 "async", "repeat", repeat, "wall_ns", (json_int_t)(r->wall_ms * 1e6),
+			 "simulated", simulated, "incomplete", 0, "metrics", m);
 }
 
 /* one result file with @n runs; returns its path (static buffer per call slot) */
@@ -151,9 +151,9 @@ static char dir[64];
 
 TEST(mann_whitney_known_values)
 {
-	double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 };
-	double c[] = { 1, 1, 2 }, d[] = { 2, 3, 3 };
-	double e[] = { 4, 4, 4 }, f[] = { 4, 4 };
+	double a[] = {1, 2, 3, 4, 5}, b[] = {6, 7, 8, 9, 10};
+	double c[] = {1, 1, 2}, d[] = {2, 3, 3};
+	double e[] = {4, 4, 4}, f[] = {4, 4};
 	struct vmb_mwu t;
 
 	CHECK_INT(vmb_stats_mann_whitney(a, 5, b, 5, &t), 0);
@@ -195,8 +195,8 @@ TEST(bootstrap_quantile)
 
 TEST(quantiles)
 {
-	double v[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
-	double u[] = { 5, 1, 3 };
+	double v[] = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+	double u[] = {5, 1, 3};
 
 	CHECK(vmb_stats_quantile(v, 10, 0.5) == 50);
 	CHECK(vmb_stats_quantile(v, 10, 0.99) == 100);
@@ -206,11 +206,11 @@ TEST(quantiles)
 	CHECK(vmb_stats_median(v, 10) == 55);
 }
 
-static void two_sides(double base_scale0, double base_scale1, double new_scale0,
-		      double new_scale1, const char **b, const char **n, const char *tag)
+static void two_sides(double base_scale0, double base_scale1, double new_scale0, double new_scale1,
+		      const char **b, const char **n, const char *tag)
 {
-	struct runspec rb[2] = { { base_scale0, 100, 120, 20000 }, { base_scale1, 100.1, 120, 20000 } };
-	struct runspec rn[2] = { { new_scale0, 100.05, 120, 20000 }, { new_scale1, 99.95, 120, 20000 } };
+	struct runspec rb[2] = {{base_scale0, 100, 120, 20000}, {base_scale1, 100.1, 120, 20000}};
+	struct runspec rn[2] = {{new_scale0, 100.05, 120, 20000}, {new_scale1, 99.95, 120, 20000}};
 	char nb[64], nn[64];
 
 	snprintf(nb, sizeof(nb), "%s-base", tag);
@@ -226,25 +226,25 @@ TEST(regression_10pct_exits_1)
 	rng_state = 0x1234567;
 	two_sides(1.0, 1.0, 1.10, 1.10, &b, &n, "reg");
 	{
-		const char *args[] = { b, "--", n, NULL };
+		const char *args[] = {b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 1);
 	}
 	/* the other way round it is an improvement, not a regression */
 	{
-		const char *args[] = { n, "--", b, NULL };
+		const char *args[] = {n, "--", b, NULL};
 
 		CHECK_INT(run_compare(args), 0);
 	}
 	/* with a 15 % floor on every latency metric, a 10 % change is "same" */
 	{
-		const char *args[] = { "--threshold", "15", b, "--", n, NULL };
+		const char *args[] = {"--threshold", "15", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 0);
 	}
 	/* a per-metric floor only for bind_p50 leaves the others deciding */
 	{
-		const char *args[] = { "--threshold-metric", "bind_p50=15", b, "--", n, NULL };
+		const char *args[] = {"--threshold-metric", "bind_p50=15", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 1);
 	}
@@ -257,13 +257,13 @@ TEST(noise_half_pct_exits_0)
 	rng_state = 0xabcdef;
 	two_sides(1.0, 1.0, 1.005, 1.005, &b, &n, "noise");
 	{
-		const char *args[] = { b, "--", n, NULL };
+		const char *args[] = {b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 0);
 	}
 	/* the same data against itself */
 	{
-		const char *args[] = { b, "--", b, NULL };
+		const char *args[] = {b, "--", b, NULL};
 
 		CHECK_INT(run_compare(args), 0);
 	}
@@ -277,7 +277,7 @@ TEST(wildly_noisy_exits_125)
 	/* each side's two runs disagree by 3x; the medians move by ~35 % */
 	two_sides(1.0, 3.0, 1.5, 3.5, &b, &n, "wild");
 	{
-		const char *args[] = { b, "--", n, NULL };
+		const char *args[] = {b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 125);
 	}
@@ -297,12 +297,12 @@ TEST(tail_only_regression)
 	two_sides(1.0, 1.0, 1.0, 1.0, &n, &n, "tail-new");
 	tail_boost = 0;
 	{
-		const char *args[] = { "--metric", "bind_p99", b, "--", n, NULL };
+		const char *args[] = {"--metric", "bind_p99", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 1);
 	}
 	{
-		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+		const char *args[] = {"--metric", "bind_p50", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 0);
 	}
@@ -310,8 +310,8 @@ TEST(tail_only_regression)
 
 TEST(deterministic_counters_exact)
 {
-	struct runspec same = { 1.0, 100, 120, 500 }, more = { 1.0, 100, 150, 500 };
-	struct runspec a[3] = { same, same, same }, c[3] = { more, more, more };
+	struct runspec same = {1.0, 100, 120, 500}, more = {1.0, 100, 150, 500};
+	struct runspec a[3] = {same, same, same}, c[3] = {more, more, more};
 	const char *b, *n, *n2;
 
 	/* simulated runs: identical repeats, so identical samples */
@@ -322,18 +322,18 @@ TEST(deterministic_counters_exact)
 	rng_state = 7;
 	n2 = write_result(dir, "det-same", a, 1, true);
 	{
-		const char *args[] = { b, "--", n, NULL };
+		const char *args[] = {b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 1); /* remap +25 %, exact */
 	}
 	{
-		const char *args[] = { b, "--", n2, NULL };
+		const char *args[] = {b, "--", n2, NULL};
 
 		CHECK_INT(run_compare(args), 0);
 	}
 	/* restricting the decision to another metric ignores the remap change */
 	{
-		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+		const char *args[] = {"--metric", "bind_p50", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 0);
 	}
@@ -347,13 +347,13 @@ TEST(per_run_test_with_many_runs)
 
 	rng_state = 99;
 	for (i = 0; i < 8; i++) {
-		rb[i] = (struct runspec){ 1.0 + 0.01 * (urand() - 0.5), 100, 120, 2000 };
-		rn[i] = (struct runspec){ 1.10 + 0.01 * (urand() - 0.5), 100, 120, 2000 };
+		rb[i] = (struct runspec){1.0 + 0.01 * (urand() - 0.5), 100, 120, 2000};
+		rn[i] = (struct runspec){1.10 + 0.01 * (urand() - 0.5), 100, 120, 2000};
 	}
 	b = write_result(dir, "many-base", rb, 8, false);
 	n = write_result(dir, "many-new", rn, 8, false);
 	{
-		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+		const char *args[] = {"--metric", "bind_p50", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 1);
 	}
@@ -361,7 +361,7 @@ TEST(per_run_test_with_many_runs)
 	b = write_result(dir, "three-base", rb, 3, false);
 	n = write_result(dir, "three-new", rn, 3, false);
 	{
-		const char *args[] = { "--metric", "bind_p50", b, "--", n, NULL };
+		const char *args[] = {"--metric", "bind_p50", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 125);
 	}
@@ -369,7 +369,7 @@ TEST(per_run_test_with_many_runs)
 
 TEST(too_few_runs_and_usage)
 {
-	struct runspec a = { 1.0, 100, 120, 100 }, c = { 1.0, 110, 120, 100 };
+	struct runspec a = {1.0, 100, 120, 100}, c = {1.0, 110, 120, 100};
 	const char *b, *n;
 
 	rng_state = 3;
@@ -377,22 +377,22 @@ TEST(too_few_runs_and_usage)
 	n = write_result(dir, "few-new", &c, 1, false);
 	{
 		/* wall time is one number per run: one run per side cannot tell 10 % */
-		const char *args[] = { "--metric", "wall_ns", b, "--", n, NULL };
+		const char *args[] = {"--metric", "wall_ns", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 125);
 	}
 	{
-		const char *args[] = { b, n, NULL };
+		const char *args[] = {b, n, NULL};
 
 		CHECK_INT(run_compare(args), 2);
 	}
 	{
-		const char *args[] = { "--metric", "nonsense", b, "--", n, NULL };
+		const char *args[] = {"--metric", "nonsense", b, "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 2);
 	}
 	{
-		const char *args[] = { "/nonexistent.json", "--", n, NULL };
+		const char *args[] = {"/nonexistent.json", "--", n, NULL};
 
 		CHECK_INT(run_compare(args), 2);
 	}

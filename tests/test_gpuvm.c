@@ -36,8 +36,7 @@ static int gpuvm_fmt_req_unmap(char *s, size_t n, uint64_t va, uint64_t range)
 	return snprintf(s, n, "REQ unmap va=0x%" PRIx64 " range=0x%" PRIx64, va, range);
 }
 
-static int gpuvm_fmt_map(char *s, size_t n, uint64_t va, uint64_t range, uint32_t obj,
-			 uint64_t off)
+static int gpuvm_fmt_map(char *s, size_t n, uint64_t va, uint64_t range, uint32_t obj, uint64_t off)
 {
 	return snprintf(s, n, "  map va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64,
 			va, range, obj, off);
@@ -46,10 +45,9 @@ static int gpuvm_fmt_map(char *s, size_t n, uint64_t va, uint64_t range, uint32_
 static int gpuvm_fmt_unmap(char *s, size_t n, uint64_t va, uint64_t range, uint32_t obj,
 			   uint64_t off, bool keep)
 {
-	return snprintf(s, n,
-			"  unmap va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64
-			" keep=%d",
-			va, range, obj, off, keep);
+	return snprintf(
+	    s, n, "  unmap va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64 " keep=%d",
+	    va, range, obj, off, keep);
 }
 
 /* A remap piece: "prev(va=..,range=..,obj=..,off=..)" or "-" when absent. */
@@ -113,7 +111,7 @@ static void sb_line(struct strbuf *b, const char *line)
 struct rec {
 	struct vmb_gpuvm *vm;
 	struct strbuf out;
-	int fail_at;	/* 1-based callback index that fails with -EIO; 0 = none */
+	int fail_at; /* 1-based callback index that fails with -EIO; 0 = none */
 	int calls;
 };
 
@@ -154,9 +152,9 @@ static int rec_unmap(void *priv, struct vmb_gpuva *old, bool keep)
 }
 
 static const struct vmb_gpuvm_ops rec_ops = {
-	.step_map = rec_map,
-	.step_remap = rec_remap,
-	.step_unmap = rec_unmap,
+    .step_map = rec_map,
+    .step_remap = rec_remap,
+    .step_unmap = rec_unmap,
 };
 
 static void rec_init(struct rec *r, uint64_t start, uint64_t range, uint64_t kstart,
@@ -167,7 +165,7 @@ static void rec_init(struct rec *r, uint64_t start, uint64_t range, uint64_t kst
 	if (!r->vm)
 		abort();
 	sb_reset(&r->out);
-	sb_line(&r->out, "");	/* make sure the buffer exists */
+	sb_line(&r->out, ""); /* make sure the buffer exists */
 	sb_reset(&r->out);
 }
 
@@ -265,7 +263,7 @@ static const char *tree_check(const struct vmb_gpuvm *vm)
 		if (n->prio > RB_RED_COLOUR)
 			return "bad colour";
 		if (n->prio == RB_RED_COLOUR && ((n->left && n->left->prio == RB_RED_COLOUR) ||
-					       (n->right && n->right->prio == RB_RED_COLOUR)))
+						 (n->right && n->right->prio == RB_RED_COLOUR)))
 			return "red node with a red child";
 		if (!n->left || !n->right) {
 			const struct vmb_gpuva *a;
@@ -303,21 +301,21 @@ static const char *tree_check(const struct vmb_gpuvm *vm)
 	return NULL;
 }
 
-#define CHECK_TREE(vm)                                                                    \
-	do {                                                                              \
-		const char *tc_err = tree_check(vm);                                      \
-		if (tc_err) {                                                             \
-			printf("# %s:%d: tree check: %s\n", __FILE__, __LINE__, tc_err);  \
-			th_cur_failed = 1;                                                \
-		}                                                                         \
+#define CHECK_TREE(vm)                                                                             \
+	do {                                                                                       \
+		const char *tc_err = tree_check(vm);                                               \
+		if (tc_err) {                                                                      \
+			printf("# %s:%d: tree check: %s\n", __FILE__, __LINE__, tc_err);           \
+			th_cur_failed = 1;                                                         \
+		}                                                                                  \
 	} while (0)
 
 /* Units for the split/merge cases: address k is B + k * U. */
 #define U 0x1000ull
 #define B 0x10000ull
-#define P(k) (B + (k) * U)
-#define N_OFF 0x40000ull	/* "n" in the kernel doc */
-#define M_OFF 0x80000ull	/* "m" */
+#define P(k) (B + (k)*U)
+#define N_OFF 0x40000ull /* "n" in the kernel doc */
+#define M_OFF 0x80000ull /* "m" */
 
 static void setup(struct rec *r)
 {
@@ -410,11 +408,10 @@ TEST(doc5_left_aligned_split_other_object)
 	setup(&r);
 	premap(&r, P(0), 2 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(0), U, 2, N_OFF), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x10000 range=0x1000 obj=2 off=0x40000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) - "
-		  "next(va=0x11000,range=0x1000,obj=1,off=0x41000)\n"
-		  "  map va=0x10000 range=0x1000 obj=2 off=0x40000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x10000 range=0x1000 obj=2 off=0x40000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) - "
+			   "next(va=0x11000,range=0x1000,obj=1,off=0x41000)\n"
+			   "  map va=0x10000 range=0x1000 obj=2 off=0x40000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x1000,2,0x40000\n"
 				"0x11000,0x1000,1,0x41000\n");
 	CHECK_TREE(r.vm);
@@ -429,11 +426,10 @@ TEST(doc6_left_aligned_split_keep)
 	setup(&r);
 	premap(&r, P(0), 2 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(0), U, 1, N_OFF), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x10000 range=0x1000 obj=1 off=0x40000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) - "
-		  "next(va=0x11000,range=0x1000,obj=1,off=0x41000)\n"
-		  "  map va=0x10000 range=0x1000 obj=1 off=0x40000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x10000 range=0x1000 obj=1 off=0x40000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) - "
+			   "next(va=0x11000,range=0x1000,obj=1,off=0x41000)\n"
+			   "  map va=0x10000 range=0x1000 obj=1 off=0x40000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x1000,1,0x40000\n"
 				"0x11000,0x1000,1,0x41000\n");
 	rec_fini(&r);
@@ -447,11 +443,10 @@ TEST(doc7_right_aligned_split_other_object)
 	setup(&r);
 	premap(&r, P(0), 2 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(1), U, 2, M_OFF), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x1000 obj=2 off=0x80000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
-		  "  map va=0x11000 range=0x1000 obj=2 off=0x80000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x1000 obj=2 off=0x80000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
+			   "  map va=0x11000 range=0x1000 obj=2 off=0x80000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x1000,1,0x40000\n"
 				"0x11000,0x1000,2,0x80000\n");
 	CHECK_TREE(r.vm);
@@ -466,11 +461,10 @@ TEST(doc8_right_aligned_split_keep)
 	setup(&r);
 	premap(&r, P(0), 2 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(1), U, 1, N_OFF + U), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x1000 obj=1 off=0x41000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
-		  "  map va=0x11000 range=0x1000 obj=1 off=0x41000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x1000 obj=1 off=0x41000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
+			   "  map va=0x11000 range=0x1000 obj=1 off=0x41000\n");
 	rec_fini(&r);
 }
 
@@ -482,11 +476,10 @@ TEST(doc9_overlap_end_other_object)
 	setup(&r);
 	premap(&r, P(0), 2 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(1), 2 * U, 2, M_OFF), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x2000 obj=2 off=0x80000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
-		  "  map va=0x11000 range=0x2000 obj=2 off=0x80000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x2000 obj=2 off=0x80000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
+			   "  map va=0x11000 range=0x2000 obj=2 off=0x80000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x1000,1,0x40000\n"
 				"0x11000,0x2000,2,0x80000\n");
 	rec_fini(&r);
@@ -500,11 +493,10 @@ TEST(doc10_overlap_end_keep)
 	setup(&r);
 	premap(&r, P(0), 2 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(1), 2 * U, 1, N_OFF + U), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x2000 obj=1 off=0x41000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
-		  "  map va=0x11000 range=0x2000 obj=1 off=0x41000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x2000 obj=1 off=0x41000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
+			   "  map va=0x11000 range=0x2000 obj=1 off=0x41000\n");
 	rec_fini(&r);
 }
 
@@ -516,12 +508,11 @@ TEST(doc11_centered_split_other_object)
 	setup(&r);
 	premap(&r, P(0), 3 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(1), U, 2, M_OFF), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x1000 obj=2 off=0x80000\n"
-		  "  remap unmap(va=0x10000,range=0x3000,obj=1,off=0x40000,keep=0) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) "
-		  "next(va=0x12000,range=0x1000,obj=1,off=0x42000)\n"
-		  "  map va=0x11000 range=0x1000 obj=2 off=0x80000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x1000 obj=2 off=0x80000\n"
+			   "  remap unmap(va=0x10000,range=0x3000,obj=1,off=0x40000,keep=0) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) "
+			   "next(va=0x12000,range=0x1000,obj=1,off=0x42000)\n"
+			   "  map va=0x11000 range=0x1000 obj=2 off=0x80000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x1000,1,0x40000\n"
 				"0x11000,0x1000,2,0x80000\n"
 				"0x12000,0x1000,1,0x42000\n");
@@ -537,12 +528,11 @@ TEST(doc12_centered_split_keep)
 	setup(&r);
 	premap(&r, P(0), 3 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(1), U, 1, N_OFF + U), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x1000 obj=1 off=0x41000\n"
-		  "  remap unmap(va=0x10000,range=0x3000,obj=1,off=0x40000,keep=1) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) "
-		  "next(va=0x12000,range=0x1000,obj=1,off=0x42000)\n"
-		  "  map va=0x11000 range=0x1000 obj=1 off=0x41000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x1000 obj=1 off=0x41000\n"
+			   "  remap unmap(va=0x10000,range=0x3000,obj=1,off=0x40000,keep=1) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) "
+			   "next(va=0x12000,range=0x1000,obj=1,off=0x42000)\n"
+			   "  map va=0x11000 range=0x1000 obj=1 off=0x41000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x1000,1,0x40000\n"
 				"0x11000,0x1000,1,0x41000\n"
 				"0x12000,0x1000,1,0x42000\n");
@@ -577,11 +567,10 @@ TEST(doc13_right_aligned_subset_no_keep)
 			   "  map va=0x10000 range=0x2000 obj=1 off=0x80000\n");
 	sb_reset(&r.out);
 	CHECK_INT(rec_do_map(&r, P(1), U, 2, N_OFF + U), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x1000 obj=2 off=0x41000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x80000,keep=0) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x80000) -\n"
-		  "  map va=0x11000 range=0x1000 obj=2 off=0x41000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x1000 obj=2 off=0x41000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x80000,keep=0) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x80000) -\n"
+			   "  map va=0x11000 range=0x1000 obj=2 off=0x41000\n");
 	rec_fini(&r);
 }
 
@@ -624,11 +613,10 @@ TEST(doc15_overlap_start_other_object)
 	setup(&r);
 	premap(&r, P(1), 2 * U, 1, N_OFF);
 	CHECK_INT(rec_do_map(&r, P(0), 2 * U, 2, M_OFF), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x10000 range=0x2000 obj=2 off=0x80000\n"
-		  "  remap unmap(va=0x11000,range=0x2000,obj=1,off=0x40000,keep=0) - "
-		  "next(va=0x12000,range=0x1000,obj=1,off=0x41000)\n"
-		  "  map va=0x10000 range=0x2000 obj=2 off=0x80000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x10000 range=0x2000 obj=2 off=0x80000\n"
+			   "  remap unmap(va=0x11000,range=0x2000,obj=1,off=0x40000,keep=0) - "
+			   "next(va=0x12000,range=0x1000,obj=1,off=0x41000)\n"
+			   "  map va=0x10000 range=0x2000 obj=2 off=0x80000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x2000,2,0x80000\n"
 				"0x12000,0x1000,1,0x41000\n");
 	rec_fini(&r);
@@ -642,11 +630,10 @@ TEST(doc15_overlap_start_keep)
 	setup(&r);
 	premap(&r, P(1), 2 * U, 1, N_OFF + U);
 	CHECK_INT(rec_do_map(&r, P(0), 2 * U, 1, N_OFF), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x10000 range=0x2000 obj=1 off=0x40000\n"
-		  "  remap unmap(va=0x11000,range=0x2000,obj=1,off=0x41000,keep=1) - "
-		  "next(va=0x12000,range=0x1000,obj=1,off=0x42000)\n"
-		  "  map va=0x10000 range=0x2000 obj=1 off=0x40000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x10000 range=0x2000 obj=1 off=0x40000\n"
+			   "  remap unmap(va=0x11000,range=0x2000,obj=1,off=0x41000,keep=1) - "
+			   "next(va=0x12000,range=0x1000,obj=1,off=0x42000)\n"
+			   "  map va=0x10000 range=0x2000 obj=1 off=0x40000\n");
 	rec_fini(&r);
 }
 
@@ -664,14 +651,13 @@ TEST(map_spanning_several)
 	premap(&r, P(3), U, 2, 0);
 	premap(&r, P(5), 2 * U, 1, N_OFF + 5 * U);
 	CHECK_INT(rec_do_map(&r, P(1), 5 * U, 1, N_OFF + U), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x5000 obj=1 off=0x41000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
-		  "  unmap va=0x13000 range=0x1000 obj=2 off=0x0 keep=0\n"
-		  "  remap unmap(va=0x15000,range=0x2000,obj=1,off=0x45000,keep=1) - "
-		  "next(va=0x16000,range=0x1000,obj=1,off=0x46000)\n"
-		  "  map va=0x11000 range=0x5000 obj=1 off=0x41000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x5000 obj=1 off=0x41000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=1) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
+			   "  unmap va=0x13000 range=0x1000 obj=2 off=0x0 keep=0\n"
+			   "  remap unmap(va=0x15000,range=0x2000,obj=1,off=0x45000,keep=1) - "
+			   "next(va=0x16000,range=0x1000,obj=1,off=0x46000)\n"
+			   "  map va=0x11000 range=0x5000 obj=1 off=0x41000\n");
 	CHECK_STR(mappings(&r), "0x10000,0x1000,1,0x40000\n"
 				"0x11000,0x5000,1,0x41000\n"
 				"0x16000,0x1000,1,0x46000\n");
@@ -688,13 +674,12 @@ TEST(map_same_object_offset_mismatch)
 	premap(&r, P(0), 2 * U, 1, N_OFF);
 	premap(&r, P(2), 2 * U, 1, N_OFF + 2 * U);
 	CHECK_INT(rec_do_map(&r, P(1), 2 * U, 1, N_OFF + 2 * U), 0);
-	CHECK_STR(r.out.s,
-		  "REQ map va=0x11000 range=0x2000 obj=1 off=0x42000\n"
-		  "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) "
-		  "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
-		  "  remap unmap(va=0x12000,range=0x2000,obj=1,off=0x42000,keep=0) - "
-		  "next(va=0x13000,range=0x1000,obj=1,off=0x43000)\n"
-		  "  map va=0x11000 range=0x2000 obj=1 off=0x42000\n");
+	CHECK_STR(r.out.s, "REQ map va=0x11000 range=0x2000 obj=1 off=0x42000\n"
+			   "  remap unmap(va=0x10000,range=0x2000,obj=1,off=0x40000,keep=0) "
+			   "prev(va=0x10000,range=0x1000,obj=1,off=0x40000) -\n"
+			   "  remap unmap(va=0x12000,range=0x2000,obj=1,off=0x42000,keep=0) - "
+			   "next(va=0x13000,range=0x1000,obj=1,off=0x43000)\n"
+			   "  map va=0x11000 range=0x2000 obj=1 off=0x42000\n");
 	rec_fini(&r);
 }
 
@@ -881,13 +866,13 @@ TEST(validation_errors_no_callbacks)
 	/* managed [0x100000, 0x200000), kernel region [0x180000, 0x190000) */
 	rec_init(&r, 0x100000, 0x100000, 0x180000, 0x10000);
 	premap(&r, 0x100000, 0x1000, 1, 0);
-	CHECK_INT(rec_do_map(&r, 0xff000, 0x2000, 1, 0), -EINVAL);	/* starts below */
-	CHECK_INT(rec_do_map(&r, 0x1ff000, 0x2000, 1, 0), -EINVAL);	/* ends above */
-	CHECK_INT(rec_do_map(&r, 0x17f000, 0x2000, 1, 0), -EINVAL);	/* kernel front */
-	CHECK_INT(rec_do_map(&r, 0x18f000, 0x2000, 1, 0), -EINVAL);	/* kernel end */
-	CHECK_INT(rec_do_map(&r, 0x184000, 0x1000, 1, 0), -EINVAL);	/* inside kernel */
-	CHECK_INT(rec_do_map(&r, 0x170000, 0x30000, 1, 0), -EINVAL);	/* covers kernel */
-	CHECK_INT(rec_do_map(&r, 0x100000, 0, 1, 0), -EINVAL);	/* range 0 */
+	CHECK_INT(rec_do_map(&r, 0xff000, 0x2000, 1, 0), -EINVAL);   /* starts below */
+	CHECK_INT(rec_do_map(&r, 0x1ff000, 0x2000, 1, 0), -EINVAL);  /* ends above */
+	CHECK_INT(rec_do_map(&r, 0x17f000, 0x2000, 1, 0), -EINVAL);  /* kernel front */
+	CHECK_INT(rec_do_map(&r, 0x18f000, 0x2000, 1, 0), -EINVAL);  /* kernel end */
+	CHECK_INT(rec_do_map(&r, 0x184000, 0x1000, 1, 0), -EINVAL);  /* inside kernel */
+	CHECK_INT(rec_do_map(&r, 0x170000, 0x30000, 1, 0), -EINVAL); /* covers kernel */
+	CHECK_INT(rec_do_map(&r, 0x100000, 0, 1, 0), -EINVAL);	     /* range 0 */
 	CHECK_INT(rec_do_unmap(&r, 0x100000, 0), -EINVAL);
 	CHECK_INT(rec_do_unmap(&r, 0xff000, 0x2000), -EINVAL);
 	CHECK_INT(rec_do_unmap(&r, 0x17f000, 0x2000), -EINVAL);
@@ -913,7 +898,7 @@ TEST(validation_errors_no_callbacks)
 			   "  error -22\n");
 	CHECK_STR(mappings(&r), "0x100000,0x1000,1,0x0\n");
 	vmb_gpuvm_get_stats(r.vm, &st);
-	CHECK_U64(st.requests, 11);	/* failed requests count too */
+	CHECK_U64(st.requests, 11); /* failed requests count too */
 	CHECK_U64(st.map, 1);
 	CHECK_U64(st.unmap + st.remap, 0);
 	rec_fini(&r);
@@ -925,8 +910,8 @@ TEST(validation_touching_kernel_region_ok)
 
 	rec_init(&r, 0x100000, 0x100000, 0x180000, 0x10000);
 	CHECK_INT(rec_do_map(&r, 0x170000, 0x10000, 1, 0), 0);
-	CHECK_INT(rec_do_map(&r, 0x190000, 0x70000, 1, 0), 0);	/* up to the very end */
-	CHECK_INT(rec_do_map(&r, 0x100000, 0x1000, 1, 0), 0);	/* the very start */
+	CHECK_INT(rec_do_map(&r, 0x190000, 0x70000, 1, 0), 0); /* up to the very end */
+	CHECK_INT(rec_do_map(&r, 0x100000, 0x1000, 1, 0), 0);  /* the very start */
 	CHECK_STR(mappings(&r), "0x100000,0x1000,1,0x0\n"
 				"0x170000,0x10000,1,0x0\n"
 				"0x190000,0x70000,1,0x0\n");
@@ -992,14 +977,13 @@ TEST(callback_error_aborts)
 	CHECK_INT(rec_do_map(&r, P(8), U, 1, 0), -EIO);
 	CHECK_STR(mappings(&r), "0x11000,0x1000,1,0x1000\n"
 				"0x12000,0x2000,1,0x2000\n");
-	CHECK_STR(r.out.s,
-		  "REQ unmap va=0x13000 range=0x1000\n"
-		  "  remap unmap(va=0x12000,range=0x2000,obj=1,off=0x2000,keep=0) "
-		  "prev(va=0x12000,range=0x1000,obj=1,off=0x2000) -\n"
-		  "  error -5\n"
-		  "REQ map va=0x18000 range=0x1000 obj=1 off=0x0\n"
-		  "  map va=0x18000 range=0x1000 obj=1 off=0x0\n"
-		  "  error -5\n");
+	CHECK_STR(r.out.s, "REQ unmap va=0x13000 range=0x1000\n"
+			   "  remap unmap(va=0x12000,range=0x2000,obj=1,off=0x2000,keep=0) "
+			   "prev(va=0x12000,range=0x1000,obj=1,off=0x2000) -\n"
+			   "  error -5\n"
+			   "REQ map va=0x18000 range=0x1000 obj=1 off=0x0\n"
+			   "  map va=0x18000 range=0x1000 obj=1 off=0x0\n"
+			   "  error -5\n");
 	vmb_gpuvm_get_stats(r.vm, &st);
 	CHECK_U64(st.nodes, 2);
 	CHECK_TREE(r.vm);
@@ -1028,11 +1012,11 @@ static int owner_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_
 		(*bad)++;
 
 	/* pieces start as copies of the old owner fields; old is still listed */
-	if (prev && (prev->priv != old->priv || prev->data != old->data ||
-		     prev->flags != old->flags))
+	if (prev &&
+	    (prev->priv != old->priv || prev->data != old->data || prev->flags != old->flags))
 		(*bad)++;
-	if (next && (next->priv != old->priv || next->data != old->data ||
-		     next->flags != old->flags))
+	if (next &&
+	    (next->priv != old->priv || next->data != old->data || next->flags != old->flags))
 		(*bad)++;
 	if (next)
 		next->flags |= 0x100;
@@ -1043,7 +1027,8 @@ static int owner_map(void *priv, struct vmb_gpuva *va)
 {
 	int *bad = priv;
 
-	if (va->priv || va->data || va->flags || (owner_vm && listed(va, vmb_gpuvm_first(owner_vm))))
+	if (va->priv || va->data || va->flags ||
+	    (owner_vm && listed(va, vmb_gpuvm_first(owner_vm))))
 		(*bad)++;
 	va->priv = bad;
 	va->data = 0xdead0000;
@@ -1065,9 +1050,9 @@ static int owner_unmap(void *priv, struct vmb_gpuva *old, bool keep)
 TEST(owner_fields_and_callback_view)
 {
 	static const struct vmb_gpuvm_ops ops = {
-		.step_map = owner_map,
-		.step_remap = owner_remap,
-		.step_unmap = owner_unmap,
+	    .step_map = owner_map,
+	    .step_remap = owner_remap,
+	    .step_unmap = owner_unmap,
 	};
 	int bad = 0;
 	struct vmb_gpuvm *vm = vmb_gpuvm_create(0, 1ull << 40, 0, 0, &ops, &bad);
@@ -1090,14 +1075,14 @@ TEST(owner_fields_and_callback_view)
 TEST(missing_callbacks_einval)
 {
 	static const struct vmb_gpuvm_ops ops = {
-		.step_remap = owner_remap,
-		.step_unmap = owner_unmap,
+	    .step_remap = owner_remap,
+	    .step_unmap = owner_unmap,
 	};
 	int bad = 0;
 	struct vmb_gpuvm *vm = vmb_gpuvm_create(0, 1ull << 40, 0, 0, &ops, &bad);
 
 	CHECK_INT(vmb_gpuvm_sm_map(vm, P(0), U, 1, 0), -EINVAL);
-	CHECK_INT(vmb_gpuvm_sm_unmap(vm, P(0), U), 0);	/* unmap needs no step_map */
+	CHECK_INT(vmb_gpuvm_sm_unmap(vm, P(0), U), 0); /* unmap needs no step_map */
 	vmb_gpuvm_destroy(vm);
 }
 
@@ -1108,10 +1093,10 @@ TEST(remove_and_stats)
 	struct vmb_gpuva *va;
 
 	setup(&r);
-	premap(&r, P(0), 4 * U, 1, 0);		/* map */
-	premap(&r, P(1), U, 1, U);		/* remap keep, map */
-	premap(&r, P(1), U, 2, 0);		/* unmap, map */
-	CHECK_INT(rec_do_unmap(&r, P(0), 4 * U), 0);	/* unmap x3 */
+	premap(&r, P(0), 4 * U, 1, 0);		     /* map */
+	premap(&r, P(1), U, 1, U);		     /* remap keep, map */
+	premap(&r, P(1), U, 2, 0);		     /* unmap, map */
+	CHECK_INT(rec_do_unmap(&r, P(0), 4 * U), 0); /* unmap x3 */
 	premap(&r, P(8), U, 1, 0);
 	premap(&r, P(10), U, 1, 0);
 	vmb_gpuvm_get_stats(r.vm, &st);
@@ -1144,7 +1129,7 @@ TEST(remove_random_order)
 	int i, n = 0;
 
 	setup(&r);
-	for (i = 0; i < COUNT; i++)	/* every other page, shuffled by the stride */
+	for (i = 0; i < COUNT; i++) /* every other page, shuffled by the stride */
 		premap(&r, ((uint64_t)(i * 7919 % COUNT) * 2) * U, U, 1 + i % 3, i * U);
 	CHECK_TREE(r.vm);
 	for (va = vmb_gpuvm_first(r.vm); va; va = va->next)
@@ -1163,7 +1148,7 @@ TEST(remove_random_order)
 	vmb_gpuvm_get_stats(r.vm, &st);
 	CHECK_U64(st.nodes, 0);
 	CHECK(!vmb_gpuvm_first(r.vm));
-	CHECK_INT(rec_do_map(&r, P(0), U, 1, 0), 0);	/* still usable */
+	CHECK_INT(rec_do_map(&r, P(0), U, 1, 0), 0); /* still usable */
 	CHECK_TREE(r.vm);
 	rec_fini(&r);
 }
@@ -1176,8 +1161,8 @@ TEST(find_first)
 	setup(&r);
 	premap(&r, P(2), 2 * U, 1, 0);
 	premap(&r, P(6), U, 1, 0);
-	CHECK(!vmb_gpuvm_find_first(r.vm, P(0), 2 * U));	/* touches P(2) */
-	CHECK(!vmb_gpuvm_find_first(r.vm, P(4), 2 * U));	/* between */
+	CHECK(!vmb_gpuvm_find_first(r.vm, P(0), 2 * U)); /* touches P(2) */
+	CHECK(!vmb_gpuvm_find_first(r.vm, P(4), 2 * U)); /* between */
 	va = vmb_gpuvm_find_first(r.vm, P(3), 10 * U);
 	CHECK(va && va->va == P(2));
 	va = vmb_gpuvm_find_first(r.vm, P(1), 2 * U);
@@ -1213,7 +1198,7 @@ struct ref {
 static bool ref_valid(const struct ref *r, uint64_t va, uint64_t range)
 {
 	unsigned __int128 end = (unsigned __int128)va + range;
-	uint64_t mm_end = r->start + r->range;		/* wraps, as the kernel */
+	uint64_t mm_end = r->start + r->range; /* wraps, as the kernel */
 	uint64_t kend = r->kstart + r->krange;
 
 	if (range == 0 || end > UINT64_MAX)
@@ -1273,7 +1258,7 @@ static int ref_request(struct ref *r, bool is_map, uint64_t ra, uint64_t rr, uin
 		bool has_prev = false, has_next = false, keep = false;
 		struct vmb_gpuva old, pv, nx;
 
-		if (ret || !(a < re && e > ra)) {	/* untouched, or after an abort */
+		if (ret || !(a < re && e > ra)) { /* untouched, or after an abort */
 			next[nn++] = E;
 			continue;
 		}
@@ -1314,9 +1299,9 @@ static int ref_request(struct ref *r, bool is_map, uint64_t ra, uint64_t rr, uin
 			continue;
 		}
 		if (has_prev)
-			next[nn++] = (struct ref_map){ pv.va, pv.range, pv.offset, pv.obj };
+			next[nn++] = (struct ref_map){pv.va, pv.range, pv.offset, pv.obj};
 		if (has_next)
-			next[nn++] = (struct ref_map){ nx.va, nx.range, nx.offset, nx.obj };
+			next[nn++] = (struct ref_map){nx.va, nx.range, nx.offset, nx.obj};
 	}
 	if (is_map && !ret) {
 		gpuvm_fmt_map(l, sizeof(l), ra, rr, ro, rf);
@@ -1325,7 +1310,7 @@ static int ref_request(struct ref *r, bool is_map, uint64_t ra, uint64_t rr, uin
 		if (++calls == fail_at)
 			ret = -EIO;
 		else
-			next[nn++] = (struct ref_map){ ra, rr, rf, ro };
+			next[nn++] = (struct ref_map){ra, rr, rf, ro};
 	}
 	if (ret) {
 		gpuvm_fmt_error(l, sizeof(l), ret);
@@ -1401,7 +1386,7 @@ static uint64_t xrand(uint64_t *s)
 static long differential(uint64_t seed, int units, long requests)
 {
 	static struct ref ref;
-	struct strbuf want = { 0 };
+	struct strbuf want = {0};
 	struct rec r;
 	struct vmb_gpuvm_stats st;
 	uint64_t s = seed;
@@ -1422,13 +1407,13 @@ static long differential(uint64_t seed, int units, long requests)
 		uint64_t va = (xrand(&s) % units) * U;
 		uint64_t len = xrand(&s) % 16 == 0 ? 1 + xrand(&s) % 24 : 1 + xrand(&s) % 6;
 		uint64_t range = len * U;
-		uint32_t obj = xrand(&s) % 4;	/* 0 = NULL */
+		uint32_t obj = xrand(&s) % 4; /* 0 = NULL */
 		uint64_t off, k = xrand(&s) % 8;
 		int fail_at = xrand(&s) % 300 == 0 ? 1 + xrand(&s) % 3 : 0;
 
-		if (k < 4)		/* the object's pages follow the VA: often keeps */
+		if (k < 4) /* the object's pages follow the VA: often keeps */
 			off = obj * 0x1000000ull + va;
-		else if (k < 6)		/* off by a page */
+		else if (k < 6) /* off by a page */
 			off = obj * 0x1000000ull + va + (k == 4 ? U : -U);
 		else
 			off = (xrand(&s) % units) * U;

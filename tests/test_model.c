@@ -13,7 +13,9 @@
 #include "model.h"
 #include "replay.h"
 
-#define HDR "{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"xe\",\"page_size\":4096,\"ops\":[\n"
+#define HDR                                                                                        \
+	"{\"format\":\"vmbench-trace\",\"version\":1,\"driver\":\"xe\",\"page_size\":4096,"        \
+	"\"ops\":[\n"
 
 static struct vmb_trace *load_text(const char *text)
 {
@@ -36,11 +38,10 @@ static struct vmb_trace *load_text(const char *text)
 }
 
 /* replay @text on the model under @s (NULL: xe native); returns the run */
-static int run_text(const char *text, const struct vmb_strategy *s, struct vmb_run *run,
-		    FILE *dump)
+static int run_text(const char *text, const struct vmb_strategy *s, struct vmb_run *run, FILE *dump)
 {
 	struct vmb_trace *t = load_text(text);
-	struct vmb_replay_opts o = { .backend = &vmb_model_backend, .dump = dump };
+	struct vmb_replay_opts o = {.backend = &vmb_model_backend, .dump = dump};
 	char err[256];
 	int ret;
 
@@ -66,13 +67,15 @@ static struct vmb_strategy strat(enum vmb_refcount r, enum vmb_sync_mode s)
 }
 
 /* a 1 MiB BO mapped twice, closed while mapped, then the VM goes */
-static const char closed_mapped[] = HDR
-	"{\"op\":\"vm_create\",\"vm\":1},\n"
+static const char closed_mapped[] =
+    HDR "{\"op\":\"vm_create\",\"vm\":1},\n"
 	"{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x100000\",\"bo\":1,\"offset\":0},"
+	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":"
+	"\"0x100000\",\"bo\":1,\"offset\":0},"
 	"{\"kind\":\"map\",\"va\":\"0x400000\",\"range\":\"0x80000\",\"bo\":1,\"offset\":0}]},\n"
 	"{\"op\":\"bo_close\",\"bo\":1},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":\"0x100000\"}]},\n"
+	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":"
+	"\"0x100000\"}]},\n"
 	"{\"op\":\"vm_destroy\",\"vm\":1}\n]}\n";
 
 TEST(refcount_hard_keeps_closed_bo_alive)
@@ -106,10 +109,11 @@ TEST(refcount_weak_tears_down_on_close)
 
 TEST(cycle_private_bo_closed_while_mapped)
 {
-	static const char text[] = HDR
-		"{\"op\":\"vm_create\",\"vm\":1},\n"
+	static const char text[] =
+	    HDR "{\"op\":\"vm_create\",\"vm\":1},\n"
 		"{\"op\":\"bo_create\",\"bo\":1,\"size\":65536,\"vm\":1},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\","
+		"\"range\":\"0x10000\",\"bo\":1,\"offset\":0}]},\n"
 		"{\"op\":\"bo_close\",\"bo\":1}\n]}\n";
 	struct vmb_strategy hard = strat(VMB_REF_HARD, VMB_SYNC_ASYNC);
 	struct vmb_strategy weak = strat(VMB_REF_WEAK, VMB_SYNC_ASYNC);
@@ -126,13 +130,15 @@ TEST(cycle_private_bo_closed_while_mapped)
 }
 
 /* a long job uses the BO, then the BO's mapping is replaced, then a submit */
-static const char stall_text[] = HDR
-	"{\"op\":\"vm_create\",\"vm\":1},\n"
+static const char stall_text[] =
+    HDR "{\"op\":\"vm_create\",\"vm\":1},\n"
 	"{\"op\":\"queue_create\",\"queue\":1,\"vm\":1},\n"
 	"{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x100000\",\"bo\":1,\"offset\":0}]},\n"
+	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":"
+	"\"0x100000\",\"bo\":1,\"offset\":0}]},\n"
 	"{\"op\":\"submit\",\"queue\":1,\"bos\":[1],\"gpu_ns\":5000000},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":\"0x10000\"}]},\n"
+	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":"
+	"\"0x10000\"}]},\n"
 	"{\"op\":\"submit\",\"queue\":1,\"gpu_ns\":1000}\n]}\n";
 
 TEST(implicit_sync_stalls_submit_async_does_not)
@@ -163,16 +169,19 @@ TEST(implicit_sync_stalls_submit_async_does_not)
 
 TEST(explicit_sync_free_without_wait_stalls_next_submit)
 {
-	static const char text[] = HDR
-		"{\"op\":\"vm_create\",\"vm\":1},\n"
+	static const char text[] =
+	    HDR "{\"op\":\"vm_create\",\"vm\":1},\n"
 		"{\"op\":\"queue_create\",\"queue\":1,\"vm\":1},\n"
 		"{\"op\":\"queue_create\",\"queue\":2,\"vm\":1,\"engine\":\"bind\"},\n"
 		"{\"op\":\"syncobj_create\",\"syncobj\":1},\n"
 		"{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
 		"{\"op\":\"bo_create\",\"bo\":2,\"size\":1048576},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x100000\",\"bo\":1,\"offset\":0}]},\n"
-		"{\"op\":\"submit\",\"queue\":1,\"bos\":[2],\"gpu_ns\":3000000,\"out\":[{\"syncobj\":1}]},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"queue\":2,\"in\":[{\"syncobj\":1}],\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":\"0x100000\"}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\","
+		"\"range\":\"0x100000\",\"bo\":1,\"offset\":0}]},\n"
+		"{\"op\":\"submit\",\"queue\":1,\"bos\":[2],\"gpu_ns\":3000000,\"out\":[{"
+		"\"syncobj\":1}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"queue\":2,\"in\":[{\"syncobj\":1}],\"binds\":[{"
+		"\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":\"0x100000\"}]},\n"
 		"{\"op\":\"bo_close\",\"bo\":1},\n"
 		"{\"op\":\"submit\",\"queue\":1,\"gpu_ns\":1000}\n]}\n";
 	struct vmb_strategy exp = strat(VMB_REF_HARD, VMB_SYNC_EXPLICIT);
@@ -191,15 +200,17 @@ TEST(explicit_sync_free_without_wait_stalls_next_submit)
 }
 
 static const char array_text[] = HDR
-	"{\"op\":\"vm_create\",\"vm\":1},\n"
-	"{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":["
-	"{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0},"
-	"{\"kind\":\"map\",\"va\":\"0x200000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":\"0x10000\"},"
-	"{\"kind\":\"map\",\"va\":\"0x300000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":\"0x20000\"},"
-	"{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":\"0x1000\"}]},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x200000\",\"range\":\"0x1000\"}]},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x300000\",\"range\":\"0x1000\"}]}\n]}\n";
+    "{\"op\":\"vm_create\",\"vm\":1},\n"
+    "{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
+    "{\"op\":\"bind\",\"vm\":1,\"binds\":["
+    "{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0},"
+    "{\"kind\":\"map\",\"va\":\"0x200000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":\"0x10000\"},"
+    "{\"kind\":\"map\",\"va\":\"0x300000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":\"0x20000\"},"
+    "{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":\"0x1000\"}]},\n"
+    "{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x200000\",\"range\":"
+    "\"0x1000\"}]},\n"
+    "{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x300000\",\"range\":"
+    "\"0x1000\"}]}\n]}\n";
 
 TEST(batch_one_splits_bind_arrays)
 {
@@ -255,11 +266,13 @@ TEST(close_unbind_first_avoids_zombies)
 
 TEST(close_early_moves_close_after_last_use)
 {
-	static const char text[] = HDR
-		"{\"op\":\"vm_create\",\"vm\":1},\n"
+	static const char text[] =
+	    HDR "{\"op\":\"vm_create\",\"vm\":1},\n"
 		"{\"op\":\"bo_create\",\"bo\":1,\"size\":65536},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0}]},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x100000\",\"range\":\"0x10000\"}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\","
+		"\"range\":\"0x10000\",\"bo\":1,\"offset\":0}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x100000\","
+		"\"range\":\"0x10000\"}]},\n"
 		"{\"op\":\"bo_close\",\"bo\":1}\n]}\n";
 	struct vmb_strategy s = strat(VMB_REF_HARD, VMB_SYNC_ASYNC);
 	struct vmb_run run;
@@ -274,11 +287,13 @@ TEST(close_early_moves_close_after_last_use)
 	vmb_run_metrics_free(&run.m);
 }
 
-static const char userptr_text[] = HDR
-	"{\"op\":\"vm_create\",\"vm\":1},\n"
+static const char userptr_text[] =
+    HDR "{\"op\":\"vm_create\",\"vm\":1},\n"
 	"{\"op\":\"queue_create\",\"queue\":1,\"vm\":1},\n"
-	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map_userptr\",\"va\":\"0x100000\",\"range\":\"0x10000\",\"addr\":\"0x7f0000000000\"},"
-	"{\"kind\":\"map_userptr\",\"va\":\"0x200000\",\"range\":\"0x10000\",\"addr\":\"0x7f0000100000\"}]},\n"
+	"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map_userptr\",\"va\":\"0x100000\","
+	"\"range\":\"0x10000\",\"addr\":\"0x7f0000000000\"},"
+	"{\"kind\":\"map_userptr\",\"va\":\"0x200000\",\"range\":\"0x10000\",\"addr\":"
+	"\"0x7f0000100000\"}]},\n"
 	"{\"op\":\"cpu_unmap\",\"addr\":\"0x7f0000008000\",\"size\":\"0x1000\"},\n"
 	"{\"op\":\"cpu_unmap\",\"addr\":\"0x7f0000200000\",\"size\":\"0x1000\"},\n"
 	"{\"op\":\"submit\",\"queue\":1}\n]}\n";
@@ -305,14 +320,17 @@ TEST(userptr_invalidate_and_revalidate)
 TEST(evict_lookup_vmbo_vs_gem_list)
 {
 	static const char text[] = HDR
-		"{\"op\":\"vm_create\",\"vm\":1},\n"
-		"{\"op\":\"vm_create\",\"vm\":2},\n"
-		"{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0},"
-		"{\"kind\":\"map\",\"va\":\"0x200000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0},"
-		"{\"kind\":\"map\",\"va\":\"0x300000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0}]},\n"
-		"{\"op\":\"bind\",\"vm\":2,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0}]},\n"
-		"{\"op\":\"evict\",\"bo\":1}\n]}\n";
+	    "{\"op\":\"vm_create\",\"vm\":1},\n"
+	    "{\"op\":\"vm_create\",\"vm\":2},\n"
+	    "{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
+	    "{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":"
+	    "\"0x10000\",\"bo\":1,\"offset\":0},"
+	    "{\"kind\":\"map\",\"va\":\"0x200000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0},"
+	    "{\"kind\":\"map\",\"va\":\"0x300000\",\"range\":\"0x10000\",\"bo\":1,\"offset\":0}]},"
+	    "\n"
+	    "{\"op\":\"bind\",\"vm\":2,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":"
+	    "\"0x10000\",\"bo\":1,\"offset\":0}]},\n"
+	    "{\"op\":\"evict\",\"bo\":1}\n]}\n";
 	struct vmb_strategy s = strat(VMB_REF_HARD, VMB_SYNC_ASYNC);
 	struct vmb_run a, b;
 
@@ -334,9 +352,11 @@ TEST(evict_lookup_vmbo_vs_gem_list)
 TEST(unexpected_result_counted)
 {
 	static const char text[] = HDR
-		"{\"op\":\"vm_create\",\"vm\":1,\"va_start\":\"0x100000\",\"va_range\":\"0x100000\"},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"ret\":-22,\"binds\":[{\"kind\":\"map_null\",\"va\":\"0x300000\",\"range\":\"0x1000\"}]},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"ret\":-22,\"binds\":[{\"kind\":\"map_null\",\"va\":\"0x100000\",\"range\":\"0x1000\"}]}\n]}\n";
+	    "{\"op\":\"vm_create\",\"vm\":1,\"va_start\":\"0x100000\",\"va_range\":\"0x100000\"},\n"
+	    "{\"op\":\"bind\",\"vm\":1,\"ret\":-22,\"binds\":[{\"kind\":\"map_null\",\"va\":"
+	    "\"0x300000\",\"range\":\"0x1000\"}]},\n"
+	    "{\"op\":\"bind\",\"vm\":1,\"ret\":-22,\"binds\":[{\"kind\":\"map_null\",\"va\":"
+	    "\"0x100000\",\"range\":\"0x1000\"}]}\n]}\n";
 	struct vmb_run run;
 
 	CHECK_INT(run_text(text, NULL, &run, NULL), 0);
@@ -347,26 +367,31 @@ TEST(unexpected_result_counted)
 
 TEST(dump_matches_design_example)
 {
-	static const char text[] = HDR
-		"{\"op\":\"vm_create\",\"vm\":1,\"va_start\":\"0x100000\",\"va_range\":\"0x100000000\"},\n"
+	static const char text[] =
+	    HDR "{\"op\":\"vm_create\",\"vm\":1,\"va_start\":\"0x100000\",\"va_range\":"
+		"\"0x100000000\"},\n"
 		"{\"op\":\"bo_create\",\"bo\":1,\"size\":\"0x200000\"},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x8000\",\"bo\":1,\"offset\":\"0x100000\"}]},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\",\"range\":\"0x2000\",\"bo\":1,\"offset\":\"0x100000\"}]},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x104000\",\"range\":\"0x2000\"}]},\n"
-		"{\"op\":\"bind\",\"vm\":1,\"ret\":-22,\"binds\":[{\"kind\":\"map\",\"va\":\"0xff000\",\"range\":\"0x2000\",\"bo\":1,\"offset\":0}]}\n]}\n";
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\","
+		"\"range\":\"0x8000\",\"bo\":1,\"offset\":\"0x100000\"}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x100000\","
+		"\"range\":\"0x2000\",\"bo\":1,\"offset\":\"0x100000\"}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"unmap\",\"va\":\"0x104000\","
+		"\"range\":\"0x2000\"}]},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"ret\":-22,\"binds\":[{\"kind\":\"map\",\"va\":"
+		"\"0xff000\",\"range\":\"0x2000\",\"bo\":1,\"offset\":0}]}\n]}\n";
 	static const char want[] =
-		"REQ map va=0x100000 range=0x8000 obj=1 off=0x100000\n"
-		"  map va=0x100000 range=0x8000 obj=1 off=0x100000\n"
-		"REQ map va=0x100000 range=0x2000 obj=1 off=0x100000\n"
-		"  remap unmap(va=0x100000,range=0x8000,obj=1,off=0x100000,keep=1) - "
-		"next(va=0x102000,range=0x6000,obj=1,off=0x102000)\n"
-		"  map va=0x100000 range=0x2000 obj=1 off=0x100000\n"
-		"REQ unmap va=0x104000 range=0x2000\n"
-		"  remap unmap(va=0x102000,range=0x6000,obj=1,off=0x102000,keep=0) "
-		"prev(va=0x102000,range=0x2000,obj=1,off=0x102000) "
-		"next(va=0x106000,range=0x2000,obj=1,off=0x106000)\n"
-		"REQ map va=0xff000 range=0x2000 obj=1 off=0x0\n"
-		"  error -22\n";
+	    "REQ map va=0x100000 range=0x8000 obj=1 off=0x100000\n"
+	    "  map va=0x100000 range=0x8000 obj=1 off=0x100000\n"
+	    "REQ map va=0x100000 range=0x2000 obj=1 off=0x100000\n"
+	    "  remap unmap(va=0x100000,range=0x8000,obj=1,off=0x100000,keep=1) - "
+	    "next(va=0x102000,range=0x6000,obj=1,off=0x102000)\n"
+	    "  map va=0x100000 range=0x2000 obj=1 off=0x100000\n"
+	    "REQ unmap va=0x104000 range=0x2000\n"
+	    "  remap unmap(va=0x102000,range=0x6000,obj=1,off=0x102000,keep=0) "
+	    "prev(va=0x102000,range=0x2000,obj=1,off=0x102000) "
+	    "next(va=0x106000,range=0x2000,obj=1,off=0x106000)\n"
+	    "REQ map va=0xff000 range=0x2000 obj=1 off=0x0\n"
+	    "  error -22\n";
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);

@@ -20,7 +20,7 @@ static char path[64];
 
 static struct vmb_op bind_op(uint32_t vm, uint32_t queue, uint16_t n_in, uint16_t n_out)
 {
-	struct vmb_op op = { .kind = VMB_OP_BIND };
+	struct vmb_op op = {.kind = VMB_OP_BIND};
 
 	op.u.bind.vm = vm;
 	op.u.bind.queue = queue;
@@ -32,7 +32,7 @@ static struct vmb_op bind_op(uint32_t vm, uint32_t queue, uint16_t n_in, uint16_
 
 static struct vmb_op submit_op(uint32_t queue, uint16_t n_in)
 {
-	struct vmb_op op = { .kind = VMB_OP_SUBMIT };
+	struct vmb_op op = {.kind = VMB_OP_SUBMIT};
 
 	op.u.submit.queue = queue;
 	op.u.submit.n_in = n_in;
@@ -43,13 +43,13 @@ static struct vmb_op submit_op(uint32_t queue, uint16_t n_in)
 /* write a small timeline; returns the parsed document */
 static json_t *export_sample(void)
 {
-	struct vmb_bind_entry be = { .va = 0x100000, .range = 0x10000, .bo = 1,
-				     .kind = VMB_BIND_MAP };
-	struct vmb_sync s5 = { .syncobj = 5 }, s6 = { .syncobj = 6 }, s7 = { .syncobj = 7 };
-	struct vmb_op vmc = { .kind = VMB_OP_VM_CREATE };
+	struct vmb_bind_entry be = {
+	    .va = 0x100000, .range = 0x10000, .bo = 1, .kind = VMB_BIND_MAP};
+	struct vmb_sync s5 = {.syncobj = 5}, s6 = {.syncobj = 6}, s7 = {.syncobj = 7};
+	struct vmb_op vmc = {.kind = VMB_OP_VM_CREATE};
 	struct vmb_op b1 = bind_op(1, 0, 0, 1), b2 = bind_op(1, 3, 0, 1), b3 = bind_op(1, 0, 0, 1);
 	struct vmb_op sub1 = submit_op(2, 1), sub2 = submit_op(2, 1), sub3 = submit_op(4, 2);
-	struct vmb_sync in3[2] = { { .syncobj = 6 }, { .syncobj = 7 } };
+	struct vmb_sync in3[2] = {{.syncobj = 6}, {.syncobj = 7}};
 	struct vmb_call c;
 	struct vmb_timing tm;
 	struct vmb_perfetto *p;
@@ -64,40 +64,43 @@ static json_t *export_sample(void)
 		printf("# %s\n", err);
 		return NULL;
 	}
-	c = (struct vmb_call){ .op = &vmc, .index = 0 };
-	tm = (struct vmb_timing){ .issue_ns = 0, .return_ns = 1500 };
+	c = (struct vmb_call){.op = &vmc, .index = 0};
+	tm = (struct vmb_timing){.issue_ns = 0, .return_ns = 1500};
 	vmb_perfetto_call(p, &c, &tm, 0);
 	/* bind on the default queue signals 5; submit 1 waits on 5 */
-	c = (struct vmb_call){ .op = &b1, .binds = &be, .syncs = &s5, .index = 1 };
-	tm = (struct vmb_timing){ .issue_ns = 2000, .return_ns = 3000, .done_ns = 12000 };
+	c = (struct vmb_call){.op = &b1, .binds = &be, .syncs = &s5, .index = 1};
+	tm = (struct vmb_timing){.issue_ns = 2000, .return_ns = 3000, .done_ns = 12000};
 	vmb_perfetto_call(p, &c, &tm, 0);
 	vmb_perfetto_counter(p, 12000, "live mappings", 1);
-	c = (struct vmb_call){ .op = &sub1, .syncs = &s5, .index = 2 };
-	tm = (struct vmb_timing){ .issue_ns = 4000, .return_ns = 5000, .start_ns = 15000,
-				  .done_ns = 20000, .stall_ns = 3000 };
+	c = (struct vmb_call){.op = &sub1, .syncs = &s5, .index = 2};
+	tm = (struct vmb_timing){.issue_ns = 4000,
+				 .return_ns = 5000,
+				 .start_ns = 15000,
+				 .done_ns = 20000,
+				 .stall_ns = 3000};
 	vmb_perfetto_call(p, &c, &tm, 0);
 	/* a second submit waiting on 5 again: no second flow from the same bind */
-	c = (struct vmb_call){ .op = &sub2, .syncs = &s5, .index = 3 };
-	tm = (struct vmb_timing){ .issue_ns = 6000, .return_ns = 7000, .start_ns = 20000,
-				  .done_ns = 25000 };
+	c = (struct vmb_call){.op = &sub2, .syncs = &s5, .index = 3};
+	tm = (struct vmb_timing){
+	    .issue_ns = 6000, .return_ns = 7000, .start_ns = 20000, .done_ns = 25000};
 	vmb_perfetto_call(p, &c, &tm, 0);
 	/* binds on a separate bind queue (6) and the default queue (7); a
 	 * submit on another queue waits on both: two flows */
-	c = (struct vmb_call){ .op = &b2, .binds = &be, .syncs = &s6, .index = 4 };
-	tm = (struct vmb_timing){ .issue_ns = 8000, .return_ns = 9000, .start_ns = 9000,
-				  .done_ns = 30000 };
+	c = (struct vmb_call){.op = &b2, .binds = &be, .syncs = &s6, .index = 4};
+	tm = (struct vmb_timing){
+	    .issue_ns = 8000, .return_ns = 9000, .start_ns = 9000, .done_ns = 30000};
 	vmb_perfetto_call(p, &c, &tm, 0);
-	c = (struct vmb_call){ .op = &b3, .binds = &be, .syncs = &s7, .index = 5 };
+	c = (struct vmb_call){.op = &b3, .binds = &be, .syncs = &s7, .index = 5};
 	/* starts before the previous slice on its queue ended: must be trimmed */
-	tm = (struct vmb_timing){ .issue_ns = 9500, .return_ns = 10000, .done_ns = 14000 };
+	tm = (struct vmb_timing){.issue_ns = 9500, .return_ns = 10000, .done_ns = 14000};
 	vmb_perfetto_call(p, &c, &tm, 0);
-	c = (struct vmb_call){ .op = &sub3, .syncs = in3, .index = 6 };
-	tm = (struct vmb_timing){ .issue_ns = 10500, .return_ns = 11000, .start_ns = 30000,
-				  .done_ns = 36000 };
+	c = (struct vmb_call){.op = &sub3, .syncs = in3, .index = 6};
+	tm = (struct vmb_timing){
+	    .issue_ns = 10500, .return_ns = 11000, .start_ns = 30000, .done_ns = 36000};
 	vmb_perfetto_call(p, &c, &tm, 0);
 	/* a bind nobody waits for: no dangling flow start */
-	c = (struct vmb_call){ .op = &b1, .binds = &be, .syncs = &s6, .index = 7 };
-	tm = (struct vmb_timing){ .issue_ns = 37000, .return_ns = 38000, .done_ns = 40000 };
+	c = (struct vmb_call){.op = &b1, .binds = &be, .syncs = &s6, .index = 7};
+	tm = (struct vmb_timing){.issue_ns = 37000, .return_ns = 38000, .done_ns = 40000};
 	vmb_perfetto_call(p, &c, &tm, 0);
 	vmb_perfetto_counter(p, 40000, "zombie bytes", 65536);
 	(void)s7;
@@ -143,7 +146,7 @@ TEST(slices_nest_per_track)
 	if (!doc)
 		SKIP("export failed");
 	evs = json_object_get(doc, "traceEvents");
-	json_array_foreach(evs, i, e) {
+	json_array_foreach (evs, i, e) {
 		const char *ph = str(e, "ph");
 
 		if (!strcmp(ph, "B") || !strcmp(ph, "E"))
@@ -166,7 +169,7 @@ TEST(slices_nest_per_track)
 			      (b0 <= a0 && a1 <= b1));
 		}
 	}
-	CHECK_INT(be, 0); /* only complete events, so nothing can be unmatched */
+	CHECK_INT(be, 0);	     /* only complete events, so nothing can be unmatched */
 	CHECK_INT(x, 8 + 4 + 3 + 1); /* 8 ioctls; 4 bind, 3 submit and 1 stall slices */
 	json_decref(doc);
 	unlink(path);
@@ -176,13 +179,13 @@ TEST(flows_pair_up)
 {
 	json_t *doc = export_sample(), *evs, *e;
 	size_t i, n_s = 0, n_f = 0;
-	double s_ts[16] = { 0 }, f_ts[16] = { 0 };
-	int s_cnt[16] = { 0 }, f_cnt[16] = { 0 };
+	double s_ts[16] = {0}, f_ts[16] = {0};
+	int s_cnt[16] = {0}, f_cnt[16] = {0};
 
 	if (!doc)
 		SKIP("export failed");
 	evs = json_object_get(doc, "traceEvents");
-	json_array_foreach(evs, i, e) {
+	json_array_foreach (evs, i, e) {
 		const char *ph = str(e, "ph");
 		int id = (int)num(e, "id");
 
@@ -224,7 +227,7 @@ TEST(tracks_stalls_counters)
 	if (!doc)
 		SKIP("export failed");
 	evs = json_object_get(doc, "traceEvents");
-	json_array_foreach(evs, i, e) {
+	json_array_foreach (evs, i, e) {
 		const char *ph = str(e, "ph"), *name = str(e, "name");
 
 		if (!strcmp(ph, "M") && !strcmp(name, "thread_name")) {

@@ -21,7 +21,7 @@
 
 static struct vmb_latency summarize_vals(const uint64_t *v, size_t n)
 {
-	struct vmb_samples s = { 0 };
+	struct vmb_samples s = {0};
 	struct vmb_latency l;
 	size_t i;
 
@@ -46,7 +46,7 @@ TEST(percentiles_empty)
 
 TEST(percentiles_one)
 {
-	uint64_t v[] = { 777 };
+	uint64_t v[] = {777};
 	struct vmb_latency l = summarize_vals(v, 1);
 
 	CHECK_U64(l.count, 1);
@@ -62,8 +62,8 @@ TEST(percentiles_one)
 TEST(percentiles_small_unsorted)
 {
 	/* 1..10 shuffled: ranks ceil(5)=5, ceil(9)=9, ceil(9.9)=10, ceil(9.99)=10 */
-	uint64_t v[] = { 7, 3, 10, 1, 9, 2, 8, 5, 4, 6 };
-	uint64_t three[] = { 30, 10, 20 };
+	uint64_t v[] = {7, 3, 10, 1, 9, 2, 8, 5, 4, 6};
+	uint64_t three[] = {30, 10, 20};
 	struct vmb_latency l = summarize_vals(v, 10);
 
 	CHECK_U64(l.count, 10);
@@ -85,7 +85,7 @@ TEST(percentiles_small_unsorted)
 TEST(percentiles_exact_ranks)
 {
 	/* 1..1000 descending, and 1..2000: q*n is an exact integer rank */
-	struct vmb_samples s = { 0 };
+	struct vmb_samples s = {0};
 	struct vmb_latency l;
 	uint64_t i;
 
@@ -211,8 +211,8 @@ TEST(strategy_parse_rejects)
 
 TEST(batch_parse_and_name)
 {
-	static const char *const bad[] = { "0", "-1", "+3", " 3", "3 ", "3x", "",
-					   "4294967296", "as_traced", "0x10", "1.5" };
+	static const char *const bad[] = {"0", "-1",	     "+3",	  " 3",	  "3 ", "3x",
+					  "",  "4294967296", "as_traced", "0x10", "1.5"};
 	char buf[32];
 	uint32_t v = 7;
 	size_t i;
@@ -241,12 +241,12 @@ TEST(batch_parse_and_name)
 
 TEST(pace_parse_and_name)
 {
-	static const char *const bad[] = { "x0", "x-1", "x", "xinf", "xnan", "2", "x2 ",
-					   "X2", "x1e999", "fast", "", "x0x2", "x 2", "x0x1p3",
-					   "x1e-400" };
-	static const char *const round[] = { "asap", "traced", "x2", "x0.5", "x2.5", "x10",
-					     "x1e+06" };
-	struct vmb_strategy s = { 0 };
+	static const char *const bad[] = {"x0", "x-1",	"x",   "xinf",	 "xnan",
+					  "2",	"x2 ",	"X2",  "x1e999", "fast",
+					  "",	"x0x2", "x 2", "x0x1p3", "x1e-400"};
+	static const char *const round[] = {"asap", "traced", "x2",    "x0.5",
+					    "x2.5", "x10",    "x1e+06"};
+	struct vmb_strategy s = {0};
 	char buf[64];
 	size_t i;
 
@@ -286,12 +286,12 @@ TEST(native_strategies)
 		enum vmb_refcount r;
 		enum vmb_sync_mode s;
 	} want[] = {
-		{ VMB_DRIVER_XE, VMB_REF_HARD, VMB_SYNC_ASYNC },
-		{ VMB_DRIVER_AMDGPU, VMB_REF_WEAK, VMB_SYNC_IMPLICIT },
-		{ VMB_DRIVER_NOUVEAU, VMB_REF_HARD, VMB_SYNC_SYNC },
-		{ VMB_DRIVER_PANTHOR, VMB_REF_HARD, VMB_SYNC_ASYNC },
-		{ VMB_DRIVER_MSM, VMB_REF_HARD, VMB_SYNC_ASYNC },
-		{ VMB_DRIVER_ANY, VMB_REF_HARD, VMB_SYNC_ASYNC },
+	    {VMB_DRIVER_XE, VMB_REF_HARD, VMB_SYNC_ASYNC},
+	    {VMB_DRIVER_AMDGPU, VMB_REF_WEAK, VMB_SYNC_IMPLICIT},
+	    {VMB_DRIVER_NOUVEAU, VMB_REF_HARD, VMB_SYNC_SYNC},
+	    {VMB_DRIVER_PANTHOR, VMB_REF_HARD, VMB_SYNC_ASYNC},
+	    {VMB_DRIVER_MSM, VMB_REF_HARD, VMB_SYNC_ASYNC},
+	    {VMB_DRIVER_ANY, VMB_REF_HARD, VMB_SYNC_ASYNC},
 	};
 	size_t i;
 
@@ -444,20 +444,19 @@ static void free_runs(struct vmb_run *r, size_t n)
 }
 
 /* check that @o has exactly integer @want at @key */
-#define CHECK_JINT(o, key, want)                                                          \
-	do {                                                                              \
-		json_t *th_j = json_object_get((o), (key));                               \
-		if (!json_is_integer(th_j)) {                                             \
-			printf("# %s:%d: \"%s\" missing or not an integer\n", __FILE__,   \
-			       __LINE__, (key));                                          \
-			th_cur_failed = 1;                                                \
-		} else {                                                                  \
-			CHECK_U64(json_integer_value(th_j), (want));                      \
-		}                                                                         \
+#define CHECK_JINT(o, key, want)                                                                   \
+	do {                                                                                       \
+		json_t *th_j = json_object_get((o), (key));                                        \
+		if (!json_is_integer(th_j)) {                                                      \
+			printf("# %s:%d: \"%s\" missing or not an integer\n", __FILE__, __LINE__,  \
+			       (key));                                                             \
+			th_cur_failed = 1;                                                         \
+		} else {                                                                           \
+			CHECK_U64(json_integer_value(th_j), (want));                               \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_JSTR(o, key, want)                                                          \
-	CHECK_STR(json_string_value(json_object_get((o), (key))), (want))
+#define CHECK_JSTR(o, key, want) CHECK_STR(json_string_value(json_object_get((o), (key))), (want))
 
 static void check_samples(json_t *lat, const uint64_t *want, size_t n)
 {
@@ -487,11 +486,10 @@ static void check_latency(json_t *lat, uint64_t count, double mean, uint64_t p50
 
 TEST(result_file_fields)
 {
-	static const uint64_t bind_sorted[] = { 100, 200, 300, 400, 500,
-						600, 700, 800, 900, 1000 };
-	static const uint64_t unbind_s[] = { 50, 70 };
-	static const uint64_t submit_s[] = { 1000, 1001, 1002, 1003 };
-	static const uint64_t stall_s[] = { 0, 0, 0, 300 };
+	static const uint64_t bind_sorted[] = {100, 200, 300, 400, 500, 600, 700, 800, 900, 1000};
+	static const uint64_t unbind_s[] = {50, 70};
+	static const uint64_t submit_s[] = {1000, 1001, 1002, 1003};
+	static const uint64_t stall_s[] = {0, 0, 0, 300};
 	struct vmb_trace t;
 	struct vmb_run r[2];
 	char path[256], err[256], tmp[300];
@@ -534,9 +532,10 @@ TEST(result_file_fields)
 	o = json_object_get(doc, "env");
 	/* "vmbench <version> (<git sha>)"; the sha is whatever result.o was built with */
 	x = json_object_get(o, "tool");
-	CHECK(json_is_string(x) &&
-	      !strncmp(json_string_value(x), "vmbench " VMB_VERSION " (", 10 + strlen(VMB_VERSION)) &&
-	      json_string_value(x)[strlen(json_string_value(x)) - 1] == ')');
+	CHECK(
+	    json_is_string(x) &&
+	    !strncmp(json_string_value(x), "vmbench " VMB_VERSION " (", 10 + strlen(VMB_VERSION)) &&
+	    json_string_value(x)[strlen(json_string_value(x)) - 1] == ')');
 	CHECK(json_is_string(json_object_get(o, "host")));
 	CHECK(json_is_string(json_object_get(o, "kernel")));
 	CHECK(json_is_string(json_object_get(o, "cpu")));
@@ -704,14 +703,19 @@ static json_t *write_big(const char *name, size_t n, json_t **doc_out)
 	r.backend = "model";
 	vmb_run_metrics_init(&r.m);
 	for (i = 0; i < n; i++)
-		vmb_samples_add(&r.m.bind, (i * 7919) % n); /* a permutation: 7919 is prime, divides neither n */
+		vmb_samples_add(&r.m.bind,
+				(i * 7919) %
+				    n); /* a permutation: 7919 is prime, divides neither n */
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	if (vmb_result_write(path, &t, &r, 1, NULL, err, sizeof(err)))
 		printf("# %s\n", err);
 	vmb_run_metrics_free(&r.m);
 	*doc_out = json_load_file(path, 0, NULL);
-	return json_object_get(json_object_get(json_object_get(json_array_get(
-		json_object_get(*doc_out, "runs"), 0), "metrics"), "bind_latency_ns"), "samples");
+	return json_object_get(
+	    json_object_get(
+		json_object_get(json_array_get(json_object_get(*doc_out, "runs"), 0), "metrics"),
+		"bind_latency_ns"),
+	    "samples");
 }
 
 TEST(samples_subsampling)
@@ -729,8 +733,11 @@ TEST(samples_subsampling)
 	CHECK(json_is_array(a) && json_is_array(b) && json_is_array(c));
 	CHECK_U64(json_array_size(a), k);
 	CHECK(json_equal(a, b)); /* deterministic */
-	lat = json_object_get(json_object_get(json_object_get(json_array_get(
-		json_object_get(d1, "runs"), 0), "metrics"), "bind_latency_ns"), "samples_subsampled");
+	lat = json_object_get(
+	    json_object_get(
+		json_object_get(json_array_get(json_object_get(d1, "runs"), 0), "metrics"),
+		"bind_latency_ns"),
+	    "samples_subsampled");
 	CHECK(json_is_true(lat));
 	/* evenly spaced by rank, min and max included, ascending */
 	for (i = 0; i < json_array_size(a); i++) {
@@ -746,12 +753,18 @@ TEST(samples_subsampling)
 	/* exactly the limit: everything kept, no flag */
 	CHECK_U64(json_array_size(c), k);
 	CHECK_U64(json_integer_value(json_array_get(c, 1234)), 1234);
-	lat = json_object_get(json_object_get(json_object_get(json_array_get(
-		json_object_get(d3, "runs"), 0), "metrics"), "bind_latency_ns"), "samples_subsampled");
+	lat = json_object_get(
+	    json_object_get(
+		json_object_get(json_array_get(json_object_get(d3, "runs"), 0), "metrics"),
+		"bind_latency_ns"),
+	    "samples_subsampled");
 	CHECK(lat == NULL);
 	/* the statistics still use every sample */
-	lat = json_object_get(json_object_get(json_object_get(json_array_get(
-		json_object_get(d1, "runs"), 0), "metrics"), "bind_latency_ns"), "count");
+	lat = json_object_get(
+	    json_object_get(
+		json_object_get(json_array_get(json_object_get(d1, "runs"), 0), "metrics"),
+		"bind_latency_ns"),
+	    "count");
 	CHECK_U64(json_integer_value(lat), n);
 	json_decref(d1);
 	json_decref(d2);
@@ -860,8 +873,8 @@ TEST(summary_table)
 		CHECK(strstr(line, "500ns  1.00µs  1.00µs") != NULL);
 	else
 		CHECK(!"no model/ row");
-	CHECK(line_of(s, "xe/weak/sync/pin/gem-list/unbind-all/8/x2.5 #1 *", line,
-		      sizeof(line)) != NULL);
+	CHECK(line_of(s, "xe/weak/sync/pin/gem-list/unbind-all/8/x2.5 #1 *", line, sizeof(line)) !=
+	      NULL);
 	CHECK(strstr(s, "* run stopped early") != NULL);
 
 	/* counters table: second model/ row has the gpuvm counters and zombie peak */

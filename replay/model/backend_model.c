@@ -26,12 +26,12 @@ static int model_open(struct vmb_backend *be, const struct vmb_trace *trace,
 		      size_t errlen)
 {
 	struct vmb_model_config cfg = {
-		.driver = trace->driver,
-		.page_size = trace->page_size,
-		.strat = *strat,
-		.params = params_set ? vmb_model_backend_params : vmb_model_params_default,
-		.dump = be->dump,
-		.dump_vm = trace->max_id[VMB_CLASS_VM] > 1,
+	    .driver = trace->driver,
+	    .page_size = trace->page_size,
+	    .strat = *strat,
+	    .params = params_set ? vmb_model_backend_params : vmb_model_params_default,
+	    .dump = be->dump,
+	    .dump_vm = trace->max_id[VMB_CLASS_VM] > 1,
 	};
 
 	if (device) {
@@ -80,12 +80,12 @@ struct vmb_model *vmb_model_backend_model(struct vmb_backend *be)
 }
 
 const struct vmb_backend_ops vmb_model_backend = {
-	.name = "model",
-	.open = model_open,
-	.close = model_close,
-	.exec = model_exec,
-	.now = model_now,
-	.advance = model_advance,
-	.counters = model_counters,
-	.simulated = true,
+    .name = "model",
+    .open = model_open,
+    .close = model_close,
+    .exec = model_exec,
+    .now = model_now,
+    .advance = model_advance,
+    .counters = model_counters,
+    .simulated = true,
 };

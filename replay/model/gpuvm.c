@@ -135,9 +135,9 @@ struct vmb_gpuvm {
 	const struct vmb_gpuvm_ops *ops;
 	void *priv;
 
-	struct vmb_gpuva *root;		/* red-black tree root */
-	struct vmb_gpuva *head;		/* lowest mapping (list head) */
-	struct vmb_gpuva *free;		/* recycled nodes, chained by ->next */
+	struct vmb_gpuva *root; /* red-black tree root */
+	struct vmb_gpuva *head; /* lowest mapping (list head) */
+	struct vmb_gpuva *free; /* recycled nodes, chained by ->next */
 	struct vmb_gpuvm_slab *slabs;
 
 	struct vmb_gpuvm_stats stats;
@@ -151,8 +151,8 @@ struct vmb_gpuvm {
  * from @owner (zero when NULL), links cleared. Every member is written
  * explicitly: cheaper than a memset call on the hot path.
  */
-static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm, uint64_t va, uint64_t range,
-				    uint32_t obj, uint64_t offset, const struct vmb_gpuva *owner)
+static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t obj,
+				    uint64_t offset, const struct vmb_gpuva *owner)
 {
 	struct vmb_gpuva *n;
 
@@ -198,8 +198,8 @@ static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 /* red-black tree + list primitives */
 
 /* Point @parent's link (or the root) that held @old at @new. */
-static inline void set_child(struct vmb_gpuvm *vm, struct vmb_gpuva *parent,
-			     struct vmb_gpuva *old, struct vmb_gpuva *new)
+static inline void set_child(struct vmb_gpuvm *vm, struct vmb_gpuva *parent, struct vmb_gpuva *old,
+			     struct vmb_gpuva *new)
 {
 	if (!parent)
 		vm->root = new;
@@ -245,7 +245,7 @@ static void insert_fixup(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 	struct vmb_gpuva *p, *g, *u;
 
 	while ((p = n->parent) && p->prio == RB_RED) {
-		g = p->parent;		/* exists: a red node is never the root */
+		g = p->parent; /* exists: a red node is never the root */
 		u = g->left == p ? g->right : g->left;
 		if (is_red(u)) {
 			p->prio = RB_BLACK;
@@ -279,7 +279,7 @@ static void erase_fixup(struct vmb_gpuvm *vm, struct vmb_gpuva *x, struct vmb_gp
 	while (x != vm->root && !is_red(x)) {
 		bool left = xp->left == x;
 
-		w = left ? xp->right : xp->left;	/* never NULL here */
+		w = left ? xp->right : xp->left; /* never NULL here */
 		if (w->prio == RB_RED) {
 			w->prio = RB_BLACK;
 			xp->prio = RB_RED;
@@ -466,9 +466,8 @@ static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uin
 /* ------------------------------------------------------------------ */
 /* API */
 
-struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t kstart,
-				   uint64_t krange, const struct vmb_gpuvm_ops *ops,
-				   void *priv)
+struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t kstart, uint64_t krange,
+				   const struct vmb_gpuvm_ops *ops, void *priv)
 {
 	struct vmb_gpuvm *vm = calloc(1, sizeof(*vm));
 
@@ -499,9 +498,9 @@ void vmb_gpuvm_destroy(struct vmb_gpuvm *vm)
 bool vmb_gpuvm_range_valid(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 {
 	uint64_t end = va + range;
-	uint64_t mm_end = vm->start + vm->range;	/* may wrap, as in the kernel */
+	uint64_t mm_end = vm->start + vm->range; /* may wrap, as in the kernel */
 
-	if (end < va)					/* true end >= 2^64 */
+	if (end < va) /* true end >= 2^64 */
 		return false;
 	if (va < vm->start || end > mm_end)
 		return false;
@@ -657,8 +656,7 @@ void vmb_gpuvm_remove(struct vmb_gpuvm *vm, struct vmb_gpuva *va)
 	node_free(vm, va);
 }
 
-struct vmb_gpuva *vmb_gpuvm_find_first(const struct vmb_gpuvm *vm, uint64_t va,
-				       uint64_t range)
+struct vmb_gpuva *vmb_gpuvm_find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 {
 	struct vmb_gpuva *pred;
 

@@ -55,7 +55,7 @@ struct vmb_gpuva {
 	/* manager-private: tree links and the address-ordered list */
 	struct vmb_gpuva *left, *right, *parent;
 	struct vmb_gpuva *prev, *next;
-	uint32_t prio;		/* red-black colour */
+	uint32_t prio; /* red-black colour */
 };
 
 /**
@@ -82,8 +82,8 @@ struct vmb_gpuva {
  */
 struct vmb_gpuvm_ops {
 	int (*step_map)(void *priv, struct vmb_gpuva *va);
-	int (*step_remap)(void *priv, struct vmb_gpuva *old, bool keep,
-			  struct vmb_gpuva *prev, struct vmb_gpuva *next);
+	int (*step_remap)(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_gpuva *prev,
+			  struct vmb_gpuva *next);
 	int (*step_unmap)(void *priv, struct vmb_gpuva *old, bool keep);
 };
 
@@ -111,9 +111,8 @@ struct vmb_gpuvm_stats {
  *
  * Return: the manager, or NULL on allocation failure.
  */
-struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t kstart,
-				   uint64_t krange, const struct vmb_gpuvm_ops *ops,
-				   void *priv);
+struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t kstart, uint64_t krange,
+				   const struct vmb_gpuvm_ops *ops, void *priv);
 
 /** vmb_gpuvm_destroy() - free the manager and every mapping (no callbacks) */
 void vmb_gpuvm_destroy(struct vmb_gpuvm *vm);
@@ -149,8 +148,7 @@ int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range);
 void vmb_gpuvm_remove(struct vmb_gpuvm *vm, struct vmb_gpuva *va);
 
 /** vmb_gpuvm_find_first() - lowest mapping intersecting [va, va + range) */
-struct vmb_gpuva *vmb_gpuvm_find_first(const struct vmb_gpuvm *vm, uint64_t va,
-				       uint64_t range);
+struct vmb_gpuva *vmb_gpuvm_find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range);
 
 /** vmb_gpuvm_first() / vmb_gpuva_next() - iterate all mappings by address */
 struct vmb_gpuva *vmb_gpuvm_first(const struct vmb_gpuvm *vm);

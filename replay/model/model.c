@@ -23,32 +23,32 @@
 #include "model_priv.h"
 
 const struct vmb_model_params vmb_model_params_default = {
-	.ioctl_ns = 1500,
-	.bind_ioctl_ns = 200,
-	.submit_ioctl_ns = 3000,
-	.bind_job_ns = 4000,
-	.pte_ns = 8,
-	.tlb_flush_ns = 3000,
-	.pin_page_ns = 250,
-	.fault_page_ns = 400,
-	.evict_page_ns = 150,
-	.gpu_job_ns = 100000,
+    .ioctl_ns = 1500,
+    .bind_ioctl_ns = 200,
+    .submit_ioctl_ns = 3000,
+    .bind_job_ns = 4000,
+    .pte_ns = 8,
+    .tlb_flush_ns = 3000,
+    .pin_page_ns = 250,
+    .fault_page_ns = 400,
+    .evict_page_ns = 150,
+    .gpu_job_ns = 100000,
 };
 
 static const struct {
 	const char *name;
 	size_t off;
 } param_names[] = {
-	{ "ioctl", offsetof(struct vmb_model_params, ioctl_ns) },
-	{ "bind_ioctl", offsetof(struct vmb_model_params, bind_ioctl_ns) },
-	{ "submit_ioctl", offsetof(struct vmb_model_params, submit_ioctl_ns) },
-	{ "bind_job", offsetof(struct vmb_model_params, bind_job_ns) },
-	{ "pte", offsetof(struct vmb_model_params, pte_ns) },
-	{ "tlb_flush", offsetof(struct vmb_model_params, tlb_flush_ns) },
-	{ "pin_page", offsetof(struct vmb_model_params, pin_page_ns) },
-	{ "fault_page", offsetof(struct vmb_model_params, fault_page_ns) },
-	{ "evict_page", offsetof(struct vmb_model_params, evict_page_ns) },
-	{ "gpu_job", offsetof(struct vmb_model_params, gpu_job_ns) },
+    {"ioctl", offsetof(struct vmb_model_params, ioctl_ns)},
+    {"bind_ioctl", offsetof(struct vmb_model_params, bind_ioctl_ns)},
+    {"submit_ioctl", offsetof(struct vmb_model_params, submit_ioctl_ns)},
+    {"bind_job", offsetof(struct vmb_model_params, bind_job_ns)},
+    {"pte", offsetof(struct vmb_model_params, pte_ns)},
+    {"tlb_flush", offsetof(struct vmb_model_params, tlb_flush_ns)},
+    {"pin_page", offsetof(struct vmb_model_params, pin_page_ns)},
+    {"fault_page", offsetof(struct vmb_model_params, fault_page_ns)},
+    {"evict_page", offsetof(struct vmb_model_params, evict_page_ns)},
+    {"gpu_job", offsetof(struct vmb_model_params, gpu_job_ns)},
 };
 
 /**
@@ -245,7 +245,7 @@ static int model_vm_create(struct vmb_model *m, const struct vmb_call *call)
 /* VM close: remove every mapping, as drivers do on VM destroy */
 static void mvm_close(struct vmb_model *m, struct mvm *vm)
 {
-	struct mbind_acc acc = { 0 };
+	struct mbind_acc acc = {0};
 	struct vmb_gpuva *va;
 
 	vm->open = false;
@@ -353,7 +353,7 @@ static int model_bo_create(struct vmb_model *m, const struct vmb_op *op)
  */
 static void mbo_close(struct vmb_model *m, struct mbo *bo)
 {
-	struct mbind_acc acc = { 0 };
+	struct mbind_acc acc = {0};
 
 	if (m->cfg.strat.sync == VMB_SYNC_EXPLICIT && bo->unmap_done_ns > m->now) {
 		struct mvm *vm = mvm_find(m, bo->unmap_vm);

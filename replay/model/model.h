@@ -140,8 +140,8 @@ struct vmb_model_mapping {
  *
  * Return: the number of mappings (may exceed @max; only @max are stored).
  */
-size_t vmb_model_bo_mappings(const struct vmb_model *m, uint32_t bo,
-			     struct vmb_model_mapping *out, size_t max);
+size_t vmb_model_bo_mappings(const struct vmb_model *m, uint32_t bo, struct vmb_model_mapping *out,
+			     size_t max);
 
 /** vmb_model_backend_set_params() - cost model used by the model backend */
 void vmb_model_backend_set_params(const struct vmb_model_params *p);

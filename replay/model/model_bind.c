@@ -28,7 +28,7 @@ static uint64_t host_ns(void)
  */
 unsigned model_pgshift(uint64_t page_size, uint64_t va, uint64_t range, uint64_t off)
 {
-	static const unsigned shifts[] = { 30, 21, 16 };
+	static const unsigned shifts[] = {30, 21, 16};
 	unsigned base = (unsigned)__builtin_ctzll(page_size);
 
 	for (unsigned i = 0; i < 3; i++) {
@@ -67,7 +67,8 @@ static void dump_remap(FILE *f, const struct vmb_gpuva *old, bool keep,
 
 static void dump_unmap(FILE *f, const struct vmb_gpuva *old, bool keep)
 {
-	fprintf(f, "  unmap va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64 " keep=%d\n",
+	fprintf(f,
+		"  unmap va=0x%" PRIx64 " range=0x%" PRIx64 " obj=%u off=0x%" PRIx64 " keep=%d\n",
 		old->va, old->range, old->obj, old->offset, keep);
 }
 
@@ -96,8 +97,7 @@ static void pin_account(struct vmb_model *m, struct mva *mv, bool add)
 }
 
 /* link a new mapping's bookkeeping: vm_bo, BO list, userptr list, refs */
-static int mva_link(struct vmb_model *m, struct mvm *vm, struct vmb_gpuva *va,
-		    struct mvmbo *vb)
+static int mva_link(struct vmb_model *m, struct mvm *vm, struct vmb_gpuva *va, struct mvmbo *vb)
 {
 	struct mva *mv = calloc(1, sizeof(*mv));
 
@@ -245,7 +245,7 @@ static int step_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_g
 	unsigned oshift = old->flags & MVA_PGSHIFT_MASK;
 	uint64_t lo = max_u64(old->va, m->cur.req_va);
 	uint64_t hi = min_u64(old->va + old->range, m->cur.req_end);
-	struct vmb_gpuva *piece[2] = { prev, next };
+	struct vmb_gpuva *piece[2] = {prev, next};
 
 	if (m->cfg.dump)
 		dump_remap(m->cfg.dump, old, keep, prev, next);
@@ -290,9 +290,9 @@ static int step_unmap(void *priv, struct vmb_gpuva *old, bool keep)
 }
 
 static const struct vmb_gpuvm_ops model_gpuvm_ops = {
-	.step_map = step_map,
-	.step_remap = step_remap,
-	.step_unmap = step_unmap,
+    .step_map = step_map,
+    .step_remap = step_remap,
+    .step_unmap = step_unmap,
 };
 
 /** model_vm_gpuvm_init() - give a new VM its VA manager */
@@ -531,7 +531,7 @@ int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timi
 	struct mqueue *q = NULL;
 	const struct vmb_sync *in = call->syncs, *out = call->syncs + op->u.bind.n_in;
 	struct vmb_gpuvm_stats before;
-	struct mbind_acc acc = { 0 };
+	struct mbind_acc acc = {0};
 	const struct vmb_model_params *p = &m->cfg.params;
 	uint64_t ready = 0, queue_free, start, done, cost;
 	int ret;
@@ -604,8 +604,8 @@ int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timi
  * vmb_model_bo_mappings() - the mappings of a BO, for userspace policies
  * that unbind before closing
  */
-size_t vmb_model_bo_mappings(const struct vmb_model *m, uint32_t id,
-			     struct vmb_model_mapping *out, size_t max)
+size_t vmb_model_bo_mappings(const struct vmb_model *m, uint32_t id, struct vmb_model_mapping *out,
+			     size_t max)
 {
 	const struct mbo *bo = id < m->n_bos ? m->bos[id] : NULL;
 	size_t n = 0;

@@ -19,10 +19,10 @@ struct mvm;
 struct mbo;
 
 /* mva flags: page-size shift in the low 8 bits */
-#define MVA_PGSHIFT_MASK	0xffu
-#define MVA_USERPTR		(1u << 8)
-#define MVA_NULL		(1u << 9)
-#define MVA_INVALID		(1u << 10) /* needs a rebind before the next submit */
+#define MVA_PGSHIFT_MASK 0xffu
+#define MVA_USERPTR (1u << 8)
+#define MVA_NULL (1u << 9)
+#define MVA_INVALID (1u << 10) /* needs a rebind before the next submit */
 
 /*
  * struct mva - the model's bookkeeping for one mapping, hung off
@@ -34,10 +34,10 @@ struct mva {
 	struct vmb_gpuva *va;
 	struct mvm *vm;
 	struct mvmbo *vmbo;
-	struct mva *vmbo_prev, *vmbo_next;	/* vm_bo's VA list */
-	struct mva *gem_prev, *gem_next;	/* BO's list of VAs in every VM */
-	struct mva *up_prev, *up_next;		/* VM's userptr list */
-	struct mva *inv_prev, *inv_next;	/* VM's invalidated (rebind) list */
+	struct mva *vmbo_prev, *vmbo_next; /* vm_bo's VA list */
+	struct mva *gem_prev, *gem_next;   /* BO's list of VAs in every VM */
+	struct mva *up_prev, *up_next;	   /* VM's userptr list */
+	struct mva *inv_prev, *inv_next;   /* VM's invalidated (rebind) list */
 	bool on_inv;
 };
 
@@ -51,21 +51,21 @@ struct mvmbo {
 	struct mbo *bo;
 	uint32_t refs;
 	struct mva *vas;
-	struct mvmbo *bo_prev, *bo_next;	/* BO's vm_bo list */
+	struct mvmbo *bo_prev, *bo_next; /* BO's vm_bo list */
 };
 
 /* struct mbo - a buffer object */
 struct mbo {
 	uint32_t id;
-	uint32_t refs;		/* handle + vm_bo refs (hard) */
-	bool open;		/* userspace handle still open */
+	uint32_t refs; /* handle + vm_bo refs (hard) */
+	bool open;     /* userspace handle still open */
 	bool alive;
-	bool zombie;		/* closed, kept alive by mappings */
+	bool zombie; /* closed, kept alive by mappings */
 	uint64_t size;
 	uint32_t unmap_vm;	/* VM of the last unmap (explicit sync) */
-	struct mvm *private_vm;	/* VM-private BO: shares the VM's reservation */
+	struct mvm *private_vm; /* VM-private BO: shares the VM's reservation */
 	uint64_t resv_ns;	/* latest fence in its reservation */
-	uint64_t unmap_done_ns;	/* completion of the last bind job unmapping it */
+	uint64_t unmap_done_ns; /* completion of the last bind job unmapping it */
 	struct mvmbo *vmbos;
 	struct mva *gem_vas;
 	uint32_t n_vas;
@@ -74,15 +74,15 @@ struct mbo {
 /* struct mvm - a VM */
 struct mvm {
 	uint32_t id;
-	uint32_t refs;		/* handle + VAs + vm_bos + private BOs + queues */
+	uint32_t refs; /* handle + VAs + vm_bos + private BOs + queues */
 	bool open;
 	bool alive;
 	uint32_t flags;
 	struct vmb_gpuvm *gpuvm;
 	struct vmb_model *model;
-	uint64_t bind_free_ns;	/* default bind queue busy until */
+	uint64_t bind_free_ns;	    /* default bind queue busy until */
 	uint64_t last_bind_done_ns; /* latest bind job completion on this VM */
-	uint64_t resv_ns;	/* latest job fence in the VM's reservation */
+	uint64_t resv_ns;	    /* latest job fence in the VM's reservation */
 	uint64_t freed_unwaited_ns; /* explicit: unmap fence of a BO freed without waiting */
 	struct mva *userptrs;
 	struct mva *invalid;
@@ -114,7 +114,7 @@ struct msyncobj {
 	bool alive;
 	bool timeline;
 	bool has_fence;
-	uint64_t done_ns;	/* binary */
+	uint64_t done_ns; /* binary */
 	struct mpoint *points;
 	uint32_t n_points, cap_points;
 };
@@ -139,14 +139,14 @@ struct mbind_acc {
 
 /* what the VA manager's callbacks need to know about the current bind entry */
 struct mcur {
-	struct mbo *bo;		/* map: the BO */
-	uint32_t kind;		/* MVA_USERPTR, MVA_NULL or 0 */
+	struct mbo *bo; /* map: the BO */
+	uint32_t kind;	/* MVA_USERPTR, MVA_NULL or 0 */
 	uint64_t req_va, req_end;
 };
 
 struct vmb_model {
 	struct vmb_model_config cfg;
-	uint64_t now;		/* simulated CPU clock */
+	uint64_t now; /* simulated CPU clock */
 
 	struct mvm **vms;
 	uint32_t n_vms;
@@ -166,7 +166,7 @@ struct vmb_model {
 	uint64_t bo_bytes, zombie_bytes, pinned_pages;
 	uint64_t n_zombies;
 	uint64_t live_vas;
-	uint64_t extra_requests, extra_unmaps;	/* UNMAP_ALL requests and their ops */
+	uint64_t extra_requests, extra_unmaps; /* UNMAP_ALL requests and their ops */
 	bool finished;
 };
 
@@ -192,11 +192,9 @@ uint64_t model_bo_unmap_in_vm(struct vmb_model *m, struct mbo *bo, struct mvm *v
 void mva_unlink_all(struct vmb_model *m, struct mva *mv);
 
 /* model_sync.c */
-int model_syncs_ready(struct vmb_model *m, const struct vmb_sync *s, unsigned n,
-		      uint64_t *ready);
+int model_syncs_ready(struct vmb_model *m, const struct vmb_sync *s, unsigned n, uint64_t *ready);
 int model_syncs_check_out(struct vmb_model *m, const struct vmb_sync *s, unsigned n);
-void model_syncs_signal(struct vmb_model *m, const struct vmb_sync *s, unsigned n,
-			uint64_t done);
+void model_syncs_signal(struct vmb_model *m, const struct vmb_sync *s, unsigned n, uint64_t done);
 int model_submit(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
 int model_wait(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
 int model_signal(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);

@@ -302,8 +302,7 @@ int model_signal(struct vmb_model *m, const struct vmb_call *call, struct vmb_ti
  * vmb_model_syncobj_point() - the point a syncobj has reached by @now
  * (binary: 1 when signaled)
  */
-int vmb_model_syncobj_point(const struct vmb_model *m, uint32_t id, uint64_t now,
-			    uint64_t *point)
+int vmb_model_syncobj_point(const struct vmb_model *m, uint32_t id, uint64_t now, uint64_t *point)
 {
 	const struct msyncobj *s = id < m->n_syncobjs ? m->syncobjs[id] : NULL;
 
