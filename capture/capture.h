@@ -280,6 +280,12 @@ void cap_sb_json_str(struct cap_strbuf *sb, const char *s) CAP_HIDDEN;
  */
 void cap_out_render(struct cap_out *o, struct cap_rec *rec, struct cap_rec *const *next,
 		    size_t n_next, struct cap_strbuf *sb) CAP_HIDDEN;
+/*
+ * cap_out_undecided() - @rec creates a syncobj that no record in @next uses
+ * yet, so its type (binary or timeline) cannot be decided
+ */
+bool cap_out_undecided(const struct cap_rec *rec, struct cap_rec *const *next,
+		       size_t n_next) CAP_HIDDEN;
 /* counters kept by the renderer, for the header */
 struct cap_out_stats {
 	uint64_t ops[VMB_OP_COUNT];

@@ -39,6 +39,12 @@
 #define RING_MAX_REC (RING_BYTES / 4)
 #define HEADER_BYTES 8192
 #define GAP_TIMEOUT_NS 1000000000ull
+/*
+ * A new syncobj's type is decided by its first use; the writer waits up to
+ * this long for that use to be recorded before it writes the creation (and
+ * what follows it) with a guess.
+ */
+#define TYPE_HOLD_NS 1000000000ull
 #define FULL_WAIT_NS 2000000000ull
 #define RAW_SLOTS 64
 
@@ -699,6 +705,9 @@ static void writer_tick(bool final, const char *end)
 			next_seq = r->seq;
 		}
 		gap_since = 0;
+		if (!final && now - cap_cfg.t0 - r->t_exit < TYPE_HOLD_NS &&
+		    cap_out_undecided(r, pending + i + 1, n_pending - i - 1))
+			break;
 		if (r->seq < next_seq)
 			late++;
 		else
