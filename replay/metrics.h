@@ -65,6 +65,8 @@ struct vmb_counters {
 	uint64_t userptr_invalidations, userptr_revalidations, pinned_pages_peak;
 	/* evictions */
 	uint64_t evictions, evict_rebinds;
+	/* submits whose job started before an earlier bind of its VM completed */
+	uint64_t unsynced_submits;
 };
 
 /**

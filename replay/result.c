@@ -316,6 +316,7 @@ static json_t *counters_objs(const struct vmb_counters *c, json_t *metrics)
 		err |= set(metrics, "refcount", json_null());
 		err |= set(metrics, "userptr", json_null());
 		err |= set(metrics, "evictions", json_null());
+		err |= set(metrics, "unsynced_submits", json_null());
 		return err ? NULL : metrics;
 	}
 	err |= set(metrics, "gpuvm",
@@ -338,6 +339,7 @@ static json_t *counters_objs(const struct vmb_counters *c, json_t *metrics)
 	err |= set(metrics, "evictions",
 		   json_pack("{sI sI}", "count", (json_int_t)c->evictions, "rebinds",
 			     (json_int_t)c->evict_rebinds));
+	err |= set_u64(metrics, "unsynced_submits", c->unsynced_submits);
 	return err ? NULL : metrics;
 }
 

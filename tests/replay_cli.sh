@@ -89,7 +89,7 @@ for k in ("requests", "map", "remap", "unmap", "keep", "cpu_ns"): assert k in m[
 for k in ("peak_bo_bytes", "peak_zombie_bytes", "implicit_unmaps", "leaked_bos", "cycles"): assert k in m["refcount"], k
 for k in ("invalidations", "revalidations", "pinned_pages_peak"): assert k in m["userptr"], k
 for k in ("expected", "unexpected"): assert k in m["errors"], k
-assert "pte_writes" in m and "tlb_flushes" in m
+assert "pte_writes" in m and "tlb_flushes" in m and "unsynced_submits" in m
 assert m["gpuvm"]["requests"] >= m["gpuvm"]["map"] > 0
 ' "$tmp/m.json"; then ok "result-file-fields"; else nok "result-file-fields"; fi
 

@@ -199,6 +199,28 @@ TEST(explicit_sync_free_without_wait_stalls_next_submit)
 	vmb_run_metrics_free(&run.m);
 }
 
+TEST(unsynced_submit_counted_under_async_only)
+{
+	static const char text[] =
+	    HDR "{\"op\":\"vm_create\",\"vm\":1},\n"
+		"{\"op\":\"queue_create\",\"queue\":1,\"vm\":1},\n"
+		"{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
+		"{\"op\":\"bind\",\"vm\":1,\"binds\":[{\"kind\":\"map\",\"va\":\"0x101000\","
+		"\"range\":\"0x100000\",\"bo\":1,\"offset\":0}]},\n"
+		"{\"op\":\"submit\",\"queue\":1,\"gpu_ns\":1000}\n]}\n";
+	struct vmb_strategy asy = strat(VMB_REF_HARD, VMB_SYNC_ASYNC);
+	struct vmb_strategy imp = strat(VMB_REF_HARD, VMB_SYNC_IMPLICIT);
+	struct vmb_run run;
+
+	/* 256 4 KiB PTEs (unaligned VA) keep the bind job busy past the submit ioctl */
+	CHECK_INT(run_text(text, &asy, &run, NULL), 0);
+	CHECK_U64(run.m.counters.unsynced_submits, 1);
+	vmb_run_metrics_free(&run.m);
+	CHECK_INT(run_text(text, &imp, &run, NULL), 0);
+	CHECK_U64(run.m.counters.unsynced_submits, 0);
+	vmb_run_metrics_free(&run.m);
+}
+
 static const char array_text[] = HDR
     "{\"op\":\"vm_create\",\"vm\":1},\n"
     "{\"op\":\"bo_create\",\"bo\":1,\"size\":1048576},\n"
@@ -412,6 +434,7 @@ int main(void)
 	RUN(cycle_private_bo_closed_while_mapped);
 	RUN(implicit_sync_stalls_submit_async_does_not);
 	RUN(explicit_sync_free_without_wait_stalls_next_submit);
+	RUN(unsynced_submit_counted_under_async_only);
 	RUN(batch_one_splits_bind_arrays);
 	RUN(batch_n_coalesces_consecutive_binds);
 	RUN(close_unbind_first_avoids_zombies);

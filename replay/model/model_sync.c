@@ -231,6 +231,9 @@ int model_submit(struct vmb_model *m, const struct vmb_call *call, struct vmb_ti
 	default:
 		break;
 	}
+	/* the job may see page tables a bind has not finished writing */
+	if (start < vm->last_bind_done_ns)
+		m->c.unsynced_submits++;
 	gpu = op->u.submit.gpu_ns ? op->u.submit.gpu_ns : m->cfg.params.gpu_job_ns;
 	end = start + gpu;
 	q->free_ns = end;
