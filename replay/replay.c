@@ -140,8 +140,8 @@ static void issue(struct engine *e, const struct vmb_call *c, int want)
 	report_result(e, c, ret, want);
 	if (e->o->perfetto) {
 		vmb_perfetto_call(e->o->perfetto, c, &tm, ret);
-		if (op->kind == VMB_OP_BIND || op->kind == VMB_OP_BO_CLOSE ||
-		    op->kind == VMB_OP_VM_DESTROY) {
+		if (e->shadow && (op->kind == VMB_OP_BIND || op->kind == VMB_OP_BO_CLOSE ||
+				  op->kind == VMB_OP_VM_DESTROY)) {
 			struct vmb_model_live live;
 
 			vmb_model_live(e->shadow, &live);
@@ -522,7 +522,13 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	if (ret)
 		return ret;
 	e.shadow = vmb_model_backend_model(&e.be);
-	if (!e.shadow) {
+	/*
+	 * The null backend measures the harness alone: no shadow model, unless
+	 * a close policy needs to know the BO's mappings.
+	 */
+	if (!e.shadow &&
+	    (opts->backend != &vmb_null_backend || opts->strat.close == VMB_CLOSE_UNBIND_FIRST ||
+	     opts->strat.close == VMB_CLOSE_UNBIND_ALL)) {
 		struct vmb_model_config cfg = {
 		    .driver = trace->driver,
 		    .page_size = trace->page_size,
