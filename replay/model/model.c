@@ -141,7 +141,6 @@ void mvm_put(struct vmb_model *m, struct mvm *vm)
 {
 	if (--vm->refs)
 		return;
-	vm->alive = false;
 	vmb_gpuvm_destroy(vm->gpuvm);
 	vm->gpuvm = NULL;
 	if (m->vms[vm->id] == vm)
@@ -153,7 +152,6 @@ void mbo_put(struct vmb_model *m, struct mbo *bo)
 {
 	if (--bo->refs)
 		return;
-	bo->alive = false;
 	m->bo_bytes -= bo->size;
 	if (bo->zombie) {
 		m->zombie_bytes -= bo->size;
@@ -230,7 +228,7 @@ static int model_vm_create(struct vmb_model *m, const struct vmb_call *call)
 	vm->id = id;
 	vm->model = m;
 	vm->refs = 1;
-	vm->open = vm->alive = true;
+	vm->open = true;
 	vm->flags = op->u.vm_create.flags;
 	ret = model_vm_gpuvm_init(m, vm, op->u.vm_create.va_start, op->u.vm_create.va_range,
 				  op->u.vm_create.kernel_start, call->kernel_range);
@@ -334,7 +332,7 @@ static int model_bo_create(struct vmb_model *m, const struct vmb_op *op)
 		return -ENOMEM;
 	bo->id = id;
 	bo->refs = 1;
-	bo->open = bo->alive = true;
+	bo->open = true;
 	bo->size = op->u.bo.size;
 	bo->private_vm = vm;
 	if (vm)

@@ -59,7 +59,6 @@ struct mbo {
 	uint32_t id;
 	uint32_t refs; /* handle + vm_bo refs (hard) */
 	bool open;     /* userspace handle still open */
-	bool alive;
 	bool zombie; /* closed, kept alive by mappings */
 	uint64_t size;
 	uint32_t unmap_vm;	/* VM of the last unmap (explicit sync) */
@@ -76,7 +75,6 @@ struct mvm {
 	uint32_t id;
 	uint32_t refs; /* handle + VAs + vm_bos + private BOs + queues */
 	bool open;
-	bool alive;
 	uint32_t flags;
 	struct vmb_gpuvm *gpuvm;
 	struct vmb_model *model;
