@@ -385,26 +385,18 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
 	int k = engine == VMB_ENGINE_COMPUTE;
 	uint64_t nops;
-	size_t i;
 	int ret;
 
 	if (engine == VMB_ENGINE_COPY)
 		return -EOPNOTSUPP; /* SDMA takes its own packets */
 	if (!st) {
 		const struct vmb_trace *t = hw->trace;
-		uint64_t top = 0;
 
 		st = calloc(1, sizeof(*st) + (t->max_id[VMB_CLASS_VM] + 1) * sizeof(st->vm[0]));
 		if (!st)
 			return -ENOMEM;
 		hw->drv_state[1] = (uint64_t)(uintptr_t)st;
-		for (i = 0; i < t->n_binds; i++)
-			if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
-			    t->binds[i].va + t->binds[i].range > top)
-				top = t->binds[i].va + t->binds[i].range;
-		st->va = (top + (2ull << 20) - 1) & ~((2ull << 20) - 1);
-		if (!st->va)
-			st->va = 2ull << 20;
+		st->va = vmb_hw_batch_va(t);
 	}
 	if (!st->vm[vm].cpu) {
 		ret = amdgpu_ib_create(hw, f, st, vm);
@@ -412,23 +404,11 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 			return ret;
 	}
 	if (st->ns_per_nop[k] == 0) {
-		uint64_t full = UINT64_MAX, empty = UINT64_MAX, t;
-		uint64_t end = st->va + AMD_IB_SIZE;
-		int r;
-
-		for (r = 0; r < 3; r++) {
-			ret = amdgpu_ib_time(hw, f, ctx, engine, end - AMD_IB_MIN * 4,
-					     AMD_IB_MIN * 4, &t);
-			if (ret)
-				return ret;
-			empty = t < empty ? t : empty;
-			ret = amdgpu_ib_time(hw, f, ctx, engine, st->va, AMD_IB_SIZE, &t);
-			if (ret)
-				return ret;
-			full = t < full ? t : full;
-		}
-		st->ns_per_nop[k] =
-		    full > empty ? (double)(full - empty) / (AMD_IB_DWORDS - AMD_IB_MIN) : 0.001;
+		ret = vmb_hw_calibrate_nops(hw, f, amdgpu_ib_time, ctx, engine, st->va, AMD_IB_SIZE,
+					    AMD_IB_MIN * 4, AMD_IB_DWORDS - AMD_IB_MIN, NULL, NULL,
+					    &st->ns_per_nop[k]);
+		if (ret)
+			return ret;
 		fprintf(stderr, "amdgpu: no-op IB calibrated on the %s ring: %.3f ns per NOP\n",
 			k ? "compute" : "gfx", st->ns_per_nop[k]);
 	}

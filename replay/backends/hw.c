@@ -33,6 +33,44 @@ int vmb_hw_ioctl(int fd, unsigned long request, void *arg)
 	return drmIoctl(fd, request, arg) == 0 ? 0 : -errno;
 }
 
+uint64_t vmb_hw_batch_va(const struct vmb_trace *t)
+{
+	uint64_t top = 0, va;
+
+	for (size_t i = 0; i < t->n_binds; i++)
+		if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
+		    t->binds[i].va + t->binds[i].range > top)
+			top = t->binds[i].va + t->binds[i].range;
+	va = (top + (2ull << 20) - 1) & ~((2ull << 20) - 1);
+	return va ? va : 2ull << 20;
+}
+
+int vmb_hw_calibrate_nops(struct vmb_hw *hw, struct vmb_hw_file *f, vmb_hw_time_fn time,
+			  uint32_t queue, enum vmb_engine engine, uint64_t va, uint32_t size,
+			  uint32_t min, uint32_t nops, uint64_t *full, uint64_t *empty,
+			  double *ns_per_nop)
+{
+	uint64_t best_full = UINT64_MAX, best_empty = UINT64_MAX, t;
+	int ret;
+
+	for (int i = 0; i < 3; i++) {
+		ret = time(hw, f, queue, engine, va + size - min, min, &t);
+		if (ret)
+			return ret;
+		best_empty = t < best_empty ? t : best_empty;
+		ret = time(hw, f, queue, engine, va, size, &t);
+		if (ret)
+			return ret;
+		best_full = t < best_full ? t : best_full;
+	}
+	*ns_per_nop = best_full > best_empty ? (double)(best_full - best_empty) / nops : 0.001;
+	if (full)
+		*full = best_full;
+	if (empty)
+		*empty = best_empty;
+	return 0;
+}
+
 void vmb_hw_warn_once(struct vmb_hw *hw, unsigned int bit, const char *fmt, ...)
 {
 	va_list ap;

@@ -236,6 +236,37 @@ void vmb_hw_warn_once(struct vmb_hw *hw, unsigned int bit, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * No-op batches (xe, amdgpu, msm) whose GPU time approximates a submit's
+ * gpu_ns: one buffer per VM, at vmb_hw_batch_va(), calibrated once.
+ */
+
+/* runs one no-op job of @len bytes at @va; its wall time in *@ns */
+typedef int (*vmb_hw_time_fn)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue,
+			      enum vmb_engine engine, uint64_t va, uint32_t len, uint64_t *ns);
+
+/**
+ * vmb_hw_batch_va() - where the no-op batch buffer goes: the first 2 MiB
+ * boundary above every mapping the trace makes (2 MiB when it makes none)
+ */
+uint64_t vmb_hw_batch_va(const struct vmb_trace *t);
+
+/**
+ * vmb_hw_calibrate_nops() - GPU ns per no-op instruction
+ * @time: runs one job; @queue, @engine: where
+ * @va, @size: the whole buffer (the longest job); @min: bytes of the shortest
+ *     job, which ends where the buffer ends
+ * @nops: no-op instructions the longest job has beyond the shortest
+ * @full, @empty: receive the best of three runs of each (may be NULL)
+ * @ns_per_nop: receives the difference over @nops (0.001 when invisible)
+ *
+ * Return: 0 or the -errno of a failed job.
+ */
+int vmb_hw_calibrate_nops(struct vmb_hw *hw, struct vmb_hw_file *f, vmb_hw_time_fn time,
+			  uint32_t queue, enum vmb_engine engine, uint64_t va, uint32_t size,
+			  uint32_t min, uint32_t nops, uint64_t *full, uint64_t *empty,
+			  double *ns_per_nop);
+
+/*
  * Pure encoders: fill an ioctl argument from a resolved request, no ioctl
  * (tests/test_uapi.c exercises them). Each returns 0 or -EINVAL for an entry
  * kind the uAPI cannot express. Documented at their definitions.

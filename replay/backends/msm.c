@@ -233,8 +233,8 @@ static uint64_t msm_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int msm_cmd_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue, uint64_t va,
-			uint32_t len, uint64_t *ns)
+static int msm_cmd_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue,
+			enum vmb_engine engine, uint64_t va, uint32_t len, uint64_t *ns)
 {
 	struct vmb_hw_sync meas = {.handle = f->meas, .point = ++f->meas_point};
 	struct vmb_hw_submit_req r = {
@@ -289,24 +289,16 @@ static int msm_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint
 {
 	struct msm_cmd_state *st = (struct msm_cmd_state *)(uintptr_t)hw->drv_state[0];
 	uint64_t nops;
-	size_t i;
 	int ret;
 
 	if (!st) {
 		const struct vmb_trace *t = hw->trace;
-		uint64_t top = 0;
 
 		st = calloc(1, sizeof(*st) + (t->max_id[VMB_CLASS_VM] + 1) * sizeof(st->vm[0]));
 		if (!st)
 			return -ENOMEM;
 		hw->drv_state[0] = (uint64_t)(uintptr_t)st;
-		for (i = 0; i < t->n_binds; i++)
-			if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
-			    t->binds[i].va + t->binds[i].range > top)
-				top = t->binds[i].va + t->binds[i].range;
-		st->va = (top + (2ull << 20) - 1) & ~((2ull << 20) - 1);
-		if (!st->va)
-			st->va = 2ull << 20;
+		st->va = vmb_hw_batch_va(t);
 	}
 	if (hw->drv_state[1] && st->va + MSM_CMD_SIZE > hw->drv_state[1])
 		return -ENOSPC;
@@ -316,22 +308,11 @@ static int msm_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint
 			return ret;
 	}
 	if (st->ns_per_nop == 0) {
-		uint64_t full = UINT64_MAX, empty = UINT64_MAX, t;
-		int r;
-
-		for (r = 0; r < 3; r++) {
-			ret = msm_cmd_time(hw, f, queue, st->va + MSM_CMD_SIZE - MSM_CMD_MIN * 4,
-					   MSM_CMD_MIN * 4, &t);
-			if (ret)
-				return ret;
-			empty = t < empty ? t : empty;
-			ret = msm_cmd_time(hw, f, queue, st->va, MSM_CMD_SIZE, &t);
-			if (ret)
-				return ret;
-			full = t < full ? t : full;
-		}
-		st->ns_per_nop =
-		    full > empty ? (double)(full - empty) / (MSM_CMD_DWORDS - MSM_CMD_MIN) : 0.001;
+		ret = vmb_hw_calibrate_nops(
+		    hw, f, msm_cmd_time, queue, engine, st->va, MSM_CMD_SIZE, MSM_CMD_MIN * 4,
+		    MSM_CMD_DWORDS - MSM_CMD_MIN, NULL, NULL, &st->ns_per_nop);
+		if (ret)
+			return ret;
 		fprintf(stderr, "msm: no-op command buffer calibrated: %.3f ns per CP_NOP\n",
 			st->ns_per_nop);
 	}

@@ -390,8 +390,8 @@ static uint64_t xe_now(void)
 static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req);
 
 /* run one batch of @len bytes ending at the buffer's end; its wall time */
-static int xe_batch_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue, uint64_t va,
-			 uint32_t len, uint64_t *ns)
+static int xe_batch_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queue,
+			 enum vmb_engine engine, uint64_t va, uint32_t len, uint64_t *ns)
 {
 	struct vmb_hw_sync meas = {.handle = f->meas, .point = ++f->meas_point};
 	struct vmb_hw_submit_req r = {
@@ -408,21 +408,14 @@ static int xe_batch_time(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t queu
 static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f, struct xe_batch_state *st,
 			      uint32_t queue)
 {
-	uint64_t full = UINT64_MAX, empty = UINT64_MAX, t;
-	uint64_t end = st->va + XE_BATCH_SIZE;
-	int i, ret;
+	uint64_t full, empty;
+	int ret;
 
-	for (i = 0; i < 3; i++) {
-		ret = xe_batch_time(hw, f, queue, end - 8, 8, &t);
-		if (ret)
-			return ret;
-		empty = t < empty ? t : empty;
-		ret = xe_batch_time(hw, f, queue, st->va, XE_BATCH_SIZE, &t);
-		if (ret)
-			return ret;
-		full = t < full ? t : full;
-	}
-	st->ns_per_nop = full > empty ? (double)(full - empty) / (XE_BATCH_DWORDS - 2) : 0.001;
+	ret = vmb_hw_calibrate_nops(hw, f, xe_batch_time, queue, VMB_ENGINE_RENDER, st->va,
+				    XE_BATCH_SIZE, 8, XE_BATCH_DWORDS - 2, &full, &empty,
+				    &st->ns_per_nop);
+	if (ret)
+		return ret;
 	fprintf(stderr,
 		"xe: no-op batch calibrated: %.3f ns per MI_NOOP (%llu ns for %u, "
 		"%llu ns empty)\n",
@@ -484,24 +477,16 @@ static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint3
 {
 	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
 	uint64_t nops;
-	size_t i;
 	int ret;
 
 	if (!st) {
 		const struct vmb_trace *t = hw->trace;
-		uint64_t top = 0;
 
 		st = calloc(1, sizeof(*st) + (t->max_id[VMB_CLASS_VM] + 1) * sizeof(st->vm[0]));
 		if (!st)
 			return -ENOMEM;
 		hw->drv_state[XE_BATCH] = (uint64_t)(uintptr_t)st;
-		for (i = 0; i < t->n_binds; i++)
-			if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
-			    t->binds[i].va + t->binds[i].range > top)
-				top = t->binds[i].va + t->binds[i].range;
-		st->va = (top + (2u << 20) - 1) & ~((2ull << 20) - 1);
-		if (!st->va)
-			st->va = 2u << 20;
+		st->va = vmb_hw_batch_va(t);
 	}
 	if (hw->drv_state[XE_VA_END] && st->va + XE_BATCH_SIZE > hw->drv_state[XE_VA_END])
 		return -ENOSPC; /* no room above the trace's mappings */
