@@ -80,8 +80,11 @@ int vmb_model_param_set(struct vmb_model_params *p, const char *kv)
 	return -EINVAL;
 }
 
-/* grow a table of pointers so that index @id is valid */
-static int table_reserve(void ***tab, uint32_t *n, uint32_t id)
+/**
+ * mtable_reserve() - grow a table of object pointers so that index @id is
+ * valid; new slots are NULL. Returns 0 or -ENOMEM.
+ */
+int mtable_reserve(void ***tab, uint32_t *n, uint32_t id)
 {
 	uint32_t want;
 	void **t;
@@ -183,10 +186,7 @@ struct mvmbo *mvmbo_obtain(struct vmb_model *m, struct mvm *vm, struct mbo *bo)
 	vm->refs++;
 	if (m->cfg.strat.refcount == VMB_REF_HARD)
 		bo->refs++;
-	vb->bo_next = bo->vmbos;
-	if (bo->vmbos)
-		bo->vmbos->bo_prev = vb;
-	bo->vmbos = vb;
+	MLIST_ADD(bo->vmbos, vb, bo);
 	return vb;
 }
 
@@ -197,12 +197,7 @@ void mvmbo_put(struct vmb_model *m, struct mvmbo *vb)
 
 	if (--vb->refs)
 		return;
-	if (vb->bo_prev)
-		vb->bo_prev->bo_next = vb->bo_next;
-	else
-		bo->vmbos = vb->bo_next;
-	if (vb->bo_next)
-		vb->bo_next->bo_prev = vb->bo_prev;
+	MLIST_DEL(bo->vmbos, vb, bo);
 	mvm_put(m, vb->vm);
 	free(vb);
 	if (m->cfg.strat.refcount == VMB_REF_HARD)
@@ -218,7 +213,7 @@ static int model_vm_create(struct vmb_model *m, const struct vmb_call *call)
 
 	if (!id)
 		return -EINVAL;
-	if (table_reserve((void ***)&m->vms, &m->n_vms, id))
+	if (mtable_reserve((void ***)&m->vms, &m->n_vms, id))
 		return -ENOMEM;
 	if (m->vms[id])
 		return -EEXIST;
@@ -279,7 +274,7 @@ static int model_queue_create(struct vmb_model *m, const struct vmb_op *op)
 		return -ENOENT;
 	if (op->u.queue.engine >= VMB_ENGINE_COUNT)
 		return -EINVAL;
-	if (table_reserve((void ***)&m->queues, &m->n_queues, id))
+	if (mtable_reserve((void ***)&m->queues, &m->n_queues, id))
 		return -ENOMEM;
 	if (m->queues[id])
 		return -EEXIST;
@@ -323,7 +318,7 @@ static int model_bo_create(struct vmb_model *m, const struct vmb_op *op)
 		if (!vm)
 			return -ENOENT;
 	}
-	if (table_reserve((void ***)&m->bos, &m->n_bos, id))
+	if (mtable_reserve((void ***)&m->bos, &m->n_bos, id))
 		return -ENOMEM;
 	if (m->bos[id])
 		return -EEXIST;

@@ -111,21 +111,12 @@ static int mva_link(struct vmb_model *m, struct mvm *vm, struct vmb_gpuva *va, s
 
 		mv->vmbo = vb;
 		vb->refs++;
-		mv->vmbo_next = vb->vas;
-		if (vb->vas)
-			vb->vas->vmbo_prev = mv;
-		vb->vas = mv;
-		mv->gem_next = bo->gem_vas;
-		if (bo->gem_vas)
-			bo->gem_vas->gem_prev = mv;
-		bo->gem_vas = mv;
+		MLIST_ADD(vb->vas, mv, vmbo);
+		MLIST_ADD(bo->gem_vas, mv, gem);
 		bo->n_vas++;
 	}
 	if (va->flags & MVA_USERPTR) {
-		mv->up_next = vm->userptrs;
-		if (vm->userptrs)
-			vm->userptrs->up_prev = mv;
-		vm->userptrs = mv;
+		MLIST_ADD(vm->userptrs, mv, up);
 	}
 	if (va->flags & MVA_INVALID)
 		mva_set_invalid(mv, true);
@@ -147,32 +138,16 @@ void mva_unlink_all(struct vmb_model *m, struct mva *mv)
 
 	pin_account(m, mv, false);
 	mva_set_invalid(mv, false);
-	if (mv->va->flags & MVA_USERPTR) {
-		if (mv->up_prev)
-			mv->up_prev->up_next = mv->up_next;
-		else
-			vm->userptrs = mv->up_next;
-		if (mv->up_next)
-			mv->up_next->up_prev = mv->up_prev;
-	}
+	if (mv->va->flags & MVA_USERPTR)
+		MLIST_DEL(vm->userptrs, mv, up);
 	mv->va->priv = NULL;
 	vm->n_vas--;
 	m->live_vas--;
 	if (vb) {
 		struct mbo *bo = vb->bo;
 
-		if (mv->vmbo_prev)
-			mv->vmbo_prev->vmbo_next = mv->vmbo_next;
-		else
-			vb->vas = mv->vmbo_next;
-		if (mv->vmbo_next)
-			mv->vmbo_next->vmbo_prev = mv->vmbo_prev;
-		if (mv->gem_prev)
-			mv->gem_prev->gem_next = mv->gem_next;
-		else
-			bo->gem_vas = mv->gem_next;
-		if (mv->gem_next)
-			mv->gem_next->gem_prev = mv->gem_prev;
+		MLIST_DEL(vb->vas, mv, vmbo);
+		MLIST_DEL(bo->gem_vas, mv, gem);
 		bo->n_vas--;
 		free(mv);
 		mvmbo_put(m, vb);

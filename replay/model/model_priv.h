@@ -18,6 +18,29 @@
 struct mvm;
 struct mbo;
 
+/*
+ * The model's lists are NULL-terminated, doubly linked through a pair of
+ * members <name>_prev / <name>_next, with a plain pointer as head.
+ */
+#define MLIST_ADD(head, node, name)                                                                \
+	do {                                                                                       \
+		(node)->name##_prev = NULL;                                                        \
+		(node)->name##_next = (head);                                                      \
+		if (head)                                                                          \
+			(head)->name##_prev = (node);                                              \
+		(head) = (node);                                                                   \
+	} while (0)
+
+#define MLIST_DEL(head, node, name)                                                                \
+	do {                                                                                       \
+		if ((node)->name##_prev)                                                           \
+			(node)->name##_prev->name##_next = (node)->name##_next;                    \
+		else                                                                               \
+			(head) = (node)->name##_next;                                              \
+		if ((node)->name##_next)                                                           \
+			(node)->name##_next->name##_prev = (node)->name##_prev;                    \
+	} while (0)
+
 /* mva flags: page-size shift in the low 8 bits */
 #define MVA_PGSHIFT_MASK 0xffu
 #define MVA_USERPTR (1u << 8)
@@ -59,7 +82,7 @@ struct mbo {
 	uint32_t id;
 	uint32_t refs; /* handle + vm_bo refs (hard) */
 	bool open;     /* userspace handle still open */
-	bool zombie; /* closed, kept alive by mappings */
+	bool zombie;   /* closed, kept alive by mappings */
 	uint64_t size;
 	uint32_t unmap_vm;	/* VM of the last unmap (explicit sync) */
 	struct mvm *private_vm; /* VM-private BO: shares the VM's reservation */
@@ -169,6 +192,7 @@ struct vmb_model {
 };
 
 /* model.c */
+int mtable_reserve(void ***tab, uint32_t *n, uint32_t id);
 struct mvm *mvm_find(struct vmb_model *m, uint32_t id);
 struct mbo *mbo_find(struct vmb_model *m, uint32_t id);
 struct mqueue *mqueue_find(struct vmb_model *m, uint32_t id);

@@ -22,19 +22,8 @@ int model_syncobj_create(struct vmb_model *m, const struct vmb_op *op)
 
 	if (!id)
 		return -EINVAL;
-	if (id >= m->n_syncobjs) {
-		uint32_t want = m->n_syncobjs ? m->n_syncobjs : 16;
-		struct msyncobj **t;
-
-		while (want <= id)
-			want *= 2;
-		t = realloc(m->syncobjs, want * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		memset(t + m->n_syncobjs, 0, (want - m->n_syncobjs) * sizeof(*t));
-		m->syncobjs = t;
-		m->n_syncobjs = want;
-	}
+	if (mtable_reserve((void ***)&m->syncobjs, &m->n_syncobjs, id))
+		return -ENOMEM;
 	if (m->syncobjs[id])
 		return -EEXIST;
 	s = calloc(1, sizeof(*s));

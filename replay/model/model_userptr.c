@@ -18,19 +18,10 @@ void mva_set_invalid(struct mva *mv, bool invalid)
 	if (invalid == mv->on_inv)
 		return;
 	if (invalid) {
-		mv->inv_prev = NULL;
-		mv->inv_next = vm->invalid;
-		if (vm->invalid)
-			vm->invalid->inv_prev = mv;
-		vm->invalid = mv;
+		MLIST_ADD(vm->invalid, mv, inv);
 		mv->va->flags |= MVA_INVALID;
 	} else {
-		if (mv->inv_prev)
-			mv->inv_prev->inv_next = mv->inv_next;
-		else
-			vm->invalid = mv->inv_next;
-		if (mv->inv_next)
-			mv->inv_next->inv_prev = mv->inv_prev;
+		MLIST_DEL(vm->invalid, mv, inv);
 		mv->va->flags &= ~MVA_INVALID;
 	}
 	mv->on_inv = invalid;
