@@ -470,8 +470,7 @@ int main(int argc, char **argv)
 	if (!runs)
 		goto out;
 	vmb_model_backend_set_params(&o.params);
-	if (be != &vmb_model_backend && be->simulated == false && strcmp(be->name, "null") &&
-	    dry_run_on_model(trace, &pts[0]))
+	if (!be->simulated && be != &vmb_null_backend && dry_run_on_model(trace, &pts[0]))
 		goto out;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
