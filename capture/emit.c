@@ -441,7 +441,7 @@ static void put_flags(struct cap_strbuf *sb, const char *const *names, unsigned 
 
 static const char *const bind_flag_names[] = {"readonly",  "noexec",   "uncached",
 					      "immediate", "dumpable", NULL};
-static const char *const vm_flag_names[] = {"fault", NULL};
+static const char *const vm_flag_names[] = {"fault", "implicit_va", NULL};
 static const char *const bo_flag_names[] = {"scanout", "userptr", NULL};
 
 /* ---- handle translation ---- */

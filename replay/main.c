@@ -354,14 +354,14 @@ static void on_signal(int sig)
 }
 
 /* every point of the strategy matrix, in axis order, each --repeat times */
-static size_t build_matrix(const struct options *o, enum vmb_driver driver,
+static size_t build_matrix(const struct options *o, const struct vmb_trace *trace,
 			   struct vmb_strategy **out)
 {
 	struct vmb_strategy base, *pts;
 	unsigned idx[AX_COUNT] = {0};
 	size_t n = 1, k = 0;
 
-	vmb_strategy_native(driver, &base);
+	vmb_strategy_native_trace(trace, &base);
 	for (int a = 0; a < AX_COUNT; a++)
 		n *= o->ax[a].n ? o->ax[a].n : 1;
 	pts = calloc(n, sizeof(*pts));
@@ -439,7 +439,7 @@ int main(int argc, char **argv)
 		vmb_trace_destroy(trace);
 		return 0;
 	}
-	n_pts = build_matrix(&o, trace->driver, &pts);
+	n_pts = build_matrix(&o, trace, &pts);
 	if (!n_pts)
 		goto out;
 	if (o.dump) {

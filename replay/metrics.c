@@ -136,6 +136,24 @@ void vmb_run_metrics_init(struct vmb_run_metrics *m)
 	memset(m, 0, sizeof(*m));
 	m->bind.sorted = m->unbind.sorted = m->submit.sorted = true;
 	m->stall.sorted = m->stall_times.sorted = m->frames.sorted = true;
+	m->bind_stall.sorted = m->close.sorted = true;
+}
+
+static const char *const stall_cause_names[VMB_STALL_COUNT] = {
+    [VMB_STALL_IMPLICIT] = "implicit",	       [VMB_STALL_VM_BOOKKEEP] = "vm_bookkeep",
+    [VMB_STALL_EXPLICIT_FREE] = "explicit_free", [VMB_STALL_EVICT] = "evict",
+    [VMB_STALL_USERPTR] = "userptr",	       [VMB_STALL_CLOSE] = "close",
+};
+
+/**
+ * vmb_stall_cause_name() - the result-file key of a stall cause
+ * @c: cause
+ *
+ * Return: "implicit", "vm_bookkeep", ...; NULL when out of range.
+ */
+const char *vmb_stall_cause_name(enum vmb_stall_cause c)
+{
+	return (unsigned)c < VMB_STALL_COUNT ? stall_cause_names[c] : NULL;
 }
 
 /**
@@ -150,5 +168,7 @@ void vmb_run_metrics_free(struct vmb_run_metrics *m)
 	vmb_samples_free(&m->stall);
 	vmb_samples_free(&m->stall_times);
 	vmb_samples_free(&m->frames);
+	vmb_samples_free(&m->bind_stall);
+	vmb_samples_free(&m->close);
 	vmb_run_metrics_init(m);
 }

@@ -44,6 +44,31 @@ struct vmb_latency {
 void vmb_samples_summarize(struct vmb_samples *s, struct vmb_latency *out);
 
 /**
+ * enum vmb_stall_cause - why the kernel made a bind or a job wait beyond its
+ * declared fences and its queue (SEMANTICS.md §3, "stall_by_cause")
+ * @VMB_STALL_IMPLICIT: reservation waits of implicit sync
+ * @VMB_STALL_VM_BOOKKEEP: xe REMAP waiting for the VM's jobs, and execs
+ *     waiting behind such binds
+ * @VMB_STALL_EXPLICIT_FREE: seed 002 rule 2, the forced wait after a free
+ *     that userspace did not wait for
+ * @VMB_STALL_EVICT: waiting for an eviction's move and rebind
+ * @VMB_STALL_USERPTR: userptr revalidation and GPU faults on fault-mode VMs
+ * @VMB_STALL_CLOSE: page-table work of a close that waits for the GPU
+ */
+enum vmb_stall_cause {
+	VMB_STALL_IMPLICIT,
+	VMB_STALL_VM_BOOKKEEP,
+	VMB_STALL_EXPLICIT_FREE,
+	VMB_STALL_EVICT,
+	VMB_STALL_USERPTR,
+	VMB_STALL_CLOSE,
+	VMB_STALL_COUNT
+};
+
+/** vmb_stall_cause_name() - the result-file key of a stall cause */
+const char *vmb_stall_cause_name(enum vmb_stall_cause c);
+
+/**
  * struct vmb_counters - counters a backend reports at the end of a run
  *
  * Field names follow the result file. A backend sets @has_model when the
@@ -67,12 +92,26 @@ struct vmb_counters {
 	uint64_t evictions, evict_rebinds;
 	/* submits whose job started before an earlier bind of its VM completed */
 	uint64_t unsynced_submits;
+	/* submits that use memory whose map nothing orders before them */
+	uint64_t unsafe_submits;
+	/* kernel-added waits by cause (ns, binds and jobs) */
+	uint64_t stall_by_cause[VMB_STALL_COUNT];
+	/* lifetime (SEMANTICS.md §3) */
+	uint64_t peak_fence_held_bytes, peak_held_bytes, implicit_maps;
+	/* list nodes visited to find mappings, per purpose, and their cost */
+	uint64_t lookup_evict_nodes, lookup_validate_nodes, lookup_unmap_all_nodes;
+	uint64_t lookup_close_nodes, lookup_ns;
+	/* userptr */
+	uint64_t userptr_fault_pages, userptr_pinned_pages, userptr_notifier_block_ns;
+	uint64_t userptr_migrations, userptr_migrations_blocked, userptr_gpu_faults;
 };
 
 /**
  * struct vmb_run_metrics - everything measured in one run
  * @bind, @unbind, @submit: latency samples (issue to completion)
  * @stall: submit stall samples, one per submit (0 included)
+ * @bind_stall: bind stall samples, one per bind ioctl (0 included)
+ * @close: CPU time of each bo_close ioctl
  * @stall_times: issue time of each submit, parallel to @stall (for plots)
  * @frames: frame-boundary times (ns)
  * @counters: backend counters
@@ -81,15 +120,19 @@ struct vmb_counters {
  * @unsupported: ops a backend could not carry out (counted, not dropped silently)
  * @ops_issued: calls made to the backend
  * @sim_end_ns: simulated (model) or measured end time of the run
+ * @makespan_ns: issue of the first op to the completion of the last CPU or
+ *     GPU work (bind job, submitted job)
  * @simulated: latencies are simulated (model) rather than measured
  * @incomplete: the run stopped early (signal, fatal error)
  */
 struct vmb_run_metrics {
 	struct vmb_samples bind, unbind, submit, stall, stall_times, frames;
+	struct vmb_samples bind_stall, close;
 	struct vmb_counters counters;
 	uint64_t errors_expected, errors_unexpected, unsupported;
 	uint64_t ops_issued;
 	uint64_t sim_end_ns;
+	uint64_t makespan_ns;
 	bool simulated;
 	bool incomplete;
 };

@@ -29,6 +29,7 @@ struct early_close {
 };
 
 struct engine {
+	uint64_t last_ns; /* latest CPU return or GPU completion seen */
 	const struct vmb_trace *t;
 	const struct vmb_replay_opts *o;
 	struct vmb_backend be;
@@ -123,6 +124,11 @@ static void report_result(struct engine *e, const struct vmb_call *c, int ret, i
 	}
 }
 
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
 /* carry out one call on the backend (and the shadow), record what it cost */
 static void issue(struct engine *e, const struct vmb_call *c, int want)
 {
@@ -151,6 +157,7 @@ static void issue(struct engine *e, const struct vmb_call *c, int want)
 					     (double)live.zombie_bytes);
 		}
 	}
+	e->last_ns = max_u64(e->last_ns, max_u64(tm.return_ns, tm.done_ns));
 	if (ret)
 		return;
 	switch (op->kind) {
@@ -158,6 +165,11 @@ static void issue(struct engine *e, const struct vmb_call *c, int want)
 		if (tm.done_ns >= tm.issue_ns)
 			vmb_samples_add(bind_is_unbind(c) ? &e->m->unbind : &e->m->bind,
 					tm.done_ns - tm.issue_ns);
+		vmb_samples_add(&e->m->bind_stall, tm.stall_ns);
+		break;
+	case VMB_OP_BO_CLOSE:
+		if (tm.return_ns >= tm.issue_ns)
+			vmb_samples_add(&e->m->close, tm.return_ns - tm.issue_ns);
 		break;
 	case VMB_OP_SUBMIT:
 		if (tm.done_ns >= tm.issue_ns)
@@ -550,6 +562,7 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	ret = run_ops(&e);
 	run->wall_ns = mono_ns() - t0;
 	run->m.sim_end_ns = e.be.ops->now(&e.be) - e.pace_base;
+	run->m.makespan_ns = e.last_ns > e.pace_base ? e.last_ns - e.pace_base : 0;
 	if (ret) {
 		run->m.incomplete = true;
 		snprintf(err, errlen, "%s", strerror(-ret));

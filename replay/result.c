@@ -301,6 +301,48 @@ static json_t *strategy_obj(const struct vmb_strategy *s)
 	return o;
 }
 
+/* an object of named u64 fields; NULL on ENOMEM */
+struct u64_field {
+	const char *key;
+	uint64_t v;
+};
+
+static json_t *u64_obj(const struct u64_field *f, size_t n)
+{
+	json_t *o = json_object();
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		err |= set_u64(o, f[i].key, f[i].v);
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+#define U64_OBJ(...)                                                                               \
+	u64_obj((const struct u64_field[]){__VA_ARGS__},                                           \
+		sizeof((const struct u64_field[]){__VA_ARGS__}) / sizeof(struct u64_field))
+
+static json_t *stall_causes_obj(const struct vmb_counters *c)
+{
+	json_t *o = json_object();
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	for (int i = 0; i < VMB_STALL_COUNT; i++)
+		err |= set_u64(o, vmb_stall_cause_name(i), c->stall_by_cause[i]);
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /*
  * Add the model-derived counters to @metrics: null objects when the backend
  * has no model figures. Returns @metrics, or NULL on ENOMEM.
@@ -317,6 +359,9 @@ static json_t *counters_objs(const struct vmb_counters *c, json_t *metrics)
 		err |= set(metrics, "userptr", json_null());
 		err |= set(metrics, "evictions", json_null());
 		err |= set(metrics, "unsynced_submits", json_null());
+		err |= set(metrics, "sync", json_null());
+		err |= set(metrics, "stall_by_cause", json_null());
+		err |= set(metrics, "lookup", json_null());
 		return err ? NULL : metrics;
 	}
 	err |= set(metrics, "gpuvm",
@@ -327,15 +372,32 @@ static json_t *counters_objs(const struct vmb_counters *c, json_t *metrics)
 	err |= set_u64(metrics, "pte_writes", c->pte_writes);
 	err |= set_u64(metrics, "tlb_flushes", c->tlb_flushes);
 	err |= set(metrics, "refcount",
-		   json_pack("{sI sI sI sI sI sI}", "peak_bo_bytes", (json_int_t)c->peak_bo_bytes,
-			     "peak_zombie_bytes", (json_int_t)c->peak_zombie_bytes,
-			     "implicit_unmaps", (json_int_t)c->implicit_unmaps, "leaked_bos",
-			     (json_int_t)c->leaked_bos, "cycles", (json_int_t)c->cycles,
-			     "bo_lookup_nodes", (json_int_t)c->bo_lookup_nodes));
+		   U64_OBJ({"peak_bo_bytes", c->peak_bo_bytes},
+			   {"peak_zombie_bytes", c->peak_zombie_bytes},
+			   {"peak_fence_held_bytes", c->peak_fence_held_bytes},
+			   {"peak_held_bytes", c->peak_held_bytes},
+			   {"implicit_unmaps", c->implicit_unmaps},
+			   {"implicit_maps", c->implicit_maps}, {"leaked_bos", c->leaked_bos},
+			   {"cycles", c->cycles}, {"bo_lookup_nodes", c->bo_lookup_nodes}));
+	err |= set(metrics, "lookup",
+		   U64_OBJ({"evict_nodes", c->lookup_evict_nodes},
+			   {"validate_nodes", c->lookup_validate_nodes},
+			   {"unmap_all_nodes", c->lookup_unmap_all_nodes},
+			   {"close_nodes", c->lookup_close_nodes}, {"ns", c->lookup_ns}));
 	err |= set(metrics, "userptr",
-		   json_pack("{sI sI sI}", "invalidations", (json_int_t)c->userptr_invalidations,
-			     "revalidations", (json_int_t)c->userptr_revalidations,
-			     "pinned_pages_peak", (json_int_t)c->pinned_pages_peak));
+		   U64_OBJ({"invalidations", c->userptr_invalidations},
+			   {"revalidations", c->userptr_revalidations},
+			   {"pinned_pages_peak", c->pinned_pages_peak},
+			   {"fault_pages", c->userptr_fault_pages},
+			   {"pinned_pages", c->userptr_pinned_pages},
+			   {"notifier_block_ns", c->userptr_notifier_block_ns},
+			   {"migrations", c->userptr_migrations},
+			   {"migrations_blocked", c->userptr_migrations_blocked},
+			   {"gpu_faults", c->userptr_gpu_faults}));
+	err |= set(metrics, "sync",
+		   U64_OBJ({"unsafe_submits", c->unsafe_submits},
+			   {"unsynced_submits", c->unsynced_submits}));
+	err |= set(metrics, "stall_by_cause", stall_causes_obj(c));
 	err |= set(metrics, "evictions",
 		   json_pack("{sI sI}", "count", (json_int_t)c->evictions, "rebinds",
 			     (json_int_t)c->evict_rebinds));
@@ -354,6 +416,9 @@ static json_t *metrics_obj(const struct vmb_run_metrics *m, struct sample_arrays
 	err |= set(o, "unbind_latency_ns", latency_obj(&m->unbind, sa));
 	err |= set(o, "submit_latency_ns", latency_obj(&m->submit, sa));
 	err |= set(o, "submit_stall_ns", latency_obj(&m->stall, sa));
+	err |= set(o, "bind_stall_ns", latency_obj(&m->bind_stall, sa));
+	err |= set(o, "close_latency_ns", latency_obj(&m->close, sa));
+	err |= set_u64(o, "makespan_ns", m->makespan_ns);
 	err |= set(o, "stall_timeline", stall_timeline_obj(m, sa));
 	if (err || !counters_objs(&m->counters, o)) {
 		json_decref(o);

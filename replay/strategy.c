@@ -15,6 +15,8 @@
 static const char *const refcount_names[VMB_REF_COUNT] = {
     [VMB_REF_HARD] = "hard",
     [VMB_REF_WEAK] = "weak",
+    [VMB_REF_WEAK_FREE] = "weak-free",
+    [VMB_REF_SUBMIT_VMBO] = "submit-vmbo",
 };
 
 static const char *const sync_names[VMB_SYNC_COUNT] = {
@@ -170,7 +172,34 @@ void vmb_strategy_native(enum vmb_driver driver, struct vmb_strategy *out)
 	}
 }
 
-/** vmb_refcount_parse() - parse "hard"/"weak"; 0 or -EINVAL */
+/**
+ * vmb_strategy_native_trace() - native semantics for a whole trace
+ * @t: the trace
+ * @out: filled completely, as vmb_strategy_native()
+ *
+ * msm has two kinds of VM: VM_BIND VMs (hard/async) and legacy VMs on which
+ * the kernel maps each submit's BOs itself ("implicit_va" in the trace).
+ * On those, closing a handle waits for the BO to be idle and removes that
+ * file's mappings (msm_gem.c msm_gem_close()), and submits sync implicitly:
+ * a trace with any legacy VM replays as weak/implicit by default.
+ */
+void vmb_strategy_native_trace(const struct vmb_trace *t, struct vmb_strategy *out)
+{
+	vmb_strategy_native(t->driver, out);
+	if (t->driver != VMB_DRIVER_MSM)
+		return;
+	for (size_t i = 0; i < t->n_ops; i++) {
+		const struct vmb_op *op = &t->ops[i];
+
+		if (op->kind == VMB_OP_VM_CREATE && (op->u.vm_create.flags & VMB_VM_F_IMPLICIT_VA)) {
+			out->refcount = VMB_REF_WEAK;
+			out->sync = VMB_SYNC_IMPLICIT;
+			return;
+		}
+	}
+}
+
+/** vmb_refcount_parse() - parse "hard", "weak", "weak-free" or "submit-vmbo"; 0 or -EINVAL */
 int vmb_refcount_parse(const char *s, enum vmb_refcount *out)
 {
 	unsigned int v;

@@ -12,7 +12,23 @@
 
 #include "trace.h"
 
-enum vmb_refcount { VMB_REF_HARD, VMB_REF_WEAK, VMB_REF_COUNT };
+/*
+ * enum vmb_refcount - what keeps a mapped BO alive (SEMANTICS.md §1):
+ * @VMB_REF_HARD: each mapping holds its vm_bo, the vm_bo holds the BO
+ * @VMB_REF_WEAK: closing the handle removes the closing file's mappings
+ *     (amdgpu bo_va; msm's handle close on legacy VMs)
+ * @VMB_REF_WEAK_FREE: mappings live until the BO object is freed (last
+ *     handle closed and last submit using it completed): msm before 6.17
+ * @VMB_REF_SUBMIT_VMBO: hard, but a mapping made implicitly by a submit is
+ *     held by that submit and dropped when it completes (seed 003)
+ */
+enum vmb_refcount {
+	VMB_REF_HARD,
+	VMB_REF_WEAK,
+	VMB_REF_WEAK_FREE,
+	VMB_REF_SUBMIT_VMBO,
+	VMB_REF_COUNT
+};
 enum vmb_sync_mode {
 	VMB_SYNC_IMPLICIT,
 	VMB_SYNC_EXPLICIT,
@@ -66,6 +82,13 @@ const char *vmb_pace_name(const struct vmb_strategy *s, char *buf, size_t len);
  * used for the axes the user did not set
  */
 void vmb_strategy_native(enum vmb_driver driver, struct vmb_strategy *out);
+
+/**
+ * vmb_strategy_native_trace() - native semantics of a trace: the driver's,
+ * except that msm traces with legacy (implicit_va) VMs get msm's legacy
+ * semantics (weak handle close, implicit sync)
+ */
+void vmb_strategy_native_trace(const struct vmb_trace *t, struct vmb_strategy *out);
 
 /*
  * Parsers for the command line: each takes a name as written by the

@@ -244,7 +244,7 @@ static unsigned int label_axes(const struct vmb_trace *trace, const struct vmb_r
 		return mask;
 
 	native.backend = runs[0].backend;
-	vmb_strategy_native(trace->driver, &native.strat);
+	vmb_strategy_native_trace(trace, &native.strat);
 	for (a = AX_REFCOUNT; a < AX_COUNT; a++)
 		if (!axis_same(&runs[0], &native, a))
 			mask |= 1u << a;
@@ -326,6 +326,66 @@ static void lat_cells(char (*cell)[CELL], const struct vmb_samples *s)
 	fmt_ns(cell[2], l.max);
 }
 
+/* the third table: how long the trace took, who waited, what was held */
+static void time_cells(char (*tc)[CELL], const struct vmb_run *r)
+{
+	const struct vmb_counters *c = &r->m.counters;
+	struct vmb_latency l;
+
+	fmt_ns(tc[1], r->m.makespan_ns);
+	summarize(&r->m.bind_stall, &l);
+	if (l.count)
+		fmt_ns(tc[2], l.total);
+	else
+		strcpy(tc[2], "-");
+	summarize(&r->m.stall, &l);
+	if (l.count)
+		fmt_ns(tc[3], l.total);
+	else
+		strcpy(tc[3], "-");
+	summarize(&r->m.close, &l);
+	if (l.count)
+		fmt_ns(tc[4], l.max);
+	else
+		strcpy(tc[4], "-");
+	if (!c->has_model) {
+		for (int k = 5; k <= 8; k++)
+			strcpy(tc[k], "-");
+		return;
+	}
+	fmt_bytes(tc[5], c->peak_held_bytes);
+	fmt_bytes(tc[6], c->peak_fence_held_bytes);
+	fmt_u64(tc[7], c->cycles);
+	fmt_u64(tc[8], c->unsafe_submits);
+}
+
+/* one line per run naming the largest kernel-added wait */
+static void print_why(FILE *f, const struct vmb_run *runs, size_t n_runs, const char *const *labels)
+{
+	for (size_t i = 0; i < n_runs; i++) {
+		const struct vmb_counters *c = &runs[i].m.counters;
+		uint64_t total = 0;
+		int top = 0;
+		char a[CELL], b[CELL];
+
+		if (!c->has_model)
+			continue;
+		for (int k = 0; k < VMB_STALL_COUNT; k++) {
+			total += c->stall_by_cause[k];
+			if (c->stall_by_cause[k] > c->stall_by_cause[top])
+				top = k;
+		}
+		if (!total) {
+			fprintf(f, "why %s: no kernel-added waits\n", labels[i]);
+			continue;
+		}
+		fmt_ns(a, c->stall_by_cause[top]);
+		fmt_ns(b, total);
+		fprintf(f, "why %s: largest stall cause %s, %s of %s kernel-added wait\n", labels[i],
+			vmb_stall_cause_name(top), a, b);
+	}
+}
+
 /**
  * vmb_summary_print() - print the run summary
  * @f: output stream
@@ -334,8 +394,11 @@ static void lat_cells(char (*cell)[CELL], const struct vmb_samples *s)
  *
  * Prints the trace header (with a note when latencies are simulated), the
  * latency table (bind, unbind and submit p50/p99/max, submit stall
- * total/max) and the counters table (gpuvm map/remap/unmap/keep, PTE
- * writes, TLB flushes, peak zombie bytes, unexpected errors, wall time).
+ * total/max), the counters table (gpuvm map/remap/unmap/keep, PTE
+ * writes, TLB flushes, peak zombie bytes, unexpected errors, wall time), the
+ * time and lifetime table (makespan, bind and submit stall totals, the
+ * slowest close, peak held and fence-held bytes, reference cycles, unsafe
+ * submits) and a "why" line per run naming its largest stall cause.
  * Model counters a backend did not provide are shown as "-".
  */
 void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_run *runs,
@@ -343,7 +406,8 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 {
 	const char *driver = vmb_driver_name(trace->driver);
 	char lhead[160];
-	struct table lt = {0}, ct = {0};
+	struct table lt = {0}, ct = {0}, tt = {0};
+	const char **labels = NULL;
 	unsigned int mask;
 	bool repeats = false, any_sim = false, all_sim = true, any_incomplete = false;
 	bool hw_model = false;
@@ -375,7 +439,9 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 
 	lt.cells = calloc(n_runs, sizeof(*lt.cells));
 	ct.cells = calloc(n_runs, sizeof(*ct.cells));
-	if (!lt.cells || !ct.cells) {
+	tt.cells = calloc(n_runs, sizeof(*tt.cells));
+	labels = calloc(n_runs, sizeof(*labels));
+	if (!lt.cells || !ct.cells || !tt.cells || !labels) {
 		fprintf(f, "(out of memory printing the summary)\n");
 		goto out;
 	}
@@ -412,6 +478,23 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 	ct.group[9] = "host";
 	ct.head[9] = "wall";
 
+	tt.n_cols = 9;
+	tt.n_rows = n_runs;
+	tt.head[0] = lhead;
+	tt.group[1] = "time";
+	tt.head[1] = "makespan";
+	tt.group[2] = "kernel-added stall";
+	tt.head[2] = "binds";
+	tt.head[3] = "submits";
+	tt.group[4] = "close";
+	tt.head[4] = "max";
+	tt.group[5] = "memory given back, not free";
+	tt.head[5] = "held peak";
+	tt.head[6] = "fence-held";
+	tt.head[7] = "cycles";
+	tt.group[8] = "sync";
+	tt.head[8] = "unsafe";
+
 	for (i = 0; i < n_runs; i++) {
 		const struct vmb_run *r = &runs[i];
 		const struct vmb_counters *c = &r->m.counters;
@@ -421,6 +504,9 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 
 		run_label(lc[0], r, mask, repeats, any_sim && !all_sim);
 		strcpy(cc[0], lc[0]);
+		strcpy(tt.cells[i][0], lc[0]);
+		labels[i] = tt.cells[i][0];
+		time_cells(tt.cells[i], r);
 		lat_cells(&lc[1], &r->m.bind);
 		lat_cells(&lc[4], &r->m.unbind);
 		lat_cells(&lc[7], &r->m.submit);
@@ -454,6 +540,9 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 	table_print(f, &lt);
 	fputc('\n', f);
 	table_print(f, &ct);
+	fputc('\n', f);
+	table_print(f, &tt);
+	print_why(f, runs, n_runs, labels);
 
 	if (any_incomplete)
 		fprintf(f, "* run stopped early: its figures cover only the ops replayed\n");
@@ -463,4 +552,6 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 out:
 	free(lt.cells);
 	free(ct.cells);
+	free(tt.cells);
+	free(labels);
 }

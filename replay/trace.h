@@ -33,6 +33,7 @@ enum vmb_op_kind {
 	VMB_OP_CPU_UNMAP,
 	VMB_OP_EVICT,
 	VMB_OP_FRAME,
+	VMB_OP_CPU_MIGRATE,
 	VMB_OP_COUNT
 };
 
@@ -56,6 +57,8 @@ enum vmb_bind_kind {
 
 /* vm_create flags */
 #define VMB_VM_F_FAULT (1u << 0)
+/* legacy VM: the kernel maps a submit's BOs itself (msm before VM_BIND) */
+#define VMB_VM_F_IMPLICIT_VA (1u << 1)
 
 /* bo_create flags */
 #define VMB_BO_F_SCANOUT (1u << 0)
@@ -199,7 +202,7 @@ struct vmb_op {
 			uint16_t n;
 			bool all;
 		} wait;
-		/* cpu_unmap */
+		/* cpu_unmap and cpu_migrate */
 		struct {
 			uint64_t addr;
 			uint64_t size;

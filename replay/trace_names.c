@@ -26,6 +26,7 @@ static const char *const op_names[VMB_OP_COUNT] = {
     [VMB_OP_CPU_UNMAP] = "cpu_unmap",
     [VMB_OP_EVICT] = "evict",
     [VMB_OP_FRAME] = "frame",
+    [VMB_OP_CPU_MIGRATE] = "cpu_migrate",
 };
 
 static const char *const bind_kind_names[VMB_BIND_COUNT] = {
@@ -65,6 +66,7 @@ const struct vmb_flag_name vmb_bind_flag_names[] = {
 
 const struct vmb_flag_name vmb_vm_flag_names[] = {
     {"fault", VMB_VM_F_FAULT},
+    {"implicit_va", VMB_VM_F_IMPLICIT_VA},
     {NULL, 0},
 };
 

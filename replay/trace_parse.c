@@ -124,6 +124,7 @@ static const uint64_t op_fields[VMB_OP_COUNT] = {
     [VMB_OP_CPU_UNMAP] = B(F_ADDR) | B(F_SIZE),
     [VMB_OP_EVICT] = B(F_BO),
     [VMB_OP_FRAME] = B(F_N),
+    [VMB_OP_CPU_MIGRATE] = B(F_ADDR) | B(F_SIZE),
 };
 
 static const uint64_t entry_fields[VMB_BIND_COUNT] = {
@@ -886,6 +887,7 @@ static int parse_kind(struct vmb_parse *p, int kind, json_t *const *v, struct vm
 				    &op->u.wait.timeout_ns);
 		return r;
 	case VMB_OP_CPU_UNMAP:
+	case VMB_OP_CPU_MIGRATE:
 		r = get_req_u64(p, &op_ctx, v, F_ADDR, &op->u.cpu_unmap.addr);
 		if (!r)
 			r = get_req_u64(p, &op_ctx, v, F_SIZE, &op->u.cpu_unmap.size);

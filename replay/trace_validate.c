@@ -552,6 +552,7 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 			return why_fmt(why, len, "no syncs");
 		return check_syncs(v, t->syncs + op->u.wait.first_sync, op->u.wait.n, "", why, len);
 	case VMB_OP_CPU_UNMAP:
+	case VMB_OP_CPU_MIGRATE:
 		if (!op->u.cpu_unmap.size)
 			return why_fmt(why, len, "size 0");
 		if (op->u.cpu_unmap.size > UINT64_MAX - op->u.cpu_unmap.addr)

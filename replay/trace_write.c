@@ -318,6 +318,7 @@ static int write_op(struct vmb_trace_writer *w, const struct vmb_op *op, uint64_
 			put_u64(w, "timeout_ns", op->u.wait.timeout_ns);
 		break;
 	case VMB_OP_CPU_UNMAP:
+	case VMB_OP_CPU_MIGRATE:
 		put_u64(w, "addr", op->u.cpu_unmap.addr);
 		put_u64(w, "size", op->u.cpu_unmap.size);
 		break;

@@ -50,7 +50,7 @@ static int run_text(const char *text, const struct vmb_strategy *s, struct vmb_r
 	if (s)
 		o.strat = *s;
 	else
-		vmb_strategy_native(t->driver, &o.strat);
+		vmb_strategy_native_trace(t, &o.strat);
 	ret = vmb_replay_run(t, &o, run, err, sizeof(err));
 	vmb_trace_destroy(t);
 	return ret;
@@ -361,12 +361,13 @@ TEST(evict_lookup_vmbo_vs_gem_list)
 	CHECK_INT(run_text(text, &s, &b, NULL), 0);
 	CHECK_U64(a.m.counters.evictions, 1);
 	/*
-	 * vmbo: finding the vm_bo on each map visits 0+1+1+1 nodes, the evict
-	 * walks 2 vm_bos + 4 VAs; gem-list: maps link in O(1), the evict walks
-	 * the BO's 4 VAs once per VM (2 VMs)
+	 * vmbo: the evict marks the BO's 2 vm_bos (drm_gpuvm_bo_gem_evict);
+	 * gem-list: one pass over the BO's 4 mappings in every VM
 	 */
-	CHECK_U64(a.m.counters.bo_lookup_nodes, 3 + 6);
-	CHECK_U64(b.m.counters.bo_lookup_nodes, 2 * 4);
+	CHECK_U64(a.m.counters.lookup_evict_nodes, 2);
+	CHECK_U64(b.m.counters.lookup_evict_nodes, 4);
+	CHECK_U64(a.m.counters.bo_lookup_nodes, 2);
+	CHECK_U64(b.m.counters.bo_lookup_nodes, 4);
 	vmb_run_metrics_free(&a.m);
 	vmb_run_metrics_free(&b.m);
 }

@@ -515,6 +515,8 @@ bool vmb_hw_supports(struct vmb_backend *be, enum vmb_op_kind kind)
 
 	switch (kind) {
 	case VMB_OP_EVICT:
+	case VMB_OP_CPU_MIGRATE:
+		/* the kernel moves pages on its own; userspace cannot ask for it */
 		return false;
 	case VMB_OP_CPU_UNMAP:
 		return !hw || (hw->drv->bind_kinds & VMB_HW_KIND(VMB_BIND_MAP_USERPTR));

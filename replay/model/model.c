@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * model.c - the embedded kernel model: object tables, lifetimes and
- * reference counts (VM, BO, vm_bo, queue), and the op dispatcher.
- *
- * Reference rules (docs/model.md has the long form):
+ * model.c - the embedded kernel model: object tables, the create/destroy
+ * ops of VMs, queues and BOs, the op dispatcher, and the end of a run.
+ * What keeps objects alive is model_lifetime.c; what each driver does is
+ * its rules table in model_rules.c.
  *
  *   VM   refs = handle + one per mapping + one per vm_bo + one per private
- *              BO alive + one per queue              (drm_gpuvm kref)
- *   vm_bo refs = one per linked mapping; holds a VM ref, and a BO ref under
- *              --refcount=hard                        (drm_gpuvm_bo)
- *   BO   refs = handle + one per vm_bo under hard
- *
- * Under hard, closing a mapped BO leaves it alive ("zombie") until its last
- * mapping goes. Under weak (amdgpu bo_va, legacy msm), freeing the BO tears
- * down all of its mappings in every VM ("implicit unmaps"). vm_destroy
- * closes the VM as every driver does: all its mappings are removed.
+ *              BO alive + one per queue + one per pending event
+ *   vm_bo refs = one per linked mapping; holds a VM ref, and a BO ref as
+ *              --refcount says (model_lifetime.c vmbo_holds_bo)
+ *   BO   refs = handle + holding vm_bos + one while closed with GPU work
+ *              still pending
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +29,8 @@ const struct vmb_model_params vmb_model_params_default = {
     .fault_page_ns = 400,
     .evict_page_ns = 150,
     .gpu_job_ns = 100000,
+    .lookup_node_ns = 20,
+    .gts = 1,
 };
 
 static const struct {
@@ -49,6 +47,8 @@ static const struct {
     {"fault_page", offsetof(struct vmb_model_params, fault_page_ns)},
     {"evict_page", offsetof(struct vmb_model_params, evict_page_ns)},
     {"gpu_job", offsetof(struct vmb_model_params, gpu_job_ns)},
+    {"lookup_node", offsetof(struct vmb_model_params, lookup_node_ns)},
+    {"gts", offsetof(struct vmb_model_params, gts)},
 };
 
 /**
@@ -131,77 +131,17 @@ struct msyncobj *msyncobj_find(struct vmb_model *m, uint32_t id)
 	return s && s->alive ? s : NULL;
 }
 
-/* track peak BO bytes and peak zombie bytes */
-void mbo_note_bytes(struct vmb_model *m)
-{
-	if (m->bo_bytes > m->c.peak_bo_bytes)
-		m->c.peak_bo_bytes = m->bo_bytes;
-	if (m->zombie_bytes > m->c.peak_zombie_bytes)
-		m->c.peak_zombie_bytes = m->zombie_bytes;
-}
-
 void mvm_put(struct vmb_model *m, struct mvm *vm)
 {
 	if (--vm->refs)
 		return;
+	mknow_put(vm->bind_know);
+	mknow_put(vm->kernel_know);
 	vmb_gpuvm_destroy(vm->gpuvm);
 	vm->gpuvm = NULL;
 	if (m->vms[vm->id] == vm)
 		m->vms[vm->id] = NULL;
 	free(vm);
-}
-
-void mbo_put(struct vmb_model *m, struct mbo *bo)
-{
-	if (--bo->refs)
-		return;
-	m->bo_bytes -= bo->size;
-	if (bo->zombie) {
-		m->zombie_bytes -= bo->size;
-		m->n_zombies--;
-	}
-	if (bo->private_vm)
-		mvm_put(m, bo->private_vm);
-	if (m->bos[bo->id] == bo)
-		m->bos[bo->id] = NULL;
-	free(bo);
-}
-
-/* drm_gpuvm_bo_obtain(): find the (VM, BO) pair or create it */
-struct mvmbo *mvmbo_obtain(struct vmb_model *m, struct mvm *vm, struct mbo *bo)
-{
-	struct mvmbo *vb;
-
-	for (vb = bo->vmbos; vb; vb = vb->bo_next) {
-		if (m->cfg.strat.bo_lookup == VMB_LOOKUP_VMBO)
-			m->c.bo_lookup_nodes++;
-		if (vb->vm == vm)
-			return vb;
-	}
-	vb = calloc(1, sizeof(*vb));
-	if (!vb)
-		return NULL;
-	vb->vm = vm;
-	vb->bo = bo;
-	vm->refs++;
-	if (m->cfg.strat.refcount == VMB_REF_HARD)
-		bo->refs++;
-	MLIST_ADD(bo->vmbos, vb, bo);
-	return vb;
-}
-
-/* drop one link reference; the pair dies with its last mapping */
-void mvmbo_put(struct vmb_model *m, struct mvmbo *vb)
-{
-	struct mbo *bo = vb->bo;
-
-	if (--vb->refs)
-		return;
-	MLIST_DEL(bo->vmbos, vb, bo);
-	mvm_put(m, vb->vm);
-	free(vb);
-	if (m->cfg.strat.refcount == VMB_REF_HARD)
-		mbo_put(m, bo);
 }
 
 static int model_vm_create(struct vmb_model *m, const struct vmb_call *call)
@@ -231,12 +171,15 @@ static int model_vm_create(struct vmb_model *m, const struct vmb_call *call)
 		free(vm);
 		return ret;
 	}
+	vm->va_start = op->u.vm_create.va_start;
+	vm->va_end = op->u.vm_create.va_start + op->u.vm_create.va_range;
+	vm->implicit_va_next = vm->va_start;
 	m->vms[id] = vm;
 	return 0;
 }
 
 /* VM close: remove every mapping, as drivers do on VM destroy */
-static void mvm_close(struct vmb_model *m, struct mvm *vm)
+void mvm_close(struct vmb_model *m, struct mvm *vm)
 {
 	struct mbind_acc acc = {0};
 	struct vmb_gpuva *va;
@@ -299,6 +242,7 @@ static int model_queue_destroy(struct vmb_model *m, const struct vmb_op *op)
 		return -ENOENT;
 	m->queues[q->id] = NULL;
 	mvm_put(m, q->vm);
+	mknow_put(q->know);
 	free(q);
 	return 0;
 }
@@ -329,56 +273,16 @@ static int model_bo_create(struct vmb_model *m, const struct vmb_op *op)
 	bo->refs = 1;
 	bo->open = true;
 	bo->size = op->u.bo.size;
+	bo->flags = op->u.bo.flags;
+	bo->counted = true;
 	bo->private_vm = vm;
-	if (vm)
+	if (vm) {
 		vm->refs++;
+		bo->home_vm = vm->id;
+	}
 	m->bos[id] = bo;
 	m->bo_bytes += bo->size;
 	mbo_note_bytes(m);
-	return 0;
-}
-
-/*
- * BO close. Hard: drop the handle; mappings keep the BO alive (zombie).
- * Weak: the BO dies now and takes every mapping with it. Explicit sync:
- * closing a BO whose last unmap has not completed makes that VM's next
- * submit wait for the unmap (the BOOKKEEP fence of the proposal).
- */
-static void mbo_close(struct vmb_model *m, struct mbo *bo)
-{
-	struct mbind_acc acc = {0};
-
-	if (m->cfg.strat.sync == VMB_SYNC_EXPLICIT && bo->unmap_done_ns > m->now) {
-		struct mvm *vm = mvm_find(m, bo->unmap_vm);
-
-		if (vm)
-			vm->freed_unwaited_ns = max_u64(vm->freed_unwaited_ns, bo->unmap_done_ns);
-	}
-	bo->open = false;
-	if (m->bos[bo->id] == bo)
-		m->bos[bo->id] = NULL; /* the id may be reused */
-	if (m->cfg.strat.refcount == VMB_REF_WEAK && bo->gem_vas) {
-		m->c.implicit_unmaps += model_bo_unmap_in_vm(m, bo, NULL, &acc);
-		m->c.pte_writes += acc.pte_writes;
-		if (acc.flush)
-			m->c.tlb_flushes++;
-	}
-	if (bo->refs > 1) {
-		bo->zombie = true;
-		m->zombie_bytes += bo->size;
-		m->n_zombies++;
-		mbo_note_bytes(m);
-	}
-	mbo_put(m, bo); /* the handle */
-}
-
-static int model_bo_close(struct vmb_model *m, const struct vmb_call *call)
-{
-	struct mbo *bo = mbo_find(m, call->op->u.bo.bo);
-
-	if (!bo)
-		return -ENOENT;
-	mbo_close(m, bo);
 	return 0;
 }
 
@@ -395,6 +299,7 @@ struct vmb_model *vmb_model_create(const struct vmb_model_config *cfg)
 	if (!m)
 		return NULL;
 	m->cfg = *cfg;
+	m->rules = mrules_for(cfg->driver);
 	if (!m->cfg.page_size)
 		m->cfg.page_size = 4096;
 	m->c.has_model = true;
@@ -412,12 +317,11 @@ void vmb_model_destroy(struct vmb_model *m)
 	if (!m->finished)
 		vmb_model_finish(m);
 	/* finish tore down VMs and BOs; free what references still hold */
-	for (uint32_t i = 0; i < m->n_syncobjs; i++) {
-		if (m->syncobjs[i]) {
-			free(m->syncobjs[i]->points);
-			free(m->syncobjs[i]);
-		}
-	}
+	for (uint32_t i = 0; i < m->n_syncobjs; i++)
+		if (m->syncobjs[i])
+			msyncobj_free(m->syncobjs[i]);
+	model_events_free(m);
+	mknow_put(m->cpu_know);
 	free(m->vms);
 	free(m->bos);
 	free(m->queues);
@@ -451,9 +355,11 @@ int vmb_model_exec(struct vmb_model *m, const struct vmb_call *call, struct vmb_
 	int ret;
 
 	memset(tm, 0, sizeof(*tm));
+	model_events_run(m, m->now);
 	tm->issue_ns = m->now;
-	/* CPU-only ops that are not ioctls */
-	if (op->kind != VMB_OP_FRAME && op->kind != VMB_OP_CPU_UNMAP && op->kind != VMB_OP_EVICT)
+	/* kernel or CPU events that are not ioctls */
+	if (op->kind != VMB_OP_FRAME && op->kind != VMB_OP_CPU_UNMAP &&
+	    op->kind != VMB_OP_CPU_MIGRATE && op->kind != VMB_OP_EVICT)
 		m->now += m->cfg.params.ioctl_ns;
 
 	switch (op->kind) {
@@ -473,7 +379,7 @@ int vmb_model_exec(struct vmb_model *m, const struct vmb_call *call, struct vmb_
 		ret = model_bo_create(m, op);
 		break;
 	case VMB_OP_BO_CLOSE:
-		ret = model_bo_close(m, call);
+		ret = model_bo_close(m, call, tm);
 		break;
 	case VMB_OP_SYNCOBJ_CREATE:
 		ret = model_syncobj_create(m, op);
@@ -494,7 +400,8 @@ int vmb_model_exec(struct vmb_model *m, const struct vmb_call *call, struct vmb_
 		ret = model_signal(m, call, tm);
 		break;
 	case VMB_OP_CPU_UNMAP:
-		ret = model_cpu_unmap(m, call, tm);
+	case VMB_OP_CPU_MIGRATE:
+		ret = model_cpu_invalidate(m, call, tm);
 		break;
 	case VMB_OP_EVICT:
 		ret = model_evict(m, call, tm);
@@ -510,47 +417,21 @@ int vmb_model_exec(struct vmb_model *m, const struct vmb_call *call, struct vmb_
 	return ret;
 }
 
-/*
- * A closed VM-private BO that is still alive only through mappings in its
- * own VM is a reference loop (BO -> VM through the shared reservation,
- * VM -> mapping -> vm_bo -> BO) that only tearing the VM down breaks.
- */
-static uint64_t count_cycles(struct vmb_model *m)
-{
-	uint64_t cycles = 0;
-
-	for (uint32_t i = 0; i < m->n_vms; i++) {
-		struct mvm *vm = m->vms[i];
-
-		if (!vm)
-			continue;
-		for (struct vmb_gpuva *va = vmb_gpuvm_first(vm->gpuvm); va; va = va->next) {
-			struct mva *mv = va->priv;
-			struct mbo *bo = mv && mv->vmbo ? mv->vmbo->bo : NULL;
-
-			/* count each BO once: at its vm_bo's first mapping */
-			if (bo && bo->zombie && bo->private_vm == vm && mv->vmbo->vas == mv &&
-			    bo->vmbos == mv->vmbo && !mv->vmbo->bo_next)
-				cycles++;
-		}
-	}
-	return cycles;
-}
-
 /**
- * vmb_model_finish() - end of run: count what is still alive (leaked BOs,
- * reference cycles), then close every VM, queue and BO so that the model
- * itself leaks nothing
+ * vmb_model_finish() - end of run: let pending GPU work complete, count
+ * what is still alive (leaked BOs, reference cycles), then close every VM,
+ * queue and BO so that the model itself leaks nothing
  * @m: model
  */
 void vmb_model_finish(struct vmb_model *m)
 {
-	if (m->finished)
-		return;
 	struct vmb_counters keep;
 
+	if (m->finished)
+		return;
+	model_events_run(m, UINT64_MAX);
 	m->finished = true;
-	m->c.cycles = count_cycles(m);
+	m->c.cycles = model_count_cycles(m);
 	m->c.leaked_bos = m->n_zombies;
 	for (uint32_t i = 0; i < m->n_bos; i++)
 		m->c.leaked_bos += m->bos[i] != NULL;
@@ -560,6 +441,7 @@ void vmb_model_finish(struct vmb_model *m)
 	for (uint32_t i = 0; i < m->n_queues; i++) {
 		if (m->queues[i]) {
 			mvm_put(m, m->queues[i]->vm);
+			mknow_put(m->queues[i]->know);
 			free(m->queues[i]);
 			m->queues[i] = NULL;
 		}
@@ -603,4 +485,5 @@ void vmb_model_live(const struct vmb_model *m, struct vmb_model_live *out)
 		out->syncobjs += m->syncobjs[i] && m->syncobjs[i]->alive;
 	out->mappings = m->live_vas;
 	out->zombie_bytes = m->zombie_bytes;
+	out->fence_held_bytes = m->fence_held_bytes;
 }

@@ -28,6 +28,8 @@
  * @fault_page_ns: cost of faulting in one page (userptr hmm revalidate)
  * @evict_page_ns: cost of moving one page on evict (per 4 KiB)
  * @gpu_job_ns: GPU time of a submit without "gpu_ns"
+ * @lookup_node_ns: visiting one list node while looking up a BO's mappings
+ * @gts: GTs a TLB invalidation goes to (xe: one per GT); a count, not ns
  */
 struct vmb_model_params {
 	uint64_t ioctl_ns;
@@ -40,6 +42,8 @@ struct vmb_model_params {
 	uint64_t fault_page_ns;
 	uint64_t evict_page_ns;
 	uint64_t gpu_job_ns;
+	uint64_t lookup_node_ns;
+	uint64_t gts;
 };
 
 /** vmb_model_params_default - the documented defaults */
@@ -107,10 +111,11 @@ void vmb_model_counters(const struct vmb_model *m, struct vmb_counters *out);
  * struct vmb_model_live - objects currently alive
  * @vms, @bos, @queues, @syncobjs: objects with a userspace id
  * @mappings: VAs in all VMs
- * @zombie_bytes: bytes of BOs closed by userspace but kept alive
+ * @zombie_bytes: bytes of BOs closed by userspace but kept alive by mappings
+ * @fence_held_bytes: bytes of closed BOs kept only by pending GPU work
  */
 struct vmb_model_live {
-	uint64_t vms, bos, queues, syncobjs, mappings, zombie_bytes;
+	uint64_t vms, bos, queues, syncobjs, mappings, zombie_bytes, fence_held_bytes;
 };
 
 /** vmb_model_live() - what is alive now */

@@ -2,8 +2,20 @@
 /*
  * model_bind.c - bind ops on the model: validation with the kernel's error
  * codes, the VA manager's map/remap/unmap steps turned into mapping
- * bookkeeping (vm_bo links, userptr lists), page-table and TLB costs, the
- * bind job on its queue, and the canonical gpuvm op dump (DESIGN.md §7).
+ * bookkeeping (vm_bo links, userptr lists), page-table costs, the waits the
+ * kernel adds to a bind job (--sync and the driver's rules), the bind job on
+ * its queue, and the canonical gpuvm op dump (DESIGN.md §7).
+ *
+ * Waits a bind job gets beyond its declared in-fences and its queue:
+ *   implicit  removals wait for the VM's submissions (amdgpu_vm_bo_update,
+ *             amdgpu_vm_clear_freed: AMDGPU_SYNC_EQ_OWNER on the root PD);
+ *             maps wait only for the BO's move fences (AMDGPU_SYNC_EXPLICIT)
+ *   async     maps wait for move fences (and, with rules->map_waits_vm_kernel,
+ *   sync      the VM's KERNEL fences); a REMAP whose kept piece must be
+ *             rewritten waits for every job of the VM when
+ *             rules->remap_waits_bookkeep (xe_pt.c op_prepare), and the
+ *             whole bind then counts as a KERNEL fence of the VM
+ *   explicit  maps wait for move fences only (seed 002 rule 1)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -105,6 +117,8 @@ static int mva_link(struct vmb_model *m, struct mvm *vm, struct vmb_gpuva *va, s
 		return -ENOMEM;
 	mv->va = va;
 	mv->vm = vm;
+	mv->bind_key = m->cur.bind_key;
+	mv->bind_seq = m->cur.bind_seq;
 	va->priv = mv;
 	if (vb) {
 		struct mbo *bo = vb->bo;
@@ -157,7 +171,28 @@ void mva_unlink_all(struct vmb_model *m, struct mva *mv)
 	mvm_put(m, vm);
 }
 
-/* implicit sync: removing PTEs waits for the BO's users and the VM's jobs */
+static bool sync_is(const struct vmb_model *m, enum vmb_sync_mode mode)
+{
+	return m->cfg.strat.sync == mode;
+}
+
+/* note a BO whose mapping this bind job changes (explicit sync's free rule) */
+static void acc_note_bo(uint32_t *list, uint32_t *n, uint32_t bo)
+{
+	for (uint32_t i = 0; i < *n; i++)
+		if (list[i] == bo)
+			return;
+	if (*n < MBIND_MAX_UNMAPPED)
+		list[(*n)++] = bo;
+	else
+		list[MBIND_MAX_UNMAPPED - 1] = 0; /* overflow: the VM as a whole */
+}
+
+/*
+ * PTEs of @old go away over @bytes (or are kept, keep=1). Under implicit
+ * sync a removal waits for the VM's submissions: page tables cannot change
+ * under a running job of the VM.
+ */
 static void acc_removal(struct vmb_model *m, struct mvm *vm, const struct vmb_gpuva *old,
 			uint64_t bytes, bool keep)
 {
@@ -167,17 +202,26 @@ static void acc_removal(struct vmb_model *m, struct mvm *vm, const struct vmb_gp
 
 	if (keep) {
 		acc->kept_bytes += bytes;
-	} else {
-		acc->pte_writes += bytes >> shift;
-		acc->flush = true;
+		return;
 	}
-	if (mv && mv->vmbo) {
-		acc->wait_ns = max_u64(acc->wait_ns, mv->vmbo->bo->resv_ns);
-		if (acc->n_unmapped < MBIND_MAX_UNMAPPED)
-			acc->unmapped[acc->n_unmapped++] = mv->vmbo->bo->id;
-	}
-	if (!keep)
-		acc->wait_ns = max_u64(acc->wait_ns, vm->resv_ns);
+	acc->pte_writes += bytes >> shift;
+	acc->flush = true;
+	acc->removals++;
+	if (mv && mv->vmbo)
+		acc_note_bo(acc->unmapped, &acc->n_unmapped, mv->vmbo->bo->id);
+	if (sync_is(m, VMB_SYNC_IMPLICIT))
+		mwaits_add(&acc->w, VMB_STALL_IMPLICIT, vm->resv_ns);
+}
+
+/* a map waits for the kernel's own fences: moves, and (xe) KERNEL binds */
+static void acc_map_waits(struct vmb_model *m, struct mvm *vm, struct mbo *bo)
+{
+	struct mbind_acc *acc = m->acc;
+
+	if (bo)
+		mwaits_add(&acc->w, VMB_STALL_EVICT, bo->move_ns);
+	if (m->rules->map_waits_vm_kernel && (sync_is(m, VMB_SYNC_ASYNC) || sync_is(m, VMB_SYNC_SYNC)))
+		mwaits_add(&acc->w, VMB_STALL_VM_BOOKKEEP, vm->kernel_fence_ns);
 }
 
 static int step_map(void *priv, struct vmb_gpuva *va)
@@ -200,14 +244,18 @@ static int step_map(void *priv, struct vmb_gpuva *va)
 		vb = mvmbo_obtain(m, vm, m->cur.bo);
 		if (!vb)
 			return -ENOMEM;
-		m->acc->wait_ns = max_u64(m->acc->wait_ns, m->cur.bo->resv_ns);
+		acc_note_bo(m->acc->mapped, &m->acc->n_mapped, m->cur.bo->id);
 	}
+	if (!(m->cur.kind & MVA_IMPLICIT))
+		acc_map_waits(m, vm, m->cur.bo);
 	if (mva_link(m, vm, va, vb))
 		return -ENOMEM;
 	writes = va->range >> shift;
 	m->acc->pte_writes += writes - min_u64(writes, m->acc->kept_bytes >> shift);
-	if ((m->cur.kind & MVA_USERPTR) && m->cfg.strat.userptr == VMB_USERPTR_PIN)
-		m->acc->pin_pages += va->range >> 12;
+	m->acc->maps++;
+	/* GUP (pin) or hmm_range_fault (hmm) of every page, in the ioctl */
+	if (m->cur.kind & MVA_USERPTR)
+		m->acc->cpu_ns += model_userptr_bind_cpu(m, va->range >> 12);
 	return 0;
 }
 
@@ -227,16 +275,34 @@ static int step_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_g
 	acc_removal(m, vm, old, hi > lo ? hi - lo : 0, keep);
 	for (int i = 0; i < 2; i++) {
 		struct vmb_gpuva *p = piece[i];
+		uint64_t cut;
 		unsigned pshift;
+		bool rewrite;
 
 		if (!p)
 			continue;
 		pshift = model_pgshift(m->cfg.page_size, p->va, p->range, p->offset);
 		if (pshift > oshift)
 			pshift = oshift;
-		/* a split inside a large page rewrites that page as smaller ones */
-		if (pshift < oshift)
-			m->acc->pte_writes += 1ull << (oshift - pshift);
+		/*
+		 * The kept piece keeps its page tables when the cut is aligned
+		 * to the old mapping's page size; userptr pieces are always
+		 * rebound (xe_vm.c vm_bind_ioctl_ops_parse, skip_prev/next).
+		 */
+		cut = i == 0 ? p->va + p->range : p->va;
+		rewrite = (old->flags & MVA_USERPTR) || (cut & ((1ull << oshift) - 1));
+		if (rewrite) {
+			/* a split inside a large page rewrites it as smaller ones */
+			m->acc->pte_writes += (old->flags & MVA_USERPTR) ? p->range >> pshift
+									 : 1ull << (oshift - pshift);
+			if (m->rules->remap_waits_bookkeep &&
+			    (sync_is(m, VMB_SYNC_ASYNC) || sync_is(m, VMB_SYNC_SYNC))) {
+				mwaits_add(&m->acc->w, VMB_STALL_VM_BOOKKEEP,
+					   max_u64(vm->resv_ns, vm->last_bind_done_ns));
+				m->acc->bookkeep_wait = true;
+			}
+			m->acc->flush = true;
+		}
 		p->flags = (old->flags & ~MVA_PGSHIFT_MASK & ~MVA_INVALID) | pshift |
 			   (old->flags & MVA_INVALID);
 		if (mva_link(m, vm, p, mv ? mv->vmbo : NULL)) {
@@ -244,6 +310,12 @@ static int step_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_g
 			if (i == 1 && prev && prev->priv)
 				mva_unlink_all(m, prev->priv);
 			return -ENOMEM;
+		}
+		if (!rewrite && mv) {
+			struct mva *pm = p->priv;
+
+			pm->bind_key = mv->bind_key;
+			pm->bind_seq = mv->bind_seq;
 		}
 	}
 	if (mv)
@@ -284,9 +356,22 @@ int model_vm_gpuvm_init(struct vmb_model *m, struct mvm *vm, uint64_t start, uin
 	return vm->gpuvm ? 0 : -ENOMEM;
 }
 
+static void refresh_gpuvm_counters(struct vmb_model *m, struct mvm *vm,
+				   const struct vmb_gpuvm_stats *before)
+{
+	struct vmb_gpuvm_stats s;
+
+	vmb_gpuvm_get_stats(vm->gpuvm, &s);
+	m->c.gpuvm_requests += s.requests - before->requests;
+	m->c.gpuvm_map += s.map - before->map;
+	m->c.gpuvm_remap += s.remap - before->remap;
+	m->c.gpuvm_unmap += s.unmap - before->unmap;
+	m->c.gpuvm_keep += s.keep - before->keep;
+}
+
 /**
  * model_va_teardown() - remove one mapping outside any request (VM close,
- * UNMAP_ALL, weak BO free): clear its PTEs, drop its references
+ * UNMAP_ALL, weak close, object free): clear its PTEs, drop its references
  */
 void model_va_teardown(struct vmb_model *m, struct vmb_gpuva *va, struct mbind_acc *acc)
 {
@@ -294,15 +379,12 @@ void model_va_teardown(struct vmb_model *m, struct vmb_gpuva *va, struct mbind_a
 
 	acc->pte_writes += va->range >> (va->flags & MVA_PGSHIFT_MASK);
 	acc->flush = true;
+	acc->removals++;
 	if (mv) {
 		struct mvm *vm = mv->vm;
 
-		if (mv->vmbo) {
-			acc->wait_ns = max_u64(acc->wait_ns, mv->vmbo->bo->resv_ns);
-			if (acc->n_unmapped < MBIND_MAX_UNMAPPED)
-				acc->unmapped[acc->n_unmapped++] = mv->vmbo->bo->id;
-		}
-		acc->wait_ns = max_u64(acc->wait_ns, vm->resv_ns);
+		if (mv->vmbo)
+			acc_note_bo(acc->unmapped, &acc->n_unmapped, mv->vmbo->bo->id);
 		/* keep the VM alive until the node is out of its tree */
 		vm->refs++;
 		mva_unlink_all(m, mv);
@@ -313,47 +395,57 @@ void model_va_teardown(struct vmb_model *m, struct vmb_gpuva *va, struct mbind_a
 
 /**
  * model_bo_unmap_in_vm() - remove every mapping of @bo in @vm (every VM when
- * @vm is NULL), counting the list nodes the chosen --bo-lookup visits
+ * @vm is NULL), found the way --bo-lookup says (model_lookup.c); the nodes
+ * visited are counted for @purpose and their cost added to @acc->cpu_ns
  *
  * Return: the number of mappings removed.
  */
 uint64_t model_bo_unmap_in_vm(struct vmb_model *m, struct mbo *bo, struct mvm *vm,
-			      struct mbind_acc *acc)
+			      struct mbind_acc *acc, enum mlookup purpose)
 {
 	struct vmb_gpuva **list;
-	uint64_t n = 0;
+	uint64_t n;
 
-	if (!bo->n_vas)
+	if (!bo || !bo->n_vas)
 		return 0;
 	list = malloc(bo->n_vas * sizeof(*list));
 	if (!list)
 		return 0;
-	if (m->cfg.strat.bo_lookup == VMB_LOOKUP_VMBO) {
-		for (struct mvmbo *vb = bo->vmbos; vb; vb = vb->bo_next) {
-			m->c.bo_lookup_nodes++;
-			if (vm && vb->vm != vm)
-				continue;
-			for (struct mva *mv = vb->vas; mv; mv = mv->vmbo_next) {
-				m->c.bo_lookup_nodes++;
-				list[n++] = mv->va;
-			}
-			if (vm)
-				break;
-		}
-	} else {
-		for (struct mva *mv = bo->gem_vas; mv; mv = mv->gem_next) {
-			m->c.bo_lookup_nodes++;
-			if (!vm || mv->vm == vm)
-				list[n++] = mv->va;
-		}
-	}
+	n = model_lookup_bo(m, bo, vm, purpose, list, &acc->cpu_ns);
 	for (uint64_t i = 0; i < n; i++) {
-		if (m->cfg.dump && vm)
+		if (m->cfg.dump && vm && purpose == MLOOKUP_UNMAP_ALL)
 			dump_unmap(m->cfg.dump, list[i], false);
 		model_va_teardown(m, list[i], acc);
 	}
 	free(list);
 	return n;
+}
+
+/**
+ * model_map_kernel() - a mapping the kernel makes by itself: a whole BO at
+ * @va in @vm, for a submit on an implicit_va VM. Ordered before the submit
+ * by construction (no bind job names it).
+ *
+ * Return: 0 or -errno from the VA manager.
+ */
+int model_map_kernel(struct vmb_model *m, struct mvm *vm, struct mbo *bo, uint64_t va,
+		     struct mbind_acc *acc)
+{
+	struct vmb_gpuvm_stats before;
+	struct mbind_acc *saved = m->acc;
+	int ret;
+
+	memset(&m->cur, 0, sizeof(m->cur));
+	m->cur.bo = bo;
+	m->cur.kind = MVA_IMPLICIT;
+	m->cur.req_va = va;
+	m->cur.req_end = va + bo->size;
+	m->acc = acc;
+	vmb_gpuvm_get_stats(vm->gpuvm, &before);
+	ret = vmb_gpuvm_sm_map(vm->gpuvm, va, bo->size, bo->id, 0);
+	refresh_gpuvm_counters(m, vm, &before);
+	m->acc = saved;
+	return ret;
 }
 
 /* the REQ line of one bind entry (map, map_null, map_userptr, unmap, unmap_all) */
@@ -432,9 +524,12 @@ static int check_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 static int apply_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bind_entry *e)
 {
 	uint64_t t0 = host_ns();
+	uint32_t key = m->cur.bind_key, seq = m->cur.bind_seq;
 	int ret = 0;
 
 	memset(&m->cur, 0, sizeof(m->cur));
+	m->cur.bind_key = key;
+	m->cur.bind_seq = seq;
 	m->cur.req_va = e->va;
 	m->cur.req_end = e->va + e->range;
 	switch (e->kind) {
@@ -468,7 +563,8 @@ static int apply_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 		if (m->cfg.dump)
 			dump_req(m, vm, e);
 		m->extra_requests++;
-		m->extra_unmaps += model_bo_unmap_in_vm(m, mbo_find(m, e->bo), vm, m->acc);
+		m->extra_unmaps +=
+		    model_bo_unmap_in_vm(m, mbo_find(m, e->bo), vm, m->acc, MLOOKUP_UNMAP_ALL);
 		break;
 	case VMB_BIND_PREFETCH:
 		/* migration is not modelled; the request costs its job only */
@@ -480,18 +576,6 @@ static int apply_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 	return ret;
 }
 
-static void refresh_gpuvm_counters(struct vmb_model *m, struct mvm *vm,
-				   const struct vmb_gpuvm_stats *before)
-{
-	struct vmb_gpuvm_stats s;
-
-	vmb_gpuvm_get_stats(vm->gpuvm, &s);
-	m->c.gpuvm_requests += s.requests - before->requests;
-	m->c.gpuvm_map += s.map - before->map;
-	m->c.gpuvm_remap += s.remap - before->remap;
-	m->c.gpuvm_unmap += s.unmap - before->unmap;
-	m->c.gpuvm_keep += s.keep - before->keep;
-}
 
 /**
  * model_bind() - one bind ioctl: check every entry, apply them in order,
@@ -508,7 +592,9 @@ int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timi
 	struct vmb_gpuvm_stats before;
 	struct mbind_acc acc = {0};
 	const struct vmb_model_params *p = &m->cfg.params;
-	uint64_t ready = 0, queue_free, start, done, cost;
+	uint64_t ready = 0, declared, start, done, cost;
+	struct mknow *know, **qknow;
+	uint32_t *qseq;
 	int ret;
 
 	if (!vm)
@@ -532,31 +618,71 @@ int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timi
 			return ret;
 	}
 
+	/* amdgpu's VA ioctl waits for its in-fences on the CPU */
+	if (m->rules->bind_in_fences_cpu)
+		m->now = max_u64(m->now, ready);
 	m->now += p->bind_ioctl_ns * op->u.bind.n_binds;
+
+	/* the job's place in its queue: what it is ordered after */
+	qknow = q ? &q->know : &vm->bind_know;
+	qseq = q ? &q->bind_seq : &vm->bind_seq;
+	m->cur.bind_key = q ? q->id : MKNOW_VM_KEY(vm->id);
+	m->cur.bind_seq = ++*qseq;
+
 	vm->refs++; /* the VM must survive the teardown of its own mappings */
 	vmb_gpuvm_get_stats(vm->gpuvm, &before);
 	m->acc = &acc;
 	for (uint32_t i = 0; i < op->u.bind.n_binds && !ret; i++) {
+		uint32_t key = m->cur.bind_key, seq = m->cur.bind_seq;
+
 		acc.kept_bytes = 0;
 		ret = apply_entry(m, vm, &call->binds[i]);
+		m->cur.bind_key = key;
+		m->cur.bind_seq = seq;
 	}
 	m->acc = NULL;
 	refresh_gpuvm_counters(m, vm, &before);
+	m->now += acc.cpu_ns; /* UNMAP_ALL lookups, GUP or hmm faults */
 
-	cost = p->bind_job_ns + acc.pte_writes * p->pte_ns + acc.pin_pages * p->pin_page_ns +
-	       (acc.flush ? p->tlb_flush_ns : 0);
-	queue_free = q ? q->free_ns : vm->bind_free_ns;
-	start = max_u64(max_u64(m->now, ready), queue_free);
-	if (m->cfg.strat.sync == VMB_SYNC_IMPLICIT)
-		start = max_u64(start, acc.wait_ns);
+	declared = max_u64(max_u64(m->now, ready), q ? q->free_ns : vm->bind_free_ns);
+	tm->stall_ns = mwaits_apply(m, &acc.w, declared, &start);
+	cost = p->bind_job_ns + acc.pte_writes * p->pte_ns + model_tlb_bind_job(m, vm, &acc);
 	done = start + cost;
 	if (q)
 		q->free_ns = done;
 	else
 		vm->bind_free_ns = done;
 	vm->last_bind_done_ns = max_u64(vm->last_bind_done_ns, done);
+
+	know = model_syncs_know(m, in, op->u.bind.n_in, mknow_union(m->cpu_know, *qknow));
+	know = mknow_with(know, m->cur.bind_key, m->cur.bind_seq);
+	mknow_put(*qknow);
+	*qknow = mknow_get(know);
+
+	/* xe: a bind that waited for the VM's jobs is a KERNEL fence of the VM */
+	if (acc.bookkeep_wait && !mvm_is_lr(vm)) {
+		struct mknow *k = mknow_union(vm->kernel_know, know);
+
+		vm->kernel_fence_ns = max_u64(vm->kernel_fence_ns, done);
+		mknow_put(vm->kernel_know);
+		vm->kernel_know = k;
+	}
+	/* amdgpu: clears and private BOs go to vm->last_update, others to their bo_va */
+	if (acc.removals)
+		vm->last_update_ns = max_u64(vm->last_update_ns, done);
+	for (uint32_t i = 0; i < acc.n_mapped; i++) {
+		struct mbo *bo = acc.mapped[i] ? mbo_find(m, acc.mapped[i]) : NULL;
+		struct mvmbo *vb = NULL;
+
+		for (vb = bo ? bo->vmbos : NULL; vb && vb->vm != vm; vb = vb->bo_next)
+			;
+		if (vb && bo->private_vm != vm)
+			vb->last_update_ns = max_u64(vb->last_update_ns, done);
+		else
+			vm->last_update_ns = max_u64(vm->last_update_ns, done);
+	}
 	for (uint32_t i = 0; i < acc.n_unmapped; i++) {
-		struct mbo *bo = mbo_find(m, acc.unmapped[i]);
+		struct mbo *bo = acc.unmapped[i] ? mbo_find(m, acc.unmapped[i]) : NULL;
 
 		if (bo) {
 			bo->unmap_done_ns = max_u64(bo->unmap_done_ns, done);
@@ -564,11 +690,15 @@ int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timi
 		}
 	}
 	m->c.pte_writes += acc.pte_writes;
-	if (acc.flush)
-		m->c.tlb_flushes++;
-	model_syncs_signal(m, out, op->u.bind.n_out, done);
-	if (m->cfg.strat.sync == VMB_SYNC_SYNC)
+	model_syncs_signal(m, out, op->u.bind.n_out, done, know);
+	if (sync_is(m, VMB_SYNC_SYNC)) {
+		struct mknow *k = mknow_union(m->cpu_know, know);
+
 		m->now = max_u64(m->now, done);
+		mknow_put(m->cpu_know);
+		m->cpu_know = k;
+	}
+	mknow_put(know);
 	tm->done_ns = done;
 	tm->start_ns = start;
 	mvm_put(m, vm);

@@ -143,9 +143,12 @@ static void write_stats(void)
 		(unsigned long long)c.peak_bo_bytes, (unsigned long long)c.peak_zombie_bytes,
 		(unsigned long long)c.implicit_unmaps, (unsigned long long)c.leaked_bos,
 		(unsigned long long)c.cycles);
-	fprintf(f, ",\"userptr\":{\"invalidations\":%llu,\"revalidations\":%llu}",
+	fprintf(f,
+		",\"userptr\":{\"invalidations\":%llu,\"revalidations\":%llu,"
+		"\"gpu_faults\":%llu}",
 		(unsigned long long)c.userptr_invalidations,
-		(unsigned long long)c.userptr_revalidations);
+		(unsigned long long)c.userptr_revalidations,
+		(unsigned long long)c.userptr_gpu_faults);
 	fprintf(f,
 		",\"live\":{\"vms\":%llu,\"bos\":%llu,\"queues\":%llu,\"syncobjs\":%llu,"
 		"\"mappings\":%llu}}\n",
