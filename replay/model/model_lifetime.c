@@ -346,8 +346,9 @@ static void weak_close_clear_job(struct vmb_model *m, struct mbo *bo, struct mvm
 	bo->unmap_done_ns = max_u64(bo->unmap_done_ns, done);
 	if (m->cfg.strat.sync == VMB_SYNC_EXPLICIT) {
 		bo->resv_ns = max_u64(bo->resv_ns, vm->resv_ns);
-		vm->forced_wait_ns = max_u64(vm->forced_wait_ns, done);
+		vm->forced_wait_ns = max_u64(vm->forced_wait_ns, max_u64(done, bo->resv_ns));
 	}
+	m->close_done_ns = max_u64(m->close_done_ns, done);
 }
 
 /**
@@ -356,7 +357,8 @@ static void weak_close_clear_job(struct vmb_model *m, struct mbo *bo, struct mvm
  * @bo: an open BO
  *
  * Explicit sync (seed 002 rule 2): closing a BO whose last unmap has not
- * completed makes that VM's next submit wait for the unmap.
+ * completed makes that VM's next submit wait for the unmap and for every
+ * job that could still access the memory (the BO's fences).
  */
 void mbo_close(struct vmb_model *m, struct mbo *bo)
 {
@@ -366,7 +368,8 @@ void mbo_close(struct vmb_model *m, struct mbo *bo)
 		struct mvm *vm = mvm_find(m, bo->unmap_vm);
 
 		if (vm)
-			vm->forced_wait_ns = max_u64(vm->forced_wait_ns, bo->unmap_done_ns);
+			vm->forced_wait_ns = max_u64(vm->forced_wait_ns,
+						     max_u64(bo->unmap_done_ns, bo->resv_ns));
 	}
 	if (m->cfg.strat.refcount == VMB_REF_WEAK && home && bo->gem_vas) {
 		if (m->rules->weak_close == MCLOSE_BLOCKING)
@@ -397,8 +400,9 @@ int model_bo_close(struct vmb_model *m, const struct vmb_call *call, struct vmb_
 
 	if (!bo)
 		return -ENOENT;
+	m->close_done_ns = 0;
 	mbo_close(m, bo);
-	tm->done_ns = m->now;
+	tm->done_ns = max_u64(m->now, m->close_done_ns); /* the clear job, if any */
 	return 0;
 }
 

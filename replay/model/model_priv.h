@@ -322,6 +322,8 @@ struct vmb_model {
 	struct mevent *ev;
 	uint32_t n_ev, cap_ev;
 
+	uint64_t close_done_ns; /* the clear job of the current close */
+
 	/* what the CPU knows to have completed (unsafe submits) */
 	struct mknow *cpu_know;
 
