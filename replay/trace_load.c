@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "replay.h"
 #include "trace_priv.h"
 
 #define JFLAGS (JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES)
@@ -358,6 +359,8 @@ static int parse_ops_array(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
+		if (vmb_replay_stop)
+			return fail_line(w, w->line, "interrupted");
 		if (at(w, ']'))
 			return fail_line(w, w->line, "syntax error: trailing ',' before ']'");
 		r = parse_value(w, 2, &o);
@@ -569,6 +572,8 @@ static int walk_jsonl_ops(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
+		if (vmb_replay_stop)
+			return fail_line(w, w->line, "interrupted");
 		if (blank(w->buf + w->pos, eol - w->pos))
 			return fail_line(w, w->line, "blank line");
 		r = parse_line(w, eol, &o);
@@ -693,6 +698,8 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 			break;
 		}
 		t->n_ops = op0 + i + 1;
+		if (vmb_replay_stop)
+			return -EINTR;
 		r = vmb_validator_check(v, op, has_t, krange, why, len);
 		if (r) {
 			*bad_op = op0 + i;
