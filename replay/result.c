@@ -413,6 +413,10 @@ static json_t *trace_obj(const struct vmb_trace *t)
 	err |= set_u64(o, "ops", t->n_ops);
 	err |= set_u64(o, "bytes", t->file_bytes);
 	err |= set_u64(o, "page_size", t->page_size);
+	if (t->dropped_partial_line)
+		err |= set(o, "truncated",
+			   json_pack("{s:I,s:I}", "dropped_bytes", (json_int_t)t->truncated_bytes,
+				     "line", (json_int_t)t->truncated_line));
 	if (t->source.json) {
 		json_t *src = json_loads(t->source.json, 0, NULL);
 

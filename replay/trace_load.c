@@ -60,6 +60,7 @@
  * @hdr_line, @have_format, @have_version, @seen_ops: header state
  * @keys, @n_keys: top-level keys seen (duplicate check)
  * @dropped_line: .jsonl: line of a dropped incomplete last line, else 0
+ * @dropped_bytes: .jsonl: its length in bytes
  */
 struct walker {
 	const char *buf;
@@ -76,6 +77,7 @@ struct walker {
 	size_t n_keys;
 
 	uint32_t dropped_line;
+	size_t dropped_bytes;
 	bool parsed;
 };
 
@@ -580,6 +582,7 @@ static int walk_jsonl_ops(struct walker *w)
 		if (r == -EINVAL && eol == w->len) {
 			p->err = 0;
 			w->dropped_line = w->line;
+			w->dropped_bytes = eol - w->pos;
 			return 0;
 		}
 		if (r)
@@ -879,6 +882,8 @@ static int finish(struct load *ld, struct vmb_trace *t)
 				"(interrupted write)\n",
 				ld->path, ld->w[i].dropped_line + line_base - 1);
 			t->dropped_partial_line = true;
+			t->truncated_bytes = ld->w[i].dropped_bytes;
+			t->truncated_line = ld->w[i].dropped_line + line_base - 1;
 		}
 		line_base += ld->w[i].line - 1;
 	}
