@@ -368,7 +368,8 @@ static void catch_signals(void)
 
 static int interrupted(const char *when)
 {
-	fprintf(stderr, "replay: interrupted by %s %s\n", strsignal(stop_signal), when);
+	fprintf(stderr, "replay: interrupted by %s %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+		when);
 	return 2;
 }
 
