@@ -38,8 +38,7 @@ static size_t dir_len(const char *path)
 	return slash == path ? 1 : (size_t)(slash - path);
 }
 
-/* @path with every symlink in its last component followed (dangling ones too) */
-static int resolve(const char *path, char **out)
+int vmb_outfile_resolve(const char *path, char **out)
 {
 	char *p = strdup(path);
 
@@ -129,7 +128,7 @@ int vmb_outfile_check(const char *path, enum vmb_outfile_kind *kind, char *err, 
 	int ret = 0;
 
 	if (strcmp(path, "-")) {
-		ret = resolve(path, &target);
+		ret = vmb_outfile_resolve(path, &target);
 		if (!ret)
 			ret = classify(target, &k, &st);
 		free(target);
@@ -218,7 +217,7 @@ int vmb_outfile_open(struct vmb_outfile *of, const char *path, char *err, size_t
 		of->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 		ret = of->fd < 0 ? -errno : 0;
 	} else {
-		ret = resolve(path, &of->target);
+		ret = vmb_outfile_resolve(path, &of->target);
 		if (!ret)
 			ret = classify(of->target, &of->kind, &st);
 		if (!ret && of->kind == VMB_OUTFILE_THROUGH) {
@@ -329,7 +328,7 @@ char *vmb_outfile_beside(const char *path, const char *tag)
 	const char *base, *dot;
 	struct stat st;
 
-	if (strcmp(path, "-") && !resolve(path, &target) && !classify(target, &kind, &st) &&
+	if (strcmp(path, "-") && !vmb_outfile_resolve(path, &target) && !classify(target, &kind, &st) &&
 	    kind != VMB_OUTFILE_THROUGH) {
 		base = strrchr(target, '/');
 		base = base ? base + 1 : target;

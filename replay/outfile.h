@@ -74,6 +74,16 @@ struct vmb_outfile {
 int vmb_outfile_check(const char *path, enum vmb_outfile_kind *kind, char *err, size_t errlen);
 
 /**
+ * vmb_outfile_resolve() - @path with every symlink in its last component
+ * followed (a dangling one too: its target is created)
+ * @path: output path
+ * @out: receives a malloc'd path
+ *
+ * Return: 0, -ENOMEM, -ELOOP or the errno of readlink().
+ */
+int vmb_outfile_resolve(const char *path, char **out);
+
+/**
  * vmb_outfile_open() - start writing @path
  * @of: filled in
  * @path: output path or "-"
