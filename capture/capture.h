@@ -231,6 +231,8 @@ int cap_real_open(const char *path, int flags, int mode) CAP_HIDDEN;
 /* recorder.c */
 struct cap_config {
 	const char *out; /* base output path */
+	/* the root process's file, made by the launcher (renamed to @out at the end) */
+	const char *root_out;
 	uint64_t t0;	 /* CLOCK_MONOTONIC ns of capture start */
 	long root_pid;	 /* the process that writes to @out itself */
 	unsigned int flush_ms;

@@ -524,9 +524,10 @@ EXPORT int madvise(void *addr, size_t len, int advice)
 
 /* ---- children: exec and spawn keep the capture in the environment ---- */
 
-static const char *const cap_vars[] = {"VMB_CAPTURE_OUT", "VMB_CAPTURE_T0", "VMB_CAPTURE_ROOT",
-				       "VMB_CAPTURE_FLUSH_MS", "VMB_CAPTURE_ONLY_DRIVER"};
-static char *cap_var_lines[5];
+static const char *const cap_vars[] = {"VMB_CAPTURE_OUT",	   "VMB_CAPTURE_T0",
+				       "VMB_CAPTURE_ROOT",	   "VMB_CAPTURE_FLUSH_MS",
+				       "VMB_CAPTURE_ONLY_DRIVER", "VMB_CAPTURE_ROOT_OUT"};
+static char *cap_var_lines[6];
 
 static bool has_token(const char *list, const char *tok)
 {

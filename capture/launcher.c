@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <libgen.h>
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "trace.h"
 
 static pid_t child;
@@ -95,7 +97,7 @@ static int absolute_out(const char *file, char *out)
 }
 
 struct summary {
-	json_int_t ops, bytes, drops, raw, failed, by_kind[VMB_OP_COUNT];
+	json_int_t ops, bytes, drops, lost, raw, failed, by_kind[VMB_OP_COUNT];
 	int files, incomplete;
 	char list[4096];
 };
@@ -125,6 +127,7 @@ static void add_file(struct summary *s, const char *path, const char *shown)
 	s->ops += json_integer_value(json_object_get(x, "ops"));
 	s->bytes += json_integer_value(json_object_get(x, "bytes"));
 	s->drops += json_integer_value(json_object_get(x, "drops"));
+	s->lost += json_integer_value(json_object_get(x, "lost"));
 	s->raw += json_integer_value(json_object_get(x, "raw_total"));
 	s->failed += json_integer_value(json_object_get(x, "failed"));
 	if (!json_is_true(json_object_get(x, "complete"))) {
@@ -149,7 +152,7 @@ static bool digits_and_dots(const char *p, size_t n)
 }
 
 /* FILE, then FILE.<pid>[.<n>] (<stem>.<pid>[.<n>].jsonl) written since @since */
-static void collect(struct summary *s, const char *out, time_t since)
+static void collect(struct summary *s, const char *out, bool root_written, time_t since)
 {
 	char copy1[PATH_MAX], copy2[PATH_MAX];
 	const char *dir, *base;
@@ -160,7 +163,7 @@ static void collect(struct summary *s, const char *out, time_t since)
 	DIR *d;
 
 	memset(s, 0, sizeof(*s));
-	if (!stat(out, &st))
+	if (root_written && !stat(out, &st) && S_ISREG(st.st_mode))
 		add_file(s, out, out);
 	snprintf(copy1, sizeof(copy1), "%s", out);
 	snprintf(copy2, sizeof(copy2), "%s", out);
@@ -209,11 +212,88 @@ static void print_summary(const struct summary *s)
 	}
 	fprintf(stderr,
 		"capture: %lld ops (%s), %lld failed, %lld bytes (%.0f B/op), %lld drops, "
-		"%lld raw ioctls; %d file%s: %s\n",
+		"%lld lost (not written), %lld raw ioctls; %d file%s: %s\n",
 		(long long)s->ops, kinds[0] ? kinds : "none", (long long)s->failed,
 		(long long)s->bytes, s->ops ? (double)s->bytes / (double)s->ops : 0.0,
-		(long long)s->drops, (long long)s->raw, s->files, s->files == 1 ? "" : "s",
-		s->list);
+		(long long)s->drops, (long long)s->lost, (long long)s->raw, s->files,
+		s->files == 1 ? "" : "s", s->list);
+}
+
+/*
+ * Where the root process writes. A regular (or new) FILE gets an empty
+ * temporary file beside it, renamed over FILE only when the program is done
+ * and something was recorded, so an existing trace is never destroyed; a
+ * device or FIFO is written through. A place that cannot be written is
+ * reported and the program runs without recording.
+ *
+ * Return: true when recording can go ahead; @out and @root_out are set.
+ */
+static bool prepare_output(const char *file, char *out, char *root_out,
+			   enum vmb_outfile_kind *kind)
+{
+	char err[PATH_MAX + 128], *target = NULL, *slash;
+	mode_t mask;
+	int fd;
+
+	if (vmb_outfile_check(file, kind, err, sizeof(err))) {
+		fprintf(stderr, "capture: %s; running the program without recording\n", err);
+		return false;
+	}
+	if (*kind == VMB_OUTFILE_STDOUT) {
+		fprintf(stderr, "capture: a trace cannot go to standard output (the program's); "
+				"running the program without recording\n");
+		return false;
+	}
+	if (vmb_outfile_resolve(file, &target) || absolute_out(target, out)) {
+		fprintf(stderr, "capture: %s: cannot resolve the directory: %s; running the "
+				"program without recording\n",
+			file, strerror(errno));
+		free(target);
+		return false;
+	}
+	free(target);
+	if (*kind == VMB_OUTFILE_THROUGH) {
+		snprintf(root_out, PATH_MAX, "%s", out);
+		return true;
+	}
+	slash = strrchr(out, '/');
+	snprintf(root_out, PATH_MAX, "%.*s/.%s.XXXXXX", (int)(slash - out), out, slash + 1);
+	fd = mkostemp(root_out, O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "capture: cannot create a file beside %s: %s; running the program "
+				"without recording\n",
+			out, strerror(errno));
+		return false;
+	}
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	close(fd);
+	return true;
+}
+
+/* the root's trace into place; an empty file (nothing recorded) is removed */
+static bool finish_root(const char *out, const char *root_out)
+{
+	struct stat st;
+
+	if (stat(root_out, &st))
+		return false;
+	if (!st.st_size) {
+		unlink(root_out);
+		return false;
+	}
+	if (!lstat(out, &st) && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "capture: %s is no longer a regular file; the trace is in %s\n",
+			out, root_out);
+		return false;
+	}
+	if (rename(root_out, out)) {
+		fprintf(stderr, "capture: cannot rename %s to %s (%s); the trace is in %s\n",
+			root_out, out, strerror(errno), root_out);
+		return false;
+	}
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -227,8 +307,9 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *file = "vmbench-capture.jsonl", *only = NULL;
-	char out[PATH_MAX], lib[PATH_MAX], t0s[32], flush[16] = "100";
-	bool quiet = false;
+	char out[PATH_MAX], root_out[PATH_MAX], lib[PATH_MAX], t0s[32], flush[16] = "100";
+	enum vmb_outfile_kind kind = VMB_OUTFILE_NEW;
+	bool quiet = false, record, root_written = false;
 	struct summary sum;
 	struct timespec ts;
 	time_t since;
@@ -290,15 +371,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "capture: the trace is JSON Lines: writing %s\n", l);
 		file = l;
 	}
-	if (absolute_out(file, out)) {
-		fprintf(stderr, "capture: %s: cannot resolve the directory: %s\n", file,
-			strerror(errno));
-		return 2;
-	}
-	if (unlink(out) && errno != ENOENT) {
-		fprintf(stderr, "capture: cannot replace %s: %s\n", out, strerror(errno));
-		return 2;
-	}
+	record = prepare_output(file, out, root_out, &kind);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(t0s, sizeof(t0s), "%llu",
 		 (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec);
@@ -313,11 +386,17 @@ int main(int argc, char **argv)
 		const char *old = getenv("LD_PRELOAD");
 		char root[32], *pl;
 
+		if (!record) {
+			execvp(argv[optind], argv + optind);
+			fprintf(stderr, "capture: %s: %s\n", argv[optind], strerror(errno));
+			_exit(errno == ENOENT ? 127 : 126);
+		}
 		if (asprintf(&pl, "%s%s%s", lib, old && *old ? ":" : "", old ? old : "") < 0)
 			_exit(127);
 		snprintf(root, sizeof(root), "%d", (int)getpid());
 		setenv("LD_PRELOAD", pl, 1);
 		setenv("VMB_CAPTURE_OUT", out, 1);
+		setenv("VMB_CAPTURE_ROOT_OUT", root_out, 1);
 		setenv("VMB_CAPTURE_T0", t0s, 1);
 		setenv("VMB_CAPTURE_ROOT", root, 1);
 		setenv("VMB_CAPTURE_FLUSH_MS", flush, 1);
@@ -340,9 +419,17 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!quiet) {
-		collect(&sum, out, since);
-		print_summary(&sum);
+	if (record && kind != VMB_OUTFILE_THROUGH)
+		root_written = finish_root(out, root_out);
+	if (record && !quiet) {
+		collect(&sum, out, root_written, since);
+		if (kind == VMB_OUTFILE_THROUGH)
+			fprintf(stderr, "capture: the root process's trace went to %s (not read back)\n",
+				out);
+		if (sum.files || kind != VMB_OUTFILE_THROUGH)
+			print_summary(&sum);
+		if (!root_written && kind == VMB_OUTFILE_REGULAR)
+			fprintf(stderr, "capture: %s left as it was\n", out);
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);

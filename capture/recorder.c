@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -102,11 +103,15 @@ static atomic_int kick_word;
 static struct cap_rec **pending;
 static size_t n_pending, cap_pending;
 static uint64_t next_seq, gap_since;
-static uint64_t late, gaps, bytes_written;
+static uint64_t late, gaps, bytes_written, lost;
 static struct cap_out *out;
 static struct cap_strbuf sb;
 static char out_path[PATH_MAX];
 static bool file_failed, file_done;
+/* a FIFO or device: the header is written once, never rewritten in place */
+static bool out_stream, header_written;
+/* out_path was created by this process (O_EXCL) */
+static bool made_path;
 static pid_t cap_pid;
 static char files_json[1024];
 static enum vmb_driver first_driver;
@@ -468,8 +473,10 @@ static int cmp_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+/* @done receives how many bytes reached the file, also on failure */
+static int write_all(int fd, const char *p, size_t n, size_t *done)
 {
+	*done = 0;
 	while (n) {
 		ssize_t w = write(fd, p, n);
 
@@ -479,8 +486,19 @@ static int write_all(int fd, const char *p, size_t n)
 			return w < 0 ? -errno : -EIO;
 		p += w;
 		n -= (size_t)w;
+		*done += (size_t)w;
 	}
 	return 0;
+}
+
+/* records (lines) in [p, p + n) */
+static uint64_t count_lines(const char *p, size_t n)
+{
+	uint64_t k = 0;
+
+	for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+		k++;
+	return k;
 }
 
 static void fail_output(int err)
@@ -545,7 +563,8 @@ static void render_header(char *buf, bool complete, const char *end)
 	cap_sb_printf(&h, "\"x_capture\":{\"complete\":%s", complete ? "true" : "false");
 	if (end)
 		cap_sb_printf(&h, ",\"end\":\"%s\"", end);
-	cap_sb_printf(&h, ",\"ops\":%" PRIu64 ",\"by_kind\":{", st->ops_total);
+	cap_sb_printf(&h, ",\"ops\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"by_kind\":{",
+		      st->ops_total - lost, lost);
 	first = true;
 	for (int k = 0; k < VMB_OP_COUNT; k++) {
 		if (!st->ops[k])
@@ -604,16 +623,32 @@ static void render_header(char *buf, bool complete, const char *end)
 	free(h.p);
 }
 
+/*
+ * After a failed write the header is still rewritten once, in place, so the
+ * file says how many records it lost (overwriting written bytes needs no
+ * new space on a full disk).
+ */
 static void write_header(bool complete, const char *end)
 {
 	static char buf[HEADER_BYTES];
 	ssize_t w;
+	size_t done;
 
-	if (cap_out_fd < 0 || file_failed)
+	if (cap_out_fd < 0 || (file_failed && (out_stream || !header_written)))
 		return;
 	render_header(buf, complete, end);
+	if (out_stream) {
+		if (header_written)
+			return;
+		if (write_all(cap_out_fd, buf, HEADER_BYTES, &done))
+			fail_output(-errno);
+		header_written = true;
+		return;
+	}
 	w = pwrite(cap_out_fd, buf, HEADER_BYTES, 0);
-	if (w != HEADER_BYTES)
+	if (w == HEADER_BYTES)
+		header_written = true;
+	else if (!file_failed)
 		fail_output(w < 0 ? -errno : -EIO);
 }
 
@@ -650,6 +685,29 @@ static void name_output(int k)
 			 jsonl ? ".jsonl" : "");
 }
 
+/*
+ * The root process writes the file the launcher made for it (empty, or a
+ * device or FIFO to write through); after an exec that already holds a
+ * trace, the new image goes on to FILE.<pid>.<n> like any other process.
+ */
+static int open_root_output(void)
+{
+	struct stat st;
+	int fd;
+
+	fd = cap_real_open(cap_cfg.root_out, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || (S_ISREG(st.st_mode) && st.st_size > 0)) {
+		cap_real_close(fd);
+		errno = EEXIST;
+		return -1;
+	}
+	out_stream = !S_ISREG(st.st_mode);
+	snprintf(out_path, sizeof(out_path), "%s", cap_cfg.out);
+	return fd;
+}
+
 static int open_output(void)
 {
 	int fd = -1;
@@ -657,8 +715,13 @@ static int open_output(void)
 	for (int k = -1; k < 100 && fd < 0; k++) {
 		if (k < 0 && cap_cfg.root_pid != getpid())
 			continue;
-		name_output(k);
-		fd = cap_real_open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (k < 0 && cap_cfg.root_out) {
+			fd = open_root_output();
+		} else {
+			name_output(k);
+			fd = cap_real_open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			made_path = fd >= 0;
+		}
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -668,7 +731,7 @@ static int open_output(void)
 	}
 	cap_out_fd = high_fd(fd);
 	write_header(false, NULL);
-	if (lseek(cap_out_fd, HEADER_BYTES, SEEK_SET) < 0)
+	if (!out_stream && lseek(cap_out_fd, HEADER_BYTES, SEEK_SET) < 0)
 		fail_output(-errno);
 	return 0;
 }
@@ -723,12 +786,17 @@ static void writer_tick(bool final, const char *end)
 	if (sb.len && cap_out_fd < 0 && !file_failed)
 		open_output();
 	if (sb.len && !file_failed) {
-		int err = sb.oom ? -ENOMEM : write_all(cap_out_fd, sb.p, sb.len);
+		size_t wrote = 0;
+		int err = sb.oom ? -ENOMEM : write_all(cap_out_fd, sb.p, sb.len, &wrote);
 
-		if (err)
+		bytes_written += wrote;
+		if (err) {
+			/* a record cut in the middle is lost too: the loader drops it */
+			lost += count_lines(sb.p + wrote, sb.len - wrote);
 			fail_output(err);
-		else
-			bytes_written += sb.len;
+		}
+	} else if (sb.len) {
+		lost += count_lines(sb.p, sb.len);
 	}
 	if (cap_out_fd >= 0 && (done || final))
 		write_header(final, end);
@@ -774,11 +842,25 @@ static void writer_start(void)
 
 static void finish_file(const char *end)
 {
+	struct stat st;
+
 	writer_tick(true, end);
 	if (cap_out_fd >= 0) {
+		/* a file we made that holds nothing is no trace: remove it */
+		if (made_path && !fstat(cap_out_fd, &st) && S_ISREG(st.st_mode) && !st.st_size)
+			unlink(out_path);
 		cap_real_close(cap_out_fd);
 		cap_out_fd = -1;
 	}
+	if (lost) {
+		char msg[PATH_MAX + 128];
+
+		snprintf(msg, sizeof(msg), "vmbench capture: %s: %" PRIu64 " records lost\n",
+			 out_path[0] ? out_path : cap_cfg.out, lost);
+		say(msg);
+	}
+	out_stream = header_written = made_path = false;
+	lost = 0;
 }
 
 /**
@@ -887,7 +969,8 @@ void cap_recorder_atfork_child(void)
 	files_json[0] = 0;
 	cap_out_reset(out);
 	atomic_store(&seq_counter, 0);
-	next_seq = gap_since = late = gaps = bytes_written = 0;
+	next_seq = gap_since = late = gaps = bytes_written = lost = 0;
+	out_stream = header_written = made_path = false;
 	atomic_store(&drops, 0);
 	atomic_store(&ovh_dead_ns, 0);
 	atomic_store(&ovh_dead_n, 0);
@@ -921,6 +1004,8 @@ void cap_recorder_init(void)
 	const char *d = getenv("VMB_CAPTURE_ONLY_DRIVER");
 
 	cap_cfg.out = o && *o ? strdup(o) : "vmbench-capture.jsonl";
+	o = getenv("VMB_CAPTURE_ROOT_OUT");
+	cap_cfg.root_out = o && *o ? strdup(o) : NULL;
 	cap_cfg.t0 = env_u64("VMB_CAPTURE_T0", 0);
 	if (!cap_cfg.t0)
 		cap_cfg.t0 = cap_now();

@@ -30,7 +30,12 @@ $(B)/libvmcapture.so: $(CAP_LIB_OBJ) capture/capture.map
 	$(Q)$(CC) -shared -Wl,-Bsymbolic -Wl,--version-script=capture/capture.map \
 		-o $@ $(CAP_LIB_OBJ) -ldl -lpthread
 
-$(B)/capture: $(O)/capture/launcher.o $(O)/capture/trace_names.o
+$(O)/capture/outfile.o: replay/outfile.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/capture: $(O)/capture/launcher.o $(O)/capture/trace_names.o $(O)/capture/outfile.o
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $^ $(PKG_LIBS)
 

@@ -2,7 +2,8 @@
 # library they share (result loading, statistics, verdicts, exports).
 # replay/perfetto.c is part of LIBCORE like every replay/*.c.
 
-REPORTS_LIB_SRC := reports/stats.c reports/resultset.c reports/verdict.c reports/export.c
+REPORTS_LIB_SRC := reports/stats.c reports/resultset.c reports/verdict.c reports/export.c \
+	replay/outfile.c
 REPORTS_LIB_OBJ := $(REPORTS_LIB_SRC:%.c=$(O)/%.o)
 REPORTS_LIB := $(B)/libvmbreports.a
 

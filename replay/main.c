@@ -5,14 +5,17 @@
  * summary and write the result file.
  *
  * Exit status: 0 ok, 1 some op result differed from the trace, 2 bad usage,
- * bad trace or backend unavailable.
+ * bad trace, backend unavailable, an output that could not be written, or
+ * interrupted (SIGINT/SIGTERM: handled from the first instruction on).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <jansson.h>
@@ -20,6 +23,7 @@
 #include "backends/device.h"
 #include "backends/load.h"
 #include "model.h"
+#include "outfile.h"
 #include "perfetto.h"
 #include "replay.h"
 #include "result.h"
@@ -336,21 +340,52 @@ static int dry_run_on_model(const struct vmb_trace *trace, const struct vmb_stra
 }
 
 /* {"load": {...}} for the result file: what ran beside the replay */
-static char *load_json(const char *cmd, int status)
+static int load_json(json_t *extra, const char *cmd, int status)
 {
-	json_t *o = json_pack("{s:{s:s,s:i,s:b}}", "load", "command", cmd, "exit_status",
-			      WIFEXITED(status) ? WEXITSTATUS(status) : -1, "signaled",
-			      WIFSIGNALED(status));
-	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-
-	json_decref(o);
-	return s;
+	return json_object_set_new(extra, "load",
+				   json_pack("{s:s,s:i,s:b}", "command", cmd, "exit_status",
+					     WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+					     "signaled", WIFSIGNALED(status)));
 }
+
+static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	stop_signal = sig;
 	vmb_replay_stop = 1;
+}
+
+/* SIGINT/SIGTERM only set vmb_replay_stop: every stage checks it */
+static void catch_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int interrupted(const char *when)
+{
+	fprintf(stderr, "replay: interrupted by %s %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+		when);
+	return 2;
+}
+
+/* every output is checked before any work: a typo fails at once, not after the replay */
+static int check_outputs(const struct options *o, const char *out_path)
+{
+	const char *paths[] = {out_path, o->dump, o->perfetto};
+	char err[PATH_MAX + 128];
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (paths[i] && vmb_outfile_check(paths[i], NULL, err, sizeof(err))) {
+			fprintf(stderr, "replay: %s\n", err);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* every point of the strategy matrix, in axis order, each --repeat times */
@@ -396,13 +431,15 @@ int main(int argc, char **argv)
 	struct vmb_strategy *pts = NULL;
 	struct vmb_run *runs = NULL;
 	size_t n_pts, n_runs = 0;
-	char err[1024], *out_path = NULL;
-	FILE *dump = NULL;
+	char err[PATH_MAX + 1024], *out_path = NULL, *final_path = NULL;
+	struct vmb_outfile dump = {.fd = -1};
 	uint64_t unexpected = 0;
 	pid_t load_pid = 0;
-	char *extra = NULL;
+	json_t *extra = NULL;
+	char *extra_text = NULL;
 	int ret, status = 2;
 
+	catch_signals();
 	if (parse_args(argc, argv, &o))
 		return 2;
 	if (o.list_devices) {
@@ -415,9 +452,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "replay: unknown backend '%s'\n", o.backend);
 		return 2;
 	}
+	if (!o.validate) {
+		if (!o.out)
+			mkdir("results", 0777); /* the default place; the check says why it failed */
+		out_path = o.out ? strdup(o.out) : vmb_result_default_path(argv[optind]);
+		if (!out_path || check_outputs(&o, out_path)) {
+			free(out_path);
+			return 2;
+		}
+	}
 	ret = vmb_trace_load(argv[optind], &trace, err, sizeof(err));
+	if (vmb_replay_stop) {
+		vmb_trace_destroy(trace);
+		free(out_path);
+		return interrupted("while loading the trace; nothing replayed");
+	}
 	if (ret) {
 		fprintf(stderr, "%s\n", err);
+		free(out_path);
 		return 2;
 	}
 	if (!strcmp(o.backend, "auto")) {
@@ -437,7 +489,7 @@ int main(int argc, char **argv)
 			       trace->n_ops, vmb_driver_name(trace->driver),
 			       (unsigned long long)trace->page_size);
 		vmb_trace_destroy(trace);
-		return 0;
+		return vmb_stdout_close("replay") ? 2 : 0;
 	}
 	n_pts = build_matrix(&o, trace, &pts);
 	if (!n_pts)
@@ -448,9 +500,8 @@ int main(int argc, char **argv)
 					"run (no comma lists, --repeat=1)\n");
 			goto out;
 		}
-		dump = strcmp(o.dump, "-") ? fopen(o.dump, "w") : stdout;
-		if (!dump) {
-			fprintf(stderr, "replay: %s: %s\n", o.dump, strerror(errno));
+		if (vmb_outfile_open(&dump, o.dump, err, sizeof(err))) {
+			fprintf(stderr, "replay: %s\n", err);
 			goto out;
 		}
 	}
@@ -470,10 +521,13 @@ int main(int argc, char **argv)
 	if (!runs)
 		goto out;
 	vmb_model_backend_set_params(&o.params);
-	if (!be->simulated && be != &vmb_null_backend && dry_run_on_model(trace, &pts[0]))
+	if (!be->simulated && be != &vmb_null_backend && dry_run_on_model(trace, &pts[0]) &&
+	    !vmb_replay_stop)
 		goto out;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (vmb_replay_stop) {
+		status = interrupted("during the model dry run; nothing replayed");
+		goto out;
+	}
 	if (o.load) {
 		ret = vmb_load_start(o.load, &load_pid);
 		if (ret) {
@@ -484,7 +538,7 @@ int main(int argc, char **argv)
 
 	ro.backend = be;
 	ro.device = o.device;
-	ro.dump = dump;
+	ro.dump = dump.f;
 	ro.progress = !o.quiet;
 	ro.max_errors = 20;
 	for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
@@ -501,53 +555,81 @@ int main(int argc, char **argv)
 			n_runs++;
 		}
 	}
-	if (dump && dump != stdout)
-		fclose(dump);
-	dump = NULL;
+	if (!n_runs) {
+		status = interrupted("before the first run; nothing replayed");
+		goto out;
+	}
+	if (dump.f) {
+		ro.dump = NULL;
+		if (vmb_outfile_commit(&dump, err, sizeof(err))) {
+			fprintf(stderr, "replay: %s\n", err);
+			goto out;
+		}
+	}
+	extra = json_object();
+	if (!extra)
+		goto out;
 	if (load_pid > 0) {
 		int st = 0;
 
 		vmb_load_stop(load_pid, &st);
 		load_pid = 0;
-		extra = load_json(o.load, st);
+		load_json(extra, o.load, st);
 	}
 	if (ro.perfetto) {
 		ret = vmb_perfetto_close(ro.perfetto);
 		ro.perfetto = NULL;
 		if (ret) {
-			fprintf(stderr, "replay: %s: %s\n", o.perfetto, strerror(-ret));
+			fprintf(stderr, "replay: %s: write failed: %s\n", o.perfetto, strerror(-ret));
 			goto out;
 		}
 	}
 	if (!o.quiet)
 		vmb_summary_print(stdout, trace, runs, n_runs);
-	out_path = o.out ? strdup(o.out) : vmb_result_default_path(trace->path);
-	if (!out_path)
+	/* an interrupted invocation never replaces a complete result */
+	if (vmb_replay_stop) {
+		bool during = runs[n_runs - 1].m.incomplete;
+
+		json_object_set_new(extra, "interrupted",
+				    json_pack("{s:s,s:s}", "signal", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+					      "when", during ? "during a run" : "after the last run"));
+		final_path = vmb_outfile_beside(out_path, "incomplete");
+	} else {
+		final_path = strdup(out_path);
+	}
+	extra_text = json_dumps(extra, JSON_COMPACT);
+	if (!final_path || !extra_text)
 		goto out;
-	ret = vmb_result_write(out_path, trace, runs, n_runs, extra, err, sizeof(err));
+	ret = vmb_result_write(final_path, trace, runs, n_runs, extra_text, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "replay: %s\n", err);
 		goto out;
 	}
 	if (!o.quiet)
-		printf("result: %s%s\n", out_path,
-		       vmb_replay_stop ? " (incomplete: interrupted)" : "");
+		printf("result: %s%s\n", final_path,
+		       vmb_replay_stop ? " (interrupted)" : "");
 	status = unexpected ? 1 : 0;
 	if (vmb_replay_stop)
+		status = interrupted(runs[n_runs - 1].m.incomplete ? "during a run" :
+								       "after the last run");
+	if (vmb_replay_stop && strcmp(final_path, out_path))
+		fprintf(stderr, "replay: the interrupted result is in %s; %s is unchanged\n",
+			final_path, out_path);
+	if (vmb_stdout_close("replay"))
 		status = 2;
 out:
 	if (load_pid > 0)
 		vmb_load_stop(load_pid, NULL);
-	free(extra);
-	if (dump && dump != stdout)
-		fclose(dump);
-	if (ro.perfetto)
-		vmb_perfetto_close(ro.perfetto);
+	json_decref(extra);
+	free(extra_text);
+	vmb_outfile_abort(&dump);
+	vmb_perfetto_abort(ro.perfetto);
 	for (size_t i = 0; i < n_runs; i++)
 		vmb_run_metrics_free(&runs[i].m);
 	free(runs);
 	free(pts);
 	free(out_path);
+	free(final_path);
 	vmb_trace_destroy(trace);
 	return status;
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outfile.h"
 #include "perfetto.h"
 
 #define PID_CPU 1
@@ -45,6 +46,7 @@ struct pf_pending {
 };
 
 struct vmb_perfetto {
+	struct vmb_outfile out;
 	FILE *f;
 	bool first;
 	bool failed;
@@ -113,12 +115,11 @@ struct vmb_perfetto *vmb_perfetto_open(const char *path, char *err, size_t errle
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	p->f = fopen(path, "w");
-	if (!p->f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (vmb_outfile_open(&p->out, path, err, errlen)) {
 		free(p);
 		return NULL;
 	}
+	p->f = p->out.f;
 	p->first = true;
 	p->next_tid = 10;
 	p->next_flow = 1;
@@ -361,17 +362,35 @@ void vmb_perfetto_counter(struct vmb_perfetto *p, uint64_t ts_ns, const char *na
  */
 int vmb_perfetto_close(struct vmb_perfetto *p)
 {
+	char err[64];
 	int ret = 0;
 
 	if (!p)
 		return 0;
 	fputs("\n]}\n", p->f);
-	if (ferror(p->f) || p->failed)
-		ret = p->failed ? -ENOMEM : -EIO;
-	if (fclose(p->f) && !ret)
-		ret = -errno;
+	if (p->failed) {
+		vmb_outfile_abort(&p->out);
+		ret = -ENOMEM;
+	} else {
+		ret = vmb_outfile_commit(&p->out, err, sizeof(err));
+	}
 	free(p->tracks);
 	free(p->pend);
 	free(p);
 	return ret;
+}
+
+/**
+ * vmb_perfetto_abort() - free without writing anything: a temporary file is
+ * removed, a device or FIFO keeps what was written to it
+ * @p: exporter or NULL
+ */
+void vmb_perfetto_abort(struct vmb_perfetto *p)
+{
+	if (!p)
+		return;
+	vmb_outfile_abort(&p->out);
+	free(p->tracks);
+	free(p->pend);
+	free(p);
 }

@@ -60,8 +60,17 @@ void vmb_perfetto_counter(struct vmb_perfetto *p, uint64_t ts_ns, const char *na
  * vmb_perfetto_close() - finish the JSON document, close the file and free
  * @p (NULL is fine)
  *
- * Return: 0, or -errno when any write failed.
+ * The file is written as outfile.h says: a regular file appears only when
+ * complete, a device or FIFO is written through.
+ *
+ * Return: 0, or -errno of the first failed write (ENOSPC stays ENOSPC).
  */
 int vmb_perfetto_close(struct vmb_perfetto *p);
+
+/**
+ * vmb_perfetto_abort() - free @p without finishing the file: a temporary
+ * file is removed, the target is left as it was (NULL is fine)
+ */
+void vmb_perfetto_abort(struct vmb_perfetto *p);
 
 #endif /* VMB_PERFETTO_H */

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "result.h"
 
 #ifndef VMB_VERSION
@@ -477,6 +478,10 @@ static json_t *trace_obj(const struct vmb_trace *t)
 	err |= set_u64(o, "ops", t->n_ops);
 	err |= set_u64(o, "bytes", t->file_bytes);
 	err |= set_u64(o, "page_size", t->page_size);
+	if (t->dropped_partial_line)
+		err |= set(o, "truncated",
+			   json_pack("{s:I,s:I}", "dropped_bytes", (json_int_t)t->truncated_bytes,
+				     "line", (json_int_t)t->truncated_line));
 	if (t->source.json) {
 		json_t *src = json_loads(t->source.json, 0, NULL);
 
@@ -613,7 +618,7 @@ static int make_parents(const char *path, char *err, size_t errlen)
 
 /**
  * vmb_result_write() - write a vmbench-result v1 file
- * @path: destination (parents created, written atomically via @path.tmp)
+ * @path: destination (parents created, written as outfile.h says)
  * @trace: the replayed trace
  * @runs, @n_runs: the runs
  * @extra_json: NULL or a JSON object text merged (recursively) into the top level
@@ -626,8 +631,8 @@ int vmb_result_write(const char *path, const struct vmb_trace *trace, const stru
 {
 	struct sample_arrays sa = {0};
 	json_t *doc = NULL, *extra = NULL;
-	char *text = NULL, *tmp = NULL;
-	FILE *f = NULL;
+	struct vmb_outfile of;
+	char *text = NULL;
 	int ret;
 
 	if (extra_json) {
@@ -652,48 +657,19 @@ int vmb_result_write(const char *path, const struct vmb_trace *trace, const stru
 	ret = make_parents(path, err, errlen);
 	if (ret)
 		goto out;
-	if (asprintf(&tmp, "%s.tmp", path) < 0) {
-		tmp = NULL;
-		goto nomem;
-	}
-	f = fopen(tmp, "we");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	ret = vmb_outfile_open(&of, path, err, errlen);
+	if (ret)
 		goto out;
-	}
-	errno = 0;
-	if (write_text(f, text, &sa) || fflush(f) || fsync(fileno(f))) {
-		ret = errno ? -errno : -EIO;
-		snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(-ret));
-		goto out_unlink;
-	}
-	ret = fclose(f);
-	f = NULL;
-	if (ret) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	if (rename(tmp, path)) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
-		goto out_unlink;
-	}
-	ret = 0;
+	if (write_text(of.f, text, &sa) && !of.err)
+		of.err = -EIO; /* a placeholder without its array: cannot happen */
+	ret = vmb_outfile_commit(&of, err, errlen);
 	goto out;
 
 nomem:
 	ret = -ENOMEM;
 	snprintf(err, errlen, "%s: out of memory building the result", path);
 	goto out;
-out_unlink:
-	if (f)
-		fclose(f);
-	f = NULL;
-	unlink(tmp);
 out:
-	free(tmp);
 	free(text);
 	json_decref(doc);
 	json_decref(extra);

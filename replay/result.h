@@ -40,8 +40,10 @@ struct vmb_run {
 
 /**
  * vmb_result_write() - write a vmbench-result v1 file
- * @path: destination; parent directories are created; written to
- *        "@path.tmp" and renamed over @path so readers never see half a file
+ * @path: destination; parent directories are created; a regular file is
+ *        written to a temporary file beside it and renamed over it so readers
+ *        never see half a file; "-", a device or a FIFO is written through
+ *        (see outfile.h)
  * @trace: the replayed trace (path, sha256, driver, op count)
  * @runs, @n_runs: the runs, in order
  * @extra_json: NULL, or a JSON object text whose members are merged into the

@@ -415,6 +415,10 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 
 	fprintf(f, "trace %s (driver %s, %zu ops)\n", trace->path ? trace->path : "?",
 		driver ? driver : "?", trace->n_ops);
+	if (trace->dropped_partial_line)
+		fprintf(f, "note: trace truncated: an incomplete last line (line %u, %llu bytes) "
+			   "was dropped\n",
+			trace->truncated_line, (unsigned long long)trace->truncated_bytes);
 	if (n_runs == 0) {
 		fprintf(f, "no runs\n");
 		return;

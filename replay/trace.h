@@ -249,6 +249,8 @@ struct vmb_source {
  * @sha256: hex digest of the file bytes (64 chars + NUL)
  * @file_bytes: size of the file
  * @dropped_partial_line: a truncated last .jsonl line was dropped
+ * @truncated_bytes: the length of that line (bytes not replayed)
+ * @truncated_line: its line number
  */
 struct vmb_trace {
 	char *path;
@@ -271,6 +273,8 @@ struct vmb_trace {
 	char sha256[65];
 	uint64_t file_bytes;
 	bool dropped_partial_line;
+	uint64_t truncated_bytes;
+	uint32_t truncated_line;
 };
 
 /* object classes, the index into vmb_trace.max_id */

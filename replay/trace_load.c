@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "replay.h"
 #include "trace_priv.h"
 
 #define JFLAGS (JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES)
@@ -59,6 +60,7 @@
  * @hdr_line, @have_format, @have_version, @seen_ops: header state
  * @keys, @n_keys: top-level keys seen (duplicate check)
  * @dropped_line: .jsonl: line of a dropped incomplete last line, else 0
+ * @dropped_bytes: .jsonl: its length in bytes
  */
 struct walker {
 	const char *buf;
@@ -75,6 +77,7 @@ struct walker {
 	size_t n_keys;
 
 	uint32_t dropped_line;
+	size_t dropped_bytes;
 	bool parsed;
 };
 
@@ -358,6 +361,8 @@ static int parse_ops_array(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
+		if (vmb_replay_stop)
+			return fail_line(w, w->line, "interrupted");
 		if (at(w, ']'))
 			return fail_line(w, w->line, "syntax error: trailing ',' before ']'");
 		r = parse_value(w, 2, &o);
@@ -569,12 +574,15 @@ static int walk_jsonl_ops(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
+		if (vmb_replay_stop)
+			return fail_line(w, w->line, "interrupted");
 		if (blank(w->buf + w->pos, eol - w->pos))
 			return fail_line(w, w->line, "blank line");
 		r = parse_line(w, eol, &o);
 		if (r == -EINVAL && eol == w->len) {
 			p->err = 0;
 			w->dropped_line = w->line;
+			w->dropped_bytes = eol - w->pos;
 			return 0;
 		}
 		if (r)
@@ -693,6 +701,8 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 			break;
 		}
 		t->n_ops = op0 + i + 1;
+		if (vmb_replay_stop)
+			return -EINTR;
 		r = vmb_validator_check(v, op, has_t, krange, why, len);
 		if (r) {
 			*bad_op = op0 + i;
@@ -872,6 +882,8 @@ static int finish(struct load *ld, struct vmb_trace *t)
 				"(interrupted write)\n",
 				ld->path, ld->w[i].dropped_line + line_base - 1);
 			t->dropped_partial_line = true;
+			t->truncated_bytes = ld->w[i].dropped_bytes;
+			t->truncated_line = ld->w[i].dropped_line + line_base - 1;
 		}
 		line_base += ld->w[i].line - 1;
 	}

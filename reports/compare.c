@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "outfile.h"
 #include "resultset.h"
 #include "verdict.h"
 
@@ -328,6 +329,8 @@ int main(int argc, char **argv)
 		}
 	}
 	ret = status;
+	if (vmb_stdout_close("compare"))
+		ret = 2;
 out:
 	json_decref(jout);
 	json_decref(hf);

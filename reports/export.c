@@ -9,20 +9,26 @@
 #include <string.h>
 
 #include "export.h"
+#include "outfile.h"
 #include "stats.h"
 
+/* write @doc to @path as outfile.h says; the message names the errno */
 static int dump(json_t *doc, const char *path)
 {
+	struct vmb_outfile of;
+	char err[4200];
 	int ret;
 
-	if (!strcmp(path, "-")) {
-		ret = json_dumpf(doc, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-	} else {
-		ret = json_dump_file(doc, path, JSON_INDENT(2));
+	ret = vmb_outfile_open(&of, path, err, sizeof(err));
+	if (!ret) {
+		if ((json_dumpf(doc, of.f, JSON_INDENT(2)) || fputc('\n', of.f) == EOF) && !of.err)
+			of.err = -EIO;
+		ret = vmb_outfile_commit(&of, err, sizeof(err));
 	}
+	if (ret)
+		fprintf(stderr, "%s\n", err);
 	json_decref(doc);
-	return ret ? -EIO : 0;
+	return ret;
 }
 
 /**

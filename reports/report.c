@@ -21,6 +21,7 @@
 
 #include "export.h"
 #include "html.h"
+#include "outfile.h"
 #include "plots.h"
 #include "resultset.h"
 #include "stats.h"
@@ -1035,28 +1036,26 @@ static void scan_history(struct ctx *c, const char *dir, int depth)
 
 static int copy_file(const char *from, const char *to)
 {
-	FILE *a = fopen(from, "rb"), *b = a ? fopen(to, "wb") : NULL;
-	char buf[65536];
+	struct vmb_outfile b;
+	FILE *a = fopen(from, "rb");
+	char buf[65536], err[PATH_MAX + 128];
 	size_t n;
-	int ret = 0;
+	int ret;
 
-	if (!a || !b) {
-		ret = -errno;
-		goto out;
+	if (!a)
+		return -errno;
+	ret = vmb_outfile_open(&b, to, err, sizeof(err));
+	if (ret) {
+		fclose(a);
+		return ret;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), a)) > 0)
-		if (fwrite(buf, 1, n, b) != n) {
-			ret = -EIO;
+		if (fwrite(buf, 1, n, b.f) != n)
 			break;
-		}
-	if (ferror(a))
-		ret = -EIO;
-out:
-	if (a)
-		fclose(a);
-	if (b && fclose(b) && !ret)
-		ret = -errno;
-	return ret;
+	if (ferror(a) && !b.err)
+		b.err = -EIO;
+	fclose(a);
+	return vmb_outfile_commit(&b, err, sizeof(err));
 }
 
 static const char *base_name(const char *p)
@@ -1258,18 +1257,27 @@ static void regressions_html(FILE *f, const struct ctx *c, const char *trace)
 		fputs("<p class=good>No regression between consecutive nights.</p>\n", f);
 }
 
-static FILE *open_out(const struct ctx *c, const char *name)
+/* a page of the dashboard: written as outfile.h says; any failure exits 2 */
+static FILE *open_out(const struct ctx *c, const char *name, struct vmb_outfile *of)
 {
-	char path[PATH_MAX];
-	FILE *f;
+	char path[PATH_MAX], err[PATH_MAX + 128];
 
 	snprintf(path, sizeof(path), "%s/%s", c->out, name);
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "report: %s: %s\n", path, strerror(errno));
+	if (vmb_outfile_open(of, path, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
 		exit(2);
 	}
-	return f;
+	return of->f;
+}
+
+static void close_out(struct vmb_outfile *of)
+{
+	char err[PATH_MAX + 128];
+
+	if (vmb_outfile_commit(of, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		exit(2);
+	}
 }
 
 static void page_name(const char *trace, char *buf, size_t len)
@@ -1374,12 +1382,13 @@ static void sim_note(FILE *f, bool sim)
 static void write_trace_page(struct ctx *c, const char *trace)
 {
 	char name[256];
+	struct vmb_outfile of;
 	FILE *f;
 	bool measured, sim = trace_simulated(c, trace, &measured);
 	char title[256];
 
 	page_name(trace, name, sizeof(name));
-	f = open_out(c, name);
+	f = open_out(c, name, &of);
 	snprintf(title, sizeof(title), "vmbench: %s", trace);
 	vmb_html_head(f, title);
 	fputs("<p><a href=\"index.html\">&larr; dashboard</a></p>\n<h1>", f);
@@ -1400,12 +1409,13 @@ static void write_trace_page(struct ctx *c, const char *trace)
 	fputs("<h2>Environment and raw results</h2>\n", f);
 	env_table(f, c, trace);
 	vmb_html_foot(f, c->generated);
-	fclose(f);
+	close_out(&of);
 }
 
 static void write_index(struct ctx *c, const char *kcidb, const char *hyperfine)
 {
-	FILE *f = open_out(c, "index.html");
+	struct vmb_outfile of;
+	FILE *f = open_out(c, "index.html", &of);
 	size_t i, runs = 0;
 	bool any_sim = false, m;
 
@@ -1460,12 +1470,13 @@ static void write_index(struct ctx *c, const char *kcidb, const char *hyperfine)
 	fputs("<h2>Environment and raw results</h2>\n", f);
 	env_table(f, c, NULL);
 	vmb_html_foot(f, c->generated);
-	fclose(f);
+	close_out(&of);
 }
 
 static void write_summary_md(struct ctx *c)
 {
-	FILE *f = open_out(c, "summary.md");
+	struct vmb_outfile of;
+	FILE *f = open_out(c, "summary.md", &of);
 	size_t i, j, latest = 0;
 
 	fprintf(f, "## vmbench results\n\n");
@@ -1525,7 +1536,7 @@ static void write_summary_md(struct ctx *c)
 		if (i < c->n_regrs)
 			fprintf(f, "\nEarlier nights had regressions; see the dashboard.\n");
 	}
-	fclose(f);
+	close_out(&of);
 }
 
 static void usage(FILE *f)
@@ -1617,6 +1628,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* the exports are checked before any work; the dashboard directory is ours */
+	for (i = 0; i < 2; i++) {
+		const char *p = i ? hyperfine : kcidb;
+
+		if (p && vmb_outfile_check(p, NULL, err, sizeof(err))) {
+			fprintf(stderr, "report: %s\n", err);
+			return 2;
+		}
+	}
 	for (i = optind; i < (size_t)argc; i++) {
 		if (vmb_rset_add(&c.set, argv[i], err, sizeof(err))) {
 			fprintf(stderr, "report: %s\n", err);
@@ -1696,6 +1716,8 @@ int main(int argc, char **argv)
 	write_summary_md(&c);
 	printf("report: %s/index.html (%zu figures, %zu failed, %zu history regressions)\n", c.out,
 	       c.n_figs, (size_t)c.failures, c.n_regrs);
+	if (vmb_stdout_close("report"))
+		return 2;
 
 	for (i = 0; i < c.n_traces; i++)
 		free(c.traces[i]);

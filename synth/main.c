@@ -11,10 +11,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "outfile.h"
 #include "synth.h"
 
 static const struct vmb_archetype *const families[] = {
@@ -160,29 +162,30 @@ static int parse_u64(const char *s, uint64_t *out)
 	return errno || !*s || *end || *s == '-' ? -EINVAL : 0;
 }
 
+/* Return: the exit status: 0, 1 generation failed, 2 the output failed */
 static int generate(struct vmb_synth *s, const char *path)
 {
 	struct vmb_trace_header hdr = {.driver = s->driver, .page_size = 4096};
-	FILE *f = fopen(path, "w");
+	struct vmb_outfile of;
+	char err[PATH_MAX + 128];
 	int ret, ret2;
 
-	if (!f) {
-		fprintf(stderr, "synth: %s: %s\n", path, strerror(errno));
-		return -errno;
+	ret = vmb_outfile_open(&of, path, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "synth: %s\n", err);
+		return 2;
 	}
 	hdr.source_json = source_json(s);
 	if (!hdr.source_json) {
-		fclose(f);
-		remove(path);
-		return -ENOMEM;
+		vmb_outfile_abort(&of);
+		return 1;
 	}
-	ret = vmb_trace_writer_open(f, &hdr, ends_with(path, ".jsonl"), &s->w);
+	ret = vmb_trace_writer_open(of.f, &hdr, ends_with(path, ".jsonl"), &s->w);
 	free((char *)hdr.source_json);
 	if (ret) {
-		fclose(f);
-		remove(path);
+		vmb_outfile_abort(&of);
 		fprintf(stderr, "synth: %s: cannot start the trace: %s\n", path, strerror(-ret));
-		return ret;
+		return of.err ? 2 : 1;
 	}
 	s->tid = 1;
 	ret = vmb_lower_init(s);
@@ -190,15 +193,22 @@ static int generate(struct vmb_synth *s, const char *path)
 		ret = s->arch->gen(s);
 	vmb_lower_fini(s);
 	ret2 = vmb_trace_writer_close(s->w);
-	if (fclose(f) && !ret2)
-		ret2 = -errno;
 	if (!ret)
 		ret = ret2;
 	if (ret) {
-		fprintf(stderr, "synth: %s: %s: %s\n", s->arch->name, path, strerror(-ret));
-		remove(path);
+		/* a write error keeps its own errno (ENOSPC, not EIO) */
+		int out_err = of.err;
+
+		vmb_outfile_abort(&of);
+		fprintf(stderr, "synth: %s: %s: %s%s\n", s->arch->name, path,
+			out_err ? "write failed: " : "", strerror(-(out_err ? out_err : ret)));
+		return out_err ? 2 : 1;
 	}
-	return ret;
+	if (vmb_outfile_commit(&of, err, sizeof(err))) {
+		fprintf(stderr, "synth: %s: %s\n", s->arch->name, err);
+		return 2;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -215,6 +225,7 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *driver = NULL, *out = NULL, *kv[64];
+	char errbuf[PATH_MAX + 128];
 	struct vmb_synth s = {.seed = 1};
 	double seconds = -1;
 	uint64_t frames = 0;
@@ -267,6 +278,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (vmb_outfile_check(out, NULL, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "synth: %s\n", errbuf);
+		return 2;
+	}
 	s.arch = arch_find(argv[optind]);
 	if (!s.arch) {
 		fprintf(stderr, "synth: unknown archetype '%s' (see synth --list)\n", argv[optind]);
@@ -316,7 +331,7 @@ int main(int argc, char **argv)
 		s.frames = (uint64_t)ceil(seconds * s.fps);
 	vmb_rng_seed(&s.rng, s.seed);
 	vmb_rng_seed(&s.trng, s.seed ^ 0x7061636564ull); /* "paced" */
-	return generate(&s, out) ? 1 : 0;
+	return generate(&s, out);
 
 bad_num:
 	fprintf(stderr, "synth: bad number '%s'\n", optarg);

@@ -200,6 +200,46 @@ else
 	skip "SIGKILL: valid JSONL up to the last flush, replay --validate accepts it" "no working $SHIM yet"
 fi
 
+# --- output discipline: existing traces, devices, FIFOs, missing dirs -----
+echo '{"keep": 1}' >"$TMP/existing.jsonl"
+$CAP -o "$TMP/existing.jsonl" -- true 2>"$TMP/x.err"
+st=$?
+if [ $st -eq 0 ] && [ "$(cat "$TMP/existing.jsonl")" = '{"keep": 1}' ] && [ "$(ls -A "$TMP" | grep -c '^\.existing')" = 0 ]; then
+	ok "nothing recorded: an existing trace is left as it was"
+else
+	notok "nothing recorded: an existing trace is left as it was" "status $st" "$(cat "$TMP/x.err")"
+fi
+$CAP -o "$TMP/nodir/x.jsonl" -- sh -c 'exit 7' 2>"$TMP/x.err"
+st=$?
+if [ $st -eq 7 ] && grep -q 'directory does not exist; running the program without recording' "$TMP/x.err"; then
+	ok "missing directory: reported, the program still runs, status kept"
+else
+	notok "missing directory: reported, the program still runs, status kept" "status $st" "$(cat "$TMP/x.err")"
+fi
+if have_shim && mknod "$TMP/nulldev" c 1 3 2>/dev/null; then
+	shimcap xe "$TMP/nulldev" -q -- $PROGS/cap_loop drm 100 >/dev/null 2>"$TMP/x.err"
+	st=$?
+	[ $st -eq 0 ] && [ -c "$TMP/nulldev" ] && ok "a character device is written through, never replaced" ||
+		notok "a character device is written through, never replaced" "status $st" "$(ls -l "$TMP/nulldev")"
+else
+	skip "a character device is written through, never replaced" "no shim or no mknod"
+fi
+if have_shim && have_replay; then
+	mkfifo "$TMP/cap.fifo"
+	cat "$TMP/cap.fifo" >"$TMP/fifo-trace.jsonl" &
+	rd=$!
+	shimcap xe "$TMP/cap.fifo" -q -- $PROGS/cap_loop drm 100 >/dev/null 2>"$TMP/x.err"
+	st=$?
+	wait $rd
+	if [ $st -eq 0 ] && [ -p "$TMP/cap.fifo" ] && $REPLAY --validate -q "$TMP/fifo-trace.jsonl" 2>"$TMP/v"; then
+		ok "a FIFO gets a valid trace and stays a FIFO"
+	else
+		notok "a FIFO gets a valid trace and stays a FIFO" "status $st" "$(cat "$TMP/x.err" "$TMP/v" 2>/dev/null)"
+	fi
+else
+	skip "a FIFO gets a valid trace and stays a FIFO" "no working $SHIM yet"
+fi
+
 # --- --only-driver and unwritable output ------------------------------------
 if have_shim; then
 	shimcap xe "$TMP/o.jsonl" -q --only-driver amdgpu -- $PROGS/cap_loop drm 100 >/dev/null
@@ -209,7 +249,8 @@ if have_shim; then
 	# /proc takes no new files, not even from root
 	shimcap xe /proc/vmb-capture-test.jsonl -q -- $PROGS/cap_loop drm 1000 >"$TMP/w.out" 2>"$TMP/w.err"
 	st=$?
-	if [ $st -eq 0 ] && grep -q '^ns_per_op' "$TMP/w.out" && [ "$(grep -c 'vmbench capture:' "$TMP/w.err")" = 1 ]; then
+	if [ $st -eq 0 ] && grep -q '^ns_per_op' "$TMP/w.out" && [ "$(grep -c 'capture:' "$TMP/w.err")" = 1 ] &&
+		grep -q 'without recording' "$TMP/w.err"; then
 		ok "output that cannot be written: one message, program unaffected"
 	else
 		notok "output that cannot be written: one message, program unaffected" "status $st" "$(cat "$TMP/w.err")"
@@ -221,6 +262,29 @@ if have_shim; then
 			ok "full disk: recording stops with one message, program unaffected"
 		else
 			notok "full disk: recording stops with one message, program unaffected" "status $st" "$(cat "$TMP/w.err")"
+		fi
+		# the header counts what the file holds and what was lost; the loader reads it
+		if python3 - "$TMP/full/x.jsonl" <<'P' 2>"$TMP/py.err"
+import json, sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+x = json.loads(lines[0])["x_capture"]
+ops = sum(1 for l in lines[1:] if l.strip().endswith(b"}"))
+assert x["lost"] > 0, x
+assert x["ops"] <= ops + 1 and x["ops"] >= ops - 1, (x["ops"], ops)
+P
+		then
+			ok "full disk: header ops = ops in the file, lost counted"
+		else
+			notok "full disk: header ops = ops in the file, lost counted" "$(cat "$TMP/py.err")"
+		fi
+		rm -f "$TMP/full/"*
+		head -c 65536 /dev/zero >"$TMP/full/filler" 2>/dev/null
+		shimcap xe "$TMP/full/y.jsonl" -q -- $PROGS/cap_loop drm 100 >/dev/null 2>"$TMP/w.err"
+		st=$?
+		if [ $st -eq 0 ] && [ ! -e "$TMP/full/y.jsonl" ] && [ "$(ls -A "$TMP/full")" = filler ]; then
+			ok "disk full from the start: no 0-byte file left"
+		else
+			notok "disk full from the start: no 0-byte file left" "status $st" "$(ls -la "$TMP/full")"
 		fi
 		umount "$TMP/full"
 	else

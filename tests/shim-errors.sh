@@ -63,16 +63,16 @@ expect_error amdgpu-einval-gem-va amdgpu traces/sparse-amdgpu.json GEM_VA:EINVAL
 expect_error xe-device-lost xe traces/steady-xe.json VM_BIND:ENODEV:3 "device is gone"
 expect_error amdgpu-device-lost amdgpu traces/sparse-amdgpu.json CS:ENODEV:1 "device is gone"
 
-# SIGINT in the middle of a paced run: the result is marked incomplete and
-# every kernel object is released
-rm -f "$TMP/s.json" "$TMP/r.json"
+# SIGINT in the middle of a paced run: the result is marked incomplete (and
+# written beside the target) and every kernel object is released
+rm -f "$TMP/s.json" "$TMP/r.json" "$TMP/r.incomplete.json"
 LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=xe VMB_SHIM_STATS="$TMP/s.json" "$REPLAY" --backend=xe \
 	--pace=traced --quiet -o "$TMP/r.json" traces/a1-dxvk-steady-xe.jsonl 2>"$TMP/err.txt" &
 pid=$!
 sleep 0.5
 kill -INT $pid
 wait $pid
-if ! python3 -c "import json,sys; r=json.load(open('$TMP/r.json')); \
+if ! python3 -c "import json,sys; r=json.load(open('$TMP/r.incomplete.json')); \
 sys.exit(0 if r['runs'][0].get('incomplete') else 1)" 2>/dev/null; then
 	not_ok xe-sigint-cleanup "no result marked incomplete after SIGINT"
 elif ! live_zero; then
