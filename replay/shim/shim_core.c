@@ -397,13 +397,14 @@ int shim_queue_free(struct shim_file *f, uint32_t handle)
 
 /* ---- files ------------------------------------------------------------------ */
 
-struct shim_file *shim_file_create(void)
+struct shim_file *shim_file_create(int minor)
 {
 	struct shim_file *f = calloc(1, sizeof(*f));
 
 	if (!f)
 		return NULL;
 	f->refs = 1;
+	f->minor = minor;
 	if (shim.drv->open && shim.drv->open(f)) {
 		free(f);
 		return NULL;
@@ -465,6 +466,27 @@ static int core_version(struct shim_file *f, void *arg)
 	    copy_field(v->date, &v->date_len, "20260101") ||
 	    copy_field(v->desc, &v->desc_len, "vmbench shim (model)"))
 		return -EFAULT;
+	return 0;
+}
+
+/* struct drm_client of DRM_IOCTL_GET_CLIENT */
+struct shim_drm_client {
+	int idx, auth;
+	unsigned long pid, uid, magic, iocs;
+};
+
+/* drm_getclient(): only the caller itself (idx 0), authenticated on a primary node */
+static int core_get_client(struct shim_file *f, void *arg)
+{
+	struct shim_drm_client *c = arg;
+
+	if (c->idx)
+		return -EINVAL;
+	c->auth = 1;
+	c->pid = (unsigned long)getpid();
+	c->uid = (unsigned long)getuid();
+	c->magic = 0;
+	c->iocs = 0;
 	return 0;
 }
 
@@ -737,6 +759,8 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 	switch (nr) {
 	case 0x00:
 		return core_version(f, arg);
+	case 0x05:
+		return core_get_client(f, arg);
 	case 0x09:
 		return core_gem_close(f, arg);
 	case 0x0c:
@@ -768,6 +792,7 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 /* the core ioctls the shim serves, for the stats */
 static const char *const core_names[256] = {
     [0x00] = "VERSION",
+    [0x05] = "GET_CLIENT",
     [0x09] = "GEM_CLOSE",
     [0x0c] = "GET_CAP",
     [0x2d] = "PRIME_HANDLE_TO_FD",
@@ -816,6 +841,8 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 	ret = shim_inject(name);
 	if (ret)
 		return ret;
+	if (nr == 0x05 && f->minor >= 64)
+		return -EACCES; /* drm_ioctl_permit: not DRM_RENDER_ALLOW */
 	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
 		ent = &shim.drv->ioctls[nr - VMB_DRM_COMMAND_BASE];
 		if (!ent->fn)
