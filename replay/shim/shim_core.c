@@ -7,6 +7,7 @@
  * number, calls the handler and copies back only for _IOC_READ commands.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -811,6 +812,28 @@ static const char *const core_names[256] = {
     [0xcf] = "SYNCOBJ_EVENTFD",
 };
 
+/*
+ * shim_say_once() - tell on stderr, once per ioctl number, that the shim
+ * failed an ioctl a real kernel would have served: a driver that then
+ * gives up should not leave the user guessing
+ */
+void shim_say_once(unsigned long req, const char *fmt, ...)
+{
+	static bool said[2][256];
+	unsigned int nr = _IOC_NR(req);
+	bool drv = nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0;
+	va_list ap;
+
+	if (said[drv][nr] || getenv("VMB_SHIM_QUIET"))
+		return;
+	said[drv][nr] = true;
+	fprintf(stderr, "vmshim: ioctl 0x%08lx (nr 0x%02x): ", req, nr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 const char *shim_ioctl_name(unsigned long req)
 {
 	unsigned int nr = _IOC_NR(req);
@@ -835,6 +858,7 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 	name = shim_ioctl_name(req);
 	if (!name) {
 		shim.unknown_ioctls++;
+		shim_say_once(req, "not a %s ioctl the shim knows", shim.drv->name);
 		return -EINVAL; /* drm_ioctl: no such ioctl number */
 	}
 	shim.ioctl_count[nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0][nr]++;
@@ -845,8 +869,10 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 		return -EACCES; /* drm_ioctl_permit: not DRM_RENDER_ALLOW */
 	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
 		ent = &shim.drv->ioctls[nr - VMB_DRM_COMMAND_BASE];
-		if (!ent->fn)
+		if (!ent->fn) {
+			shim_say_once(req, "%s_%s is not served", shim.drv->name, name);
 			return -EINVAL;
+		}
 	}
 	if (size > sizeof(kbuf))
 		return -EINVAL;

@@ -187,5 +187,6 @@ bool shim_userptr_active(void);
 /* error injection and stats (shim.c) */
 int shim_inject(const char *name);
 const char *shim_ioctl_name(unsigned long req);
+void shim_say_once(unsigned long req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* VMB_SHIM_PRIV_H */
