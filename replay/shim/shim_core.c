@@ -762,6 +762,11 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 		return core_version(f, arg);
 	case 0x05:
 		return core_get_client(f, arg);
+	case 0x02: /* GET_MAGIC: the one client is authenticated already */
+		*(uint32_t *)arg = 1;
+		return 0;
+	case 0x11: /* AUTH_MAGIC */
+		return 0;
 	case 0x09:
 		return core_gem_close(f, arg);
 	case 0x0c:
@@ -793,7 +798,9 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 /* the core ioctls the shim serves, for the stats */
 static const char *const core_names[256] = {
     [0x00] = "VERSION",
+    [0x02] = "GET_MAGIC",
     [0x05] = "GET_CLIENT",
+    [0x11] = "AUTH_MAGIC",
     [0x09] = "GEM_CLOSE",
     [0x0c] = "GET_CAP",
     [0x2d] = "PRIME_HANDLE_TO_FD",
@@ -865,7 +872,7 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 	ret = shim_inject(name);
 	if (ret)
 		return ret;
-	if (nr == 0x05 && f->minor >= 64)
+	if ((nr == 0x02 || nr == 0x05 || nr == 0x11) && f->minor >= 64)
 		return -EACCES; /* drm_ioctl_permit: not DRM_RENDER_ALLOW */
 	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
 		ent = &shim.drv->ioctls[nr - VMB_DRM_COMMAND_BASE];
