@@ -550,7 +550,7 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 	q = shim_table_get(&f->queues, x->exec_queue_id);
 	if (!q)
 		return -ENOENT;
-	if (q->engine == VMB_ENGINE_BIND || x->num_batch_buffer != 1)
+	if (q->engine == VMB_ENGINE_BIND || x->num_batch_buffer > 1)
 		return -EINVAL;
 	ret = xe_collect_syncs(f, x->syncs, x->num_syncs, &syncs, &n_in, &n_out);
 	if (!ret && n_out) {
