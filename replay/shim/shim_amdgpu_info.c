@@ -129,8 +129,9 @@ static void memory_info(struct drm_amdgpu_memory_info *m)
 	m->vram.usable_heap_size = 1040584704;
 	m->vram.max_allocation = m->vram.usable_heap_size * 3 / 4;
 	m->cpu_accessible_vram = m->vram;
-	m->gtt.total_heap_size = 8522825728ull;
-	m->gtt.usable_heap_size = 8511004672ull;
+	/* GTT follows system RAM (3/4 of it): a 32 GiB machine */
+	m->gtt.total_heap_size = 24ull << 30;
+	m->gtt.usable_heap_size = (24ull << 30) - (12ull << 20);
 	m->gtt.max_allocation = m->gtt.usable_heap_size * 3 / 4;
 }
 
@@ -211,7 +212,7 @@ int shim_amdgpu_info(struct shim_file *f, unsigned long req, void *arg)
 	case AMDGPU_INFO_VRAM_GTT:
 		out.vg.vram_size = 1ull << 30;
 		out.vg.vram_cpu_accessible_size = 1ull << 30;
-		out.vg.gtt_size = 8522825728ull;
+		out.vg.gtt_size = 24ull << 30;
 		size = sizeof(out.vg);
 		break;
 	case AMDGPU_INFO_READ_MMR_REG:

@@ -884,10 +884,17 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 	if (size > sizeof(kbuf))
 		return -EINVAL;
 	memset(kbuf, 0, sizeof(kbuf));
-	if ((dir & _IOC_WRITE) && size)
+	/* drm_ioctl: copy_from_user / copy_to_user, -EFAULT on a bad pointer */
+	if ((dir & _IOC_WRITE) && size) {
+		if (!shim_user((uintptr_t)arg, size, false))
+			return -EFAULT;
 		memcpy(kbuf, arg, size);
+	}
 	ret = ent ? ent->fn(f, req, kbuf) : core_ioctl(f, nr, kbuf);
-	if ((dir & _IOC_READ) && size) /* drm_ioctl copies back whatever the result */
+	if ((dir & _IOC_READ) && size) { /* drm_ioctl copies back whatever the result */
+		if (!shim_user((uintptr_t)arg, size, true))
+			return -EFAULT;
 		memcpy(arg, kbuf, size);
+	}
 	return ret;
 }
