@@ -91,7 +91,8 @@ static bool amdgpu_gem_va(const struct cap_call *c, struct cap_build *b)
 		op->u.bind.n_out = 1;
 	}
 	e = cap_build_bind(b);
-	e->va = a->va_address;
+	/* as amdgpu_gem_va_ioctl: the high half is masked into the 48-bit VM */
+	e->va = a->va_address & ((1ull << 48) - 1);
 	e->range = a->map_size;
 	switch (a->operation) {
 	case VMB_AMDGPU_VA_OP_MAP:
@@ -213,7 +214,8 @@ static bool amdgpu_decode(const struct cap_call *c, struct cap_build *b)
 			return false;
 		cap_op_init(b, VMB_OP_BO_CREATE);
 		op->u.bo.bo = a->out.handle;
-		op->u.bo.size = in->bo_size;
+		/* amdgpu_gem_create_ioctl: the kernel rounds the size up to a page */
+		op->u.bo.size = (in->bo_size + 4095) & ~4095ull;
 		op->u.bo.placement = (uint8_t)amdgpu_placement(in->domains);
 		if (in->domain_flags & VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID)
 			op->u.bo.vm = CAP_IMPLICIT_VM;

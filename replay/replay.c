@@ -129,6 +129,34 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
+/*
+ * A wait with a finite timeout records timing, not semantics (see "Polls"
+ * in docs/trace-format.md): one the trace says was satisfied (0) but that
+ * times out here is issued again without a timeout, a wait until
+ * satisfied; one the trace says timed out (-ETIME) is a poll, and
+ * whatever it finds (satisfied, timed out, or no fence submitted yet:
+ * -EINVAL) is the result the trace expects.
+ */
+static int wait_timing(struct engine *e, const struct vmb_call *c, int ret, int want,
+		       struct vmb_timing *tm)
+{
+	const struct vmb_op *op = c->op;
+
+	if (op->kind != VMB_OP_WAIT || op->u.wait.timeout_ns == UINT64_MAX || ret == want)
+		return ret;
+	if (want == 0 && ret == -ETIME) {
+		struct vmb_op until = *op;
+		struct vmb_call again = *c;
+
+		until.u.wait.timeout_ns = UINT64_MAX;
+		again.op = &until;
+		return e->be.ops->exec(&e->be, &again, tm);
+	}
+	if (want == -ETIME && (ret == 0 || ret == -EINVAL))
+		return want;
+	return ret;
+}
+
 /* carry out one call on the backend (and the shadow), record what it cost */
 static void issue(struct engine *e, const struct vmb_call *c, int want)
 {
@@ -137,6 +165,7 @@ static void issue(struct engine *e, const struct vmb_call *c, int want)
 	int ret;
 
 	ret = e->be.ops->exec(&e->be, c, &tm);
+	ret = wait_timing(e, c, ret, want, &tm);
 	e->m->ops_issued++;
 	if (e->own_shadow) {
 		struct vmb_timing stm;

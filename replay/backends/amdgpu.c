@@ -47,7 +47,11 @@ int vmb_amdgpu_encode_va(const struct vmb_bind_entry *e, uint32_t handle, bool r
 	uint32_t map_op = replace ? VMB_AMDGPU_VA_OP_REPLACE : VMB_AMDGPU_VA_OP_MAP;
 
 	memset(va, 0, sizeof(*va));
-	va->va_address = e->va;
+	/*
+	 * traces hold the address the kernel's VM uses (48 bits, high half
+	 * masked as AMDGPU_GMC_HOLE_MASK does); the ioctl wants it canonical
+	 */
+	va->va_address = e->va & (1ull << 47) ? e->va | 0xffff000000000000ull : e->va;
 	va->map_size = e->range;
 	switch (e->kind) {
 	case VMB_BIND_MAP:

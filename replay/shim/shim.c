@@ -5,11 +5,16 @@
  * /dev/dri/renderD128 yields an fd (a /dev/null descriptor holding the
  * number) that stat()s as DRM char device 226:128; ioctls on it go to the
  * model-backed driver in shim_core.c and come back as -1 + errno; mmap of
- * it returns anonymous memory; access() says it is there; drmGetDevices2()
- * lists the one fake node.
+ * it returns anonymous memory; access() says it is there. /dev/dri/card0,
+ * the primary node, opens the same way (226:0). Paths libdrm and Mesa read
+ * to discover the device (sysfs, the /dev/dri directory) are redirected to
+ * the tree shim_sysfs.c writes, so libdrm's own drmGetDevices2() finds it.
+ * Like the kernel, a NULL or unmapped path or stat buffer is EFAULT.
  * Also here: VMB_SHIM_FAIL error injection and the VMB_SHIM_STATS report.
  */
+#include <dirent.h>
 #include <dlfcn.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -22,8 +27,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-
-#include <xf86drm.h>
 
 #include "shim_priv.h"
 #include "uapi/drm_core.h"
@@ -59,8 +62,13 @@ REAL(void *, mmap, (void *, size_t, int, int, int, off_t))
 REAL(int, munmap, (void *, size_t))
 REAL(int, access, (const char *, int))
 REAL(int, faccessat, (int, const char *, int, int))
-REAL(int, drmGetDevice2, (int, uint32_t, drmDevicePtr *))
-REAL(int, drmGetDevice, (int, drmDevicePtr *))
+REAL(FILE *, fopen, (const char *, const char *))
+REAL(FILE *, fopen64, (const char *, const char *))
+REAL(ssize_t, readlink, (const char *, char *, size_t))
+REAL(ssize_t, __readlink_chk, (const char *, char *, size_t, size_t))
+REAL(char *, realpath, (const char *, char *))
+REAL(char *, __realpath_chk, (const char *, char *, size_t))
+REAL(DIR *, opendir, (const char *))
 
 /* glibc's internal entry points the shim also provides */
 int __open_2(const char *path, int flags);
@@ -75,6 +83,8 @@ int __lxstat(int ver, const char *path, struct stat *st);
 int __lxstat64(int ver, const char *path, struct stat *st);
 int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
 int __fxstatat64(int ver, int dirfd, const char *path, struct stat *st, int flags);
+ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen);
+char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen);
 
 /* ---- locking and fd table ----------------------------------------------- */
 
@@ -126,6 +136,12 @@ enum shim_fd_kind shim_fd_get(int fd, void **obj)
 	if (obj)
 		*obj = fds[fd].obj;
 	return fds[fd].kind;
+}
+
+int shim_real_open(const char *path, int flags, mode_t mode)
+{
+	load_open();
+	return real_open(path, flags, mode);
 }
 
 int shim_fake_fd(void)
@@ -207,19 +223,49 @@ static void fd_share(int oldfd, int newfd)
 
 /* ---- open / close ------------------------------------------------------------ */
 
+/*
+ * glibc declares the path arguments nonnull, so GCC may drop a NULL check
+ * on them after inlining: read the pointer through a volatile.
+ */
+static bool user_null(const void *p)
+{
+	const void *volatile v = p;
+
+	return !v;
+}
+
+int shim_node_minor(const char *path)
+{
+	if (user_null(path))
+		return -1;
+	if (strcmp(path, SHIM_NODE) == 0)
+		return SHIM_MINOR;
+	if (strcmp(path, SHIM_PRIMARY_NODE) == 0)
+		return 0;
+	return -1;
+}
+
 static bool is_node(const char *path)
 {
-	return path && strcmp(path, SHIM_NODE) == 0;
+	return shim_node_minor(path) >= 0;
 }
+
+/* where @path really is: the fake sysfs for the device's files */
+#define REDIRECT(path)                                                                             \
+	char redirect_buf[PATH_MAX];                                                               \
+	if (!in_shim && !user_null(path))                                                          \
+	path = shim_sysfs_path(path, redirect_buf, sizeof(redirect_buf))
 
 /* fstatat/statx on the fd itself (AT_EMPTY_PATH) */
 static bool is_empty_at(int dirfd, const char *path, int flags)
 {
-	return path && !*path && (flags & AT_EMPTY_PATH) && fd_kind(dirfd) == SHIM_FD_FILE;
+	return !user_null(path) && !*path && (flags & AT_EMPTY_PATH) &&
+	       fd_kind(dirfd) == SHIM_FD_FILE;
 }
 
-static int shim_open_node(int flags)
+static int shim_open_node(const char *path, int flags)
 {
+	int minor = shim_node_minor(path);
 	struct shim_file *f;
 	int fd, err;
 
@@ -229,12 +275,14 @@ static int shim_open_node(int flags)
 		return fd;
 	shim_lock();
 	err = shim_init();
-	f = err ? NULL : shim_file_create();
+	f = err ? NULL : shim_file_create(minor);
 	if (f)
 		shim_fd_set(fd, SHIM_FD_FILE, f);
 	shim_unlock();
 	if (!f) {
 		real_close(fd);
+		fprintf(stderr, "vmshim: cannot open %s: %s\n", path,
+			strerror(err ? -err : ENOMEM));
 		errno = err ? -err : ENOMEM;
 		return -1;
 	}
@@ -251,7 +299,8 @@ int open(const char *path, int flags, ...)
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
 	if (!in_shim && is_node(path))
-		return shim_open_node(flags);
+		return shim_open_node(path, flags);
+	REDIRECT(path);
 	load_open();
 	return real_open(path, flags, mode);
 }
@@ -278,7 +327,8 @@ int openat(int dirfd, const char *path, int flags, ...)
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
 	if (!in_shim && is_node(path))
-		return shim_open_node(flags);
+		return shim_open_node(path, flags);
+	REDIRECT(path);
 	load_openat();
 	return real_openat(dirfd, path, flags, mode);
 }
@@ -369,21 +419,55 @@ int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 
 /* ---- stat ------------------------------------------------------------------ */
 
-static void fake_stat(struct stat *st)
+/* the minor of a node file's fd, or -1 */
+static int fd_minor(int fd)
 {
-	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFCHR | 0666;
-	st->st_rdev = makedev(VMB_DRM_MAJOR, SHIM_MINOR);
-	st->st_nlink = 1;
-	st->st_blksize = 4096;
+	void *obj;
+	int minor = -1;
+
+	if (fd < 0)
+		return -1;
+	pthread_mutex_lock(&lock);
+	if (shim_fd_get(fd, &obj) == SHIM_FD_FILE)
+		minor = ((struct shim_file *)obj)->minor;
+	pthread_mutex_unlock(&lock);
+	return minor;
+}
+
+/* fill in a stat of char device 226:@minor; -1/EFAULT for a bad buffer */
+static int fake_stat(struct stat *st, int minor)
+{
+	struct stat s;
+
+	memset(&s, 0, sizeof(s));
+	s.st_mode = S_IFCHR | 0666;
+	s.st_rdev = makedev(VMB_DRM_MAJOR, minor);
+	s.st_nlink = 1;
+	s.st_blksize = 4096;
+	if (!shim_user((uintptr_t)st, sizeof(*st), true)) {
+		errno = EFAULT;
+		return -1;
+	}
+	memcpy(st, &s, sizeof(s));
+	return 0;
+}
+
+/* the minor @path or (@dirfd, "", AT_EMPTY_PATH) stands for, or -1 */
+static int path_minor(int dirfd, const char *path, int flags)
+{
+	if (in_shim)
+		return -1;
+	if (is_empty_at(dirfd, path, flags))
+		return fd_minor(dirfd);
+	return shim_node_minor(path);
 }
 
 int fstat(int fd, struct stat *st)
 {
-	if (!in_shim && fd_kind(fd) == SHIM_FD_FILE) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = in_shim ? -1 : fd_minor(fd);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
 	load_fstat();
 	return real_fstat(fd, st);
 }
@@ -395,10 +479,11 @@ int fstat64(int fd, struct stat64 *st)
 
 int stat(const char *path, struct stat *st)
 {
-	if (!in_shim && is_node(path)) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = path_minor(AT_FDCWD, path, 0);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
+	REDIRECT(path);
 	load_stat();
 	return real_stat(path, st);
 }
@@ -410,10 +495,11 @@ int stat64(const char *path, struct stat64 *st)
 
 int lstat(const char *path, struct stat *st)
 {
-	if (!in_shim && is_node(path)) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = path_minor(AT_FDCWD, path, 0);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
+	REDIRECT(path);
 	load_lstat();
 	return real_lstat(path, st);
 }
@@ -425,10 +511,11 @@ int lstat64(const char *path, struct stat64 *st)
 
 int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
-	if (!in_shim && (is_empty_at(dirfd, path, flags) || is_node(path))) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = path_minor(dirfd, path, flags);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
+	REDIRECT(path);
 	load_fstatat();
 	return real_fstatat(dirfd, path, st, flags);
 }
@@ -440,10 +527,10 @@ int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
 
 int __fxstat(int ver, int fd, struct stat *st)
 {
-	if (!in_shim && fd_kind(fd) == SHIM_FD_FILE) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = in_shim ? -1 : fd_minor(fd);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
 	load___fxstat();
 	return real___fxstat(ver, fd, st);
 }
@@ -452,10 +539,11 @@ int __fxstat64(int ver, int fd, struct stat *st) __attribute__((alias("__fxstat"
 
 int __xstat(int ver, const char *path, struct stat *st)
 {
-	if (!in_shim && is_node(path)) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = path_minor(AT_FDCWD, path, 0);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
+	REDIRECT(path);
 	load___xstat();
 	return real___xstat(ver, path, st);
 }
@@ -464,10 +552,11 @@ int __xstat64(int ver, const char *path, struct stat *st) __attribute__((alias("
 
 int __lxstat(int ver, const char *path, struct stat *st)
 {
-	if (!in_shim && is_node(path)) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = path_minor(AT_FDCWD, path, 0);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
+	REDIRECT(path);
 	load___lxstat();
 	return real___lxstat(ver, path, st);
 }
@@ -476,10 +565,11 @@ int __lxstat64(int ver, const char *path, struct stat *st) __attribute__((alias(
 
 int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
 {
-	if (!in_shim && is_node(path)) {
-		fake_stat(st);
-		return 0;
-	}
+	int minor = path_minor(dirfd, path, flags);
+
+	if (minor >= 0)
+		return fake_stat(st, minor);
+	REDIRECT(path);
 	load___fxstatat();
 	return real___fxstatat(ver, dirfd, path, st, flags);
 }
@@ -489,15 +579,25 @@ int __fxstatat64(int ver, int dirfd, const char *path, struct stat *st, int flag
 
 int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
 {
-	if (!in_shim && (is_node(path) || is_empty_at(dirfd, path, flags))) {
-		memset(stx, 0, sizeof(*stx));
-		stx->stx_mask = STATX_TYPE | STATX_MODE;
-		stx->stx_mode = S_IFCHR | 0666;
-		stx->stx_nlink = 1;
-		stx->stx_rdev_major = VMB_DRM_MAJOR;
-		stx->stx_rdev_minor = SHIM_MINOR;
+	int minor = path_minor(dirfd, path, flags);
+
+	if (minor >= 0) {
+		struct statx s;
+
+		memset(&s, 0, sizeof(s));
+		s.stx_mask = STATX_TYPE | STATX_MODE;
+		s.stx_mode = S_IFCHR | 0666;
+		s.stx_nlink = 1;
+		s.stx_rdev_major = VMB_DRM_MAJOR;
+		s.stx_rdev_minor = minor;
+		if (!shim_user((uintptr_t)stx, sizeof(*stx), true)) {
+			errno = EFAULT;
+			return -1;
+		}
+		memcpy(stx, &s, sizeof(s));
 		return 0;
 	}
+	REDIRECT(path);
 	load_statx();
 	return real_statx(dirfd, path, flags, mask, stx);
 }
@@ -507,6 +607,7 @@ int access(const char *path, int mode)
 {
 	if (!in_shim && is_node(path))
 		return 0;
+	REDIRECT(path);
 	load_access();
 	return real_access(path, mode);
 }
@@ -515,8 +616,60 @@ int faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	if (!in_shim && is_node(path))
 		return 0;
+	REDIRECT(path);
 	load_faccessat();
 	return real_faccessat(dirfd, path, mode, flags);
+}
+
+/* ---- device discovery: files glibc opens without open() ------------------- */
+
+FILE *fopen(const char *path, const char *mode)
+{
+	REDIRECT(path);
+	load_fopen();
+	return real_fopen(path, mode);
+}
+
+FILE *fopen64(const char *path, const char *mode)
+{
+	REDIRECT(path);
+	load_fopen64();
+	return real_fopen64(path, mode);
+}
+
+ssize_t readlink(const char *path, char *buf, size_t len)
+{
+	REDIRECT(path);
+	load_readlink();
+	return real_readlink(path, buf, len);
+}
+
+ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen)
+{
+	REDIRECT(path);
+	load___readlink_chk();
+	return real___readlink_chk(path, buf, len, buflen);
+}
+
+char *realpath(const char *path, char *resolved)
+{
+	REDIRECT(path);
+	load_realpath();
+	return real_realpath(path, resolved);
+}
+
+char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen)
+{
+	REDIRECT(path);
+	load___realpath_chk();
+	return real___realpath_chk(path, resolved, resolvedlen);
+}
+
+DIR *opendir(const char *path)
+{
+	REDIRECT(path);
+	load_opendir();
+	return real_opendir(path);
 }
 
 /* ---- ioctl / mmap ---------------------------------------------------------- */
@@ -579,102 +732,4 @@ int munmap(void *addr, size_t len)
 		shim_unlock();
 	}
 	return real_munmap(addr, len);
-}
-
-/* ---- libdrm device enumeration ------------------------------------------- */
-
-struct fake_device {
-	drmDevice dev;
-	char *nodes[DRM_NODE_MAX];
-	char node[32];
-	union {
-		struct {
-			drmPciBusInfo bus;
-			drmPciDeviceInfo info;
-		} pci;
-		struct {
-			drmPlatformBusInfo bus;
-			drmPlatformDeviceInfo info;
-		} plat;
-	};
-};
-
-static drmDevicePtr fake_device(void)
-{
-	struct fake_device *d = calloc(1, sizeof(*d));
-	static const struct {
-		uint16_t vendor, device;
-		const char *compat;
-	} ids[VMB_DRIVER_COUNT] = {
-	    [VMB_DRIVER_XE] = {0x8086, 0x56a0, NULL},
-	    [VMB_DRIVER_AMDGPU] = {0x1002, 0x73bf, NULL},
-	    [VMB_DRIVER_NOUVEAU] = {0x10de, 0x2684, NULL},
-	    [VMB_DRIVER_PANTHOR] = {0, 0, "rockchip,rk3588-mali"},
-	    [VMB_DRIVER_MSM] = {0, 0, "qcom,adreno"},
-	};
-	enum vmb_driver drv;
-
-	if (!d)
-		return NULL;
-	shim_lock();
-	shim_init();
-	drv = shim.drv ? shim.drv->driver : VMB_DRIVER_XE;
-	shim_unlock();
-	snprintf(d->node, sizeof(d->node), "%s", SHIM_NODE);
-	d->nodes[DRM_NODE_RENDER] = d->node;
-	d->dev.nodes = d->nodes;
-	d->dev.available_nodes = 1 << DRM_NODE_RENDER;
-	if (!ids[drv].compat) {
-		d->dev.bustype = DRM_BUS_PCI;
-		d->pci.bus.bus = 3;
-		d->pci.info.vendor_id = ids[drv].vendor;
-		d->pci.info.device_id = ids[drv].device;
-		d->dev.businfo.pci = &d->pci.bus;
-		d->dev.deviceinfo.pci = &d->pci.info;
-	} else {
-		d->dev.bustype = DRM_BUS_PLATFORM;
-		snprintf(d->plat.bus.fullname, sizeof(d->plat.bus.fullname), "/soc/gpu@fb000000");
-		/* libdrm's drmFreeDevice() frees the compatible list and its strings */
-		d->plat.info.compatible = calloc(2, sizeof(char *));
-		if (d->plat.info.compatible)
-			d->plat.info.compatible[0] = strdup(ids[drv].compat);
-		d->dev.businfo.platform = &d->plat.bus;
-		d->dev.deviceinfo.platform = &d->plat.info;
-	}
-	return &d->dev;
-}
-
-int drmGetDevices2(uint32_t flags, drmDevicePtr devices[], int max_devices)
-{
-	if (!devices)
-		return 1;
-	if (max_devices < 1)
-		return 0;
-	devices[0] = fake_device();
-	return devices[0] ? 1 : -ENOMEM;
-}
-
-int drmGetDevices(drmDevicePtr devices[], int max_devices)
-{
-	return drmGetDevices2(0, devices, max_devices);
-}
-
-int drmGetDevice2(int fd, uint32_t flags, drmDevicePtr *device)
-{
-	if (is_shim_fd(fd)) {
-		*device = fake_device();
-		return *device ? 0 : -ENOMEM;
-	}
-	load_drmGetDevice2();
-	return real_drmGetDevice2 ? real_drmGetDevice2(fd, flags, device) : -ENODEV;
-}
-
-int drmGetDevice(int fd, drmDevicePtr *device)
-{
-	if (is_shim_fd(fd)) {
-		*device = fake_device();
-		return *device ? 0 : -ENOMEM;
-	}
-	load_drmGetDevice();
-	return real_drmGetDevice ? real_drmGetDevice(fd, device) : -ENODEV;
 }

@@ -16,11 +16,16 @@
 #include <sys/ioctl.h>
 
 #include "backends/shadow.h"
+#include "shim_amdgpu.h"
 #include "shim_priv.h"
 #include "uapi/amdgpu.h"
 
 #define AMD_PAGE 4096ull
-#define AMD_VA_END (1ull << 47)
+/* the file VM spans 48 bits less the reserved top; high addresses are masked into it */
+#define AMD_VA_END ((1ull << SHIM_AMDGPU_VA_BITS) - SHIM_AMDGPU_VA_TOP_RESERVED)
+#define AMD_HOLE_START (1ull << (SHIM_AMDGPU_VA_BITS - 1))
+#define AMD_HOLE_END (~0ull << (SHIM_AMDGPU_VA_BITS - 1))
+#define AMD_HOLE_MASK ((1ull << SHIM_AMDGPU_VA_BITS) - 1)
 
 static int amdgpu_open(struct shim_file *f)
 {
@@ -86,22 +91,6 @@ static int amdgpu_ctx(struct shim_file *f, unsigned long req, void *arg)
 	}
 }
 
-static int amdgpu_info(struct shim_file *f, unsigned long req, void *arg)
-{
-	struct vmb_amdgpu_info *i = arg;
-	struct vmb_amdgpu_info_vram_gtt vg = {8ull << 30, 8ull << 30, 16ull << 30};
-
-	if (i->query != VMB_AMDGPU_INFO_VRAM_GTT || !i->return_pointer)
-		return -EINVAL;
-	size_t n = i->return_size < sizeof(vg) ? i->return_size : sizeof(vg);
-	void *dst = shim_user(i->return_pointer, n, true);
-
-	if (!dst)
-		return -EFAULT;
-	memcpy(dst, &vg, n);
-	return 0;
-}
-
 static int amdgpu_gem_userptr(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_amdgpu_gem_userptr *u = arg;
@@ -131,7 +120,7 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_amdgpu_gem_va *a = arg;
 	struct shim_vm *vm = f->file_vm;
-	struct vmb_bind_entry e = {.va = a->va_address, .range = a->map_size};
+	struct vmb_bind_entry e = {.range = a->map_size};
 	struct vmb_sync syncs[65];
 	const uint32_t *in =
 	    shim_user(a->input_fence_syncobj_handles, a->num_syncobj_handles * 4ull, false);
@@ -141,6 +130,13 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 	uint32_t i;
 	int ret;
 
+	/* amdgpu_gem_va_ioctl: the reserved bottom, the GMC hole, the reserved top */
+	if (a->va_address < SHIM_AMDGPU_VA_BOTTOM ||
+	    (a->va_address >= AMD_HOLE_START && a->va_address < AMD_HOLE_END))
+		return -EINVAL;
+	e.va = a->va_address & AMD_HOLE_MASK;
+	if (e.va + a->map_size < e.va || e.va + a->map_size > AMD_VA_END)
+		return -EINVAL;
 	if (a->pad || (a->flags & ~0x3ffu) || a->va_address % AMD_PAGE || a->map_size % AMD_PAGE ||
 	    a->offset_in_bo % AMD_PAGE || a->num_syncobj_handles > 64)
 		return -EINVAL;
@@ -152,15 +148,13 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 		if (!bo)
 			return -ENOENT;
 	}
-	if (a->va_address + a->map_size < a->va_address || a->va_address + a->map_size > vm->va_end)
-		return -EINVAL;
 	switch (a->operation) {
 	case VMB_AMDGPU_VA_OP_MAP:
 	case VMB_AMDGPU_VA_OP_REPLACE:
 		if (!a->map_size)
 			return -EINVAL;
 		if (a->operation == VMB_AMDGPU_VA_OP_MAP &&
-		    vmb_gpuvm_find_first(vm->shadow, a->va_address, a->map_size))
+		    vmb_gpuvm_find_first(vm->shadow, e.va, a->map_size))
 			return -EINVAL; /* amdgpu_vm_bo_map: overlaps an existing mapping */
 		if (!bo) {
 			e.kind = VMB_BIND_MAP_NULL;
@@ -185,7 +179,7 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 			e.flags |= VMB_BIND_F_NOEXEC;
 		break;
 	case VMB_AMDGPU_VA_OP_UNMAP:
-		m = find_bo_mapping(vm, bo, a->va_address);
+		m = find_bo_mapping(vm, bo, e.va);
 		if (!m)
 			return -ENOENT;
 		e.kind = VMB_BIND_UNMAP;
@@ -344,7 +338,7 @@ static const struct shim_ioctl amdgpu_ioctls[] = {
     [VMB_DRM_AMDGPU_CTX] = {"CTX", amdgpu_ctx},
     [VMB_DRM_AMDGPU_BO_LIST] = {"BO_LIST", NULL},
     [VMB_DRM_AMDGPU_CS] = {"CS", amdgpu_cs},
-    [VMB_DRM_AMDGPU_INFO] = {"INFO", amdgpu_info},
+    [VMB_DRM_AMDGPU_INFO] = {"INFO", shim_amdgpu_info},
     [0x06] = {"GEM_METADATA", NULL},
     [0x07] = {"GEM_WAIT_IDLE", NULL},
     [VMB_DRM_AMDGPU_GEM_VA] = {"GEM_VA", amdgpu_gem_va},

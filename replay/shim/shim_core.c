@@ -7,6 +7,7 @@
  * number, calls the handler and copies back only for _IOC_READ commands.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,13 +398,14 @@ int shim_queue_free(struct shim_file *f, uint32_t handle)
 
 /* ---- files ------------------------------------------------------------------ */
 
-struct shim_file *shim_file_create(void)
+struct shim_file *shim_file_create(int minor)
 {
 	struct shim_file *f = calloc(1, sizeof(*f));
 
 	if (!f)
 		return NULL;
 	f->refs = 1;
+	f->minor = minor;
 	if (shim.drv->open && shim.drv->open(f)) {
 		free(f);
 		return NULL;
@@ -465,6 +467,27 @@ static int core_version(struct shim_file *f, void *arg)
 	    copy_field(v->date, &v->date_len, "20260101") ||
 	    copy_field(v->desc, &v->desc_len, "vmbench shim (model)"))
 		return -EFAULT;
+	return 0;
+}
+
+/* struct drm_client of DRM_IOCTL_GET_CLIENT */
+struct shim_drm_client {
+	int idx, auth;
+	unsigned long pid, uid, magic, iocs;
+};
+
+/* drm_getclient(): only the caller itself (idx 0), authenticated on a primary node */
+static int core_get_client(struct shim_file *f, void *arg)
+{
+	struct shim_drm_client *c = arg;
+
+	if (c->idx)
+		return -EINVAL;
+	c->auth = 1;
+	c->pid = (unsigned long)getpid();
+	c->uid = (unsigned long)getuid();
+	c->magic = 0;
+	c->iocs = 0;
 	return 0;
 }
 
@@ -737,6 +760,13 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 	switch (nr) {
 	case 0x00:
 		return core_version(f, arg);
+	case 0x05:
+		return core_get_client(f, arg);
+	case 0x02: /* GET_MAGIC: the one client is authenticated already */
+		*(uint32_t *)arg = 1;
+		return 0;
+	case 0x11: /* AUTH_MAGIC */
+		return 0;
 	case 0x09:
 		return core_gem_close(f, arg);
 	case 0x0c:
@@ -768,6 +798,9 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 /* the core ioctls the shim serves, for the stats */
 static const char *const core_names[256] = {
     [0x00] = "VERSION",
+    [0x02] = "GET_MAGIC",
+    [0x05] = "GET_CLIENT",
+    [0x11] = "AUTH_MAGIC",
     [0x09] = "GEM_CLOSE",
     [0x0c] = "GET_CAP",
     [0x2d] = "PRIME_HANDLE_TO_FD",
@@ -785,6 +818,28 @@ static const char *const core_names[256] = {
     [0xcd] = "SYNCOBJ_TIMELINE_SIGNAL",
     [0xcf] = "SYNCOBJ_EVENTFD",
 };
+
+/*
+ * shim_say_once() - tell on stderr, once per ioctl number, that the shim
+ * failed an ioctl a real kernel would have served: a driver that then
+ * gives up should not leave the user guessing
+ */
+void shim_say_once(unsigned long req, const char *fmt, ...)
+{
+	static bool said[2][256];
+	unsigned int nr = _IOC_NR(req);
+	bool drv = nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0;
+	va_list ap;
+
+	if (said[drv][nr] || getenv("VMB_SHIM_QUIET"))
+		return;
+	said[drv][nr] = true;
+	fprintf(stderr, "vmshim: ioctl 0x%08lx (nr 0x%02x): ", req, nr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 const char *shim_ioctl_name(unsigned long req)
 {
@@ -810,24 +865,36 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 	name = shim_ioctl_name(req);
 	if (!name) {
 		shim.unknown_ioctls++;
+		shim_say_once(req, "not a %s ioctl the shim knows", shim.drv->name);
 		return -EINVAL; /* drm_ioctl: no such ioctl number */
 	}
 	shim.ioctl_count[nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0][nr]++;
 	ret = shim_inject(name);
 	if (ret)
 		return ret;
+	if ((nr == 0x02 || nr == 0x05 || nr == 0x11) && f->minor >= 64)
+		return -EACCES; /* drm_ioctl_permit: not DRM_RENDER_ALLOW */
 	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
 		ent = &shim.drv->ioctls[nr - VMB_DRM_COMMAND_BASE];
-		if (!ent->fn)
+		if (!ent->fn) {
+			shim_say_once(req, "%s_%s is not served", shim.drv->name, name);
 			return -EINVAL;
+		}
 	}
 	if (size > sizeof(kbuf))
 		return -EINVAL;
 	memset(kbuf, 0, sizeof(kbuf));
-	if ((dir & _IOC_WRITE) && size)
+	/* drm_ioctl: copy_from_user / copy_to_user, -EFAULT on a bad pointer */
+	if ((dir & _IOC_WRITE) && size) {
+		if (!shim_user((uintptr_t)arg, size, false))
+			return -EFAULT;
 		memcpy(kbuf, arg, size);
+	}
 	ret = ent ? ent->fn(f, req, kbuf) : core_ioctl(f, nr, kbuf);
-	if ((dir & _IOC_READ) && size) /* drm_ioctl copies back whatever the result */
+	if ((dir & _IOC_READ) && size) { /* drm_ioctl copies back whatever the result */
+		if (!shim_user((uintptr_t)arg, size, true))
+			return -EFAULT;
 		memcpy(arg, kbuf, size);
+	}
 	return ret;
 }

@@ -14,12 +14,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "backend.h"
 #include "model.h"
 
 #define SHIM_NODE "/dev/dri/renderD128"
+#define SHIM_PRIMARY_NODE "/dev/dri/card0"
 #define SHIM_MINOR 128
+
+/**
+ * struct shim_device - the one GPU the shim pretends to be: PCI ids (or a
+ * device-tree compatible for platform devices) that sysfs shows and that
+ * the driver's device queries agree with
+ */
+struct shim_device {
+	uint16_t vendor, device, subvendor, subdevice; /* vendor 0: platform device */
+	uint8_t revision;
+	const char *slot;			/* PCI_SLOT_NAME */
+	const char *compatible, *of_name, *platform; /* platform devices */
+	const char *kdriver;			/* the kernel driver's name */
+};
 
 /** struct shim_bo - a GEM object (or an amdgpu userptr BO, unknown to the model) */
 struct shim_bo {
@@ -63,6 +78,7 @@ struct shim_table {
 /** struct shim_file - one open of the fake render node */
 struct shim_file {
 	uint32_t refs; /* fds (dup) */
+	int minor;     /* 0: primary node (card0), 128: render node */
 	struct shim_table bos, syncobjs, vms, queues;
 	struct shim_vm *file_vm; /* amdgpu / nouveau / msm: the file's VM */
 	bool vm_bind_mode;	 /* nouveau VM_INIT / msm EN_VM_BIND done */
@@ -105,12 +121,20 @@ int shim_init(void);
 int shim_stats_setup(void);
 
 /* files and fds (shim_core.c) */
-struct shim_file *shim_file_create(void);
+struct shim_file *shim_file_create(int minor);
 void shim_file_put(struct shim_file *f);
 int shim_ioctl(struct shim_file *f, unsigned long req, void *arg);
 
 /* fds the shim hands out for dma-bufs and syncobj exports (shim.c) */
 int shim_fake_fd(void);
+/* open(2) without the shim's interposition */
+int shim_real_open(const char *path, int flags, mode_t mode);
+
+/* the fake device and its sysfs (shim_sysfs.c) */
+const struct shim_device *shim_device(void);
+const char *shim_sysfs_path(const char *path, char *buf, size_t len);
+/* the minor of a node path the shim serves (0 or 128), or -1 */
+int shim_node_minor(const char *path);
 enum shim_fd_kind { SHIM_FD_NONE, SHIM_FD_FILE, SHIM_FD_DMABUF, SHIM_FD_SYNCOBJ };
 void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj);
 enum shim_fd_kind shim_fd_get(int fd, void **obj);
@@ -163,5 +187,6 @@ bool shim_userptr_active(void);
 /* error injection and stats (shim.c) */
 int shim_inject(const char *name);
 const char *shim_ioctl_name(unsigned long req);
+void shim_say_once(unsigned long req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* VMB_SHIM_PRIV_H */

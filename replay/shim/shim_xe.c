@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "shim_priv.h"
 #include "uapi/xe.h"
@@ -18,27 +19,38 @@
 #define XE_SYSMEM (1u << 0)
 #define XE_VRAM (1u << 1)
 
-static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
+/* one topology entry of @n mask bytes at @p; returns the bytes used */
+static uint32_t put_topo(uint8_t *p, uint16_t type, const uint8_t *mask, uint32_t n)
 {
-	struct vmb_xe_device_query *q = arg;
-	uint8_t buf[512];
-	uint32_t size;
+	struct vmb_xe_query_topology_mask *t = (void *)p;
 
-	if (q->extensions || q->reserved[0] || q->reserved[1])
-		return -EINVAL;
-	memset(buf, 0, sizeof(buf));
-	switch (q->query) {
+	t->gt_id = 0;
+	t->type = type;
+	t->num_bytes = n;
+	memcpy(t->mask, mask, n);
+	return sizeof(*t) + n;
+}
+
+/*
+ * The device: Battlemage G21 (PCI 8086:e20b, Xe2 graphics IP 20.01), one
+ * main GT with 20 Xe cores of 8 SIMD16 EUs, 12 GiB VRAM (instance 1, near)
+ * and system memory (instance 0, far), 48-bit VA.
+ */
+static int xe_query_answer(uint32_t query, uint8_t *buf, const uint8_t *in, uint32_t *size)
+{
+	switch (query) {
 	case VMB_XE_DEVICE_QUERY_CONFIG: {
 		struct vmb_xe_query_config *c = (void *)buf;
+		const struct shim_device *d = shim_device();
 
 		c->num_params = 5;
-		c->info[VMB_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] = 0x56a0;
+		c->info[VMB_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] = (uint32_t)d->revision << 16 | d->device;
 		c->info[VMB_XE_QUERY_CONFIG_FLAGS] = VMB_XE_QUERY_CONFIG_FLAG_HAS_VRAM;
 		c->info[VMB_XE_QUERY_CONFIG_MIN_ALIGNMENT] = XE_PAGE;
 		c->info[VMB_XE_QUERY_CONFIG_VA_BITS] = XE_VA_BITS;
 		c->info[VMB_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY] = 2;
-		size = sizeof(*c) + 5 * sizeof(uint64_t);
-		break;
+		*size = sizeof(*c) + 5 * sizeof(uint64_t);
+		return 0;
 	}
 	case VMB_XE_DEVICE_QUERY_MEM_REGIONS: {
 		struct vmb_xe_query_mem_regions *m = (void *)buf;
@@ -51,10 +63,10 @@ static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
 		m->mem_regions[1].mem_class = VMB_XE_MEM_REGION_CLASS_VRAM;
 		m->mem_regions[1].instance = 1;
 		m->mem_regions[1].min_page_size = XE_PAGE;
-		m->mem_regions[1].total_size = 8ull << 30;
-		m->mem_regions[1].cpu_visible_size = 8ull << 30;
-		size = sizeof(*m) + 2 * sizeof(m->mem_regions[0]);
-		break;
+		m->mem_regions[1].total_size = 12ull << 30;
+		m->mem_regions[1].cpu_visible_size = 12ull << 30;
+		*size = sizeof(*m) + 2 * sizeof(m->mem_regions[0]);
+		return 0;
 	}
 	case VMB_XE_DEVICE_QUERY_ENGINES: {
 		struct vmb_xe_query_engines *e = (void *)buf;
@@ -65,12 +77,92 @@ static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
 		e->num_engines = 3;
 		for (i = 0; i < 3; i++)
 			e->engines[i].instance.engine_class = cls[i];
-		size = sizeof(*e) + 3 * sizeof(e->engines[0]);
-		break;
+		*size = sizeof(*e) + 3 * sizeof(e->engines[0]);
+		return 0;
+	}
+	case VMB_XE_DEVICE_QUERY_GT_LIST: {
+		struct vmb_xe_query_gt_list *g = (void *)buf;
+
+		g->num_gt = 1;
+		g->gt_list[0].type = VMB_XE_QUERY_GT_TYPE_MAIN;
+		g->gt_list[0].reference_clock = 19200000;
+		g->gt_list[0].near_mem_regions = 1u << 1;
+		g->gt_list[0].far_mem_regions = 1u << 0;
+		g->gt_list[0].ip_ver_major = 20;
+		g->gt_list[0].ip_ver_minor = 1;
+		g->gt_list[0].ip_ver_rev = 0;
+		*size = sizeof(*g) + sizeof(g->gt_list[0]);
+		return 0;
+	}
+	case VMB_XE_DEVICE_QUERY_HWCONFIG:
+		*size = 0; /* no GuC hwconfig table: Mesa keeps its own device tables */
+		return 0;
+	case VMB_XE_DEVICE_QUERY_GT_TOPOLOGY: {
+		static const uint8_t dss[8] = {0xff, 0xff, 0x0f}; /* 20 Xe cores */
+		static const uint8_t l3[4] = {0xff, 0xff, 0xff, 0xff};
+		static const uint8_t eu[2] = {0xff}; /* 8 SIMD16 EUs per core */
+		uint32_t n = 0;
+
+		n += put_topo(buf + n, VMB_XE_TOPO_DSS_GEOMETRY, dss, sizeof(dss));
+		n += put_topo(buf + n, VMB_XE_TOPO_DSS_COMPUTE, dss, sizeof(dss));
+		n += put_topo(buf + n, VMB_XE_TOPO_L3_BANK, l3, sizeof(l3));
+		n += put_topo(buf + n, VMB_XE_TOPO_SIMD16_EU_PER_DSS, eu, sizeof(eu));
+		*size = n;
+		return 0;
+	}
+	case VMB_XE_DEVICE_QUERY_ENGINE_CYCLES: {
+		struct vmb_xe_query_engine_cycles *c = (void *)buf;
+		struct timespec ts;
+		clockid_t clk;
+
+		/* the caller's engine and clock come in through the data buffer */
+		memcpy(c, in, sizeof(*c));
+		if (c->eci.engine_class > VMB_XE_ENGINE_CLASS_COMPUTE || c->eci.gt_id ||
+		    c->eci.engine_instance)
+			return -EINVAL;
+		clk = c->clockid;
+		if (clk != CLOCK_MONOTONIC && clk != CLOCK_MONOTONIC_RAW && clk != CLOCK_REALTIME &&
+		    clk != CLOCK_BOOTTIME && clk != CLOCK_TAI)
+			return -EINVAL;
+		clock_gettime(clk, &ts);
+		c->cpu_timestamp = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+		c->cpu_delta = 0;
+		c->width = 36;
+		/* the 19.2 MHz reference clock */
+		c->engine_cycles = (c->cpu_timestamp / 1000 * 192 / 10) & ((1ull << 36) - 1);
+		*size = sizeof(*c);
+		return 0;
 	}
 	default:
 		return -EINVAL;
 	}
+}
+
+static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_device_query *q = arg;
+	uint8_t buf[512], in[64];
+	uint32_t size = 0;
+	int ret;
+
+	if (q->extensions || q->reserved[0] || q->reserved[1])
+		return -EINVAL;
+	memset(buf, 0, sizeof(buf));
+	memset(in, 0, sizeof(in));
+	if (q->query == VMB_XE_DEVICE_QUERY_ENGINE_CYCLES && q->size) {
+		if (q->size != sizeof(struct vmb_xe_query_engine_cycles))
+			return -EINVAL;
+		if (!shim_user(q->data, q->size, false))
+			return -EFAULT;
+		memcpy(in, (void *)(uintptr_t)q->data, q->size);
+	}
+	if (q->query == VMB_XE_DEVICE_QUERY_ENGINE_CYCLES && !q->size) {
+		q->size = sizeof(struct vmb_xe_query_engine_cycles);
+		return 0;
+	}
+	ret = xe_query_answer(q->query, buf, in, &size);
+	if (ret)
+		return ret;
 	if (q->size == 0) {
 		q->size = size;
 		return 0;
@@ -80,7 +172,6 @@ static int xe_device_query(struct shim_file *f, unsigned long req, void *arg)
 	if (!shim_user(q->data, size, true))
 		return -EFAULT;
 	memcpy((void *)(uintptr_t)q->data, buf, size);
-	q->size = size;
 	return 0;
 }
 
@@ -170,6 +261,48 @@ static int xe_vm_destroy(struct shim_file *f, unsigned long req, void *arg)
 	return 0;
 }
 
+#define XE_EXEC_QUEUE_LOW_LATENCY_HINT (1u << 0)
+
+/* struct drm_xe_ext_set_property */
+struct xe_set_property {
+	uint64_t next_extension;
+	uint32_t name, pad;
+	uint32_t property, pad2;
+	uint64_t value;
+	uint64_t reserved[2];
+};
+
+/* exec_queue_user_extensions(): SET_PROPERTY for priority and timeslice */
+static int xe_queue_extensions(uint64_t ext)
+{
+	int depth;
+
+	for (depth = 0; ext; depth++) {
+		const struct xe_set_property *p = shim_user(ext, sizeof(*p), false);
+
+		if (depth >= 16)
+			return -E2BIG; /* MAX_USER_EXTENSIONS */
+		if (!p)
+			return -EFAULT;
+		if (p->name != 0 || p->pad || p->pad2 || p->reserved[0] || p->reserved[1])
+			return -EINVAL;
+		switch (p->property) {
+		case 0: /* PRIORITY: LOW 0, NORMAL 1, HIGH 2 (needs CAP_SYS_NICE) */
+			if (p->value > 2)
+				return -EINVAL;
+			break;
+		case 1: /* TIMESLICE in us */
+			if (p->value < 1 || p->value > 10000000)
+				return -EINVAL;
+			break;
+		default:
+			return -EINVAL;
+		}
+		ext = p->next_extension;
+	}
+	return 0;
+}
+
 static int xe_exec_queue_create(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_xe_exec_queue_create *c = arg;
@@ -177,13 +310,19 @@ static int xe_exec_queue_create(struct shim_file *f, unsigned long req, void *ar
 	struct shim_vm *vm;
 	enum vmb_engine engine;
 
-	if (c->extensions || c->reserved[0] || c->reserved[1])
+	int ret;
+
+	/* xe_exec_queue_create_ioctl */
+	if ((c->flags & ~XE_EXEC_QUEUE_LOW_LATENCY_HINT) || c->reserved[0] || c->reserved[1])
 		return -EINVAL;
-	if (c->width != 1 || c->num_placements != 1 || !c->instances)
-		return -EINVAL;
+	if (c->width != 1 || c->num_placements != 1)
+		return -EINVAL; /* one engine of each class: no parallel or virtual queues */
 	ci = shim_user(c->instances, sizeof(*ci), false);
 	if (!ci)
 		return -EFAULT;
+	ret = xe_queue_extensions(c->extensions);
+	if (ret)
+		return ret;
 	switch (ci->engine_class) {
 	case VMB_XE_ENGINE_CLASS_RENDER:
 		engine = VMB_ENGINE_RENDER;
@@ -411,7 +550,7 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 	q = shim_table_get(&f->queues, x->exec_queue_id);
 	if (!q)
 		return -ENOENT;
-	if (q->engine == VMB_ENGINE_BIND || x->num_batch_buffer != 1)
+	if (q->engine == VMB_ENGINE_BIND || x->num_batch_buffer > 1)
 		return -EINVAL;
 	ret = xe_collect_syncs(f, x->syncs, x->num_syncs, &syncs, &n_in, &n_out);
 	if (!ret && n_out) {

@@ -26,6 +26,10 @@ VMB_UAPI_OFF(vmb_xe_device_query, reserved, 24);
 #define VMB_XE_DEVICE_QUERY_ENGINES 0
 #define VMB_XE_DEVICE_QUERY_MEM_REGIONS 1
 #define VMB_XE_DEVICE_QUERY_CONFIG 2
+#define VMB_XE_DEVICE_QUERY_GT_LIST 3
+#define VMB_XE_DEVICE_QUERY_HWCONFIG 4
+#define VMB_XE_DEVICE_QUERY_GT_TOPOLOGY 5
+#define VMB_XE_DEVICE_QUERY_ENGINE_CYCLES 6
 
 struct vmb_xe_mem_region {
 	uint16_t mem_class; /* SYSMEM 0, VRAM 1 */
@@ -97,6 +101,63 @@ struct vmb_xe_query_engines {
 	struct vmb_xe_engine engines[];
 };
 VMB_UAPI_SIZE(vmb_xe_query_engines, 8);
+
+struct vmb_xe_gt {
+	uint16_t type; /* MAIN 0, MEDIA 1 */
+	uint16_t tile_id;
+	uint16_t gt_id;
+	uint16_t pad[3];
+	uint32_t reference_clock;
+	uint64_t near_mem_regions;
+	uint64_t far_mem_regions;
+	uint16_t ip_ver_major;
+	uint16_t ip_ver_minor;
+	uint16_t ip_ver_rev;
+	uint16_t pad2;
+	uint64_t reserved[7];
+};
+VMB_UAPI_SIZE(vmb_xe_gt, 96);
+VMB_UAPI_OFF(vmb_xe_gt, reference_clock, 12);
+VMB_UAPI_OFF(vmb_xe_gt, near_mem_regions, 16);
+VMB_UAPI_OFF(vmb_xe_gt, far_mem_regions, 24);
+VMB_UAPI_OFF(vmb_xe_gt, ip_ver_major, 32);
+VMB_UAPI_OFF(vmb_xe_gt, reserved, 40);
+#define VMB_XE_QUERY_GT_TYPE_MAIN 0
+#define VMB_XE_QUERY_GT_TYPE_MEDIA 1
+
+struct vmb_xe_query_gt_list {
+	uint32_t num_gt;
+	uint32_t pad;
+	struct vmb_xe_gt gt_list[];
+};
+VMB_UAPI_SIZE(vmb_xe_query_gt_list, 8);
+
+/* one entry of the GT_TOPOLOGY answer; entries follow each other */
+struct vmb_xe_query_topology_mask {
+	uint16_t gt_id;
+	uint16_t type;
+	uint32_t num_bytes;
+	uint8_t mask[];
+};
+VMB_UAPI_SIZE(vmb_xe_query_topology_mask, 8);
+#define VMB_XE_TOPO_DSS_GEOMETRY 1
+#define VMB_XE_TOPO_DSS_COMPUTE 2
+#define VMB_XE_TOPO_L3_BANK 3
+#define VMB_XE_TOPO_EU_PER_DSS 4
+#define VMB_XE_TOPO_SIMD16_EU_PER_DSS 5
+
+struct vmb_xe_query_engine_cycles {
+	struct vmb_xe_engine_class_instance eci;
+	int32_t clockid;
+	uint32_t width;
+	uint64_t engine_cycles;
+	uint64_t cpu_timestamp;
+	uint64_t cpu_delta;
+};
+VMB_UAPI_SIZE(vmb_xe_query_engine_cycles, 40);
+VMB_UAPI_OFF(vmb_xe_query_engine_cycles, clockid, 8);
+VMB_UAPI_OFF(vmb_xe_query_engine_cycles, engine_cycles, 16);
+VMB_UAPI_OFF(vmb_xe_query_engine_cycles, cpu_delta, 32);
 
 struct vmb_xe_gem_create {
 	uint64_t extensions;

@@ -1,0 +1,122 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# real-clients.sh - real, unmodified Mesa 25 drivers on the shim, under the
+# capturer: vulkaninfo on RADV (amdgpu) and anv (xe), eglinfo's surfaceless
+# platform on radeonsi (amdgpu) and iris (xe). For each client: it exits
+# cleanly, names the shim's device and Mesa's driver, its capture validates,
+# the capture replays on the model with 0 unexpected results, and the
+# replay's gpuvm counts equal what the shim served while capturing.
+#
+# Skipped (counted as skipped) when Mesa 25 or the client is not installed
+# (scripts/install-deps installs them from bookworm-backports).
+
+cd "$(dirname "$0")/.." || exit 1
+B=${VMB_BUILD:-build}
+case $B in /*) ;; *) B=$PWD/$B ;; esac
+CAP=$B/capture
+SHIM=$B/libvmshim.so
+REPLAY=$B/replay
+TMP=$(mktemp -d /tmp/vmb-real-clients.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+# no display: the clients use their headless paths
+unset DISPLAY WAYLAND_DISPLAY
+export XDG_RUNTIME_DIR="$TMP"
+
+n=0 pass=0 failc=0 skipc=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); failc=$((failc + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+skip() { n=$((n + 1)); skipc=$((skipc + 1)); echo "ok $n - $1 # SKIP $2"; }
+finish() { echo "$pass passed, $failc failed, $skipc skipped"; [ $failc -eq 0 ]; exit $?; }
+
+mesa=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null)
+case $mesa in
+25.*) ;;
+*)
+	for t in radv-vulkaninfo anv-vulkaninfo radeonsi-eglinfo iris-eglinfo; do
+		skip "$t" "Mesa 25 not installed (${mesa:-none}); run scripts/install-deps"
+	done
+	finish
+	;;
+esac
+for p in "$CAP" "$SHIM" "$REPLAY"; do
+	[ -e "$p" ] || { notok "build: $p missing (run make)"; finish; }
+done
+
+ICDS=/usr/share/vulkan/icd.d
+
+# gpuvm map/unmap/remap counts of a shim stats file or a replay result
+gpuvm() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = d["runs"][0]["metrics"]["gpuvm"] if "runs" in d else d["gpuvm"]
+print(g["map"], g["remap"], g["unmap"])' "$1" 2>/dev/null
+}
+
+# client NAME DRIVER EXPECT_RE OK_STATUS CMD...: run CMD over the shim
+# under the capturer and check everything; OK_STATUS is the exit status
+# range the client may end with ("0", or "0-2" for eglinfo, which fails
+# its display platforms when there is no display)
+client() {
+	name=$1 drv=$2 expect=$3 okst=$4
+	shift 4
+	if ! command -v "$1" >/dev/null 2>&1; then
+		skip "$name" "$1 not installed"
+		return
+	fi
+	t=$TMP/$name
+	VMB_SHIM_STATS=$t.stats.json LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$drv \
+		timeout -k 10 120 "$CAP" -o "$t.jsonl" -- "$@" >"$t.out" 2>"$t.err"
+	rc=$?
+	case $okst in
+	0) [ $rc -eq 0 ] ;;
+	*) [ $rc -le "${okst#0-}" ] ;;
+	esac || { notok "$name: exit status $rc" "$(tail -n 5 "$t.err")"; return; }
+	if grep -q '^vmshim: ' "$t.err"; then
+		notok "$name: the shim failed ioctls" "$(grep '^vmshim: ' "$t.err" | head -n 5)"
+		return
+	fi
+	grep -E -q "$expect" "$t.out" ||
+		{ notok "$name: output lacks /$expect/" "$(tail -n 5 "$t.out")"; return; }
+	"$REPLAY" --validate "$t.jsonl" >"$t.val" 2>&1 ||
+		{ notok "$name: capture does not validate" "$(tail -n 3 "$t.val")"; return; }
+	"$REPLAY" -o "$t.result.json" "$t.jsonl" >"$t.rep" 2>&1 ||
+		{ notok "$name: replay on the model failed" "$(tail -n 3 "$t.rep")"; return; }
+	unexp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runs"][0]["metrics"]["errors"]["unexpected"])' "$t.result.json")
+	[ "$unexp" = 0 ] || { notok "$name: $unexp unexpected results on the model"; return; }
+	served=$(gpuvm "$t.stats.json") replayed=$(gpuvm "$t.result.json")
+	[ -n "$served" ] && [ "$served" = "$replayed" ] ||
+		{ notok "$name: gpuvm map/remap/unmap: shim served '$served', replay '$replayed'"; return; }
+	ok "$name ($(grep -o '[0-9]* ops' "$t.err" | head -n 1), gpuvm $served)"
+}
+
+# eglinfo prints every platform; the device must be named on surfaceless
+surfaceless() {
+	sed -n '/^Surfaceless platform:/,/^[A-Z][a-z]* platform:/p' "$1"
+}
+
+if [ -f $ICDS/radeon_icd.json ]; then
+	VK_ICD_FILENAMES=$ICDS/radeon_icd.json \
+		client radv-vulkaninfo amdgpu 'deviceName += AMD .*\(RADV VANGOGH\)' 0 vulkaninfo --summary
+else
+	skip radv-vulkaninfo "no $ICDS/radeon_icd.json"
+fi
+if [ -f $ICDS/intel_icd.json ]; then
+	VK_ICD_FILENAMES=$ICDS/intel_icd.json \
+		client anv-vulkaninfo xe 'deviceName += Intel\(R\) Graphics \(BMG G21\)' 0 vulkaninfo --summary
+	grep -q -i experimental "$TMP/anv-vulkaninfo.err" 2>/dev/null &&
+		notok "anv-vulkaninfo: anv calls the device experimental"
+else
+	skip anv-vulkaninfo "no $ICDS/intel_icd.json"
+fi
+EGLINFO=eglinfo.x86_64-linux-gnu
+command -v $EGLINFO >/dev/null 2>&1 || EGLINFO=eglinfo
+for c in radeonsi:amdgpu iris:xe; do
+	gl=${c%%:*} drv=${c#*:}
+	client "$gl-eglinfo" "$drv" "EGL driver name: $gl" 0-2 $EGLINFO
+	[ -f "$TMP/$gl-eglinfo.out" ] &&
+		! surfaceless "$TMP/$gl-eglinfo.out" | grep -q "EGL driver name: $gl" &&
+		notok "$gl-eglinfo: the surfaceless platform does not use $gl"
+done
+finish
