@@ -586,6 +586,12 @@ static uint32_t implicit_vm(struct cap_out *o, struct ofile *f, const struct cap
 	struct vmb_op op = {.kind = VMB_OP_VM_CREATE};
 
 	op.u.vm_create.vm = f->implicit_vm;
+	/*
+	 * An msm file that uses its VM without enabling VM_BIND first is a
+	 * legacy one: the kernel maps each submit's BO table itself.
+	 */
+	if (f->driver == VMB_DRIVER_MSM)
+		op.u.vm_create.flags |= VMB_VM_F_IMPLICIT_VA;
 	render_vm_create(sb, &op, 0, 0);
 	cap_sb_printf(sb, ",\"t\":%" PRIu64 ",\"x_synth\":true}\n", r->t_enter);
 	o->st.ops[VMB_OP_VM_CREATE]++;

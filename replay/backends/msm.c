@@ -3,6 +3,10 @@
  * msm.c - the `msm` backend in VM_BIND mode (6.17+): every file opts in with
  * SET_PARAM(EN_VM_BIND) before creating anything and gets a VM_BIND
  * submitqueue for binds without a trace queue (as turnip's internal one).
+ * A trace VM with the "implicit_va" flag is a legacy file instead: no
+ * EN_VM_BIND, no binds; each submit carries its BO table and the kernel
+ * maps the BOs itself. Legacy submits run no command buffer (the no-op
+ * buffer needs a VM_BIND mapping), so their gpu_ns is not reproduced.
  * A trace bind op is one VM_BIND (inline op when it has one entry), always
  * asynchronous, with drm_msm_syncobj in/out arrays. NULL binds are
  * MAP_NULL (needs PRR support). No userptr, no UNMAP_ALL (lowered from the
@@ -100,6 +104,23 @@ static int msm_new_queue(int fd, uint32_t flags, uint32_t *id)
 	return ret;
 }
 
+/* f->drv[1]: the file is a legacy (implicit_va) one */
+static bool msm_is_legacy(const struct vmb_hw_file *f)
+{
+	return f->drv[1];
+}
+
+static bool trace_vm_is_legacy(const struct vmb_trace *t, uint32_t vm)
+{
+	for (size_t i = 0; i < t->n_ops; i++) {
+		const struct vmb_op *op = &t->ops[i];
+
+		if (op->kind == VMB_OP_VM_CREATE && op->u.vm_create.vm == vm)
+			return op->u.vm_create.flags & VMB_VM_F_IMPLICIT_VA;
+	}
+	return false;
+}
+
 static int msm_file_init(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t va_start,
 			 uint64_t kernel_start, uint64_t kernel_range)
 {
@@ -108,6 +129,10 @@ static int msm_file_init(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t va_s
 	uint32_t q;
 	int ret;
 
+	if (f->vm && trace_vm_is_legacy(hw->trace, f->vm)) {
+		f->drv[1] = 1;
+		return 0;
+	}
 	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_SET_PARAM, &p);
 	if (ret)
 		return ret;
@@ -120,7 +145,8 @@ static void msm_file_fini(struct vmb_hw *hw, struct vmb_hw_file *f)
 {
 	uint32_t q = (uint32_t)f->drv[0];
 
-	vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_SUBMITQUEUE_CLOSE, &q);
+	if (!msm_is_legacy(f))
+		vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_MSM_SUBMITQUEUE_CLOSE, &q);
 }
 
 static int msm_probe(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t *va_end, uint64_t *mem)
@@ -186,16 +212,26 @@ static int msm_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_h
 static int msm_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_submit_req *req)
 {
 	struct vmb_msm_syncobj syncs[req->n_in + req->n_out + 1];
+	struct vmb_msm_gem_submit_bo bos[msm_is_legacy(f) ? req->n_bos + 1 : 1];
 	struct vmb_msm_gem_submit_cmd cmd = {0};
 	struct vmb_msm_gem_submit s = {0};
 
+	if (msm_is_legacy(f)) {
+		for (uint32_t i = 0; i < req->n_bos; i++) {
+			bos[i].flags = VMB_MSM_SUBMIT_BO_READ | VMB_MSM_SUBMIT_BO_WRITE;
+			bos[i].handle = req->bos[i];
+			bos[i].presumed = 0;
+		}
+		s.nr_bos = req->n_bos;
+		s.bos = (uint64_t)(uintptr_t)bos;
+	}
 	msm_encode_syncs(req->in, req->n_in, syncs);
 	msm_encode_syncs(req->out, req->n_out, syncs + req->n_in);
 	s.flags = VMB_MSM_PIPE_3D0 | VMB_MSM_SUBMIT_SYNCOBJ_OUT |
 		  (req->n_in ? VMB_MSM_SUBMIT_SYNCOBJ_IN : 0);
 	s.queueid = req->queue_id;
 	s.fence_fd = -1;
-	if (req->batch_va) {
+	if (req->batch_va && !msm_is_legacy(f)) {
 		cmd.type = VMB_MSM_SUBMIT_CMD_BUF;
 		cmd.size = req->batch_len;
 		cmd.iova = req->batch_va;
@@ -291,6 +327,11 @@ static int msm_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint
 	uint64_t nops;
 	int ret;
 
+	if (msm_is_legacy(f)) { /* no VM_BIND mapping for the no-op buffer */
+		*va = 0;
+		*len = 0;
+		return 0;
+	}
 	if (!st) {
 		const struct vmb_trace *t = hw->trace;
 

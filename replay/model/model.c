@@ -329,6 +329,24 @@ void vmb_model_destroy(struct vmb_model *m)
 	free(m);
 }
 
+/**
+ * vmb_model_set_semantics() - change refcount and sync before any mapping
+ * @m: model
+ * @refcount, @sync: the new semantics
+ *
+ * Return: 0, or -EBUSY once a mapping exists (vm_bos already decided what
+ * they hold).
+ */
+int vmb_model_set_semantics(struct vmb_model *m, enum vmb_refcount refcount,
+			    enum vmb_sync_mode sync)
+{
+	if (m->live_vas)
+		return -EBUSY;
+	m->cfg.strat.refcount = refcount;
+	m->cfg.strat.sync = sync;
+	return 0;
+}
+
 uint64_t vmb_model_now(const struct vmb_model *m)
 {
 	return m->now;

@@ -92,6 +92,16 @@ void vmb_model_destroy(struct vmb_model *m);
  */
 int vmb_model_exec(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
 
+/**
+ * vmb_model_set_semantics() - change the refcount and sync semantics of a
+ * model that has no mapping yet (the shim learns that an msm file is a
+ * legacy one only when it uses its VM)
+ *
+ * Return: 0, or -EBUSY once a mapping exists.
+ */
+int vmb_model_set_semantics(struct vmb_model *m, enum vmb_refcount refcount,
+			    enum vmb_sync_mode sync);
+
 /** vmb_model_now() - the model's simulated CPU clock (ns) */
 uint64_t vmb_model_now(const struct vmb_model *m);
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * shim_msm.c - the msm uAPI in VM_BIND mode served from the model:
+ * shim_msm.c - the msm uAPI served from the model. VM_BIND mode:
  * SET_PARAM(EN_VM_BIND) (once, before any BO or submitqueue) creates the
  * file's VM; VM_BIND goes to a VM_BIND submitqueue, is always asynchronous
  * and takes drm_msm_syncobj in/out arrays; MAP_NULL is a NULL mapping;
- * GEM_SUBMIT must not carry a BO table in VM_BIND mode. Legacy (non
- * VM_BIND) submission and sync_file fences are not modelled.
+ * GEM_SUBMIT must not carry a BO table. Legacy mode (no EN_VM_BIND): the
+ * file's VM is a legacy ("implicit_va") VM created on first use; GEM_SUBMIT
+ * carries a BO table (READ and/or WRITE flags, as msm_gem_submit.c
+ * submit_lookup_objects wants) and the model maps the BOs itself; queue 0
+ * is the default submitqueue. sync_file fences are not modelled.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -91,16 +94,70 @@ static int msm_gem_info(struct shim_file *f, unsigned long req, void *arg)
 	return 0;
 }
 
+/* a legacy file's VM, created on first use: the kernel maps submit BOs itself */
+static int msm_legacy_vm(struct shim_file *f)
+{
+	int err = 0;
+
+	if (f->file_vm)
+		return 0;
+	f->file_vm = shim_vm_new(MSM_VA_START, MSM_VA_SIZE, 0, 0, VMB_VM_F_IMPLICIT_VA, &err);
+	if (!f->file_vm)
+		return err;
+	/* msm's legacy semantics (vmb_strategy_native_trace), while nothing is mapped */
+	vmb_model_set_semantics(shim.model, VMB_REF_WEAK, VMB_SYNC_IMPLICIT);
+	return 0;
+}
+
 static int msm_submitqueue_new(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_msm_submitqueue *q = arg;
 	bool bind = q->flags & VMB_MSM_SUBMITQUEUE_VM_BIND;
+	int ret;
 
 	if (q->flags & ~(VMB_MSM_SUBMITQUEUE_ALLOW_PREEMPT | VMB_MSM_SUBMITQUEUE_VM_BIND))
 		return -EINVAL;
-	if (!f->vm_bind_mode)
-		return bind ? -EINVAL : -EOPNOTSUPP; /* legacy submission is not modelled */
+	if (!f->vm_bind_mode) {
+		if (bind)
+			return -EINVAL;
+		ret = msm_legacy_vm(f);
+		if (ret)
+			return ret;
+	}
 	return shim_queue_new(f, f->file_vm, bind ? VMB_ENGINE_BIND : VMB_ENGINE_RENDER, &q->id);
+}
+
+/* the queue a submit names: in legacy mode, 0 is the default submitqueue */
+static struct shim_queue *msm_submit_queue(struct shim_file *f, uint32_t id)
+{
+	if (id == 0 && !f->vm_bind_mode) {
+		if (!f->queue0 && (msm_legacy_vm(f) ||
+				   shim_queue_new(f, f->file_vm, VMB_ENGINE_RENDER, &f->queue0)))
+			return NULL;
+		id = f->queue0;
+	}
+	return shim_table_get(&f->queues, id);
+}
+
+/* a legacy submit's BO table: model BO ids into @out */
+static int msm_submit_bos(struct shim_file *f, const struct vmb_msm_gem_submit *s, uint32_t *out)
+{
+	const struct vmb_msm_gem_submit_bo *b =
+	    shim_user(s->bos, (uint64_t)s->nr_bos * sizeof(*b), false);
+
+	if (s->nr_bos && !b)
+		return -EFAULT;
+	for (uint32_t i = 0; i < s->nr_bos; i++) {
+		struct shim_bo *bo = shim_bo_get(f, b[i].handle);
+
+		if ((b[i].flags & ~VMB_MSM_SUBMIT_BO_FLAGS) ||
+		    !(b[i].flags & (VMB_MSM_SUBMIT_BO_READ | VMB_MSM_SUBMIT_BO_WRITE)))
+			return -EINVAL;
+		if (!bo)
+			return -ENOENT;
+		out[i] = bo->id;
+	}
+	return 0;
 }
 
 static int msm_submitqueue_close(struct shim_file *f, unsigned long req, void *arg)
@@ -226,9 +283,10 @@ static int msm_gem_submit(struct shim_file *f, unsigned long req, void *arg)
 	uint32_t n_in = 0, n_out = 0;
 	struct shim_queue *q;
 	struct vmb_sync *syncs;
+	uint32_t *bos;
 	int ret = 0;
 
-	q = shim_table_get(&f->queues, s->queueid);
+	q = msm_submit_queue(f, s->queueid);
 	if (!q)
 		return -ENOENT;
 	if (q->engine == VMB_ENGINE_BIND || (s->flags & 0xffff) != VMB_MSM_PIPE_3D0)
@@ -241,19 +299,26 @@ static int msm_gem_submit(struct shim_file *f, unsigned long req, void *arg)
 		n_in = s->nr_in_syncobjs;
 	if (s->flags & VMB_MSM_SUBMIT_SYNCOBJ_OUT)
 		n_out = s->nr_out_syncobjs;
-	if (n_in > 256 || n_out > 256)
+	if (n_in > 256 || n_out > 256 || s->nr_bos > (1u << 16))
 		return -EINVAL;
 	syncs = calloc(n_in + n_out + 1, sizeof(*syncs));
-	if (!syncs)
-		return -ENOMEM;
-	ret = msm_syncs(f, s->in_syncobjs, n_in, s->syncobj_stride, syncs);
+	bos = calloc(s->nr_bos + 1, sizeof(*bos));
+	if (!syncs || !bos) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = msm_submit_bos(f, s, bos);
+	if (!ret)
+		ret = msm_syncs(f, s->in_syncobjs, n_in, s->syncobj_stride, syncs);
 	if (!ret)
 		ret = msm_syncs(f, s->out_syncobjs, n_out, s->syncobj_stride, syncs + n_in);
 	if (!ret)
-		ret = shim_submit(q->id, NULL, 0, syncs, (uint16_t)n_in, (uint16_t)n_out);
+		ret = shim_submit(q->id, bos, s->nr_bos, syncs, (uint16_t)n_in, (uint16_t)n_out);
 	if (!ret)
 		s->fence = (uint32_t)++f->cs_seq;
+out:
 	free(syncs);
+	free(bos);
 	return ret;
 }
 

@@ -84,6 +84,7 @@ struct shim_file {
 	bool vm_bind_mode;	 /* nouveau VM_INIT / msm EN_VM_BIND done */
 	bool has_objects;	 /* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
 	uint64_t cs_seq;	 /* amdgpu CS sequence numbers */
+	uint32_t queue0;	 /* msm legacy: the default submitqueue 0 */
 };
 
 /* per-driver ioctl table entry */

@@ -148,6 +148,21 @@ VMB_UAPI_OFF(vmb_msm_gem_submit_cmd, nr_relocs, 20);
 VMB_UAPI_OFF(vmb_msm_gem_submit_cmd, iova, 24);
 #define VMB_MSM_SUBMIT_CMD_BUF 0x0001
 
+/* an element of a legacy submit's BO table (drm_msm_gem_submit_bo) */
+struct vmb_msm_gem_submit_bo {
+	uint32_t flags;
+	uint32_t handle;
+	uint64_t presumed;
+};
+VMB_UAPI_SIZE(vmb_msm_gem_submit_bo, 16);
+VMB_UAPI_OFF(vmb_msm_gem_submit_bo, handle, 4);
+VMB_UAPI_OFF(vmb_msm_gem_submit_bo, presumed, 8);
+#define VMB_MSM_SUBMIT_BO_READ 0x0001
+#define VMB_MSM_SUBMIT_BO_WRITE 0x0002
+#define VMB_MSM_SUBMIT_BO_DUMP 0x0004
+#define VMB_MSM_SUBMIT_BO_NO_IMPLICIT 0x0008
+#define VMB_MSM_SUBMIT_BO_FLAGS 0x000f
+
 struct vmb_msm_gem_submit {
 	uint32_t flags;
 	uint32_t fence;
