@@ -102,7 +102,8 @@ static int gen_compute_userptr(struct vmb_synth *s)
 
 			next_numa = vmb_sat_add(next_numa,
 						vmb_period_ns(vmb_synth_param(s, "numa_scan_s")));
-			ret = vmb_emit_cpu_unmap(s, a->cpu, a->size);
+			/* NUMA balancing moves the pages: an invalidation, no munmap */
+			ret = vmb_emit_cpu_migrate(s, a->cpu, a->size);
 		}
 		vmb_synth_at_least(s, f * period + period / 10);
 		if (!ret)

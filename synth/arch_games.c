@@ -397,7 +397,11 @@ static int wow64_extra(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 		ret = dxvk_alloc(s, ls, size, VMB_A_HOST, K_STREAM, expire, true);
 	}
 	while (st->next_numa <= now && !ret) {
-		/* PROT_NONE of a live import's pages: mmu-notifier, revalidate on next exec */
+		/*
+		 * NUMA balancing of a live import's pages (modelled as the
+		 * migration the hinting fault leads to): mmu notifier,
+		 * revalidation at the next exec; pinned pages cannot move
+		 */
 		size_t imports = 0, pick;
 
 		st->next_numa =
@@ -409,7 +413,7 @@ static int wow64_extra(struct vmb_synth *s, struct vmb_live_set *ls, struct dxvk
 		pick = vmb_rng_below(&s->rng, imports);
 		for (size_t i = 0; i < ls->n; i++) {
 			if (ls->v[i].kind == K_IMPORT && !pick--) {
-				ret = vmb_emit_cpu_unmap(s, ls->v[i].a.cpu, ls->v[i].a.size);
+				ret = vmb_emit_cpu_migrate(s, ls->v[i].a.cpu, ls->v[i].a.size);
 				break;
 			}
 		}

@@ -274,6 +274,17 @@ int vmb_emit_cpu_unmap(struct vmb_synth *s, uint64_t addr, uint64_t size)
 	return op_write(s, &op, NULL, NULL, NULL);
 }
 
+/** vmb_emit_cpu_migrate() - emit cpu_migrate (the kernel moved the pages) */
+int vmb_emit_cpu_migrate(struct vmb_synth *s, uint64_t addr, uint64_t size)
+{
+	struct vmb_op op;
+
+	op_init(s, &op, VMB_OP_CPU_MIGRATE);
+	op.u.cpu_unmap.addr = addr;
+	op.u.cpu_unmap.size = size;
+	return op_write(s, &op, NULL, NULL, NULL);
+}
+
 /** vmb_emit_evict() - emit evict (memory pressure moved @bo) */
 int vmb_emit_evict(struct vmb_synth *s, uint32_t bo)
 {

@@ -269,6 +269,7 @@ int vmb_emit_submit(struct vmb_synth *s, uint32_t queue, const uint32_t *bos, si
 int vmb_emit_wait(struct vmb_synth *s, const struct vmb_sync *y, size_t n);
 int vmb_emit_signal(struct vmb_synth *s, const struct vmb_sync *y, size_t n);
 int vmb_emit_cpu_unmap(struct vmb_synth *s, uint64_t addr, uint64_t size);
+int vmb_emit_cpu_migrate(struct vmb_synth *s, uint64_t addr, uint64_t size);
 int vmb_emit_evict(struct vmb_synth *s, uint32_t bo);
 int vmb_emit_frame(struct vmb_synth *s, uint64_t n);
 

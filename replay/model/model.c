@@ -184,6 +184,8 @@ void mvm_close(struct vmb_model *m, struct mvm *vm)
 	struct mbind_acc acc = {0};
 	struct vmb_gpuva *va;
 
+	if (!m->finished)
+		m->c.cycles += model_vm_cycles(m, vm);
 	vm->open = false;
 	if (m->vms[vm->id] == vm)
 		m->vms[vm->id] = NULL; /* the id may be reused */
@@ -449,7 +451,7 @@ void vmb_model_finish(struct vmb_model *m)
 		return;
 	model_events_run(m, UINT64_MAX);
 	m->finished = true;
-	m->c.cycles = model_count_cycles(m);
+	m->c.cycles += model_count_cycles(m);
 	m->c.leaked_bos = m->n_zombies;
 	for (uint32_t i = 0; i < m->n_bos; i++)
 		m->c.leaked_bos += m->bos[i] != NULL;

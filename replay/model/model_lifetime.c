@@ -488,37 +488,44 @@ uint64_t model_implicit_map(struct vmb_model *m, struct mvm *vm, struct mbo *bo,
 }
 
 /**
- * model_count_cycles() - closed BOs that only destroying their VM can free:
- * kept by mappings no uAPI names (implicit_va mappings under hard: seed
- * 003's loop), or VM-private BOs kept only by mappings in their own VM
- * (the BO holds the VM through the shared reservation, the VM holds the
- * mapping, the mapping's vm_bo holds the BO)
+ * model_vm_cycles() - closed BOs that only destroying @vm can free: kept by
+ * mappings no uAPI names (implicit_va mappings under hard: seed 003's
+ * loop), or VM-private BOs kept only by mappings in their own VM (the BO
+ * holds the VM through the shared reservation, the VM holds the mapping,
+ * the mapping's vm_bo holds the BO). Counted when the VM is destroyed and,
+ * for VMs still alive, at the end of the run.
  */
+uint64_t model_vm_cycles(struct vmb_model *m, struct mvm *vm)
+{
+	uint64_t cycles = 0;
+
+	for (struct vmb_gpuva *va = vmb_gpuvm_first(vm->gpuvm); va; va = va->next) {
+		struct mva *mv = va->priv;
+		struct mvmbo *vb = mv ? mv->vmbo : NULL;
+		struct mbo *bo = vb ? vb->bo : NULL;
+		bool only_implicit = true, only_own = true;
+
+		/* count each BO once: at its first vm_bo's first mapping */
+		if (!bo || bo->held != MHELD_ZOMBIE || bo->vmbos != vb || vb->vas != mv)
+			continue;
+		for (struct mva *x = bo->gem_vas; x; x = x->gem_next) {
+			only_implicit &= (x->va->flags & MVA_IMPLICIT) && x->vm == vm;
+			only_own &= x->vm == bo->private_vm;
+		}
+		/* under submit-vmbo the last submit's completion drops them */
+		if ((only_implicit && m->cfg.strat.refcount == VMB_REF_HARD) || only_own)
+			cycles++;
+	}
+	return cycles;
+}
+
+/** model_count_cycles() - model_vm_cycles() over every VM still alive */
 uint64_t model_count_cycles(struct vmb_model *m)
 {
 	uint64_t cycles = 0;
 
-	for (uint32_t i = 0; i < m->n_vms; i++) {
-		struct mvm *vm = m->vms[i];
-
-		if (!vm)
-			continue;
-		for (struct vmb_gpuva *va = vmb_gpuvm_first(vm->gpuvm); va; va = va->next) {
-			struct mva *mv = va->priv;
-			struct mvmbo *vb = mv ? mv->vmbo : NULL;
-			struct mbo *bo = vb ? vb->bo : NULL;
-			bool only_implicit = true, only_own = true;
-
-			/* count each BO once: at its first vm_bo's first mapping */
-			if (!bo || bo->held != MHELD_ZOMBIE || bo->vmbos != vb || vb->vas != mv)
-				continue;
-			for (struct mva *x = bo->gem_vas; x; x = x->gem_next) {
-				only_implicit &= !!(x->va->flags & MVA_IMPLICIT);
-				only_own &= x->vm == bo->private_vm;
-			}
-			if (only_implicit || only_own)
-				cycles++;
-		}
-	}
+	for (uint32_t i = 0; i < m->n_vms; i++)
+		if (m->vms[i])
+			cycles += model_vm_cycles(m, m->vms[i]);
 	return cycles;
 }
