@@ -193,5 +193,30 @@ done
 check xe-tlb-per-gt tlb-four-maps-four-unmaps-xe "--model-param=gts=2" '
 assert list(runs.values())[0]["tlb_flushes"] == 8'
 
+# the committed traces are what their generators write
+for gen in tests/semantics/gen.py scripts/gen-debate-traces.py; do
+	n=$((n + 1))
+	mkdir -p "$tmp/gen"
+	rm -f "$tmp/gen"/*
+	if [ "$gen" = tests/semantics/gen.py ]; then
+		cp tests/semantics/gen.py "$tmp/gen/" && python3 "$tmp/gen/gen.py" && rm "$tmp/gen/gen.py"
+		dir=tests/semantics
+	else
+		python3 "$gen" "$tmp/gen"
+		dir=traces
+	fi
+	bad=
+	for f in "$tmp/gen"/*.json; do
+		cmp -s "$f" "$dir/$(basename "$f")" || bad="$bad $(basename "$f")"
+	done
+	if [ -z "$bad" ]; then
+		echo "ok $n - $gen output committed"
+	else
+		echo "not ok $n - $gen output committed"
+		echo "# differs:$bad"
+		failed=$((failed + 1))
+	fi
+done
+
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
