@@ -25,6 +25,10 @@ for t in traces/*.json traces/*.jsonl; do
 			skip "$name" "trace has userptr binds; the $d uAPI has none"
 			continue
 		fi
+		if grep -q '"cpu_migrate"' "$t"; then
+			skip "$name" "trace has cpu_migrate: userspace cannot make the kernel migrate pages"
+			continue
+		fi
 		if why=$(shim_vs_model "$d" "$t"); then
 			ok "$name"
 		else

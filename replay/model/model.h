@@ -158,6 +158,12 @@ struct vmb_model_mapping {
 size_t vmb_model_bo_mappings(const struct vmb_model *m, uint32_t bo, struct vmb_model_mapping *out,
 			     size_t max);
 
+/**
+ * vmb_model_has_mapping() - is there a mapping starting at @va in VM @vm?
+ * (the shim keeps its per-driver overlap shadow in step with the model)
+ */
+bool vmb_model_has_mapping(const struct vmb_model *m, uint32_t vm, uint64_t va);
+
 /** vmb_model_backend_set_params() - cost model used by the model backend */
 void vmb_model_backend_set_params(const struct vmb_model_params *p);
 

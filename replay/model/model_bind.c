@@ -706,6 +706,18 @@ int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timi
 }
 
 /**
+ * vmb_model_has_mapping() - is there a mapping starting at @va in VM @vm?
+ * @m: model; @vm: VM id; @va: address
+ */
+bool vmb_model_has_mapping(const struct vmb_model *m, uint32_t vm, uint64_t va)
+{
+	const struct mvm *v = vm < m->n_vms ? m->vms[vm] : NULL;
+	const struct vmb_gpuva *hit = v ? vmb_gpuvm_find_first(v->gpuvm, va, 1) : NULL;
+
+	return hit && hit->va == va;
+}
+
+/**
  * vmb_model_bo_mappings() - the mappings of a BO, for userspace policies
  * that unbind before closing
  */

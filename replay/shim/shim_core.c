@@ -252,6 +252,31 @@ static void userptr_bo_release(struct shim_bo *bo)
 	}
 }
 
+/*
+ * Close a BO on the model and drop from the drivers' overlap shadows the
+ * mappings the close removed (a weak close: amdgpu's per-file teardown).
+ */
+static void bo_close_model(uint32_t id, const struct vmb_op *op)
+{
+	size_t n = vmb_model_bo_mappings(shim.model, id, NULL, 0);
+	struct vmb_model_mapping *maps = n ? calloc(n, sizeof(*maps)) : NULL;
+
+	if (maps)
+		vmb_model_bo_mappings(shim.model, id, maps, n);
+	shim_model(op, NULL, NULL, NULL, 0);
+	for (size_t i = 0; maps && i < n; i++) {
+		struct vmb_bind_entry e = {
+		    .kind = VMB_BIND_UNMAP, .va = maps[i].va, .range = maps[i].range};
+
+		if (vmb_model_has_mapping(shim.model, maps[i].vm, maps[i].va))
+			continue;
+		for (uint32_t k = 0; k < n_all_vms; k++)
+			if (all_vms[k]->id == maps[i].vm && all_vms[k]->shadow)
+				vmb_shadow_apply(all_vms[k]->shadow, &e, 1);
+	}
+	free(maps);
+}
+
 void shim_bo_unref(struct shim_bo *bo)
 {
 	struct vmb_op op = {.kind = VMB_OP_BO_CLOSE};
@@ -262,7 +287,7 @@ void shim_bo_unref(struct shim_bo *bo)
 		userptr_bo_release(bo);
 	} else {
 		op.u.bo.bo = bo->id;
-		shim_model(&op, NULL, NULL, NULL, 0);
+		bo_close_model(bo->id, &op);
 	}
 	free(bo);
 }
