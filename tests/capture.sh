@@ -342,5 +342,15 @@ r=json.load(open(sys.argv[1])); print(sum(x["metrics"]["errors"].get("unsupporte
 	done
 done
 
+# a legacy msm file (no EN_VM_BIND) is captured as an implicit_va VM
+leg=$TMP/rt-msm-d5-legacy-msm-implicit-va_json.jsonl
+if [ -s "$leg" ]; then
+	if grep -q '"vm_create".*"implicit_va"' "$leg"; then
+		ok "msm legacy file captured as an implicit_va VM"
+	else
+		notok "msm legacy file captured as an implicit_va VM" "$(grep vm_create "$leg")"
+	fi
+fi
+
 echo "$pass passed, $failc failed, $skipc skipped"
 [ $failc -eq 0 ]
