@@ -140,9 +140,12 @@ void vmb_run_metrics_init(struct vmb_run_metrics *m)
 }
 
 static const char *const stall_cause_names[VMB_STALL_COUNT] = {
-    [VMB_STALL_IMPLICIT] = "implicit",	       [VMB_STALL_VM_BOOKKEEP] = "vm_bookkeep",
-    [VMB_STALL_EXPLICIT_FREE] = "explicit_free", [VMB_STALL_EVICT] = "evict",
-    [VMB_STALL_USERPTR] = "userptr",	       [VMB_STALL_CLOSE] = "close",
+    [VMB_STALL_IMPLICIT] = "implicit",
+    [VMB_STALL_VM_BOOKKEEP] = "vm_bookkeep",
+    [VMB_STALL_EXPLICIT_FREE] = "explicit_free",
+    [VMB_STALL_EVICT] = "evict",
+    [VMB_STALL_USERPTR] = "userptr",
+    [VMB_STALL_CLOSE] = "close",
 };
 
 /**

@@ -381,8 +381,8 @@ static void print_why(FILE *f, const struct vmb_run *runs, size_t n_runs, const 
 		}
 		fmt_ns(a, c->stall_by_cause[top]);
 		fmt_ns(b, total);
-		fprintf(f, "why %s: largest stall cause %s, %s of %s kernel-added wait\n", labels[i],
-			vmb_stall_cause_name(top), a, b);
+		fprintf(f, "why %s: largest stall cause %s, %s of %s kernel-added wait\n",
+			labels[i], vmb_stall_cause_name(top), a, b);
 	}
 }
 
@@ -416,8 +416,9 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 	fprintf(f, "trace %s (driver %s, %zu ops)\n", trace->path ? trace->path : "?",
 		driver ? driver : "?", trace->n_ops);
 	if (trace->dropped_partial_line)
-		fprintf(f, "note: trace truncated: an incomplete last line (line %u, %llu bytes) "
-			   "was dropped\n",
+		fprintf(f,
+			"note: trace truncated: an incomplete last line (line %u, %llu bytes) "
+			"was dropped\n",
 			trace->truncated_line, (unsigned long long)trace->truncated_bytes);
 	if (n_runs == 0) {
 		fprintf(f, "no runs\n");

@@ -220,7 +220,8 @@ static void acc_map_waits(struct vmb_model *m, struct mvm *vm, struct mbo *bo)
 
 	if (bo)
 		mwaits_add(&acc->w, VMB_STALL_EVICT, bo->move_ns);
-	if (m->rules->map_waits_vm_kernel && (sync_is(m, VMB_SYNC_ASYNC) || sync_is(m, VMB_SYNC_SYNC)))
+	if (m->rules->map_waits_vm_kernel &&
+	    (sync_is(m, VMB_SYNC_ASYNC) || sync_is(m, VMB_SYNC_SYNC)))
 		mwaits_add(&acc->w, VMB_STALL_VM_BOOKKEEP, vm->kernel_fence_ns);
 }
 
@@ -293,8 +294,9 @@ static int step_remap(void *priv, struct vmb_gpuva *old, bool keep, struct vmb_g
 		rewrite = (old->flags & MVA_USERPTR) || (cut & ((1ull << oshift) - 1));
 		if (rewrite) {
 			/* a split inside a large page rewrites it as smaller ones */
-			m->acc->pte_writes += (old->flags & MVA_USERPTR) ? p->range >> pshift
-									 : 1ull << (oshift - pshift);
+			m->acc->pte_writes += (old->flags & MVA_USERPTR)
+						  ? p->range >> pshift
+						  : 1ull << (oshift - pshift);
 			if (m->rules->remap_waits_bookkeep &&
 			    (sync_is(m, VMB_SYNC_ASYNC) || sync_is(m, VMB_SYNC_SYNC))) {
 				mwaits_add(&m->acc->w, VMB_STALL_VM_BOOKKEEP,
@@ -575,7 +577,6 @@ static int apply_entry(struct vmb_model *m, struct mvm *vm, const struct vmb_bin
 	m->c.gpuvm_cpu_ns += host_ns() - t0;
 	return ret;
 }
-
 
 /**
  * model_bind() - one bind ioctl: check every entry, apply them in order,

@@ -338,7 +338,8 @@ static void weak_close_clear_job(struct vmb_model *m, struct mbo *bo, struct mvm
 	if (m->cfg.strat.sync == VMB_SYNC_IMPLICIT)
 		mwaits_add(&w, VMB_STALL_CLOSE, vm->resv_ns);
 	mwaits_apply(m, &w, declared, &start);
-	done = start + p->bind_job_ns + acc.pte_writes * p->pte_ns + model_tlb_bind_job(m, vm, &acc);
+	done =
+	    start + p->bind_job_ns + acc.pte_writes * p->pte_ns + model_tlb_bind_job(m, vm, &acc);
 	vm->bind_free_ns = done;
 	vm->last_bind_done_ns = max_u64(vm->last_bind_done_ns, done);
 	vm->last_update_ns = max_u64(vm->last_update_ns, done);
@@ -368,8 +369,8 @@ void mbo_close(struct vmb_model *m, struct mbo *bo)
 		struct mvm *vm = mvm_find(m, bo->unmap_vm);
 
 		if (vm)
-			vm->forced_wait_ns = max_u64(vm->forced_wait_ns,
-						     max_u64(bo->unmap_done_ns, bo->resv_ns));
+			vm->forced_wait_ns =
+			    max_u64(vm->forced_wait_ns, max_u64(bo->unmap_done_ns, bo->resv_ns));
 	}
 	if (m->cfg.strat.refcount == VMB_REF_WEAK && home && bo->gem_vas) {
 		if (m->rules->weak_close == MCLOSE_BLOCKING)

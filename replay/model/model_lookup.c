@@ -58,8 +58,8 @@ uint64_t model_lookup_cost(struct vmb_model *m, enum mlookup purpose, uint64_t n
  *
  * Return: how many were found.
  */
-uint64_t model_lookup_bo(struct vmb_model *m, struct mbo *bo, struct mvm *vm,
-			 enum mlookup purpose, struct vmb_gpuva **list, uint64_t *cpu_ns)
+uint64_t model_lookup_bo(struct vmb_model *m, struct mbo *bo, struct mvm *vm, enum mlookup purpose,
+			 struct vmb_gpuva **list, uint64_t *cpu_ns)
 {
 	uint64_t n = 0, nodes = 0;
 

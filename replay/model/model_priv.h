@@ -148,7 +148,7 @@ struct mvmbo {
 	struct mbo *bo;
 	uint32_t refs;
 	bool holds_bo;
-	bool extobj; /* BO not private to this VM: on the VM's extobj list */
+	bool extobj;		 /* BO not private to this VM: on the VM's extobj list */
 	uint64_t last_update_ns; /* latest bind job that wrote its mappings' PTEs */
 	struct mva *vas;
 	struct mvmbo *bo_prev, *bo_next; /* BO's vm_bo list */
@@ -161,12 +161,12 @@ enum mheld { MHELD_NONE, MHELD_ZOMBIE, MHELD_FENCE };
 /* struct mbo - a buffer object */
 struct mbo {
 	uint32_t id;
-	uint32_t refs; /* handle + vm_bo refs + pending-fence ref */
-	bool open;     /* userspace handle still open */
+	uint32_t refs;	/* handle + vm_bo refs + pending-fence ref */
+	bool open;	/* userspace handle still open */
 	bool fence_ref; /* a ref held until its GPU work completes */
-	uint8_t held;  /* enum mheld, for closed BOs */
-	uint8_t flags; /* VMB_BO_F_* */
-	bool counted;  /* in bo_bytes: open, or a zombie */
+	uint8_t held;	/* enum mheld, for closed BOs */
+	uint8_t flags;	/* VMB_BO_F_* */
+	bool counted;	/* in bo_bytes: open, or a zombie */
 	uint64_t size;
 	uint32_t home_vm;	/* VM of the file that owns the handle (weak close) */
 	uint32_t unmap_vm;	/* VM of the last unmap (explicit sync) */
@@ -294,10 +294,10 @@ enum mevent_kind {
 struct mevent {
 	uint64_t t;
 	enum mevent_kind kind;
-	uint64_t bytes;	 /* MEV_RELEASE */
-	struct mbo *bo;	 /* MEV_FENCE_PUT */
-	struct mvm *vm;	 /* MEV_IMPLICIT_PUT (holds a VM ref) */
-	uint64_t va;	 /* MEV_IMPLICIT_PUT */
+	uint64_t bytes; /* MEV_RELEASE */
+	struct mbo *bo; /* MEV_FENCE_PUT */
+	struct mvm *vm; /* MEV_IMPLICIT_PUT (holds a VM ref) */
+	uint64_t va;	/* MEV_IMPLICIT_PUT */
 };
 
 struct vmb_model {
@@ -403,13 +403,13 @@ uint64_t mwaits_apply(struct vmb_model *m, const struct mwaits *w, uint64_t decl
 #define MKNOW_VM_KEY(id) (0x80000000u | (id))
 struct mknow *mknow_get(struct mknow *k);
 void mknow_put(struct mknow *k);
-struct mknow *mknow_union(struct mknow *a, struct mknow *b); /* new ref */
+struct mknow *mknow_union(struct mknow *a, struct mknow *b);	       /* new ref */
 struct mknow *mknow_with(struct mknow *a, uint32_t key, uint32_t seq); /* new ref */
 bool mknow_covers(const struct mknow *k, uint32_t key, uint32_t seq);
 
 /* model_lookup.c */
-uint64_t model_lookup_bo(struct vmb_model *m, struct mbo *bo, struct mvm *vm,
-			 enum mlookup purpose, struct vmb_gpuva **list, uint64_t *cpu_ns);
+uint64_t model_lookup_bo(struct vmb_model *m, struct mbo *bo, struct mvm *vm, enum mlookup purpose,
+			 struct vmb_gpuva **list, uint64_t *cpu_ns);
 uint64_t model_lookup_cost(struct vmb_model *m, enum mlookup purpose, uint64_t nodes);
 uint64_t model_lookup_validate(struct vmb_model *m, struct mvm *vm, const uint32_t *bos,
 			       uint32_t n_bos);

@@ -78,8 +78,8 @@ static const struct mrules msm_rules = {
 
 /* "any": xe's rules, the most complete drm_gpuvm driver */
 static const struct mrules *const rules_by_driver[VMB_DRIVER_COUNT] = {
-    [VMB_DRIVER_ANY] = &xe_rules,	  [VMB_DRIVER_XE] = &xe_rules,
-    [VMB_DRIVER_AMDGPU] = &amdgpu_rules,	  [VMB_DRIVER_NOUVEAU] = &nouveau_rules,
+    [VMB_DRIVER_ANY] = &xe_rules,	   [VMB_DRIVER_XE] = &xe_rules,
+    [VMB_DRIVER_AMDGPU] = &amdgpu_rules,   [VMB_DRIVER_NOUVEAU] = &nouveau_rules,
     [VMB_DRIVER_PANTHOR] = &panthor_rules, [VMB_DRIVER_MSM] = &msm_rules,
 };
 

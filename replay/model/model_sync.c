@@ -384,8 +384,8 @@ static bool submit_unsafe(struct vmb_model *m, struct mvm *vm, const uint32_t *b
 }
 
 /* the waits --sync adds to a job, beyond the kernel's own work */
-static void submit_sync_waits(struct vmb_model *m, struct mvm *vm, const uint32_t *bos,
-			      uint32_t n, struct mwaits *w)
+static void submit_sync_waits(struct vmb_model *m, struct mvm *vm, const uint32_t *bos, uint32_t n,
+			      struct mwaits *w)
 {
 	switch (m->cfg.strat.sync) {
 	case VMB_SYNC_IMPLICIT:

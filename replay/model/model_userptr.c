@@ -147,8 +147,7 @@ int model_cpu_invalidate(struct vmb_model *m, const struct vmb_call *call, struc
  */
 void model_userptr_unpin(struct vmb_model *m, struct mva *mv)
 {
-	if ((mv->va->flags & MVA_USERPTR) && !mv->on_inv &&
-	    m->cfg.strat.userptr == VMB_USERPTR_PIN)
+	if ((mv->va->flags & MVA_USERPTR) && !mv->on_inv && m->cfg.strat.userptr == VMB_USERPTR_PIN)
 		m->pinned_pages -= mv->va->range >> 12;
 }
 
@@ -226,7 +225,8 @@ uint64_t model_revalidate(struct vmb_model *m, struct mvm *vm, struct mwaits *w,
 			m->now += ptes * p->pte_ns + model_userptr_bind_cpu(m, pages);
 			if (m->cfg.strat.userptr == VMB_USERPTR_PIN) {
 				m->pinned_pages += pages;
-				m->c.pinned_pages_peak = max_u64(m->c.pinned_pages_peak, m->pinned_pages);
+				m->c.pinned_pages_peak =
+				    max_u64(m->c.pinned_pages_peak, m->pinned_pages);
 			}
 			mwaits_add(w, VMB_STALL_USERPTR, m->now);
 		} else {
