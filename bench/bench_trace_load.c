@@ -427,7 +427,8 @@ int main(int argc, char **argv)
 	       mbs, best, mbs >= 50 ? "met" : "MISSED");
 	printf("  vs plain jansson  %8.2fx wall, %.2fx CPU time  (json_loadb per line on one"
 	       " thread, best of 3: %.3f s wall, %.3f s CPU)  goal >= 3x wall: %s\n",
-	       base / best, base_cpu / best_cpu, base, base_cpu, base / best >= 3 ? "MET" : "NOT MET");
+	       base / best, base_cpu / best_cpu, base, base_cpu,
+	       base / best >= 3 ? "MET" : "NOT MET");
 	printf("    CPU time        %8.1f MB per CPU-second (%.3f s user+sys; %ld CPUs online,"
 	       " VMB_TRACE_LOAD_THREADS=%s, load average %.1f)\n",
 	       (double)st.st_size / best_cpu / 1e6, best_cpu, sysconf(_SC_NPROCESSORS_ONLN),

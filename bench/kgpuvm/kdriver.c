@@ -89,10 +89,10 @@ static void vm_free(struct drm_gpuvm *vm)
 }
 
 static const struct drm_gpuvm_ops kops = {
-	.vm_free = vm_free,
-	.sm_step_map = step_map,
-	.sm_step_remap = step_remap,
-	.sm_step_unmap = step_unmap,
+    .vm_free = vm_free,
+    .sm_step_map = step_map,
+    .sm_step_remap = step_remap,
+    .sm_step_unmap = step_unmap,
 };
 
 struct kdrv *kdrv_create(uint64_t start, uint64_t range)
@@ -125,8 +125,7 @@ void kdrv_counts(const struct kdrv *d, struct kdrv_counts *out)
 
 	*out = d->c;
 	out->nodes = 0;
-	drm_gpuvm_for_each_va(va, (struct drm_gpuvm *)&d->vm)
-		out->nodes++;
+	drm_gpuvm_for_each_va(va, (struct drm_gpuvm *)&d->vm) out->nodes++;
 }
 
 void kdrv_destroy(struct kdrv *d)
@@ -135,7 +134,8 @@ void kdrv_destroy(struct kdrv *d)
 
 	if (!d)
 		return;
-	drm_gpuvm_for_each_va_safe(va, nx, &d->vm) {
+	drm_gpuvm_for_each_va_safe(va, nx, &d->vm)
+	{
 		drm_gpuva_remove(va);
 		free(va);
 	}

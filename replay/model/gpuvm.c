@@ -143,9 +143,9 @@ struct vmb_gpuvm {
 	const struct vmb_gpuvm_ops *ops;
 	void *priv;
 
-	struct vmb_gpuva *root; /* red-black tree root */
-	struct vmb_gpuva *head; /* lowest mapping (list head) */
-	struct vmb_gpuva *free; /* recycled nodes, chained by ->next */
+	struct vmb_gpuva *root;	  /* red-black tree root */
+	struct vmb_gpuva *head;	  /* lowest mapping (list head) */
+	struct vmb_gpuva *free;	  /* recycled nodes, chained by ->next */
 	struct vmb_gpuva *finger; /* last mapping looked up or inserted */
 	struct vmb_gpuvm_slab *slabs;
 	size_t slab_bytes; /* size of the next slab */
