@@ -23,10 +23,13 @@
  * Usage: bench_trace_load [N_OPS]   (default 1000000). The file is deleted.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -308,8 +311,47 @@ static double cpu_seconds(void)
 	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
 }
 
+/*
+ * The baseline of issue 13's goal 2: a plain parse of the same .jsonl with
+ * jansson on one thread, json_loadb() on each line and json_decref(), no
+ * conversion and no validation. Return: seconds, or a negative value.
+ */
+static double jansson_baseline(const char *path, double *cpu)
+{
+	struct stat st;
+	const char *buf, *p, *end;
+	double t0, c0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (buf == MAP_FAILED)
+		return -1;
+	c0 = cpu_seconds();
+	t0 = now();
+	for (p = buf, end = buf + st.st_size; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		json_error_t e;
+		json_t *j = json_loadb(p, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+
+		json_decref(j);
+		p += n + 1;
+	}
+	t0 = now() - t0;
+	*cpu = cpu_seconds() - c0;
+	munmap((void *)buf, (size_t)st.st_size);
+	return t0;
+}
+
 int main(int argc, char **argv)
 {
+	double base = 1e30, base_cpu = 1e30;
 	size_t n_ops = argc > 1 ? strtoul(argv[1], NULL, 0) : 1000000;
 	char path[] = "/tmp/vmb-bench-trace-XXXXXX.jsonl";
 	double best = 1e30, best_cpu = 0, mbs, per_op, exact, load[1] = {0};
@@ -359,6 +401,15 @@ int main(int argc, char **argv)
 		}
 		if (rep < 2)
 			vmb_trace_destroy(t);
+		/* interleaved with the loads, so both see the same machine load */
+		{
+			double c, b = jansson_baseline(path, &c);
+
+			if (b >= 0 && b < base)
+				base = b;
+			if (b >= 0 && c < base_cpu)
+				base_cpu = c;
+		}
 	}
 	unlink(path);
 
@@ -374,6 +425,10 @@ int main(int argc, char **argv)
 	getloadavg(load, 1);
 	printf("  load throughput   %8.1f MB/s  (best of 3: %.3f s wall)  target >= 50 MB/s: %s\n",
 	       mbs, best, mbs >= 50 ? "met" : "MISSED");
+	printf("  vs plain jansson  %8.2fx wall, %.2fx CPU time  (json_loadb per line on one"
+	       " thread, best of 3: %.3f s wall, %.3f s CPU)  goal >= 3x wall: %s\n",
+	       base / best, base_cpu / best_cpu, base, base_cpu,
+	       base / best >= 3 ? "MET" : "NOT MET");
 	printf("    CPU time        %8.1f MB per CPU-second (%.3f s user+sys; %ld CPUs online,"
 	       " VMB_TRACE_LOAD_THREADS=%s, load average %.1f)\n",
 	       (double)st.st_size / best_cpu / 1e6, best_cpu, sysconf(_SC_NPROCESSORS_ONLN),

@@ -83,6 +83,29 @@ struct walker {
 
 #define fail_line(w, line, ...) vmb_parse_fail((w)->p, line, __VA_ARGS__)
 
+/*
+ * DOC: drop-behind
+ *
+ * The file is mapped whole, but its pages need to stay resident only while
+ * they are read: the .jsonl walkers and the digest give back what they have
+ * read every DROP_BYTES (madvise(MADV_DONTNEED) on the read-only private
+ * mapping only drops the page-table entries; a later read faults the page
+ * in again from the page cache). Peak RSS is then the op arrays plus a few
+ * MiB per thread instead of the op arrays plus the whole file.
+ */
+#define DROP_BYTES (8u << 20)
+
+/* give back the whole pages of buf[from, to) */
+static void drop_pages(const char *buf, size_t from, size_t to)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)buf + from + pg - 1) & ~(pg - 1);
+	uintptr_t b = ((uintptr_t)buf + to) & ~(pg - 1);
+
+	if (b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 /* ---- positions and lines ---- */
 
 static uint32_t count_lines(const char *p, const char *end)
@@ -565,6 +588,7 @@ out:
 static int walk_jsonl_ops(struct walker *w)
 {
 	struct vmb_parse *p = w->p;
+	size_t kept = w->pos;
 
 	while (w->pos < w->end) {
 		size_t eol = line_end(w, w->end);
@@ -593,6 +617,10 @@ static int walk_jsonl_ops(struct walker *w)
 			return r;
 		w->pos = eol + 1;
 		w->line++;
+		if (w->pos - kept >= DROP_BYTES) {
+			drop_pages(w->buf, kept, w->pos);
+			kept = w->pos;
+		}
 	}
 	return 0;
 }
@@ -734,7 +762,13 @@ static void sha256_hex(const void *data, size_t len, char out[65])
 	uint8_t dig[SHA256_DIGEST_SIZE];
 
 	sha256_init(&c);
-	sha256_update(&c, len, data);
+	for (size_t off = 0; off < len; off += DROP_BYTES) {
+		size_t n = len - off < DROP_BYTES ? len - off : DROP_BYTES;
+
+		sha256_update(&c, n, (const uint8_t *)data + off);
+		if (n == DROP_BYTES)
+			drop_pages(data, off, off + n);
+	}
 	sha256_digest(&c, sizeof(dig), dig);
 	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
 		snprintf(out + 2 * i, 3, "%02x", dig[i]);

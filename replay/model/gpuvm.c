@@ -118,15 +118,23 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "gpuvm.h"
 
-#define VMB_GPUVM_SLAB_NODES 1024
+/*
+ * Slabs grow geometrically from 64 nodes (a VM with a handful of mappings
+ * stays small) to 2 MiB; those of 2 MiB are 2 MiB aligned and asked to be
+ * backed by a transparent huge page, since a large sparse tree is walked
+ * with one TLB miss per level otherwise.
+ */
+#define SLAB_MIN_BYTES (64 * sizeof(struct vmb_gpuva))
+#define SLAB_MAX_BYTES (2u << 20)
 
 struct vmb_gpuvm_slab {
 	struct vmb_gpuvm_slab *next;
-	struct vmb_gpuva nodes[VMB_GPUVM_SLAB_NODES];
 };
 
 struct vmb_gpuvm {
@@ -135,16 +143,46 @@ struct vmb_gpuvm {
 	const struct vmb_gpuvm_ops *ops;
 	void *priv;
 
-	struct vmb_gpuva *root; /* red-black tree root */
-	struct vmb_gpuva *head; /* lowest mapping (list head) */
-	struct vmb_gpuva *free; /* recycled nodes, chained by ->next */
+	struct vmb_gpuva *root;	  /* red-black tree root */
+	struct vmb_gpuva *head;	  /* lowest mapping (list head) */
+	struct vmb_gpuva *free;	  /* recycled nodes, chained by ->next */
+	struct vmb_gpuva *finger; /* last mapping looked up or inserted */
 	struct vmb_gpuvm_slab *slabs;
+	size_t slab_bytes; /* size of the next slab */
 
 	struct vmb_gpuvm_stats stats;
 };
 
 /* ------------------------------------------------------------------ */
 /* node pool */
+
+/* Add a slab to the free list. Nodes start 64 bytes after the slab. */
+static bool pool_grow(struct vmb_gpuvm *vm)
+{
+	size_t bytes = vm->slab_bytes ? vm->slab_bytes : SLAB_MIN_BYTES + 64;
+	size_t align = bytes >= SLAB_MAX_BYTES ? SLAB_MAX_BYTES : 64;
+	struct vmb_gpuvm_slab *s;
+	struct vmb_gpuva *nodes;
+	size_t n;
+
+	s = aligned_alloc(align, bytes);
+	if (!s)
+		return false;
+#ifdef MADV_HUGEPAGE
+	if (bytes >= SLAB_MAX_BYTES)
+		madvise(s, bytes, MADV_HUGEPAGE);
+#endif
+	s->next = vm->slabs;
+	vm->slabs = s;
+	nodes = (struct vmb_gpuva *)((char *)s + 64);
+	n = (bytes - 64) / sizeof(*nodes);
+	for (size_t i = n; i-- > 0;) {
+		nodes[i].next = vm->free;
+		vm->free = &nodes[i];
+	}
+	vm->slab_bytes = bytes * 2 > SLAB_MAX_BYTES ? SLAB_MAX_BYTES : bytes * 2;
+	return true;
+}
 
 /*
  * A node for [va, va + range) backed by @obj at @offset, owner fields copied
@@ -156,19 +194,8 @@ static struct vmb_gpuva *node_alloc(struct vmb_gpuvm *vm, uint64_t va, uint64_t 
 {
 	struct vmb_gpuva *n;
 
-	if (!vm->free) {
-		struct vmb_gpuvm_slab *s = malloc(sizeof(*s));
-		int i;
-
-		if (!s)
-			return NULL;
-		s->next = vm->slabs;
-		vm->slabs = s;
-		for (i = VMB_GPUVM_SLAB_NODES - 1; i >= 0; i--) {
-			s->nodes[i].next = vm->free;
-			vm->free = &s->nodes[i];
-		}
-	}
+	if (!vm->free && !pool_grow(vm))
+		return NULL;
 	n = vm->free;
 	vm->free = n->next;
 
@@ -314,18 +341,29 @@ static void erase_fixup(struct vmb_gpuvm *vm, struct vmb_gpuva *x, struct vmb_gp
 		x->prio = RB_BLACK;
 }
 
+_Static_assert(offsetof(struct vmb_gpuva, right) ==
+		   offsetof(struct vmb_gpuva, left) + sizeof(struct vmb_gpuva *),
+	       "tree_floor() indexes the children");
+
 /* Node with the largest start <= @addr, or NULL. */
 static struct vmb_gpuva *tree_floor(const struct vmb_gpuvm *vm, uint64_t addr)
 {
 	struct vmb_gpuva *n = vm->root, *best = NULL;
 
+	/*
+	 * Branch-free: the direction is a random bit on random streams, and
+	 * a mispredicted branch per level cost more than the whole search on
+	 * a small tree. left and right are adjacent, so the child is an
+	 * indexed load; both children are prefetched, so the one taken is
+	 * already on its way when the comparison resolves.
+	 */
 	while (n) {
-		if (n->va <= addr) {
-			best = n;
-			n = n->right;
-		} else {
-			n = n->left;
-		}
+		bool go_right = n->va <= addr;
+
+		__builtin_prefetch(n->left);
+		__builtin_prefetch(n->right);
+		best = go_right ? n : best;
+		n = (&n->left)[go_right];
 	}
 	return best;
 }
@@ -409,6 +447,8 @@ static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *z)
 	if (removed_color == RB_BLACK)
 		erase_fixup(vm, x, xp);
 
+	if (vm->finger == z)
+		vm->finger = z->prev;
 	if (z->prev)
 		z->prev->next = z->next;
 	else
@@ -431,6 +471,8 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
 		n->right->parent = n;
 	set_child(vm, old->parent, old, n);
 
+	if (vm->finger == old)
+		vm->finger = n;
 	n->prev = old->prev;
 	n->next = old->next;
 	if (n->prev)
@@ -449,8 +491,22 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
 static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range,
 				    struct vmb_gpuva **pred)
 {
-	struct vmb_gpuva *fl = tree_floor(vm, va);
-	struct vmb_gpuva *n;
+	struct vmb_gpuva *fl = NULL, *f = vm->finger, *n;
+
+	/*
+	 * Finger: the floor of @va is often the last mapping looked up or
+	 * inserted, or the one after it (a client walking up the address
+	 * space): two nodes that are in cache. Otherwise one descent.
+	 */
+	if (f && f->va <= va) {
+		n = f->next;
+		if (!n || n->va > va)
+			fl = f;
+		else if (!n->next || n->next->va > va)
+			fl = n;
+	}
+	if (!fl)
+		fl = tree_floor(vm, va);
 
 	if (fl && va - fl->va < fl->range) {
 		*pred = fl->prev;
@@ -634,6 +690,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 		return ret;
 	}
 	insert_after(vm, pred, n);
+	vm->finger = n;
 	return 0;
 }
 
@@ -641,13 +698,17 @@ int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 {
 	const struct vmb_gpuvm_ops *ops = vm->ops;
 	struct vmb_gpuva *pred;
+	int ret;
 
 	vm->stats.requests++;
 	if (!ops || !ops->step_remap || !ops->step_unmap)
 		return -EINVAL;
 	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
 		return -EINVAL;
-	return sm_walk(vm, va, range, false, 0, 0, &pred);
+	ret = sm_walk(vm, va, range, false, 0, 0, &pred);
+	if (!ret)
+		vm->finger = pred;
+	return ret;
 }
 
 void vmb_gpuvm_remove(struct vmb_gpuvm *vm, struct vmb_gpuva *va)

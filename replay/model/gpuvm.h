@@ -44,18 +44,27 @@ struct vmb_gpuvm;
  * @flags. The remaining members belong to the manager.
  */
 struct vmb_gpuva {
+	/*
+	 * The first 32 bytes are what a root-to-leaf search reads (key, child
+	 * links, and the range find_first checks on the floor node); nodes are
+	 * 96 bytes in 64-byte aligned pools, so these 32 bytes never straddle
+	 * two cache lines. The tree and list links follow in the same line
+	 * for nodes that start a line.
+	 */
 	uint64_t va;
+	struct vmb_gpuva *left, *right; /* manager-private: tree links */
 	uint64_t range;
-	uint64_t offset;
-	uint32_t obj;
-	uint32_t flags;
-	uint64_t data;
-	void *priv;
 
-	/* manager-private: tree links and the address-ordered list */
-	struct vmb_gpuva *left, *right, *parent;
+	/* manager-private: parent link, the address-ordered list, colour */
+	struct vmb_gpuva *parent;
 	struct vmb_gpuva *prev, *next;
 	uint32_t prio; /* red-black colour */
+
+	uint32_t obj;
+	uint64_t offset;
+	uint64_t data;
+	void *priv;
+	uint32_t flags;
 };
 
 /**
