@@ -411,6 +411,11 @@ int vmb_hw_async_get(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 		if (!a->n_done) {
 			struct timespec ts = abs_ts(50 * 1000 * 1000);
 
+			/* a stop request (SIGINT) ends the wait for room */
+			if (vmb_replay_stop) {
+				pthread_mutex_unlock(&a->lock);
+				return -EINTR;
+			}
 			if (now_ns() - a->last_progress > HW_STUCK_NS && a->last_progress) {
 				pthread_mutex_unlock(&a->lock);
 				return -ETIME;
