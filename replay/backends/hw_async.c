@@ -44,6 +44,7 @@
 #include "replay.h"
 
 #define HW_POLL_NS (200ull * 1000)
+#define HW_POLL_SET 64u
 #define HW_BLOCK_NS (1000ull * 1000 * 1000)
 /* give up on calls that make no progress for this long at the end */
 #define HW_STUCK_NS (10ull * 1000 * 1000 * 1000)
@@ -56,7 +57,7 @@ enum slot_state { SLOT_FREE, SLOT_PENDING, SLOT_DONE };
  * struct hw_slot - one call in flight and its private syncobj
  * @h0: the syncobj on the primary file; @hf: on file @file (-1: none)
  * @point: the point the current call signals
- * @state: enum slot_state
+ * @state: enum slot_state; @pos: index in the pending list while pending
  * @op, @call, @binds, @syncs: copy of the call for its completion report
  * @tm: its timing
  */
@@ -65,6 +66,7 @@ struct hw_slot {
 	int32_t file;
 	enum slot_state state;
 	uint64_t point;
+	uint32_t pos;
 	struct vmb_op op;
 	struct vmb_call call;
 	struct vmb_bind_entry *binds;
@@ -173,11 +175,9 @@ static uint32_t harvest(struct vmb_hw_async *a, const uint32_t *idx, const uint6
 			continue;
 		s->state = SLOT_DONE;
 		s->tm.done_ns = t;
-		for (k = 0; k < a->n_pending; k++)
-			if (a->pending[k] == idx[i]) {
-				a->pending[k] = a->pending[--a->n_pending];
-				break;
-			}
+		k = a->pending[--a->n_pending];
+		a->pending[s->pos] = k;
+		a->slot[k].pos = s->pos;
 		a->done[a->n_done++] = idx[i];
 		found++;
 	}
@@ -214,7 +214,8 @@ static void *waiter(void *arg)
 			h[i] = a->slot[idx[i]].h0;
 			want[i] = a->slot[idx[i]].point;
 		}
-		m = n;
+		/* polling: wait for a few, query them all (waits cost O(n) on the shim) */
+		m = a->blocking || n < HW_POLL_SET ? n : HW_POLL_SET;
 		if (a->blocking) {
 			h[m] = a->wake;
 			want[m++] = a->wake_point + 1;
@@ -222,10 +223,18 @@ static void *waiter(void *arg)
 		}
 		pthread_mutex_unlock(&a->lock);
 
+		/*
+		 * Blocking: sleep until any slot (or the wake point) signals.
+		 * Polling: a device whose waits return at once (the shim) is
+		 * asked for all of them, which also lets a simulated GPU
+		 * catch up with everything pending.
+		 */
 		timeout = a->blocking ? HW_BLOCK_NS : HW_POLL_NS;
 		t0 = now_ns();
 		drmSyncobjTimelineWait(a->fd0, h, want, m, (int64_t)(t0 + timeout),
-				       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+				       DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
+					   (a->blocking ? 0 : DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL),
+				       NULL);
 		t = now_ns();
 		if (drmSyncobjQuery(a->fd0, h, got, n))
 			memset(got, 0, n * sizeof(*got));
@@ -520,6 +529,7 @@ void vmb_hw_async_put(struct vmb_hw *hw, int i, struct vmb_timing *tm)
 	}
 	pthread_mutex_lock(&a->lock);
 	s->state = SLOT_PENDING;
+	s->pos = a->n_pending;
 	a->pending[a->n_pending++] = (uint32_t)i;
 	if (a->wake_armed) {
 		uint64_t p = ++a->wake_point;
