@@ -241,7 +241,8 @@ static void *waiter(void *arg)
 
 		pthread_mutex_lock(&a->lock);
 		a->wake_armed = false;
-		if (!harvest(a, idx, want, got, n, t) && t - t0 < timeout / 2 && !a->stop) {
+		if (!harvest(a, idx, want, got, n, t) && !a->blocking && t - t0 < timeout / 2 &&
+		    !a->stop) {
 			/* the wait did not block: poll */
 			struct timespec ts = abs_ts(HW_POLL_NS);
 
