@@ -162,8 +162,7 @@ static int wait_timing(struct engine *e, const struct vmb_call *c, int ret, int 
  * a call still running when exec returned (the hardware backends' engine),
  * when the backend reports its completion through be.done.
  */
-static void record(struct engine *e, const struct vmb_call *c, const struct vmb_timing *tm,
-		   int ret)
+static void record(struct engine *e, const struct vmb_call *c, const struct vmb_timing *tm, int ret)
 {
 	const struct vmb_op *op = c->op;
 
