@@ -46,6 +46,10 @@ struct vmb_call {
  * @start_ns: for a submit, when the job started on the GPU (0 unknown)
  * @stall_ns: for a submit, the delay the kernel added beyond declared
  *     in-fences and queue availability (DESIGN.md §6)
+ * @pending: the call is still running when exec returns: @done_ns,
+ *     @start_ns and @stall_ns come later, through struct vmb_backend.done
+ * @stall_unknown: the backend cannot observe @stall_ns (no GPU start time);
+ *     the stall is reported as not measured rather than 0
  */
 struct vmb_timing {
 	uint64_t issue_ns;
@@ -53,7 +57,21 @@ struct vmb_timing {
 	uint64_t done_ns;
 	uint64_t start_ns;
 	uint64_t stall_ns;
+	bool pending;
+	bool stall_unknown;
 };
+
+struct vmb_call;
+
+/**
+ * typedef vmb_done_fn - a pending call completed
+ * @ctx: struct vmb_backend.done_ctx
+ * @c: a copy of the call as issued (valid during the callback only)
+ * @tm: its complete timing (@tm->pending false)
+ *
+ * Called on the thread that calls exec and reap, never concurrently.
+ */
+typedef void (*vmb_done_fn)(void *ctx, const struct vmb_call *c, const struct vmb_timing *tm);
 
 struct vmb_backend;
 
@@ -72,6 +90,11 @@ struct vmb_backend;
  * @counters: optional. Fill model/kernel counters at the end of the run.
  * @supports: optional. false when the backend cannot carry out an op kind
  *     at all (the engine counts those as unsupported and says so once).
+ * @reap: optional (mandatory for a backend that returns pending calls).
+ *     Report the calls that completed since the last report through
+ *     @be->done; with @all, first wait until none is in flight (a backend
+ *     may give up on a call that never completes, and says so).
+ * @in_flight: optional. The cap on calls in flight and the most seen.
  * @simulated: true when times are simulated rather than measured.
  */
 struct vmb_backend_ops {
@@ -84,6 +107,8 @@ struct vmb_backend_ops {
 	void (*advance)(struct vmb_backend *be, uint64_t t);
 	void (*counters)(struct vmb_backend *be, struct vmb_counters *out);
 	bool (*supports)(struct vmb_backend *be, enum vmb_op_kind kind);
+	void (*reap)(struct vmb_backend *be, bool all);
+	void (*in_flight)(struct vmb_backend *be, uint32_t *cap, uint32_t *peak);
 	bool simulated;
 };
 
@@ -93,11 +118,17 @@ struct vmb_backend_ops {
  * @priv: backend state
  * @dump: when non-NULL, the model writes the canonical gpuvm op dump here
  *     (DESIGN.md §7)
+ * @done, @done_ctx: where pending calls report their completion (set by the
+ *     engine before open)
+ * @max_in_flight: cap on calls in flight (0 = the backend's default)
  */
 struct vmb_backend {
 	const struct vmb_backend_ops *ops;
 	void *priv;
 	FILE *dump;
+	vmb_done_fn done;
+	void *done_ctx;
+	uint32_t max_in_flight;
 };
 
 /**

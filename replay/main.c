@@ -62,6 +62,7 @@ struct options {
 	const char *load;
 	bool list_devices;
 	unsigned repeat;
+	uint32_t max_in_flight;
 	bool validate;
 	bool quiet;
 	struct axis ax[AX_COUNT];
@@ -85,6 +86,8 @@ static void usage(FILE *f)
 	       "  --list-devices        list the render nodes this machine has, and exit\n"
 	       "  --load=CMD            run CMD (sh -c) as background GPU load during the\n"
 	       "                        replay, e.g. IGT's gem_wsim; recorded in the result\n"
+	       "  --max-in-flight=N     hardware: cap on binds and submits in flight (default:\n"
+	       "                        the most the trace issues between two waits)\n"
 	       "\n"
 	       "Strategies (a comma list runs every combination; unset axes use the\n"
 	       "trace driver's native semantics):\n"
@@ -212,6 +215,7 @@ enum {
 	OPT_PERFETTO,
 	OPT_LIST_DEVICES,
 	OPT_LOAD,
+	OPT_MAX_IN_FLIGHT,
 	OPT_AXIS
 };
 
@@ -227,6 +231,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"perfetto", required_argument, NULL, OPT_PERFETTO},
 	    {"list-devices", no_argument, NULL, OPT_LIST_DEVICES},
 	    {"load", required_argument, NULL, OPT_LOAD},
+	    {"max-in-flight", required_argument, NULL, OPT_MAX_IN_FLIGHT},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},
@@ -279,6 +284,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_LOAD:
 			o->load = optarg;
+			break;
+		case OPT_MAX_IN_FLIGHT:
+			errno = 0;
+			o->max_in_flight = (uint32_t)strtoul(optarg, &end, 10);
+			if (errno || *end || !o->max_in_flight || o->max_in_flight > 16384) {
+				fprintf(stderr, "replay: bad --max-in-flight '%s' (1..16384)\n",
+					optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'q':
 			o->quiet = true;
@@ -541,6 +555,7 @@ int main(int argc, char **argv)
 	ro.dump = dump.f;
 	ro.progress = !o.quiet;
 	ro.max_errors = 20;
+	ro.max_in_flight = o.max_in_flight;
 	for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
 		for (unsigned r = 0; r < o.repeat && !vmb_replay_stop; r++) {
 			ro.strat = pts[p];

@@ -137,6 +137,7 @@ void vmb_run_metrics_init(struct vmb_run_metrics *m)
 	m->bind.sorted = m->unbind.sorted = m->submit.sorted = true;
 	m->stall.sorted = m->stall_times.sorted = m->frames.sorted = true;
 	m->bind_stall.sorted = m->close.sorted = true;
+	m->job_op.sorted = m->job_start.sorted = m->job_end.sorted = true;
 }
 
 static const char *const stall_cause_names[VMB_STALL_COUNT] = {
@@ -173,5 +174,8 @@ void vmb_run_metrics_free(struct vmb_run_metrics *m)
 	vmb_samples_free(&m->frames);
 	vmb_samples_free(&m->bind_stall);
 	vmb_samples_free(&m->close);
+	vmb_samples_free(&m->job_op);
+	vmb_samples_free(&m->job_start);
+	vmb_samples_free(&m->job_end);
 	vmb_run_metrics_init(m);
 }

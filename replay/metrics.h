@@ -114,6 +114,12 @@ struct vmb_counters {
  * @close: CPU time of each bo_close ioctl
  * @stall_times: issue time of each submit, parallel to @stall (for plots)
  * @frames: frame-boundary times (ns)
+ * @job_op, @job_start, @job_end: per submitted job, its trace op index, GPU
+ *     start (0 when not observable) and completion, on the run's clock
+ * @stall_unmeasured: submits whose stall the backend could not observe
+ *     (not in @stall; the result says null when no submit was measured)
+ * @in_flight_cap, @in_flight_peak: cap on calls in flight and the most
+ *     seen (0 for backends that complete each call before the next)
  * @counters: backend counters
  * @errors_expected: ops whose result matched a non-zero "ret"
  * @errors_unexpected: ops whose result differed from "ret"
@@ -128,6 +134,9 @@ struct vmb_counters {
 struct vmb_run_metrics {
 	struct vmb_samples bind, unbind, submit, stall, stall_times, frames;
 	struct vmb_samples bind_stall, close;
+	struct vmb_samples job_op, job_start, job_end;
+	uint64_t stall_unmeasured;
+	uint32_t in_flight_cap, in_flight_peak;
 	struct vmb_counters counters;
 	uint64_t errors_expected, errors_unexpected, unsupported;
 	uint64_t ops_issued;

@@ -157,11 +157,62 @@ static int wait_timing(struct engine *e, const struct vmb_call *c, int ret, int 
 	return ret;
 }
 
+/*
+ * What a call cost, once its timing is complete: right after exec, or, for
+ * a call still running when exec returned (the hardware backends' engine),
+ * when the backend reports its completion through be.done.
+ */
+static void record(struct engine *e, const struct vmb_call *c, const struct vmb_timing *tm, int ret)
+{
+	const struct vmb_op *op = c->op;
+
+	if (e->o->perfetto)
+		vmb_perfetto_call(e->o->perfetto, c, tm, ret);
+	e->last_ns = max_u64(e->last_ns, max_u64(tm->return_ns, tm->done_ns));
+	if (ret)
+		return;
+	switch (op->kind) {
+	case VMB_OP_BIND:
+		if (tm->done_ns >= tm->issue_ns)
+			vmb_samples_add(bind_is_unbind(c) ? &e->m->unbind : &e->m->bind,
+					tm->done_ns - tm->issue_ns);
+		vmb_samples_add(&e->m->bind_stall, tm->stall_ns);
+		break;
+	case VMB_OP_BO_CLOSE:
+		if (tm->return_ns >= tm->issue_ns)
+			vmb_samples_add(&e->m->close, tm->return_ns - tm->issue_ns);
+		break;
+	case VMB_OP_SUBMIT:
+		if (tm->done_ns >= tm->issue_ns)
+			vmb_samples_add(&e->m->submit, tm->done_ns - tm->issue_ns);
+		if (tm->stall_unknown) {
+			e->m->stall_unmeasured++;
+		} else {
+			vmb_samples_add(&e->m->stall, tm->stall_ns);
+			vmb_samples_add(&e->m->stall_times, tm->issue_ns);
+		}
+		vmb_samples_add(&e->m->job_op, c->index);
+		vmb_samples_add(&e->m->job_start, tm->start_ns);
+		vmb_samples_add(&e->m->job_end, tm->done_ns);
+		break;
+	case VMB_OP_FRAME:
+		vmb_samples_add(&e->m->frames, tm->issue_ns);
+		break;
+	default:
+		break;
+	}
+}
+
+static void record_done(void *ctx, const struct vmb_call *c, const struct vmb_timing *tm)
+{
+	record(ctx, c, tm, 0);
+}
+
 /* carry out one call on the backend (and the shadow), record what it cost */
 static void issue(struct engine *e, const struct vmb_call *c, int want)
 {
 	const struct vmb_op *op = c->op;
-	struct vmb_timing tm;
+	struct vmb_timing tm = {0};
 	int ret;
 
 	ret = e->be.ops->exec(&e->be, c, &tm);
@@ -173,45 +224,23 @@ static void issue(struct engine *e, const struct vmb_call *c, int want)
 		vmb_model_exec(e->shadow, c, &stm);
 	}
 	report_result(e, c, ret, want);
-	if (e->o->perfetto) {
-		vmb_perfetto_call(e->o->perfetto, c, &tm, ret);
-		if (e->shadow && (op->kind == VMB_OP_BIND || op->kind == VMB_OP_BO_CLOSE ||
-				  op->kind == VMB_OP_VM_DESTROY)) {
-			struct vmb_model_live live;
+	if (e->o->perfetto && e->shadow &&
+	    (op->kind == VMB_OP_BIND || op->kind == VMB_OP_BO_CLOSE ||
+	     op->kind == VMB_OP_VM_DESTROY)) {
+		struct vmb_model_live live;
 
-			vmb_model_live(e->shadow, &live);
-			vmb_perfetto_counter(e->o->perfetto, tm.return_ns, "live mappings",
-					     (double)live.mappings);
-			vmb_perfetto_counter(e->o->perfetto, tm.return_ns, "zombie bytes",
-					     (double)live.zombie_bytes);
-		}
+		vmb_model_live(e->shadow, &live);
+		vmb_perfetto_counter(e->o->perfetto, tm.return_ns, "live mappings",
+				     (double)live.mappings);
+		vmb_perfetto_counter(e->o->perfetto, tm.return_ns, "zombie bytes",
+				     (double)live.zombie_bytes);
 	}
-	e->last_ns = max_u64(e->last_ns, max_u64(tm.return_ns, tm.done_ns));
-	if (ret)
-		return;
-	switch (op->kind) {
-	case VMB_OP_BIND:
-		if (tm.done_ns >= tm.issue_ns)
-			vmb_samples_add(bind_is_unbind(c) ? &e->m->unbind : &e->m->bind,
-					tm.done_ns - tm.issue_ns);
-		vmb_samples_add(&e->m->bind_stall, tm.stall_ns);
-		break;
-	case VMB_OP_BO_CLOSE:
-		if (tm.return_ns >= tm.issue_ns)
-			vmb_samples_add(&e->m->close, tm.return_ns - tm.issue_ns);
-		break;
-	case VMB_OP_SUBMIT:
-		if (tm.done_ns >= tm.issue_ns)
-			vmb_samples_add(&e->m->submit, tm.done_ns - tm.issue_ns);
-		vmb_samples_add(&e->m->stall, tm.stall_ns);
-		vmb_samples_add(&e->m->stall_times, tm.issue_ns);
-		break;
-	case VMB_OP_FRAME:
-		vmb_samples_add(&e->m->frames, tm.issue_ns);
-		break;
-	default:
-		break;
-	}
+	if (!ret && tm.pending)
+		e->last_ns = max_u64(e->last_ns, tm.return_ns);
+	else
+		record(e, c, &tm, ret);
+	if (e->be.ops->reap)
+		e->be.ops->reap(&e->be, false);
 }
 
 static void call_for_op(const struct vmb_trace *t, size_t index, struct vmb_call *c)
@@ -559,6 +588,9 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	e.m = &run->m;
 	e.be.ops = opts->backend;
 	e.be.dump = opts->dump;
+	e.be.done = record_done;
+	e.be.done_ctx = &e;
+	e.be.max_in_flight = opts->max_in_flight;
 	ret = e.be.ops->open(&e.be, trace, &opts->strat, opts->device, err, errlen);
 	if (ret)
 		return ret;
@@ -589,6 +621,11 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	e.pace_base = e.be.ops->now(&e.be);
 	t0 = mono_ns();
 	ret = run_ops(&e);
+	/* calls still in flight complete (or, after a stop, are dropped) */
+	if (e.be.ops->reap)
+		e.be.ops->reap(&e.be, !vmb_replay_stop);
+	if (e.be.ops->in_flight)
+		e.be.ops->in_flight(&e.be, &run->m.in_flight_cap, &run->m.in_flight_peak);
 	run->wall_ns = mono_ns() - t0;
 	run->m.sim_end_ns = e.be.ops->now(&e.be) - e.pace_base;
 	run->m.makespan_ns = e.last_ns > e.pace_base ? e.last_ns - e.pace_base : 0;

@@ -26,6 +26,7 @@ struct vmb_perfetto;
  * @perfetto: timeline export, or NULL
  * @progress: show progress on stderr (only when it is a terminal)
  * @max_errors: unexpected-result messages printed before going quiet
+ * @max_in_flight: --max-in-flight, cap on calls in flight (0 = default)
  */
 struct vmb_replay_opts {
 	const struct vmb_backend_ops *backend;
@@ -35,6 +36,7 @@ struct vmb_replay_opts {
 	struct vmb_perfetto *perfetto;
 	bool progress;
 	unsigned max_errors;
+	uint32_t max_in_flight;
 };
 
 /* set from a signal handler to stop a run early; the run is marked incomplete */

@@ -406,6 +406,56 @@ static json_t *counters_objs(const struct vmb_counters *c, json_t *metrics)
 	return err ? NULL : metrics;
 }
 
+/*
+ * Every submitted job in completion order: its trace op, GPU start (0 where
+ * the backend cannot observe it) and end, on the backend clock like the
+ * stall timeline's t_ns. Subsampled by position beyond
+ * VMB_RESULT_MAX_SAMPLES.
+ */
+static json_t *jobs_obj(const struct vmb_run_metrics *m, struct sample_arrays *sa)
+{
+	size_t n = m->job_op.n, k = n, i;
+	uint64_t *op, *st, *end;
+	json_t *o = json_object();
+	int err = 0;
+
+	op = malloc((n ? n : 1) * sizeof(*op));
+	st = malloc((n ? n : 1) * sizeof(*st));
+	end = malloc((n ? n : 1) * sizeof(*end));
+	if (!o || !op || !st || !end || m->job_start.n != n || m->job_end.n != n) {
+		free(op);
+		free(st);
+		free(end);
+		json_decref(o);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		op[i] = m->job_op.v[i];
+		st[i] = m->job_start.v[i];
+		end[i] = m->job_end.v[i];
+	}
+	if (k > VMB_RESULT_MAX_SAMPLES) {
+		const uint64_t max = VMB_RESULT_MAX_SAMPLES;
+
+		for (i = 0; i < max; i++) {
+			op[i] = op[i * (k - 1) / (max - 1)];
+			st[i] = st[i * (k - 1) / (max - 1)];
+			end[i] = end[i * (k - 1) / (max - 1)];
+		}
+		err |= set(o, "subsampled", json_true());
+		k = max;
+	}
+	err |= set_u64(o, "count", k);
+	err |= set(o, "op", sample_arrays_add(sa, op, k));
+	err |= set(o, "start_ns", sample_arrays_add(sa, st, k));
+	err |= set(o, "end_ns", sample_arrays_add(sa, end, k));
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *metrics_obj(const struct vmb_run_metrics *m, struct sample_arrays *sa)
 {
 	json_t *o = json_object();
@@ -416,11 +466,20 @@ static json_t *metrics_obj(const struct vmb_run_metrics *m, struct sample_arrays
 	err |= set(o, "bind_latency_ns", latency_obj(&m->bind, sa));
 	err |= set(o, "unbind_latency_ns", latency_obj(&m->unbind, sa));
 	err |= set(o, "submit_latency_ns", latency_obj(&m->submit, sa));
-	err |= set(o, "submit_stall_ns", latency_obj(&m->stall, sa));
+	/* a backend that cannot see when jobs start did not measure stalls */
+	if (m->stall_unmeasured && !m->stall.n)
+		err |= set(o, "submit_stall_ns", json_null());
+	else
+		err |= set(o, "submit_stall_ns", latency_obj(&m->stall, sa));
 	err |= set(o, "bind_stall_ns", latency_obj(&m->bind_stall, sa));
 	err |= set(o, "close_latency_ns", latency_obj(&m->close, sa));
 	err |= set_u64(o, "makespan_ns", m->makespan_ns);
 	err |= set(o, "stall_timeline", stall_timeline_obj(m, sa));
+	err |= set(o, "jobs", jobs_obj(m, sa));
+	if (m->in_flight_cap)
+		err |= set(o, "in_flight",
+			   json_pack("{sI sI}", "cap", (json_int_t)m->in_flight_cap, "peak",
+				     (json_int_t)m->in_flight_peak));
 	if (err || !counters_objs(&m->counters, o)) {
 		json_decref(o);
 		return NULL;

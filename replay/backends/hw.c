@@ -161,6 +161,7 @@ void vmb_hw_file_close(struct vmb_hw *hw, struct vmb_hw_file *f)
 
 	if (f->fd < 0)
 		return;
+	vmb_hw_async_file_closed(hw, (size_t)(f - hw->files));
 	if (hw->drv->file_fini)
 		hw->drv->file_fini(hw, f);
 	/*
@@ -362,7 +363,8 @@ static void free_tables(struct vmb_hw *hw)
 }
 
 int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
-		const struct vmb_trace *trace, const char *device, char *err, size_t errlen)
+		const struct vmb_trace *trace, const struct vmb_strategy *strat, const char *device,
+		char *err, size_t errlen)
 {
 	struct vmb_hw *hw;
 	char name[64], desc[128] = "";
@@ -381,6 +383,8 @@ int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
 		return -ENOMEM;
 	hw->drv = drv;
 	hw->trace = trace;
+	hw->be = be;
+	hw->sync_binds = strat && strat->sync == VMB_SYNC_SYNC;
 	be->priv = hw;
 	ret = vmb_device_find(drv->driver, device, hw->path, sizeof(hw->path), err, errlen);
 	if (ret)
@@ -432,6 +436,12 @@ int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
 	ret = check_trace_fits(hw, va_end, mem, err, errlen);
 	if (ret)
 		goto err_close;
+	ret = vmb_hw_async_create(hw, be->max_in_flight);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot start the completion thread: %s", drv->name,
+			 strerror(-ret));
+		goto err_close;
+	}
 	return 0;
 
 err_close:
@@ -456,6 +466,8 @@ void vmb_hw_close(struct vmb_backend *be)
 	if (!hw)
 		return;
 	t = hw->trace;
+	/* the completion thread and the private syncobjs first */
+	vmb_hw_async_destroy(hw);
 	/* queues first (they reference VMs), then VMs, then BOs and syncobjs */
 	for (i = 0; i <= t->max_id[VMB_CLASS_QUEUE]; i++)
 		if (hw->queue_live[i]) {

@@ -21,6 +21,7 @@
 #include "backend.h"
 
 struct vmb_gpuvm;
+struct vmb_hw_async;
 
 extern const struct vmb_backend_ops vmb_xe_backend;
 extern const struct vmb_backend_ops vmb_amdgpu_backend;
@@ -193,6 +194,9 @@ struct vmb_hw_driver {
  * @lost: the device returned ENODEV; later ops fail without an ioctl
  * @fallbacks: bind ioctls re-issued in smaller batches after ENOBUFS/ENOMEM
  * @warned: kinds already reported as unsupported (bitmask)
+ * @be: the backend instance (completions are reported through it)
+ * @async: the completion engine (hw_async.c)
+ * @sync_binds: --sync=sync: the CPU waits for each bind to complete
  * @drv_state: driver-wide state
  */
 struct vmb_hw {
@@ -218,6 +222,9 @@ struct vmb_hw {
 	bool lost;
 	uint64_t fallbacks;
 	uint64_t warned;
+	struct vmb_backend *be;
+	struct vmb_hw_async *async;
+	bool sync_binds;
 	uint64_t drv_state[12];
 };
 
@@ -316,20 +323,23 @@ int vmb_msm_encode_bind(const struct vmb_hw_bind_req *req, struct vmb_msm_vm_bin
  * the driver has no userptr.
  */
 int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
-		const struct vmb_trace *trace, const char *device, char *err, size_t errlen);
+		const struct vmb_trace *trace, const struct vmb_strategy *strat, const char *device,
+		char *err, size_t errlen);
 void vmb_hw_close(struct vmb_backend *be);
 int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm);
 uint64_t vmb_hw_now(struct vmb_backend *be);
 void vmb_hw_advance(struct vmb_backend *be, uint64_t t);
 void vmb_hw_counters(struct vmb_backend *be, struct vmb_counters *out);
 bool vmb_hw_supports(struct vmb_backend *be, enum vmb_op_kind kind);
+void vmb_hw_reap(struct vmb_backend *be, bool all);
+void vmb_hw_in_flight(struct vmb_backend *be, uint32_t *cap, uint32_t *peak);
 
 #define VMB_HW_BACKEND(var, drvdesc, drvname)                                                      \
 	static int var##_open(struct vmb_backend *be, const struct vmb_trace *trace,               \
 			      const struct vmb_strategy *strat, const char *device, char *err,     \
 			      size_t errlen)                                                       \
 	{                                                                                          \
-		return vmb_hw_open(be, &(drvdesc), trace, device, err, errlen);                    \
+		return vmb_hw_open(be, &(drvdesc), trace, strat, device, err, errlen);             \
 	}                                                                                          \
 	const struct vmb_backend_ops var = {                                                       \
 	    .name = drvname,                                                                       \
@@ -340,6 +350,8 @@ bool vmb_hw_supports(struct vmb_backend *be, enum vmb_op_kind kind);
 	    .advance = vmb_hw_advance,                                                             \
 	    .counters = vmb_hw_counters,                                                           \
 	    .supports = vmb_hw_supports,                                                           \
+	    .reap = vmb_hw_reap,                                                                   \
+	    .in_flight = vmb_hw_in_flight,                                                         \
 	    .simulated = false,                                                                    \
 	}
 

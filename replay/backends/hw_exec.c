@@ -4,8 +4,9 @@
  * creation and destruction through the driver hooks, bind lowering (ids to
  * handles, UNMAP_ALL from the shadow copy where the uAPI lacks it, smaller
  * batches after ENOBUFS/ENOMEM), submits, syncobj waits and signals, and
- * the CLOCK_MONOTONIC times of each call. Completion (done_ns) is when the
- * backend's measurement point, signalled by the same ioctl, is reached.
+ * the CLOCK_MONOTONIC times of each call. Binds and submits return at once,
+ * pending: their completion (done_ns) is when the private out-fence the
+ * ioctl signals is seen signalled (hw_async.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -352,8 +353,7 @@ static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_ti
 	struct vmb_hw_sync syncs[n_in + n_out + 1];
 	struct vmb_hw_bind_req req = {0};
 	struct vmb_hw_file *f;
-	uint64_t meas;
-	int ret;
+	int ret, slot;
 
 	if (!id_ok(hw, VMB_CLASS_VM, vm) || !hw->vm_live[vm])
 		return -ENOENT;
@@ -397,14 +397,14 @@ static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_ti
 	ret = vmb_hw_resolve_syncs(hw, f, call->syncs, n_in + n_out, syncs);
 	if (ret)
 		return ret;
-	meas = ++f->meas_point;
-	syncs[n_in + n_out].handle = f->meas;
-	syncs[n_in + n_out].point = meas;
 	if (q) {
 		if (!id_ok(hw, VMB_CLASS_QUEUE, q) || !hw->queue_live[q])
 			return -ENOENT;
 		req.queue_id = hw->queue_id[q];
 	}
+	slot = vmb_hw_async_get(hw, f, call, &syncs[n_in + n_out]);
+	if (slot < 0)
+		return slot;
 	req.shadow = hw->vm_shadow[vm];
 	req.vm_id = hw->vm_id[vm];
 	req.n = n;
@@ -443,9 +443,14 @@ static int do_bind(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_ti
 			ret = issue_each(hw, f, &req, hw->vm_shadow[vm]);
 		tm->return_ns = now_ns();
 	}
-	if (ret)
+	if (ret) {
+		vmb_hw_async_put(hw, slot, NULL);
 		return ret;
-	tm->done_ns = vmb_hw_meas_wait(hw, f, meas, tm->return_ns);
+	}
+	vmb_hw_async_put(hw, slot, tm);
+	/* --sync=sync: the CPU waits for each bind, as a synchronous bind does */
+	if (hw->sync_binds)
+		vmb_hw_async_wait(hw, slot);
 	return 0;
 }
 
@@ -458,8 +463,7 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	struct vmb_hw_submit_req req = {0};
 	struct vmb_hw_file *f;
 	uint32_t *bos;
-	uint64_t meas;
-	int ret;
+	int ret, slot;
 
 	if (!id_ok(hw, VMB_CLASS_QUEUE, q) || !hw->queue_live[q])
 		return -ENOENT;
@@ -493,9 +497,11 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	ret = vmb_hw_resolve_syncs(hw, f, call->syncs, n_in + n_out, syncs);
 	if (ret)
 		goto out;
-	meas = ++f->meas_point;
-	syncs[n_in + n_out].handle = f->meas;
-	syncs[n_in + n_out].point = meas;
+	slot = vmb_hw_async_get(hw, f, call, &syncs[n_in + n_out]);
+	if (slot < 0) {
+		ret = slot;
+		goto out;
+	}
 	req.vm_id = hw->vm_id[hw->queue_vm[q]];
 	req.queue_id = hw->queue_id[q];
 	req.engine = hw->queue_engine[q];
@@ -508,10 +514,10 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	tm->issue_ns = now_ns();
 	ret = hw->drv->submit(hw, f, &req);
 	tm->return_ns = now_ns();
-	if (!ret) {
-		tm->done_ns = vmb_hw_meas_wait(hw, f, meas, tm->return_ns);
-		tm->start_ns = 0; /* not observable without GPU timestamps */
-	}
+	/* no GPU start time on this path: the stall is not measured */
+	tm->start_ns = 0;
+	tm->stall_unknown = true;
+	vmb_hw_async_put(hw, slot, ret ? NULL : tm);
 out:
 	free(bos);
 	return ret;

@@ -51,6 +51,16 @@ int vmb_hw_resolve_syncs(struct vmb_hw *hw, struct vmb_hw_file *f, const struct 
 uint64_t vmb_hw_meas_wait(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t point,
 			  uint64_t fallback);
 
+/* the completion engine (hw_async.c) */
+int vmb_hw_async_create(struct vmb_hw *hw, uint32_t cap);
+void vmb_hw_async_destroy(struct vmb_hw *hw);
+int vmb_hw_async_get(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_call *call,
+		     struct vmb_hw_sync *sync);
+void vmb_hw_async_put(struct vmb_hw *hw, int slot, struct vmb_timing *tm);
+void vmb_hw_async_wait(struct vmb_hw *hw, int slot);
+void vmb_hw_async_reap(struct vmb_hw *hw, bool all);
+void vmb_hw_async_file_closed(struct vmb_hw *hw, size_t fidx);
+
 /* free the bind scratch arrays (hw_exec.c) */
 void vmb_hw_exec_fini(void);
 
