@@ -296,7 +296,7 @@ static void job_unsupported(struct gpu_job *j, const char *engine, uint32_t hdr,
 	shim_gpu_stats.unsupported++;
 	if (!said && !getenv("VMB_SHIM_QUIET"))
 		fprintf(stderr,
-			"vmshim: %s command 0x%08x at 0x%llx is not executed by the shim GPU: the "
+			"vmshim-gpu: %s command 0x%08x at 0x%llx is not executed by the shim GPU: the "
 			"job fails (counted in VMB_SHIM_STATS gpu.unsupported)\n",
 			engine, hdr, (unsigned long long)va);
 	said = true;
@@ -665,10 +665,12 @@ static int job_end(struct gpu_job *j, const char *drv)
 	shim_gpu_stats.jobs_failed++;
 	if (!said && !getenv("VMB_SHIM_QUIET"))
 		fprintf(stderr,
-			"vmshim: %s job failed: %s (VA 0x%llx); later failures are only counted\n",
+			"vmshim-gpu: %s job failed: %s (VA 0x%llx); later failures are only counted\n",
 			drv, j->error, (unsigned long long)j->fault_va);
 	said = true;
-	return j->fault_va ? -EFAULT : -EIO;
+	if (j->fault_va)
+		return -EFAULT;
+	return strcmp(j->error, "unsupported command") ? -EIO : -EOPNOTSUPP;
 }
 
 int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch)

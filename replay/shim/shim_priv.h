@@ -214,8 +214,8 @@ void shim_gpu_gc(void);
 bool shim_gpu_write(struct shim_vm *vm, uint64_t va, const void *buf, uint64_t len);
 uint64_t shim_gpu_timestamp(void);
 /*
- * run a job to completion: 0, -EFAULT (GPU page fault) or -EIO (an
- * unsupported command or a hang); counted in shim_gpu_stats
+ * run a job to completion: 0, -EFAULT (GPU page fault), -EIO (hang) or
+ * -EOPNOTSUPP (a command the shim does not execute); counted in shim_gpu_stats
  */
 int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch);
 int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes);

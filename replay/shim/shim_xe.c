@@ -694,10 +694,15 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 	if (!ret)
 		ret = shim_submit(q->id, NULL, 0, syncs, n_in, n_out);
 	if (!ret) {
-		/* the job runs now; a fault or hang resets the queue and bans it */
-		if (shim_gpu_run_xe(vm, x->address))
+		int err = shim_gpu_run_xe(vm, x->address);
+
+		/*
+		 * a fault or hang resets the queue; a command the shim cannot
+		 * execute (real drivers' 3D state) only fails the job
+		 */
+		if (err && err != -EOPNOTSUPP)
 			q->banned = true;
-		else
+		else if (!err)
 			for (i = 0; i < n_uf; i++)
 				shim_gpu_write(vm, uf[i].addr, &uf[i].value, 8);
 	}
