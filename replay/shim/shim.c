@@ -705,13 +705,51 @@ int ioctl(int fd, unsigned long req, ...)
 	return real_ioctl(fd, req, arg);
 }
 
+/*
+ * mmap of a BO: the fake offset of GEM_MMAP_OFFSET / GEM_MMAP (handle << 32)
+ * on the device fd, or offset 0 on a dma-buf fd, maps the BO's memfd shared,
+ * so every CPU mapping and the shim GPU see the same bytes. Like the kernel,
+ * an offset that names no BO or a range beyond the BO is -EINVAL (-EACCES
+ * for syncobj fds).
+ */
+static void *bo_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct shim_bo *bo = NULL;
+	uint64_t boff = 0;
+	void *obj, *p = MAP_FAILED;
+	int mfd = -EINVAL;
+
+	shim_lock();
+	switch (shim_fd_get(fd, &obj)) {
+	case SHIM_FD_FILE:
+		bo = shim_bo_get(obj, (uint32_t)((uint64_t)off >> 32));
+		boff = (uint64_t)off & 0xffffffffull;
+		break;
+	case SHIM_FD_DMABUF:
+		bo = obj;
+		boff = (uint64_t)off;
+		break;
+	default:
+		mfd = -EACCES;
+		break;
+	}
+	if (bo && !bo->userptr && len && boff < bo->size && len <= bo->size - boff)
+		mfd = shim_gpu_bo_fd(bo);
+	else if (bo)
+		mfd = -EINVAL;
+	if (mfd >= 0)
+		p = real_mmap(addr, len, prot, (flags & ~MAP_PRIVATE) | MAP_SHARED, mfd, (off_t)boff);
+	shim_unlock();
+	if (mfd < 0)
+		errno = -mfd;
+	return p;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	load_mmap();
 	if (!in_shim && is_shim_fd(fd))
-		return real_mmap(addr, len, prot,
-				 (flags & ~(MAP_SHARED | MAP_PRIVATE)) | MAP_SHARED | MAP_ANONYMOUS,
-				 -1, 0);
+		return bo_mmap(addr, len, prot, flags, fd, off);
 	return real_mmap(addr, len, prot, flags, fd, off);
 }
 

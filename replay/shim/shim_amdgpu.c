@@ -32,6 +32,8 @@ static int amdgpu_open(struct shim_file *f)
 	int err;
 
 	f->file_vm = shim_vm_new(0, AMD_VA_END, 0, 0, 0, &err);
+	if (f->file_vm)
+		f->file_vm->fault_continues = true; /* the dummy page (amdgpu_vm_fault_stop=0) */
 	return f->file_vm ? 0 : err;
 }
 
@@ -86,6 +88,15 @@ static int amdgpu_ctx(struct shim_file *f, unsigned long req, void *arg)
 		return 0;
 	case VMB_AMDGPU_CTX_OP_FREE_CTX:
 		return shim_queue_free(f, c->in.ctx_id) ? -EINVAL : 0;
+	case 3: /* QUERY_STATE: no reset happened */
+	case 4: { /* QUERY_STATE2: a VM fault without vm_fault_stop resets nothing */
+		struct shim_queue *q = shim_table_get(&f->queues, c->in.ctx_id);
+
+		if (!q)
+			return -EINVAL;
+		memset(c, 0, sizeof(*c));
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -215,6 +226,7 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 	struct vmb_sync *in = NULL, *out = NULL, *all = NULL;
 	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, k, n_ib = 0;
 	struct shim_queue *q = shim_table_get(&f->queues, cs->in.ctx_id);
+	struct vmb_amdgpu_cs_chunk_ib ibs[4];
 	int ret = 0;
 
 	if (!q)
@@ -239,7 +251,11 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		}
 		switch (c->chunk_id) {
 		case VMB_AMDGPU_CHUNK_ID_IB:
-			n_ib++;
+			if (c->length_dw * 4ull < sizeof(ibs[0]) || n_ib >= 4) {
+				ret = -EINVAL;
+				break;
+			}
+			memcpy(&ibs[n_ib++], (const void *)(uintptr_t)c->chunk_data, sizeof(ibs[0]));
 			break;
 		case VMB_AMDGPU_CHUNK_ID_BO_HANDLES: {
 			const struct vmb_amdgpu_bo_list_in *bl =
@@ -310,6 +326,15 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		ret = shim_submit(q->id, bos, n_bos, all, (uint16_t)n_in, (uint16_t)n_out);
 	}
 	if (!ret) {
+		uint64_t faults = shim_gpu_stats.faults;
+
+		/* the job runs now; a VM fault is counted and the job goes on (dummy page) */
+		for (i = 0; i < n_ib; i++)
+			if (shim_gpu_run_amdgpu(f->file_vm, ibs[i].ip_type,
+						ibs[i].va_start & AMD_HOLE_MASK, ibs[i].ib_bytes) &&
+			    shim_gpu_stats.faults == faults)
+				break;
+		q->faults += (uint32_t)(shim_gpu_stats.faults - faults);
 		memset(cs, 0, sizeof(*cs));
 		cs->out.handle = ++f->cs_seq;
 	}

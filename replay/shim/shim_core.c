@@ -25,6 +25,22 @@ static struct shim_vm **all_vms;
 static uint32_t n_all_vms;
 static volatile bool userptr_seen;
 
+struct shim_vm **shim_all_vms(uint32_t *n)
+{
+	*n = n_all_vms;
+	return all_vms;
+}
+
+struct shim_vm *shim_vm_by_id(uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < n_all_vms; i++)
+		if (all_vms[i]->id == id)
+			return all_vms[i];
+	return NULL;
+}
+
 bool shim_userptr_active(void)
 {
 	return userptr_seen;
@@ -165,6 +181,7 @@ int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e
 		if (e[i].kind == VMB_BIND_MAP_USERPTR)
 			userptr_seen = true;
 	}
+	shim_gpu_gc();
 	return 0;
 }
 
@@ -208,6 +225,10 @@ int shim_bo_new(struct shim_file *f, uint64_t size, uint8_t placement, uint32_t 
 	bo->refs = 1;
 	bo->size = size;
 	bo->vm = vm;
+	if (shim_gpu_bo_init(bo)) {
+		free(bo);
+		return -ENOMEM;
+	}
 	*handle = shim_table_add(&f->bos, bo);
 	f->has_objects = true;
 	return *handle ? 0 : -ENOMEM;
@@ -288,6 +309,7 @@ void shim_bo_unref(struct shim_bo *bo)
 	} else {
 		op.u.bo.bo = bo->id;
 		bo_close_model(bo->id, &op);
+		shim_gpu_bo_fini(bo);
 	}
 	free(bo);
 }
@@ -383,6 +405,7 @@ void shim_vm_free(struct shim_vm *vm)
 	if (vm->shadow)
 		vmb_gpuvm_destroy(vm->shadow);
 	free(vm);
+	shim_gpu_gc();
 }
 
 int shim_queue_new(struct shim_file *f, struct shim_vm *vm, enum vmb_engine engine,

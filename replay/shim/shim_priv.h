@@ -43,7 +43,8 @@ struct shim_bo {
 	uint64_t size;
 	uint32_t vm; /* model VM id of a VM-private BO */
 	bool userptr;
-	uint64_t cpu_addr; /* userptr */
+	uint64_t cpu_addr;    /* userptr */
+	uint16_t cpu_caching; /* xe: DRM_XE_GEM_CPU_CACHING_*, 0 if unknown */
 };
 
 /** struct shim_syncobj - a syncobj; the model object is created on first use */
@@ -59,6 +60,8 @@ struct shim_queue {
 	uint32_t id; /* model queue id */
 	uint32_t vm; /* model VM id */
 	uint8_t engine;
+	bool banned; /* a job of this queue faulted or hung (xe: later execs -ECANCELED) */
+	uint32_t faults; /* amdgpu: GPU VM faults of this context's jobs */
 };
 
 /** struct shim_vm - a VM as the driver names it */
@@ -67,6 +70,9 @@ struct shim_vm {
 	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
 	uint64_t va_end;
 	bool long_running; /* xe LR mode: syncobj out-fences are refused */
+	bool fault_mode;   /* xe FAULT_MODE */
+	bool scratch;	   /* unmapped addresses read 0, writes are dropped */
+	bool fault_continues; /* amdgpu: a faulting access goes to the dummy page */
 };
 
 /* a growable handle table: slot 0 is never used */
@@ -189,5 +195,30 @@ bool shim_userptr_active(void);
 int shim_inject(const char *name);
 const char *shim_ioctl_name(unsigned long req);
 void shim_say_once(unsigned long req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* every VM alive (shim_core.c) */
+struct shim_vm **shim_all_vms(uint32_t *n);
+struct shim_vm *shim_vm_by_id(uint32_t id);
+
+/* the shim GPU (shim_gpu.c): BO memory, address translation, executor */
+struct shim_gpu_stats {
+	uint64_t jobs, empty_jobs, jobs_failed, faults, unsupported, hangs, store_bytes, cancelled;
+};
+extern struct shim_gpu_stats shim_gpu_stats;
+int shim_gpu_bo_init(struct shim_bo *bo);
+void shim_gpu_bo_fini(struct shim_bo *bo);
+/* the memfd behind a BO (created on first use), or -errno */
+int shim_gpu_bo_fd(const struct shim_bo *bo);
+/* free the memory of closed BOs no VM maps any more */
+void shim_gpu_gc(void);
+/* write through @vm's mappings as the GPU would; false on a fault */
+bool shim_gpu_write(struct shim_vm *vm, uint64_t va, const void *buf, uint64_t len);
+uint64_t shim_gpu_timestamp(void);
+/*
+ * run a job to completion: 0, -EFAULT (GPU page fault), -EIO (hang) or
+ * -EOPNOTSUPP (a command the shim does not execute); counted in shim_gpu_stats
+ */
+int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch);
+int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes);
 
 #endif /* VMB_SHIM_PRIV_H */

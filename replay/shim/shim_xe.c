@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "shim_priv.h"
@@ -185,6 +186,7 @@ static int xe_gem_create(struct shim_file *f, unsigned long req, void *arg)
 	struct vmb_xe_gem_create *c = arg;
 	struct shim_vm *vm = NULL;
 	uint8_t placement;
+	int ret;
 
 	if (c->extensions || c->reserved[0] || c->reserved[1] || c->pad[0] || c->pad[1] ||
 	    c->pad[2])
@@ -209,7 +211,10 @@ static int xe_gem_create(struct shim_file *f, unsigned long req, void *arg)
 	placement = c->placement == XE_VRAM	? VMB_PLACE_VRAM
 		    : c->placement == XE_SYSMEM ? VMB_PLACE_SYSTEM
 						: VMB_PLACE_ANY;
-	return shim_bo_new(f, c->size, placement, vm ? vm->id : 0, &c->handle);
+	ret = shim_bo_new(f, c->size, placement, vm ? vm->id : 0, &c->handle);
+	if (!ret)
+		shim_bo_get(f, c->handle)->cpu_caching = c->cpu_caching;
+	return ret;
 }
 
 static int xe_gem_mmap_offset(struct shim_file *f, unsigned long req, void *arg)
@@ -243,6 +248,8 @@ static int xe_vm_create(struct shim_file *f, unsigned long req, void *arg)
 	if (!vm)
 		return err;
 	vm->long_running = c->flags & VMB_XE_VM_CREATE_FLAG_LR_MODE;
+	vm->fault_mode = c->flags & VMB_XE_VM_CREATE_FLAG_FAULT_MODE;
+	vm->scratch = c->flags & VMB_XE_VM_CREATE_FLAG_SCRATCH_PAGE;
 	c->vm_id = shim_table_add(&f->vms, vm);
 	return c->vm_id ? 0 : -ENOMEM;
 }
@@ -356,47 +363,85 @@ static int xe_exec_queue_destroy(struct shim_file *f, unsigned long req, void *a
 	return shim_queue_free(f, d->exec_queue_id);
 }
 
-static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sync *in,
-		    uint16_t *n_in, struct vmb_sync *out, uint16_t *n_out)
+/* Xe2 PAT table (xe_pat.c xe2_pat_table): 32 entries, 16-19 reserved */
+#define XE_PAT_ENTRIES 32
+#define XE_PAT_RESERVED 0x000f0000u
+#define XE_PAT_COH 0xcccc00b6u /* 1-way or 2-way coherent entries */
+
+#define XE_BIND_FLAG_CHECK_PXP (1u << 4)
+#define XE_BIND_FLAG_CPU_ADDR_MIRROR (1u << 5)
+#define XE_BIND_FLAG_MADVISE_AUTORESET (1u << 6)
+#define XE_BIND_SUPPORTED_FLAGS 0x7fu
+#define XE_MEM_REGION_MASK 0x3u	   /* instances 0 (system) and 1 (VRAM) */
+#define XE_CONSULT_MEM_ADVISE_PREF_LOC 0xffffffffu
+
+/* a user fence to write: a CPU address (VM_BIND) or a GPU VA (EXEC) */
+struct xe_ufence {
+	uint64_t addr, value;
+};
+
+/*
+ * xe_sync_entry_parse(): SYNCOBJ / TIMELINE_SYNCOBJ / USER_FENCE, in the
+ * kernel's order of checks. @exec: user fence addresses are GPU VAs;
+ * @no_ufence: a bind without ops (user fences -EOPNOTSUPP).
+ */
+static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool exec,
+		    bool no_ufence, struct vmb_sync *in, uint16_t *n_in, struct vmb_sync *out,
+		    uint16_t *n_out, struct xe_ufence *uf, uint32_t *n_uf)
 {
 	const struct vmb_xe_sync *s = shim_user(ptr, (uint64_t)n * sizeof(*s), false);
 	uint32_t i;
 	int ret;
 
 	*n_in = *n_out = 0;
+	*n_uf = 0;
 	if (!s)
 		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		bool signal = s[i].flags & VMB_XE_SYNC_FLAG_SIGNAL;
 		uint64_t point = 0;
 
-		if (s[i].extensions || s[i].reserved[0] || s[i].reserved[1] ||
-		    (s[i].flags & ~VMB_XE_SYNC_FLAG_SIGNAL))
+		if ((s[i].flags & ~VMB_XE_SYNC_FLAG_SIGNAL) || s[i].reserved[0] || s[i].reserved[1])
 			return -EINVAL;
 		switch (s[i].type) {
-		case VMB_XE_SYNC_TYPE_SYNCOBJ:
-			if (s[i].timeline_value)
-				return -EINVAL;
-			break;
 		case VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ:
-			if (!s[i].timeline_value)
+		case VMB_XE_SYNC_TYPE_SYNCOBJ:
+			if (lr && signal)
+				return -EOPNOTSUPP;
+			if (s[i].addr >> 32)
 				return -EINVAL;
-			point = s[i].timeline_value;
+			if (s[i].type == VMB_XE_SYNC_TYPE_TIMELINE_SYNCOBJ) {
+				if (!s[i].timeline_value)
+					return -EINVAL;
+				point = s[i].timeline_value;
+			}
+			ret = shim_sync_resolve(f, s[i].handle, point,
+						signal ? &out[(*n_out)++] : &in[(*n_in)++]);
+			if (ret)
+				return ret;
+			break;
+		case VMB_XE_SYNC_TYPE_USER_FENCE:
+			if (no_ufence || !signal)
+				return -EOPNOTSUPP;
+			if (s[i].addr & 7)
+				return -EINVAL;
+			if (!exec && !shim_user(s[i].addr, 8, true))
+				return -EFAULT; /* user_fence_create: access_ok */
+			uf[*n_uf].addr = s[i].addr;
+			uf[*n_uf].value = s[i].timeline_value;
+			(*n_uf)++;
 			break;
 		default:
-			return -EOPNOTSUPP; /* user fences are not modelled */
+			return -EINVAL;
 		}
-		ret = shim_sync_resolve(f, s[i].handle, point,
-					signal ? &out[(*n_out)++] : &in[(*n_in)++]);
-		if (ret)
-			return ret;
 	}
 	return 0;
 }
 
 /* in-syncs then out-syncs in one array, as struct vmb_call wants them */
-static int xe_collect_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struct vmb_sync **all,
-			    uint16_t *n_in, uint16_t *n_out)
+static int xe_collect_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool exec,
+			    bool no_ufence, struct vmb_sync **all, uint16_t *n_in, uint16_t *n_out,
+			    struct xe_ufence **uf, uint32_t *n_uf)
 {
 	struct vmb_sync *in, *out;
 	int ret;
@@ -404,27 +449,90 @@ static int xe_collect_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, struc
 	if (n > 1024)
 		return -EINVAL;
 	*all = calloc(2 * n + 1, sizeof(**all));
-	if (!*all)
+	*uf = calloc(n + 1, sizeof(**uf));
+	if (!*all || !*uf)
 		return -ENOMEM;
 	in = *all;
 	out = *all + n;
-	ret = xe_syncs(f, ptr, n, in, n_in, out, n_out);
+	ret = xe_syncs(f, ptr, n, lr, exec, no_ufence, in, n_in, out, n_out, *uf, n_uf);
 	if (!ret)
 		memmove(in + *n_in, out, *n_out * sizeof(*out));
 	return ret;
 }
 
+/* the kernel's pin_user_pages: every page of [addr, addr + len) is mapped */
+static bool user_range_mapped(uint64_t addr, uint64_t len)
+{
+	uint64_t done;
+	unsigned char vec[256];
+
+	if (!addr || addr + len < addr)
+		return false;
+	for (done = 0; done < len; done += sizeof(vec) * XE_PAGE) {
+		uint64_t n = len - done < sizeof(vec) * XE_PAGE ? len - done : sizeof(vec) * XE_PAGE;
+
+		if (mincore((void *)(uintptr_t)(addr + done), n, vec))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The kernel refuses a non-coherent PAT index (Xe2: 0) for userptr and for
+ * WB-cached BOs; the replayer's traces carry pat_index 0 ("hw" absent) for
+ * such binds, so the shim does these two checks only with
+ * VMB_SHIM_XE_STRICT_PAT=1 (docs/backends.md).
+ */
+static bool xe_strict_pat(void)
+{
+	const char *s = getenv("VMB_SHIM_XE_STRICT_PAT");
+
+	return s && strcmp(s, "1") == 0;
+}
+
+/* vm_bind_ioctl_check_args(), per op, in the kernel's order */
+static int xe_check_args(const struct vmb_xe_vm_bind_op *o, const struct shim_vm *vm)
+{
+	uint32_t op = o->op, flags = o->flags, obj = o->obj, region = o->prefetch_mem_region_instance;
+	bool is_null = flags & VMB_XE_VM_BIND_FLAG_NULL;
+	bool mirror = flags & XE_BIND_FLAG_CPU_ADDR_MIRROR;
+	uint64_t addr = o->addr, range = o->range, off = o->obj_offset;
+	bool coh;
+
+	if (mirror && !vm->fault_mode)
+		return -EINVAL;
+	if (o->pat_index >= XE_PAT_ENTRIES || (XE_PAT_RESERVED >> o->pat_index & 1))
+		return -EINVAL;
+	coh = XE_PAT_COH >> o->pat_index & 1;
+	if (op > VMB_XE_VM_BIND_OP_PREFETCH || (flags & ~XE_BIND_SUPPORTED_FLAGS) ||
+	    (obj && (is_null || mirror)) || (off && (is_null || mirror)) ||
+	    (op != VMB_XE_VM_BIND_OP_MAP && (is_null || mirror)) ||
+	    (!obj && op == VMB_XE_VM_BIND_OP_MAP && !is_null && !mirror) ||
+	    (!obj && op == VMB_XE_VM_BIND_OP_UNMAP_ALL) ||
+	    (addr && op == VMB_XE_VM_BIND_OP_UNMAP_ALL) ||
+	    (range && op == VMB_XE_VM_BIND_OP_UNMAP_ALL) ||
+	    (obj && op == VMB_XE_VM_BIND_OP_MAP_USERPTR) ||
+	    (!coh && op == VMB_XE_VM_BIND_OP_MAP_USERPTR && xe_strict_pat()) ||
+	    (obj && op == VMB_XE_VM_BIND_OP_PREFETCH) ||
+	    (region && op != VMB_XE_VM_BIND_OP_PREFETCH) ||
+	    (region != XE_CONSULT_MEM_ADVISE_PREF_LOC &&
+	     (region >= 32 || !(XE_MEM_REGION_MASK >> region & 1))) ||
+	    (obj && op == VMB_XE_VM_BIND_OP_UNMAP) ||
+	    ((flags & XE_BIND_FLAG_MADVISE_AUTORESET) &&
+	     (!mirror || op != VMB_XE_VM_BIND_OP_MAP)))
+		return -EINVAL;
+	if ((off | addr | range) % XE_PAGE || (!range && op != VMB_XE_VM_BIND_OP_UNMAP_ALL))
+		return -EINVAL;
+	return 0;
+}
+
+/* the op as a model bind entry, after the BO checks of xe_vm_bind_ioctl */
 static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, struct shim_vm *vm,
 		       struct vmb_bind_entry *e)
 {
 	struct shim_bo *bo = NULL;
 	uint32_t flags = o->flags;
 
-	if (o->extensions || o->pad || o->pad2 || o->reserved[0] || o->reserved[1] ||
-	    o->reserved[2])
-		return -EINVAL;
-	if (flags & ~0x7fu)
-		return -EINVAL;
 	memset(e, 0, sizeof(*e));
 	e->va = o->addr;
 	e->range = o->range;
@@ -435,23 +543,23 @@ static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, s
 		e->flags |= VMB_BIND_F_IMMEDIATE;
 	if (flags & VMB_XE_VM_BIND_FLAG_DUMPABLE)
 		e->flags |= VMB_BIND_F_DUMPABLE;
-	if (o->op != VMB_XE_VM_BIND_OP_UNMAP_ALL && (!o->range || (o->addr | o->range) % XE_PAGE))
-		return -EINVAL;
-	if ((flags & VMB_XE_VM_BIND_FLAG_NULL) &&
-	    (o->op != VMB_XE_VM_BIND_OP_MAP || o->obj || o->obj_offset))
-		return -EINVAL;
-	switch (o->op) {
-	case VMB_XE_VM_BIND_OP_MAP:
-		if (flags & VMB_XE_VM_BIND_FLAG_NULL) {
-			e->kind = VMB_BIND_MAP_NULL;
-			return 0;
-		}
+	if (o->obj) {
 		bo = shim_bo_get(f, o->obj);
 		if (!bo)
 			return -ENOENT;
-		if (o->obj_offset % XE_PAGE || o->obj_offset > bo->size ||
-		    o->range > bo->size - o->obj_offset)
+		/* xe_vm_bind_ioctl_validate_bo */
+		if (o->range > bo->size || o->obj_offset > bo->size - o->range)
 			return -EINVAL;
+		if (!(XE_PAT_COH >> o->pat_index & 1) &&
+		    bo->cpu_caching == VMB_XE_GEM_CPU_CACHING_WB && xe_strict_pat())
+			return -EINVAL;
+	}
+	switch (o->op) {
+	case VMB_XE_VM_BIND_OP_MAP:
+		if (flags & (VMB_XE_VM_BIND_FLAG_NULL | XE_BIND_FLAG_CPU_ADDR_MIRROR)) {
+			e->kind = VMB_BIND_MAP_NULL; /* a mirror range: reserved VA, no pages */
+			return 0;
+		}
 		if (bo->vm && bo->vm != vm->id)
 			return -EINVAL; /* VM-private BO of another VM */
 		e->kind = VMB_BIND_MAP;
@@ -459,80 +567,101 @@ static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, s
 		e->offset = o->obj_offset;
 		return 0;
 	case VMB_XE_VM_BIND_OP_MAP_USERPTR:
-		if (o->obj || !o->userptr || o->userptr % XE_PAGE)
-			return -EINVAL;
+		if (!user_range_mapped(o->userptr, o->range))
+			return -EFAULT; /* xe_vma_userptr_pin_pages */
 		e->kind = VMB_BIND_MAP_USERPTR;
 		e->offset = o->userptr;
 		return 0;
 	case VMB_XE_VM_BIND_OP_UNMAP:
-		if (o->obj || o->obj_offset)
-			return -EINVAL;
 		e->kind = VMB_BIND_UNMAP;
 		return 0;
 	case VMB_XE_VM_BIND_OP_UNMAP_ALL:
-		if (o->addr || o->range)
-			return -EINVAL;
-		bo = shim_bo_get(f, o->obj);
-		if (!bo)
-			return -ENOENT;
 		e->kind = VMB_BIND_UNMAP_ALL;
 		e->bo = bo->id;
 		return 0;
-	case VMB_XE_VM_BIND_OP_PREFETCH:
-		if (o->obj || o->prefetch_mem_region_instance > 1)
-			return -EINVAL;
+	default: /* PREFETCH */
 		e->kind = VMB_BIND_PREFETCH;
 		e->offset = o->prefetch_mem_region_instance;
 		return 0;
-	default:
-		return -EINVAL;
 	}
 }
 
+/* write the user fences of a bind (CPU addresses) */
+static void xe_ufence_signal_cpu(const struct xe_ufence *uf, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t *p = shim_user(uf[i].addr, 8, true);
+
+		if (p)
+			*p = uf[i].value;
+	}
+}
+
+/* xe_vm_bind_ioctl */
 static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_xe_vm_bind *b = arg;
 	const struct vmb_xe_vm_bind_op *ops;
 	struct vmb_bind_entry *e = NULL;
 	struct vmb_sync *syncs = NULL;
+	struct xe_ufence *uf = NULL;
 	struct shim_queue *q = NULL;
 	struct shim_vm *vm;
-	uint16_t n_in, n_out;
-	uint32_t i;
-	int ret;
+	uint16_t n_in = 0, n_out = 0;
+	uint32_t i, n_uf = 0;
+	int ret = 0;
 
-	if (b->extensions || b->pad || b->pad2 || b->reserved[0] || b->reserved[1])
-		return -EINVAL;
 	vm = xe_vm(f, b->vm_id);
 	if (!vm)
-		return -ENOENT;
-	if (b->exec_queue_id) {
-		q = shim_table_get(&f->queues, b->exec_queue_id);
-		if (!q)
-			return -ENOENT;
-		if (q->engine != VMB_ENGINE_BIND || q->vm != vm->id)
-			return -EINVAL;
-	}
-	if (!b->num_binds && !b->num_syncs)
 		return -EINVAL;
-	ops = b->num_binds == 1
+	if (b->pad || b->pad2 || b->reserved[0] || b->reserved[1] || b->extensions)
+		return -EINVAL;
+	ops = b->num_binds <= 1
 		  ? &b->bind
 		  : shim_user(b->vector_of_binds, (uint64_t)b->num_binds * sizeof(*ops), false);
 	if (!ops)
 		return -EFAULT;
+	for (i = 0; i < b->num_binds && !ret; i++)
+		ret = xe_check_args(&ops[i], vm);
+	if (ret)
+		return ret;
+	if (b->exec_queue_id) {
+		q = shim_table_get(&f->queues, b->exec_queue_id);
+		if (!q)
+			return -ENOENT;
+		if (q->engine != VMB_ENGINE_BIND)
+			return -EINVAL;
+	}
+	for (i = 0; i < b->num_binds; i++)
+		if (ops[i].range > vm->va_end || ops[i].addr > vm->va_end - ops[i].range)
+			return -EINVAL;
 	e = calloc(b->num_binds + 1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	for (i = 0, ret = 0; i < b->num_binds && !ret; i++)
+	for (i = 0; i < b->num_binds && !ret; i++)
 		ret = xe_check_op(f, &ops[i], vm, &e[i]);
 	if (!ret)
-		ret = xe_collect_syncs(f, b->syncs, b->num_syncs, &syncs, &n_in, &n_out);
-	if (!ret && vm->long_running && n_out)
-		ret = -EOPNOTSUPP; /* LR VMs signal user fences only */
-	if (!ret)
+		ret = xe_collect_syncs(f, b->syncs, b->num_syncs, vm->long_running, false,
+				       !b->num_binds, &syncs, &n_in, &n_out, &uf, &n_uf);
+	if (!ret && n_uf > 1)
+		ret = -EINVAL;
+	if (!ret && !b->num_binds) {
+		/* no ops: the in-fences are passed on to the out-fences */
+		struct vmb_op op = {.kind = VMB_OP_SIGNAL};
+
+		op.u.wait.n = n_out;
+		if (n_out)
+			ret = shim_model(&op, NULL, syncs + n_in, NULL, 0);
+	} else if (!ret) {
 		ret = shim_bind(vm, q ? q->id : 0, e, b->num_binds, syncs, n_in, n_out);
+	}
+	if (!ret)
+		xe_ufence_signal_cpu(uf, n_uf);
 	free(e);
 	free(syncs);
+	free(uf);
 	return ret;
 }
 
@@ -540,8 +669,11 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_xe_exec *x = arg;
 	struct vmb_sync *syncs = NULL;
+	struct xe_ufence *uf = NULL;
 	struct shim_queue *q;
+	struct shim_vm *vm;
 	uint16_t n_in, n_out;
+	uint32_t n_uf = 0, i;
 	int ret;
 
 	if (x->extensions || x->reserved[0] || x->reserved[1] || x->pad[0] || x->pad[1] ||
@@ -552,20 +684,117 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 		return -ENOENT;
 	if (q->engine == VMB_ENGINE_BIND || x->num_batch_buffer > 1)
 		return -EINVAL;
-	ret = xe_collect_syncs(f, x->syncs, x->num_syncs, &syncs, &n_in, &n_out);
-	if (!ret && n_out) {
-		uint32_t h;
-
-		for (h = 1; h < f->vms.n; h++) {
-			struct shim_vm *vm = f->vms.p[h];
-
-			if (vm && vm->id == q->vm && vm->long_running)
-				ret = -EOPNOTSUPP; /* LR VMs signal user fences only */
-		}
+	if (q->banned) {
+		shim_gpu_stats.cancelled++;
+		return -ECANCELED; /* xe_exec_ioctl: q->ops->reset_status(q) */
 	}
+	vm = shim_vm_by_id(q->vm);
+	ret = xe_collect_syncs(f, x->syncs, x->num_syncs, vm && vm->long_running, true, false,
+			       &syncs, &n_in, &n_out, &uf, &n_uf);
 	if (!ret)
 		ret = shim_submit(q->id, NULL, 0, syncs, n_in, n_out);
+	if (!ret) {
+		int err = shim_gpu_run_xe(vm, x->address);
+
+		/*
+		 * a fault or hang resets the queue; a command the shim cannot
+		 * execute (real drivers' 3D state) only fails the job
+		 */
+		if (err && err != -EOPNOTSUPP)
+			q->banned = true;
+		else if (!err)
+			for (i = 0; i < n_uf; i++)
+				shim_gpu_write(vm, uf[i].addr, &uf[i].value, 8);
+	}
 	free(syncs);
+	free(uf);
+	return ret;
+}
+
+static bool ufence_cond(uint16_t op, uint64_t v, uint64_t value, uint64_t mask)
+{
+	v &= mask;
+	value &= mask;
+	switch (op) {
+	case 0:
+		return v == value;
+	case 1:
+		return v != value;
+	case 2:
+		return v > value;
+	case 3:
+		return v >= value;
+	case 4:
+		return v < value;
+	default:
+		return v <= value;
+	}
+}
+
+static int64_t mono_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/*
+ * xe_wait_user_fence_ioctl: poll the CPU address with the shim lock
+ * released (another thread or a job may write it); -ETIME at the timeout
+ * (the relative timeout is updated with the time left), -EIO if the
+ * queue was reset.
+ */
+static int xe_wait_user_fence(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_wait_user_fence *w = arg;
+	bool abs = w->flags & 1;
+	struct shim_queue *q = NULL;
+	int64_t start = mono_ns(CLOCK_MONOTONIC), end;
+	int ret = 0;
+
+	if (w->extensions || (w->flags & ~1u) || w->op > 5 || w->pad || w->pad2 ||
+	    w->reserved[0] || w->reserved[1])
+		return -EINVAL;
+	if (w->addr & 7)
+		return -EINVAL;
+	if (w->exec_queue_id) {
+		q = shim_table_get(&f->queues, w->exec_queue_id);
+		if (!q)
+			return -ENOENT;
+	}
+	end = w->timeout < 0 ? INT64_MAX : abs ? w->timeout : start + w->timeout;
+	for (;;) {
+		const uint64_t *p = shim_user(w->addr, 8, false);
+		struct timespec nap = {0, 50000};
+		int64_t now;
+
+		if (!p) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ufence_cond(w->op, *p, w->value, w->mask))
+			break;
+		if (q && q->banned) {
+			ret = -EIO;
+			break;
+		}
+		now = mono_ns(CLOCK_MONOTONIC);
+		if (now >= end) {
+			ret = -ETIME;
+			break;
+		}
+		shim_unlock();
+		nanosleep(&nap, NULL);
+		shim_lock();
+		if (q && shim_table_get(&f->queues, w->exec_queue_id) != q)
+			q = NULL;
+	}
+	if (!abs && w->timeout > 0) {
+		int64_t left = end - mono_ns(CLOCK_MONOTONIC);
+
+		w->timeout = left > 0 ? left : 0;
+	}
 	return ret;
 }
 
@@ -580,7 +809,7 @@ static const struct shim_ioctl xe_ioctls[] = {
     [VMB_DRM_XE_EXEC_QUEUE_DESTROY] = {"EXEC_QUEUE_DESTROY", xe_exec_queue_destroy},
     [VMB_DRM_XE_EXEC_QUEUE_GET_PROPERTY] = {"EXEC_QUEUE_GET_PROPERTY", NULL},
     [VMB_DRM_XE_EXEC] = {"EXEC", xe_exec},
-    [VMB_DRM_XE_WAIT_USER_FENCE] = {"WAIT_USER_FENCE", NULL},
+    [VMB_DRM_XE_WAIT_USER_FENCE] = {"WAIT_USER_FENCE", xe_wait_user_fence},
 };
 
 const struct shim_driver shim_xe = {

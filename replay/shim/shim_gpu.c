@@ -1,0 +1,711 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shim_gpu.c - the shim's GPU: BO memory that lives (one memfd per BO,
+ * shared by CPU mmaps and GPU access), GPU virtual address translation
+ * through each VM's layout (the shadow kept beside the model: address ->
+ * mapping -> BO + offset, userptr CPU address, NULL/scratch, or a fault),
+ * and a command executor for the store-class commands of xe batches
+ * (MI_*) and amdgpu IBs (PM4 type 3, SDMA). Jobs run when they are
+ * submitted, to completion. Anything the executor does not know fails the
+ * job loudly: counted in the stats, said once on stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backends/shadow.h"
+#include "shim_priv.h"
+
+#define GPU_VA_MASK ((1ull << 48) - 1)
+#define GPU_PAGE 4096ull
+/* jumps (batch chaining, loops) a job may take before it counts as hung */
+#define GPU_MAX_JUMPS 65536u
+/* commands a job may execute before it counts as hung */
+#define GPU_MAX_CMDS (1u << 26)
+
+struct shim_gpu_stats shim_gpu_stats;
+
+/* ---- BO memory ----------------------------------------------------------- */
+
+/*
+ * struct shim_mem - the backing store of one model BO. It outlives the BO's
+ * last handle while a VM still maps it (the kernel keeps such BOs alive).
+ */
+struct shim_mem {
+	uint32_t id;
+	int fd; /* memfd, created on first use; -1 before */
+	uint64_t size;
+	bool orphan; /* the BO is closed; kept for mappings */
+};
+
+static struct shim_mem **mems; /* by model BO id */
+static uint32_t n_mems;
+static uint32_t n_orphans;
+
+static struct shim_mem *mem_get(uint32_t id)
+{
+	return id < n_mems ? mems[id] : NULL;
+}
+
+int shim_gpu_bo_init(struct shim_bo *bo)
+{
+	struct shim_mem *m;
+
+	if (bo->id >= n_mems) {
+		uint32_t n = bo->id < 64 ? 128 : bo->id * 2;
+		struct shim_mem **t = realloc(mems, n * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		memset(t + n_mems, 0, (n - n_mems) * sizeof(*t));
+		mems = t;
+		n_mems = n;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->id = bo->id;
+	m->fd = -1;
+	m->size = bo->size;
+	mems[bo->id] = m;
+	return 0;
+}
+
+/* the memfd of a BO's memory, created (zero-filled) on first use */
+static int mem_fd(struct shim_mem *m)
+{
+	if (m->fd >= 0)
+		return m->fd;
+	m->fd = memfd_create("vmshim-bo", MFD_CLOEXEC);
+	if (m->fd < 0)
+		return -errno;
+	if (ftruncate(m->fd, (off_t)m->size)) {
+		int err = -errno;
+
+		close(m->fd);
+		m->fd = -1;
+		return err;
+	}
+	return m->fd;
+}
+
+int shim_gpu_bo_fd(const struct shim_bo *bo)
+{
+	struct shim_mem *m = bo->userptr ? NULL : mem_get(bo->id);
+
+	return m ? mem_fd(m) : -EINVAL;
+}
+
+static void mem_free(struct shim_mem *m)
+{
+	mems[m->id] = NULL;
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m);
+}
+
+static bool mem_mapped(uint32_t id)
+{
+	uint32_t i, n;
+	struct shim_vm **vms = shim_all_vms(&n);
+
+	for (i = 0; i < n; i++) {
+		struct vmb_gpuva *va;
+
+		for (va = vms[i]->shadow ? vmb_gpuvm_first(vms[i]->shadow) : NULL; va;
+		     va = vmb_gpuva_next(va))
+			if (!va->flags && va->obj == id)
+				return true;
+	}
+	return false;
+}
+
+void shim_gpu_bo_fini(struct shim_bo *bo)
+{
+	struct shim_mem *m = bo->userptr ? NULL : mem_get(bo->id);
+
+	if (!m)
+		return;
+	if (mem_mapped(m->id)) {
+		m->orphan = true;
+		n_orphans++;
+		return;
+	}
+	mem_free(m);
+}
+
+void shim_gpu_gc(void)
+{
+	uint32_t i;
+
+	for (i = 0; n_orphans && i < n_mems; i++)
+		if (mems[i] && mems[i]->orphan && !mem_mapped(i)) {
+			mem_free(mems[i]);
+			n_orphans--;
+		}
+}
+
+/* ---- address translation -------------------------------------------------- */
+
+static bool self_rw(uint64_t addr, void *buf, size_t len, bool write)
+{
+	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)addr, len};
+
+	if (write)
+		return process_vm_writev(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len;
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len;
+}
+
+/* the job being executed */
+struct gpu_job {
+	struct shim_vm *vm;
+	uint64_t fault_va;
+	const char *error; /* why the job failed; NULL while it runs fine */
+	uint64_t cmds, jumps;
+};
+
+static void job_fault(struct gpu_job *j, uint64_t va)
+{
+	if (j->error)
+		return;
+	j->error = "GPU page fault";
+	j->fault_va = va;
+	shim_gpu_stats.faults++;
+}
+
+/*
+ * gpu_rw() - access @len bytes at GPU VA @va of the job's VM. An address no
+ * mapping covers reads 0 and drops writes on a VM with scratch pages (xe's
+ * scratch PTEs are NULL PTEs) or on amdgpu (the dummy page, fault counted);
+ * otherwise it is a GPU page fault. Return: true if the access went through.
+ */
+static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool write)
+{
+	uint8_t *p = buf;
+
+	va &= GPU_VA_MASK;
+	while (len) {
+		struct vmb_gpuva *m =
+		    j->vm && j->vm->shadow ? vmb_gpuvm_find_first(j->vm->shadow, va, 1) : NULL;
+		uint64_t n = GPU_PAGE - (va & (GPU_PAGE - 1));
+
+		if (n > len)
+			n = len;
+		if (m && m->va > va)
+			m = NULL;
+		if (m && m->va + m->range - va < n)
+			n = m->va + m->range - va;
+		if (!m) {
+			if (!j->vm || !j->vm->scratch) {
+				job_fault(j, va);
+				if (!j->vm || !j->vm->fault_continues)
+					return false;
+			}
+			if (!write)
+				memset(p, 0, n);
+		} else if (m->flags == VMB_SHADOW_NULL) {
+			if (!write)
+				memset(p, 0, n);
+		} else if (m->flags == VMB_SHADOW_USERPTR) {
+			if (!self_rw(m->offset + (va - m->va), p, n, write)) {
+				job_fault(j, va);
+				return false;
+			}
+		} else {
+			struct shim_mem *mem = mem_get(m->obj);
+			off_t off = (off_t)(m->offset + (va - m->va));
+			int fd = mem ? mem_fd(mem) : -1;
+			ssize_t r;
+
+			if (fd < 0) {
+				job_fault(j, va);
+				return false;
+			}
+			r = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
+			if (r != (ssize_t)n) {
+				job_fault(j, va);
+				return false;
+			}
+		}
+		if (write)
+			shim_gpu_stats.store_bytes += n;
+		va += n;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+bool shim_gpu_write(struct shim_vm *vm, uint64_t va, const void *buf, uint64_t len)
+{
+	struct gpu_job j = {.vm = vm};
+
+	return gpu_rw(&j, va, (void *)buf, len, true);
+}
+
+/* a 64-bit counter of the 19.2 MHz reference clock on CLOCK_MONOTONIC */
+uint64_t shim_gpu_timestamp(void)
+{
+	struct timespec ts;
+	uint64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return ns / 1000 * 192 / 10;
+}
+
+/* ---- the command fetcher ---------------------------------------------------- */
+
+/* reads command dwords a page at a time */
+struct fetch {
+	uint64_t page; /* VA of the cached page, or ~0 */
+	uint32_t dw[GPU_PAGE / 4];
+};
+
+static bool fetch_dws(struct gpu_job *j, struct fetch *f, uint64_t va, uint32_t *out, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++, va += 4) {
+		uint64_t page = (va & GPU_VA_MASK) & ~(GPU_PAGE - 1);
+
+		if (f->page != page) {
+			if (!gpu_rw(j, page, f->dw, GPU_PAGE, false)) {
+				f->page = ~0ull;
+				return false;
+			}
+			f->page = page;
+		}
+		out[i] = f->dw[((va & GPU_VA_MASK) & (GPU_PAGE - 1)) / 4];
+	}
+	return true;
+}
+
+static void job_unsupported(struct gpu_job *j, const char *engine, uint32_t hdr, uint64_t va)
+{
+	static bool said;
+
+	if (j->error)
+		return;
+	j->error = "unsupported command";
+	shim_gpu_stats.unsupported++;
+	if (!said && !getenv("VMB_SHIM_QUIET"))
+		fprintf(stderr,
+			"vmshim-gpu: %s command 0x%08x at 0x%llx is not executed by the shim GPU: the "
+			"job fails (counted in VMB_SHIM_STATS gpu.unsupported)\n",
+			engine, hdr, (unsigned long long)va);
+	said = true;
+}
+
+static bool job_step(struct gpu_job *j)
+{
+	if (++j->cmds > GPU_MAX_CMDS && !j->error) {
+		j->error = "hung (command bound)";
+		shim_gpu_stats.hangs++;
+	}
+	return !j->error;
+}
+
+static bool job_jump(struct gpu_job *j)
+{
+	if (++j->jumps > GPU_MAX_JUMPS && !j->error) {
+		j->error = "hung (jump bound)";
+		shim_gpu_stats.hangs++;
+	}
+	return !j->error;
+}
+
+/* ---- xe: MI commands ---------------------------------------------------------- */
+
+#define MI_OP(h) (((h) >> 23) & 0x3f)
+#define MI_NOOP_OP 0x00
+#define MI_ARB_CHECK_OP 0x05
+#define MI_BATCH_BUFFER_END_OP 0x0a
+#define MI_STORE_DWORD_IMM_OP 0x20
+#define MI_STORE_REGISTER_MEM_OP 0x24
+#define MI_BATCH_BUFFER_START_OP 0x31
+#define MI_COND_BATCH_BUFFER_END_OP 0x36
+#define MI_SECOND_LEVEL (1u << 22)
+#define MI_DO_COMPARE (1u << 21)
+#define RING_TIMESTAMP 0x358
+#define RING_TIMESTAMP_UDW 0x35c
+#define RING_CTX_TIMESTAMP 0x3a8
+
+static void xe_run(struct gpu_job *j, uint64_t pc)
+{
+	struct fetch *f = malloc(sizeof(*f));
+	uint64_t ret_pc = 0;
+	bool second = false;
+	uint32_t d[64];
+
+	if (!f) {
+		j->error = "out of memory";
+		return;
+	}
+	f->page = ~0ull;
+	while (job_step(j) && fetch_dws(j, f, pc, d, 1)) {
+		uint32_t h = d[0], len;
+		uint64_t addr;
+
+		if (h >> 29) {
+			job_unsupported(j, "xe", h, pc);
+			break;
+		}
+		switch (MI_OP(h)) {
+		case MI_NOOP_OP:
+		case MI_ARB_CHECK_OP:
+			pc += 4;
+			continue;
+		case MI_BATCH_BUFFER_END_OP:
+			if (!second)
+				goto out;
+			second = false;
+			pc = ret_pc;
+			continue;
+		default:
+			break;
+		}
+		len = (h & 0xff) + 2;
+		if (len > 64 || !fetch_dws(j, f, pc, d, len))
+			break;
+		switch (MI_OP(h)) {
+		case MI_STORE_DWORD_IMM_OP: /* gen8+: cmd, addr lo, addr hi, data... */
+			if (len < 4) {
+				job_unsupported(j, "xe", h, pc);
+				goto out;
+			}
+			addr = d[1] | (uint64_t)d[2] << 32;
+			if (!gpu_rw(j, addr, &d[3], (len - 3) * 4ull, true))
+				goto out;
+			f->page = ~0ull; /* the batch may have written itself */
+			break;
+		case MI_STORE_REGISTER_MEM_OP: {
+			uint32_t reg = d[1] & 0xfff, v;
+			uint64_t ts = shim_gpu_timestamp();
+
+			if (reg == RING_TIMESTAMP || reg == RING_CTX_TIMESTAMP)
+				v = (uint32_t)ts;
+			else if (reg == RING_TIMESTAMP_UDW)
+				v = (uint32_t)(ts >> 32);
+			else {
+				job_unsupported(j, "xe", h, pc);
+				goto out;
+			}
+			addr = d[2] | (len > 3 ? (uint64_t)d[3] << 32 : 0);
+			if (!gpu_rw(j, addr, &v, 4, true))
+				goto out;
+			f->page = ~0ull;
+			break;
+		}
+		case MI_BATCH_BUFFER_START_OP:
+			if (!job_jump(j))
+				goto out;
+			addr = d[1] | (len > 2 ? (uint64_t)d[2] << 32 : 0);
+			if ((h & MI_SECOND_LEVEL) && !second) {
+				second = true;
+				ret_pc = pc + len * 4ull;
+			}
+			pc = addr & ~3ull;
+			continue;
+		case MI_COND_BATCH_BUFFER_END_OP: {
+			uint32_t v;
+
+			if (len < 4 || !(h & MI_DO_COMPARE)) {
+				job_unsupported(j, "xe", h, pc);
+				goto out;
+			}
+			addr = d[2] | (uint64_t)d[3] << 32;
+			if (!gpu_rw(j, addr & ~7ull, &v, 4, false))
+				goto out;
+			if (v <= d[1]) /* the batch ends when memory <= data */
+				goto out;
+			break;
+		}
+		default:
+			job_unsupported(j, "xe", h, pc);
+			goto out;
+		}
+		pc += len * 4ull;
+	}
+out:
+	free(f);
+}
+
+/* ---- amdgpu: PM4 and SDMA ------------------------------------------------------ */
+
+#define PM4_TYPE(h) ((h) >> 30)
+#define PM4_COUNT(h) (((h) >> 16) & 0x3fff)
+#define PM4_OP(h) (((h) >> 8) & 0xff)
+#define PKT3_NOP 0x10
+#define PKT3_INDIRECT_BUFFER_CONST 0x33
+#define PKT3_WRITE_DATA 0x37
+#define PKT3_INDIRECT_BUFFER 0x3f
+#define PKT3_RELEASE_MEM 0x49
+#define PKT3_DMA_DATA 0x50
+
+static bool copy_bytes(struct gpu_job *j, uint64_t dst, uint64_t src, uint64_t n, bool fill,
+		       uint32_t value)
+{
+	uint8_t buf[4096];
+
+	while (n) {
+		uint64_t k = n < sizeof(buf) ? n : sizeof(buf), i;
+
+		if (fill) {
+			for (i = 0; i < k; i++)
+				buf[i] = (uint8_t)(value >> (8 * ((i + dst) & 3)));
+		} else if (!gpu_rw(j, src, buf, k, false)) {
+			return false;
+		}
+		if (!gpu_rw(j, dst, buf, k, true))
+			return false;
+		dst += k;
+		src += k;
+		n -= k;
+	}
+	return true;
+}
+
+static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
+{
+	struct fetch *f = malloc(sizeof(*f));
+	uint64_t end = pc + ndw * 4;
+	uint32_t d[64];
+
+	if (!f) {
+		j->error = "out of memory";
+		return;
+	}
+	f->page = ~0ull;
+	while (pc < end && job_step(j) && fetch_dws(j, f, pc, d, 1)) {
+		uint32_t h = d[0], len, op;
+		uint64_t addr;
+
+		if (PM4_TYPE(h) == 2) {
+			pc += 4;
+			continue;
+		}
+		if (PM4_TYPE(h) != 3) {
+			job_unsupported(j, "amdgpu PM4", h, pc);
+			break;
+		}
+		len = PM4_COUNT(h) + 2;
+		op = PM4_OP(h);
+		if (op == PKT3_NOP) {
+			pc += len * 4ull;
+			continue;
+		}
+		if (len > 64 || !fetch_dws(j, f, pc, d, len))
+			break;
+		switch (op) {
+		case PKT3_WRITE_DATA: {
+			uint32_t dst_sel = (d[1] >> 8) & 0xf, i;
+			bool one_addr = d[1] & (1u << 16);
+
+			if ((dst_sel != 5 && dst_sel != 2) || len < 5) {
+				job_unsupported(j, "amdgpu PM4", h, pc);
+				goto out;
+			}
+			addr = d[2] | (uint64_t)d[3] << 32;
+			for (i = 4; i < len; i++)
+				if (!gpu_rw(j, one_addr ? addr : addr + (i - 4) * 4ull, &d[i], 4, true))
+					goto out;
+			f->page = ~0ull;
+			break;
+		}
+		case PKT3_DMA_DATA: {
+			uint32_t src_sel = (d[1] >> 29) & 3, dst_sel = (d[1] >> 20) & 3;
+			uint64_t n = d[6] & 0x3ffffff;
+
+			if (len < 7 || dst_sel != 0 || (src_sel != 0 && src_sel != 2)) {
+				job_unsupported(j, "amdgpu PM4", h, pc);
+				goto out;
+			}
+			addr = d[4] | (uint64_t)d[5] << 32;
+			if (!copy_bytes(j, addr, d[2] | (uint64_t)d[3] << 32, n, src_sel == 2, d[2]))
+				goto out;
+			f->page = ~0ull;
+			break;
+		}
+		case PKT3_INDIRECT_BUFFER:
+		case PKT3_INDIRECT_BUFFER_CONST:
+			if (len < 4 || depth >= 2 || !job_jump(j)) {
+				if (!j->error)
+					job_unsupported(j, "amdgpu PM4", h, pc);
+				goto out;
+			}
+			addr = (d[1] & ~3u) | (uint64_t)(d[2] & 0xffff) << 32;
+			pm4_run(j, addr, d[3] & 0xfffff, depth + 1);
+			if (j->error)
+				goto out;
+			f->page = ~0ull;
+			break;
+		case PKT3_RELEASE_MEM: {
+			uint32_t data_sel = (d[2] >> 29) & 7;
+			uint64_t v = d[5] | (uint64_t)d[6] << 32;
+
+			if (len < 7 || data_sel > 3) {
+				job_unsupported(j, "amdgpu PM4", h, pc);
+				goto out;
+			}
+			if (data_sel == 3)
+				v = shim_gpu_timestamp();
+			addr = d[3] | (uint64_t)d[4] << 32;
+			if (data_sel && !gpu_rw(j, addr, &v, data_sel == 1 ? 4 : 8, true))
+				goto out;
+			f->page = ~0ull;
+			break;
+		}
+		default:
+			job_unsupported(j, "amdgpu PM4", h, pc);
+			goto out;
+		}
+		pc += len * 4ull;
+	}
+out:
+	free(f);
+}
+
+#define SDMA_OP_NOP 0
+#define SDMA_OP_COPY 1
+#define SDMA_OP_WRITE 2
+#define SDMA_OP_FENCE 5
+#define SDMA_OP_TRAP 6
+#define SDMA_OP_CONST_FILL 11
+
+static void sdma_run(struct gpu_job *j, uint64_t pc, uint64_t ndw)
+{
+	struct fetch *f = malloc(sizeof(*f));
+	uint64_t end = pc + ndw * 4;
+	uint32_t d[8];
+
+	if (!f) {
+		j->error = "out of memory";
+		return;
+	}
+	f->page = ~0ull;
+	while (pc < end && job_step(j) && fetch_dws(j, f, pc, d, 1)) {
+		uint32_t h = d[0], op = h & 0xff, sub = (h >> 8) & 0xff, i, n;
+		uint64_t addr;
+
+		switch (op) {
+		case SDMA_OP_NOP:
+			pc += 4 * (1ull + ((h >> 16) & 0x3fff));
+			continue;
+		case SDMA_OP_TRAP:
+			pc += 8;
+			continue;
+		case SDMA_OP_COPY: /* linear: count-1, param, src, dst */
+			if (sub != 0 || !fetch_dws(j, f, pc, d, 7)) {
+				if (!j->error)
+					job_unsupported(j, "amdgpu SDMA", h, pc);
+				goto out;
+			}
+			if (!copy_bytes(j, d[5] | (uint64_t)d[6] << 32, d[3] | (uint64_t)d[4] << 32,
+					(d[1] & 0x3fffffff) + 1ull, false, 0))
+				goto out;
+			pc += 7 * 4;
+			break;
+		case SDMA_OP_WRITE: /* linear: dst, count-1 dwords, data */
+			if (sub != 0 || !fetch_dws(j, f, pc, d, 4)) {
+				if (!j->error)
+					job_unsupported(j, "amdgpu SDMA", h, pc);
+				goto out;
+			}
+			addr = d[1] | (uint64_t)d[2] << 32;
+			n = (d[3] & 0xfffff) + 1;
+			pc += 16;
+			for (i = 0; i < n; i++, pc += 4) {
+				uint32_t v;
+
+				if (!fetch_dws(j, f, pc, &v, 1) || !gpu_rw(j, addr + i * 4ull, &v, 4, true))
+					goto out;
+				f->page = ~0ull;
+			}
+			break;
+		case SDMA_OP_FENCE:
+			if (!fetch_dws(j, f, pc, d, 4))
+				goto out;
+			if (!gpu_rw(j, d[1] | (uint64_t)d[2] << 32, &d[3], 4, true))
+				goto out;
+			pc += 16;
+			break;
+		case SDMA_OP_CONST_FILL: /* dst, data, count-1 bytes; dword fills */
+			if (!fetch_dws(j, f, pc, d, 5))
+				goto out;
+			if (!copy_bytes(j, d[1] | (uint64_t)d[2] << 32, 0, (d[4] & 0x3fffffff) + 1ull,
+					true, d[3]))
+				goto out;
+			pc += 20;
+			break;
+		default:
+			job_unsupported(j, "amdgpu SDMA", h, pc);
+			goto out;
+		}
+		f->page = ~0ull;
+	}
+out:
+	free(f);
+}
+
+/* ---- jobs ----------------------------------------------------------------------- */
+
+static int job_end(struct gpu_job *j, const char *drv)
+{
+	static bool said;
+
+	shim_gpu_stats.jobs++;
+	if (!j->error)
+		return 0;
+	shim_gpu_stats.jobs_failed++;
+	if (!said && !getenv("VMB_SHIM_QUIET"))
+		fprintf(stderr,
+			"vmshim-gpu: %s job failed: %s (VA 0x%llx); later failures are only counted\n",
+			drv, j->error, (unsigned long long)j->fault_va);
+	said = true;
+	if (j->fault_va)
+		return -EFAULT;
+	return strcmp(j->error, "unsupported command") ? -EIO : -EOPNOTSUPP;
+}
+
+int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch)
+{
+	struct gpu_job j = {.vm = vm};
+
+	/*
+	 * The replayer's jobs over the shim carry no batch (address 0, nothing
+	 * mapped there; VMB_HW_BATCH=1 makes it send real ones): a job without
+	 * commands, as the shim always ran them.
+	 */
+	if (!batch && vm && vm->shadow && !vmb_gpuvm_find_first(vm->shadow, 0, GPU_PAGE)) {
+		shim_gpu_stats.empty_jobs++;
+		return 0;
+	}
+
+	xe_run(&j, batch);
+	return job_end(&j, "xe");
+}
+
+int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes)
+{
+	struct gpu_job j = {.vm = vm};
+
+	switch (ip_type) {
+	case 0: /* GFX */
+	case 1: /* COMPUTE */
+		pm4_run(&j, va, bytes / 4, 0);
+		break;
+	case 2: /* DMA */
+		sdma_run(&j, va, bytes / 4);
+		break;
+	default:
+		job_unsupported(&j, "amdgpu (IP type)", ip_type, va);
+		break;
+	}
+	return job_end(&j, "amdgpu");
+}
