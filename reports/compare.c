@@ -77,50 +77,110 @@ static void fmt_val(char *buf, size_t len, double v, const char *unit)
 
 static void fmt_p(char *buf, size_t len, const struct vmb_cmp_row *r)
 {
-	if (isnan(r->p))
+	if (isnan(r->p_adj))
 		snprintf(buf, len, "-");
-	else if (r->p < 1e-4)
+	else if (r->p_adj < 1e-4)
 		snprintf(buf, len, "<0.0001");
 	else
-		snprintf(buf, len, "%.4f", r->p);
+		snprintf(buf, len, "%.4f", r->p_adj);
+}
+
+/* "x1.250" for a ratio of medians, "-" without one */
+static void fmt_ratio(char *buf, size_t len, double ratio)
+{
+	if (isfinite(ratio))
+		snprintf(buf, len, "x%.3f", ratio);
+	else
+		snprintf(buf, len, "-");
+}
+
+static double row_ratio(const struct vmb_cmp_row *r)
+{
+	return r->base != 0 ? r->new / r->base : NAN;
+}
+
+static const char *test_label(const struct vmb_cmp_row *r)
+{
+	switch (r->test) {
+	case VMB_T_EXACT:
+		return "deterministic";
+	case VMB_T_RUNS:
+		return r->exact_p ? "MWU-exact" : "MWU";
+	case VMB_T_SAMPLES:
+		return r->exact_p ? "MWU-exact samples" : "MWU samples";
+	case VMB_T_BOOTSTRAP:
+		return "bootstrap p99";
+	default:
+		return "no test";
+	}
+}
+
+/* "20.01 us ± 1.20 us": the median and the robust spread of the runs */
+static void fmt_side(char *buf, size_t len, double med, double spread, size_t n,
+		     const char *unit)
+{
+	char m[32], sp[32];
+
+	fmt_val(m, sizeof(m), med, unit);
+	if (n < 2 || spread == 0) {
+		snprintf(buf, len, "%s", m);
+		return;
+	}
+	fmt_val(sp, sizeof(sp), spread, unit);
+	snprintf(buf, len, "%s ± %s", m, sp);
 }
 
 static void print_rows(enum fmt fmt, const char *key, const struct vmb_cmp_row *rows, size_t n,
-		       size_t nb, size_t nn)
+		       size_t nb, size_t nn, double conf)
 {
 	size_t i;
 
 	if (fmt == FMT_MD) {
 		printf("\n**%s** (%zu base runs, %zu new runs)\n\n", key, nb, nn);
-		printf("| metric | base | new | change | p | test | verdict |\n");
-		printf("|---|---:|---:|---:|---:|---|---|\n");
+		printf("| metric | base | new | ratio | %g%% CI | p | test | verdict |\n", conf);
+		printf("|---|---:|---:|---:|---:|---:|---|---|\n");
 	} else {
 		printf("\n%s  (%zu base runs, %zu new runs)\n", key, nb, nn);
-		printf("  %-15s %12s %12s %9s %8s %-11s %s\n", "metric", "base", "new", "change",
-		       "p", "test", "verdict");
 	}
 	for (i = 0; i < n; i++) {
 		const struct vmb_cmp_row *r = &rows[i];
-		char b[32], nw[32], p[32], ch[32];
+		char b[96], nw[96], p[32], ra[32], lo[32], hi[32], ci[80];
 		const char *v = vmb_verdict_name(r->verdict);
+		bool reg = r->verdict == VMB_V_REGRESSION;
 
 		if (r->verdict == VMB_V_ABSENT)
 			continue;
-		fmt_val(b, sizeof(b), r->base, r->metric->unit);
-		fmt_val(nw, sizeof(nw), r->new, r->metric->unit);
+		fmt_side(b, sizeof(b), r->base, r->base_spread, r->nb, r->metric->unit);
+		fmt_side(nw, sizeof(nw), r->new, r->new_spread, r->nn, r->metric->unit);
 		fmt_p(p, sizeof(p), r);
-		snprintf(ch, sizeof(ch), "%+.2f%%", r->change);
-		if (fmt == FMT_MD)
-			printf("| %s%s | %s | %s | %s | %s | %s | %s%s%s%s%s |\n", r->metric->name,
-			       r->decides ? "" : " (info)", b, nw, ch, p, vmb_test_name(r->test),
-			       r->verdict == VMB_V_REGRESSION ? "**" : "", v,
-			       r->verdict == VMB_V_REGRESSION ? "**" : "", r->why ? ": " : "",
-			       r->why ? r->why : "");
+		fmt_ratio(ra, sizeof(ra), row_ratio(r));
+		fmt_ratio(lo, sizeof(lo), r->ci_lo);
+		fmt_ratio(hi, sizeof(hi), r->ci_hi);
+		if (isnan(r->ci_lo))
+			snprintf(ci, sizeof(ci), "-");
 		else
-			printf("  %-15s %12s %12s %9s %8s %-11s %s%s%s%s\n", r->metric->name, b, nw,
-			       ch, p, vmb_test_name(r->test), v, r->decides ? "" : " (info)",
+			snprintf(ci, sizeof(ci), "%s..%s", lo, hi);
+		if (fmt == FMT_MD) {
+			printf("| %s%s | %s | %s | %s | %s | %s | %s | %s%s%s%s%s |\n",
+			       r->metric->name, r->decides ? "" : " (info)", b, nw, ra, ci, p,
+			       test_label(r), reg ? "**" : "", v, reg ? "**" : "",
 			       r->why ? ": " : "", r->why ? r->why : "");
+			continue;
+		}
+		/* base ± spread -> new ± spread (ratio, CI, p)  verdict */
+		printf("  %-14s %21s -> %-21s (%s", r->metric->name, b, nw, ra);
+		if (!isnan(r->ci_lo))
+			printf(", %g%% CI %s", conf, ci);
+		if (!isnan(r->p_adj))
+			printf(", p=%s", p);
+		printf(", %s)  %s%s%s%s\n", test_label(r), v, r->decides ? "" : " (info)",
+		       r->why ? ": " : "", r->why ? r->why : "");
 	}
+}
+
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
 }
 
 static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t n)
@@ -134,14 +194,18 @@ static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t
 		if (r->verdict == VMB_V_ABSENT)
 			continue;
 		json_array_append_new(
-		    a, json_pack(
-			   "{s:s, s:f, s:f, s:o, s:o, s:f, s:f, s:s, s:s, s:b, s:i, s:i}", "metric",
-			   r->metric->name, "base", r->base, "new", r->new, "change_pct",
-			   isfinite(r->change) ? json_real(r->change) : json_null(), "p",
-			   isnan(r->p) ? json_null() : json_real(r->p), "noise_pct",
-			   isfinite(r->noise) ? r->noise : -1.0, "threshold_pct", r->threshold,
-			   "test", vmb_test_name(r->test), "verdict", vmb_verdict_name(r->verdict),
-			   "decides", r->decides, "base_runs", (int)r->nb, "new_runs", (int)r->nn));
+		    a, json_pack("{s:s, s:f, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:f,"
+				 " s:f, s:s, s:b, s:s, s:b, s:i, s:i, s:s?}",
+				 "metric", r->metric->name, "base", r->base, "new", r->new,
+				 "base_spread", r->base_spread, "new_spread", r->new_spread,
+				 "change_pct", num_or_null(r->change), "ratio",
+				 num_or_null(row_ratio(r)), "ci_lo", num_or_null(r->ci_lo), "ci_hi",
+				 num_or_null(r->ci_hi), "p", num_or_null(r->p), "p_holm",
+				 num_or_null(r->p_adj), "noise_pct",
+				 isfinite(r->noise) ? r->noise : -1.0, "threshold_pct", r->threshold,
+				 "test", vmb_test_name(r->test), "exact_p", r->exact_p, "verdict",
+				 vmb_verdict_name(r->verdict), "decides", r->decides, "base_runs",
+				 (int)r->nb, "new_runs", (int)r->nn, "why", r->why));
 	}
 	return json_pack("{s:s, s:o}", "group", key, "metrics", a);
 }
@@ -175,7 +239,9 @@ int main(int argc, char **argv)
 	struct vmb_cmp_opts o;
 	struct vmb_rset base = {0}, new = {0};
 	struct vmb_rgroup *gb = NULL, *gn = NULL;
-	size_t ngb = 0, ngn = 0, i, j, matched = 0;
+	struct vmb_cmp_row *rows = NULL;
+	size_t ngb = 0, ngn = 0, i, j, k, matched = 0;
+	int family = 0;
 	const char *names[64];
 	double thr[64];
 	const char *only[64];
@@ -214,7 +280,7 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			o.alpha = strtod(optarg, &end);
-			if (*end || o.alpha <= 0 || o.alpha >= 1) {
+			if (*end || o.alpha <= 0 || o.alpha >= 0.5) {
 				fprintf(stderr, "compare: bad --alpha '%s'\n", optarg);
 				return 2;
 			}
@@ -274,32 +340,51 @@ int main(int argc, char **argv)
 	}
 	if (fmt == FMT_MD && !quiet)
 		printf("### vmbench compare\n");
+	/* every row of every matched group first: Holm corrects across all of them */
+	rows = calloc(ngb * vmb_n_metrics + 1, sizeof(*rows));
+	if (!rows) {
+		fprintf(stderr, "compare: out of memory\n");
+		goto out;
+	}
 	for (i = 0; i < ngb; i++) {
 		const struct vmb_rgroup *n = vmb_rgroup_find(gn, ngn, gb[i].key);
-		struct vmb_cmp_row rows[32];
+
+		if (!n)
+			continue;
+		for (j = 0; j < vmb_n_metrics; j++)
+			if (vmb_compare_metric(&vmb_metrics[j], gb[i].runs, gb[i].n, n->runs, n->n,
+					       &o, &rows[matched * vmb_n_metrics + j])) {
+				fprintf(stderr, "compare: out of memory\n");
+				goto out;
+			}
+		matched++;
+	}
+	family = vmb_verdict_holm(rows, matched * vmb_n_metrics, &o);
+	if (family < 0) {
+		fprintf(stderr, "compare: out of memory\n");
+		goto out;
+	}
+	for (i = 0, k = 0; i < ngb; i++) {
+		const struct vmb_rgroup *n = vmb_rgroup_find(gn, ngn, gb[i].key);
+		const struct vmb_cmp_row *gr;
 		int st;
 
 		if (!n)
 			continue;
-		matched++;
-		for (j = 0; j < vmb_n_metrics; j++)
-			if (vmb_compare_metric(&vmb_metrics[j], gb[i].runs, gb[i].n, n->runs, n->n,
-					       &o, &rows[j])) {
-				fprintf(stderr, "compare: out of memory\n");
-				goto out;
-			}
-		st = vmb_verdict_exit(rows, vmb_n_metrics);
+		gr = &rows[k++ * vmb_n_metrics];
+		st = vmb_verdict_exit(gr, vmb_n_metrics);
 		if (st == 1 || (st == 125 && status == 0))
 			status = st;
 		if (quiet)
 			continue;
 		if (fmt == FMT_JSON)
-			json_array_append_new(jout, rows_json(gb[i].key, rows, vmb_n_metrics));
+			json_array_append_new(jout, rows_json(gb[i].key, gr, vmb_n_metrics));
 		else if (fmt == FMT_HYPERFINE) {
 			vmb_export_hyperfine_groups(hf, &gb[i], 1, "base: ");
 			vmb_export_hyperfine_groups(hf, n, 1, "new: ");
 		} else
-			print_rows(fmt, gb[i].key, rows, vmb_n_metrics, gb[i].n, n->n);
+			print_rows(fmt, gb[i].key, gr, vmb_n_metrics, gb[i].n, n->n,
+				   (1 - 2 * o.alpha) * 100);
 	}
 	if (!matched) {
 		fprintf(stderr, "compare: no run group (trace|backend|strategy) is in both sets\n");
@@ -307,9 +392,10 @@ int main(int argc, char **argv)
 	}
 	if (!quiet) {
 		if (fmt == FMT_JSON) {
-			json_t *doc =
-			    json_pack("{s:o, s:i, s:f, s:f}", "groups", jout, "exit", status,
-				      "threshold_pct", o.threshold, "alpha", o.alpha);
+			json_t *doc = json_pack("{s:o, s:i, s:f, s:f, s:i, s:f}", "groups", jout,
+						"exit", status, "threshold_pct", o.threshold,
+						"alpha", o.alpha, "tests", family,
+						"ci_level", 1 - 2 * o.alpha);
 
 			jout = NULL;
 			json_dumpf(doc, stdout, JSON_INDENT(2));
@@ -319,16 +405,19 @@ int main(int argc, char **argv)
 			vmb_export_hyperfine_write(hf, "-");
 			hf = NULL;
 		} else {
-			printf("\n%sverdict: %s (exit %d; threshold %.3g%%, alpha %.3g)%s\n",
+			printf("\n%sverdict: %s (exit %d; threshold %.3g%%, alpha %.3g, p Holm-"
+			       "corrected over %d test%s)%s\n",
 			       fmt == FMT_MD ? "**" : "",
 			       status == 1     ? "REGRESSION"
 			       : status == 125 ? "cannot tell"
 					       : "no regression",
-			       status, o.threshold, o.alpha, fmt == FMT_MD ? "**" : "");
+			       status, o.threshold, o.alpha, family, family == 1 ? "" : "s",
+			       fmt == FMT_MD ? "**" : "");
 		}
 	}
 	ret = status;
 out:
+	free(rows);
 	json_decref(jout);
 	json_decref(hf);
 	vmb_rgroups_free(gb, ngb);
