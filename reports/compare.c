@@ -28,7 +28,7 @@ static void usage(FILE *f)
 	       "options:\n"
 	       "  --threshold PCT          minimum effect size in percent (default 2)\n"
 	       "  --threshold-metric M=PCT per-metric minimum effect size (repeatable)\n"
-	       "  --alpha A                significance level (default 0.01)\n"
+	       "  --alpha A                family-wise significance level (default 0.01)\n"
 	       "  --metric M               only M decides the exit status (repeatable);\n"
 	       "                           default: every metric except wall_ns of simulated runs\n"
 	       "  --format FMT             text (default), markdown, json, hyperfine\n"
@@ -37,24 +37,28 @@ static void usage(FILE *f)
 	       "\n"
 	       "metrics: bind_p50 bind_p99 unbind_p50 unbind_p99 submit_p50 submit_p99\n"
 	       "  stall_total gpuvm_requests gpuvm_map gpuvm_remap gpuvm_unmap gpuvm_keep\n"
-	       "  pte_writes tlb_flushes wall_ns (lower is better, except gpuvm_keep)\n"
+	       "  pte_writes tlb_flushes wall_ns gpuvm_cpu_ns makespan_ns (lower is\n"
+	       "  better, except gpuvm_keep; a metric a file lacks is skipped)\n"
 	       "\n"
-	       "The rule, per metric (runs marked incomplete are left out):\n"
-	       "  value   median over runs of each run's value (p50/p99 from its samples)\n"
-	       "  change  (new - base) / base in percent\n"
+	       "The rule, per metric (runs marked incomplete are left out; docs/reports.md):\n"
+	       "  value   median over runs of each run's value; spread = 1.4826 x MAD\n"
 	       "  exact   counters, and metrics of simulated runs, that are identical in\n"
-	       "          every run of a side are compared without a test: worse by >= the\n"
-	       "          threshold is a REGRESSION, better by >= it is better, else same\n"
-	       "  noisy   if the runs of a side spread (max-min)/2 by more than the\n"
-	       "          threshold around their median and by more than the change\n"
-	       "  test    two-sided Mann-Whitney U (normal approximation, tie and\n"
-	       "          continuity corrected) on per-run values with >= 3 runs per side;\n"
-	       "          else, on the per-op samples pooled per side: Mann-Whitney U for\n"
-	       "          p50 and stall_total, a bootstrap of the p99 (2000 replicates,\n"
-	       "          fixed seed) for p99; else no test (too few runs)\n"
-	       "  verdict p < alpha and worse by >= threshold: REGRESSION; p < alpha and\n"
-	       "          better by >= threshold: better; |change| < threshold: same;\n"
-	       "          otherwise noisy (cannot tell)\n");
+	       "          every run of a side: worse by >= threshold is a REGRESSION,\n"
+	       "          better by >= it is better, else same (never wall_ns, gpuvm_cpu_ns)\n"
+	       "  test    >= 3 runs per side: Mann-Whitney U on per-run values, exact\n"
+	       "          permutation p (ties included) up to 40 values on the smaller\n"
+	       "          side, normal approximation above; fewer runs: on the per-op\n"
+	       "          samples pooled per side (MWU for p50 and stall_total, bootstrap\n"
+	       "          of the p99 for p99), vetoed when the runs of a side spread more\n"
+	       "          than the threshold and the change\n"
+	       "  CI      bootstrap interval of median(new)/median(base), level 1-2*alpha\n"
+	       "  Holm    p-values of all deciding tests (every metric of every group)\n"
+	       "          are Holm-adjusted, so alpha bounds any false regression\n"
+	       "  verdict adjusted p < alpha and worse by >= threshold: REGRESSION;\n"
+	       "          ... better by >= threshold: better; else same when the worse\n"
+	       "          end of the CI is below the threshold, otherwise noisy\n"
+	       "\n"
+	       "output: base ± spread -> new ± spread (ratio, CI, p, test)  verdict\n");
 }
 
 enum fmt { FMT_TEXT, FMT_MD, FMT_JSON, FMT_HYPERFINE };
@@ -405,14 +409,17 @@ int main(int argc, char **argv)
 			vmb_export_hyperfine_write(hf, "-");
 			hf = NULL;
 		} else {
-			printf("\n%sverdict: %s (exit %d; threshold %.3g%%, alpha %.3g, p Holm-"
-			       "corrected over %d test%s)%s\n",
+			char holm[64] = "";
+
+			if (family > 0)
+				snprintf(holm, sizeof(holm), ", p Holm-corrected over %d test%s",
+					 family, family == 1 ? "" : "s");
+			printf("\n%sverdict: %s (exit %d; threshold %.3g%%, alpha %.3g%s)%s\n",
 			       fmt == FMT_MD ? "**" : "",
 			       status == 1     ? "REGRESSION"
 			       : status == 125 ? "cannot tell"
 					       : "no regression",
-			       status, o.threshold, o.alpha, family, family == 1 ? "" : "s",
-			       fmt == FMT_MD ? "**" : "");
+			       status, o.threshold, o.alpha, holm, fmt == FMT_MD ? "**" : "");
 		}
 	}
 	ret = status;
