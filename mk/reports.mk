@@ -20,7 +20,7 @@ $(B)/report: $(O)/reports/report.o $(O)/reports/plots.o $(O)/reports/html.o $(RE
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/vmbench-igt: $(O)/reports/igt.o
+$(B)/vmbench-igt: $(O)/reports/igt.o $(REPORTS_LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

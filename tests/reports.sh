@@ -191,8 +191,42 @@ check "vmbench-igt: same results -> SUCCESS, exit 0" \
 	bash -c "[ $rc -eq 0 ] && grep -q '^Starting subtest: dxvk-steady-async-hard' '$tmp/igt.out' && grep -qE '^Subtest dxvk-steady-async-hard: SUCCESS \([0-9]+\.[0-9]{3}s\)' '$tmp/igt.out'"
 FAKE_RESULT=$F/history/2026-11-18/dxvk-steady.json igt --run-subtest 'dxvk-*' >"$tmp/igt.out" 2>&1
 rc=$?
-check "vmbench-igt: regressed results -> FAIL, exit 1" \
-	bash -c "[ $rc -eq 1 ] && grep -qE '^Subtest dxvk-steady-async-hard: FAIL ' '$tmp/igt.out'"
+check "vmbench-igt: regressed results -> FAIL, exit 98 (IGT_EXIT_FAILURE)" \
+	bash -c "[ $rc -eq 98 ] && grep -qE '^Subtest dxvk-steady-async-hard: FAIL ' '$tmp/igt.out'"
+check "vmbench-igt: a dynamic subtest per deciding metric, the regressed one FAILs" \
+	bash -c "grep -q '^Starting dynamic subtest: gpuvm_remap' '$tmp/igt.out' && grep -qE '^Dynamic subtest gpuvm_remap: FAIL \\([0-9.]+s\\)' '$tmp/igt.out'"
+check "vmbench-igt: IGT-Version line first" \
+	bash -c "head -n 1 '$tmp/igt.out' | grep -qE '^IGT-Version: vmbench-[^ ]+ \\([^)]*\\) \\(Linux: '"
+# the fixture regresses latencies and gpuvm_remap, not gpuvm_map
+FAKE_RESULT=$F/history/2026-11-18/dxvk-steady.json igt --run-subtest 'dxvk-*' \
+	--dynamic-subtest 'gpuvm_ma*' >"$tmp/igt.out" 2>&1
+rc=$?
+check "vmbench-igt --dynamic-subtest: only the matching metrics run and decide" \
+	bash -c "[ $rc -eq 0 ] && [ \$(grep -c '^Starting dynamic subtest' '$tmp/igt.out') -eq 1 ] && grep -q '^Dynamic subtest gpuvm_map: SUCCESS' '$tmp/igt.out'"
+# a baseline with only implicit runs, a result with only async ones
+python3 - $F/history/2026-11-16/dxvk-steady.json "$tmp/igt/async-only.json" "$tmp/igt/base/other.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for path, sync in ((sys.argv[2], "async"), (sys.argv[3], "implicit")):
+    e = dict(d, runs=[r for r in d["runs"] if r["strategy"]["sync"] == sync])
+    json.dump(e, open(path, "w"))
+PY
+FAKE_RESULT=$tmp/igt/async-only.json igt --run-subtest 'other-*' >"$tmp/igt.out" 2>&1
+rc=$?
+check "vmbench-igt: a baseline without the strategy -> SKIP, exit 77" \
+	bash -c "[ $rc -eq 77 ] && grep -qE '^Subtest other-async-hard: SKIP ' '$tmp/igt.out'"
+rm -f "$tmp/igt/base/other.json"
+igt --describe='dxvk-*' >"$tmp/igt.out" 2>&1
+rc=$?
+check "vmbench-igt --describe" \
+	bash -c "[ $rc -eq 0 ] && grep -q '^SUB dxvk-steady-async-hard ' '$tmp/igt.out' && ! grep -q '^SUB other' '$tmp/igt.out'"
+igt --no-such-option >/dev/null 2>&1
+rc=$?
+check "vmbench-igt: bad usage exits 79 (IGT_EXIT_INVALID)" [ $rc -eq 79 ]
+FAKE_RESULT=$F/history/2026-11-16/dxvk-steady.json igt --debug --device drm:/dev/dri/renderD128 \
+	--run-subtest dxvk-steady-async-hard >"$tmp/igt.out" 2>&1
+check "vmbench-igt --debug --device: replays with --backend=auto --device=PATH" \
+	grep -q 'DEBUG: running .*--backend=auto --device=/dev/dri/renderD128' "$tmp/igt.out"
 FAKE_RESULT=$F/history/2026-11-16/dxvk-steady.json igt --run-subtest other-async-hard >"$tmp/igt.out" 2>&1
 rc=$?
 check "vmbench-igt: no baseline -> SKIP, exit 77" \
@@ -217,7 +251,13 @@ if [ -x build/replay ] && [ -f traces/steady-xe.json ]; then
 		--replay-args "--model-param=bind_job=6000" >"$tmp/igt.out" 2>&1
 	rc=$?
 	check "vmbench-igt with build/replay: a costlier model bind job fails" \
-		bash -c "[ $rc -eq 1 ] && grep -q '^Subtest steady-xe-async-hard: FAIL' '$tmp/igt.out'"
+		bash -c "[ $rc -eq 98 ] && grep -q '^Subtest steady-xe-async-hard: FAIL' '$tmp/igt.out'"
+	# as igt_runner runs it: another directory, no environment, found next to itself
+	(cd / && env -u VMB_TRACES_DIR -u VMB_BASELINE_DIR "$top/build/vmbench-igt" \
+		--baseline-dir "$tmp/igtbase" --run-subtest steady-xe-async-hard) >"$tmp/igt.out" 2>&1
+	rc=$?
+	check "vmbench-igt from another directory finds replay, compare and traces itself" \
+		bash -c "[ $rc -eq 0 ] && grep -q '^Subtest steady-xe-async-hard: SUCCESS' '$tmp/igt.out'"
 	build/vmbench-igt --run-subtest no-such-subtest >/dev/null 2>&1
 	rc=$?
 	check "vmbench-igt: unknown subtest exits 79" [ $rc -eq 79 ]
