@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +63,20 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* user and system CPU time of the process so far (hyperfine's "user"/"system") */
+static void cpu_times(uint64_t *user_ns, uint64_t *system_ns)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru)) {
+		*user_ns = *system_ns = 0;
+		return;
+	}
+	*user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000;
+	*system_ns =
+	    (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -508,7 +523,7 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 		   struct vmb_run *run, char *err, size_t errlen)
 {
 	struct engine e = {.t = trace, .o = opts};
-	uint64_t t0;
+	uint64_t t0, u0, s0;
 	int ret;
 
 	memset(run, 0, sizeof(*run));
@@ -546,9 +561,13 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	}
 	run->m.simulated = e.be.ops->simulated;
 	e.pace_base = e.be.ops->now(&e.be);
+	cpu_times(&u0, &s0);
 	t0 = mono_ns();
 	ret = run_ops(&e);
 	run->wall_ns = mono_ns() - t0;
+	cpu_times(&run->user_ns, &run->system_ns);
+	run->user_ns -= u0;
+	run->system_ns -= s0;
 	run->m.sim_end_ns = e.be.ops->now(&e.be) - e.pace_base;
 	if (ret) {
 		run->m.incomplete = true;

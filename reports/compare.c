@@ -32,6 +32,13 @@ static void usage(FILE *f)
 	       "  --metric M               only M decides the exit status (repeatable);\n"
 	       "                           default: every metric except wall_ns of simulated runs\n"
 	       "  --format FMT             text (default), markdown, json, hyperfine\n"
+	       "  --kcidb FILE             also write the NEW side as KCIDB v5.3 JSON, a test\n"
+	       "                           node per group and metric with its verdict as the\n"
+	       "                           status (REGRESSION: FAIL, same/better: PASS, cannot\n"
+	       "                           tell: DONE)\n"
+	       "  --kcidb-tree NAME, --kcidb-repo URL, --kcidb-commit SHA, --kcidb-branch B\n"
+	       "                           the kernel tested (default $VMB_KERNEL_TREE,\n"
+	       "                           $VMB_KERNEL_REPO, $VMB_KERNEL_COMMIT, $VMB_KERNEL_BRANCH)\n"
 	       "  -q, --quiet              print nothing, only set the exit status\n"
 	       "  -h, --help               this text\n"
 	       "\n"
@@ -214,6 +221,34 @@ static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t
 	return json_pack("{s:s, s:o}", "group", key, "metrics", a);
 }
 
+/* the NEW side with each group's verdicts as KCIDB test statuses */
+static int write_kcidb(const char *path, struct vmb_kcidb_ident *kid, const struct vmb_rset *new,
+		       const struct vmb_rgroup *gb, size_t ngb, const struct vmb_rgroup *gn,
+		       size_t ngn, const struct vmb_cmp_row *rows)
+{
+	struct vmb_kcidb_verdict *v = calloc(ngb * vmb_n_metrics + 1, sizeof(*v));
+	size_t i, j, k = 0, nv = 0;
+	int ret;
+
+	if (!v) {
+		fprintf(stderr, "compare: out of memory\n");
+		return -ENOMEM;
+	}
+	for (i = 0; i < ngb; i++) {
+		if (!vmb_rgroup_find(gn, ngn, gb[i].key))
+			continue;
+		for (j = 0; j < vmb_n_metrics; j++)
+			v[nv++] = (struct vmb_kcidb_verdict){gb[i].key, &rows[k * vmb_n_metrics + j]};
+		k++;
+	}
+	vmb_kcidb_ident_from_env(kid);
+	ret = vmb_export_kcidb(new, "vmbench", kid, v, nv, path);
+	if (ret)
+		fprintf(stderr, "compare: writing %s failed\n", path);
+	free(v);
+	return ret;
+}
+
 static int load_side(struct vmb_rset *set, char **paths, int n)
 {
 	char err[512];
@@ -236,6 +271,11 @@ int main(int argc, char **argv)
 	    {"alpha", required_argument, NULL, 'a'},
 	    {"metric", required_argument, NULL, 'm'},
 	    {"format", required_argument, NULL, 'f'},
+	    {"kcidb", required_argument, NULL, 'k'},
+	    {"kcidb-tree", required_argument, NULL, 1001},
+	    {"kcidb-repo", required_argument, NULL, 1002},
+	    {"kcidb-commit", required_argument, NULL, 1003},
+	    {"kcidb-branch", required_argument, NULL, 1004},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -244,12 +284,15 @@ int main(int argc, char **argv)
 	struct vmb_rset base = {0}, new = {0};
 	struct vmb_rgroup *gb = NULL, *gn = NULL;
 	struct vmb_cmp_row *rows = NULL;
-	size_t ngb = 0, ngn = 0, i, j, k, matched = 0;
+	struct vmb_rgroup *hb = NULL, *hn = NULL; /* shallow copies for the hyperfine export */
+	size_t ngb = 0, ngn = 0, i, j, k, matched = 0, nh = 0;
 	int family = 0;
 	const char *names[64];
 	double thr[64];
 	const char *only[64];
 	enum fmt fmt = FMT_TEXT;
+	struct vmb_kcidb_ident kid = {0};
+	const char *kcidb = NULL;
 	bool quiet = false;
 	int c, sep, status = 0, ret = 2;
 	json_t *jout = NULL, *hf = NULL;
@@ -310,6 +353,21 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'k':
+			kcidb = optarg;
+			break;
+		case 1001:
+			kid.tree_name = optarg;
+			break;
+		case 1002:
+			kid.git_repository_url = optarg;
+			break;
+		case 1003:
+			kid.git_commit_hash = optarg;
+			break;
+		case 1004:
+			kid.git_repository_branch = optarg;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -346,7 +404,9 @@ int main(int argc, char **argv)
 		printf("### vmbench compare\n");
 	/* every row of every matched group first: Holm corrects across all of them */
 	rows = calloc(ngb * vmb_n_metrics + 1, sizeof(*rows));
-	if (!rows) {
+	hb = calloc(ngb + 1, sizeof(*hb));
+	hn = calloc(ngb + 1, sizeof(*hn));
+	if (!rows || !hb || !hn) {
 		fprintf(stderr, "compare: out of memory\n");
 		goto out;
 	}
@@ -368,6 +428,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "compare: out of memory\n");
 		goto out;
 	}
+	if (kcidb && write_kcidb(kcidb, &kid, &new, gb, ngb, gn, ngn, rows))
+		goto out;
 	for (i = 0, k = 0; i < ngb; i++) {
 		const struct vmb_rgroup *n = vmb_rgroup_find(gn, ngn, gb[i].key);
 		const struct vmb_cmp_row *gr;
@@ -384,8 +446,8 @@ int main(int argc, char **argv)
 		if (fmt == FMT_JSON)
 			json_array_append_new(jout, rows_json(gb[i].key, gr, vmb_n_metrics));
 		else if (fmt == FMT_HYPERFINE) {
-			vmb_export_hyperfine_groups(hf, &gb[i], 1, "base: ");
-			vmb_export_hyperfine_groups(hf, n, 1, "new: ");
+			hb[nh] = gb[i];
+			hn[nh++] = *n;
 		} else
 			print_rows(fmt, gb[i].key, gr, vmb_n_metrics, gb[i].n, n->n,
 				   (1 - 2 * o.alpha) * 100);
@@ -406,6 +468,12 @@ int main(int argc, char **argv)
 			putchar('\n');
 			json_decref(doc);
 		} else if (fmt == FMT_HYPERFINE) {
+			/* short names: only the strategy axes that differ between groups */
+			if (vmb_export_hyperfine_groups(hf, hb, nh, "base: ") ||
+			    vmb_export_hyperfine_groups(hf, hn, nh, "new: ")) {
+				fprintf(stderr, "compare: out of memory\n");
+				goto out;
+			}
 			vmb_export_hyperfine_write(hf, "-");
 			hf = NULL;
 		} else {
@@ -425,6 +493,8 @@ int main(int argc, char **argv)
 	ret = status;
 out:
 	free(rows);
+	free(hb);
+	free(hn);
 	json_decref(jout);
 	json_decref(hf);
 	vmb_rgroups_free(gb, ngb);

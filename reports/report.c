@@ -1543,9 +1543,13 @@ static void usage(FILE *f)
 		"                       env.date): trend plots per metric and night, with\n"
 		"                       regressions (compare's rule, night vs previous night)\n"
 		"                       marked; RESULT files may be inside DIR too\n"
-		"  --kcidb FILE         also write KCIDB v5.3 JSON (one DONE test node with a\n"
-		"                       numeric \"number\" per run and metric); copied to DIR/raw\n"
-		"  --hyperfine FILE     also write hyperfine-style JSON of whole-run wall times\n"
+		"  --kcidb FILE         also write KCIDB v5.3 JSON (one DONE test node per run\n"
+		"                       group and metric, the median in SI units, per-run values\n"
+		"                       in misc); copied to DIR/raw. Verdicts: compare --kcidb\n"
+		"  --kcidb-tree NAME, --kcidb-repo URL, --kcidb-commit SHA, --kcidb-branch B\n"
+		"                       the kernel the checkouts name (default $VMB_KERNEL_TREE,\n"
+		"                       $VMB_KERNEL_REPO, $VMB_KERNEL_COMMIT, $VMB_KERNEL_BRANCH)\n"
+		"  --hyperfine FILE     also write hyperfine JSON (every field hyperfine writes)\n"
 		"  --threshold PCT      effect-size floor for history regressions (default 2)\n"
 		"  --alpha A            significance level for history regressions (0.01)\n"
 		"  --gnuplot CMD        gnuplot command (default: gnuplot)\n"
@@ -1561,6 +1565,10 @@ int main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"history", required_argument, NULL, 'H'},
 	    {"kcidb", required_argument, NULL, 'k'},
+	    {"kcidb-tree", required_argument, NULL, 1001},
+	    {"kcidb-repo", required_argument, NULL, 1002},
+	    {"kcidb-commit", required_argument, NULL, 1003},
+	    {"kcidb-branch", required_argument, NULL, 1004},
 	    {"hyperfine", required_argument, NULL, 'y'},
 	    {"threshold", required_argument, NULL, 't'},
 	    {"alpha", required_argument, NULL, 'a'},
@@ -1571,6 +1579,7 @@ int main(int argc, char **argv)
 	};
 	struct ctx c = {0};
 	const char *history = NULL, *kcidb = NULL, *hyperfine = NULL;
+	struct vmb_kcidb_ident kid = {0};
 	char path[PATH_MAX], err[512];
 	struct tm tm;
 	time_t now = time(NULL);
@@ -1589,6 +1598,18 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			kcidb = optarg;
+			break;
+		case 1001:
+			kid.tree_name = optarg;
+			break;
+		case 1002:
+			kid.git_repository_url = optarg;
+			break;
+		case 1003:
+			kid.git_commit_hash = optarg;
+			break;
+		case 1004:
+			kid.git_repository_branch = optarg;
 			break;
 		case 'y':
 			hyperfine = optarg;
@@ -1668,7 +1689,8 @@ int main(int argc, char **argv)
 	if (kcidb) {
 		char dst[PATH_MAX];
 
-		if (vmb_export_kcidb(&c.set, "vmbench", kcidb)) {
+		vmb_kcidb_ident_from_env(&kid);
+		if (vmb_export_kcidb(&c.set, "vmbench", &kid, NULL, 0, kcidb)) {
 			fprintf(stderr, "report: writing %s failed\n", kcidb);
 			return 2;
 		}

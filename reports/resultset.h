@@ -44,6 +44,8 @@ struct vmb_rlat {
  * @strategy_json: the strategy object
  * @repeat: repeat index
  * @wall_ns: whole-run wall time
+ * @user_ns, @system_ns: CPU time of the replaying process over the run; -1
+ *     when the file does not record it (older files)
  * @simulated: latencies are simulated (model)
  * @incomplete: the run stopped early
  * @bind, @unbind, @submit, @stall: latency objects
@@ -55,7 +57,7 @@ struct vmb_rrun {
 	char *strategy;
 	json_t *strategy_json;
 	int repeat;
-	double wall_ns;
+	double wall_ns, user_ns, system_ns;
 	bool simulated, incomplete;
 	struct vmb_rlat bind, unbind, submit, stall;
 	json_t *metrics;

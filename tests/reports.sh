@@ -98,29 +98,113 @@ check "trend plot has regression markers" \
 check "no regression flagged for the stable hardware trace's counters" \
 	bash -c "! grep -q 'vkd3d-sparse</td><td class=l>[^<]*</td><td class=l>gpuvm' '$out/index.html'"
 
-# exports
-if python3 - "$tmp/kcidb.json" "$tmp/hyperfine.json" <<'EOF'
+# exports: a structural KCIDB v5 check written here (KCIDB's own schema is
+# GPL and not vendored), and hyperfine's exact field list
+cat >"$tmp/kcidb_check.py" <<'PY'
+import json, re, sys
+STATUS = {"FAIL", "ERROR", "MISS", "PASS", "DONE", "SKIP"}
+def no_nulls(x, where):
+    if x is None:
+        raise AssertionError("null at " + where)
+    if isinstance(x, dict):
+        for k, v in x.items():
+            no_nulls(v, where + "." + k)
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            no_nulls(v, "%s[%d]" % (where, i))
+def check(path, want_ident=None):
+    k = json.load(open(path))
+    no_nulls(k, "$")
+    assert k["version"] == {"major": 5, "minor": 3}, k["version"]
+    for kind in ("checkouts", "builds", "tests"):
+        ids = set()
+        for n in k[kind]:
+            assert re.fullmatch(r"[^:]+:.+", n["id"]) and n["origin"] == n["id"].split(":")[0], n["id"]
+            assert n["id"] not in ids, "duplicate id " + n["id"]
+            ids.add(n["id"])
+    cos = {c["id"] for c in k["checkouts"]}
+    for c in k["checkouts"]:
+        if "git_commit_hash" in c:
+            assert re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", c["git_commit_hash"])
+        if want_ident:
+            for f, v in want_ident.items():
+                assert c.get(f) == v, (f, c.get(f))
+    bids = set()
+    for b in k["builds"]:
+        assert b["checkout_id"] in cos and b["status"] in STATUS
+        bids.add(b["id"])
+    for t in k["tests"]:
+        assert t["build_id"] in bids and t["status"] in STATUS, t["id"]
+        assert re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*", t["path"]), t["path"]
+        n = t["number"]
+        assert isinstance(n["value"], (int, float)) and set(n) <= {"value", "unit", "prefix"}
+        assert n.get("prefix", "metric") in ("metric", "binary")
+        assert n.get("unit") != "ns", "times must be in s, not ns (shows as kns)"
+        if t["path"].endswith(("_p50", "_p99", "wall_ns", "stall_total", "cpu_ns")):
+            assert n["unit"] == "s" and n["prefix"] == "metric" and n["value"] < 1000, t
+        assert isinstance(t["misc"]["runs"], list) and t["misc"]["runs"]
+    return k
+PY
+if python3 - "$tmp/kcidb.json" "$tmp/hyperfine.json" "$tmp/kcidb_check.py" <<'EOF'
 import json, sys
-k = json.load(open(sys.argv[1]))
-assert k["version"]["major"] == 5
-assert k["checkouts"] and k["builds"]
+exec(open(sys.argv[3]).read())
+k = check(sys.argv[1])
 tests = k["tests"]
-assert len(tests) > 100
-for t in tests:
-    assert t["status"] == "DONE" and t["id"].startswith("vmbench:")
-    assert isinstance(t["number"]["value"], (int, float))
-    assert t["number"]["prefix"] in ("metric", "binary")
+assert len(tests) > 50, len(tests)
+assert all(t["status"] == "DONE" for t in tests)
 assert any(t["path"].endswith(".bind_p99") for t in tests)
 h = json.load(open(sys.argv[2]))
 assert len(h["results"]) == 5
 for r in h["results"]:
+    assert list(r)[:10] == ["command", "mean", "stddev", "median", "user", "system", "min",
+                            "max", "times", "exit_codes"], list(r)
     assert r["times"] and abs(r["mean"] - sum(r["times"]) / len(r["times"])) < 1e-9
-    assert r["min"] <= r["median"] <= r["max"]
+    assert r["min"] <= r["median"] <= r["max"] and len(r["command"]) < 60, r["command"]
+    assert len(r["exit_codes"]) == len(r["times"])
 EOF
-then ok "KCIDB and hyperfine exports are well-formed"
+then ok "KCIDB (structure, SI units) and hyperfine (every field, short names) exports"
 else nok "KCIDB and hyperfine exports are well-formed"
 fi
-if command -v hyperfine >/dev/null; then :; fi
+# hyperfine's own export as the reference for field names and types
+if command -v hyperfine >/dev/null; then
+	hyperfine -N --runs 2 --export-json "$tmp/hf-ref.json" true >/dev/null 2>&1
+	build/compare --format=hyperfine $F/history/2026-11-16/dxvk-steady.json -- \
+		$F/history/2026-11-17/dxvk-steady.json >"$tmp/hf-ours.json"
+	check "hyperfine export has exactly hyperfine's fields and types" python3 -c '
+import json, sys
+ref = json.load(open(sys.argv[1]))["results"][0]
+for r in json.load(open(sys.argv[2]))["results"]:
+    r.pop("parameters", None)
+    assert list(r) == list(ref), (list(r), list(ref))
+    for k in ref:
+        assert type(r[k]) == type(ref[k]) or {type(r[k]), type(ref[k])} <= {int, float}, k
+' "$tmp/hf-ref.json" "$tmp/hf-ours.json"
+else
+	skip "hyperfine export has exactly hyperfine's fields and types" "hyperfine not installed"
+fi
+# compare --kcidb: the regressed night's verdicts as statuses, the kernel identity
+VMB_KERNEL_COMMIT=0123456789abcdef0123456789abcdef01234567 build/compare --kcidb "$tmp/kc.json" \
+	--kcidb-tree drm-misc --kcidb-repo https://example.invalid/linux.git --kcidb-branch drm-misc-next \
+	$F/history/2026-11-17/dxvk-steady.json -- $F/history/2026-11-18/dxvk-steady.json >/dev/null 2>&1
+rc=$?
+if python3 - "$tmp/kc.json" "$tmp/kcidb_check.py" $rc <<'EOF'
+import sys
+exec(open(sys.argv[2]).read())
+k = check(sys.argv[1], {"git_commit_hash": "0123456789abcdef0123456789abcdef01234567",
+                        "tree_name": "drm-misc", "git_repository_branch": "drm-misc-next",
+                        "git_repository_url": "https://example.invalid/linux.git"})
+st = {}
+for t in k["tests"]:
+    st.setdefault(t["path"].rsplit(".", 1)[1], set()).add(t["status"])
+assert sys.argv[3] == "1", sys.argv[3]
+assert st["gpuvm_remap"] == {"FAIL"} and st["gpuvm_map"] == {"PASS"}, st
+EOF
+then ok "compare --kcidb: regressions FAIL, the rest PASS/DONE, checkout identity"
+else nok "compare --kcidb: regressions FAIL, the rest PASS/DONE, checkout identity"
+fi
+build/compare --kcidb "$tmp/kc2.json" --kcidb-commit deadbeef $F/history/2026-11-17/dxvk-steady.json \
+	-- $F/history/2026-11-18/dxvk-steady.json >/dev/null 2>&1
+check "compare --kcidb: a short commit hash is refused (exit 2)" [ $? -eq 2 ]
 
 # compare's other formats
 build/compare --format=json $F/history/2026-11-17/dxvk-steady.json -- $F/history/2026-11-18/dxvk-steady.json >"$tmp/c.json"
