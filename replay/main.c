@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -21,6 +22,7 @@
 #include "backends/load.h"
 #include "model.h"
 #include "perfetto.h"
+#include "progress.h"
 #include "replay.h"
 #include "result.h"
 
@@ -99,8 +101,7 @@ static void usage(FILE *f)
 	       "                        points take turns (round-robin), so slow and fast\n"
 	       "                        phases of the machine hit every point alike\n"
 	       "  --warmup=N            discarded runs before the measured ones (default 1\n"
-	       "                        on hardware and null, and on the model when it\n"
-	       "                        makes more than one run; else 0)\n"
+	       "                        when more than one run is made, else 0)\n"
 	       "  --model-param=K=V     set a cost-model parameter in ns (see docs/model.md):\n"
 	       "                        ioctl bind_ioctl submit_ioctl bind_job pte tlb_flush\n"
 	       "                        pin_page fault_page evict_page gpu_job\n"
@@ -407,19 +408,21 @@ static size_t build_matrix(const struct options *o, enum vmb_driver driver,
 /*
  * Discarded runs before the measured ones: the first run of a process pays
  * for cold caches, page faults and lazy binding, and would always land on
- * the first strategy point. Simulated figures do not depend on it (every
- * run builds a fresh model), so on the model it is only worth a run when
- * host times are being collected over several runs.
+ * the first strategy point. By default one, when several runs are made
+ * (a single run is not a comparison, and a paced one would cost its whole
+ * length again). Simulated figures do not depend on it: every run builds a
+ * fresh model. A warm-up interrupted by a signal becomes the result's
+ * (incomplete) run, so an interrupted replay still reports what it did.
  */
 static int warm_up(const struct vmb_trace *trace, const struct vmb_replay_opts *ro,
-		   const struct options *o, size_t n_pts, const struct vmb_strategy *pts, char *err,
-		   size_t errlen)
+		   const struct options *o, size_t n_pts, const struct vmb_strategy *pts,
+		   struct vmb_run *kept, char *err, size_t errlen)
 {
 	struct vmb_replay_opts w = *ro;
 	int n = o->warmup;
 
 	if (n < 0)
-		n = !ro->backend->simulated || n_pts * o->repeat > 1;
+		n = n_pts * o->repeat > 1;
 	w.dump = NULL;
 	w.perfetto = NULL;
 	w.progress = false;
@@ -430,11 +433,16 @@ static int warm_up(const struct vmb_trace *trace, const struct vmb_replay_opts *
 
 		w.strat = pts[(size_t)i % n_pts];
 		ret = vmb_replay_run(trace, &w, &run, err, errlen);
-		vmb_run_metrics_free(&run.m);
-		if (ret) {
+		if (ret && !run.m.incomplete) {
+			vmb_run_metrics_free(&run.m);
 			fprintf(stderr, "replay: %s backend: warm-up: %s\n", ro->backend->name, err);
 			return ret;
 		}
+		if (vmb_replay_stop && (size_t)i % n_pts == 0) {
+			*kept = run;
+			return 1;
+		}
+		vmb_run_metrics_free(&run.m);
 	}
 	return 0;
 }
@@ -458,6 +466,8 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o))
 		return 2;
+	/* load, validate and replay report progress on a terminal (progress.h) */
+	vmb_progress_enabled = !o.quiet && isatty(STDERR_FILENO);
 	if (o.list_devices) {
 		ret = vmb_device_list(stdout);
 		if (ret < 0)
@@ -541,15 +551,16 @@ int main(int argc, char **argv)
 	ro.dump = dump;
 	ro.progress = !o.quiet;
 	ro.max_errors = 20;
-	ret = warm_up(trace, &ro, &o, n_pts, pts, err, sizeof(err));
-	if (ret)
+	n_runs = n_pts * o.repeat;
+	ret = warm_up(trace, &ro, &o, n_pts, pts, &runs[0], err, sizeof(err));
+	if (ret < 0)
 		goto out;
+	ran[0] = ret == 1; /* interrupted during the warm-up: that is the run */
 	/*
 	 * Round-robin: repeat r of every point before repeat r + 1 of any, so
 	 * drift of the machine (thermals, caches, other load) spreads over all
 	 * points. The runs are stored point by point, as before.
 	 */
-	n_runs = n_pts * o.repeat;
 	for (unsigned r = 0; r < o.repeat && !vmb_replay_stop; r++) {
 		for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
 			struct vmb_run *run = &runs[p * o.repeat + r];

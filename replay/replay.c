@@ -19,6 +19,7 @@
 
 #include "model.h"
 #include "perfetto.h"
+#include "progress.h"
 #include "replay.h"
 
 volatile sig_atomic_t vmb_replay_stop;
@@ -468,8 +469,11 @@ static void pace(struct engine *e, const struct vmb_op *op)
 static int run_ops(struct engine *e)
 {
 	const struct vmb_trace *t = e->t;
-	bool show = e->o->progress && t->n_ops >= 200000 && isatty(STDERR_FILENO);
+	bool show = e->o->progress;
+	struct vmb_progress pr;
 	int ret = 0;
+
+	vmb_progress_begin(&pr, "replay", t->file_bytes);
 
 	for (size_t i = 0; i < t->n_ops && !ret; i++) {
 		const struct vmb_op *op = &t->ops[i];
@@ -479,9 +483,10 @@ static int run_ops(struct engine *e)
 			e->m->incomplete = true;
 			break;
 		}
-		if (show && !(i & 0xffff))
-			fprintf(stderr, "\rreplay: op %zu/%zu (%zu%%)", i, t->n_ops,
-				i * 100 / t->n_ops);
+		if (show)
+			vmb_progress_update(&pr, i, t->n_ops,
+					    (uint64_t)((double)t->file_bytes * (double)i /
+						       (double)t->n_ops));
 		if (e->skip && e->skip[i])
 			continue;
 		pace(e, op);
@@ -502,8 +507,7 @@ static int run_ops(struct engine *e)
 	}
 	if (!ret)
 		ret = flush_pending(e);
-	if (show)
-		fprintf(stderr, "\rreplay: op %zu/%zu (100%%)\n", t->n_ops, t->n_ops);
+	vmb_progress_end(&pr);
 	return ret;
 }
 
