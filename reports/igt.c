@@ -545,15 +545,15 @@ static void usage(FILE *f)
 	    "\n"
 	    "vmbench options:\n"
 	    "  --baseline-dir DIR     baseline results (no baseline: SKIP); default\n"
-	    "                         $VMB_BASELINE_DIR, else BINDIR/../share/vmbench/baselines\n"
-	    "                         or build/../baselines when they exist\n"
+	    "                         $VMB_BASELINE_DIR, else PREFIX/share/vmbench/baselines\n"
+	    "                         or the tree's baselines/ when they exist\n"
 	    "  --traces-dir DIR       traces; default $VMB_TRACES_DIR, else the tree's traces/\n"
 	    "                         next to build/, else the installed PREFIX/share/vmbench/traces\n"
 	    "  --strategies LIST      SYNC:REFCOUNT,... (default implicit:hard,implicit:weak,\n"
 	    "                         async:hard,async:weak)\n"
 	    "  --repeat N             replay repeats per subtest (default 5)\n"
 	    "  --replay CMD           replay program (default: next to this program, else\n"
-	    "                         PREFIX/libexec/vmbench, else PATH)\n"
+	    "                         ../libexec/vmbench, else PATH)\n"
 	    "  --compare CMD          compare program (found the same way)\n"
 	    "  --replay-args \"...\"    extra replay options (e.g. --backend=xe)\n"
 	    "  --compare-args \"...\"   extra compare options (e.g. --threshold 10)\n"
@@ -583,8 +583,11 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const char *const traces_rel[] = {"../traces", "../share/vmbench/traces", NULL};
-	static const char *const base_rel[] = {"../share/vmbench/baselines", "../baselines", NULL};
+	/* the tree (build/..), and an install (PREFIX/lib/vmbench, or PREFIX/bin) */
+	static const char *const traces_rel[] = {"../traces", "../../share/vmbench/traces",
+						 "../share/vmbench/traces", NULL};
+	static const char *const base_rel[] = {"../baselines", "../../share/vmbench/baselines",
+					       "../share/vmbench/baselines", NULL};
 	struct igt_opts o = {0};
 	const char *pattern = NULL, *desc = NULL;
 	bool list = false, want_desc = false;
