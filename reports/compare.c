@@ -32,6 +32,9 @@ static void usage(FILE *f)
 	       "  --metric M               only M decides the exit status (repeatable);\n"
 	       "                           default: every metric except wall_ns of simulated runs\n"
 	       "  --format FMT             text (default), markdown, json, hyperfine\n"
+	       "  --junit FILE             also write JUnit XML: a testcase per group, failure\n"
+	       "                           on a regression or unexpected op results, skipped\n"
+	       "                           when it cannot tell, the compare lines as text\n"
 	       "  --kcidb FILE             also write the NEW side as KCIDB v5.3 JSON, a test\n"
 	       "                           node per group and metric with its verdict as the\n"
 	       "                           status (REGRESSION: FAIL, same/better: PASS, cannot\n"
@@ -141,17 +144,17 @@ static void fmt_side(char *buf, size_t len, double med, double spread, size_t n,
 	snprintf(buf, len, "%s ± %s", m, sp);
 }
 
-static void print_rows(enum fmt fmt, const char *key, const struct vmb_cmp_row *rows, size_t n,
+static void print_rows(FILE *f, enum fmt fmt, const char *key, const struct vmb_cmp_row *rows, size_t n,
 		       size_t nb, size_t nn, double conf)
 {
 	size_t i;
 
 	if (fmt == FMT_MD) {
-		printf("\n**%s** (%zu base runs, %zu new runs)\n\n", key, nb, nn);
-		printf("| metric | base | new | ratio | %g%% CI | p | test | verdict |\n", conf);
-		printf("|---|---:|---:|---:|---:|---:|---|---|\n");
+		fprintf(f, "\n**%s** (%zu base runs, %zu new runs)\n\n", key, nb, nn);
+		fprintf(f, "| metric | base | new | ratio | %g%% CI | p | test | verdict |\n", conf);
+		fprintf(f, "|---|---:|---:|---:|---:|---:|---|---|\n");
 	} else {
-		printf("\n%s  (%zu base runs, %zu new runs)\n", key, nb, nn);
+		fprintf(f, "\n%s  (%zu base runs, %zu new runs)\n", key, nb, nn);
 	}
 	for (i = 0; i < n; i++) {
 		const struct vmb_cmp_row *r = &rows[i];
@@ -172,19 +175,19 @@ static void print_rows(enum fmt fmt, const char *key, const struct vmb_cmp_row *
 		else
 			snprintf(ci, sizeof(ci), "%s..%s", lo, hi);
 		if (fmt == FMT_MD) {
-			printf("| %s%s | %s | %s | %s | %s | %s | %s | %s%s%s%s%s |\n",
+			fprintf(f, "| %s%s | %s | %s | %s | %s | %s | %s | %s%s%s%s%s |\n",
 			       r->metric->name, r->decides ? "" : " (info)", b, nw, ra, ci, p,
 			       test_label(r), reg ? "**" : "", v, reg ? "**" : "",
 			       r->why ? ": " : "", r->why ? r->why : "");
 			continue;
 		}
 		/* base ± spread -> new ± spread (ratio, CI, p)  verdict */
-		printf("  %-14s %21s -> %-21s (%s", r->metric->name, b, nw, ra);
+		fprintf(f, "  %-14s %21s -> %-21s (%s", r->metric->name, b, nw, ra);
 		if (!isnan(r->ci_lo))
-			printf(", %g%% CI %s", conf, ci);
+			fprintf(f, ", %g%% CI %s", conf, ci);
 		if (!isnan(r->p_adj))
-			printf(", p=%s", p);
-		printf(", %s)  %s%s%s%s\n", test_label(r), v, r->decides ? "" : " (info)",
+			fprintf(f, ", p=%s", p);
+		fprintf(f, ", %s)  %s%s%s%s\n", test_label(r), v, r->decides ? "" : " (info)",
 		       r->why ? ": " : "", r->why ? r->why : "");
 	}
 }
@@ -219,6 +222,133 @@ static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t
 				 (int)r->nb, "new_runs", (int)r->nn, "why", r->why));
 	}
 	return json_pack("{s:s, s:o}", "group", key, "metrics", a);
+}
+
+static void xml_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			/* XML 1.0 allows no other control characters */
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
+		}
+	}
+}
+
+/* unexpected op results recorded in the NEW runs of a group */
+static double unexpected_ops(const struct vmb_rgroup *g)
+{
+	double sum = 0, v;
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (vmb_rrun_num(g->runs[i], "errors.unexpected", &v))
+			sum += v;
+	return sum;
+}
+
+/*
+ * JUnit XML as GitLab, Jenkins and Mesa CI read it: one testcase per run
+ * group (trace x backend x strategy); <failure> for a regression or for
+ * unexpected op results, <skipped> when compare cannot tell; the group's
+ * compare lines as the message body.
+ */
+static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb,
+		       const struct vmb_rgroup *gn, size_t ngn, const struct vmb_cmp_row *rows,
+		       double conf)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	size_t i, k = 0, tests = 0, failures = 0, skipped = 0;
+	char **text = calloc(ngb + 1, sizeof(*text));
+	int *st = calloc(ngb + 1, sizeof(*st));
+
+	if (!f || !text || !st) {
+		fprintf(stderr, "compare: %s: %s\n", path, strerror(errno ? errno : ENOMEM));
+		if (f && f != stdout)
+			fclose(f);
+		free(text);
+		free(st);
+		return -EIO;
+	}
+	for (i = 0; i < ngb; i++) {
+		const struct vmb_rgroup *n = vmb_rgroup_find(gn, ngn, gb[i].key);
+		size_t len = 0;
+		FILE *m;
+
+		if (!n)
+			continue;
+		st[i] = vmb_verdict_exit(&rows[k * vmb_n_metrics], vmb_n_metrics);
+		if (unexpected_ops(n) > 0)
+			st[i] = 1;
+		m = open_memstream(&text[i], &len);
+		if (m) {
+			print_rows(m, FMT_TEXT, gb[i].key, &rows[k * vmb_n_metrics], vmb_n_metrics,
+				   gb[i].n, n->n, conf);
+			if (unexpected_ops(n) > 0)
+				fprintf(m, "\n%.0f op results differ from the trace (unexpected)\n",
+					unexpected_ops(n));
+			fclose(m);
+		}
+		tests++;
+		failures += st[i] == 1;
+		skipped += st[i] == 125;
+		k++;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"vmbench\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
+		tests, failures, skipped);
+	fprintf(f, "  <testsuite name=\"vmbench compare\" tests=\"%zu\" failures=\"%zu\" "
+		   "skipped=\"%zu\" errors=\"0\">\n",
+		tests, failures, skipped);
+	for (i = 0; i < ngb; i++) {
+		const char *key = gb[i].key, *bar = strchr(key, '|');
+		char trace[256];
+
+		if (!text[i])
+			continue;
+		snprintf(trace, sizeof(trace), "%.*s",
+			 (int)(bar ? (size_t)(bar - key) : strlen(key)), key);
+		fprintf(f, "    <testcase classname=\"vmbench.");
+		xml_escaped(f, trace);
+		fprintf(f, "\" name=\"");
+		xml_escaped(f, bar ? bar + 1 : key);
+		fprintf(f, "\" time=\"0\">\n");
+		if (st[i] == 1) {
+			fprintf(f, "      <failure type=\"regression\" message=\"%s\">",
+				unexpected_ops(vmb_rgroup_find(gn, ngn, key)) > 0
+				    ? "regression or unexpected op results"
+				    : "regression");
+			xml_escaped(f, text[i]);
+			fprintf(f, "</failure>\n");
+		} else if (st[i] == 125) {
+			fprintf(f, "      <skipped message=\"cannot tell: too noisy or too few runs\"/>\n");
+		}
+		fprintf(f, "      <system-out>");
+		xml_escaped(f, text[i]);
+		fprintf(f, "</system-out>\n    </testcase>\n");
+		free(text[i]);
+	}
+	fprintf(f, "  </testsuite>\n</testsuites>\n");
+	free(text);
+	free(st);
+	if (f != stdout && fclose(f)) {
+		fprintf(stderr, "compare: %s: %s\n", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
 }
 
 /* the NEW side with each group's verdicts as KCIDB test statuses */
@@ -272,6 +402,7 @@ int main(int argc, char **argv)
 	    {"metric", required_argument, NULL, 'm'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"kcidb", required_argument, NULL, 'k'},
+	    {"junit", required_argument, NULL, 'j'},
 	    {"kcidb-tree", required_argument, NULL, 1001},
 	    {"kcidb-repo", required_argument, NULL, 1002},
 	    {"kcidb-commit", required_argument, NULL, 1003},
@@ -292,7 +423,7 @@ int main(int argc, char **argv)
 	const char *only[64];
 	enum fmt fmt = FMT_TEXT;
 	struct vmb_kcidb_ident kid = {0};
-	const char *kcidb = NULL;
+	const char *kcidb = NULL, *junit = NULL;
 	bool quiet = false;
 	int c, sep, status = 0, ret = 2;
 	json_t *jout = NULL, *hf = NULL;
@@ -355,6 +486,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			kcidb = optarg;
+			break;
+		case 'j':
+			junit = optarg;
 			break;
 		case 1001:
 			kid.tree_name = optarg;
@@ -430,6 +564,8 @@ int main(int argc, char **argv)
 	}
 	if (kcidb && write_kcidb(kcidb, &kid, &new, gb, ngb, gn, ngn, rows))
 		goto out;
+	if (junit && write_junit(junit, gb, ngb, gn, ngn, rows, (1 - 2 * o.alpha) * 100))
+		goto out;
 	for (i = 0, k = 0; i < ngb; i++) {
 		const struct vmb_rgroup *n = vmb_rgroup_find(gn, ngn, gb[i].key);
 		const struct vmb_cmp_row *gr;
@@ -449,7 +585,7 @@ int main(int argc, char **argv)
 			hb[nh] = gb[i];
 			hn[nh++] = *n;
 		} else
-			print_rows(fmt, gb[i].key, gr, vmb_n_metrics, gb[i].n, n->n,
+			print_rows(stdout, fmt, gb[i].key, gr, vmb_n_metrics, gb[i].n, n->n,
 				   (1 - 2 * o.alpha) * 100);
 	}
 	if (!matched) {

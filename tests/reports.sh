@@ -202,6 +202,20 @@ EOF
 then ok "compare --kcidb: regressions FAIL, the rest PASS/DONE, checkout identity"
 else nok "compare --kcidb: regressions FAIL, the rest PASS/DONE, checkout identity"
 fi
+# compare --junit: one testcase per group, failures for the regressed night only
+build/compare -q --junit "$tmp/j1.xml" $F/history/2026-11-17/dxvk-steady.json -- \
+	$F/history/2026-11-18/dxvk-steady.json
+build/compare -q --junit "$tmp/j0.xml" $F/history/2026-11-16/dxvk-steady.json -- \
+	$F/history/2026-11-17/dxvk-steady.json
+check "compare --junit: JUnit XML, a failure per regressed group, none for equal nights" python3 -c '
+import sys, xml.etree.ElementTree as E
+r1, r0 = E.parse(sys.argv[1]).getroot(), E.parse(sys.argv[2]).getroot()
+c1 = list(r1.iter("testcase"))
+assert r1.tag == "testsuites" and len(c1) == 4 and r1.get("failures") == "4"
+assert all(c.find("failure") is not None and "REGRESSION" in c.find("failure").text for c in c1)
+assert all(c.get("classname") == "vmbench.dxvk-steady" for c in c1)
+assert r0.get("failures") == "0" and len(list(r0.iter("testcase"))) == 4
+' "$tmp/j1.xml" "$tmp/j0.xml"
 build/compare --kcidb "$tmp/kc2.json" --kcidb-commit deadbeef $F/history/2026-11-17/dxvk-steady.json \
 	-- $F/history/2026-11-18/dxvk-steady.json >/dev/null 2>&1
 check "compare --kcidb: a short commit hash is refused (exit 2)" [ $? -eq 2 ]
