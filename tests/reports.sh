@@ -69,6 +69,32 @@ check "simulated plots are labelled" grep -q 'SIMULATED' "$out/plots/dxvk-steady
 check "measured plots are not labelled simulated" \
 	bash -c "! grep -q SIMULATED '$out/plots/vkd3d-sparse-bind-cdf.gp'"
 
+# dashboard conventions: labels per metric, CDFs from 0, tail views, trend log
+# axes, one colour per strategy in every figure, a roll-up of what regressed
+check "host-time trends say measured, not SIMULATED" \
+	bash -c "grep -q 'measured host time' '$out/plots/dxvk-steady-trend-wall_ns.gp' && ! grep -q SIMULATED '$out/plots/dxvk-steady-trend-wall_ns.gp'"
+check "counter trends of the model say deterministic" \
+	grep -q 'model counters (deterministic)' "$out/plots/dxvk-steady-trend-gpuvm_remap.gp"
+check "latency trends use a log axis" grep -q 'set logscale y' "$out/plots/dxvk-steady-trend-bind_p99.gp"
+check "CDFs run from 0 to 1 with headroom" \
+	bash -c "grep -q 'set yrange \[0:1.02\]' '$out/plots/dxvk-steady-bind-cdf.gp' && awk 'NF==2 && \$2==0 {z=1} END {exit !z}' '$out/plots/dxvk-steady-bind-cdf.dat'"
+check "tail views (fraction slower, log-log) for every latency" \
+	bash -c "for t in dxvk-steady vkd3d-sparse; do for l in bind unbind submit; do grep -q 'set logscale y' '$out/plots/'\$t-\$l-tail.gp && [ -s '$out/plots/'\$t-\$l-tail.png ] || exit 1; done; done"
+check "a strategy has one colour in every figure" python3 - "$out/plots" <<'EOF'
+import glob, re, sys
+seen = {}
+for gp in glob.glob(sys.argv[1] + "/dxvk-steady-*.gp"):
+    for m in re.finditer(r"lc rgb '(#[0-9a-f]{6})' title '([^']*)'", open(gp).read()):
+        color, title = m.groups()
+        if title.startswith("regression"):
+            continue
+        assert seen.setdefault(title, color) == color, (gp, title, color, seen[title])
+assert len(seen) >= 4 and len(set(seen.values())) == len(seen), seen
+EOF
+check "trace pages roll up what regressed in the latest night" \
+	grep -q 'What regressed in the latest night' "$out/trace-dxvk-steady.html"
+check "tables scroll inside their box" grep -q 'table{[^}]*overflow-x:auto' "$out/index.html"
+
 # pages: index + one per trace, every local href/src exists
 check "index and trace pages exist" test -s "$out/index.html" -a -s "$out/trace-dxvk-steady.html" \
 	-a -s "$out/trace-vkd3d-sparse.html" -a -s "$out/summary.md"
@@ -385,6 +411,9 @@ if [ $rc1 -eq 0 ] && [ $rc2 -eq 1 ] && grep -q 'dxvk-steady *REGRESSION' "$tmp/n
 else
 	nok "nightly (fake replay)" "exit $rc1 / $rc2" "$(tail -n 12 "$tmp/n2.out")"
 fi
+
+check "nightly names the previous night once, without its path" \
+	grep -qx 'verdicts for 2026-11-18 against 2026-11-17:' "$tmp/n2.out"
 
 # two small traces of the library keep this quick
 real_traces=$(ls traces/steady-xe.json traces/userptr-any.json 2>/dev/null | tr '\n' ' ')
