@@ -44,6 +44,12 @@ dest=$tmp/dest
 if make -s install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1; then
 	bins=$(ls "$dest/usr/bin" | tr '\n' ' ')
 	check "make install puts only vmbench in BINDIR ($bins)" [ "$bins" = "vmbench " ]
+	if command -v scdoc >/dev/null; then
+		check "man pages installed (vmbench.1, vmbench-compare.1)" \
+			test -s "$dest/usr/share/man/man1/vmbench.1" -a -s "$dest/usr/share/man/man1/vmbench-compare.1"
+	else
+		skip "man pages installed" "scdoc not installed"
+	fi
 	(cd / && env -i PATH=/usr/bin:/bin "$dest/usr/bin/vmbench" replay -q \
 		-o "$tmp/i.json" "$dest/usr/share/vmbench/traces/steady-xe.json")
 	check "installed vmbench replay runs an installed trace from /" test -s "$tmp/i.json"
