@@ -1895,5 +1895,8 @@ int main(int argc, char **argv)
 	vmb_rgroups_free(c.g, c.ng);
 	vmb_rset_free(&c.set);
 	vmb_rset_free(&c.hist);
+	for (i = 0; i < c.n_strats; i++)
+		free(c.strats[i]);
+	free(c.strats);
 	return c.failures ? 1 : 0;
 }
