@@ -1786,6 +1786,10 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			c.cmp.alpha = atof(optarg);
+			if (c.cmp.alpha <= 0 || c.cmp.alpha >= 0.5) {
+				fprintf(stderr, "report: bad --alpha '%s' (0 < A < 0.5)\n", optarg);
+				return 2;
+			}
 			break;
 		case 'g':
 			c.gnuplot = optarg;
