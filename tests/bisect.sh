@@ -138,6 +138,15 @@ git checkout -q "$c7" && cc -o lat lat.c
 	--compare-args "--metric bind_p50 --threshold 5" >/dev/null 2>&1
 rc=$?
 [ $rc -eq 1 ] && ok "a bad commit exits 1" || nok "a bad commit exits 1" "status $rc"
+"$tmp/tools/bisect-run" --trace trace.json --baseline "$tmp/base.json" --replay ./fake-replay \
+	--compare-args "--metric bind_p50 --threshold 5" --process-per-repeat --workdir "$tmp/pp" \
+	>/dev/null 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ "$(ls "$tmp/pp" | grep -c 'round0\.[0-9]*\.json')" -eq 5 ]; then
+	ok "--process-per-repeat: one replay process (and file) per repeat"
+else
+	nok "--process-per-repeat" "status $rc" "$(ls "$tmp/pp" 2>&1)"
+fi
 # a machine so noisy that runs disagree by 50 %: never decisive, so the
 # budget is spent and the commit skipped (125)
 FAKE_SPREAD=0.5 ./fake-replay --repeat=6 -o "$tmp/noisy-base.json" trace.json
