@@ -552,6 +552,9 @@ static const char *write_measured(const char *name, size_t n, double scale)
 static int pairs_exiting(size_t nb, size_t nn, double scale, const char *metric, int want,
 			 int *noisy)
 {
+	/* VMB_TEST_PAIR_BASE shifts the seeds, to measure the rates on other draws */
+	uint64_t shift = getenv("VMB_TEST_PAIR_BASE") ? strtoull(getenv("VMB_TEST_PAIR_BASE"), NULL, 0)
+						       : 0;
 	int pair, hits = 0;
 
 	*noisy = 0;
@@ -559,7 +562,8 @@ static int pairs_exiting(size_t nb, size_t nn, double scale, const char *metric,
 		const char *b, *n;
 		int rc;
 
-		rng_state = 0xacce55ull + (uint64_t)pair * 7919 + nb * 131 + (uint64_t)(scale * 1000);
+		rng_state = 0xacce55ull + (uint64_t)pair * 7919 + nb * 131 + (uint64_t)(scale * 1000) +
+			    shift * 1000003;
 		b = write_measured("acc-base", nb, 1.0);
 		n = write_measured("acc-new", nn, scale);
 		if (metric) {
