@@ -13,6 +13,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 DATADIR ?= $(PREFIX)/share/vmbench
+EXECDIR ?= $(LIBDIR)/vmbench
 B := build
 # objects live under build/obj/ so that build/replay can be a program
 O := $(B)/obj
@@ -94,11 +95,16 @@ check: progs $(TEST_PROGS)
 bench: progs $(BENCH_PROGS)
 	@bench/run
 
+# `vmbench` is the only command in BINDIR (git/perf style); the programs it
+# runs live in EXECDIR, beside the preload libraries they load
 install: progs
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/vmbench $(DESTDIR)$(DATADIR)/traces
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/vmbench $(DESTDIR)$(EXECDIR) \
+		$(DESTDIR)$(DATADIR)/traces
 	for p in $(PROGS); do case $$p in *.so) install -m 644 $$p $(DESTDIR)$(LIBDIR)/vmbench/ ;; \
-		*) install -m 755 $$p $(DESTDIR)$(BINDIR)/ ;; esac; done
+		*) install -m 755 $$p $(DESTDIR)$(EXECDIR)/ ;; esac; done
 	install -m 644 traces/*.json* $(DESTDIR)$(DATADIR)/traces/
+	sed 's|^installed_execdir=""|installed_execdir="$(EXECDIR)"|' scripts/vmbench \
+		>$(DESTDIR)$(BINDIR)/vmbench && chmod 755 $(DESTDIR)$(BINDIR)/vmbench
 
 format-check:
 	@clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

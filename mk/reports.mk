@@ -21,7 +21,7 @@ $(B)/report: $(O)/reports/report.o $(O)/reports/plots.o $(O)/reports/html.o $(RE
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/vmbench-igt: $(O)/reports/igt.o
+$(B)/vmbench-igt: $(O)/reports/igt.o $(REPORTS_LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -34,11 +34,11 @@ $(O)/tests/test_compare.o: ALL_CFLAGS += -Ireports
 reports: $(B)/compare $(B)/report $(B)/vmbench-igt
 .PHONY: reports
 
-# the scripts go on PATH with a vmbench- prefix (generic names like
-# "nightly" would collide); both find replay/report/compare on PATH there
+# the scripts go beside the programs in EXECDIR; `vmbench bisect-run` and
+# `vmbench nightly` run them with EXECDIR first on PATH
 install: install-reports
 install-reports: progs
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 scripts/bisect-run $(DESTDIR)$(BINDIR)/vmbench-bisect-run
-	install -m 755 scripts/nightly $(DESTDIR)$(BINDIR)/vmbench-nightly
+	install -d $(DESTDIR)$(EXECDIR)
+	install -m 755 scripts/bisect-run $(DESTDIR)$(EXECDIR)/bisect-run
+	install -m 755 scripts/nightly $(DESTDIR)$(EXECDIR)/nightly
 .PHONY: install-reports

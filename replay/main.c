@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -25,6 +26,7 @@
 #include "model.h"
 #include "outfile.h"
 #include "perfetto.h"
+#include "progress.h"
 #include "replay.h"
 #include "result.h"
 
@@ -63,6 +65,7 @@ struct options {
 	bool list_devices;
 	unsigned repeat;
 	uint32_t max_in_flight;
+	int warmup;
 	bool validate;
 	bool quiet;
 	struct axis ax[AX_COUNT];
@@ -101,7 +104,11 @@ static void usage(FILE *f)
 	       "  --pace=asap|traced|xF                  ignore, honor or scale trace times\n"
 	       "\n"
 	       "Run:\n"
-	       "  --repeat=N            run each strategy point N times (default 1)\n"
+	       "  --repeat=N            run each strategy point N times (default 1); the\n"
+	       "                        points take turns (round-robin), so slow and fast\n"
+	       "                        phases of the machine hit every point alike\n"
+	       "  --warmup=N            discarded runs before the measured ones (default 1\n"
+	       "                        when more than one run is made, else 0)\n"
 	       "  --model-param=K=V     set a cost-model parameter in ns (see docs/model.md):\n"
 	       "                        ioctl bind_ioctl submit_ioctl bind_job pte tlb_flush\n"
 	       "                        pin_page fault_page evict_page gpu_job\n"
@@ -216,6 +223,7 @@ enum {
 	OPT_LIST_DEVICES,
 	OPT_LOAD,
 	OPT_MAX_IN_FLIGHT,
+	OPT_WARMUP,
 	OPT_AXIS
 };
 
@@ -225,6 +233,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    {"backend", required_argument, NULL, OPT_BACKEND},
 	    {"device", required_argument, NULL, OPT_DEVICE},
 	    {"repeat", required_argument, NULL, OPT_REPEAT},
+	    {"warmup", required_argument, NULL, OPT_WARMUP},
 	    {"output", required_argument, NULL, 'o'},
 	    {"dump-gpuvm", required_argument, NULL, OPT_DUMP},
 	    {"validate", no_argument, NULL, OPT_VALIDATE},
@@ -250,6 +259,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	o->backend = "model";
 	o->repeat = 1;
+	o->warmup = -1;
 	o->params = vmb_model_params_default;
 	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -264,6 +274,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->repeat = (unsigned)strtoul(optarg, &end, 10);
 			if (errno || *end || !o->repeat || o->repeat > 100000) {
 				fprintf(stderr, "replay: bad --repeat '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_WARMUP:
+			errno = 0;
+			o->warmup = (int)strtoul(optarg, &end, 10);
+			if (errno || *end || o->warmup > 100) {
+				fprintf(stderr, "replay: bad --warmup '%s'\n", optarg);
 				return -EINVAL;
 			}
 			break;
@@ -436,6 +454,48 @@ static size_t build_matrix(const struct options *o, const struct vmb_trace *trac
 	return n;
 }
 
+/*
+ * Discarded runs before the measured ones: the first run of a process pays
+ * for cold caches, page faults and lazy binding, and would always land on
+ * the first strategy point. By default one, when several runs are made
+ * (a single run is not a comparison, and a paced one would cost its whole
+ * length again). Simulated figures do not depend on it: every run builds a
+ * fresh model. A warm-up interrupted by a signal becomes the result's
+ * (incomplete) run, so an interrupted replay still reports what it did.
+ */
+static int warm_up(const struct vmb_trace *trace, const struct vmb_replay_opts *ro,
+		   const struct options *o, size_t n_pts, const struct vmb_strategy *pts,
+		   struct vmb_run *kept, char *err, size_t errlen)
+{
+	struct vmb_replay_opts w = *ro;
+	int n = o->warmup;
+
+	if (n < 0)
+		n = n_pts * o->repeat > 1;
+	w.dump = NULL;
+	w.perfetto = NULL;
+	w.progress = false;
+	w.max_errors = 0;
+	for (int i = 0; i < n && !vmb_replay_stop; i++) {
+		struct vmb_run run = {0};
+		int ret;
+
+		w.strat = pts[(size_t)i % n_pts];
+		ret = vmb_replay_run(trace, &w, &run, err, errlen);
+		if (ret && !run.m.incomplete) {
+			vmb_run_metrics_free(&run.m);
+			fprintf(stderr, "replay: %s backend: warm-up: %s\n", ro->backend->name, err);
+			return ret;
+		}
+		if (vmb_replay_stop && (size_t)i % n_pts == 0) {
+			*kept = run;
+			return 1;
+		}
+		vmb_run_metrics_free(&run.m);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {0};
@@ -444,7 +504,8 @@ int main(int argc, char **argv)
 	struct vmb_trace *trace = NULL;
 	struct vmb_strategy *pts = NULL;
 	struct vmb_run *runs = NULL;
-	size_t n_pts, n_runs = 0;
+	size_t n_pts, n_runs = 0, n_done = 0;
+	bool *ran = NULL;
 	char err[PATH_MAX + 1024], *out_path = NULL, *final_path = NULL;
 	struct vmb_outfile dump = {.fd = -1};
 	uint64_t unexpected = 0;
@@ -456,6 +517,8 @@ int main(int argc, char **argv)
 	catch_signals();
 	if (parse_args(argc, argv, &o))
 		return 2;
+	/* load, validate and replay report progress on a terminal (progress.h) */
+	vmb_progress_enabled = !o.quiet && isatty(STDERR_FILENO);
 	if (o.list_devices) {
 		ret = vmb_device_list(stdout);
 		if (ret < 0)
@@ -532,7 +595,8 @@ int main(int argc, char **argv)
 		}
 	}
 	runs = calloc(n_pts * o.repeat, sizeof(*runs));
-	if (!runs)
+	ran = calloc(n_pts * o.repeat, sizeof(*ran));
+	if (!runs || !ran)
 		goto out;
 	vmb_model_backend_set_params(&o.params);
 	if (!be->simulated && be != &vmb_null_backend && dry_run_on_model(trace, &pts[0]) &&
@@ -556,20 +620,42 @@ int main(int argc, char **argv)
 	ro.progress = !o.quiet;
 	ro.max_errors = 20;
 	ro.max_in_flight = o.max_in_flight;
-	for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
-		for (unsigned r = 0; r < o.repeat && !vmb_replay_stop; r++) {
+	n_runs = n_pts * o.repeat;
+	ret = warm_up(trace, &ro, &o, n_pts, pts, &runs[0], err, sizeof(err));
+	if (ret < 0)
+		goto out;
+	ran[0] = ret == 1; /* interrupted during the warm-up: that is the run */
+	/*
+	 * Round-robin: repeat r of every point before repeat r + 1 of any, so
+	 * drift of the machine (thermals, caches, other load) spreads over all
+	 * points. The runs are stored point by point, as before.
+	 */
+	for (unsigned r = 0; r < o.repeat && !vmb_replay_stop; r++) {
+		for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
+			struct vmb_run *run = &runs[p * o.repeat + r];
+
 			ro.strat = pts[p];
-			ret = vmb_replay_run(trace, &ro, &runs[n_runs], err, sizeof(err));
-			if (ret && !runs[n_runs].m.incomplete) {
+			ret = vmb_replay_run(trace, &ro, run, err, sizeof(err));
+			if (ret && !run->m.incomplete) {
 				fprintf(stderr, "replay: %s backend: %s\n", be->name, err);
-				vmb_run_metrics_free(&runs[n_runs].m);
 				goto out;
 			}
-			runs[n_runs].repeat = r;
-			unexpected += runs[n_runs].m.errors_unexpected;
-			n_runs++;
+			run->repeat = r;
+			ran[p * o.repeat + r] = true;
+			unexpected += run->m.errors_unexpected;
 		}
 	}
+	/* an interrupted matrix keeps the runs that were made, in order */
+	for (size_t i = 0; i < n_runs; i++) {
+		if (!ran[i])
+			continue;
+		if (i != n_done) {
+			runs[n_done] = runs[i];
+			memset(&runs[i], 0, sizeof(runs[i]));
+		}
+		n_done++;
+	}
+	n_runs = n_done;
 	if (!n_runs) {
 		status = interrupted("before the first run; nothing replayed");
 		goto out;
@@ -642,6 +728,7 @@ out:
 	for (size_t i = 0; i < n_runs; i++)
 		vmb_run_metrics_free(&runs[i].m);
 	free(runs);
+	free(ran);
 	free(pts);
 	free(out_path);
 	free(final_path);

@@ -13,11 +13,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "model.h"
 #include "perfetto.h"
+#include "progress.h"
 #include "replay.h"
 
 volatile sig_atomic_t vmb_replay_stop;
@@ -63,6 +65,20 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* user and system CPU time of the process so far (hyperfine's "user"/"system") */
+static void cpu_times(uint64_t *user_ns, uint64_t *system_ns)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru)) {
+		*user_ns = *system_ns = 0;
+		return;
+	}
+	*user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000;
+	*system_ns =
+	    (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -523,8 +539,11 @@ static void pace(struct engine *e, const struct vmb_op *op)
 static int run_ops(struct engine *e)
 {
 	const struct vmb_trace *t = e->t;
-	bool show = e->o->progress && t->n_ops >= 200000 && isatty(STDERR_FILENO);
+	bool show = e->o->progress;
+	struct vmb_progress pr;
 	int ret = 0;
+
+	vmb_progress_begin(&pr, "replay", t->file_bytes);
 
 	for (size_t i = 0; i < t->n_ops && !ret; i++) {
 		const struct vmb_op *op = &t->ops[i];
@@ -534,9 +553,10 @@ static int run_ops(struct engine *e)
 			e->m->incomplete = true;
 			break;
 		}
-		if (show && !(i & 0xffff))
-			fprintf(stderr, "\rreplay: op %zu/%zu (%zu%%)", i, t->n_ops,
-				i * 100 / t->n_ops);
+		if (show)
+			vmb_progress_update(&pr, i, t->n_ops,
+					    (uint64_t)((double)t->file_bytes * (double)i /
+						       (double)t->n_ops));
 		if (e->skip && e->skip[i])
 			continue;
 		pace(e, op);
@@ -557,8 +577,7 @@ static int run_ops(struct engine *e)
 	}
 	if (!ret)
 		ret = flush_pending(e);
-	if (show)
-		fprintf(stderr, "\rreplay: op %zu/%zu (100%%)\n", t->n_ops, t->n_ops);
+	vmb_progress_end(&pr);
 	return ret;
 }
 
@@ -578,7 +597,7 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 		   struct vmb_run *run, char *err, size_t errlen)
 {
 	struct engine e = {.t = trace, .o = opts};
-	uint64_t t0;
+	uint64_t t0, u0, s0;
 	int ret;
 
 	memset(run, 0, sizeof(*run));
@@ -619,6 +638,7 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	}
 	run->m.simulated = e.be.ops->simulated;
 	e.pace_base = e.be.ops->now(&e.be);
+	cpu_times(&u0, &s0);
 	t0 = mono_ns();
 	ret = run_ops(&e);
 	/* calls still in flight complete (or, after a stop, are dropped) */
@@ -627,6 +647,9 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	if (e.be.ops->in_flight)
 		e.be.ops->in_flight(&e.be, &run->m.in_flight_cap, &run->m.in_flight_peak);
 	run->wall_ns = mono_ns() - t0;
+	cpu_times(&run->user_ns, &run->system_ns);
+	run->user_ns -= u0;
+	run->system_ns -= s0;
 	run->m.sim_end_ns = e.be.ops->now(&e.be) - e.pace_base;
 	run->m.makespan_ns = e.last_ns > e.pace_base ? e.last_ns - e.pace_base : 0;
 	if (ret) {

@@ -509,6 +509,8 @@ static json_t *run_obj(const struct vmb_run *r, struct sample_arrays *sa)
 	err |= set(o, "strategy", strategy_obj(&r->strat));
 	err |= set_u64(o, "repeat", r->repeat);
 	err |= set_u64(o, "wall_ns", r->wall_ns);
+	err |= set_u64(o, "user_ns", r->user_ns);
+	err |= set_u64(o, "system_ns", r->system_ns);
 	err |= set(o, "simulated", json_boolean(r->m.simulated));
 	err |= set(o, "incomplete", json_boolean(r->m.incomplete));
 	err |= set(o, "model_counters", json_boolean(r->m.counters.has_model));

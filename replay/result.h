@@ -26,6 +26,8 @@
  * @strat: the strategy the run used (every axis resolved)
  * @repeat: 0-based repeat index of this strategy point
  * @wall_ns: host wall-clock time of the whole run (measured, CLOCK_MONOTONIC)
+ * @user_ns, @system_ns: user and system CPU time of the process over the
+ *     same span (getrusage)
  * @m: what the run measured; @m.simulated says whether latencies are model time
  * @note: NULL, or a free-form remark written as the run's "note"
  */
@@ -34,6 +36,7 @@ struct vmb_run {
 	struct vmb_strategy strat;
 	unsigned repeat;
 	uint64_t wall_ns;
+	uint64_t user_ns, system_ns;
 	struct vmb_run_metrics m;
 	const char *note;
 };

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "replay.h"
+#include "progress.h"
 #include "trace_priv.h"
 
 #define JFLAGS (JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES)
@@ -79,7 +80,25 @@ struct walker {
 	uint32_t dropped_line;
 	size_t dropped_bytes;
 	bool parsed;
+
+	/* progress of the parse, reported by the first chunk for all of them */
+	struct vmb_progress *pr;
+	size_t begin;
+	unsigned int n_chunks;
 };
+
+/* the parse's progress: chunk 0's share of its bytes stands for the whole file */
+static void parse_progress(const struct walker *w)
+{
+	size_t stop = w->end ? w->end : w->len;
+	double frac;
+
+	if (!w->pr || stop <= w->begin)
+		return;
+	frac = (double)(w->pos - w->begin) / (double)(stop - w->begin);
+	vmb_progress_update(w->pr, (uint64_t)w->p->n_ops * (w->n_chunks ? w->n_chunks : 1), 0,
+			    (uint64_t)(frac * (double)(w->len - (w->jsonl ? w->begin : 0))));
+}
 
 #define fail_line(w, line, ...) vmb_parse_fail((w)->p, line, __VA_ARGS__)
 
@@ -395,6 +414,7 @@ static int parse_ops_array(struct walker *w)
 		json_decref(o);
 		if (r)
 			return r;
+		parse_progress(w);
 		skip_ws(w);
 		if (at(w, ',')) {
 			w->pos++;
@@ -621,6 +641,7 @@ static int walk_jsonl_ops(struct walker *w)
 			drop_pages(w->buf, kept, w->pos);
 			kept = w->pos;
 		}
+		parse_progress(w);
 	}
 	return 0;
 }
@@ -669,8 +690,10 @@ static int append(void **dst, size_t n_dst, const void *src, size_t n_src, size_
  * lines) and validate them in order. Afterwards @p is empty.
  */
 static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_parse *p,
-		       uint32_t line_base, size_t *bad_op, char *why, size_t len)
+		       uint32_t line_base, size_t *bad_op, char *why, size_t len,
+		       struct vmb_progress *pr, const struct walker *w)
 {
+	size_t stop = w->end ? w->end : w->len;
 	size_t op0 = t->n_ops, nb = t->n_binds, ns = t->n_syncs, ni = t->n_ids, kr = 0;
 	int r;
 
@@ -731,6 +754,9 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 		t->n_ops = op0 + i + 1;
 		if (vmb_replay_stop)
 			return -EINTR;
+		vmb_progress_update(pr, t->n_ops, 0,
+				    w->begin + (uint64_t)((double)(stop - w->begin) * (double)(i + 1) /
+							  (double)p->n_ops));
 		r = vmb_validator_check(v, op, has_t, krange, why, len);
 		if (r) {
 			*bad_op = op0 + i;
@@ -836,10 +862,12 @@ static void parse_jsonl_chunks(struct load *ld)
 			w->line = 1;
 		}
 		w->pos = start;
+		w->begin = start;
 		w->end = end;
 		ld->n++;
 		start = end;
 	}
+	w0->n_chunks = ld->n;
 	if (!ld->n) {
 		ld->n = 1;
 		w0->end = w0->pos;
@@ -885,18 +913,20 @@ static int report(struct load *ld, int err, uint32_t line, bool in_op, size_t op
 static int finish(struct load *ld, struct vmb_trace *t)
 {
 	struct vmb_validator *v;
+	struct vmb_progress pr;
 	uint32_t line_base = 1;
 	char why[512];
 	int r = vmb_validator_create(t, &v);
 
 	if (r)
 		return report(ld, r, 0, false, 0, "");
+	vmb_progress_begin(&pr, "validate", ld->w[0].len);
 	for (unsigned int i = 0; i < ld->n && !r; i++) {
 		struct vmb_parse *p = &ld->p[i];
 		size_t op0 = t->n_ops, bad;
 
 		wait_chunk(ld, i);
-		r = merge_chunk(t, v, p, line_base, &bad, why, sizeof(why));
+		r = merge_chunk(t, v, p, line_base, &bad, why, sizeof(why), &pr, &ld->w[i]);
 		if (r == -EINVAL) {
 			r = report(ld, r, t->ops[bad].line, true, bad, why);
 			break;
@@ -921,12 +951,14 @@ static int finish(struct load *ld, struct vmb_trace *t)
 		}
 		line_base += ld->w[i].line - 1;
 	}
+	vmb_progress_end(&pr);
 	vmb_validator_destroy(v);
 	return r;
 }
 
 int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t errlen)
 {
+	struct vmb_progress pr;
 	struct load *ld;
 	struct vmb_trace *t = NULL;
 	void *map = NULL;
@@ -978,6 +1010,8 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 				   .p = &ld->p[0],
 				   .t = t};
 
+	vmb_progress_begin(&pr, "load", (uint64_t)st.st_size);
+	ld->w[0].pr = &pr;
 	if (ld->w[0].jsonl) {
 		if (!walk_jsonl_header(&ld->w[0]))
 			parse_jsonl_chunks(ld);
@@ -985,6 +1019,8 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 		walk_json(&ld->w[0]);
 		ld->w[0].line = 1; /* lines are already absolute */
 	}
+	vmb_progress_end(&pr);
+	ld->w[0].pr = NULL;
 	r = finish(ld, t);
 	if (r)
 		goto out;

@@ -6,10 +6,16 @@
  * strategy of the set; a subtest replays the trace with build/replay and
  * compares the result with the matching baseline result file using compare.
  *
- * Output and exit status follow IGT: "Starting subtest: NAME", then
- * "Subtest NAME: SUCCESS|FAIL|SKIP (1.234s)" (repeated on stderr when
- * IGT_SENTINEL_ON_STDERR is set, as igt_runner expects); exit 0 (pass),
- * 1 (fail), 77 (skip: no baseline, no replay program), 79 (no such subtest).
+ * Output and exit status follow IGT (lib/igt_core.c): an "IGT-Version:"
+ * line, "Starting subtest: NAME", one dynamic subtest per deciding metric
+ * ("Starting dynamic subtest: bind_p99" ... "Dynamic subtest bind_p99:
+ * FAIL (0.000s)"), then "Subtest NAME: SUCCESS|FAIL|SKIP (1.234s)" (the
+ * sentinels repeated on stderr when IGT_SENTINEL_ON_STDERR is set, as
+ * igt_runner expects); exit 0 (pass), 98 (fail), 77 (every subtest
+ * skipped: no baseline, no replay program), 79 (unknown subtest or bad
+ * usage). Programs, traces and baselines are found relative to the
+ * executable, so igt_runner can run it from any directory without extra
+ * environment.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -24,14 +30,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "resultset.h"
+
 extern char **environ;
 
+/* exit codes of lib/igt_core.h */
+#define IGT_EXIT_SUCCESS 0
 #define IGT_EXIT_SKIP 77
 #define IGT_EXIT_INVALID 79
+#define IGT_EXIT_FAILURE 98
+
+#ifndef VMB_VERSION
+#define VMB_VERSION "0"
+#endif
+#ifndef VMB_GIT_SHA
+#define VMB_GIT_SHA "unknown"
+#endif
 
 struct igt_opts {
 	const char *traces_dir;
@@ -41,6 +62,9 @@ struct igt_opts {
 	const char *strategies;
 	const char *replay_args;
 	const char *compare_args;
+	const char *device;
+	const char *dynamic;
+	bool debug;
 	int repeat;
 };
 
@@ -120,8 +144,8 @@ static int build_list(const struct igt_opts *o)
 	return 0;
 }
 
-/* run argv with stdout+stderr to @log; returns exit status or -1 */
-static int run(char *const argv[], const char *log)
+/* run argv with stdout to @log and stderr to @errlog (NULL: to @log too); exit status or -1 */
+static int run(char *const argv[], const char *log, const char *errlog)
 {
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
@@ -129,7 +153,11 @@ static int run(char *const argv[], const char *log)
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	if (errlog)
+		posix_spawn_file_actions_addopen(&fa, 2, errlog, O_WRONLY | O_CREAT | O_TRUNC,
+						 0644);
+	else
+		posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	ret = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
@@ -198,13 +226,105 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static bool sentinel;
+
+static void debug_argv(const struct igt_opts *o, char *const argv[])
+{
+	if (!o->debug)
+		return;
+	printf("(vmbench-igt:%d) DEBUG: running", (int)getpid());
+	for (; *argv; argv++)
+		printf(" %s", *argv);
+	printf("\n");
+}
+
+/* "drm:/dev/dri/renderD128" or a path: the render node; NULL for other filters */
+static const char *device_path(const char *filter)
+{
+	if (!strncmp(filter, "drm:", 4))
+		return filter + 4;
+	if (filter[0] == '/')
+		return filter;
+	return NULL;
+}
+
+/*
+ * One dynamic subtest per deciding metric of compare's JSON verdict (IGT's
+ * igt_dynamic(): the cases a subtest finds at run time). Returns the
+ * number printed.
+ */
+static int dynamic_results(const char *json_path, const struct subtest *t)
+{
+	json_t *doc = json_load_file(json_path, 0, NULL), *groups, *rows, *r;
+	char want_sync[48], want_refc[48], padded[1024];
+	size_t gi, ri;
+	int n = 0;
+
+	snprintf(want_sync, sizeof(want_sync), " sync=%s ", t->sync);
+	snprintf(want_refc, sizeof(want_refc), " refcount=%s ", t->refcount);
+	groups = json_object_get(doc, "groups");
+	json_array_foreach(groups, gi, r) {
+		const char *key = json_string_value(json_object_get(r, "group"));
+
+		/* the subtest's own strategy (a result may carry others): " k=v ... " */
+		if (!key)
+			continue;
+		snprintf(padded, sizeof(padded), " %s ",
+			 strrchr(key, '|') ? strrchr(key, '|') + 1 : key);
+		if (!strstr(padded, want_sync) || !strstr(padded, want_refc))
+			continue;
+		rows = json_object_get(r, "metrics");
+		json_array_foreach(rows, ri, r) {
+			const char *name = json_string_value(json_object_get(r, "metric"));
+			const char *v = json_string_value(json_object_get(r, "verdict"));
+			json_t *p = json_object_get(r, "p_holm"), *lo = json_object_get(r, "ci_lo");
+			json_t *ratio = json_object_get(r, "ratio");
+			const char *res = v && !strcmp(v, "REGRESSION") ? "FAIL" : "SUCCESS";
+
+			if (!name || !v || !json_is_true(json_object_get(r, "decides")))
+				continue;
+			n++;
+			printf("Starting dynamic subtest: %s\n", name);
+			if (sentinel)
+				fprintf(stderr, "Starting dynamic subtest: %s\n", name);
+			printf("%s: %g -> %g", name, json_number_value(json_object_get(r, "base")),
+			       json_number_value(json_object_get(r, "new")));
+			if (json_is_number(ratio))
+				printf(" (x%.3f", json_number_value(ratio));
+			else
+				printf(" (-");
+			if (json_is_number(lo))
+				printf(", CI x%.3f..x%.3f", json_number_value(lo),
+				       json_number_value(json_object_get(r, "ci_hi")));
+			if (json_is_number(p))
+				printf(", p=%.4g", json_number_value(p));
+			printf(") %s\n", v);
+			if (!strcmp(v, "noisy"))
+				fprintf(stderr, "(vmbench-igt:%d) WARNING: %s: cannot tell (%s)\n",
+					(int)getpid(), name,
+					json_string_value(json_object_get(r, "why"))
+					    ? json_string_value(json_object_get(r, "why"))
+					    : "noisy");
+			printf("Dynamic subtest %s: %s (0.000s)\n", name, res);
+			if (sentinel)
+				fprintf(stderr, "Dynamic subtest %s: %s (0.000s)\n", name, res);
+		}
+	}
+	fflush(stdout);
+	fflush(stderr);
+	json_decref(doc);
+	return n;
+}
+
 /* returns "SUCCESS", "FAIL" or "SKIP" */
 static const char *run_subtest(const struct igt_opts *o, const struct subtest *t)
 {
 	char base[PATH_MAX], dir[] = "/tmp/vmbench-igt-XXXXXX", out[PATH_MAX], log[PATH_MAX];
-	char sync[64], refc[64], rep[32], *argv[64], *k1 = NULL, *k2 = NULL;
+	char js[PATH_MAX], sync[64], refc[64], rep[32], dev[PATH_MAX + 16], *argv[256];
+	char *k1 = NULL, *k2 = NULL;
 	struct stat st;
-	int a = 0, rc;
+	int a = 0, rc, ndyn;
+	size_t i;
 	const char *res;
 
 	snprintf(base, sizeof(base), "%s/%s.json", o->baseline_dir ? o->baseline_dir : "", t->base);
@@ -222,6 +342,7 @@ static const char *run_subtest(const struct igt_opts *o, const struct subtest *t
 	}
 	snprintf(out, sizeof(out), "%s/result.json", dir);
 	snprintf(log, sizeof(log), "%s/log.txt", dir);
+	snprintf(js, sizeof(js), "%s/compare.json", dir);
 	snprintf(sync, sizeof(sync), "--sync=%s", t->sync);
 	snprintf(refc, sizeof(refc), "--refcount=%s", t->refcount);
 	snprintf(rep, sizeof(rep), "--repeat=%d", o->repeat);
@@ -229,12 +350,22 @@ static const char *run_subtest(const struct igt_opts *o, const struct subtest *t
 	argv[a++] = sync;
 	argv[a++] = refc;
 	argv[a++] = rep;
+	if (o->device) {
+		argv[a++] = (char *)"--backend=auto";
+		if (device_path(o->device)) {
+			snprintf(dev, sizeof(dev), "--device=%s", device_path(o->device));
+			argv[a++] = dev;
+		}
+	}
 	a = split_args(o->replay_args, argv, a, 58, &k1);
 	argv[a++] = (char *)"-o";
 	argv[a++] = out;
 	argv[a++] = (char *)t->trace;
 	argv[a] = NULL;
-	rc = run(argv, log);
+	debug_argv(o, argv);
+	rc = run(argv, log, NULL);
+	if (o->debug)
+		cat(log, stdout);
 	if (rc < 0 || stat(out, &st)) {
 		cat(log, stderr);
 		if (rc < 0) {
@@ -249,12 +380,29 @@ static const char *run_subtest(const struct igt_opts *o, const struct subtest *t
 	a = 0;
 	argv[a++] = (char *)o->compare;
 	a = split_args(o->compare_args, argv, a, 58, &k2);
+	/* --dynamic-subtest: only the matching metrics decide (and form the Holm family) */
+	for (i = 0, ndyn = 0; o->dynamic && i < vmb_n_metrics && a < 240; i++) {
+		if (!subtest_matches(vmb_metrics[i].name, o->dynamic))
+			continue;
+		argv[a++] = (char *)"--metric";
+		argv[a++] = (char *)vmb_metrics[i].name;
+		ndyn++;
+	}
+	if (o->dynamic && !ndyn) {
+		printf("Test requirement not met: no metric matches --dynamic-subtest %s\n",
+		       o->dynamic);
+		res = "SKIP";
+		goto out;
+	}
+	argv[a++] = (char *)"--format=json";
 	argv[a++] = base;
 	argv[a++] = (char *)"--";
 	argv[a++] = out;
 	argv[a] = NULL;
-	rc = run(argv, log);
-	cat(log, stdout);
+	debug_argv(o, argv);
+	rc = run(argv, js, log);
+	cat(log, stderr);
+	ndyn = dynamic_results(js, t);
 	switch (rc) {
 	case 0:
 		res = "SUCCESS";
@@ -264,6 +412,12 @@ static const char *run_subtest(const struct igt_opts *o, const struct subtest *t
 		res = "FAIL";
 		break;
 	case 125:
+		if (!ndyn) {
+			/* the baseline lacks this backend/strategy: nothing to compare with */
+			printf("Test requirement not met: %s has no runs of this strategy\n", base);
+			res = "SKIP";
+			break;
+		}
 		/* igt_runner turns a passing subtest with a WARNING on stderr into "warn" */
 		fprintf(stderr,
 			"(vmbench-igt:%d) WARNING: cannot tell: too noisy or too few runs "
@@ -278,10 +432,91 @@ static const char *run_subtest(const struct igt_opts *o, const struct subtest *t
 out:
 	unlink(out);
 	unlink(log);
+	unlink(js);
 	rmdir(dir);
 	free(k1);
 	free(k2);
 	return res;
+}
+
+/* where the tools and data are, relative to this executable (build/ or BINDIR) */
+static char self_dir[PATH_MAX];
+
+static void find_self(void)
+{
+	ssize_t n = readlink("/proc/self/exe", self_dir, sizeof(self_dir) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		self_dir[0] = 0;
+		return;
+	}
+	self_dir[n] = 0;
+	slash = strrchr(self_dir, '/');
+	if (slash)
+		*slash = 0;
+}
+
+/* the first of @rel (relative to the executable's directory) that exists, else NULL */
+static const char *near_self(const char *const *rel, bool want_dir)
+{
+	static char found[8][PATH_MAX + 64];
+	static int slot;
+	char *p = found[slot++ % 8];
+	struct stat st;
+
+	for (; self_dir[0] && *rel; rel++) {
+		snprintf(p, PATH_MAX + 64, "%s/%s", self_dir, *rel);
+		if (!stat(p, &st) && (want_dir ? S_ISDIR(st.st_mode) : !access(p, X_OK)))
+			return p;
+	}
+	return NULL;
+}
+
+static const char *default_prog(const char *name)
+{
+	const char *in_tree[] = {name, NULL};
+	char rel[64];
+	const char *libexec[] = {rel, NULL}, *p;
+
+	p = near_self(in_tree, false);
+	if (p)
+		return p;
+	snprintf(rel, sizeof(rel), "../libexec/vmbench/%s", name);
+	p = near_self(libexec, false);
+	if (p)
+		return p;
+	return name; /* PATH */
+}
+
+static void print_version(void)
+{
+	struct utsname uts;
+
+	if (uname(&uts))
+		memset(&uts, 0, sizeof(uts));
+	/* the layout of IGT's print_version(), which igt_runner and parsers expect */
+	printf("IGT-Version: vmbench-%s-%s (%s) (%s: %s %s)\n", VMB_VERSION, VMB_GIT_SHA,
+	       uts.machine, uts.sysname, uts.release, uts.machine);
+	fflush(stdout);
+}
+
+static void describe(const struct igt_opts *o, const char *pattern)
+{
+	size_t i;
+
+	printf("Replays vmbench traces under VM bind/sync strategies and compares the\n"
+	       "measurements with a baseline result; dynamic subtests are the metrics.\n\n");
+	for (i = 0; i < n_tests; i++) {
+		if (pattern && !subtest_matches(tests[i].name, pattern))
+			continue;
+		printf("SUB %s %s:%d:\n", tests[i].name, __FILE__, __LINE__);
+		printf("  Replay %s with --sync=%s --refcount=%s (%d repeats) and compare\n"
+		       "  every metric with %s/%s.json: FAIL on a regression,\n"
+		       "  SKIP without a baseline for this strategy.\n\n",
+		       tests[i].trace, tests[i].sync, tests[i].refcount, o->repeat,
+		       o->baseline_dir ? o->baseline_dir : "BASELINE_DIR", tests[i].base);
+	}
 }
 
 static void usage(FILE *f)
@@ -290,28 +525,42 @@ static void usage(FILE *f)
 	    f,
 	    "usage: vmbench-igt [options]\n"
 	    "\n"
-	    "The vmbench regression suite as an IGT-style test binary: one subtest per\n"
+	    "The vmbench regression suite as an IGT test binary: one subtest per\n"
 	    "trace x strategy, named TRACE-SYNC-REFCOUNT; each replays the trace and\n"
 	    "compares the result with BASELINE_DIR/TRACE.json (same trace, backend and\n"
-	    "strategy). Without --run-subtest every subtest runs.\n"
+	    "strategy), one dynamic subtest per deciding metric. Without --run-subtest\n"
+	    "every subtest runs.\n"
 	    "\n"
+	    "IGT options:\n"
 	    "  --list-subtests        print the subtest names and exit\n"
 	    "  --run-subtest NAME     run the matching subtests: shell wildcards, a comma\n"
 	    "                         list, '!' negates (as IGT: \"*-async-*,!*-weak\")\n"
-	    "  --baseline-dir DIR     baseline results (no baseline: SKIP); also "
-	    "$VMB_BASELINE_DIR\n"
-	    "  --traces-dir DIR       traces (default: traces; also $VMB_TRACES_DIR)\n"
+	    "  --dynamic-subtest M    only the matching metrics (dynamic subtests) decide,\n"
+	    "                         e.g. \"bind_p99,submit_*\"\n"
+	    "  --describe[=PATTERN]   describe the (matching) subtests and exit\n"
+	    "  --device FILTER        the device: drm:/dev/dri/renderDN or a path (replays\n"
+	    "                         with --backend=auto on it); also $IGT_DEVICE\n"
+	    "  --debug[=DOMAIN]       print the commands run and the replay output\n"
+	    "  -h, --help             this text\n"
+	    "\n"
+	    "vmbench options:\n"
+	    "  --baseline-dir DIR     baseline results (no baseline: SKIP); default\n"
+	    "                         $VMB_BASELINE_DIR, else PREFIX/share/vmbench/baselines\n"
+	    "                         or the tree's baselines/ when they exist\n"
+	    "  --traces-dir DIR       traces; default $VMB_TRACES_DIR, else the tree's traces/\n"
+	    "                         next to build/, else the installed PREFIX/share/vmbench/traces\n"
 	    "  --strategies LIST      SYNC:REFCOUNT,... (default implicit:hard,implicit:weak,\n"
 	    "                         async:hard,async:weak)\n"
-	    "  --repeat N             replay repeats per subtest (default 3)\n"
-	    "  --replay CMD           replay program (default build/replay, else replay on PATH)\n"
-	    "  --compare CMD          compare program (default build/compare, else compare)\n"
+	    "  --repeat N             replay repeats per subtest (default 5)\n"
+	    "  --replay CMD           replay program (default: next to this program, else\n"
+	    "                         ../libexec/vmbench, else PATH)\n"
+	    "  --compare CMD          compare program (found the same way)\n"
 	    "  --replay-args \"...\"    extra replay options (e.g. --backend=xe)\n"
-	    "  --compare-args \"...\"   extra compare options (e.g. --metric bind_p99)\n"
+	    "  --compare-args \"...\"   extra compare options (e.g. --threshold 10)\n"
 	    "\n"
-	    "Exit: 0 pass, 1 fail (regression), 77 skip, 79 unknown subtest. \"cannot\n"
-	    "tell\" (compare 125)"
-	    " passes with a WARNING on stderr, which igt_runner reports as warn.\n");
+	    "Exit (IGT's codes): 0 pass, 98 fail (a regression), 77 every subtest skipped,\n"
+	    "79 unknown subtest or bad usage. \"Cannot tell\" (compare 125) passes with a\n"
+	    "WARNING on stderr, which igt_runner reports as warn.\n");
 }
 
 int main(int argc, char **argv)
@@ -319,6 +568,10 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 	    {"list-subtests", no_argument, NULL, 'l'},
 	    {"run-subtest", required_argument, NULL, 'r'},
+	    {"dynamic-subtest", required_argument, NULL, 'y'},
+	    {"describe", optional_argument, NULL, 'D'},
+	    {"device", required_argument, NULL, 'd'},
+	    {"debug", optional_argument, NULL, 'g'},
 	    {"baseline-dir", required_argument, NULL, 'b'},
 	    {"traces-dir", required_argument, NULL, 't'},
 	    {"strategies", required_argument, NULL, 's'},
@@ -330,18 +583,33 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	/* the tree (build/..), and an install (PREFIX/lib/vmbench, or PREFIX/bin) */
+	static const char *const traces_rel[] = {"../traces", "../../share/vmbench/traces",
+						 "../share/vmbench/traces", NULL};
+	static const char *const base_rel[] = {"../baselines", "../../share/vmbench/baselines",
+					       "../share/vmbench/baselines", NULL};
 	struct igt_opts o = {0};
-	const char *pattern = NULL;
-	bool list = false, sentinel = getenv("IGT_SENTINEL_ON_STDERR") != NULL;
+	const char *pattern = NULL, *desc = NULL;
+	bool list = false, want_desc = false;
 	int c, pass = 0, fail = 0, skip = 0, matched = 0;
+	char *end;
 	size_t i;
 
-	o.traces_dir = getenv("VMB_TRACES_DIR") ? getenv("VMB_TRACES_DIR") : "traces";
+	sentinel = getenv("IGT_SENTINEL_ON_STDERR") != NULL;
+	find_self();
+	o.traces_dir = getenv("VMB_TRACES_DIR");
+	if (!o.traces_dir)
+		o.traces_dir = near_self(traces_rel, true);
+	if (!o.traces_dir)
+		o.traces_dir = "traces";
 	o.baseline_dir = getenv("VMB_BASELINE_DIR");
+	if (!o.baseline_dir)
+		o.baseline_dir = near_self(base_rel, true);
+	o.device = getenv("IGT_DEVICE");
 	o.strategies = "implicit:hard,implicit:weak,async:hard,async:weak";
-	o.replay = access("build/replay", X_OK) ? "replay" : "build/replay";
-	o.compare = access("build/compare", X_OK) ? "compare" : "build/compare";
-	o.repeat = 3;
+	o.replay = default_prog("replay");
+	o.compare = default_prog("compare");
+	o.repeat = 5;
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -349,6 +617,19 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			pattern = optarg;
+			break;
+		case 'y':
+			o.dynamic = optarg;
+			break;
+		case 'D':
+			want_desc = true;
+			desc = optarg;
+			break;
+		case 'd':
+			o.device = optarg;
+			break;
+		case 'g':
+			o.debug = true;
 			break;
 		case 'b':
 			o.baseline_dir = optarg;
@@ -360,10 +641,10 @@ int main(int argc, char **argv)
 			o.strategies = optarg;
 			break;
 		case 'n':
-			o.repeat = atoi(optarg);
-			if (o.repeat < 1) {
-				fprintf(stderr, "vmbench-igt: bad --repeat\n");
-				return 1;
+			o.repeat = (int)strtol(optarg, &end, 10);
+			if (*end || o.repeat < 1 || o.repeat > 10000) {
+				fprintf(stderr, "vmbench-igt: bad --repeat '%s'\n", optarg);
+				return IGT_EXIT_INVALID;
 			}
 			break;
 		case 'R':
@@ -380,19 +661,36 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return IGT_EXIT_SUCCESS;
 		default:
 			usage(stderr);
-			return 1;
+			return IGT_EXIT_INVALID;
 		}
 	}
+	if (optind < argc) {
+		fprintf(stderr, "vmbench-igt: unexpected argument '%s'\n", argv[optind]);
+		return IGT_EXIT_INVALID;
+	}
+	if (o.device && !device_path(o.device))
+		fprintf(stderr, "vmbench-igt: device filter '%s' is not drm:PATH; replaying "
+				"with --backend=auto\n",
+			o.device);
 	if (build_list(&o))
-		return 1;
+		return IGT_EXIT_INVALID;
 	if (list) {
 		for (i = 0; i < n_tests; i++)
 			printf("%s\n", tests[i].name);
-		return 0;
+		return IGT_EXIT_SUCCESS;
 	}
+	if (want_desc) {
+		describe(&o, desc);
+		return IGT_EXIT_SUCCESS;
+	}
+	print_version();
+	if (o.debug)
+		printf("(vmbench-igt:%d) DEBUG: traces %s, baselines %s, replay %s, compare %s\n",
+		       (int)getpid(), o.traces_dir, o.baseline_dir ? o.baseline_dir : "(none)",
+		       o.replay, o.compare);
 	for (i = 0; i < n_tests; i++) {
 		const char *res;
 		double t0;
@@ -426,6 +724,6 @@ int main(int argc, char **argv)
 		return IGT_EXIT_INVALID;
 	}
 	if (fail)
-		return 1;
-	return pass ? 0 : IGT_EXIT_SKIP;
+		return IGT_EXIT_FAILURE;
+	return pass ? IGT_EXIT_SUCCESS : IGT_EXIT_SKIP;
 }

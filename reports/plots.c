@@ -72,6 +72,8 @@ static void preamble(FILE *f, const char *name, const struct vmb_plot_opts *o)
 		fprintf(f, "set logscale x\n");
 	if (o->logy)
 		fprintf(f, "set logscale y\n");
+	if (o->yrange)
+		fprintf(f, "set yrange %s\n", o->yrange);
 	if (o->xtime)
 		fprintf(f, "set xdata time\nset timefmt '%%s'\nset format x '%%Y-%%m-%%d'\n"
 			   "set xtics 86400 rotate by -30\n");
@@ -126,6 +128,8 @@ int vmb_plot_xy(const char *dir, const char *name, const struct vmb_plot_opts *o
 		if (!lines[i].style || strstr(lines[i].style, "lines") == lines[i].style ||
 		    strstr(lines[i].style, "steps") || strstr(lines[i].style, "histeps"))
 			fprintf(g, " dt %zu", idx % 5 + 1);
+		if (lines[i].color && (!lines[i].style || !strstr(lines[i].style, " lc ")))
+			fprintf(g, " lc rgb '%s'", lines[i].color);
 		fprintf(g, " title ");
 		q(g, lines[i].title);
 		idx++;
@@ -214,11 +218,15 @@ int vmb_plot_bars(const char *dir, const char *name, const struct vmb_plot_opts 
 		   "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset grid noxtics\n");
 	fprintf(g, nrows > 8 ? "set xtics rotate by 90 right scale 0\n"
 			     : "set xtics rotate by -20 scale 0\n");
-	fprintf(g, o->logy ? "set yrange [*:*]\n" : "set yrange [0:*]\n");
+	if (!o->yrange)
+		fprintf(g, o->logy ? "set yrange [*:*]\n" : "set yrange [0:*]\n");
 	fprintf(g, "plot ");
 	for (k = 0; k < nuse; k++) {
-		fprintf(g, "%s'%s.dat' using %zu%s title ", k ? ", \\\n     " : "", name, k + 2,
+		fprintf(g, "%s'%s.dat' using %zu%s", k ? ", \\\n     " : "", name, k + 2,
 			k ? "" : ":xtic(1)");
+		if (o->colors && o->colors[use[k]])
+			fprintf(g, " lc rgb '%s'", o->colors[use[k]]);
+		fprintf(g, " title ");
 		q(g, cols[use[k]]);
 	}
 	fprintf(g, "\n");

@@ -19,12 +19,17 @@
  * @note: small text under the title (e.g. "simulated model time"), or NULL
  * @width: canvas width in pixels, 0 for the default (960); bar charts with
  *     many clusters widen themselves
+ * @yrange: gnuplot range for y ("[0:1]"), or NULL for autoscale
+ * @colors: for bar charts, one "#rrggbb" per column (so a strategy has the
+ *     same colour in every figure), or NULL for gnuplot's sequence
  */
 struct vmb_plot_opts {
 	const char *title, *xlabel, *ylabel;
 	bool logx, logy, xtime;
 	const char *note;
 	int width;
+	const char *yrange;
+	const char *const *colors;
 };
 
 /**
@@ -32,12 +37,15 @@ struct vmb_plot_opts {
  * @title: legend entry
  * @x, @y: coordinates, @n of them
  * @style: gnuplot "with" clause ("lines", "steps", "points pt 7", ...)
+ * @color: "#rrggbb" for the series, or NULL for gnuplot's sequence (a style
+ *     that sets "lc" itself wins)
  */
 struct vmb_plot_line {
 	const char *title;
 	const double *x, *y;
 	size_t n;
 	const char *style;
+	const char *color;
 };
 
 /**

@@ -66,7 +66,13 @@ struct ctx {
 	int failures;
 	struct vmb_cmp_opts cmp;
 	char generated[64];
+	char **strats; /* "BACKEND|STRATEGY" in colour order */
+	size_t n_strats;
 };
+
+/* Tableau 10: distinguishable, and readable for the common colour blindnesses */
+static const char *const palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+				      "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
 static const char *const lat_names[] = {"bind", "unbind", "submit"};
 
@@ -74,6 +80,60 @@ static void die_oom(void)
 {
 	fprintf(stderr, "report: out of memory\n");
 	exit(2);
+}
+
+static char *xstrdup(const char *s);
+
+/*
+ * The colour of a backend+strategy (the part of a group key after the
+ * trace), the same in every figure of the report: registered once, in the
+ * sorted order of the current results first (register_colors()), then in
+ * the order history groups turn up.
+ */
+static const char *color_of(struct ctx *c, const char *bs)
+{
+	size_t i;
+	char **n;
+
+	for (i = 0; i < c->n_strats; i++)
+		if (!strcmp(c->strats[i], bs))
+			return palette[i % (sizeof(palette) / sizeof(palette[0]))];
+	n = realloc(c->strats, (c->n_strats + 1) * sizeof(*n));
+	if (!n)
+		die_oom();
+	c->strats = n;
+	c->strats[c->n_strats++] = xstrdup(bs);
+	return palette[i % (sizeof(palette) / sizeof(palette[0]))];
+}
+
+static const char *strategy_color(struct ctx *c, const char *key)
+{
+	const char *bs = strchr(key, '|');
+
+	return color_of(c, bs ? bs + 1 : key);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void register_colors(struct ctx *c)
+{
+	char **k = calloc(c->ng + 1, sizeof(*k));
+	size_t i;
+
+	if (!k)
+		die_oom();
+	for (i = 0; i < c->ng; i++) {
+		const char *bs = strchr(c->g[i].key, '|');
+
+		k[i] = (char *)(bs ? bs + 1 : c->g[i].key);
+	}
+	qsort(k, c->ng, sizeof(*k), cmp_str);
+	for (i = 0; i < c->ng; i++)
+		color_of(c, k[i]);
+	free(k);
 }
 
 static char *xstrdup(const char *s)
@@ -339,6 +399,7 @@ struct series {
 	double *x, *y;
 	size_t n;
 	char *title;
+	const char *color;
 };
 
 static void series_free(struct series *s, size_t n)
@@ -372,7 +433,7 @@ static int write_series(const char *dir, const char *name, const struct vmb_plot
 	if (!l)
 		die_oom();
 	for (i = 0; i < n; i++)
-		l[i] = (struct vmb_plot_line){s[i].title, s[i].x, s[i].y, s[i].n, style};
+		l[i] = (struct vmb_plot_line){s[i].title, s[i].x, s[i].y, s[i].n, style, s[i].color};
 	ret = vmb_plot_xy(dir, name, o, l, n);
 	free(l);
 	return ret;
@@ -436,13 +497,14 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 		const char *lat = lat_names[li];
 		struct series *cdf = calloc(t->n + 1, sizeof(*cdf));
 		struct series *hist = calloc(t->n + 1, sizeof(*hist));
+		struct series *tail = calloc(t->n + 1, sizeof(*tail));
 		double lo = INFINITY, hi = 0;
 		double **pool = calloc(t->n + 1, sizeof(*pool));
 		size_t *np = calloc(t->n + 1, sizeof(*np));
 		char name[200], title[256];
 		struct vmb_plot_opts o = {0};
 
-		if (!cdf || !hist || !pool || !np)
+		if (!cdf || !hist || !tail || !pool || !np)
 			die_oom();
 		for (i = 0; i < t->n; i++) {
 			size_t n, step;
@@ -451,10 +513,27 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 			np[i] = n;
 			cdf[i].title = xstrdup(t->label[i]);
 			hist[i].title = xstrdup(t->label[i]);
+			tail[i].title = xstrdup(t->label[i]);
+			cdf[i].color = hist[i].color = tail[i].color = strategy_color(c, t->g[i]->key);
 			if (!n)
 				continue;
 			step = n > MAX_POINTS ? n / MAX_POINTS : 1;
-			series_alloc(&cdf[i], n / step + 2);
+			series_alloc(&cdf[i], n / step + 3);
+			/* the curve starts on the axis: 0 below the fastest op */
+			cdf[i].x[cdf[i].n] = fmax(pool[i][0], 1) / 1e3;
+			cdf[i].y[cdf[i].n++] = 0;
+			/*
+			 * tail view: the fraction of ops slower than x, on log axes, down
+			 * to the single slowest op (1/n): p99 and p99.9 are visible
+			 * where a CDF squeezes them against its top edge
+			 */
+			series_alloc(&tail[i], n / step + 2);
+			for (j = 0; j < n; j += step) {
+				tail[i].x[tail[i].n] = fmax(pool[i][j], 1) / 1e3;
+				tail[i].y[tail[i].n++] = (double)(n - j) / (double)n;
+			}
+			tail[i].x[tail[i].n] = fmax(pool[i][n - 1], 1) / 1e3;
+			tail[i].y[tail[i].n++] = 1.0 / (double)n;
 			for (j = 0; j < n; j += step) {
 				cdf[i].x[cdf[i].n] = fmax(pool[i][j], 1) / 1e3;
 				cdf[i].y[cdf[i].n++] = (double)(j + 1) / (double)n;
@@ -474,9 +553,22 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 					   false,
 					   false,
 					   time_note(t),
-					   0};
+					   0, "[0:1.02]", NULL};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, cdf, t->n, "steps lw 2"));
+		snprintf(name, sizeof(name), "%s-%s-tail", trace, lat);
+		snprintf(title, sizeof(title), "%s: %s latency tail (fraction of ops slower)", trace,
+			 lat);
+		o = (struct vmb_plot_opts){title,
+					   "latency (us, log scale)",
+					   "fraction of ops at or above (log scale)",
+					   true,
+					   true,
+					   false,
+					   time_note(t),
+					   0, NULL, NULL};
+		add_fig(c, name, title, trace, false,
+			write_series(c->plotdir, name, &o, tail, t->n, "steps lw 2"));
 
 		/* histogram: 40 log-spaced bins over the range of every group */
 		if (hi > 0 && isfinite(lo)) {
@@ -515,7 +607,7 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 						   false,
 						   false,
 						   time_note(t),
-						   0};
+						   0, NULL, NULL};
 			add_fig(c, name, title, trace, false,
 				write_series(c->plotdir, name, &o, hist, t->n, "histeps lw 2"));
 		}
@@ -525,6 +617,7 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 		free(np);
 		series_free(cdf, t->n);
 		series_free(hist, t->n);
+		series_free(tail, t->n);
 	}
 }
 
@@ -544,6 +637,7 @@ static void plot_stalls(struct ctx *c, const char *trace, const struct tgroups *
 				timeline = true;
 	for (i = 0; i < t->n; i++) {
 		s[i].title = xstrdup(t->label[i]);
+		s[i].color = strategy_color(c, t->g[i]->key);
 		if (timeline) {
 			/* the first run of the group that has a timeline */
 			const struct vmb_rlat *l = NULL;
@@ -587,7 +681,7 @@ static void plot_stalls(struct ctx *c, const char *trace, const struct tgroups *
 					   true,
 					   false,
 					   time_note(t),
-					   0};
+					   0, NULL, NULL};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "points pt 7 ps 0.6"));
 	} else {
@@ -600,7 +694,7 @@ static void plot_stalls(struct ctx *c, const char *trace, const struct tgroups *
 					   false,
 					   false,
 					   time_note(t),
-					   0};
+					   0, NULL, NULL};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "steps lw 2"));
 	}
@@ -656,7 +750,7 @@ static void plot_bars(struct ctx *c, const char *trace, const struct tgroups *t,
 				   false,
 				   false,
 				   t->sim ? "model counters (deterministic)" : NULL,
-				   0};
+				   0, NULL, NULL};
 	if (nr)
 		add_fig(c, name, title, trace, false,
 			vmb_plot_bars(c->plotdir, name, &o, rows, nr, cols, ncols, v));
@@ -707,13 +801,14 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 	const struct vmb_metric *m = vmb_metric_find(metric);
 	char **labels = calloc(c->ng + 1, sizeof(*labels));
 	char **cols = calloc(c->ng + 1, sizeof(*cols)), tn[128];
+	const char **colors = calloc(c->ng + 1, sizeof(*colors));
 	size_t i, j, ncols = 0;
 	double *v;
 	bool sim = false, meas = false;
 	struct vmb_plot_opts o;
 	char **gkeys = calloc(c->ng + 1, sizeof(*gkeys));
 
-	if (!labels || !cols || !gkeys)
+	if (!labels || !cols || !gkeys || !colors)
 		die_oom();
 	/* labels over the whole set: rename every key's trace so they compare as one trace */
 	for (i = 0; i < c->ng; i++) {
@@ -726,8 +821,10 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 		labels[i] = group_label(gkeys, c->ng, gkeys[i]);
 		for (j = 0; j < ncols && strcmp(cols[j], labels[i]); j++)
 			;
-		if (j == ncols)
+		if (j == ncols) {
+			colors[ncols] = strategy_color(c, c->g[i].key);
 			cols[ncols++] = labels[i];
+		}
 		if (group_simulated(&c->g[i]))
 			sim = true;
 		else
@@ -759,7 +856,7 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 				   sim && meas ? "simulated (model) and measured runs mixed"
 				   : sim ? "SIMULATED: model time from the embedded kernel model"
 					 : NULL,
-				   0};
+				   0, NULL, colors};
 	add_fig(c, stem, title, "", false,
 		vmb_plot_bars(c->plotdir, stem, &o, (const char *const *)c->traces, c->n_traces,
 			      (const char *const *)cols, ncols, v));
@@ -770,6 +867,7 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 	free(labels);
 	free(gkeys);
 	free(cols);
+	free(colors);
 	free(v);
 }
 
@@ -830,6 +928,19 @@ static void nights_free(struct night *n, size_t k)
 	free(n);
 }
 
+/* what kind of number a trend of @m is, said under its title */
+static const char *trend_note(const struct vmb_metric *m, bool sim)
+{
+	if (vmb_metric_is_host(m))
+		return sim ? "measured host time (of the model's own code; not simulated)"
+			   : "measured host time";
+	if (!sim)
+		return NULL;
+	if (m->kind == VMB_MK_COUNTER)
+		return "model counters (deterministic)";
+	return "model figures are SIMULATED (model time)";
+}
+
 static void plot_trends(struct ctx *c)
 {
 	struct vmb_rgroup *g;
@@ -868,7 +979,8 @@ static void plot_trends(struct ctx *c)
 			struct series *reg;
 			char name[200], title[256], tn[128];
 			struct vmb_plot_opts o;
-			bool sim = false;
+			bool sim = false, logy;
+			char ylabel[64];
 
 			if (!s)
 				die_oom();
@@ -884,6 +996,7 @@ static void plot_trends(struct ctx *c)
 					continue;
 				n = nights_of(&c->hist, &g[i], &nn);
 				s[ns].title = group_label(keys, ng, g[i].key);
+				s[ns].color = strategy_color(c, g[i].key);
 				series_alloc(&s[ns], nn);
 				sim |= group_simulated(&g[i]);
 				for (j = 0; j < nn; j++) {
@@ -939,15 +1052,25 @@ static void plot_trends(struct ctx *c)
 			snprintf(name, sizeof(name), "%s-trend-%s", trace, m->name);
 			snprintf(title, sizeof(title), "%s: %s per night (median of runs)", trace,
 				 m->name);
+			/*
+			 * A log axis, so that a strategy at microseconds and one at
+			 * milliseconds both show their relative changes (+49 % of 1 us
+			 * is invisible on a linear axis scaled to 10 ms).
+			 */
+			logy = true;
+			for (i = 0; i < ns; i++)
+				for (j = 0; j < s[i].n; j++)
+					logy &= s[i].y[j] > 0;
+			snprintf(ylabel, sizeof(ylabel), "%s%s",
+				 !strcmp(m->unit, "ns") ? "ns" : "count", logy ? " (log scale)" : "");
 			o = (struct vmb_plot_opts){title,
 						   "night (UTC)",
-						   !strcmp(m->unit, "ns") ? "ns" : "count",
+						   ylabel,
 						   false,
-						   false,
+						   logy,
 						   true,
-						   sim ? "model figures are SIMULATED (model time)"
-						       : NULL,
-						   0};
+						   trend_note(m, sim),
+						   0, NULL, NULL};
 			/* one line per group, then the regression markers */
 			{
 				struct vmb_plot_line *l = calloc(ns + 2, sizeof(*l));
@@ -957,10 +1080,10 @@ static void plot_trends(struct ctx *c)
 				for (i = 0; i < ns; i++)
 					l[i] = (struct vmb_plot_line){
 					    s[i].title, s[i].x, s[i].y, s[i].n,
-					    "linespoints lw 2 pt 7 ps 0.8"};
+					    "linespoints lw 2 pt 7 ps 0.8", s[i].color};
 				l[ns] = (struct vmb_plot_line){
 				    s[ns].title, s[ns].x, s[ns].y, s[ns].n,
-				    "points pt 6 ps 3 lw 3 lc rgb '#d00000'"};
+				    "points pt 6 ps 3 lw 3 lc rgb '#d00000'", NULL};
 				add_fig(c, name, title, trace, true,
 					vmb_plot_xy(c->plotdir, name, &o, l, ns + 1));
 				free(l);
@@ -1257,6 +1380,49 @@ static void regressions_html(FILE *f, const struct ctx *c, const char *trace)
 		fputs("<p class=good>No regression between consecutive nights.</p>\n", f);
 }
 
+/* the roll-up at the top of a trace page: what regressed in the latest night, by metric */
+static void rollup_html(FILE *f, const struct ctx *c, const char *trace)
+{
+	size_t i, j, n = 0, older = 0;
+
+	fputs("<div class=note><b>What regressed in the latest night:</b> ", f);
+	for (i = 0; i < c->n_regrs; i++) {
+		const struct regr *r = &c->regrs[i];
+		bool seen = false;
+
+		if (strcmp(r->trace, trace))
+			continue;
+		if (!r->latest) {
+			older++;
+			continue;
+		}
+		for (j = 0; j < i && !seen; j++)
+			seen = c->regrs[j].latest && !strcmp(c->regrs[j].trace, trace) &&
+			       !strcmp(c->regrs[j].metric, r->metric);
+		if (seen)
+			continue;
+		fprintf(f, "%s<b>%s</b> (", n++ ? "; " : "", r->metric);
+		for (j = i; j < c->n_regrs; j++) {
+			const struct regr *q = &c->regrs[j];
+
+			if (!q->latest || strcmp(q->trace, trace) || strcmp(q->metric, r->metric))
+				continue;
+			if (j != i)
+				fputs(", ", f);
+			vmb_html_esc(f, q->label);
+			fprintf(f, " <span class=bad>%+.1f%%</span>", q->change);
+		}
+		fputs(")", f);
+	}
+	if (!n)
+		fputs("<span class=good>nothing</span>", f);
+	if (older)
+		fprintf(f, ". %zu earlier regression%s in the table below.", older,
+			older == 1 ? "" : "s");
+	fputs("</div>\n", f);
+}
+
+
 /* a page of the dashboard: written as outfile.h says; any failure exits 2 */
 static FILE *open_out(const struct ctx *c, const char *name, struct vmb_outfile *of)
 {
@@ -1395,6 +1561,8 @@ static void write_trace_page(struct ctx *c, const char *trace)
 	vmb_html_esc(f, trace);
 	fputs("</h1>\n", f);
 	sim_note(f, sim);
+	if (c->have_hist)
+		rollup_html(f, c, trace);
 	fputs("<h2>Summary per strategy</h2>\n", f);
 	summary_table(f, c, trace);
 	fputs("<h2>Plots</h2>\n", f);
@@ -1554,9 +1722,13 @@ static void usage(FILE *f)
 		"                       env.date): trend plots per metric and night, with\n"
 		"                       regressions (compare's rule, night vs previous night)\n"
 		"                       marked; RESULT files may be inside DIR too\n"
-		"  --kcidb FILE         also write KCIDB v5.3 JSON (one DONE test node with a\n"
-		"                       numeric \"number\" per run and metric); copied to DIR/raw\n"
-		"  --hyperfine FILE     also write hyperfine-style JSON of whole-run wall times\n"
+		"  --kcidb FILE         also write KCIDB v5.3 JSON (one DONE test node per run\n"
+		"                       group and metric, the median in SI units, per-run values\n"
+		"                       in misc); copied to DIR/raw. Verdicts: compare --kcidb\n"
+		"  --kcidb-tree NAME, --kcidb-repo URL, --kcidb-commit SHA, --kcidb-branch B\n"
+		"                       the kernel the checkouts name (default $VMB_KERNEL_TREE,\n"
+		"                       $VMB_KERNEL_REPO, $VMB_KERNEL_COMMIT, $VMB_KERNEL_BRANCH)\n"
+		"  --hyperfine FILE     also write hyperfine JSON (every field hyperfine writes)\n"
 		"  --threshold PCT      effect-size floor for history regressions (default 2)\n"
 		"  --alpha A            significance level for history regressions (0.01)\n"
 		"  --gnuplot CMD        gnuplot command (default: gnuplot)\n"
@@ -1572,6 +1744,10 @@ int main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"history", required_argument, NULL, 'H'},
 	    {"kcidb", required_argument, NULL, 'k'},
+	    {"kcidb-tree", required_argument, NULL, 1001},
+	    {"kcidb-repo", required_argument, NULL, 1002},
+	    {"kcidb-commit", required_argument, NULL, 1003},
+	    {"kcidb-branch", required_argument, NULL, 1004},
 	    {"hyperfine", required_argument, NULL, 'y'},
 	    {"threshold", required_argument, NULL, 't'},
 	    {"alpha", required_argument, NULL, 'a'},
@@ -1582,6 +1758,7 @@ int main(int argc, char **argv)
 	};
 	struct ctx c = {0};
 	const char *history = NULL, *kcidb = NULL, *hyperfine = NULL;
+	struct vmb_kcidb_ident kid = {0};
 	char path[PATH_MAX], err[512];
 	struct tm tm;
 	time_t now = time(NULL);
@@ -1601,6 +1778,18 @@ int main(int argc, char **argv)
 		case 'k':
 			kcidb = optarg;
 			break;
+		case 1001:
+			kid.tree_name = optarg;
+			break;
+		case 1002:
+			kid.git_repository_url = optarg;
+			break;
+		case 1003:
+			kid.git_commit_hash = optarg;
+			break;
+		case 1004:
+			kid.git_repository_branch = optarg;
+			break;
 		case 'y':
 			hyperfine = optarg;
 			break;
@@ -1609,6 +1798,10 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			c.cmp.alpha = atof(optarg);
+			if (c.cmp.alpha <= 0 || c.cmp.alpha >= 0.5) {
+				fprintf(stderr, "report: bad --alpha '%s' (0 < A < 0.5)\n", optarg);
+				return 2;
+			}
 			break;
 		case 'g':
 			c.gnuplot = optarg;
@@ -1645,6 +1838,7 @@ int main(int argc, char **argv)
 	}
 	if (vmb_rset_groups(&c.set, true, &c.g, &c.ng))
 		die_oom();
+	register_colors(&c);
 	for (i = 0; i < c.set.n_files; i++)
 		add_trace_name(&c, c.set.files[i].trace_name);
 	gmtime_r(&now, &tm);
@@ -1688,7 +1882,8 @@ int main(int argc, char **argv)
 	if (kcidb) {
 		char dst[PATH_MAX];
 
-		if (vmb_export_kcidb(&c.set, "vmbench", kcidb)) {
+		vmb_kcidb_ident_from_env(&kid);
+		if (vmb_export_kcidb(&c.set, "vmbench", &kid, NULL, 0, kcidb)) {
 			fprintf(stderr, "report: writing %s failed\n", kcidb);
 			return 2;
 		}
@@ -1727,5 +1922,8 @@ int main(int argc, char **argv)
 	vmb_rgroups_free(c.g, c.ng);
 	vmb_rset_free(&c.set);
 	vmb_rset_free(&c.hist);
+	for (i = 0; i < c.n_strats; i++)
+		free(c.strats[i]);
+	free(c.strats);
 	return c.failures ? 1 : 0;
 }

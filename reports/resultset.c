@@ -29,8 +29,21 @@ const struct vmb_metric vmb_metrics[] = {
     {"pte_writes", VMB_MK_COUNTER, NULL, "pte_writes", "count", false},
     {"tlb_flushes", VMB_MK_COUNTER, NULL, "tlb_flushes", "count", false},
     {"wall_ns", VMB_MK_WALL, NULL, NULL, "ns", false},
+    {"gpuvm_cpu_ns", VMB_MK_HOST, NULL, "gpuvm.cpu_ns", "ns", false},
+    {"makespan_ns", VMB_MK_TIME, NULL, "makespan_ns", "ns", false},
 };
 const size_t vmb_n_metrics = sizeof(vmb_metrics) / sizeof(vmb_metrics[0]);
+
+/**
+ * vmb_metric_is_host() - whether a metric is measured host time
+ * @m: metric
+ *
+ * Return: true for wall_ns and gpuvm_cpu_ns.
+ */
+bool vmb_metric_is_host(const struct vmb_metric *m)
+{
+	return m->kind == VMB_MK_WALL || m->kind == VMB_MK_HOST;
+}
 
 /**
  * vmb_metric_find() - look a metric up by name
@@ -271,6 +284,9 @@ int vmb_rset_add(struct vmb_rset *set, const char *path, char *err, size_t errle
 		rr->strategy = strategy_string(rr->strategy_json);
 		rr->repeat = (int)num(r, "repeat");
 		rr->wall_ns = num(r, "wall_ns");
+		rr->user_ns = json_is_number(json_object_get(r, "user_ns")) ? num(r, "user_ns") : -1;
+		rr->system_ns =
+		    json_is_number(json_object_get(r, "system_ns")) ? num(r, "system_ns") : -1;
 		rr->simulated = json_is_true(json_object_get(r, "simulated"));
 		rr->incomplete = json_is_true(json_object_get(r, "incomplete"));
 		rr->metrics = json_is_object(m) ? m : NULL;
@@ -402,6 +418,8 @@ bool vmb_metric_value(const struct vmb_metric *m, const struct vmb_rrun *r, doub
 		*out = r->wall_ns;
 		return r->wall_ns > 0;
 	case VMB_MK_COUNTER:
+	case VMB_MK_HOST:
+	case VMB_MK_TIME:
 		return vmb_rrun_num(r, m->path, out);
 	default:
 		break;

@@ -44,6 +44,8 @@ struct vmb_rlat {
  * @strategy_json: the strategy object
  * @repeat: repeat index
  * @wall_ns: whole-run wall time
+ * @user_ns, @system_ns: CPU time of the replaying process over the run; -1
+ *     when the file does not record it (older files)
  * @simulated: latencies are simulated (model)
  * @incomplete: the run stopped early
  * @bind, @unbind, @submit, @stall: latency objects
@@ -55,7 +57,7 @@ struct vmb_rrun {
 	char *strategy;
 	json_t *strategy_json;
 	int repeat;
-	double wall_ns;
+	double wall_ns, user_ns, system_ns;
 	bool simulated, incomplete;
 	struct vmb_rlat bind, unbind, submit, stall;
 	json_t *metrics;
@@ -128,6 +130,8 @@ enum vmb_metric_kind {
 	VMB_MK_LAT_TOTAL, /* latency object: total */
 	VMB_MK_COUNTER,	  /* a counter: dotted path in metrics */
 	VMB_MK_WALL,	  /* run wall_ns */
+	VMB_MK_HOST,	  /* measured host time at a dotted path in metrics (gpuvm.cpu_ns) */
+	VMB_MK_TIME,	  /* a backend-clock time at a dotted path (makespan_ns) */
 };
 
 /**
@@ -150,6 +154,13 @@ struct vmb_metric {
 
 extern const struct vmb_metric vmb_metrics[];
 extern const size_t vmb_n_metrics;
+
+/**
+ * vmb_metric_is_host() - @m is host time measured by the replayer (wall_ns,
+ * gpuvm_cpu_ns): never deterministic, even on the model, and not what a
+ * comparison of simulated runs is about
+ */
+bool vmb_metric_is_host(const struct vmb_metric *m);
 
 /** vmb_metric_find() - look a metric up by name; NULL when unknown */
 const struct vmb_metric *vmb_metric_find(const char *name);

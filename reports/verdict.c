@@ -6,15 +6,20 @@
  *   exact   when the metric is a counter, or the runs are simulated, and
  *           every run of a side has the same value: the verdict is the
  *           change against the threshold alone;
- *   noisy   when the runs of one side spread by more than +-threshold
- *           around their median and by more than the change;
- *   test    Mann-Whitney U on per-run values with >= 3 runs per side, else
- *           on the per-op samples pooled per side (p50, stall total), or a
- *           bootstrap of the pooled samples' p99 (p99), else none ("too few
- *           runs": noisy unless the change is below the threshold);
- *   verdict significant (p < alpha) and worse by >= threshold: REGRESSION;
- *           better by >= threshold: better; otherwise same when the change
- *           is below the threshold, noisy when it is not.
+ *   test    Mann-Whitney U on per-run values with >= 3 runs per side (exact
+ *           permutation p for small samples), else on the per-op samples
+ *           pooled per side (p50, stall total), or a bootstrap of the pooled
+ *           samples' p99 (p99), else none ("too few runs");
+ *   veto    a pooled test is vetoed (noisy) when the runs of a side spread
+ *           (scaled MAD) by more than the threshold and the change;
+ *   CI      bootstrap interval of the ratio of medians, level 1 - 2 alpha: each
+ *           end is a one-sided bound at level 1 - alpha;
+ *   holm    p-values of the deciding tests of one comparison are adjusted
+ *           with Holm's step-down method before the verdict;
+ *   verdict significant and worse by >= threshold: REGRESSION; significant
+ *           and better by >= threshold: better; otherwise same when the
+ *           worse end of the CI stays below the threshold (or, without a
+ *           CI, the change does), noisy when it does not.
  */
 #include <errno.h>
 #include <math.h>
@@ -51,7 +56,7 @@ static bool metric_decides(const struct vmb_metric *m, const struct vmb_cmp_opts
 
 	if (!o->n_only)
 		/* host time of a simulated run measures the model, not the kernel */
-		return !(m->kind == VMB_MK_WALL && simulated);
+		return !(vmb_metric_is_host(m) && simulated);
 	for (i = 0; i < o->n_only; i++)
 		if (!strcmp(o->only[i], m->name))
 			return true;
@@ -82,21 +87,17 @@ static bool all_equal(const double *v, size_t n)
 	return true;
 }
 
-static double half_range_pct(const double *v, size_t n)
+/* robust spread of @v relative to its median, in percent */
+static double rel_spread_pct(const double *v, size_t n, double spread)
 {
-	double lo = v[0], hi = v[0], med;
-	size_t i;
+	double med;
 
 	if (n < 2)
 		return 0;
-	for (i = 1; i < n; i++) {
-		lo = fmin(lo, v[i]);
-		hi = fmax(hi, v[i]);
-	}
 	med = vmb_stats_median(v, n);
 	if (med == 0)
-		return hi == lo ? 0 : INFINITY;
-	return (hi - lo) / (2 * fabs(med)) * 100;
+		return spread == 0 ? 0 : INFINITY;
+	return spread / fabs(med) * 100;
 }
 
 /* pool the per-op samples of every run of a side; NULL when any run lacks them */
@@ -129,9 +130,10 @@ static double *pool(const struct vmb_metric *m, const struct vmb_rrun *const *r,
 static void decide(struct vmb_cmp_row *row, double alpha, bool higher_better)
 {
 	double worse = higher_better ? -row->change : row->change;
-	double thr = row->threshold;
+	double thr = row->threshold, worst;
 
-	if (row->test == VMB_T_EXACT || row->p < alpha) {
+	row->why = NULL;
+	if (row->test == VMB_T_EXACT) {
 		if (worse >= thr)
 			row->verdict = VMB_V_REGRESSION;
 		else if (worse <= -thr)
@@ -140,13 +142,39 @@ static void decide(struct vmb_cmp_row *row, double alpha, bool higher_better)
 			row->verdict = VMB_V_SAME;
 		return;
 	}
-	if (fabs(row->change) < thr) {
-		row->verdict = VMB_V_SAME;
+	if (row->vetoed) {
+		row->verdict = VMB_V_NOISY;
+		row->why = "runs disagree by more than the change";
 		return;
 	}
-	row->verdict = VMB_V_NOISY;
-	row->why =
-	    row->test == VMB_T_NONE ? "too few runs (need 3 per side)" : "change not significant";
+	if (row->test != VMB_T_NONE && row->p_adj < alpha) {
+		if (worse >= thr) {
+			row->verdict = VMB_V_REGRESSION;
+			return;
+		}
+		if (worse <= -thr) {
+			row->verdict = VMB_V_BETTER;
+			return;
+		}
+	}
+	if (row->test == VMB_T_NONE) {
+		row->verdict = fabs(row->change) < thr ? VMB_V_SAME : VMB_V_NOISY;
+		if (row->verdict == VMB_V_NOISY)
+			row->why = "too few runs (need 3 per side)";
+		return;
+	}
+	/* no significant change of threshold size: is a regression of that size excluded? */
+	if (!isnan(row->ci_lo)) {
+		worst = (higher_better ? 1 - row->ci_lo : row->ci_hi - 1) * 100;
+		row->verdict = worst < thr ? VMB_V_SAME : VMB_V_NOISY;
+		if (row->verdict == VMB_V_NOISY)
+			row->why = row->p_adj < alpha ? "CI reaches the threshold"
+						       : "not significant, CI reaches the threshold";
+		return;
+	}
+	row->verdict = fabs(row->change) < thr ? VMB_V_SAME : VMB_V_NOISY;
+	if (row->verdict == VMB_V_NOISY)
+		row->why = "change not significant";
 }
 
 /**
@@ -166,12 +194,16 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 		       struct vmb_cmp_row *row)
 {
 	double *vb = malloc((nb + 1) * sizeof(double)), *vn = malloc((nn + 1) * sizeof(double));
+	unsigned long long seed = 0x5eed0000ull + nb * 31 + nn;
 	bool sim = true;
 	int ret = 0;
 
 	memset(row, 0, sizeof(*row));
 	row->metric = m;
 	row->p = NAN;
+	row->p_adj = NAN;
+	row->ci_lo = NAN;
+	row->ci_hi = NAN;
 	row->threshold = metric_threshold(m, o);
 	if (!vb || !vn) {
 		ret = -ENOMEM;
@@ -186,24 +218,22 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 	}
 	row->base = vmb_stats_median(vb, row->nb);
 	row->new = vmb_stats_median(vn, row->nn);
+	row->base_spread = vmb_stats_spread(vb, row->nb);
+	row->new_spread = vmb_stats_spread(vn, row->nn);
 	if (row->base != 0)
 		row->change = (row->new - row->base) / fabs(row->base) * 100;
 	else
 		row->change = row->new == 0 ? 0 : copysign(INFINITY, row->new);
 
-	if (m->kind != VMB_MK_WALL && (m->kind == VMB_MK_COUNTER || sim) &&
+	if (!vmb_metric_is_host(m) && (m->kind == VMB_MK_COUNTER || sim) &&
 	    all_equal(vb, row->nb) && all_equal(vn, row->nn)) {
 		row->test = VMB_T_EXACT;
 		decide(row, o->alpha, m->higher_better);
 		goto out;
 	}
 
-	row->noise = fmax(half_range_pct(vb, row->nb), half_range_pct(vn, row->nn));
-	if (row->noise > row->threshold && row->noise > fabs(row->change)) {
-		row->verdict = VMB_V_NOISY;
-		row->why = "runs spread more than the change";
-		/* still report a p-value below when one can be had */
-	}
+	row->noise = fmax(rel_spread_pct(vb, row->nb, row->base_spread),
+			  rel_spread_pct(vn, row->nn, row->new_spread));
 
 	if (row->nb >= 3 && row->nn >= 3) {
 		struct vmb_mwu t;
@@ -214,6 +244,12 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 			goto out;
 		}
 		row->p = t.p;
+		row->exact_p = t.exact;
+		if (vmb_stats_bootstrap_ratio_ci(vb, row->nb, vn, row->nn, 1 - 2 * o->alpha, 2000,
+						 seed, &row->ci_lo, &row->ci_hi) == -ENOMEM) {
+			ret = -ENOMEM;
+			goto out;
+		}
 	} else if (m->kind == VMB_MK_LAT_P50 || m->kind == VMB_MK_LAT_P99 ||
 		   m->kind == VMB_MK_LAT_TOTAL) {
 		size_t la = 0, lb = 0;
@@ -232,6 +268,12 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 			if (vmb_stats_mann_whitney(pa, la, pb, lb, &t))
 				ret = -ENOMEM;
 			row->p = t.p;
+			row->exact_p = t.exact;
+			/* the p50's interval from the pooled samples (O(1) per replicate) */
+			if (!ret && m->kind == VMB_MK_LAT_P50 &&
+			    vmb_stats_bootstrap_ratio_ci(pa, la, pb, lb, 1 - 2 * o->alpha, 2000, seed,
+							 &row->ci_lo, &row->ci_hi) == -ENOMEM)
+				ret = -ENOMEM;
 		} else {
 			row->test = VMB_T_NONE;
 		}
@@ -239,15 +281,56 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 		free(pb);
 		if (ret)
 			goto out;
+		/* pooling treats runs as one: not when they disagree among themselves */
+		row->vetoed = row->test != VMB_T_NONE && row->noise > row->threshold &&
+			      row->noise > fabs(row->change);
 	} else {
 		row->test = VMB_T_NONE;
 	}
-	if (row->verdict != VMB_V_NOISY)
-		decide(row, o->alpha, m->higher_better);
+	row->p_adj = row->p;
+	decide(row, o->alpha, m->higher_better);
 out:
 	free(vb);
 	free(vn);
 	return ret;
+}
+
+/**
+ * vmb_verdict_holm() - Holm-correct the deciding tests of a comparison
+ * @rows: the rows
+ * @n: their number
+ * @o: options
+ *
+ * Return: the family size, or -ENOMEM.
+ */
+int vmb_verdict_holm(struct vmb_cmp_row *rows, size_t n, const struct vmb_cmp_opts *o)
+{
+	double *p = malloc((n ? n : 1) * sizeof(*p));
+	size_t i;
+	int m = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct vmb_cmp_row *r = &rows[i];
+		bool in = r->decides && r->verdict != VMB_V_ABSENT && !isnan(r->p) &&
+			  r->test != VMB_T_EXACT && r->test != VMB_T_NONE;
+
+		p[i] = in ? r->p : NAN;
+		m += in;
+	}
+	if (vmb_stats_holm(p, n)) {
+		free(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		if (isnan(p[i]))
+			continue;
+		rows[i].p_adj = p[i];
+		decide(&rows[i], o->alpha, rows[i].metric->higher_better);
+	}
+	free(p);
+	return m;
 }
 
 /**

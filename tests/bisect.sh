@@ -54,6 +54,9 @@ while i < len(args):
     elif not a.startswith("-"): trace = a
     i += 1
 med = float(subprocess.run(["./lat"], capture_output=True, text=True, check=True).stdout)
+# ./cpu, when the tree has one, prints the VA manager's CPU cost per run (ns)
+cpu = float(subprocess.run(["./cpu"], capture_output=True, text=True, check=True).stdout) \
+    if os.path.exists("./cpu") else 300000.0
 spread = float(os.environ.get("FAKE_SPREAD", "0"))  # odd runs slower by this factor
 def lat(rng, n, m):
     s = sorted(int(rng.lognormvariate(math.log(m), 0.3)) for _ in range(n))
@@ -61,11 +64,14 @@ def lat(rng, n, m):
             "total": sum(s), "samples": s}
 runs = []
 for r in range(rep):
-    rng = random.Random("%s|%s|%d" % (med, out.rsplit("/", 1)[-1].split("-round")[-1], r))
+    rng = random.Random(os.environ.get("FAKE_SEED", "") +
+                        "%s|%s|%s|%d" % (med, cpu, out.rsplit("/", 1)[-1].split("-round")[-1], r))
     runs.append({"backend": "fake", "strategy": {"sync": "async"}, "repeat": r,
                  "wall_ns": 1000000, "simulated": False, "incomplete": False,
                  "metrics": {"bind_latency_ns": lat(rng, 2000, med * (1 + spread * (r % 2))),
                              "gpuvm": {"remap": 7}}})
+    # host CPU time: one number per run with 10 % lognormal run-to-run noise
+    runs[-1]["metrics"]["gpuvm"]["cpu_ns"] = int(rng.lognormvariate(math.log(cpu), 0.1))
 json.dump({"format": "vmbench-result", "version": 1,
            "trace": {"path": trace, "sha256": "00", "driver": "any", "ops": 1},
            "env": {"tool": "fake", "date": "2026-11-20T00:00:00Z"}, "runs": runs},
@@ -132,6 +138,15 @@ git checkout -q "$c7" && cc -o lat lat.c
 	--compare-args "--metric bind_p50 --threshold 5" >/dev/null 2>&1
 rc=$?
 [ $rc -eq 1 ] && ok "a bad commit exits 1" || nok "a bad commit exits 1" "status $rc"
+"$tmp/tools/bisect-run" --trace trace.json --baseline "$tmp/base.json" --replay ./fake-replay \
+	--compare-args "--metric bind_p50 --threshold 5" --process-per-repeat --workdir "$tmp/pp" \
+	>/dev/null 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ "$(ls "$tmp/pp" | grep -c 'round0\.[0-9]*\.json')" -eq 5 ]; then
+	ok "--process-per-repeat: one replay process (and file) per repeat"
+else
+	nok "--process-per-repeat" "status $rc" "$(ls "$tmp/pp" 2>&1)"
+fi
 # a machine so noisy that runs disagree by 50 %: never decisive, so the
 # budget is spent and the commit skipped (125)
 FAKE_SPREAD=0.5 ./fake-replay --repeat=6 -o "$tmp/noisy-base.json" trace.json
@@ -159,5 +174,47 @@ fi
 rc=$?
 [ $rc -eq 200 ] && ok "a usage error aborts the bisection (200)" ||
 	nok "a usage error aborts the bisection (200)" "status $rc"
+
+# a x1.3 CPU regression of the VA manager at commit 5 of another history,
+# measured as gpuvm_cpu_ns with 10 % run-to-run noise: found with the
+# default repeat budget, every commit decided (no skips)
+cpu_repo=$tmp/cpu-repo
+mkdir -p "$cpu_repo" && cd "$cpu_repo" || exit 2
+git init -q . && git config user.email test@example.invalid && git config user.name "bisect test"
+cp "$repo/fake-replay" "$repo/trace.json" .
+printf '#include <stdio.h>\nint main(void) { printf("20000\\n"); return 0; }\n' >lat.c
+cpu_commit() {
+	printf '#include <stdio.h>\nint main(void) { printf("%%d\\n", %s); return 0; }\n' "$1" >cpu.c
+	git add lat.c cpu.c fake-replay trace.json
+	git commit -q -m "cpu commit $2"
+	eval "k$2=\$(git rev-parse HEAD)"
+}
+cpu_commit 300000 1
+cpu_commit 301000 2
+cpu_commit 299000 3
+cpu_commit 300500 4
+cpu_commit 390000 5 # the regression: x1.3
+cpu_commit 391000 6
+cpu_commit 389000 7
+cpu_commit 390500 8
+git checkout -q "$k1"
+cc -o lat lat.c && cc -o cpu cpu.c && ./fake-replay --repeat=20 -o "$tmp/cpu-base.json" trace.json
+git checkout -q "$k8"
+git bisect start "$k8" "$k1" >/dev/null 2>&1
+git bisect run "$tmp/tools/bisect-run" --build "cc -o lat lat.c && cc -o cpu cpu.c" \
+	--trace trace.json --baseline "$tmp/cpu-base.json" --replay ./fake-replay \
+	--compare-args "--metric gpuvm_cpu_ns --threshold 15" \
+	--log "$tmp/cpu.log" >"$tmp/cpu.out" 2>&1
+rc=$?
+first_bad=$(git rev-parse -q --verify refs/bisect/bad)
+if [ $rc -eq 0 ] && [ "$first_bad" = "$k5" ] && ! grep -q skip "$tmp/cpu.log"; then
+	ok "a x1.3 gpuvm_cpu_ns regression with 10 % noise is bisected with the default budget"
+else
+	nok "a x1.3 gpuvm_cpu_ns regression with 10 % noise is bisected with the default budget" \
+		"bisect run status $rc" "refs/bisect/bad = $first_bad, commit 5 = $k5" \
+		"$(cat "$tmp/cpu.log")" "$(tail -n 30 "$tmp/cpu.out")"
+fi
+sed "s/^/# cpu log: /" "$tmp/cpu.log"
+git bisect reset -q >/dev/null 2>&1
 cd "$top" || exit 2
 finish

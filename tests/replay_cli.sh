@@ -148,5 +148,25 @@ if py 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["traceEvent
 $R -q -o "$tmp/cut-r.json" "$tmp/cut.jsonl" 2>"$tmp/err"; rc=$?
 if [ $rc -eq 0 ] && grep -q "cut.jsonl:4: warning" "$tmp/err"; then ok "jsonl-cut-last-line-dropped"; else nok "jsonl-cut-last-line-dropped" "exit $rc" "$(cat "$tmp/err")"; fi
 
+# --repeat runs the points round-robin after a warm-up; the file stays point by point
+$R -q --sync=implicit,async --repeat=2 -o "$tmp/rr.json" traces/steady-xe.json
+if py 'import json,sys; r=json.load(open(sys.argv[1]))["runs"]; assert [(x["strategy"]["sync"], x["repeat"]) for x in r] == [("implicit",0),("implicit",1),("async",0),("async",1)]' "$tmp/rr.json"; then
+	ok "repeat-round-robin-stored-by-point"; else nok "repeat-round-robin-stored-by-point"; fi
+$R -q --warmup=0 -o "$tmp/w0.json" traces/steady-xe.json; check "warmup-0-accepted" test $? -eq 0
+$R --warmup=x traces/steady-xe.json >/dev/null 2>&1; check "bad-warmup-exit-2" test $? -eq 2
+
+# progress: on a terminal only (VMB_PROGRESS_NOW draws at once instead of after 0.5 s)
+VMB_PROGRESS_NOW=1 $R -o "$tmp/pg.json" traces/steady-xe.json >/dev/null 2>"$tmp/pg.err"
+check "progress-silent-when-stderr-is-not-a-terminal" bash -c "! grep -q ' ops' '$tmp/pg.err'"
+if command -v script >/dev/null; then
+	VMB_PROGRESS_NOW=1 script -qfec "$R -o '$tmp/pg2.json' traces/steady-xe.json" /dev/null >"$tmp/pg.tty" 2>&1
+	if grep -q 'load: [0-9]* ops' "$tmp/pg.tty" && grep -q 'validate: [0-9]* ops' "$tmp/pg.tty" &&
+	   grep -qE 'replay: [0-9]+/115 ops \([0-9]+%\), [0-9.]+ MB/s' "$tmp/pg.tty"; then
+		ok "progress-line-on-a-terminal"
+	else
+		nok "progress-line-on-a-terminal" "$(tr '\r' '\n' <"$tmp/pg.tty" | head -n 5)"
+	fi
+fi
+
 echo "$((n - fails)) passed, $fails failed, 0 skipped"
 [ $fails -eq 0 ]
