@@ -44,6 +44,7 @@ static int amdgpu_gem_create(struct shim_file *f, unsigned long req, void *arg)
 	uint64_t dom = c->in.domains;
 	uint8_t placement;
 	uint32_t vm = 0, handle;
+	struct shim_bo *bo;
 	int ret;
 
 	if (!size || !dom || (dom & ~0x7full))
@@ -56,6 +57,10 @@ static int amdgpu_gem_create(struct shim_file *f, unsigned long req, void *arg)
 	ret = shim_bo_new(f, size, placement, vm, &handle);
 	if (ret)
 		return ret;
+	bo = shim_bo_get(f, handle);
+	bo->domains = dom;
+	bo->domain_flags = c->in.domain_flags;
+	bo->alignment = (c->in.alignment + AMD_PAGE - 1) & ~(AMD_PAGE - 1);
 	memset(c, 0, sizeof(*c));
 	c->out.handle = handle;
 	return 0;
@@ -224,14 +229,15 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 	union vmb_amdgpu_cs *cs = arg;
 	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
 	struct vmb_sync *in = NULL, *out = NULL, *all = NULL;
-	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, k, n_ib = 0;
+	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, j, k, n_ib = 0;
+	bool have_handles = false;
 	struct shim_queue *q = shim_table_get(&f->queues, cs->in.ctx_id);
 	struct vmb_amdgpu_cs_chunk_ib ibs[4];
 	int ret = 0;
 
 	if (!q)
 		return -EINVAL;
-	if (!cs->in.num_chunks || cs->in.num_chunks > 64 || cs->in.bo_list_handle)
+	if (!cs->in.num_chunks || cs->in.num_chunks > 64)
 		return -EINVAL;
 	if (!chunks)
 		return -EFAULT;
@@ -273,15 +279,19 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 				ret = -ENOMEM;
 				break;
 			}
-			for (n_bos = 0; n_bos < bl->bo_number; n_bos++) {
-				struct shim_bo *bo = shim_bo_get(f, ent[n_bos].bo_handle);
+			have_handles = true;
+			for (k = 0, j = 0; j < bl->bo_number; j++) {
+				struct shim_bo *bo = shim_bo_get(f, ent[j].bo_handle);
 
-				if (!bo || bo->userptr) {
+				if (!bo) {
 					ret = -ENOENT;
 					break;
 				}
-				bos[n_bos] = bo->id;
+				/* userptr pages are the model's userptr ranges */
+				if (!bo->userptr)
+					bos[k++] = bo->id;
 			}
+			n_bos = k;
 			break;
 		}
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN:
@@ -320,6 +330,10 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 	}
 	if (!ret && !n_ib)
 		ret = -EINVAL;
+	/* amdgpu_cs_parser_bos: a list handle, or a BO_HANDLES chunk, not both */
+	if (!ret && cs->in.bo_list_handle)
+		ret = have_handles ? -EINVAL
+				   : shim_amdgpu_bo_list_ids(f, cs->in.bo_list_handle, &bos, &n_bos);
 	if (!ret) {
 		memcpy(all, in, n_in * sizeof(*in));
 		memcpy(all + n_in, out, n_out * sizeof(*out));
@@ -361,17 +375,19 @@ static const struct shim_ioctl amdgpu_ioctls[] = {
     [VMB_DRM_AMDGPU_GEM_CREATE] = {"GEM_CREATE", amdgpu_gem_create},
     [VMB_DRM_AMDGPU_GEM_MMAP] = {"GEM_MMAP", amdgpu_gem_mmap},
     [VMB_DRM_AMDGPU_CTX] = {"CTX", amdgpu_ctx},
-    [VMB_DRM_AMDGPU_BO_LIST] = {"BO_LIST", NULL},
+    [VMB_DRM_AMDGPU_BO_LIST] = {"BO_LIST", shim_amdgpu_bo_list},
     [VMB_DRM_AMDGPU_CS] = {"CS", amdgpu_cs},
     [VMB_DRM_AMDGPU_INFO] = {"INFO", shim_amdgpu_info},
-    [0x06] = {"GEM_METADATA", NULL},
-    [0x07] = {"GEM_WAIT_IDLE", NULL},
+    [VMB_DRM_AMDGPU_GEM_METADATA] = {"GEM_METADATA", shim_amdgpu_gem_metadata},
+    [VMB_DRM_AMDGPU_GEM_WAIT_IDLE] = {"GEM_WAIT_IDLE", shim_amdgpu_gem_wait_idle},
     [VMB_DRM_AMDGPU_GEM_VA] = {"GEM_VA", amdgpu_gem_va},
     [VMB_DRM_AMDGPU_WAIT_CS] = {"WAIT_CS", amdgpu_wait_cs},
-    [0x10] = {"GEM_OP", NULL},
+    [VMB_DRM_AMDGPU_GEM_OP] = {"GEM_OP", shim_amdgpu_gem_op},
     [VMB_DRM_AMDGPU_GEM_USERPTR] = {"GEM_USERPTR", amdgpu_gem_userptr},
-    [0x12] = {"WAIT_FENCES", NULL},
-    [VMB_DRM_AMDGPU_VM] = {"VM", NULL},
+    [VMB_DRM_AMDGPU_WAIT_FENCES] = {"WAIT_FENCES", shim_amdgpu_wait_fences},
+    [VMB_DRM_AMDGPU_VM] = {"VM", shim_amdgpu_vm},
+    [VMB_DRM_AMDGPU_FENCE_TO_HANDLE] = {"FENCE_TO_HANDLE", shim_amdgpu_fence_to_handle},
+    [VMB_DRM_AMDGPU_SCHED] = {"SCHED", shim_amdgpu_sched},
 };
 
 const struct shim_driver shim_amdgpu = {

@@ -311,6 +311,7 @@ void shim_bo_unref(struct shim_bo *bo)
 		bo_close_model(bo->id, &op);
 		shim_gpu_bo_fini(bo);
 	}
+	free(bo->metadata);
 	free(bo);
 }
 
@@ -481,6 +482,10 @@ void shim_file_put(struct shim_file *f)
 	for (h = 1; h < f->syncobjs.n; h++)
 		if (f->syncobjs.p[h])
 			syncobj_unref(shim_table_remove(&f->syncobjs, h));
+	for (h = 1; h < f->bo_lists.n; h++)
+		if (f->bo_lists.p[h])
+			shim_bo_list_free(shim_table_remove(&f->bo_lists, h));
+	free(f->bo_lists.p);
 	free(f->queues.p);
 	free(f->vms.p);
 	free(f->bos.p);
@@ -600,21 +605,53 @@ static int core_prime(struct shim_file *f, unsigned int nr, void *arg)
 	return p->handle ? 0 : -ENOMEM;
 }
 
-static int core_syncobj_create(struct shim_file *f, void *arg)
+int shim_syncobj_new(struct shim_file *f, bool signaled, uint32_t *handle)
 {
-	struct vmb_drm_syncobj_create *c = arg;
-	struct shim_syncobj *s;
+	struct shim_syncobj *s = calloc(1, sizeof(*s));
 
-	if (c->flags & ~VMB_DRM_SYNCOBJ_CREATE_SIGNALED)
-		return -EINVAL;
-	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->id = ++shim.next_id[VMB_CLASS_SYNCOBJ];
 	s->refs = 1;
-	s->signaled = c->flags & VMB_DRM_SYNCOBJ_CREATE_SIGNALED;
-	c->handle = shim_table_add(&f->syncobjs, s);
-	return c->handle ? 0 : -ENOMEM;
+	s->signaled = signaled;
+	*handle = shim_table_add(&f->syncobjs, s);
+	if (!*handle) {
+		free(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int core_syncobj_create(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_syncobj_create *c = arg;
+
+	if (c->flags & ~VMB_DRM_SYNCOBJ_CREATE_SIGNALED)
+		return -EINVAL;
+	return shim_syncobj_new(f, c->flags & VMB_DRM_SYNCOBJ_CREATE_SIGNALED, &c->handle);
+}
+
+void shim_syncobj_release(struct shim_file *f, uint32_t handle)
+{
+	struct shim_syncobj *s = shim_table_remove(&f->syncobjs, handle);
+
+	if (s)
+		syncobj_unref(s);
+}
+
+int shim_syncobj_export(struct shim_file *f, uint32_t handle)
+{
+	struct shim_syncobj *s = shim_syncobj_get(f, handle);
+	int fd;
+
+	if (!s)
+		return -ENOENT;
+	fd = shim_fake_fd();
+	if (fd < 0)
+		return -EMFILE;
+	s->refs++;
+	shim_fd_set(fd, SHIM_FD_SYNCOBJ, s);
+	return fd;
 }
 
 static int core_syncobj_destroy(struct shim_file *f, void *arg)
@@ -640,14 +677,11 @@ static int core_syncobj_fd(struct shim_file *f, unsigned int nr, void *arg)
 	if (a->flags || a->pad)
 		return -EINVAL; /* sync_file import/export is not modelled */
 	if (nr == 0xc1) {
-		s = shim_syncobj_get(f, a->handle);
-		if (!s)
-			return -ENOENT;
-		a->fd = shim_fake_fd();
-		if (a->fd < 0)
-			return -EMFILE;
-		s->refs++;
-		shim_fd_set(a->fd, SHIM_FD_SYNCOBJ, s);
+		int fd = shim_syncobj_export(f, a->handle);
+
+		if (fd < 0)
+			return fd;
+		a->fd = fd;
 		return 0;
 	}
 	if (shim_fd_get(a->fd, &obj) != SHIM_FD_SYNCOBJ)
