@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -77,6 +78,36 @@ static int amdgpu_gem_mmap(struct shim_file *f, unsigned long req, void *arg)
 	return 0;
 }
 
+/* the context holding a stable power state (adev->pm.stable_pstate_ctx), by model id */
+static uint32_t pstate_owner;
+
+/* amdgpu_ctx_ioctl GET/SET_STABLE_PSTATE and amdgpu_ctx_stable_pstate() */
+static int amdgpu_ctx_pstate(struct shim_file *f, union vmb_amdgpu_ctx *c)
+{
+	struct shim_queue *q;
+	uint32_t flags = c->in.flags;
+	bool set = c->in.op == VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE;
+
+	if (set ? (flags & ~VMB_AMDGPU_CTX_STABLE_PSTATE_FLAGS_MASK) ||
+		      flags > VMB_AMDGPU_CTX_STABLE_PSTATE_PEAK
+		: flags)
+		return -EINVAL;
+	q = shim_table_get(&f->queues, c->in.ctx_id);
+	if (!q)
+		return -EINVAL;
+	if (!set) {
+		memset(c, 0, sizeof(*c));
+		c->alloc.ctx_id = q->pstate; /* out.pstate.flags */
+		return 0;
+	}
+	if (pstate_owner && pstate_owner != q->id)
+		return -EBUSY;
+	q->pstate = flags;
+	pstate_owner = flags ? q->id : 0;
+	memset(c, 0, sizeof(*c));
+	return 0;
+}
+
 static int amdgpu_ctx(struct shim_file *f, unsigned long req, void *arg)
 {
 	union vmb_amdgpu_ctx *c = arg;
@@ -91,8 +122,16 @@ static int amdgpu_ctx(struct shim_file *f, unsigned long req, void *arg)
 		memset(c, 0, sizeof(*c));
 		c->alloc.ctx_id = h;
 		return 0;
-	case VMB_AMDGPU_CTX_OP_FREE_CTX:
+	case VMB_AMDGPU_CTX_OP_FREE_CTX: {
+		struct shim_queue *q = shim_table_get(&f->queues, c->in.ctx_id);
+
+		if (q && q->id == pstate_owner)
+			pstate_owner = 0;
 		return shim_queue_free(f, c->in.ctx_id) ? -EINVAL : 0;
+	}
+	case VMB_AMDGPU_CTX_OP_GET_STABLE_PSTATE:
+	case VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE:
+		return amdgpu_ctx_pstate(f, c);
 	case 3: /* QUERY_STATE: no reset happened */
 	case 4: { /* QUERY_STATE2: a VM fault without vm_fault_stop resets nothing */
 		struct shim_queue *q = shim_table_get(&f->queues, c->in.ctx_id);
@@ -224,12 +263,44 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 	return shim_bind(vm, 0, &e, 1, syncs, n_in, n_out);
 }
 
+/* amdgpu_cs_p1_user_fence: a one-page GEM BO that is not userptr, room for 8 bytes */
+static int cs_user_fence(struct shim_file *f, const struct vmb_amdgpu_cs_chunk *c,
+			 struct shim_bo **bo, uint32_t *off)
+{
+	const struct vmb_amdgpu_cs_chunk_fence *fe = (const void *)(uintptr_t)c->chunk_data;
+
+	if (c->length_dw * 4ull < sizeof(*fe))
+		return -EINVAL;
+	*bo = shim_bo_get(f, fe->handle);
+	if (!*bo || (*bo)->userptr || (*bo)->size != AMD_PAGE || fe->offset + 8ull > AMD_PAGE)
+		return -EINVAL;
+	*off = fe->offset;
+	return 0;
+}
+
+/*
+ * amdgpu_cs_p2_dependencies: each fence names a context and a submission of
+ * it; every submitted job is complete on the shim, so nothing waits
+ */
+static int cs_dependencies(struct shim_file *f, const struct vmb_amdgpu_cs_chunk *c)
+{
+	const struct vmb_amdgpu_cs_chunk_dep *d = (const void *)(uintptr_t)c->chunk_data;
+	uint32_t i, n = c->length_dw * 4u / sizeof(*d);
+
+	for (i = 0; i < n; i++)
+		if (!shim_table_get(&f->queues, d[i].ctx_id) || d[i].ip_type >= 10 ||
+		    d[i].ip_instance || d[i].handle > f->cs_seq)
+			return -EINVAL;
+	return 0;
+}
+
 static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 {
 	union vmb_amdgpu_cs *cs = arg;
 	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
 	struct vmb_sync *in = NULL, *out = NULL, *all = NULL;
-	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, j, k, n_ib = 0;
+	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, j, k, n_ib = 0, fence_off = 0;
+	struct shim_bo *fence_bo = NULL;
 	bool have_handles = false;
 	struct shim_queue *q = shim_table_get(&f->queues, cs->in.ctx_id);
 	struct vmb_amdgpu_cs_chunk_ib ibs[4];
@@ -323,6 +394,13 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 			}
 			break;
 		}
+		case VMB_AMDGPU_CHUNK_ID_FENCE:
+			ret = cs_user_fence(f, c, &fence_bo, &fence_off);
+			break;
+		case VMB_AMDGPU_CHUNK_ID_DEPENDENCIES:
+		case VMB_AMDGPU_CHUNK_ID_SCHEDULED_DEPENDENCIES:
+			ret = cs_dependencies(f, c);
+			break;
 		default:
 			ret = -EINVAL;
 			break;
@@ -351,6 +429,9 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		q->faults += (uint32_t)(shim_gpu_stats.faults - faults);
 		memset(cs, 0, sizeof(*cs));
 		cs->out.handle = ++f->cs_seq;
+		/* the ring's fence write into the user fence BO, at completion */
+		if (fence_bo && shim_gpu_bo_fd(fence_bo) >= 0)
+			(void)!pwrite(shim_gpu_bo_fd(fence_bo), &cs->out.handle, 8, fence_off);
 	}
 out:
 	free(bos);

@@ -73,6 +73,7 @@ struct shim_queue {
 	uint8_t engine;
 	bool banned; /* a job of this queue faulted or hung (xe: later execs -ECANCELED) */
 	uint32_t faults; /* amdgpu: GPU VM faults of this context's jobs */
+	uint32_t pstate; /* amdgpu: the context's stable power state */
 };
 
 /** struct shim_vm - a VM as the driver names it */

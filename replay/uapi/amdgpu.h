@@ -128,6 +128,27 @@ union vmb_amdgpu_ctx {
 _Static_assert(sizeof(union vmb_amdgpu_ctx) == 16, "amdgpu ctx size");
 #define VMB_AMDGPU_CTX_OP_ALLOC_CTX 1
 #define VMB_AMDGPU_CTX_OP_FREE_CTX 2
+#define VMB_AMDGPU_CTX_OP_GET_STABLE_PSTATE 5
+#define VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE 6
+#define VMB_AMDGPU_CTX_STABLE_PSTATE_FLAGS_MASK 0xf
+#define VMB_AMDGPU_CTX_STABLE_PSTATE_PEAK 4
+
+/** struct vmb_amdgpu_cs_chunk_fence - the user fence BO of a CS (AMDGPU_CHUNK_ID_FENCE) */
+struct vmb_amdgpu_cs_chunk_fence {
+	uint32_t handle;
+	uint32_t offset;
+};
+VMB_UAPI_SIZE(vmb_amdgpu_cs_chunk_fence, 8);
+
+/** struct vmb_amdgpu_cs_chunk_dep - a fence a CS depends on (AMDGPU_CHUNK_ID_DEPENDENCIES) */
+struct vmb_amdgpu_cs_chunk_dep {
+	uint32_t ip_type;
+	uint32_t ip_instance;
+	uint32_t ring;
+	uint32_t ctx_id;
+	uint64_t handle;
+};
+VMB_UAPI_SIZE(vmb_amdgpu_cs_chunk_dep, 24);
 
 struct vmb_amdgpu_cs_chunk {
 	uint32_t chunk_id;
@@ -143,6 +164,7 @@ VMB_UAPI_OFF(vmb_amdgpu_cs_chunk, chunk_data, 8);
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN 0x04
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_OUT 0x05
 #define VMB_AMDGPU_CHUNK_ID_BO_HANDLES 0x06
+#define VMB_AMDGPU_CHUNK_ID_SCHEDULED_DEPENDENCIES 0x07
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT 0x08
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL 0x09
 
