@@ -22,6 +22,10 @@
 #include "uapi/amdgpu.h"
 
 #define AMD_PAGE 4096ull
+#define AMD_GEM_DOMAIN_GTT 0x2
+/* the heaps INFO reports (shim_amdgpu_info.c) */
+#define AMD_VRAM_SIZE (1ull << 30)
+#define AMD_GTT_SIZE (24ull << 30)
 /* the file VM spans 48 bits less the reserved top; high addresses are masked into it */
 #define AMD_VA_END ((1ull << SHIM_AMDGPU_VA_BITS) - SHIM_AMDGPU_VA_TOP_RESERVED)
 #define AMD_HOLE_START (1ull << (SHIM_AMDGPU_VA_BITS - 1))
@@ -50,6 +54,10 @@ static int amdgpu_gem_create(struct shim_file *f, unsigned long req, void *arg)
 
 	if (!size || !dom || (dom & ~0x7full))
 		return -EINVAL;
+	/* amdgpu_bo_validate_size: GTT (a fallback) or else VRAM must be larger */
+	if ((dom & AMD_GEM_DOMAIN_GTT) ? size >= AMD_GTT_SIZE
+				       : (dom & VMB_AMDGPU_GEM_DOMAIN_VRAM) && size >= AMD_VRAM_SIZE)
+		return -ENOMEM;
 	if (c->in.domain_flags & VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID)
 		vm = f->file_vm->id;
 	placement = dom == VMB_AMDGPU_GEM_DOMAIN_VRAM	 ? VMB_PLACE_VRAM

@@ -298,6 +298,9 @@ static void bo_close_model(uint32_t id, const struct vmb_op *op)
 	free(maps);
 }
 
+/* global GEM names (flink): the device's object_name_idr, slot 0 unused */
+static struct shim_table flink_names;
+
 void shim_bo_unref(struct shim_bo *bo)
 {
 	struct vmb_op op = {.kind = VMB_OP_BO_CLOSE};
@@ -311,6 +314,8 @@ void shim_bo_unref(struct shim_bo *bo)
 		bo_close_model(bo->id, &op);
 		shim_gpu_bo_fini(bo);
 	}
+	if (bo->flink)
+		shim_table_remove(&flink_names, bo->flink);
 	free(bo->metadata);
 	free(bo);
 }
@@ -569,6 +574,41 @@ static int core_gem_close(struct shim_file *f, void *arg)
 	if (!bo)
 		return -EINVAL;
 	shim_bo_unref(bo);
+	return 0;
+}
+
+/* drm_gem_flink_ioctl: one name per object, kept until the object goes */
+static int core_gem_flink(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_gem_flink *a = arg;
+	struct shim_bo *bo = shim_bo_get(f, a->handle);
+
+	if (!bo)
+		return -ENOENT;
+	if (!bo->flink) {
+		bo->flink = shim_table_add(&flink_names, bo);
+		if (!bo->flink)
+			return -ENOMEM;
+	}
+	a->name = bo->flink;
+	return 0;
+}
+
+/* drm_gem_open_ioctl: a new handle of the named object, and its size */
+static int core_gem_open(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_gem_open *a = arg;
+	struct shim_bo *bo = shim_table_get(&flink_names, a->name);
+	uint32_t h;
+
+	if (!bo)
+		return -ENOENT;
+	h = shim_table_add(&f->bos, bo);
+	if (!h)
+		return -ENOMEM;
+	bo->refs++;
+	a->handle = h;
+	a->size = bo->size;
 	return 0;
 }
 
@@ -851,6 +891,10 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 		return 0;
 	case 0x09:
 		return core_gem_close(f, arg);
+	case 0x0a:
+		return core_gem_flink(f, arg);
+	case 0x0b:
+		return core_gem_open(f, arg);
 	case 0x0c:
 		return core_get_cap(f, arg);
 	case 0x2d:
@@ -884,6 +928,8 @@ static const char *const core_names[256] = {
     [0x05] = "GET_CLIENT",
     [0x11] = "AUTH_MAGIC",
     [0x09] = "GEM_CLOSE",
+    [0x0a] = "GEM_FLINK",
+    [0x0b] = "GEM_OPEN",
     [0x0c] = "GET_CAP",
     [0x2d] = "PRIME_HANDLE_TO_FD",
     [0x2e] = "PRIME_FD_TO_HANDLE",
@@ -954,7 +1000,7 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 	ret = shim_inject(name);
 	if (ret)
 		return ret;
-	if ((nr == 0x02 || nr == 0x05 || nr == 0x11) && f->minor >= 64)
+	if ((nr == 0x02 || nr == 0x05 || nr == 0x0a || nr == 0x0b || nr == 0x11) && f->minor >= 64)
 		return -EACCES; /* drm_ioctl_permit: not DRM_RENDER_ALLOW */
 	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
 		ent = &shim.drv->ioctls[nr - VMB_DRM_COMMAND_BASE];

@@ -45,6 +45,7 @@ struct shim_bo {
 	bool userptr;
 	uint64_t cpu_addr;    /* userptr */
 	uint16_t cpu_caching; /* xe: DRM_XE_GEM_CPU_CACHING_*, 0 if unknown */
+	uint32_t flink;	      /* GEM_FLINK name, 0 if none */
 	/* amdgpu: GEM_CREATE's arguments (GEM_OP) and the GEM_METADATA blob */
 	uint64_t domains, domain_flags, alignment;
 	uint64_t tiling, metadata_flags;

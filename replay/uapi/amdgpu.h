@@ -320,8 +320,8 @@ union vmb_amdgpu_gem_wait_idle {
 };
 _Static_assert(sizeof(union vmb_amdgpu_gem_wait_idle) == 16, "amdgpu gem_wait_idle size");
 
-#define VMB_AMDGPU_GEM_METADATA_OP_GET_METADATA 1
-#define VMB_AMDGPU_GEM_METADATA_OP_SET_METADATA 2
+#define VMB_AMDGPU_GEM_METADATA_OP_SET_METADATA 1
+#define VMB_AMDGPU_GEM_METADATA_OP_GET_METADATA 2
 
 struct vmb_amdgpu_gem_metadata {
 	uint32_t handle;
