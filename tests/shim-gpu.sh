@@ -2,7 +2,8 @@
 # shim-gpu.sh - the shim GPU: build/tests/progs/gpu_xe and gpu_amdgpu (our
 # own xe_vm / xe_exec_basic / amdgpu_test-style clients) run over the shim;
 # their own checks must pass, and the shim's stats must count exactly the
-# one GPU fault each provokes and no unsupported command.
+# one GPU fault each provokes and no unsupported command; gpu_amdgpu_ioctls
+# checks the amdgpu ioctls around BOs, fences and scheduling.
 cd "$(dirname "$0")/.." || exit 2
 . tests/shim-lib.sh
 n=0 passed=0 failed=0 skipped=0
@@ -34,5 +35,16 @@ PY
 	if [ -z "$why" ]; then ok "gpu_$d: shim stats count 1 fault, 0 unsupported"
 	else not_ok "gpu_$d: shim stats" "$why"; fi
 done
+
+# the amdgpu ioctls amdgpu_test's basic/BO/VM/CS suites need (BO lists,
+# GEM_OP/METADATA/WAIT_IDLE, WAIT_FENCES, user fences, flink, /proc/self/fd)
+prog=build/tests/progs/gpu_amdgpu_ioctls
+if [ ! -x "$prog" ]; then
+	skip "gpu_amdgpu_ioctls over the shim" "$prog not built"
+else
+	out=$(env LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=amdgpu VMB_SHIM_QUIET=1 "$prog" 2>&1)
+	if [ $? -eq 0 ]; then ok "gpu_amdgpu_ioctls: $(echo "$out" | tail -1)"
+	else not_ok "gpu_amdgpu_ioctls exits 0" "$(echo "$out" | grep -v '^ok')"; fi
+fi
 
 summary

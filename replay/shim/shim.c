@@ -250,6 +250,51 @@ static bool is_node(const char *path)
 	return shim_node_minor(path) >= 0;
 }
 
+/*
+ * The shim file behind "/proc/self/fd/N" (or /proc/<pid>/fd/N,
+ * /proc/thread-self/fd/N): its minor, or -1. Opening that path opens the
+ * device anew, as it does for a real char device (IGT reopens its fd this
+ * way), and readlink names the node.
+ */
+static int proc_fd_minor(const char *path)
+{
+	char pre[32];
+	const char *p;
+	char *end;
+	void *obj;
+	long fd;
+	int n, minor = -1;
+
+	if (user_null(path) || strncmp(path, "/proc/", 6))
+		return -1;
+	if (!strncmp(path, "/proc/self/fd/", 14)) {
+		p = path + 14;
+	} else if (!strncmp(path, "/proc/thread-self/fd/", 21)) {
+		p = path + 21;
+	} else {
+		n = snprintf(pre, sizeof(pre), "/proc/%d/fd/", (int)getpid());
+		if (strncmp(path, pre, n))
+			return -1;
+		p = path + n;
+	}
+	fd = strtol(p, &end, 10);
+	if (end == p || *end || fd < 0 || fd > INT_MAX)
+		return -1;
+	pthread_mutex_lock(&lock);
+	if (shim_fd_get((int)fd, &obj) == SHIM_FD_FILE)
+		minor = ((struct shim_file *)obj)->minor;
+	pthread_mutex_unlock(&lock);
+	return minor;
+}
+
+/* the minor a path opens: a node, or /proc/self/fd/N of an open node; or -1 */
+static int open_minor(const char *path)
+{
+	int minor = shim_node_minor(path);
+
+	return minor >= 0 ? minor : proc_fd_minor(path);
+}
+
 /* where @path really is: the fake sysfs for the device's files */
 #define REDIRECT(path)                                                                             \
 	char redirect_buf[PATH_MAX];                                                               \
@@ -263,9 +308,8 @@ static bool is_empty_at(int dirfd, const char *path, int flags)
 	       fd_kind(dirfd) == SHIM_FD_FILE;
 }
 
-static int shim_open_node(const char *path, int flags)
+static int shim_open_node(const char *path, int minor, int flags)
 {
-	int minor = shim_node_minor(path);
 	struct shim_file *f;
 	int fd, err;
 
@@ -293,13 +337,15 @@ int open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	va_list ap;
+	int minor;
 
 	va_start(ap, flags);
 	if (flags & (O_CREAT | O_TMPFILE))
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
-	if (!in_shim && is_node(path))
-		return shim_open_node(path, flags);
+	minor = in_shim ? -1 : open_minor(path);
+	if (minor >= 0)
+		return shim_open_node(path, minor, flags);
 	REDIRECT(path);
 	load_open();
 	return real_open(path, flags, mode);
@@ -321,13 +367,15 @@ int openat(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 	va_list ap;
+	int minor;
 
 	va_start(ap, flags);
 	if (flags & (O_CREAT | O_TMPFILE))
 		mode = va_arg(ap, mode_t);
 	va_end(ap);
-	if (!in_shim && is_node(path))
-		return shim_open_node(path, flags);
+	minor = in_shim ? -1 : open_minor(path);
+	if (minor >= 0)
+		return shim_open_node(path, minor, flags);
 	REDIRECT(path);
 	load_openat();
 	return real_openat(dirfd, path, flags, mode);
@@ -637,8 +685,24 @@ FILE *fopen64(const char *path, const char *mode)
 	return real_fopen64(path, mode);
 }
 
+/* readlink of /proc/self/fd/N of a shim node: the node's path, unterminated */
+static ssize_t node_link(int minor, char *buf, size_t len)
+{
+	const char *node = minor ? SHIM_NODE : SHIM_PRIMARY_NODE;
+	size_t n = strlen(node);
+
+	if (n > len)
+		n = len;
+	memcpy(buf, node, n);
+	return (ssize_t)n;
+}
+
 ssize_t readlink(const char *path, char *buf, size_t len)
 {
+	int minor = in_shim ? -1 : proc_fd_minor(path);
+
+	if (minor >= 0)
+		return node_link(minor, buf, len);
 	REDIRECT(path);
 	load_readlink();
 	return real_readlink(path, buf, len);
@@ -646,6 +710,10 @@ ssize_t readlink(const char *path, char *buf, size_t len)
 
 ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen)
 {
+	int minor = in_shim ? -1 : proc_fd_minor(path);
+
+	if (minor >= 0)
+		return node_link(minor, buf, len);
 	REDIRECT(path);
 	load___readlink_chk();
 	return real___readlink_chk(path, buf, len, buflen);

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -21,6 +22,10 @@
 #include "uapi/amdgpu.h"
 
 #define AMD_PAGE 4096ull
+#define AMD_GEM_DOMAIN_GTT 0x2
+/* the heaps INFO reports (shim_amdgpu_info.c) */
+#define AMD_VRAM_SIZE (1ull << 30)
+#define AMD_GTT_SIZE (24ull << 30)
 /* the file VM spans 48 bits less the reserved top; high addresses are masked into it */
 #define AMD_VA_END ((1ull << SHIM_AMDGPU_VA_BITS) - SHIM_AMDGPU_VA_TOP_RESERVED)
 #define AMD_HOLE_START (1ull << (SHIM_AMDGPU_VA_BITS - 1))
@@ -44,10 +49,15 @@ static int amdgpu_gem_create(struct shim_file *f, unsigned long req, void *arg)
 	uint64_t dom = c->in.domains;
 	uint8_t placement;
 	uint32_t vm = 0, handle;
+	struct shim_bo *bo;
 	int ret;
 
 	if (!size || !dom || (dom & ~0x7full))
 		return -EINVAL;
+	/* amdgpu_bo_validate_size: GTT (a fallback) or else VRAM must be larger */
+	if ((dom & AMD_GEM_DOMAIN_GTT) ? size >= AMD_GTT_SIZE
+				       : (dom & VMB_AMDGPU_GEM_DOMAIN_VRAM) && size >= AMD_VRAM_SIZE)
+		return -ENOMEM;
 	if (c->in.domain_flags & VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID)
 		vm = f->file_vm->id;
 	placement = dom == VMB_AMDGPU_GEM_DOMAIN_VRAM	 ? VMB_PLACE_VRAM
@@ -56,6 +66,10 @@ static int amdgpu_gem_create(struct shim_file *f, unsigned long req, void *arg)
 	ret = shim_bo_new(f, size, placement, vm, &handle);
 	if (ret)
 		return ret;
+	bo = shim_bo_get(f, handle);
+	bo->domains = dom;
+	bo->domain_flags = c->in.domain_flags;
+	bo->alignment = (c->in.alignment + AMD_PAGE - 1) & ~(AMD_PAGE - 1);
 	memset(c, 0, sizeof(*c));
 	c->out.handle = handle;
 	return 0;
@@ -69,6 +83,36 @@ static int amdgpu_gem_mmap(struct shim_file *f, unsigned long req, void *arg)
 	if (!shim_bo_get(f, h))
 		return -ENOENT;
 	m->out.addr_ptr = (uint64_t)h << 32;
+	return 0;
+}
+
+/* the context holding a stable power state (adev->pm.stable_pstate_ctx), by model id */
+static uint32_t pstate_owner;
+
+/* amdgpu_ctx_ioctl GET/SET_STABLE_PSTATE and amdgpu_ctx_stable_pstate() */
+static int amdgpu_ctx_pstate(struct shim_file *f, union vmb_amdgpu_ctx *c)
+{
+	struct shim_queue *q;
+	uint32_t flags = c->in.flags;
+	bool set = c->in.op == VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE;
+
+	if (set ? (flags & ~VMB_AMDGPU_CTX_STABLE_PSTATE_FLAGS_MASK) ||
+		      flags > VMB_AMDGPU_CTX_STABLE_PSTATE_PEAK
+		: flags)
+		return -EINVAL;
+	q = shim_table_get(&f->queues, c->in.ctx_id);
+	if (!q)
+		return -EINVAL;
+	if (!set) {
+		memset(c, 0, sizeof(*c));
+		c->alloc.ctx_id = q->pstate; /* out.pstate.flags */
+		return 0;
+	}
+	if (pstate_owner && pstate_owner != q->id)
+		return -EBUSY;
+	q->pstate = flags;
+	pstate_owner = flags ? q->id : 0;
+	memset(c, 0, sizeof(*c));
 	return 0;
 }
 
@@ -86,8 +130,16 @@ static int amdgpu_ctx(struct shim_file *f, unsigned long req, void *arg)
 		memset(c, 0, sizeof(*c));
 		c->alloc.ctx_id = h;
 		return 0;
-	case VMB_AMDGPU_CTX_OP_FREE_CTX:
+	case VMB_AMDGPU_CTX_OP_FREE_CTX: {
+		struct shim_queue *q = shim_table_get(&f->queues, c->in.ctx_id);
+
+		if (q && q->id == pstate_owner)
+			pstate_owner = 0;
 		return shim_queue_free(f, c->in.ctx_id) ? -EINVAL : 0;
+	}
+	case VMB_AMDGPU_CTX_OP_GET_STABLE_PSTATE:
+	case VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE:
+		return amdgpu_ctx_pstate(f, c);
 	case 3: /* QUERY_STATE: no reset happened */
 	case 4: { /* QUERY_STATE2: a VM fault without vm_fault_stop resets nothing */
 		struct shim_queue *q = shim_table_get(&f->queues, c->in.ctx_id);
@@ -219,19 +271,52 @@ static int amdgpu_gem_va(struct shim_file *f, unsigned long req, void *arg)
 	return shim_bind(vm, 0, &e, 1, syncs, n_in, n_out);
 }
 
+/* amdgpu_cs_p1_user_fence: a one-page GEM BO that is not userptr, room for 8 bytes */
+static int cs_user_fence(struct shim_file *f, const struct vmb_amdgpu_cs_chunk *c,
+			 struct shim_bo **bo, uint32_t *off)
+{
+	const struct vmb_amdgpu_cs_chunk_fence *fe = (const void *)(uintptr_t)c->chunk_data;
+
+	if (c->length_dw * 4ull < sizeof(*fe))
+		return -EINVAL;
+	*bo = shim_bo_get(f, fe->handle);
+	if (!*bo || (*bo)->userptr || (*bo)->size != AMD_PAGE || fe->offset + 8ull > AMD_PAGE)
+		return -EINVAL;
+	*off = fe->offset;
+	return 0;
+}
+
+/*
+ * amdgpu_cs_p2_dependencies: each fence names a context and a submission of
+ * it; every submitted job is complete on the shim, so nothing waits
+ */
+static int cs_dependencies(struct shim_file *f, const struct vmb_amdgpu_cs_chunk *c)
+{
+	const struct vmb_amdgpu_cs_chunk_dep *d = (const void *)(uintptr_t)c->chunk_data;
+	uint32_t i, n = c->length_dw * 4u / sizeof(*d);
+
+	for (i = 0; i < n; i++)
+		if (!shim_table_get(&f->queues, d[i].ctx_id) || d[i].ip_type >= 10 ||
+		    d[i].ip_instance || d[i].handle > f->cs_seq)
+			return -EINVAL;
+	return 0;
+}
+
 static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 {
 	union vmb_amdgpu_cs *cs = arg;
 	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
 	struct vmb_sync *in = NULL, *out = NULL, *all = NULL;
-	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, k, n_ib = 0;
+	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, j, k, n_ib = 0, fence_off = 0;
+	struct shim_bo *fence_bo = NULL;
+	bool have_handles = false;
 	struct shim_queue *q = shim_table_get(&f->queues, cs->in.ctx_id);
 	struct vmb_amdgpu_cs_chunk_ib ibs[4];
 	int ret = 0;
 
 	if (!q)
 		return -EINVAL;
-	if (!cs->in.num_chunks || cs->in.num_chunks > 64 || cs->in.bo_list_handle)
+	if (!cs->in.num_chunks || cs->in.num_chunks > 64)
 		return -EINVAL;
 	if (!chunks)
 		return -EFAULT;
@@ -273,15 +358,19 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 				ret = -ENOMEM;
 				break;
 			}
-			for (n_bos = 0; n_bos < bl->bo_number; n_bos++) {
-				struct shim_bo *bo = shim_bo_get(f, ent[n_bos].bo_handle);
+			have_handles = true;
+			for (k = 0, j = 0; j < bl->bo_number; j++) {
+				struct shim_bo *bo = shim_bo_get(f, ent[j].bo_handle);
 
-				if (!bo || bo->userptr) {
+				if (!bo) {
 					ret = -ENOENT;
 					break;
 				}
-				bos[n_bos] = bo->id;
+				/* userptr pages are the model's userptr ranges */
+				if (!bo->userptr)
+					bos[k++] = bo->id;
 			}
+			n_bos = k;
 			break;
 		}
 		case VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN:
@@ -313,6 +402,13 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 			}
 			break;
 		}
+		case VMB_AMDGPU_CHUNK_ID_FENCE:
+			ret = cs_user_fence(f, c, &fence_bo, &fence_off);
+			break;
+		case VMB_AMDGPU_CHUNK_ID_DEPENDENCIES:
+		case VMB_AMDGPU_CHUNK_ID_SCHEDULED_DEPENDENCIES:
+			ret = cs_dependencies(f, c);
+			break;
 		default:
 			ret = -EINVAL;
 			break;
@@ -320,6 +416,10 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 	}
 	if (!ret && !n_ib)
 		ret = -EINVAL;
+	/* amdgpu_cs_parser_bos: a list handle, or a BO_HANDLES chunk, not both */
+	if (!ret && cs->in.bo_list_handle)
+		ret = have_handles ? -EINVAL
+				   : shim_amdgpu_bo_list_ids(f, cs->in.bo_list_handle, &bos, &n_bos);
 	if (!ret) {
 		memcpy(all, in, n_in * sizeof(*in));
 		memcpy(all + n_in, out, n_out * sizeof(*out));
@@ -337,6 +437,9 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		q->faults += (uint32_t)(shim_gpu_stats.faults - faults);
 		memset(cs, 0, sizeof(*cs));
 		cs->out.handle = ++f->cs_seq;
+		/* the ring's fence write into the user fence BO, at completion */
+		if (fence_bo && shim_gpu_bo_fd(fence_bo) >= 0)
+			(void)!pwrite(shim_gpu_bo_fd(fence_bo), &cs->out.handle, 8, fence_off);
 	}
 out:
 	free(bos);
@@ -361,17 +464,19 @@ static const struct shim_ioctl amdgpu_ioctls[] = {
     [VMB_DRM_AMDGPU_GEM_CREATE] = {"GEM_CREATE", amdgpu_gem_create},
     [VMB_DRM_AMDGPU_GEM_MMAP] = {"GEM_MMAP", amdgpu_gem_mmap},
     [VMB_DRM_AMDGPU_CTX] = {"CTX", amdgpu_ctx},
-    [VMB_DRM_AMDGPU_BO_LIST] = {"BO_LIST", NULL},
+    [VMB_DRM_AMDGPU_BO_LIST] = {"BO_LIST", shim_amdgpu_bo_list},
     [VMB_DRM_AMDGPU_CS] = {"CS", amdgpu_cs},
     [VMB_DRM_AMDGPU_INFO] = {"INFO", shim_amdgpu_info},
-    [0x06] = {"GEM_METADATA", NULL},
-    [0x07] = {"GEM_WAIT_IDLE", NULL},
+    [VMB_DRM_AMDGPU_GEM_METADATA] = {"GEM_METADATA", shim_amdgpu_gem_metadata},
+    [VMB_DRM_AMDGPU_GEM_WAIT_IDLE] = {"GEM_WAIT_IDLE", shim_amdgpu_gem_wait_idle},
     [VMB_DRM_AMDGPU_GEM_VA] = {"GEM_VA", amdgpu_gem_va},
     [VMB_DRM_AMDGPU_WAIT_CS] = {"WAIT_CS", amdgpu_wait_cs},
-    [0x10] = {"GEM_OP", NULL},
+    [VMB_DRM_AMDGPU_GEM_OP] = {"GEM_OP", shim_amdgpu_gem_op},
     [VMB_DRM_AMDGPU_GEM_USERPTR] = {"GEM_USERPTR", amdgpu_gem_userptr},
-    [0x12] = {"WAIT_FENCES", NULL},
-    [VMB_DRM_AMDGPU_VM] = {"VM", NULL},
+    [VMB_DRM_AMDGPU_WAIT_FENCES] = {"WAIT_FENCES", shim_amdgpu_wait_fences},
+    [VMB_DRM_AMDGPU_VM] = {"VM", shim_amdgpu_vm},
+    [VMB_DRM_AMDGPU_FENCE_TO_HANDLE] = {"FENCE_TO_HANDLE", shim_amdgpu_fence_to_handle},
+    [VMB_DRM_AMDGPU_SCHED] = {"SCHED", shim_amdgpu_sched},
 };
 
 const struct shim_driver shim_amdgpu = {

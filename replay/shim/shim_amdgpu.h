@@ -6,6 +6,8 @@
 #ifndef VMB_SHIM_AMDGPU_H
 #define VMB_SHIM_AMDGPU_H
 
+#include <stdint.h>
+
 struct shim_file;
 
 /* amdgpu_vm.h of the kernels the public device tables come from */
@@ -15,5 +17,17 @@ struct shim_file;
 #define SHIM_AMDGPU_VA_BITS 48
 
 int shim_amdgpu_info(struct shim_file *f, unsigned long req, void *arg);
+
+/* shim_amdgpu_bo.c */
+int shim_amdgpu_bo_list(struct shim_file *f, unsigned long req, void *arg);
+int shim_amdgpu_gem_op(struct shim_file *f, unsigned long req, void *arg);
+int shim_amdgpu_gem_metadata(struct shim_file *f, unsigned long req, void *arg);
+int shim_amdgpu_gem_wait_idle(struct shim_file *f, unsigned long req, void *arg);
+int shim_amdgpu_wait_fences(struct shim_file *f, unsigned long req, void *arg);
+int shim_amdgpu_vm(struct shim_file *f, unsigned long req, void *arg);
+int shim_amdgpu_fence_to_handle(struct shim_file *f, unsigned long req, void *arg);
+int shim_amdgpu_sched(struct shim_file *f, unsigned long req, void *arg);
+/* the model BO ids of BO list @handle (userptr BOs left out), calloc'ed */
+int shim_amdgpu_bo_list_ids(struct shim_file *f, uint32_t handle, uint32_t **ids, uint32_t *n);
 
 #endif /* VMB_SHIM_AMDGPU_H */

@@ -298,6 +298,9 @@ static void bo_close_model(uint32_t id, const struct vmb_op *op)
 	free(maps);
 }
 
+/* global GEM names (flink): the device's object_name_idr, slot 0 unused */
+static struct shim_table flink_names;
+
 void shim_bo_unref(struct shim_bo *bo)
 {
 	struct vmb_op op = {.kind = VMB_OP_BO_CLOSE};
@@ -311,6 +314,9 @@ void shim_bo_unref(struct shim_bo *bo)
 		bo_close_model(bo->id, &op);
 		shim_gpu_bo_fini(bo);
 	}
+	if (bo->flink)
+		shim_table_remove(&flink_names, bo->flink);
+	free(bo->metadata);
 	free(bo);
 }
 
@@ -481,6 +487,10 @@ void shim_file_put(struct shim_file *f)
 	for (h = 1; h < f->syncobjs.n; h++)
 		if (f->syncobjs.p[h])
 			syncobj_unref(shim_table_remove(&f->syncobjs, h));
+	for (h = 1; h < f->bo_lists.n; h++)
+		if (f->bo_lists.p[h])
+			shim_bo_list_free(shim_table_remove(&f->bo_lists, h));
+	free(f->bo_lists.p);
 	free(f->queues.p);
 	free(f->vms.p);
 	free(f->bos.p);
@@ -567,6 +577,41 @@ static int core_gem_close(struct shim_file *f, void *arg)
 	return 0;
 }
 
+/* drm_gem_flink_ioctl: one name per object, kept until the object goes */
+static int core_gem_flink(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_gem_flink *a = arg;
+	struct shim_bo *bo = shim_bo_get(f, a->handle);
+
+	if (!bo)
+		return -ENOENT;
+	if (!bo->flink) {
+		bo->flink = shim_table_add(&flink_names, bo);
+		if (!bo->flink)
+			return -ENOMEM;
+	}
+	a->name = bo->flink;
+	return 0;
+}
+
+/* drm_gem_open_ioctl: a new handle of the named object, and its size */
+static int core_gem_open(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_gem_open *a = arg;
+	struct shim_bo *bo = shim_table_get(&flink_names, a->name);
+	uint32_t h;
+
+	if (!bo)
+		return -ENOENT;
+	h = shim_table_add(&f->bos, bo);
+	if (!h)
+		return -ENOMEM;
+	bo->refs++;
+	a->handle = h;
+	a->size = bo->size;
+	return 0;
+}
+
 static int core_prime(struct shim_file *f, unsigned int nr, void *arg)
 {
 	struct vmb_drm_prime_handle *p = arg;
@@ -600,21 +645,53 @@ static int core_prime(struct shim_file *f, unsigned int nr, void *arg)
 	return p->handle ? 0 : -ENOMEM;
 }
 
-static int core_syncobj_create(struct shim_file *f, void *arg)
+int shim_syncobj_new(struct shim_file *f, bool signaled, uint32_t *handle)
 {
-	struct vmb_drm_syncobj_create *c = arg;
-	struct shim_syncobj *s;
+	struct shim_syncobj *s = calloc(1, sizeof(*s));
 
-	if (c->flags & ~VMB_DRM_SYNCOBJ_CREATE_SIGNALED)
-		return -EINVAL;
-	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->id = ++shim.next_id[VMB_CLASS_SYNCOBJ];
 	s->refs = 1;
-	s->signaled = c->flags & VMB_DRM_SYNCOBJ_CREATE_SIGNALED;
-	c->handle = shim_table_add(&f->syncobjs, s);
-	return c->handle ? 0 : -ENOMEM;
+	s->signaled = signaled;
+	*handle = shim_table_add(&f->syncobjs, s);
+	if (!*handle) {
+		free(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int core_syncobj_create(struct shim_file *f, void *arg)
+{
+	struct vmb_drm_syncobj_create *c = arg;
+
+	if (c->flags & ~VMB_DRM_SYNCOBJ_CREATE_SIGNALED)
+		return -EINVAL;
+	return shim_syncobj_new(f, c->flags & VMB_DRM_SYNCOBJ_CREATE_SIGNALED, &c->handle);
+}
+
+void shim_syncobj_release(struct shim_file *f, uint32_t handle)
+{
+	struct shim_syncobj *s = shim_table_remove(&f->syncobjs, handle);
+
+	if (s)
+		syncobj_unref(s);
+}
+
+int shim_syncobj_export(struct shim_file *f, uint32_t handle)
+{
+	struct shim_syncobj *s = shim_syncobj_get(f, handle);
+	int fd;
+
+	if (!s)
+		return -ENOENT;
+	fd = shim_fake_fd();
+	if (fd < 0)
+		return -EMFILE;
+	s->refs++;
+	shim_fd_set(fd, SHIM_FD_SYNCOBJ, s);
+	return fd;
 }
 
 static int core_syncobj_destroy(struct shim_file *f, void *arg)
@@ -640,14 +717,11 @@ static int core_syncobj_fd(struct shim_file *f, unsigned int nr, void *arg)
 	if (a->flags || a->pad)
 		return -EINVAL; /* sync_file import/export is not modelled */
 	if (nr == 0xc1) {
-		s = shim_syncobj_get(f, a->handle);
-		if (!s)
-			return -ENOENT;
-		a->fd = shim_fake_fd();
-		if (a->fd < 0)
-			return -EMFILE;
-		s->refs++;
-		shim_fd_set(a->fd, SHIM_FD_SYNCOBJ, s);
+		int fd = shim_syncobj_export(f, a->handle);
+
+		if (fd < 0)
+			return fd;
+		a->fd = fd;
 		return 0;
 	}
 	if (shim_fd_get(a->fd, &obj) != SHIM_FD_SYNCOBJ)
@@ -817,6 +891,10 @@ static int core_ioctl(struct shim_file *f, unsigned int nr, void *arg)
 		return 0;
 	case 0x09:
 		return core_gem_close(f, arg);
+	case 0x0a:
+		return core_gem_flink(f, arg);
+	case 0x0b:
+		return core_gem_open(f, arg);
 	case 0x0c:
 		return core_get_cap(f, arg);
 	case 0x2d:
@@ -850,6 +928,8 @@ static const char *const core_names[256] = {
     [0x05] = "GET_CLIENT",
     [0x11] = "AUTH_MAGIC",
     [0x09] = "GEM_CLOSE",
+    [0x0a] = "GEM_FLINK",
+    [0x0b] = "GEM_OPEN",
     [0x0c] = "GET_CAP",
     [0x2d] = "PRIME_HANDLE_TO_FD",
     [0x2e] = "PRIME_FD_TO_HANDLE",
@@ -920,7 +1000,7 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 	ret = shim_inject(name);
 	if (ret)
 		return ret;
-	if ((nr == 0x02 || nr == 0x05 || nr == 0x11) && f->minor >= 64)
+	if ((nr == 0x02 || nr == 0x05 || nr == 0x0a || nr == 0x0b || nr == 0x11) && f->minor >= 64)
 		return -EACCES; /* drm_ioctl_permit: not DRM_RENDER_ALLOW */
 	if (nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0) {
 		ent = &shim.drv->ioctls[nr - VMB_DRM_COMMAND_BASE];

@@ -447,6 +447,12 @@ out:
 #define PKT3_INDIRECT_BUFFER 0x3f
 #define PKT3_RELEASE_MEM 0x49
 #define PKT3_DMA_DATA 0x50
+/*
+ * CE/DE counter packets (INCREMENT_CE/DE_COUNTER, WAIT_ON_CE_COUNTER,
+ * WAIT_ON_DE_COUNTER_DIFF, SET_CE_DE_COUNTERS): the shim runs a submission's
+ * CE and DE IBs one after the other, so every counter wait is satisfied
+ */
+#define PKT3_IS_CE_DE_SYNC(op) ((op) >= 0x84 && (op) <= 0x89 && (op) != 0x87)
 
 static bool copy_bytes(struct gpu_job *j, uint64_t dst, uint64_t src, uint64_t n, bool fill,
 		       uint32_t value)
@@ -467,6 +473,34 @@ static bool copy_bytes(struct gpu_job *j, uint64_t dst, uint64_t src, uint64_t n
 		dst += k;
 		src += k;
 		n -= k;
+	}
+	return true;
+}
+
+/* WRITE_DATA of any length: the data dwords are read in chunks as they are written */
+static bool pm4_write_data(struct gpu_job *j, struct fetch *f, uint64_t pc, uint32_t len)
+{
+	uint32_t d[64], dst_sel, i, k, n;
+	uint64_t addr;
+	bool one_addr;
+
+	if (!fetch_dws(j, f, pc, d, 4))
+		return false;
+	dst_sel = (d[1] >> 8) & 0xf;
+	one_addr = d[1] & (1u << 16);
+	if (len < 5 || (dst_sel != 5 && dst_sel != 2)) {
+		job_unsupported(j, "amdgpu PM4", d[0], pc);
+		return false;
+	}
+	addr = d[2] | (uint64_t)d[3] << 32;
+	for (i = 4; i < len; i += n) {
+		n = len - i < 64 ? len - i : 64;
+		if (!fetch_dws(j, f, pc + i * 4ull, d, n))
+			return false;
+		for (k = 0; k < n; k++)
+			if (!gpu_rw(j, one_addr ? addr : addr + (i + k - 4) * 4ull, &d[k], 4, true))
+				return false;
+		f->page = ~0ull;
 	}
 	return true;
 }
@@ -496,28 +530,23 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 		}
 		len = PM4_COUNT(h) + 2;
 		op = PM4_OP(h);
-		if (op == PKT3_NOP) {
+		if (op == PKT3_NOP || PKT3_IS_CE_DE_SYNC(op)) {
 			pc += len * 4ull;
 			continue;
 		}
-		if (len > 64 || !fetch_dws(j, f, pc, d, len))
-			break;
-		switch (op) {
-		case PKT3_WRITE_DATA: {
-			uint32_t dst_sel = (d[1] >> 8) & 0xf, i;
-			bool one_addr = d[1] & (1u << 16);
-
-			if ((dst_sel != 5 && dst_sel != 2) || len < 5) {
-				job_unsupported(j, "amdgpu PM4", h, pc);
+		if (op == PKT3_WRITE_DATA) {
+			if (!pm4_write_data(j, f, pc, len))
 				goto out;
-			}
-			addr = d[2] | (uint64_t)d[3] << 32;
-			for (i = 4; i < len; i++)
-				if (!gpu_rw(j, one_addr ? addr : addr + (i - 4) * 4ull, &d[i], 4, true))
-					goto out;
-			f->page = ~0ull;
+			pc += len * 4ull;
+			continue;
+		}
+		if (len > 64) {
+			job_unsupported(j, "amdgpu PM4", h, pc);
 			break;
 		}
+		if (!fetch_dws(j, f, pc, d, len))
+			break;
+		switch (op) {
 		case PKT3_DMA_DATA: {
 			uint32_t src_sel = (d[1] >> 29) & 3, dst_sel = (d[1] >> 20) & 3;
 			uint64_t n = d[6] & 0x3ffffff;

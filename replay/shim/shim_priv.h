@@ -45,6 +45,18 @@ struct shim_bo {
 	bool userptr;
 	uint64_t cpu_addr;    /* userptr */
 	uint16_t cpu_caching; /* xe: DRM_XE_GEM_CPU_CACHING_*, 0 if unknown */
+	uint32_t flink;	      /* GEM_FLINK name, 0 if none */
+	/* amdgpu: GEM_CREATE's arguments (GEM_OP) and the GEM_METADATA blob */
+	uint64_t domains, domain_flags, alignment;
+	uint64_t tiling, metadata_flags;
+	uint32_t metadata_size;
+	void *metadata;
+};
+
+/** struct shim_bo_list - an amdgpu BO list: references to the BOs it names */
+struct shim_bo_list {
+	uint32_t n;
+	struct shim_bo **bos;
 };
 
 /** struct shim_syncobj - a syncobj; the model object is created on first use */
@@ -62,6 +74,7 @@ struct shim_queue {
 	uint8_t engine;
 	bool banned; /* a job of this queue faulted or hung (xe: later execs -ECANCELED) */
 	uint32_t faults; /* amdgpu: GPU VM faults of this context's jobs */
+	uint32_t pstate; /* amdgpu: the context's stable power state */
 };
 
 /** struct shim_vm - a VM as the driver names it */
@@ -86,6 +99,7 @@ struct shim_file {
 	uint32_t refs; /* fds (dup) */
 	int minor;     /* 0: primary node (card0), 128: render node */
 	struct shim_table bos, syncobjs, vms, queues;
+	struct shim_table bo_lists; /* amdgpu BO_LIST handles */
 	struct shim_vm *file_vm; /* amdgpu / nouveau / msm: the file's VM */
 	bool vm_bind_mode;	 /* nouveau VM_INIT / msm EN_VM_BIND done */
 	bool has_objects;	 /* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
@@ -160,6 +174,13 @@ void shim_bo_unref(struct shim_bo *bo);
 struct shim_syncobj *shim_syncobj_get(struct shim_file *f, uint32_t handle);
 /* the model id of a syncobj, creating the model object on first use */
 uint32_t shim_syncobj_use(struct shim_syncobj *s, bool timeline);
+/* a new syncobj handle in @f (signaled or not); 0 or -errno */
+int shim_syncobj_new(struct shim_file *f, bool signaled, uint32_t *handle);
+/* export syncobj @handle of @f as an fd; the fd or -errno */
+int shim_syncobj_export(struct shim_file *f, uint32_t handle);
+/* drop handle @handle of @f */
+void shim_syncobj_release(struct shim_file *f, uint32_t handle);
+void shim_bo_list_free(struct shim_bo_list *l);
 struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart, uint64_t krange,
 			    uint32_t flags, int *err);
 void shim_vm_free(struct shim_vm *vm);

@@ -128,6 +128,27 @@ union vmb_amdgpu_ctx {
 _Static_assert(sizeof(union vmb_amdgpu_ctx) == 16, "amdgpu ctx size");
 #define VMB_AMDGPU_CTX_OP_ALLOC_CTX 1
 #define VMB_AMDGPU_CTX_OP_FREE_CTX 2
+#define VMB_AMDGPU_CTX_OP_GET_STABLE_PSTATE 5
+#define VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE 6
+#define VMB_AMDGPU_CTX_STABLE_PSTATE_FLAGS_MASK 0xf
+#define VMB_AMDGPU_CTX_STABLE_PSTATE_PEAK 4
+
+/** struct vmb_amdgpu_cs_chunk_fence - the user fence BO of a CS (AMDGPU_CHUNK_ID_FENCE) */
+struct vmb_amdgpu_cs_chunk_fence {
+	uint32_t handle;
+	uint32_t offset;
+};
+VMB_UAPI_SIZE(vmb_amdgpu_cs_chunk_fence, 8);
+
+/** struct vmb_amdgpu_cs_chunk_dep - a fence a CS depends on (AMDGPU_CHUNK_ID_DEPENDENCIES) */
+struct vmb_amdgpu_cs_chunk_dep {
+	uint32_t ip_type;
+	uint32_t ip_instance;
+	uint32_t ring;
+	uint32_t ctx_id;
+	uint64_t handle;
+};
+VMB_UAPI_SIZE(vmb_amdgpu_cs_chunk_dep, 24);
 
 struct vmb_amdgpu_cs_chunk {
 	uint32_t chunk_id;
@@ -143,6 +164,7 @@ VMB_UAPI_OFF(vmb_amdgpu_cs_chunk, chunk_data, 8);
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_IN 0x04
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_OUT 0x05
 #define VMB_AMDGPU_CHUNK_ID_BO_HANDLES 0x06
+#define VMB_AMDGPU_CHUNK_ID_SCHEDULED_DEPENDENCIES 0x07
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT 0x08
 #define VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL 0x09
 
@@ -246,16 +268,143 @@ struct vmb_amdgpu_info_vram_gtt {
 };
 VMB_UAPI_SIZE(vmb_amdgpu_info_vram_gtt, 24);
 
+/* BO_LIST operations and the answer (union drm_amdgpu_bo_list) */
+#define VMB_AMDGPU_BO_LIST_OP_CREATE 0
+#define VMB_AMDGPU_BO_LIST_OP_DESTROY 1
+#define VMB_AMDGPU_BO_LIST_OP_UPDATE 2
+
+union vmb_amdgpu_bo_list {
+	struct vmb_amdgpu_bo_list_in in;
+	struct {
+		uint32_t list_handle;
+		uint32_t _pad;
+	} out;
+};
+_Static_assert(sizeof(union vmb_amdgpu_bo_list) == 24, "amdgpu bo_list size");
+
+/** struct vmb_amdgpu_fence - one CS fence (struct drm_amdgpu_fence) */
+struct vmb_amdgpu_fence {
+	uint32_t ctx_id;
+	uint32_t ip_type;
+	uint32_t ip_instance;
+	uint32_t ring;
+	uint64_t seq_no;
+};
+VMB_UAPI_SIZE(vmb_amdgpu_fence, 24);
+VMB_UAPI_OFF(vmb_amdgpu_fence, seq_no, 16);
+
+union vmb_amdgpu_wait_fences {
+	struct {
+		uint64_t fences;
+		uint32_t fence_count;
+		uint32_t wait_all;
+		uint64_t timeout_ns;
+	} in;
+	struct {
+		uint32_t status;
+		uint32_t first_signaled;
+	} out;
+};
+_Static_assert(sizeof(union vmb_amdgpu_wait_fences) == 24, "amdgpu wait_fences size");
+
+union vmb_amdgpu_gem_wait_idle {
+	struct {
+		uint32_t handle;
+		uint32_t flags;
+		uint64_t timeout;
+	} in;
+	struct {
+		uint32_t status;
+		uint32_t domain;
+	} out;
+};
+_Static_assert(sizeof(union vmb_amdgpu_gem_wait_idle) == 16, "amdgpu gem_wait_idle size");
+
+#define VMB_AMDGPU_GEM_METADATA_OP_SET_METADATA 1
+#define VMB_AMDGPU_GEM_METADATA_OP_GET_METADATA 2
+
+struct vmb_amdgpu_gem_metadata {
+	uint32_t handle;
+	uint32_t op;
+	struct {
+		uint64_t flags;
+		uint64_t tiling_info;
+		uint32_t data_size_bytes;
+		uint32_t data[64];
+	} data;
+};
+VMB_UAPI_SIZE(vmb_amdgpu_gem_metadata, 288);
+VMB_UAPI_OFF(vmb_amdgpu_gem_metadata, data, 8);
+
+#define VMB_AMDGPU_GEM_OP_GET_GEM_CREATE_INFO 0
+#define VMB_AMDGPU_GEM_OP_SET_PLACEMENT 1
+
+struct vmb_amdgpu_gem_op {
+	uint32_t handle;
+	uint32_t op;
+	uint64_t value;
+};
+VMB_UAPI_SIZE(vmb_amdgpu_gem_op, 16);
+
+#define VMB_AMDGPU_VM_OP_RESERVE_VMID 1
+#define VMB_AMDGPU_VM_OP_UNRESERVE_VMID 2
+
+union vmb_amdgpu_vm {
+	struct {
+		uint32_t op;
+		uint32_t flags;
+	} in;
+	struct {
+		uint64_t flags;
+	} out;
+};
+_Static_assert(sizeof(union vmb_amdgpu_vm) == 8, "amdgpu vm size");
+
+#define VMB_AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ 0
+#define VMB_AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ_FD 1
+#define VMB_AMDGPU_FENCE_TO_HANDLE_GET_SYNC_FILE_FD 2
+
+union vmb_amdgpu_fence_to_handle {
+	struct {
+		struct vmb_amdgpu_fence fence;
+		uint32_t what;
+		uint32_t pad;
+	} in;
+	struct {
+		uint32_t handle;
+	} out;
+};
+_Static_assert(sizeof(union vmb_amdgpu_fence_to_handle) == 32, "amdgpu fence_to_handle size");
+
+#define VMB_AMDGPU_SCHED_OP_PROCESS_PRIORITY_OVERRIDE 1
+#define VMB_AMDGPU_SCHED_OP_CONTEXT_PRIORITY_OVERRIDE 2
+
+union vmb_amdgpu_sched {
+	struct {
+		uint32_t op;
+		uint32_t fd;
+		int32_t priority;
+		uint32_t ctx_id;
+	} in;
+};
+_Static_assert(sizeof(union vmb_amdgpu_sched) == 16, "amdgpu sched size");
+
 #define VMB_DRM_AMDGPU_GEM_CREATE 0x00
 #define VMB_DRM_AMDGPU_GEM_MMAP 0x01
 #define VMB_DRM_AMDGPU_CTX 0x02
 #define VMB_DRM_AMDGPU_BO_LIST 0x03
 #define VMB_DRM_AMDGPU_CS 0x04
 #define VMB_DRM_AMDGPU_INFO 0x05
+#define VMB_DRM_AMDGPU_GEM_METADATA 0x06
+#define VMB_DRM_AMDGPU_GEM_WAIT_IDLE 0x07
 #define VMB_DRM_AMDGPU_GEM_VA 0x08
 #define VMB_DRM_AMDGPU_WAIT_CS 0x09
+#define VMB_DRM_AMDGPU_GEM_OP 0x10
 #define VMB_DRM_AMDGPU_GEM_USERPTR 0x11
+#define VMB_DRM_AMDGPU_WAIT_FENCES 0x12
 #define VMB_DRM_AMDGPU_VM 0x13
+#define VMB_DRM_AMDGPU_FENCE_TO_HANDLE 0x14
+#define VMB_DRM_AMDGPU_SCHED 0x15
 
 #define VMB_AMDGPU_IOWR(nr, t) VMB_DRM_IOWR(VMB_DRM_COMMAND_BASE + (nr), t)
 #define VMB_DRM_IOCTL_AMDGPU_GEM_CREATE                                                            \

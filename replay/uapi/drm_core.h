@@ -191,6 +191,19 @@ VMB_UAPI_OFF(vmb_drm_syncobj_eventfd, fd, 16);
 
 /* core ioctl numbers (nr; the full values are asserted in tests/test_uapi.c) */
 #define VMB_DRM_IOCTL_VERSION VMB_DRM_IOWR(0x00, struct vmb_drm_version)
+struct vmb_drm_gem_flink {
+	uint32_t handle;
+	uint32_t name;
+};
+VMB_UAPI_SIZE(vmb_drm_gem_flink, 8);
+
+struct vmb_drm_gem_open {
+	uint32_t name;
+	uint32_t handle;
+	uint64_t size;
+};
+VMB_UAPI_SIZE(vmb_drm_gem_open, 16);
+
 #define VMB_DRM_IOCTL_GEM_CLOSE VMB_DRM_IOW(0x09, struct vmb_drm_gem_close)
 #define VMB_DRM_IOCTL_GET_CAP VMB_DRM_IOWR(0x0c, struct vmb_drm_get_cap)
 #define VMB_DRM_IOCTL_PRIME_HANDLE_TO_FD VMB_DRM_IOWR(0x2d, struct vmb_drm_prime_handle)
