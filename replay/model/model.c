@@ -185,7 +185,7 @@ void mvm_close(struct vmb_model *m, struct mvm *vm)
 	struct vmb_gpuva *va;
 
 	if (!m->finished)
-		m->c.cycles += model_vm_cycles(m, vm);
+		m->c.cycles += model_vm_cycles(m, vm, true);
 	vm->open = false;
 	if (m->vms[vm->id] == vm)
 		m->vms[vm->id] = NULL; /* the id may be reused */

@@ -493,10 +493,13 @@ uint64_t model_implicit_map(struct vmb_model *m, struct mvm *vm, struct mbo *bo,
  * mappings no uAPI names (implicit_va mappings under hard: seed 003's
  * loop), or VM-private BOs kept only by mappings in their own VM (the BO
  * holds the VM through the shared reservation, the VM holds the mapping,
- * the mapping's vm_bo holds the BO). Counted when the VM is destroyed and,
- * for VMs still alive, at the end of the run.
+ * the mapping's vm_bo holds the BO). Kernel-made mappings are counted when
+ * the VM is destroyed (nothing else could have freed them); everything is
+ * counted for VMs still alive at the end of the run.
+ * @at_destroy: the VM is being destroyed (userspace could have unmapped its
+ *     own mappings: only kernel-made ones count)
  */
-uint64_t model_vm_cycles(struct vmb_model *m, struct mvm *vm)
+uint64_t model_vm_cycles(struct vmb_model *m, struct mvm *vm, bool at_destroy)
 {
 	uint64_t cycles = 0;
 
@@ -514,7 +517,8 @@ uint64_t model_vm_cycles(struct vmb_model *m, struct mvm *vm)
 			only_own &= x->vm == bo->private_vm;
 		}
 		/* under submit-vmbo the last submit's completion drops them */
-		if ((only_implicit && m->cfg.strat.refcount == VMB_REF_HARD) || only_own)
+		if ((only_implicit && m->cfg.strat.refcount == VMB_REF_HARD) ||
+		    (only_own && !at_destroy))
 			cycles++;
 	}
 	return cycles;
@@ -527,6 +531,6 @@ uint64_t model_count_cycles(struct vmb_model *m)
 
 	for (uint32_t i = 0; i < m->n_vms; i++)
 		if (m->vms[i])
-			cycles += model_vm_cycles(m, m->vms[i]);
+			cycles += model_vm_cycles(m, m->vms[i], false);
 	return cycles;
 }

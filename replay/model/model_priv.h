@@ -364,7 +364,7 @@ int model_event_add(struct vmb_model *m, const struct mevent *ev);
 void model_events_free(struct vmb_model *m);
 uint64_t model_implicit_map(struct vmb_model *m, struct mvm *vm, struct mbo *bo, uint64_t job_end);
 uint64_t model_count_cycles(struct vmb_model *m);
-uint64_t model_vm_cycles(struct vmb_model *m, struct mvm *vm);
+uint64_t model_vm_cycles(struct vmb_model *m, struct mvm *vm, bool at_destroy);
 
 /* model_bind.c */
 int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
