@@ -150,6 +150,13 @@ struct vmb_gpuvm {
 	struct vmb_gpuvm_slab *slabs;
 	size_t slab_bytes; /* size of the next slab */
 
+	/* start index (see "Start index"); idx == NULL below IDX_MIN_NODES */
+	struct vmb_gpuva **idx;
+	uint64_t idx_base; /* address of bucket 0 */
+	uint64_t idx_n;	   /* buckets, a power of two */
+	unsigned int idx_shift;
+	uint64_t idx_limit; /* rebuild when the tree holds more nodes */
+
 	struct vmb_gpuvm_stats stats;
 };
 
@@ -219,6 +226,121 @@ static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 {
 	n->next = vm->free;
 	vm->free = n;
+}
+
+/* ------------------------------------------------------------------ */
+/* start index */
+
+/**
+ * DOC: Start index
+ *
+ * On a large tree the floor lookup is one cache miss per level below the
+ * cached top of the tree. Beside the tree, a VM with at least
+ * IDX_MIN_NODES mappings keeps a flat array of buckets over the address
+ * span its mappings had when the array was built: bucket b covers
+ * [base + b << shift, base + (b + 1) << shift) and holds the lowest mapping
+ * that starts in it, or NULL. The array is exact at all times (insert,
+ * erase and transplant keep it up to date), so the floor of an address
+ * whose bucket holds a mapping starting after it is that mapping's list
+ * predecessor, and an empty bucket sends the lookup to the next bucket.
+ * A lookup touches the bucket and one or two nodes; one that would have
+ * to walk far (a crowded bucket, a long run of empty buckets, an address
+ * outside the span) falls back to the tree descent. There are about twice
+ * as many buckets as mappings; the array is rebuilt from the list (O(n))
+ * when the mappings outgrow it, so the cost is amortised O(1) per insert.
+ * The tree itself (and everything the tests check) is unchanged.
+ */
+#define IDX_MIN_NODES 4096u
+#define IDX_WALK 8  /* list steps inside a bucket before falling back */
+#define IDX_SCAN 4  /* empty buckets looked at before falling back */
+
+static inline bool idx_bucket(const struct vmb_gpuvm *vm, uint64_t va, uint64_t *b)
+{
+	*b = (va - vm->idx_base) >> vm->idx_shift;
+	return va >= vm->idx_base && *b < vm->idx_n;
+}
+
+static void idx_add(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+{
+	uint64_t b;
+
+	if (vm->idx && idx_bucket(vm, n->va, &b) && (!vm->idx[b] || n->va < vm->idx[b]->va))
+		vm->idx[b] = n;
+}
+
+/* before @z leaves the list (its ->next is still its successor) */
+static void idx_del(struct vmb_gpuvm *vm, const struct vmb_gpuva *z)
+{
+	uint64_t b, b2;
+
+	if (!vm->idx || !idx_bucket(vm, z->va, &b) || vm->idx[b] != z)
+		return;
+	vm->idx[b] = z->next && idx_bucket(vm, z->next->va, &b2) && b2 == b ? z->next : NULL;
+}
+
+/* (Re)build the index over the current span; on failure keep none. */
+static void idx_build(struct vmb_gpuvm *vm)
+{
+	uint64_t lo = vm->head->va, hi = lo, n = 0, nb = 1, b;
+	unsigned int shift = 0;
+	struct vmb_gpuva *it;
+
+	for (it = vm->head; it; it = it->next) {
+		hi = it->va;
+		n++;
+	}
+	while (nb < 2 * n)
+		nb <<= 1;
+	while (shift < 63 && ((hi - lo) >> shift) >= nb)
+		shift++;
+	free(vm->idx);
+	vm->idx = calloc(nb, sizeof(*vm->idx));
+	vm->idx_limit = vm->idx ? nb : 2 * n;
+	if (!vm->idx)
+		return;
+	vm->idx_base = lo;
+	vm->idx_n = nb;
+	vm->idx_shift = shift;
+	for (it = vm->head; it; it = it->next)
+		if (idx_bucket(vm, it->va, &b) && !vm->idx[b])
+			vm->idx[b] = it;
+}
+
+/*
+ * The floor of @addr from the index; *@ok false when the index cannot
+ * answer cheaply (the caller then descends the tree).
+ */
+static struct vmb_gpuva *idx_floor(const struct vmb_gpuvm *vm, uint64_t addr, bool *ok)
+{
+	struct vmb_gpuva *h, *n;
+	uint64_t b;
+
+	*ok = false;
+	if (!idx_bucket(vm, addr, &b))
+		return NULL;
+	h = vm->idx[b];
+	if (h && h->va <= addr) {
+		for (int k = 0; k < IDX_WALK; k++) {
+			n = h->next;
+			if (!n || n->va > addr) {
+				*ok = true;
+				return h;
+			}
+			h = n;
+		}
+		return NULL;
+	}
+	for (int i = 0; i < IDX_SCAN; i++) {
+		if (h) {
+			/* the lowest mapping at or after the bucket starts after addr */
+			*ok = true;
+			return h->prev;
+		}
+		if (++b >= vm->idx_n)
+			return NULL;
+		h = vm->idx[b];
+	}
+	return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -380,6 +502,7 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 	n->right = NULL;
 	n->prio = RB_RED;
 	vm->stats.nodes++;
+	idx_add(vm, n);
 
 	/* list */
 	n->prev = pred;
@@ -409,6 +532,8 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 	}
 	n->parent = p;
 	insert_fixup(vm, n);
+	if (vm->stats.nodes > vm->idx_limit)
+		idx_build(vm);
 }
 
 /* Take @z out of the tree and the list (not freed). */
@@ -417,6 +542,7 @@ static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *z)
 	struct vmb_gpuva *y, *x, *xp;
 	uint32_t removed_color = z->prio;
 
+	idx_del(vm, z);
 	if (!z->left || !z->right) {
 		x = z->left ? z->left : z->right;
 		xp = z->parent;
@@ -461,6 +587,7 @@ static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *z)
 /* Put @n in @old's place in the tree and the list. Same order, O(1). */
 static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_gpuva *n)
 {
+	idx_del(vm, old);
 	n->left = old->left;
 	n->right = old->right;
 	n->parent = old->parent;
@@ -481,6 +608,7 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
 		vm->head = n;
 	if (n->next)
 		n->next->prev = n;
+	idx_add(vm, n);
 }
 
 /*
@@ -505,8 +633,15 @@ static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uin
 		else if (!n->next || n->next->va > va)
 			fl = n;
 	}
-	if (!fl)
+	if (!fl && vm->idx) {
+		bool ok;
+
+		fl = idx_floor(vm, va, &ok);
+		if (!ok)
+			fl = tree_floor(vm, va);
+	} else if (!fl) {
 		fl = tree_floor(vm, va);
+	}
 
 	if (fl && va - fl->va < fl->range) {
 		*pred = fl->prev;
@@ -535,6 +670,7 @@ struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t ksta
 	vm->krange = krange;
 	vm->ops = ops;
 	vm->priv = priv;
+	vm->idx_limit = IDX_MIN_NODES;
 	return vm;
 }
 
@@ -548,6 +684,7 @@ void vmb_gpuvm_destroy(struct vmb_gpuvm *vm)
 		nx = s->next;
 		free(s);
 	}
+	free(vm->idx);
 	free(vm);
 }
 
