@@ -120,6 +120,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "gpuvm.h"
@@ -283,6 +284,7 @@ static void idx_build(struct vmb_gpuvm *vm)
 {
 	uint64_t lo = vm->head->va, hi = lo, n = 0, nb = 1, b;
 	unsigned int shift = 0;
+	size_t bytes;
 	struct vmb_gpuva *it;
 
 	for (it = vm->head; it; it = it->next) {
@@ -294,10 +296,17 @@ static void idx_build(struct vmb_gpuvm *vm)
 	while (shift < 63 && ((hi - lo) >> shift) >= nb)
 		shift++;
 	free(vm->idx);
-	vm->idx = calloc(nb, sizeof(*vm->idx));
+	bytes = nb * sizeof(*vm->idx);
+	/* a large array is read at random: back it by huge pages (TLB misses) */
+	vm->idx = bytes >= SLAB_MAX_BYTES ? aligned_alloc(SLAB_MAX_BYTES, bytes) : malloc(bytes);
 	vm->idx_limit = vm->idx ? nb : 2 * n;
 	if (!vm->idx)
 		return;
+#ifdef MADV_HUGEPAGE
+	if (bytes >= SLAB_MAX_BYTES)
+		madvise(vm->idx, bytes, MADV_HUGEPAGE);
+#endif
+	memset(vm->idx, 0, bytes);
 	vm->idx_base = lo;
 	vm->idx_n = nb;
 	vm->idx_shift = shift;
@@ -525,9 +534,12 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 		p = pred;
 		p->right = n;
 	} else {
-		p = pred ? pred->right : vm->root;
-		while (p->left)
-			p = p->left;
+		/*
+		 * The leftmost node of pred's right subtree (of the tree when
+		 * there is no pred) is pred's successor, now n's list
+		 * successor: no walk down.
+		 */
+		p = n->next;
 		p->left = n;
 	}
 	n->parent = p;
