@@ -251,9 +251,9 @@ static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
  * when the mappings outgrow it, so the cost is amortised O(1) per insert.
  * The tree itself (and everything the tests check) is unchanged.
  */
-#define IDX_MIN_NODES 4096u
+#define IDX_MIN_NODES 32u
 #define IDX_WALK 8  /* list steps inside a bucket before falling back */
-#define IDX_SCAN 4  /* empty buckets looked at before falling back */
+#define IDX_SCAN 64 /* empty buckets looked at before falling back */
 
 static inline bool idx_bucket(const struct vmb_gpuvm *vm, uint64_t va, uint64_t *b)
 {
