@@ -263,7 +263,7 @@ static inline bool idx_bucket(const struct vmb_gpuvm *vm, uint64_t va, uint64_t 
 	return va >= vm->idx_base && *b < vm->idx_n;
 }
 
-static void idx_add(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+static inline void idx_add(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 {
 	uint64_t b;
 
@@ -272,7 +272,7 @@ static void idx_add(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 }
 
 /* before @z leaves the list (its ->next is still its successor) */
-static void idx_del(struct vmb_gpuvm *vm, const struct vmb_gpuva *z)
+static inline void idx_del(struct vmb_gpuvm *vm, const struct vmb_gpuva *z)
 {
 	uint64_t b, b2;
 
@@ -634,28 +634,30 @@ static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uin
 				    struct vmb_gpuva **pred)
 {
 	struct vmb_gpuva *fl = NULL, *f = vm->finger, *n;
+	bool ok = false;
 
 	/*
-	 * Finger: the floor of @va is often the last mapping looked up or
-	 * inserted, or the one after it (a client walking up the address
-	 * space): two nodes that are in cache. Otherwise one descent.
+	 * The start index answers most lookups on a VM with many mappings.
+	 * Otherwise (no index yet, or an address it cannot answer cheaply,
+	 * such as one above the span it was built over: a client walking up
+	 * the address space) the finger: the floor of @va is often the last
+	 * mapping looked up or inserted, or the one after it, two nodes that
+	 * are in cache. Otherwise one descent.
 	 */
-	if (f && f->va <= va) {
-		n = f->next;
-		if (!n || n->va > va)
-			fl = f;
-		else if (!n->next || n->next->va > va)
-			fl = n;
-	}
-	if (!fl && vm->idx) {
-		bool ok;
-
+	if (vm->idx)
 		fl = idx_floor(vm, va, &ok);
-		if (!ok)
-			fl = tree_floor(vm, va);
-	} else if (!fl) {
-		fl = tree_floor(vm, va);
+	if (!ok && f && f->va <= va) {
+		n = f->next;
+		if (!n || n->va > va) {
+			fl = f;
+			ok = true;
+		} else if (!n->next || n->next->va > va) {
+			fl = n;
+			ok = true;
+		}
 	}
+	if (!ok)
+		fl = tree_floor(vm, va);
 
 	if (fl && va - fl->va < fl->range) {
 		*pred = fl->prev;
