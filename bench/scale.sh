@@ -43,9 +43,10 @@ for a in $($SYNTH --list 2>/dev/null | awk '/\[archetype\]/ {print $1}'); do
 	rm -f "$T"
 done
 
-# frames of vkd3d-tiled per op, from a short trace
+# ops per frame of vkd3d-tiled grow with the length: each size is aimed
+# with the ratio of the previous trace (the first from a 200-frame one)
 $SYNTH vkd3d-tiled --frames 200 -o "$tmp/s.jsonl" >/dev/null 2>&1 || exit 0
-per=$(ops_of "$tmp/s.jsonl")
+per=$(ops_of "$tmp/s.jsonl") fr=200
 rm -f "$tmp/s.jsonl"
 $SYNTH vkd3d-tiled --frames 1 -o "$tmp/one.jsonl" >/dev/null 2>&1
 rss1=$(rss_of $REPLAY --validate "$tmp/one.jsonl")
@@ -57,9 +58,16 @@ printf '  %9s %8s %14s %13s %13s %12s %10s\n' ops MB "load+validate" "replay mod
 for target in 10000 100000 1000000 10000000; do
 	[ "$target" -le "$MAX" ] || break
 	T=$tmp/g.jsonl
-	frames=$(((target * 200 + per - 1) / per))
+	frames=$(((target * fr + per - 1) / per))
 	$SYNTH vkd3d-tiled --frames $frames -o "$T" >/dev/null 2>&1 || { echo "  synth failed"; break; }
 	n=$(ops_of "$T")
+	if [ "$n" -gt $((target * 3 / 2)) ]; then
+		# overshot: aim again with this trace's ratio
+		frames=$(((target * frames + n - 1) / n))
+		$SYNTH vkd3d-tiled --frames $frames -o "$T" >/dev/null 2>&1 || { echo "  synth failed"; break; }
+		n=$(ops_of "$T")
+	fi
+	per=$n fr=$frames
 	best=
 	for _ in 1 2; do
 		t0=$(now)
