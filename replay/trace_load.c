@@ -645,7 +645,7 @@ static int walk_jsonl_ops(struct walker *w)
 		json_decref(o);
 		if (r)
 			break;
-next:
+	next:
 		w->pos = eol + 1;
 		w->line++;
 		if (w->pos - kept >= DROP_BYTES) {

@@ -82,31 +82,31 @@ enum fld : uint8_t {
 /* the same tables as trace_parse.c */
 const uint64_t op_fields[VMB_OP_COUNT] = {
     B(F_VM) | B(F_VA_START) | B(F_VA_RANGE) | B(F_KERNEL_START) | B(F_KERNEL_RANGE) |
-	B(F_FLAGS),					       /* vm_create */
-    B(F_VM),						       /* vm_destroy */
-    B(F_QUEUE) | B(F_VM) | B(F_ENGINE),			       /* queue_create */
-    B(F_QUEUE),						       /* queue_destroy */
+	B(F_FLAGS),						 /* vm_create */
+    B(F_VM),							 /* vm_destroy */
+    B(F_QUEUE) | B(F_VM) | B(F_ENGINE),				 /* queue_create */
+    B(F_QUEUE),							 /* queue_destroy */
     B(F_BO) | B(F_SIZE) | B(F_PLACEMENT) | B(F_VM) | B(F_FLAGS), /* bo_create */
-    B(F_BO),						       /* bo_close */
-    B(F_SYNCOBJ) | B(F_TIMELINE) | B(F_SIGNALED),	       /* syncobj_create */
-    B(F_SYNCOBJ),					       /* syncobj_destroy */
-    B(F_VM) | B(F_QUEUE) | B(F_BINDS) | B(F_IN) | B(F_OUT),   /* bind */
-    B(F_QUEUE) | B(F_BOS) | B(F_IN) | B(F_OUT) | B(F_GPU_NS),  /* submit */
-    B(F_SYNCS) | B(F_ALL) | B(F_TIMEOUT_NS),		       /* wait */
-    B(F_SYNCS),						       /* signal */
-    B(F_ADDR) | B(F_SIZE),				       /* cpu_unmap */
-    B(F_BO),						       /* evict */
-    B(F_N),						       /* frame */
-    B(F_ADDR) | B(F_SIZE),				       /* cpu_migrate */
+    B(F_BO),							 /* bo_close */
+    B(F_SYNCOBJ) | B(F_TIMELINE) | B(F_SIGNALED),		 /* syncobj_create */
+    B(F_SYNCOBJ),						 /* syncobj_destroy */
+    B(F_VM) | B(F_QUEUE) | B(F_BINDS) | B(F_IN) | B(F_OUT),	 /* bind */
+    B(F_QUEUE) | B(F_BOS) | B(F_IN) | B(F_OUT) | B(F_GPU_NS),	 /* submit */
+    B(F_SYNCS) | B(F_ALL) | B(F_TIMEOUT_NS),			 /* wait */
+    B(F_SYNCS),							 /* signal */
+    B(F_ADDR) | B(F_SIZE),					 /* cpu_unmap */
+    B(F_BO),							 /* evict */
+    B(F_N),							 /* frame */
+    B(F_ADDR) | B(F_SIZE),					 /* cpu_migrate */
 };
 
 const uint64_t entry_fields[VMB_BIND_COUNT] = {
     B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_BO) | B(F_OFFSET) | B(F_FLAGS) | B(F_HW), /* map */
-    B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_FLAGS) | B(F_HW),		   /* map_null */
-    B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_ADDR) | B(F_FLAGS) | B(F_HW),	   /* userptr */
-    B(F_KIND) | B(F_VA) | B(F_RANGE),					   /* unmap */
-    B(F_KIND) | B(F_BO),							   /* unmap_all */
-    B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_REGION),			   /* prefetch */
+    B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_FLAGS) | B(F_HW),			     /* map_null */
+    B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_ADDR) | B(F_FLAGS) | B(F_HW),	     /* userptr */
+    B(F_KIND) | B(F_VA) | B(F_RANGE),						     /* unmap */
+    B(F_KIND) | B(F_BO),							     /* unmap_all */
+    B(F_KIND) | B(F_VA) | B(F_RANGE) | B(F_REGION),				     /* prefetch */
 };
 
 #define SYNC_FIELDS (B(F_SYNCOBJ) | B(F_POINT))
@@ -341,7 +341,8 @@ bool skip_x(ondemand::value v, int depth)
 			std::string_view k;
 			ondemand::value e;
 
-			if (field.unescaped_key().get(k) || n == 16 || memchr(k.data(), '\0', k.size()))
+			if (field.unescaped_key().get(k) || n == 16 ||
+			    memchr(k.data(), '\0', k.size()))
 				return false;
 			for (size_t i = 0; i < n; i++)
 				if (keys[i] == k)
@@ -593,9 +594,9 @@ bool parse_op(struct vmb_parse *p, ondemand::document &doc, bool *oom)
 			ok = get_name(val, vmb_trace_lookup_engine, &engine);
 			break;
 		case F_FLAGS:
-			ok = get_flags(val,
-				       kind == VMB_OP_VM_CREATE ? vmb_vm_flag_names : vmb_bo_flag_names,
-				       &flags);
+			ok = get_flags(
+			    val, kind == VMB_OP_VM_CREATE ? vmb_vm_flag_names : vmb_bo_flag_names,
+			    &flags);
 			break;
 		case F_TIMELINE:
 			ok = !val.get_bool().get(b_timeline);
