@@ -138,6 +138,17 @@ struct vmb_gpuvm_slab {
 	struct vmb_gpuvm_slab *next;
 };
 
+/*
+ * A bucket of the start index: its lowest mapping, that one's list
+ * predecessor and where the predecessor ends, so that a lookup landing
+ * before @first decides without reading the predecessor.
+ */
+struct vmb_gpuvm_slot {
+	struct vmb_gpuva *first;
+	struct vmb_gpuva *prev;
+	uint64_t prev_end;
+};
+
 struct vmb_gpuvm {
 	uint64_t start, range;
 	uint64_t kstart, krange;
@@ -152,10 +163,11 @@ struct vmb_gpuvm {
 	size_t slab_bytes; /* size of the next slab */
 
 	/* start index (see "Start index"); idx == NULL below IDX_MIN_NODES */
-	struct vmb_gpuva **idx;
+	struct vmb_gpuvm_slot *idx;
 	uint64_t idx_base; /* address of bucket 0 */
 	uint64_t idx_n;	   /* buckets, a power of two */
 	unsigned int idx_shift;
+	bool idx_prev;	    /* the slots' prev and prev_end are kept (large VMs) */
 	uint64_t idx_limit; /* rebuild when the tree holds more nodes */
 
 	struct vmb_gpuvm_stats stats;
@@ -256,6 +268,8 @@ static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 #define IDX_MIN_NODES 32u
 #define IDX_WALK 8  /* list steps inside a bucket before falling back */
 #define IDX_SCAN 64 /* empty buckets looked at before falling back */
+/* from this many mappings on (beyond the caches) the slots keep prev too */
+#define IDX_PREV_NODES 16384u
 
 static inline bool idx_bucket(const struct vmb_gpuvm *vm, uint64_t va, uint64_t *b)
 {
@@ -263,22 +277,53 @@ static inline bool idx_bucket(const struct vmb_gpuvm *vm, uint64_t va, uint64_t 
 	return va >= vm->idx_base && *b < vm->idx_n;
 }
 
-static inline void idx_add(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+static inline void slot_set(const struct vmb_gpuvm *vm, struct vmb_gpuvm_slot *sl,
+			    struct vmb_gpuva *first)
+{
+	struct vmb_gpuva *p;
+
+	sl->first = first;
+	if (!vm->idx_prev)
+		return;
+	p = first ? first->prev : NULL;
+	sl->prev = p;
+	sl->prev_end = p ? p->va + p->range : 0;
+}
+
+/* @x's list predecessor changed: keep the copy in its bucket up to date */
+static inline void idx_fix_prev(struct vmb_gpuvm *vm, struct vmb_gpuva *x)
 {
 	uint64_t b;
 
-	if (vm->idx && idx_bucket(vm, n->va, &b) && (!vm->idx[b] || n->va < vm->idx[b]->va))
-		vm->idx[b] = n;
+	if (vm->idx_prev && x && idx_bucket(vm, x->va, &b) && vm->idx[b].first == x)
+		slot_set(vm, &vm->idx[b], x);
 }
 
-/* before @z leaves the list (its ->next is still its successor) */
+/* after @n joined the list */
+static inline void idx_add(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+{
+	struct vmb_gpuvm_slot *sl;
+	uint64_t b;
+
+	if (!vm->idx)
+		return;
+	if (idx_bucket(vm, n->va, &b)) {
+		sl = &vm->idx[b];
+		if (!sl->first || n->va < sl->first->va)
+			slot_set(vm, sl, n);
+	}
+	idx_fix_prev(vm, n->next);
+}
+
+/* after @z left the list (its ->prev and ->next still name its neighbours) */
 static inline void idx_del(struct vmb_gpuvm *vm, const struct vmb_gpuva *z)
 {
 	uint64_t b, b2;
 
-	if (!vm->idx || !idx_bucket(vm, z->va, &b) || vm->idx[b] != z)
-		return;
-	vm->idx[b] = z->next && idx_bucket(vm, z->next->va, &b2) && b2 == b ? z->next : NULL;
+	if (vm->idx && idx_bucket(vm, z->va, &b) && vm->idx[b].first == z)
+		slot_set(vm, &vm->idx[b],
+			 z->next && idx_bucket(vm, z->next->va, &b2) && b2 == b ? z->next : NULL);
+	idx_fix_prev(vm, z->next);
 }
 
 /* (Re)build the index over the current span; on failure keep none. */
@@ -311,47 +356,61 @@ static void idx_build(struct vmb_gpuvm *vm)
 	memset(vm->idx, 0, bytes);
 	vm->idx_base = lo;
 	vm->idx_n = nb;
+	vm->idx_prev = n >= IDX_PREV_NODES;
 	vm->idx_shift = shift;
 	for (it = vm->head; it; it = it->next)
-		if (idx_bucket(vm, it->va, &b) && !vm->idx[b])
-			vm->idx[b] = it;
+		if (idx_bucket(vm, it->va, &b) && !vm->idx[b].first)
+			slot_set(vm, &vm->idx[b], it);
 }
 
 /*
- * The floor of @addr from the index; *@ok false when the index cannot
- * answer cheaply (the caller then descends the tree).
+ * The floor of @addr from the index, with its end (*@end) and its list
+ * successor (*@succ): when @addr lies before the first mapping of a bucket
+ * none of these needs the floor node itself. Return false when the index
+ * cannot answer cheaply (the caller then uses the finger or the tree).
  */
-static struct vmb_gpuva *idx_floor(const struct vmb_gpuvm *vm, uint64_t addr, bool *ok)
+static bool idx_floor(const struct vmb_gpuvm *vm, uint64_t addr, struct vmb_gpuva **fl,
+		      uint64_t *end, struct vmb_gpuva **succ)
 {
+	const struct vmb_gpuvm_slot *sl;
 	struct vmb_gpuva *h, *n;
 	uint64_t b;
 
-	*ok = false;
 	if (!idx_bucket(vm, addr, &b))
-		return NULL;
-	h = vm->idx[b];
+		return false;
+	sl = &vm->idx[b];
+	h = sl->first;
 	if (h && h->va <= addr) {
 		for (int k = 0; k < IDX_WALK; k++) {
 			n = h->next;
 			if (!n || n->va > addr) {
-				*ok = true;
-				return h;
+				*fl = h;
+				*end = h->va + h->range;
+				*succ = n;
+				return true;
 			}
 			h = n;
 		}
-		return NULL;
+		return false;
 	}
 	for (int i = 0; i < IDX_SCAN; i++) {
-		if (h) {
+		if (sl->first) {
 			/* the lowest mapping at or after the bucket starts after addr */
-			*ok = true;
-			return h->prev;
+			*succ = sl->first;
+			if (vm->idx_prev) {
+				*fl = sl->prev;
+				*end = sl->prev_end;
+			} else {
+				*fl = sl->first->prev;
+				*end = *fl ? (*fl)->va + (*fl)->range : 0;
+			}
+			return true;
 		}
 		if (++b >= vm->idx_n)
-			return NULL;
-		h = vm->idx[b];
+			return false;
+		sl = &vm->idx[b];
 	}
-	return NULL;
+	return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -505,7 +564,8 @@ static struct vmb_gpuva *tree_floor(const struct vmb_gpuvm *vm, uint64_t addr)
  * Insert @n right after @pred in address order (@pred NULL: as the lowest
  * node). The caller guarantees @n sorts between @pred and its successor.
  */
-static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vmb_gpuva *n)
+static void insert_between(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vmb_gpuva *succ,
+			   struct vmb_gpuva *n)
 {
 	struct vmb_gpuva *p;
 
@@ -513,17 +573,17 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 	n->right = NULL;
 	n->prio = RB_RED;
 	vm->stats.nodes++;
-	idx_add(vm, n);
 
 	/* list */
 	n->prev = pred;
-	n->next = pred ? pred->next : vm->head;
+	n->next = succ;
 	if (n->next)
 		n->next->prev = n;
 	if (pred)
 		pred->next = n;
 	else
 		vm->head = n;
+	idx_add(vm, n);
 
 	/* tree: a leaf slot adjacent to pred in in-order position */
 	if (!vm->root) {
@@ -532,22 +592,27 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 		vm->root = n;
 		return;
 	}
-	if (pred && !pred->right) {
+	if (succ && !succ->left) {
+		/*
+		 * Exactly one of pred's right link and succ's left link is free
+		 * (succ is the leftmost node of pred's right subtree, or pred is
+		 * the rightmost of succ's left subtree); succ is the one in cache.
+		 */
+		p = succ;
+		p->left = n;
+	} else {
 		p = pred;
 		p->right = n;
-	} else {
-		/*
-		 * The leftmost node of pred's right subtree (of the tree when
-		 * there is no pred) is pred's successor, now n's list
-		 * successor: no walk down.
-		 */
-		p = n->next;
-		p->left = n;
 	}
 	n->parent = p;
 	insert_fixup(vm, n);
 	if (vm->stats.nodes > vm->idx_limit)
 		idx_build(vm);
+}
+
+static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vmb_gpuva *n)
+{
+	insert_between(vm, pred, pred ? pred->next : vm->head, n);
 }
 
 /* Take @z out of the tree and the list (not freed). */
@@ -556,7 +621,6 @@ static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *z)
 	struct vmb_gpuva *y, *x, *xp;
 	uint32_t removed_color = z->prio;
 
-	idx_del(vm, z);
 	if (!z->left || !z->right) {
 		x = z->left ? z->left : z->right;
 		xp = z->parent;
@@ -595,13 +659,13 @@ static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *z)
 		vm->head = z->next;
 	if (z->next)
 		z->next->prev = z->prev;
+	idx_del(vm, z);
 	vm->stats.nodes--;
 }
 
 /* Put @n in @old's place in the tree and the list. Same order, O(1). */
 static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_gpuva *n)
 {
-	idx_del(vm, old);
 	n->left = old->left;
 	n->right = old->right;
 	n->parent = old->parent;
@@ -622,7 +686,14 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
 		vm->head = n;
 	if (n->next)
 		n->next->prev = n;
-	idx_add(vm, n);
+	if (vm->idx) {
+		/* old leaves its bucket; n (same place in the list) joins its own */
+		uint64_t b;
+
+		if (idx_bucket(vm, old->va, &b) && vm->idx[b].first == old)
+			slot_set(vm, &vm->idx[b], NULL);
+		idx_add(vm, n);
+	}
 }
 
 /*
@@ -631,9 +702,10 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
  * floor of @va when nothing intersects.
  */
 static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range,
-				    struct vmb_gpuva **pred)
+				    struct vmb_gpuva **pred, struct vmb_gpuva **succ)
 {
-	struct vmb_gpuva *fl = NULL, *f = vm->finger, *n;
+	struct vmb_gpuva *fl = NULL, *f = vm->finger, *n = NULL;
+	uint64_t end = 0;
 	bool ok = false;
 
 	/*
@@ -645,7 +717,7 @@ static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uin
 	 * are in cache. Otherwise one descent.
 	 */
 	if (vm->idx)
-		fl = idx_floor(vm, va, &ok);
+		ok = idx_floor(vm, va, &fl, &end, &n);
 	if (!ok && f && f->va <= va) {
 		n = f->next;
 		if (!n || n->va > va) {
@@ -653,18 +725,25 @@ static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uin
 			ok = true;
 		} else if (!n->next || n->next->va > va) {
 			fl = n;
+			n = n->next;
 			ok = true;
 		}
+		if (ok)
+			end = fl->va + fl->range;
 	}
-	if (!ok)
+	if (!ok) {
 		fl = tree_floor(vm, va);
+		end = fl ? fl->va + fl->range : 0;
+		n = fl ? fl->next : vm->head;
+	}
 
-	if (fl && va - fl->va < fl->range) {
+	if (fl && va < end) {
 		*pred = fl->prev;
+		*succ = fl;
 		return fl;
 	}
 	*pred = fl;
-	n = fl ? fl->next : vm->head;
+	*succ = n;
 	if (n && n->va - va < range)
 		return n;
 	return NULL;
@@ -787,13 +866,16 @@ static int step_unmap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep)
  * precede a mapping of the request.
  */
 static int sm_walk(struct vmb_gpuvm *vm, uint64_t ra, uint64_t rr, bool is_map, uint32_t ro,
-		   uint64_t rf, struct vmb_gpuva **pred)
+		   uint64_t rf, struct vmb_gpuva **pred, struct vmb_gpuva **succ)
 {
 	uint64_t re = ra + rr;
 	struct vmb_gpuva *it, *nx;
 	int ret;
 
-	for (it = find_first(vm, ra, rr, pred); it && it->va < re; it = nx) {
+	it = find_first(vm, ra, rr, pred, succ);
+	if (it)
+		*succ = NULL; /* the steps change it: the caller asks the list */
+	for (; it && it->va < re; it = nx) {
 		uint64_t a = it->va, e = a + it->range, f = it->offset;
 		bool keep = false;
 
@@ -820,7 +902,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 		     uint64_t offset)
 {
 	const struct vmb_gpuvm_ops *ops = vm->ops;
-	struct vmb_gpuva *pred, *n;
+	struct vmb_gpuva *pred, *succ, *n;
 	int ret;
 
 	vm->stats.requests++;
@@ -829,7 +911,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
 		return -EINVAL;
 
-	ret = sm_walk(vm, va, range, true, obj, offset, &pred);
+	ret = sm_walk(vm, va, range, true, obj, offset, &pred, &succ);
 	if (ret)
 		return ret;
 
@@ -842,7 +924,10 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 		node_free(vm, n);
 		return ret;
 	}
-	insert_after(vm, pred, n);
+	if (succ)
+		insert_between(vm, pred, succ, n);
+	else
+		insert_after(vm, pred, n);
 	vm->finger = n;
 	return 0;
 }
@@ -850,7 +935,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 {
 	const struct vmb_gpuvm_ops *ops = vm->ops;
-	struct vmb_gpuva *pred;
+	struct vmb_gpuva *pred, *succ;
 	int ret;
 
 	vm->stats.requests++;
@@ -858,7 +943,7 @@ int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 		return -EINVAL;
 	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
 		return -EINVAL;
-	ret = sm_walk(vm, va, range, false, 0, 0, &pred);
+	ret = sm_walk(vm, va, range, false, 0, 0, &pred, &succ);
 	if (!ret)
 		vm->finger = pred;
 	return ret;
@@ -872,11 +957,11 @@ void vmb_gpuvm_remove(struct vmb_gpuvm *vm, struct vmb_gpuva *va)
 
 struct vmb_gpuva *vmb_gpuvm_find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 {
-	struct vmb_gpuva *pred;
+	struct vmb_gpuva *pred, *succ;
 
 	if (!range)
 		return NULL;
-	return find_first(vm, va, range, &pred);
+	return find_first(vm, va, range, &pred, &succ);
 }
 
 struct vmb_gpuva *vmb_gpuvm_first(const struct vmb_gpuvm *vm)
