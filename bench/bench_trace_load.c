@@ -20,6 +20,9 @@
  *  - peak RSS growth during the first load (getrusage ru_maxrss), which also
  *    counts the mapped file pages and jansson's transient allocations.
  *
+ * It also loads the file once with VMB_TRACE_LOAD_SIMD=0 (jansson only) and
+ * exits 1 unless the ops and pools are identical to the fast-path load.
+ *
  * Usage: bench_trace_load [N_OPS]   (default 1000000). The file is deleted.
  */
 #include <errno.h>
@@ -349,6 +352,25 @@ static double jansson_baseline(const char *path, double *cpu)
 	return t0;
 }
 
+static bool same_pool(const void *a, const void *b, size_t n)
+{
+	return !n || !memcmp(a, b, n);
+}
+
+/* two loads of the same file hold the same ops and pools */
+static bool same_arrays(const struct vmb_trace *a, const struct vmb_trace *b)
+{
+	return a->n_ops == b->n_ops && a->n_binds == b->n_binds && a->n_syncs == b->n_syncs &&
+	       a->n_ids == b->n_ids && a->n_vm_ids == b->n_vm_ids &&
+	       same_pool(a->ops, b->ops, a->n_ops * sizeof(*a->ops)) &&
+	       same_pool(a->binds, b->binds, a->n_binds * sizeof(*a->binds)) &&
+	       same_pool(a->syncs, b->syncs, a->n_syncs * sizeof(*a->syncs)) &&
+	       same_pool(a->ids, b->ids, a->n_ids * sizeof(*a->ids)) &&
+	       same_pool(a->vm_kernel_range, b->vm_kernel_range,
+			 a->n_vm_ids * sizeof(*a->vm_kernel_range)) &&
+	       !memcmp(a->max_id, b->max_id, sizeof(a->max_id)) && !strcmp(a->sha256, b->sha256);
+}
+
 int main(int argc, char **argv)
 {
 	double base = 1e30, base_cpu = 1e30;
@@ -356,6 +378,7 @@ int main(int argc, char **argv)
 	char path[] = "/tmp/vmb-bench-trace-XXXXXX.jsonl";
 	double best = 1e30, best_cpu = 0, mbs, per_op, exact, load[1] = {0};
 	const char *env = getenv("VMB_TRACE_LOAD_THREADS");
+	const char *env_simd = getenv("VMB_TRACE_LOAD_SIMD");
 	size_t heap0, heap1;
 	long rss0, rss1;
 	struct vmb_trace *t = NULL;
@@ -411,6 +434,26 @@ int main(int argc, char **argv)
 				base_cpu = c;
 		}
 	}
+	/* the simdjson fast path must build exactly what the jansson path builds */
+	{
+		struct vmb_trace *j = NULL;
+		bool same;
+
+		setenv("VMB_TRACE_LOAD_SIMD", "0", 1);
+		r = vmb_trace_load(path, &j, err, sizeof(err));
+		if (env_simd)
+			setenv("VMB_TRACE_LOAD_SIMD", env_simd, 1);
+		else
+			unsetenv("VMB_TRACE_LOAD_SIMD");
+		same = !r && same_arrays(t, j);
+		vmb_trace_destroy(j);
+		if (!same) {
+			fprintf(stderr,
+				"bench_trace_load: the fast path and the jansson path differ\n");
+			unlink(path);
+			return 1;
+		}
+	}
 	unlink(path);
 
 	mbs = (double)st.st_size / best / 1e6;
@@ -425,6 +468,8 @@ int main(int argc, char **argv)
 	getloadavg(load, 1);
 	printf("  load throughput   %8.1f MB/s  (best of 3: %.3f s wall)  target >= 50 MB/s: %s\n",
 	       mbs, best, mbs >= 50 ? "met" : "MISSED");
+	printf("  fast path         identical ops and pools to a jansson-only load"
+	       " (VMB_TRACE_LOAD_SIMD=0)\n");
 	printf("  vs plain jansson  %8.2fx wall, %.2fx CPU time  (json_loadb per line on one"
 	       " thread, best of 3: %.3f s wall, %.3f s CPU)  goal >= 3x wall: %s\n",
 	       base / best, base_cpu / best_cpu, base, base_cpu,

@@ -601,6 +601,18 @@ out:
 }
 
 /*
+ * The simdjson fast path (trace_simd.cc) takes every op line it can prove
+ * jansson would convert to the same op; VMB_TRACE_LOAD_SIMD=0 sends every
+ * line through jansson (for comparisons).
+ */
+static bool use_simd(void)
+{
+	const char *env = getenv("VMB_TRACE_LOAD_SIMD");
+
+	return !env || strcmp(env, "0");
+}
+
+/*
  * Op lines in [w->pos, w->end), which starts and ends at line boundaries.
  * w->line counts from the first of them. A last line of the file without
  * '\n' that does not parse is dropped (an interrupted write).
@@ -609,32 +621,51 @@ static int walk_jsonl_ops(struct walker *w)
 {
 	struct vmb_parse *p = w->p;
 	size_t kept = w->pos;
+	struct vmb_simd *simd = use_simd() ? vmb_simd_create() : NULL;
+	int r = 0;
 
 	while (w->pos < w->end) {
 		size_t eol = line_end(w, w->end);
 		json_t *o;
-		int r;
 
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
-		if (vmb_replay_stop)
-			return fail_line(w, w->line, "interrupted");
-		if (blank(w->buf + w->pos, eol - w->pos))
-			return fail_line(w, w->line, "blank line");
+		if (vmb_replay_stop) {
+			r = fail_line(w, w->line, "interrupted");
+			break;
+		}
+		if (simd) {
+			r = vmb_simd_parse_op(simd, p, w->buf + w->pos, eol - w->pos,
+					      w->len - w->pos);
+			if (r < 0) {
+				r = vmb_parse_oom(p);
+				break;
+			}
+			if (r) {
+				r = 0;
+				goto next;
+			}
+		}
+		if (blank(w->buf + w->pos, eol - w->pos)) {
+			r = fail_line(w, w->line, "blank line");
+			break;
+		}
 		r = parse_line(w, eol, &o);
 		if (r == -EINVAL && eol == w->len) {
 			p->err = 0;
 			w->dropped_line = w->line;
 			w->dropped_bytes = eol - w->pos;
-			return 0;
+			r = 0;
+			break;
 		}
 		if (r)
-			return r;
+			break;
 		r = vmb_parse_op(p, o);
 		json_decref(o);
 		if (r)
-			return r;
+			break;
+	next:
 		w->pos = eol + 1;
 		w->line++;
 		if (w->pos - kept >= DROP_BYTES) {
@@ -643,7 +674,8 @@ static int walk_jsonl_ops(struct walker *w)
 		}
 		parse_progress(w);
 	}
-	return 0;
+	vmb_simd_destroy(simd);
+	return r;
 }
 
 static void *jsonl_thread(void *arg)

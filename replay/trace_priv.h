@@ -90,4 +90,15 @@ void vmb_validator_destroy(struct vmb_validator *v);
 int vmb_validator_check(struct vmb_validator *v, const struct vmb_op *op, bool has_t,
 			uint64_t kernel_range, char *why, size_t len);
 
+/*
+ * The .jsonl fast path (trace_simd.cc): simdjson parses an op line straight
+ * into a struct vmb_parse, or declines it (0) and the line goes to jansson.
+ */
+struct vmb_simd;
+
+struct vmb_simd *vmb_simd_create(void);
+void vmb_simd_destroy(struct vmb_simd *s);
+int vmb_simd_parse_op(struct vmb_simd *s, struct vmb_parse *p, const char *line, size_t len,
+		      size_t avail);
+
 #endif /* VMB_TRACE_PRIV_H */

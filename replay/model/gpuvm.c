@@ -120,6 +120,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "gpuvm.h"
@@ -137,6 +138,17 @@ struct vmb_gpuvm_slab {
 	struct vmb_gpuvm_slab *next;
 };
 
+/*
+ * A bucket of the start index: its lowest mapping, that one's list
+ * predecessor and where the predecessor ends, so that a lookup landing
+ * before @first decides without reading the predecessor.
+ */
+struct vmb_gpuvm_slot {
+	struct vmb_gpuva *first;
+	struct vmb_gpuva *prev;
+	uint64_t prev_end;
+};
+
 struct vmb_gpuvm {
 	uint64_t start, range;
 	uint64_t kstart, krange;
@@ -149,6 +161,14 @@ struct vmb_gpuvm {
 	struct vmb_gpuva *finger; /* last mapping looked up or inserted */
 	struct vmb_gpuvm_slab *slabs;
 	size_t slab_bytes; /* size of the next slab */
+
+	/* start index (see "Start index"); idx == NULL below IDX_MIN_NODES */
+	struct vmb_gpuvm_slot *idx;
+	uint64_t idx_base; /* address of bucket 0 */
+	uint64_t idx_n;	   /* buckets, a power of two */
+	unsigned int idx_shift;
+	bool idx_prev;	    /* the slots' prev and prev_end are kept (large VMs) */
+	uint64_t idx_limit; /* rebuild when the tree holds more nodes */
 
 	struct vmb_gpuvm_stats stats;
 };
@@ -219,6 +239,188 @@ static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
 {
 	n->next = vm->free;
 	vm->free = n;
+}
+
+/* ------------------------------------------------------------------ */
+/* start index */
+
+/**
+ * DOC: Start index
+ *
+ * On a large tree the floor lookup is one cache miss per level below the
+ * cached top of the tree. Beside the tree, a VM with at least
+ * IDX_MIN_NODES mappings keeps a flat array of buckets over the address
+ * span its mappings had when the array was built: bucket b covers
+ * [base + b << shift, base + (b + 1) << shift) and holds the lowest mapping
+ * that starts in it, or NULL. The array is exact at all times (insert,
+ * erase and transplant keep it up to date), so the floor of an address
+ * whose bucket holds a mapping starting after it is that mapping's list
+ * predecessor, and an empty bucket sends the lookup to the next bucket.
+ * A lookup touches the bucket and one or two nodes; one that would have
+ * to walk far (a crowded bucket, a long run of empty buckets, an address
+ * outside the span) falls back to the tree descent. A build makes 4 to 8
+ * buckets per mapping; the array is rebuilt from the list (O(n), one walk)
+ * when the mappings outnumber the buckets, i.e. after the tree grew 4-8
+ * times, so the cost is amortised O(1) per insert and each node is
+ * visited about 1.3 times over the life of a VM.
+ *
+ * From IDX_PREV_NODES mappings on (a tree that no longer fits the caches)
+ * a bucket also keeps its first mapping's list predecessor and where that
+ * one ends, updated whenever the first mapping's predecessor changes. A
+ * lookup that lands before the first mapping of a bucket (the common case
+ * on a sparse VM) then has the floor, its end and its successor without
+ * reading the floor node, and the insert that follows attaches the new
+ * node to the successor (in cache) when its left link is free. That is one
+ * dependent cache miss less per request.
+ *
+ * The tree itself (and everything the tests check) is unchanged.
+ */
+#define IDX_MIN_NODES 32u
+#define IDX_WALK 8  /* list steps inside a bucket before falling back */
+#define IDX_SCAN 64 /* empty buckets looked at before falling back */
+/* from this many mappings on (beyond the caches) the slots keep prev too */
+#define IDX_PREV_NODES 16384u
+
+static inline bool idx_bucket(const struct vmb_gpuvm *vm, uint64_t va, uint64_t *b)
+{
+	*b = (va - vm->idx_base) >> vm->idx_shift;
+	return va >= vm->idx_base && *b < vm->idx_n;
+}
+
+static inline void slot_set(const struct vmb_gpuvm *vm, struct vmb_gpuvm_slot *sl,
+			    struct vmb_gpuva *first)
+{
+	struct vmb_gpuva *p;
+
+	sl->first = first;
+	if (!vm->idx_prev)
+		return;
+	p = first ? first->prev : NULL;
+	sl->prev = p;
+	sl->prev_end = p ? p->va + p->range : 0;
+}
+
+/* @x's list predecessor changed: keep the copy in its bucket up to date */
+static inline void idx_fix_prev(struct vmb_gpuvm *vm, struct vmb_gpuva *x)
+{
+	uint64_t b;
+
+	if (vm->idx_prev && x && idx_bucket(vm, x->va, &b) && vm->idx[b].first == x)
+		slot_set(vm, &vm->idx[b], x);
+}
+
+/* after @n joined the list */
+static inline void idx_add(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
+{
+	struct vmb_gpuvm_slot *sl;
+	uint64_t b;
+
+	if (!vm->idx)
+		return;
+	if (idx_bucket(vm, n->va, &b)) {
+		sl = &vm->idx[b];
+		if (!sl->first || n->va < sl->first->va)
+			slot_set(vm, sl, n);
+	}
+	idx_fix_prev(vm, n->next);
+}
+
+/* after @z left the list (its ->prev and ->next still name its neighbours) */
+static inline void idx_del(struct vmb_gpuvm *vm, const struct vmb_gpuva *z)
+{
+	uint64_t b, b2;
+
+	if (vm->idx && idx_bucket(vm, z->va, &b) && vm->idx[b].first == z)
+		slot_set(vm, &vm->idx[b],
+			 z->next && idx_bucket(vm, z->next->va, &b2) && b2 == b ? z->next : NULL);
+	idx_fix_prev(vm, z->next);
+}
+
+/* (Re)build the index over the current span; on failure keep none. */
+static void idx_build(struct vmb_gpuvm *vm)
+{
+	uint64_t lo = vm->head->va, hi, n = vm->stats.nodes, nb = 1, b;
+	unsigned int shift = 0;
+	size_t bytes;
+	struct vmb_gpuva *it;
+
+	/* the highest start: the rightmost node (the list is walked once, below) */
+	for (it = vm->root; it->right; it = it->right)
+		;
+	hi = it->va;
+	while (nb < 4 * n)
+		nb <<= 1;
+	while (shift < 63 && ((hi - lo) >> shift) >= nb)
+		shift++;
+	free(vm->idx);
+	bytes = nb * sizeof(*vm->idx);
+	/* a large array is read at random: back it by huge pages (TLB misses) */
+	vm->idx = bytes >= SLAB_MAX_BYTES ? aligned_alloc(SLAB_MAX_BYTES, bytes) : malloc(bytes);
+	vm->idx_limit = vm->idx ? nb : 4 * n;
+	if (!vm->idx)
+		return;
+#ifdef MADV_HUGEPAGE
+	if (bytes >= SLAB_MAX_BYTES)
+		madvise(vm->idx, bytes, MADV_HUGEPAGE);
+#endif
+	memset(vm->idx, 0, bytes);
+	vm->idx_base = lo;
+	vm->idx_n = nb;
+	vm->idx_prev = n >= IDX_PREV_NODES;
+	vm->idx_shift = shift;
+	for (it = vm->head; it; it = it->next)
+		if (idx_bucket(vm, it->va, &b) && !vm->idx[b].first)
+			slot_set(vm, &vm->idx[b], it);
+}
+
+/*
+ * The floor of @addr from the index, with its end (*@end) and its list
+ * successor (*@succ): when @addr lies before the first mapping of a bucket
+ * none of these needs the floor node itself. Return false when the index
+ * cannot answer cheaply (the caller then uses the finger or the tree).
+ */
+static bool idx_floor(const struct vmb_gpuvm *vm, uint64_t addr, struct vmb_gpuva **fl,
+		      uint64_t *end, struct vmb_gpuva **succ)
+{
+	const struct vmb_gpuvm_slot *sl;
+	struct vmb_gpuva *h, *n;
+	uint64_t b;
+
+	if (!idx_bucket(vm, addr, &b))
+		return false;
+	sl = &vm->idx[b];
+	h = sl->first;
+	if (h && h->va <= addr) {
+		for (int k = 0; k < IDX_WALK; k++) {
+			n = h->next;
+			if (!n || n->va > addr) {
+				*fl = h;
+				*end = h->va + h->range;
+				*succ = n;
+				return true;
+			}
+			h = n;
+		}
+		return false;
+	}
+	for (int i = 0; i < IDX_SCAN; i++) {
+		if (sl->first) {
+			/* the lowest mapping at or after the bucket starts after addr */
+			*succ = sl->first;
+			if (vm->idx_prev) {
+				*fl = sl->prev;
+				*end = sl->prev_end;
+			} else {
+				*fl = sl->first->prev;
+				*end = *fl ? (*fl)->va + (*fl)->range : 0;
+			}
+			return true;
+		}
+		if (++b >= vm->idx_n)
+			return false;
+		sl = &vm->idx[b];
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -372,7 +574,8 @@ static struct vmb_gpuva *tree_floor(const struct vmb_gpuvm *vm, uint64_t addr)
  * Insert @n right after @pred in address order (@pred NULL: as the lowest
  * node). The caller guarantees @n sorts between @pred and its successor.
  */
-static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vmb_gpuva *n)
+static void insert_between(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vmb_gpuva *succ,
+			   struct vmb_gpuva *n)
 {
 	struct vmb_gpuva *p;
 
@@ -383,13 +586,14 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 
 	/* list */
 	n->prev = pred;
-	n->next = pred ? pred->next : vm->head;
+	n->next = succ;
 	if (n->next)
 		n->next->prev = n;
 	if (pred)
 		pred->next = n;
 	else
 		vm->head = n;
+	idx_add(vm, n);
 
 	/* tree: a leaf slot adjacent to pred in in-order position */
 	if (!vm->root) {
@@ -398,17 +602,27 @@ static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vm
 		vm->root = n;
 		return;
 	}
-	if (pred && !pred->right) {
+	if (succ && !succ->left) {
+		/*
+		 * Exactly one of pred's right link and succ's left link is free
+		 * (succ is the leftmost node of pred's right subtree, or pred is
+		 * the rightmost of succ's left subtree); succ is the one in cache.
+		 */
+		p = succ;
+		p->left = n;
+	} else {
 		p = pred;
 		p->right = n;
-	} else {
-		p = pred ? pred->right : vm->root;
-		while (p->left)
-			p = p->left;
-		p->left = n;
 	}
 	n->parent = p;
 	insert_fixup(vm, n);
+	if (vm->stats.nodes > vm->idx_limit)
+		idx_build(vm);
+}
+
+static void insert_after(struct vmb_gpuvm *vm, struct vmb_gpuva *pred, struct vmb_gpuva *n)
+{
+	insert_between(vm, pred, pred ? pred->next : vm->head, n);
 }
 
 /* Take @z out of the tree and the list (not freed). */
@@ -455,6 +669,7 @@ static void unlink_node(struct vmb_gpuvm *vm, struct vmb_gpuva *z)
 		vm->head = z->next;
 	if (z->next)
 		z->next->prev = z->prev;
+	idx_del(vm, z);
 	vm->stats.nodes--;
 }
 
@@ -481,6 +696,14 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
 		vm->head = n;
 	if (n->next)
 		n->next->prev = n;
+	if (vm->idx) {
+		/* old leaves its bucket; n (same place in the list) joins its own */
+		uint64_t b;
+
+		if (idx_bucket(vm, old->va, &b) && vm->idx[b].first == old)
+			slot_set(vm, &vm->idx[b], NULL);
+		idx_add(vm, n);
+	}
 }
 
 /*
@@ -489,31 +712,48 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
  * floor of @va when nothing intersects.
  */
 static struct vmb_gpuva *find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range,
-				    struct vmb_gpuva **pred)
+				    struct vmb_gpuva **pred, struct vmb_gpuva **succ)
 {
-	struct vmb_gpuva *fl = NULL, *f = vm->finger, *n;
+	struct vmb_gpuva *fl = NULL, *f = vm->finger, *n = NULL;
+	uint64_t end = 0;
+	bool ok = false;
 
 	/*
-	 * Finger: the floor of @va is often the last mapping looked up or
-	 * inserted, or the one after it (a client walking up the address
-	 * space): two nodes that are in cache. Otherwise one descent.
+	 * The start index answers most lookups on a VM with many mappings.
+	 * Otherwise (no index yet, or an address it cannot answer cheaply,
+	 * such as one above the span it was built over: a client walking up
+	 * the address space) the finger: the floor of @va is often the last
+	 * mapping looked up or inserted, or the one after it, two nodes that
+	 * are in cache. Otherwise one descent.
 	 */
-	if (f && f->va <= va) {
+	if (vm->idx)
+		ok = idx_floor(vm, va, &fl, &end, &n);
+	if (!ok && f && f->va <= va) {
 		n = f->next;
-		if (!n || n->va > va)
+		if (!n || n->va > va) {
 			fl = f;
-		else if (!n->next || n->next->va > va)
+			ok = true;
+		} else if (!n->next || n->next->va > va) {
 			fl = n;
+			n = n->next;
+			ok = true;
+		}
+		if (ok)
+			end = fl->va + fl->range;
 	}
-	if (!fl)
+	if (!ok) {
 		fl = tree_floor(vm, va);
+		end = fl ? fl->va + fl->range : 0;
+		n = fl ? fl->next : vm->head;
+	}
 
-	if (fl && va - fl->va < fl->range) {
+	if (fl && va < end) {
 		*pred = fl->prev;
+		*succ = fl;
 		return fl;
 	}
 	*pred = fl;
-	n = fl ? fl->next : vm->head;
+	*succ = n;
 	if (n && n->va - va < range)
 		return n;
 	return NULL;
@@ -535,6 +775,7 @@ struct vmb_gpuvm *vmb_gpuvm_create(uint64_t start, uint64_t range, uint64_t ksta
 	vm->krange = krange;
 	vm->ops = ops;
 	vm->priv = priv;
+	vm->idx_limit = IDX_MIN_NODES;
 	return vm;
 }
 
@@ -548,6 +789,7 @@ void vmb_gpuvm_destroy(struct vmb_gpuvm *vm)
 		nx = s->next;
 		free(s);
 	}
+	free(vm->idx);
 	free(vm);
 }
 
@@ -634,13 +876,16 @@ static int step_unmap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep)
  * precede a mapping of the request.
  */
 static int sm_walk(struct vmb_gpuvm *vm, uint64_t ra, uint64_t rr, bool is_map, uint32_t ro,
-		   uint64_t rf, struct vmb_gpuva **pred)
+		   uint64_t rf, struct vmb_gpuva **pred, struct vmb_gpuva **succ)
 {
 	uint64_t re = ra + rr;
 	struct vmb_gpuva *it, *nx;
 	int ret;
 
-	for (it = find_first(vm, ra, rr, pred); it && it->va < re; it = nx) {
+	it = find_first(vm, ra, rr, pred, succ);
+	if (it)
+		*succ = NULL; /* the steps change it: the caller asks the list */
+	for (; it && it->va < re; it = nx) {
 		uint64_t a = it->va, e = a + it->range, f = it->offset;
 		bool keep = false;
 
@@ -667,7 +912,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 		     uint64_t offset)
 {
 	const struct vmb_gpuvm_ops *ops = vm->ops;
-	struct vmb_gpuva *pred, *n;
+	struct vmb_gpuva *pred, *succ, *n;
 	int ret;
 
 	vm->stats.requests++;
@@ -676,7 +921,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
 		return -EINVAL;
 
-	ret = sm_walk(vm, va, range, true, obj, offset, &pred);
+	ret = sm_walk(vm, va, range, true, obj, offset, &pred, &succ);
 	if (ret)
 		return ret;
 
@@ -689,7 +934,10 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 		node_free(vm, n);
 		return ret;
 	}
-	insert_after(vm, pred, n);
+	if (succ)
+		insert_between(vm, pred, succ, n);
+	else
+		insert_after(vm, pred, n);
 	vm->finger = n;
 	return 0;
 }
@@ -697,7 +945,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 {
 	const struct vmb_gpuvm_ops *ops = vm->ops;
-	struct vmb_gpuva *pred;
+	struct vmb_gpuva *pred, *succ;
 	int ret;
 
 	vm->stats.requests++;
@@ -705,7 +953,7 @@ int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 		return -EINVAL;
 	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
 		return -EINVAL;
-	ret = sm_walk(vm, va, range, false, 0, 0, &pred);
+	ret = sm_walk(vm, va, range, false, 0, 0, &pred, &succ);
 	if (!ret)
 		vm->finger = pred;
 	return ret;
@@ -719,11 +967,11 @@ void vmb_gpuvm_remove(struct vmb_gpuvm *vm, struct vmb_gpuva *va)
 
 struct vmb_gpuva *vmb_gpuvm_find_first(const struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 {
-	struct vmb_gpuva *pred;
+	struct vmb_gpuva *pred, *succ;
 
 	if (!range)
 		return NULL;
-	return find_first(vm, va, range, &pred);
+	return find_first(vm, va, range, &pred, &succ);
 }
 
 struct vmb_gpuva *vmb_gpuvm_first(const struct vmb_gpuvm *vm)
