@@ -162,9 +162,10 @@ check "a bad CI_NODE_INDEX is refused (exit 2)" [ $? -eq 2 ]
 
 # --- over the shim, one run per driver with its own traces ---
 for d in xe amdgpu nouveau panthor msm; do
+	trace=$top/$(ls traces/*-$d.json* | head -n 1)
 	(cd "$tmp/cwd" && env LD_PRELOAD="$top/build/libvmshim.so" VMB_SHIM_DRIVER=$d DRIVER_NAME=$d \
 		RESULTS_DIR="shim-$d" VMB_REPEAT=2 VMB_MATRIX=--sync=async \
-		VMB_TRACES="$(ls traces/*-$d.json* | head -n 1)" \
+		VMB_TRACES="$trace" \
 		"$LR" --no-report >"$tmp/shim-$d.out" 2>&1)
 	rc=$?
 	res=$(ls "$tmp/cwd/shim-$d"/*.json 2>/dev/null | grep -v -e junit -e kcidb | head -n 1)
@@ -172,7 +173,7 @@ for d in xe amdgpu nouveau panthor msm; do
 	out=$(junit "$tmp/cwd/shim-$d/junit.xml" 2>&1)
 	unexp=$(grep -c 'UNEXPECTED' "$tmp/shim-$d.out")
 	want=0; [ "$unexp" -gt 0 ] && want=1
-	check "shim $d: replays on the $d backend ($backend), exit follows the verdict (rc $rc, junit $out)" \
+	check "shim $d: $(basename "$trace") on the $d backend ($backend), exit follows the verdict (rc $rc, junit $out)" \
 		bash -c "[ '$backend' = '$d' ] && [ $rc -eq $want ] && [ '$out' = '1 $want' ]"
 done
 
