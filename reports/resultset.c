@@ -268,16 +268,7 @@ int vmb_rset_add(struct vmb_rset *set, const char *path, char *err, size_t errle
 	f->when = parse_date(f->date);
 	f->trace_name = trace_name(f->trace_path);
 	board = json_string_value(json_object_get(env, "board"));
-	if (board && *board) {
-		f->board = strdup(board);
-	} else {
-		const char *host = json_string_value(json_object_get(env, "host"));
-		const char *gpu = json_string_value(json_object_get(env, "gpu"));
-
-		if (asprintf(&f->board, "%s%s%s", host ? host : "unknown", gpu ? "/" : "",
-			     gpu ? gpu : "") < 0)
-			f->board = NULL;
-	}
+	f->board = strdup(board ? board : "");
 	f->runs = calloc(json_array_size(runs) + 1, sizeof(*f->runs));
 	set->n_files++;
 	if (!f->path || !f->trace_name || !f->runs || !f->board)
@@ -356,6 +347,8 @@ int vmb_rset_split_boards(struct vmb_rset *const *sets, size_t n)
 		for (j = 0; j < sets[i]->n_files; j++) {
 			const char *b = sets[i]->files[j].board;
 
+			if (!*b)
+				continue;
 			if (!first)
 				first = b;
 			else if (strcmp(first, b))
@@ -369,7 +362,7 @@ int vmb_rset_split_boards(struct vmb_rset *const *sets, size_t n)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < sets[i]->n_files; j++) {
 			struct vmb_rfile *f = &sets[i]->files[j];
-			bool seen = false;
+			bool seen = !*f->board;
 			size_t ii, jj;
 
 			for (ii = 0; ii <= i && !seen; ii++)
@@ -382,8 +375,8 @@ int vmb_rset_split_boards(struct vmb_rset *const *sets, size_t n)
 			struct vmb_rfile *f = &sets[i]->files[k];
 			char *name;
 
-			if (strchr(f->trace_name, '@'))
-				continue; /* already split */
+			if (!*f->board || strchr(f->trace_name, '@'))
+				continue; /* unnamed board, or already split */
 			if (asprintf(&name, "%s@%s", f->trace_name, f->board) < 0)
 				return -ENOMEM;
 			free(f->trace_name);

@@ -92,9 +92,10 @@ struct vmb_rset {
 };
 
 /**
- * vmb_rset_split_boards() - when the files of @sets come from more than one
- * board (env.board, else env.host and env.gpu), name each file's trace
- * "TRACE@BOARD" so that every board gets its own groups, tables and trends
+ * vmb_rset_split_boards() - when the files of @sets name more than one
+ * board (env.board), name the trace of each file that names one
+ * "TRACE@BOARD" so that every board gets its own groups, tables and trends;
+ * files without env.board keep their trace name
  * @sets: the sets to scan and rename together (results and history)
  * @n: how many
  *
