@@ -41,4 +41,9 @@ install-reports: progs
 	install -d $(DESTDIR)$(EXECDIR)
 	install -m 755 scripts/bisect-run $(DESTDIR)$(EXECDIR)/bisect-run
 	install -m 755 scripts/nightly $(DESTDIR)$(EXECDIR)/nightly
+	install -m 755 scripts/vmbench-lab-run $(DESTDIR)$(EXECDIR)/vmbench-lab-run
+	install -d $(DESTDIR)$(DATADIR)/baselines $(DESTDIR)$(DATADIR)/lava $(DESTDIR)$(DATADIR)/ci
+	cp -R baselines/. $(DESTDIR)$(DATADIR)/baselines/
+	install -m 644 lava/*.yaml $(DESTDIR)$(DATADIR)/lava/
+	install -m 644 ci/gitlab-ci.yml $(DESTDIR)$(DATADIR)/ci/
 .PHONY: install-reports

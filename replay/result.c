@@ -568,6 +568,9 @@ static json_t *env_obj(void)
 	err |= set_str(o, "kernel", vmb_sysinfo_kernel(buf, sizeof(buf)));
 	err |= set_str(o, "cpu", vmb_sysinfo_cpu(buf, sizeof(buf)));
 	err |= set(o, "gpu", json_null());
+	/* a lab's name for the board (vmbench-lab-run: DRIVER_NAME-GPU_VERSION) */
+	if (getenv("VMB_BOARD") && *getenv("VMB_BOARD"))
+		err |= set_str(o, "board", getenv("VMB_BOARD"));
 	err |= set_str(o, "date", vmb_sysinfo_utc(time(NULL), false, buf, sizeof(buf)));
 	if (err) {
 		json_decref(o);

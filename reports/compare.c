@@ -33,9 +33,11 @@ static void usage(FILE *f)
 	       "  --metric M               only M decides the exit status (repeatable);\n"
 	       "                           default: every metric except wall_ns of simulated runs\n"
 	       "  --format FMT             text (default), markdown, json, hyperfine\n"
-	       "  --junit FILE             also write JUnit XML: a testcase per group, failure\n"
-	       "                           on a regression or unexpected op results, skipped\n"
-	       "                           when it cannot tell, the compare lines as text\n"
+	       "  --junit FILE             also write JUnit XML: a testcase per NEW group,\n"
+	       "                           failure on a regression or unexpected op results,\n"
+	       "                           skipped when it cannot tell, the compare lines as\n"
+	       "                           text; a group without baseline passes (BASE may\n"
+	       "                           be empty: compare --junit F -- NEW...)\n"
 	       "  --kcidb FILE             also write the NEW side as KCIDB v5.3 JSON, a test\n"
 	       "                           node per group and metric with its verdict as the\n"
 	       "                           status (REGRESSION: FAIL, same/better: PASS, cannot\n"
@@ -263,9 +265,10 @@ static double unexpected_ops(const struct vmb_rgroup *g)
 
 /*
  * JUnit XML as GitLab, Jenkins and Mesa CI read it: one testcase per run
- * group (trace x backend x strategy); <failure> for a regression or for
- * unexpected op results, <skipped> when compare cannot tell; the group's
- * compare lines as the message body.
+ * group of the NEW side (trace x backend x strategy); <failure> for a
+ * regression or for unexpected op results, <skipped> when compare cannot
+ * tell; the group's compare lines as the message body. A group without a
+ * baseline passes (it fails on unexpected op results) and says so.
  */
 static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb,
 		       const struct vmb_rgroup *gn, size_t ngn, const struct vmb_cmp_row *rows,
@@ -273,40 +276,48 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
 	size_t i, k = 0, tests = 0, failures = 0, skipped = 0;
-	char **text = calloc(ngb + 1, sizeof(*text));
-	int *st = calloc(ngb + 1, sizeof(*st));
+	char **text = calloc(ngn + 1, sizeof(*text));
+	int *st = calloc(ngn + 1, sizeof(*st));
+	size_t *rowk = calloc(ngb + 1, sizeof(*rowk));
 
-	if (!f || !text || !st) {
+	if (!f || !text || !st || !rowk) {
 		fprintf(stderr, "compare: %s: %s\n", path, strerror(errno ? errno : ENOMEM));
 		if (f && f != stdout)
 			fclose(f);
 		free(text);
 		free(st);
+		free(rowk);
 		return -EIO;
 	}
-	for (i = 0; i < ngb; i++) {
-		const struct vmb_rgroup *n = vmb_rgroup_find(gn, ngn, gb[i].key);
+	/* the rows of base group i start at rowk[i] * vmb_n_metrics (main's order) */
+	for (i = 0; i < ngb; i++)
+		if (vmb_rgroup_find(gn, ngn, gb[i].key))
+			rowk[i] = k++;
+	for (i = 0; i < ngn; i++) {
+		const struct vmb_rgroup *b = vmb_rgroup_find(gb, ngb, gn[i].key);
+		double unexpected = unexpected_ops(&gn[i]);
 		size_t len = 0;
 		FILE *m;
 
-		if (!n)
-			continue;
-		st[i] = vmb_verdict_exit(&rows[k * vmb_n_metrics], vmb_n_metrics);
-		if (unexpected_ops(n) > 0)
+		st[i] = b ? vmb_verdict_exit(&rows[rowk[b - gb] * vmb_n_metrics], vmb_n_metrics) : 0;
+		if (unexpected > 0)
 			st[i] = 1;
 		m = open_memstream(&text[i], &len);
 		if (m) {
-			print_rows(m, FMT_TEXT, gb[i].key, &rows[k * vmb_n_metrics], vmb_n_metrics,
-				   gb[i].n, n->n, conf);
-			if (unexpected_ops(n) > 0)
+			if (b)
+				print_rows(m, FMT_TEXT, b->key, &rows[rowk[b - gb] * vmb_n_metrics],
+					   vmb_n_metrics, b->n, gn[i].n, conf);
+			else
+				fprintf(m, "%s  (%zu new runs): no baseline, nothing to compare\n",
+					gn[i].key, gn[i].n);
+			if (unexpected > 0)
 				fprintf(m, "\n%.0f op results differ from the trace (unexpected)\n",
-					unexpected_ops(n));
+					unexpected);
 			fclose(m);
 		}
 		tests++;
 		failures += st[i] == 1;
 		skipped += st[i] == 125;
-		k++;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<testsuites name=\"vmbench\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
@@ -314,8 +325,8 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 	fprintf(f, "  <testsuite name=\"vmbench compare\" tests=\"%zu\" failures=\"%zu\" "
 		   "skipped=\"%zu\" errors=\"0\">\n",
 		tests, failures, skipped);
-	for (i = 0; i < ngb; i++) {
-		const char *key = gb[i].key, *bar = strchr(key, '|');
+	for (i = 0; i < ngn; i++) {
+		const char *key = gn[i].key, *bar = strchr(key, '|');
 		char trace[256];
 
 		if (!text[i])
@@ -329,9 +340,8 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 		fprintf(f, "\" time=\"0\">\n");
 		if (st[i] == 1) {
 			fprintf(f, "      <failure type=\"regression\" message=\"%s\">",
-				unexpected_ops(vmb_rgroup_find(gn, ngn, key)) > 0
-				    ? "regression or unexpected op results"
-				    : "regression");
+				unexpected_ops(&gn[i]) > 0 ? "regression or unexpected op results"
+							   : "regression");
 			xml_escaped(f, text[i]);
 			fprintf(f, "</failure>\n");
 		} else if (st[i] == 125) {
@@ -345,6 +355,7 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 	fprintf(f, "  </testsuite>\n</testsuites>\n");
 	free(text);
 	free(st);
+	free(rowk);
 	if (f != stdout && fclose(f)) {
 		fprintf(stderr, "compare: %s: %s\n", path, strerror(errno));
 		return -EIO;
@@ -518,8 +529,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (sep - optind < 1 || argc - sep - 1 < 1) {
-		fprintf(stderr, "compare: need at least one BASE and one NEW file\n");
+	/* no BASE at all is allowed: --junit and --kcidb then list the NEW groups */
+	if (argc - sep - 1 < 1) {
+		fprintf(stderr, "compare: need at least one NEW file\n");
 		return 2;
 	}
 	jout = json_array();

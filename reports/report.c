@@ -1836,6 +1836,25 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (history) {
+		scan_history(&c, history, 0);
+		for (i = optind; i < (size_t)argc; i++)
+			if (!in_history(&c, argv[i]) &&
+			    vmb_rset_add(&c.hist, argv[i], err, sizeof(err)))
+				fprintf(stderr, "report: %s\n", err);
+		c.have_hist = true;
+	}
+	/* results of several boards: every board its own trace pages and trends */
+	{
+		struct vmb_rset *sets[] = {&c.set, &c.hist};
+		int boards = vmb_rset_split_boards(sets, history ? 2 : 1);
+
+		if (boards < 0)
+			die_oom();
+		if (boards > 1)
+			printf("report: results of %d boards: one trace page per trace and board\n",
+			       boards);
+	}
 	if (vmb_rset_groups(&c.set, true, &c.g, &c.ng))
 		die_oom();
 	register_colors(&c);
@@ -1870,15 +1889,8 @@ int main(int argc, char **argv)
 		plot_overview(&c, "stall_total", "overview-stall_total",
 			      "total submit stall per trace and strategy", "ms (log scale)", 1e6);
 	}
-	if (history) {
-		scan_history(&c, history, 0);
-		for (i = optind; i < (size_t)argc; i++)
-			if (!in_history(&c, argv[i]) &&
-			    vmb_rset_add(&c.hist, argv[i], err, sizeof(err)))
-				fprintf(stderr, "report: %s\n", err);
-		c.have_hist = true;
+	if (history)
 		plot_trends(&c);
-	}
 	if (kcidb) {
 		char dst[PATH_MAX];
 

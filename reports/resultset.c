@@ -221,6 +221,7 @@ int vmb_rset_add(struct vmb_rset *set, const char *path, char *err, size_t errle
 	struct vmb_rfile *f, *files;
 	json_error_t je;
 	json_t *root, *runs, *trace, *env, *fmt;
+	const char *board;
 	size_t i;
 	int ret = -ENOMEM;
 
@@ -266,9 +267,11 @@ int vmb_rset_add(struct vmb_rset *set, const char *path, char *err, size_t errle
 		f->date = "";
 	f->when = parse_date(f->date);
 	f->trace_name = trace_name(f->trace_path);
+	board = json_string_value(json_object_get(env, "board"));
+	f->board = strdup(board ? board : "");
 	f->runs = calloc(json_array_size(runs) + 1, sizeof(*f->runs));
 	set->n_files++;
-	if (!f->path || !f->trace_name || !f->runs)
+	if (!f->path || !f->trace_name || !f->runs || !f->board)
 		goto oom;
 	for (i = 0; i < json_array_size(runs); i++) {
 		json_t *r = json_array_get(runs, i), *m = json_object_get(r, "metrics");
@@ -326,11 +329,60 @@ void vmb_rset_free(struct vmb_rset *set)
 		free(f->runs);
 		free(f->path);
 		free(f->trace_name);
+		free(f->board);
 		json_decref(f->root);
 	}
 	free(set->files);
 	set->files = NULL;
 	set->n_files = 0;
+}
+
+int vmb_rset_split_boards(struct vmb_rset *const *sets, size_t n)
+{
+	const char *first = NULL;
+	bool many = false;
+	size_t i, j, k, count = 0;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < sets[i]->n_files; j++) {
+			const char *b = sets[i]->files[j].board;
+
+			if (!*b)
+				continue;
+			if (!first)
+				first = b;
+			else if (strcmp(first, b))
+				many = true;
+		}
+	if (!first)
+		return 0;
+	if (!many)
+		return 1;
+	/* count the boards, then rename */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < sets[i]->n_files; j++) {
+			struct vmb_rfile *f = &sets[i]->files[j];
+			bool seen = !*f->board;
+			size_t ii, jj;
+
+			for (ii = 0; ii <= i && !seen; ii++)
+				for (jj = 0; jj < (ii < i ? sets[ii]->n_files : j) && !seen; jj++)
+					seen = !strcmp(sets[ii]->files[jj].board, f->board);
+			count += !seen;
+		}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < sets[i]->n_files; k++) {
+			struct vmb_rfile *f = &sets[i]->files[k];
+			char *name;
+
+			if (!*f->board || strchr(f->trace_name, '@'))
+				continue; /* unnamed board, or already split */
+			if (asprintf(&name, "%s@%s", f->trace_name, f->board) < 0)
+				return -ENOMEM;
+			free(f->trace_name);
+			f->trace_name = name;
+		}
+	return (int)count;
 }
 
 /**

@@ -77,6 +77,7 @@ struct vmb_rfile {
 	char *path;
 	json_t *root;
 	const char *trace_path, *trace_sha, *driver;
+	char *board;
 	char *trace_name;
 	const char *date;
 	time_t when;
@@ -89,6 +90,18 @@ struct vmb_rset {
 	struct vmb_rfile *files;
 	size_t n_files;
 };
+
+/**
+ * vmb_rset_split_boards() - when the files of @sets name more than one
+ * board (env.board), name the trace of each file that names one
+ * "TRACE@BOARD" so that every board gets its own groups, tables and trends;
+ * files without env.board keep their trace name
+ * @sets: the sets to scan and rename together (results and history)
+ * @n: how many
+ *
+ * Return: the number of distinct boards, or -ENOMEM.
+ */
+int vmb_rset_split_boards(struct vmb_rset *const *sets, size_t n);
 
 /**
  * vmb_rset_add() - load one result file into @set
