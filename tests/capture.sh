@@ -236,6 +236,16 @@ if have_shim && have_replay; then
 	else
 		notok "a FIFO gets a valid trace and stays a FIFO" "status $st" "$(cat "$TMP/x.err" "$TMP/v" 2>/dev/null)"
 	fi
+	$REPLAY -q -o "$TMP/fifo-r.json" "$TMP/fifo-trace.jsonl" >/dev/null 2>&1
+	if tail -n 1 "$TMP/fifo-trace.jsonl" | grep -q '^{"x_capture":{"trailer":true' &&
+		python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))["trace"]
+assert t["capture_lost"] == 0 and t["capture_drops"] == 0, t' "$TMP/fifo-r.json" 2>"$TMP/py.err"; then
+		ok "a FIFO trace ends with the x_capture trailer, which replay reads"
+	else
+		notok "a FIFO trace ends with the x_capture trailer, which replay reads" \
+			"$(tail -n 1 "$TMP/fifo-trace.jsonl" | head -c 300; cat "$TMP/py.err")"
+	fi
 else
 	skip "a FIFO gets a valid trace and stays a FIFO" "no working $SHIM yet"
 fi
@@ -271,11 +281,24 @@ x = json.loads(lines[0])["x_capture"]
 ops = sum(1 for l in lines[1:] if l.strip().endswith(b"}"))
 assert x["lost"] > 0, x
 assert x["ops"] <= ops + 1 and x["ops"] >= ops - 1, (x["ops"], ops)
+assert sum(x["by_kind"].values()) == x["ops"], (x["by_kind"], x["ops"])
 P
 		then
-			ok "full disk: header ops = ops in the file, lost counted"
+			ok "full disk: header ops = ops in the file = by_kind, lost counted"
 		else
-			notok "full disk: header ops = ops in the file, lost counted" "$(cat "$TMP/py.err")"
+			notok "full disk: header ops = ops in the file = by_kind, lost counted" "$(cat "$TMP/py.err")"
+		fi
+		$REPLAY -o "$TMP/full-r.json" "$TMP/full/x.jsonl" >"$TMP/full-s.txt" 2>/dev/null
+		if python3 -c 'import json, sys
+x = json.loads(open(sys.argv[1], "rb").readline())["x_capture"]
+t = json.load(open(sys.argv[2]))["trace"]
+assert t["capture_lost"] == x["lost"] > 0, (t.get("capture_lost"), x["lost"])' \
+			"$TMP/full/x.jsonl" "$TMP/full-r.json" 2>"$TMP/py.err" &&
+			grep -q 'capturer lost' "$TMP/full-s.txt"; then
+			ok "full disk: replay reports the lost records (trace.capture_lost, summary)"
+		else
+			notok "full disk: replay reports the lost records (trace.capture_lost, summary)" \
+				"$(cat "$TMP/py.err" "$TMP/full-s.txt")"
 		fi
 		rm -f "$TMP/full/"*
 		head -c 65536 /dev/zero >"$TMP/full/filler" 2>/dev/null
