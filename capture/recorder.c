@@ -85,6 +85,39 @@ struct raw_slot {
 };
 
 static CAP_TLS struct tbuf *my_tbuf;
+CAP_TLS unsigned int cap_in_recorder;
+
+/*
+ * ThreadSanitizer and the ring. This library is never instrumented, so
+ * TSan sees a record only through the libc calls it intercepts: the
+ * producer's memcpy into the ring (cap_build_layout()) or into a malloc'ed
+ * indirect record, and the writer's memcpy out of it, free() of indirect
+ * records and, in drain_all(), of a dead thread's buffers. The C11 atomics
+ * that order them are invisible to it, so it reports those pairs as races.
+ * They are not: a record is published by the release store of t->head
+ * after it is laid out and read only after the writer's acquire load of
+ * t->head; its ring space is reused only after the writer's release store
+ * of t->tail, which the producer loads with acquire before writing; a dead
+ * thread's buffers are freed after the acquire load of t->dead, which the
+ * thread stored (release) after its last record. Under TSan (its runtime
+ * in the process: a sanitized program) these edges are told to it with
+ * __tsan_release()/__tsan_acquire() on the same addresses; otherwise the
+ * weak symbols are NULL and this costs one predictable branch.
+ */
+extern void __tsan_acquire(void *addr) __attribute__((weak, visibility("default")));
+extern void __tsan_release(void *addr) __attribute__((weak, visibility("default")));
+
+static inline void hb_release(void *addr)
+{
+	if (__tsan_release)
+		__tsan_release(addr);
+}
+
+static inline void hb_acquire(void *addr)
+{
+	if (__tsan_acquire)
+		__tsan_acquire(addr);
+}
 static pthread_key_t tbuf_key;
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tbuf *tbufs;
@@ -245,6 +278,7 @@ static void tbuf_release(void *p)
 	struct tbuf *t = p;
 
 	my_tbuf = NULL;
+	hb_release(&t->dead);
 	atomic_store(&t->dead, true);
 }
 
@@ -323,6 +357,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 		kick_writer();
 		nanosleep(&ts, NULL);
 	}
+	hb_acquire(&t->tail);
 	if (w0)
 		t->op_wait_ns = cap_now() - w0;
 	if (pos + len > RING_BYTES) {
@@ -331,6 +366,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 		pad->size = (uint32_t)(RING_BYTES - pos);
 		pad->kind = REC_PAD;
 		head += RING_BYTES - pos;
+		hb_release(&t->head);
 		atomic_store_explicit(&t->head, head, memory_order_release);
 		pos = 0;
 	}
@@ -341,6 +377,7 @@ static void ring_commit(struct tbuf *t, uint32_t len)
 {
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed) + len;
 
+	hb_release(&t->head);
 	atomic_store_explicit(&t->head, head, memory_order_release);
 	if (head - atomic_load_explicit(&t->tail, memory_order_relaxed) > RING_BYTES / 2)
 		kick_writer();
@@ -422,6 +459,7 @@ static void drain_ring(struct tbuf *t)
 	uint64_t tail = atomic_load_explicit(&t->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_acquire);
 
+	hb_acquire(&t->head);
 	while (tail < head) {
 		const struct indirect *h = (const struct indirect *)(t->ring + tail % RING_BYTES);
 		struct cap_rec *r;
@@ -439,16 +477,20 @@ static void drain_ring(struct tbuf *t)
 		}
 		tail += h->size;
 	}
+	hb_release(&t->tail);
 	atomic_store_explicit(&t->tail, tail, memory_order_release);
 }
 
 static void drain_all(void)
 {
+	cap_in_recorder++;
 	pthread_mutex_lock(&reg_lock);
 	for (struct tbuf **p = &tbufs; *p;) {
 		struct tbuf *t = *p;
 		bool dead = atomic_load(&t->dead);
 
+		if (dead)
+			hb_acquire(&t->dead);
 		drain_ring(t);
 		if (dead) {
 			atomic_fetch_add(&ovh_dead_ns, atomic_load(&t->ovh_ns));
@@ -466,6 +508,7 @@ static void drain_all(void)
 		p = &t->next;
 	}
 	pthread_mutex_unlock(&reg_lock);
+	cap_in_recorder--;
 }
 
 static int cmp_seq(const void *a, const void *b)
@@ -837,6 +880,7 @@ static void writer_tick(bool final, const char *end)
 static void *writer_main(void *arg)
 {
 	(void)arg;
+	cap_in_recorder = 1;
 	while (!atomic_load(&writer_stop)) {
 		struct timespec ts = {cap_cfg.flush_ms / 1000,
 				      (long)(cap_cfg.flush_ms % 1000) * 1000000};

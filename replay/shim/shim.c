@@ -112,6 +112,16 @@ struct fd_slot {
 static struct fd_slot *fds;
 static int n_fds;
 
+/*
+ * Which fds the shim tracks, readable without the lock and without
+ * sanitizer instrumentation (see mmap() below); fds past the bitmap take
+ * the locked path.
+ */
+#define SHIM_FD_BITS 65536
+static unsigned long shim_fd_bits[SHIM_FD_BITS / (8 * sizeof(unsigned long))];
+#define FD_WORD(fd) (shim_fd_bits + (fd) / (8 * sizeof(unsigned long)))
+#define FD_BIT(fd) (1UL << ((fd) % (8 * sizeof(unsigned long))))
+
 void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj)
 {
 	if (fd < 0)
@@ -128,6 +138,12 @@ void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj)
 	}
 	fds[fd].kind = kind;
 	fds[fd].obj = obj;
+	if (fd < SHIM_FD_BITS) {
+		if (kind != SHIM_FD_NONE)
+			__atomic_fetch_or(FD_WORD(fd), FD_BIT(fd), __ATOMIC_RELEASE);
+		else
+			__atomic_fetch_and(FD_WORD(fd), ~FD_BIT(fd), __ATOMIC_RELEASE);
+	}
 }
 
 enum shim_fd_kind shim_fd_get(int fd, void **obj)
@@ -712,8 +728,10 @@ int ioctl(int fd, unsigned long req, ...)
  * from _dl_init, through these very symbols). So the two wrappers carry no
  * sanitizer instrumentation, find the real function with dlsym() alone, and
  * hand on every call that cannot concern the shim without touching its
- * state: an anonymous mapping, or any munmap before the shim's constructor
- * has run (no userptr can exist yet).
+ * locked state: an anonymous mapping or one of an fd the shim does not
+ * track (the sanitizers' symbolizer maps ELF files while it reports), or
+ * any munmap before the shim's constructor has run (no userptr can exist
+ * yet).
  */
 #if defined(__clang__)
 #define SHIM_NO_SANITIZE __attribute__((disable_sanitizer_instrumentation))
@@ -741,7 +759,8 @@ SHIM_NO_SANITIZE void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 {
 	if (!__atomic_load_n(&real_mmap, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&real_mmap, dlsym(RTLD_NEXT, "mmap"), __ATOMIC_RELEASE);
-	if (fd < 0)
+	if (fd < 0 || (fd < SHIM_FD_BITS && !(__atomic_load_n(FD_WORD(fd), __ATOMIC_ACQUIRE) &
+						FD_BIT(fd))))
 		return real_mmap(addr, len, prot, flags, fd, off);
 	return shim_mmap_fd(addr, len, prot, flags, fd, off);
 }
