@@ -226,16 +226,16 @@ static void call_for_op(const struct vmb_trace *t, size_t index, struct vmb_call
 		c->kernel_range = vmb_trace_kernel_range(t, op->u.vm_create.vm);
 		break;
 	case VMB_OP_BIND:
-		c->binds = t->binds + op->u.bind.first_bind;
-		c->syncs = t->syncs + op->u.bind.first_sync;
+		c->binds = VMB_POOL_AT(t->binds, op->u.bind.first_bind);
+		c->syncs = VMB_POOL_AT(t->syncs, op->u.bind.first_sync);
 		break;
 	case VMB_OP_SUBMIT:
-		c->syncs = t->syncs + op->u.submit.first_sync;
-		c->bos = t->ids + op->u.submit.first_bo;
+		c->syncs = VMB_POOL_AT(t->syncs, op->u.submit.first_sync);
+		c->bos = VMB_POOL_AT(t->ids, op->u.submit.first_bo);
 		break;
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
-		c->syncs = t->syncs + op->u.wait.first_sync;
+		c->syncs = VMB_POOL_AT(t->syncs, op->u.wait.first_sync);
 		break;
 	default:
 		break;
@@ -336,8 +336,8 @@ static int issue_bind(struct engine *e, const struct vmb_call *c)
 		piece.u.bind.n_in = is_first ? op->u.bind.n_in : 0;
 		piece.u.bind.n_out = is_last ? op->u.bind.n_out : 0;
 		pc.op = &piece;
-		pc.binds = c->binds + first;
-		pc.syncs = is_first ? c->syncs : c->syncs + op->u.bind.n_in;
+		pc.binds = VMB_POOL_AT(c->binds, first);
+		pc.syncs = is_first ? c->syncs : VMB_POOL_AT(c->syncs, op->u.bind.n_in);
 		issue(e, &pc, 0);
 		if (n == 0)
 			break;

@@ -283,6 +283,13 @@ struct vmb_trace {
 	uint64_t capture_lost, capture_drops;
 };
 
+/*
+ * VMB_POOL_AT() - &pool[i] for the trace's pools (binds, syncs, ids), which
+ * are NULL while empty: NULL + 0 is undefined in C (clang's UBSan says so),
+ * so an empty pool yields NULL, which callers never dereference (n == 0).
+ */
+#define VMB_POOL_AT(pool, i) ((pool) ? (pool) + (i) : (pool))
+
 /* object classes, the index into vmb_trace.max_id */
 enum vmb_obj_class {
 	VMB_CLASS_VM,
