@@ -126,7 +126,13 @@ else
 fi
 
 # --- fork, vfork+exec, fork+exec, posix_spawn, dup2, fd reuse ------------
-if have_shim; then
+# TSan cannot follow threads started in the child of a threaded fork (the
+# capturer's writer): its registry reuses the parent's ids ("dup thread with
+# used id"), a limitation of TSan, not of the capturer
+if grep -q __tsan_init "$PROGS/cap_fork" 2>/dev/null; then
+	skip "fork, vfork+exec, fork+exec, fork+record+exec, posix_spawn: one file per process image, dup2 and fd reuse tracked" "TSan does not support threads after a multi-threaded fork"
+	skip "every per-process file passes replay --validate" "TSan build"
+elif have_shim; then
 	shimcap xe "$TMP/f.jsonl" -- $PROGS/cap_fork >"$TMP/f.out" 2>"$TMP/f.err"
 	st=$?
 	msgs=""

@@ -86,6 +86,14 @@ static inline void fuzz_arena_pointers(uint8_t *arg, size_t len, bool align, boo
 		v = (uint64_t)(uintptr_t)fuzz_arena + (v % FUZZ_ARENA & (align ? ~7ULL : ~0ULL));
 		memcpy(arg + i, &v, 8);
 	}
+	/* a pointer cut by the argument's end reads zero-extended: drop it */
+	if (len % 8) {
+		uint64_t v = 0;
+
+		memcpy(&v, arg + len - len % 8, len % 8);
+		if (v >= 0x10000)
+			memset(arg + len - len % 8, 0, len % 8);
+	}
 }
 
 #endif
