@@ -352,8 +352,11 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
+	int err = errno;
+
 	stop_signal = sig;
-	vmb_replay_stop = 1;
+	__atomic_store_n(&vmb_replay_stop, 1, __ATOMIC_RELAXED);
+	errno = err;
 }
 
 /* SIGINT/SIGTERM only set vmb_replay_stop: every stage checks it */
@@ -462,7 +465,7 @@ int main(int argc, char **argv)
 		}
 	}
 	ret = vmb_trace_load(argv[optind], &trace, err, sizeof(err));
-	if (vmb_replay_stop) {
+	if (vmb_replay_stopped()) {
 		vmb_trace_destroy(trace);
 		free(out_path);
 		return interrupted("while loading the trace; nothing replayed");
@@ -522,9 +525,9 @@ int main(int argc, char **argv)
 		goto out;
 	vmb_model_backend_set_params(&o.params);
 	if (!be->simulated && be != &vmb_null_backend && dry_run_on_model(trace, &pts[0]) &&
-	    !vmb_replay_stop)
+	    !vmb_replay_stopped())
 		goto out;
-	if (vmb_replay_stop) {
+	if (vmb_replay_stopped()) {
 		status = interrupted("during the model dry run; nothing replayed");
 		goto out;
 	}
@@ -541,8 +544,8 @@ int main(int argc, char **argv)
 	ro.dump = dump.f;
 	ro.progress = !o.quiet;
 	ro.max_errors = 20;
-	for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
-		for (unsigned r = 0; r < o.repeat && !vmb_replay_stop; r++) {
+	for (size_t p = 0; p < n_pts && !vmb_replay_stopped(); p++) {
+		for (unsigned r = 0; r < o.repeat && !vmb_replay_stopped(); r++) {
 			ro.strat = pts[p];
 			ret = vmb_replay_run(trace, &ro, &runs[n_runs], err, sizeof(err));
 			if (ret && !runs[n_runs].m.incomplete) {
@@ -587,7 +590,7 @@ int main(int argc, char **argv)
 	if (!o.quiet)
 		vmb_summary_print(stdout, trace, runs, n_runs);
 	/* an interrupted invocation never replaces a complete result */
-	if (vmb_replay_stop) {
+	if (vmb_replay_stopped()) {
 		bool during = runs[n_runs - 1].m.incomplete;
 
 		json_object_set_new(extra, "interrupted",
@@ -607,12 +610,12 @@ int main(int argc, char **argv)
 	}
 	if (!o.quiet)
 		printf("result: %s%s\n", final_path,
-		       vmb_replay_stop ? " (interrupted)" : "");
+		       vmb_replay_stopped() ? " (interrupted)" : "");
 	status = unexpected ? 1 : 0;
-	if (vmb_replay_stop)
+	if (vmb_replay_stopped())
 		status = interrupted(runs[n_runs - 1].m.incomplete ? "during a run" :
 								       "after the last run");
-	if (vmb_replay_stop && strcmp(final_path, out_path))
+	if (vmb_replay_stopped() && strcmp(final_path, out_path))
 		fprintf(stderr, "replay: the interrupted result is in %s; %s is unchanged\n",
 			final_path, out_path);
 	if (vmb_stdout_close("replay"))

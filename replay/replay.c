@@ -501,7 +501,7 @@ static int run_ops(struct engine *e)
 		const struct vmb_op *op = &t->ops[i];
 		struct vmb_call c;
 
-		if (vmb_replay_stop) {
+		if (vmb_replay_stopped()) {
 			e->m->incomplete = true;
 			break;
 		}

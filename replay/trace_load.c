@@ -378,7 +378,7 @@ static int parse_ops_array(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
-		if (vmb_replay_stop)
+		if (vmb_replay_stopped())
 			return fail_line(w, w->line, "interrupted");
 		if (at(w, ']'))
 			return fail_line(w, w->line, "syntax error: trailing ',' before ']'");
@@ -598,7 +598,7 @@ static int walk_jsonl_ops(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
-		if (vmb_replay_stop)
+		if (vmb_replay_stopped())
 			return fail_line(w, w->line, "interrupted");
 		if (blank(w->buf + w->pos, eol - w->pos))
 			return fail_line(w, w->line, "blank line");
@@ -734,7 +734,7 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 			break;
 		}
 		t->n_ops = op0 + i + 1;
-		if (vmb_replay_stop)
+		if (vmb_replay_stopped())
 			return -EINTR;
 		r = vmb_validator_check(v, op, has_t, krange, why, len);
 		if (r) {
