@@ -4,7 +4,8 @@
 #   make check      build and run the test suite
 #   make bench      build and run the benchmarks (figures, not pass/fail)
 #   make install    install commands under $(DESTDIR)$(PREFIX)
-#   make SAN=address,undefined check    with sanitizers
+#   make SAN=address,undefined check    with sanitizers (also SAN=thread)
+#   make fuzz [FUZZ_SECONDS=N]          libFuzzer targets (clang), see mk/fuzz.mk
 #   make V=1        show the commands
 #
 # Each component adds its own programs in a mk/*.mk fragment.

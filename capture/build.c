@@ -155,7 +155,9 @@ static void scratch_key_create(void)
  * @len: bytes
  *
  * After a successful call the kernel has read the array, so it is used in
- * place. After a failed one it may be garbage: it is copied safely.
+ * place, unless misaligned (the kernel takes any alignment, a typed read of
+ * it would be undefined). After a failed one it may be garbage: it is
+ * copied safely.
  *
  * Return: the bytes, or NULL when they cannot be read.
  */
@@ -165,7 +167,8 @@ const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
 		return (const void *)(uintptr_t)ptr;
 	if (!ptr || len > (64u << 20))
 		return NULL;
-	if (c->ret == 0)
+	/* a misaligned array is copied: the decoders read it as typed structs */
+	if (c->ret == 0 && !(ptr % 8))
 		return (const void *)(uintptr_t)ptr;
 	if (len > scratch_len) {
 		char *n = realloc(scratch, len);

@@ -241,6 +241,13 @@ struct cap_config {
 
 extern struct cap_config cap_cfg CAP_HIDDEN;
 extern atomic_bool cap_enabled CAP_HIDDEN;
+/*
+ * Non-zero on a thread inside the recorder's own work (the writer thread
+ * always): a libc call made from there (a sanitizer's report path maps and
+ * unmaps memory) is passed on unrecorded, never re-entering the recorder
+ * and its reg_lock.
+ */
+extern CAP_TLS unsigned int cap_in_recorder CAP_HIDDEN;
 extern int cap_out_fd CAP_HIDDEN;
 
 void cap_recorder_init(void) CAP_HIDDEN;

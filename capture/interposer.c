@@ -465,7 +465,8 @@ static void record_cpu_unmap(uint64_t addr, uint64_t len, uint64_t seq, uint64_t
 	({                                                                                         \
 		__typeof__(call_expr) __r;                                                         \
 		int __err;                                                                         \
-		if (cap_userptr_any() && atomic_load(&cap_enabled) && !foreign_child() &&          \
+		if (!cap_in_recorder && cap_userptr_any() && atomic_load(&cap_enabled) &&          \
+		    !foreign_child() &&                                                            \
 		    cap_userptr_touched((uint64_t)(uintptr_t)(addr), (len))) {                     \
 			uint64_t __seq = cap_seq_next(), __t0 = cap_now();                         \
 			__r = (call_expr);                                                         \

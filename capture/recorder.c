@@ -85,6 +85,39 @@ struct raw_slot {
 };
 
 static CAP_TLS struct tbuf *my_tbuf;
+CAP_TLS unsigned int cap_in_recorder;
+
+/*
+ * ThreadSanitizer and the ring. This library is never instrumented, so
+ * TSan sees a record only through the libc calls it intercepts: the
+ * producer's memcpy into the ring (cap_build_layout()) or into a malloc'ed
+ * indirect record, and the writer's memcpy out of it, free() of indirect
+ * records and, in drain_all(), of a dead thread's buffers. The C11 atomics
+ * that order them are invisible to it, so it reports those pairs as races.
+ * They are not: a record is published by the release store of t->head
+ * after it is laid out and read only after the writer's acquire load of
+ * t->head; its ring space is reused only after the writer's release store
+ * of t->tail, which the producer loads with acquire before writing; a dead
+ * thread's buffers are freed after the acquire load of t->dead, which the
+ * thread stored (release) after its last record. Under TSan (its runtime
+ * in the process: a sanitized program) these edges are told to it with
+ * __tsan_release()/__tsan_acquire() on the same addresses; otherwise the
+ * weak symbols are NULL and this costs one predictable branch.
+ */
+extern void __tsan_acquire(void *addr) __attribute__((weak, visibility("default")));
+extern void __tsan_release(void *addr) __attribute__((weak, visibility("default")));
+
+static inline void hb_release(void *addr)
+{
+	if (__tsan_release)
+		__tsan_release(addr);
+}
+
+static inline void hb_acquire(void *addr)
+{
+	if (__tsan_acquire)
+		__tsan_acquire(addr);
+}
 static pthread_key_t tbuf_key;
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tbuf *tbufs;
@@ -104,6 +137,8 @@ static struct cap_rec **pending;
 static size_t n_pending, cap_pending;
 static uint64_t next_seq, gap_since;
 static uint64_t late, gaps, bytes_written, lost;
+/* lost records by op kind: the header's by_kind counts only what the file holds */
+static uint64_t lost_kind[VMB_OP_COUNT];
 static struct cap_out *out;
 static struct cap_strbuf sb;
 static char out_path[PATH_MAX];
@@ -243,6 +278,7 @@ static void tbuf_release(void *p)
 	struct tbuf *t = p;
 
 	my_tbuf = NULL;
+	hb_release(&t->dead);
 	atomic_store(&t->dead, true);
 }
 
@@ -321,6 +357,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 		kick_writer();
 		nanosleep(&ts, NULL);
 	}
+	hb_acquire(&t->tail);
 	if (w0)
 		t->op_wait_ns = cap_now() - w0;
 	if (pos + len > RING_BYTES) {
@@ -329,6 +366,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 		pad->size = (uint32_t)(RING_BYTES - pos);
 		pad->kind = REC_PAD;
 		head += RING_BYTES - pos;
+		hb_release(&t->head);
 		atomic_store_explicit(&t->head, head, memory_order_release);
 		pos = 0;
 	}
@@ -339,6 +377,7 @@ static void ring_commit(struct tbuf *t, uint32_t len)
 {
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed) + len;
 
+	hb_release(&t->head);
 	atomic_store_explicit(&t->head, head, memory_order_release);
 	if (head - atomic_load_explicit(&t->tail, memory_order_relaxed) > RING_BYTES / 2)
 		kick_writer();
@@ -420,6 +459,7 @@ static void drain_ring(struct tbuf *t)
 	uint64_t tail = atomic_load_explicit(&t->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_acquire);
 
+	hb_acquire(&t->head);
 	while (tail < head) {
 		const struct indirect *h = (const struct indirect *)(t->ring + tail % RING_BYTES);
 		struct cap_rec *r;
@@ -437,16 +477,20 @@ static void drain_ring(struct tbuf *t)
 		}
 		tail += h->size;
 	}
+	hb_release(&t->tail);
 	atomic_store_explicit(&t->tail, tail, memory_order_release);
 }
 
 static void drain_all(void)
 {
+	cap_in_recorder++;
 	pthread_mutex_lock(&reg_lock);
 	for (struct tbuf **p = &tbufs; *p;) {
 		struct tbuf *t = *p;
 		bool dead = atomic_load(&t->dead);
 
+		if (dead)
+			hb_acquire(&t->dead);
 		drain_ring(t);
 		if (dead) {
 			atomic_fetch_add(&ovh_dead_ns, atomic_load(&t->ovh_ns));
@@ -464,6 +508,7 @@ static void drain_all(void)
 		p = &t->next;
 	}
 	pthread_mutex_unlock(&reg_lock);
+	cap_in_recorder--;
 }
 
 static int cmp_seq(const void *a, const void *b)
@@ -491,14 +536,43 @@ static int write_all(int fd, const char *p, size_t n, size_t *done)
 	return 0;
 }
 
-/* records (lines) in [p, p + n) */
-static uint64_t count_lines(const char *p, size_t n)
+/* the op kind of a rendered record line ({"op":"NAME",...}), or -1 */
+static int line_kind(const char *p, size_t n)
 {
-	uint64_t k = 0;
+	static const char pfx[] = "{\"op\":\"";
+	const size_t pl = sizeof(pfx) - 1;
 
-	for (const char *e = p + n; (p = memchr(p, '\n', (size_t)(e - p))); p++)
-		k++;
-	return k;
+	if (n <= pl || memcmp(p, pfx, pl))
+		return -1;
+	for (int k = 0; k < VMB_OP_COUNT; k++) {
+		const char *name = vmb_op_kind_name((enum vmb_op_kind)k);
+		size_t l = strlen(name);
+
+		if (n > pl + l && !memcmp(p + pl, name, l) && p[pl + l] == '"')
+			return k;
+	}
+	return -1;
+}
+
+/*
+ * Count the records (lines) of buf[0, n) that did not fully reach the file,
+ * the first @wrote bytes having been written: a line cut in the middle is
+ * lost too, the loader drops it.
+ */
+static void count_lost(const char *buf, size_t n, size_t wrote)
+{
+	const char *p = buf, *e = buf + n, *nl;
+
+	for (; p < e && (nl = memchr(p, '\n', (size_t)(e - p))); p = nl + 1) {
+		int k;
+
+		if ((size_t)(nl - buf) < wrote)
+			continue;
+		lost++;
+		k = line_kind(p, (size_t)(nl - p));
+		if (k >= 0)
+			lost_kind[k]++;
+	}
 }
 
 static void fail_output(int err)
@@ -567,10 +641,12 @@ static void render_header(char *buf, bool complete, const char *end)
 		      st->ops_total - lost, lost);
 	first = true;
 	for (int k = 0; k < VMB_OP_COUNT; k++) {
-		if (!st->ops[k])
+		uint64_t n = st->ops[k] - (lost_kind[k] <= st->ops[k] ? lost_kind[k] : st->ops[k]);
+
+		if (!n)
 			continue;
 		cap_sb_printf(&h, "%s\"%s\":%" PRIu64, first ? "" : ",",
-			      vmb_op_kind_name((enum vmb_op_kind)k), st->ops[k]);
+			      vmb_op_kind_name((enum vmb_op_kind)k), n);
 		first = false;
 	}
 	pthread_mutex_lock(&reg_lock);
@@ -791,12 +867,11 @@ static void writer_tick(bool final, const char *end)
 
 		bytes_written += wrote;
 		if (err) {
-			/* a record cut in the middle is lost too: the loader drops it */
-			lost += count_lines(sb.p + wrote, sb.len - wrote);
+			count_lost(sb.p, sb.len, wrote);
 			fail_output(err);
 		}
 	} else if (sb.len) {
-		lost += count_lines(sb.p, sb.len);
+		count_lost(sb.p, sb.len, 0);
 	}
 	if (cap_out_fd >= 0 && (done || final))
 		write_header(final, end);
@@ -805,6 +880,7 @@ static void writer_tick(bool final, const char *end)
 static void *writer_main(void *arg)
 {
 	(void)arg;
+	cap_in_recorder = 1;
 	while (!atomic_load(&writer_stop)) {
 		struct timespec ts = {cap_cfg.flush_ms / 1000,
 				      (long)(cap_cfg.flush_ms % 1000) * 1000000};
@@ -840,11 +916,36 @@ static void writer_start(void)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/*
+ * A FIFO or device got its header before anything was known: the last line
+ * is a trailer with the final counts, which the loader reads like the
+ * header's x_capture (docs/capture.md).
+ */
+static void write_trailer(const char *end)
+{
+	const struct cap_out_stats *st = cap_out_stats(out);
+	char buf[256];
+	size_t done;
+	int n, err;
+
+	n = snprintf(buf, sizeof(buf),
+		     "{\"x_capture\":{\"trailer\":true,\"complete\":true,\"end\":\"%s\","
+		     "\"ops\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"drops\":%" PRIu64 "}}\n",
+		     end ? end : "exit", st->ops_total - lost, lost, atomic_load(&drops));
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return;
+	err = write_all(cap_out_fd, buf, (size_t)n, &done);
+	if (err)
+		fail_output(err);
+}
+
 static void finish_file(const char *end)
 {
 	struct stat st;
 
 	writer_tick(true, end);
+	if (cap_out_fd >= 0 && out_stream && header_written && !file_failed)
+		write_trailer(end);
 	if (cap_out_fd >= 0) {
 		/* a file we made that holds nothing is no trace: remove it */
 		if (made_path && !fstat(cap_out_fd, &st) && S_ISREG(st.st_mode) && !st.st_size)
@@ -861,6 +962,7 @@ static void finish_file(const char *end)
 	}
 	out_stream = header_written = made_path = false;
 	lost = 0;
+	memset(lost_kind, 0, sizeof(lost_kind));
 }
 
 /**
@@ -970,6 +1072,7 @@ void cap_recorder_atfork_child(void)
 	cap_out_reset(out);
 	atomic_store(&seq_counter, 0);
 	next_seq = gap_since = late = gaps = bytes_written = lost = 0;
+	memset(lost_kind, 0, sizeof(lost_kind));
 	out_stream = header_written = made_path = false;
 	atomic_store(&drops, 0);
 	atomic_store(&ovh_dead_ns, 0);

@@ -384,8 +384,11 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
 {
+	int err = errno;
+
 	stop_signal = sig;
-	vmb_replay_stop = 1;
+	__atomic_store_n(&vmb_replay_stop, 1, __ATOMIC_RELAXED);
+	errno = err;
 }
 
 /* SIGINT/SIGTERM only set vmb_replay_stop: every stage checks it */
@@ -476,7 +479,7 @@ static int warm_up(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	w.perfetto = NULL;
 	w.progress = false;
 	w.max_errors = 0;
-	for (int i = 0; i < n && !vmb_replay_stop; i++) {
+	for (int i = 0; i < n && !vmb_replay_stopped(); i++) {
 		struct vmb_run run = {0};
 		int ret;
 
@@ -487,7 +490,7 @@ static int warm_up(const struct vmb_trace *trace, const struct vmb_replay_opts *
 			fprintf(stderr, "replay: %s backend: warm-up: %s\n", ro->backend->name, err);
 			return ret;
 		}
-		if (vmb_replay_stop && (size_t)i % n_pts == 0) {
+		if (vmb_replay_stopped() && (size_t)i % n_pts == 0) {
 			*kept = run;
 			return 1;
 		}
@@ -539,7 +542,7 @@ int main(int argc, char **argv)
 		}
 	}
 	ret = vmb_trace_load(argv[optind], &trace, err, sizeof(err));
-	if (vmb_replay_stop) {
+	if (vmb_replay_stopped()) {
 		vmb_trace_destroy(trace);
 		free(out_path);
 		return interrupted("while loading the trace; nothing replayed");
@@ -600,9 +603,9 @@ int main(int argc, char **argv)
 		goto out;
 	vmb_model_backend_set_params(&o.params);
 	if (!be->simulated && be != &vmb_null_backend && dry_run_on_model(trace, &pts[0]) &&
-	    !vmb_replay_stop)
+	    !vmb_replay_stopped())
 		goto out;
-	if (vmb_replay_stop) {
+	if (vmb_replay_stopped()) {
 		status = interrupted("during the model dry run; nothing replayed");
 		goto out;
 	}
@@ -630,8 +633,8 @@ int main(int argc, char **argv)
 	 * drift of the machine (thermals, caches, other load) spreads over all
 	 * points. The runs are stored point by point, as before.
 	 */
-	for (unsigned r = 0; r < o.repeat && !vmb_replay_stop; r++) {
-		for (size_t p = 0; p < n_pts && !vmb_replay_stop; p++) {
+	for (unsigned r = 0; r < o.repeat && !vmb_replay_stopped(); r++) {
+		for (size_t p = 0; p < n_pts && !vmb_replay_stopped(); p++) {
 			struct vmb_run *run = &runs[p * o.repeat + r];
 
 			ro.strat = pts[p];
@@ -688,7 +691,7 @@ int main(int argc, char **argv)
 	if (!o.quiet)
 		vmb_summary_print(stdout, trace, runs, n_runs);
 	/* an interrupted invocation never replaces a complete result */
-	if (vmb_replay_stop) {
+	if (vmb_replay_stopped()) {
 		bool during = runs[n_runs - 1].m.incomplete;
 
 		json_object_set_new(extra, "interrupted",
@@ -708,12 +711,12 @@ int main(int argc, char **argv)
 	}
 	if (!o.quiet)
 		printf("result: %s%s\n", final_path,
-		       vmb_replay_stop ? " (interrupted)" : "");
+		       vmb_replay_stopped() ? " (interrupted)" : "");
 	status = unexpected ? 1 : 0;
-	if (vmb_replay_stop)
+	if (vmb_replay_stopped())
 		status = interrupted(runs[n_runs - 1].m.incomplete ? "during a run" :
 								       "after the last run");
-	if (vmb_replay_stop && strcmp(final_path, out_path))
+	if (vmb_replay_stopped() && strcmp(final_path, out_path))
 		fprintf(stderr, "replay: the interrupted result is in %s; %s is unchanged\n",
 			final_path, out_path);
 	if (vmb_stdout_close("replay"))

@@ -271,16 +271,16 @@ static void call_for_op(const struct vmb_trace *t, size_t index, struct vmb_call
 		c->kernel_range = vmb_trace_kernel_range(t, op->u.vm_create.vm);
 		break;
 	case VMB_OP_BIND:
-		c->binds = t->binds + op->u.bind.first_bind;
-		c->syncs = t->syncs + op->u.bind.first_sync;
+		c->binds = VMB_POOL_AT(t->binds, op->u.bind.first_bind);
+		c->syncs = VMB_POOL_AT(t->syncs, op->u.bind.first_sync);
 		break;
 	case VMB_OP_SUBMIT:
-		c->syncs = t->syncs + op->u.submit.first_sync;
-		c->bos = t->ids + op->u.submit.first_bo;
+		c->syncs = VMB_POOL_AT(t->syncs, op->u.submit.first_sync);
+		c->bos = VMB_POOL_AT(t->ids, op->u.submit.first_bo);
 		break;
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
-		c->syncs = t->syncs + op->u.wait.first_sync;
+		c->syncs = VMB_POOL_AT(t->syncs, op->u.wait.first_sync);
 		break;
 	default:
 		break;
@@ -381,8 +381,8 @@ static int issue_bind(struct engine *e, const struct vmb_call *c)
 		piece.u.bind.n_in = is_first ? op->u.bind.n_in : 0;
 		piece.u.bind.n_out = is_last ? op->u.bind.n_out : 0;
 		pc.op = &piece;
-		pc.binds = c->binds + first;
-		pc.syncs = is_first ? c->syncs : c->syncs + op->u.bind.n_in;
+		pc.binds = VMB_POOL_AT(c->binds, first);
+		pc.syncs = is_first ? c->syncs : VMB_POOL_AT(c->syncs, op->u.bind.n_in);
 		issue(e, &pc, 0);
 		if (n == 0)
 			break;
@@ -549,7 +549,7 @@ static int run_ops(struct engine *e)
 		const struct vmb_op *op = &t->ops[i];
 		struct vmb_call c;
 
-		if (vmb_replay_stop) {
+		if (vmb_replay_stopped()) {
 			e->m->incomplete = true;
 			break;
 		}
@@ -643,7 +643,7 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	ret = run_ops(&e);
 	/* calls still in flight complete (or, after a stop, are dropped) */
 	if (e.be.ops->reap)
-		e.be.ops->reap(&e.be, !vmb_replay_stop);
+		e.be.ops->reap(&e.be, !vmb_replay_stopped());
 	if (e.be.ops->in_flight)
 		e.be.ops->in_flight(&e.be, &run->m.in_flight_cap, &run->m.in_flight_peak);
 	run->wall_ns = mono_ns() - t0;

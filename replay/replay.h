@@ -42,6 +42,16 @@ struct vmb_replay_opts {
 /* set from a signal handler to stop a run early; the run is marked incomplete */
 extern volatile sig_atomic_t vmb_replay_stop;
 
+/*
+ * vmb_replay_stopped() - vmb_replay_stop as read from any thread: the
+ * handler may run on one thread while loader or replay threads poll it, so
+ * both sides use atomic accesses (sig_atomic_t alone covers one thread).
+ */
+static inline bool vmb_replay_stopped(void)
+{
+	return __atomic_load_n(&vmb_replay_stop, __ATOMIC_RELAXED);
+}
+
 /**
  * vmb_replay_run() - replay @trace once
  * @trace: a loaded, validated trace

@@ -543,6 +543,10 @@ static json_t *trace_obj(const struct vmb_trace *t)
 		err |= set(o, "truncated",
 			   json_pack("{s:I,s:I}", "dropped_bytes", (json_int_t)t->truncated_bytes,
 				     "line", (json_int_t)t->truncated_line));
+	if (t->capture_counts) {
+		err |= set_u64(o, "capture_lost", t->capture_lost);
+		err |= set_u64(o, "capture_drops", t->capture_drops);
+	}
 	if (t->source.json) {
 		json_t *src = json_loads(t->source.json, 0, NULL);
 

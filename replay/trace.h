@@ -251,6 +251,10 @@ struct vmb_source {
  * @dropped_partial_line: a truncated last .jsonl line was dropped
  * @truncated_bytes: the length of that line (bytes not replayed)
  * @truncated_line: its line number
+ * @capture_counts: the capturer's x_capture counts were found (header, or
+ *	the trailer line a capture to a FIFO or device ends with)
+ * @capture_lost: records the capturer could not write (not in the file)
+ * @capture_drops: records the capturer dropped before rendering them
  */
 struct vmb_trace {
 	char *path;
@@ -275,7 +279,16 @@ struct vmb_trace {
 	bool dropped_partial_line;
 	uint64_t truncated_bytes;
 	uint32_t truncated_line;
+	bool capture_counts;
+	uint64_t capture_lost, capture_drops;
 };
+
+/*
+ * VMB_POOL_AT() - &pool[i] for the trace's pools (binds, syncs, ids), which
+ * are NULL while empty: NULL + 0 is undefined in C (clang's UBSan says so),
+ * so an empty pool yields NULL, which callers never dereference (n == 0).
+ */
+#define VMB_POOL_AT(pool, i) ((pool) ? (pool) + (i) : (pool))
 
 /* object classes, the index into vmb_trace.max_id */
 enum vmb_obj_class {

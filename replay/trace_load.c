@@ -62,6 +62,8 @@
  * @keys, @n_keys: top-level keys seen (duplicate check)
  * @dropped_line: .jsonl: line of a dropped incomplete last line, else 0
  * @dropped_bytes: .jsonl: its length in bytes
+ * @trailer: .jsonl: the last line was the capturer's x_capture trailer, whose
+ *	counts are in @trailer_lost and @trailer_drops
  */
 struct walker {
 	const char *buf;
@@ -79,6 +81,8 @@ struct walker {
 
 	uint32_t dropped_line;
 	size_t dropped_bytes;
+	bool trailer;
+	uint64_t trailer_lost, trailer_drops;
 	bool parsed;
 
 	/* progress of the parse, reported by the first chunk for all of them */
@@ -271,6 +275,15 @@ static int parse_value(struct walker *w, int base, json_t **out)
 
 /* ---- header ---- */
 
+/* a count in the capturer's x_capture object; anything else reads as 0 */
+static uint64_t x_count(const json_t *x, const char *key)
+{
+	const json_t *v = json_object_get(x, key);
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v)
+							       : 0;
+}
+
 static int header_value(struct walker *w, const char *key, const json_t *v, uint32_t line)
 {
 	struct vmb_trace *t = w->t;
@@ -318,6 +331,10 @@ static int header_value(struct walker *w, const char *key, const json_t *v, uint
 			return fail_line(w, line, "page_size %" PRIu64 " is not a power of two",
 					 ps);
 		t->page_size = ps;
+	} else if (!strcmp(key, "x_capture") && json_is_object(v)) {
+		t->capture_counts = true;
+		t->capture_lost = x_count(v, "lost");
+		t->capture_drops = x_count(v, "drops");
 	} else if (!strcmp(key, "source")) {
 		const json_t *kind;
 
@@ -403,7 +420,7 @@ static int parse_ops_array(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
-		if (vmb_replay_stop)
+		if (vmb_replay_stopped())
 			return fail_line(w, w->line, "interrupted");
 		if (at(w, ']'))
 			return fail_line(w, w->line, "syntax error: trailing ',' before ']'");
@@ -617,6 +634,13 @@ static bool use_simd(void)
  * w->line counts from the first of them. A last line of the file without
  * '\n' that does not parse is dropped (an interrupted write).
  */
+/* the capturer's trailer line: {"x_capture":{...}}, no "op" */
+static bool is_trailer(const json_t *o)
+{
+	return json_is_object(o) && !json_object_get(o, "op") &&
+	       json_is_object(json_object_get(o, "x_capture"));
+}
+
 static int walk_jsonl_ops(struct walker *w)
 {
 	struct vmb_parse *p = w->p;
@@ -631,7 +655,7 @@ static int walk_jsonl_ops(struct walker *w)
 		p->in_op = true;
 		p->op_index = p->n_ops;
 		p->op_line = w->line;
-		if (vmb_replay_stop) {
+		if (vmb_replay_stopped()) {
 			r = fail_line(w, w->line, "interrupted");
 			break;
 		}
@@ -661,6 +685,16 @@ static int walk_jsonl_ops(struct walker *w)
 		}
 		if (r)
 			break;
+		if (eol + 1 >= w->len && is_trailer(o)) {
+			const json_t *x = json_object_get(o, "x_capture");
+
+			w->trailer = true;
+			w->trailer_lost = x_count(x, "lost");
+			w->trailer_drops = x_count(x, "drops");
+			json_decref(o);
+			r = 0;
+			break;
+		}
 		r = vmb_parse_op(p, o);
 		json_decref(o);
 		if (r)
@@ -784,7 +818,7 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 			break;
 		}
 		t->n_ops = op0 + i + 1;
-		if (vmb_replay_stop)
+		if (vmb_replay_stopped())
 			return -EINTR;
 		vmb_progress_update(pr, t->n_ops, 0,
 				    w->begin + (uint64_t)((double)(stop - w->begin) * (double)(i + 1) /
@@ -980,6 +1014,11 @@ static int finish(struct load *ld, struct vmb_trace *t)
 			t->dropped_partial_line = true;
 			t->truncated_bytes = ld->w[i].dropped_bytes;
 			t->truncated_line = ld->w[i].dropped_line + line_base - 1;
+		}
+		if (ld->w[i].trailer) {
+			t->capture_counts = true;
+			t->capture_lost = ld->w[i].trailer_lost;
+			t->capture_drops = ld->w[i].trailer_drops;
 		}
 		line_base += ld->w[i].line - 1;
 	}

@@ -251,19 +251,19 @@ static void note_ids(struct vmb_validator *v, const struct vmb_op *op)
 		note_id(v, VMB_CLASS_QUEUE, op->u.bind.queue);
 		for (uint32_t i = 0; i < op->u.bind.n_binds; i++)
 			note_id(v, VMB_CLASS_BO, t->binds[op->u.bind.first_bind + i].bo);
-		s = t->syncs + op->u.bind.first_sync;
+		s = VMB_POOL_AT(t->syncs, op->u.bind.first_sync);
 		n_sync = (size_t)op->u.bind.n_in + op->u.bind.n_out;
 		break;
 	case VMB_OP_SUBMIT:
 		note_id(v, VMB_CLASS_QUEUE, op->u.submit.queue);
 		for (uint32_t i = 0; i < op->u.submit.n_bos; i++)
 			note_id(v, VMB_CLASS_BO, t->ids[op->u.submit.first_bo + i]);
-		s = t->syncs + op->u.submit.first_sync;
+		s = VMB_POOL_AT(t->syncs, op->u.submit.first_sync);
 		n_sync = (size_t)op->u.submit.n_in + op->u.submit.n_out;
 		break;
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
-		s = t->syncs + op->u.wait.first_sync;
+		s = VMB_POOL_AT(t->syncs, op->u.wait.first_sync);
 		n_sync = op->u.wait.n;
 		break;
 	case VMB_OP_EVICT:
@@ -527,9 +527,9 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		for (uint32_t i = 0; !r && i < b->n_binds; i++)
 			r = check_entry(v, b->vm, &t->binds[b->first_bind + i], i, why, len);
 		if (!r)
-			r = check_syncs(v, t->syncs + b->first_sync, b->n_in, "in", why, len);
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync), b->n_in, "in", why, len);
 		if (!r)
-			r = check_syncs(v, t->syncs + b->first_sync + b->n_in, b->n_out, "out", why,
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync + b->n_in), b->n_out, "out", why,
 					len);
 		return r;
 	}
@@ -540,9 +540,9 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		for (uint32_t i = 0; !r && i < s->n_bos; i++)
 			r = need_alive(v, VMB_CLASS_BO, t->ids[s->first_bo + i], why, len);
 		if (!r)
-			r = check_syncs(v, t->syncs + s->first_sync, s->n_in, "in", why, len);
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync), s->n_in, "in", why, len);
 		if (!r)
-			r = check_syncs(v, t->syncs + s->first_sync + s->n_in, s->n_out, "out", why,
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync + s->n_in), s->n_out, "out", why,
 					len);
 		return r;
 	}
@@ -550,7 +550,7 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 	case VMB_OP_SIGNAL:
 		if (!op->u.wait.n)
 			return why_fmt(why, len, "no syncs");
-		return check_syncs(v, t->syncs + op->u.wait.first_sync, op->u.wait.n, "", why, len);
+		return check_syncs(v, VMB_POOL_AT(t->syncs, op->u.wait.first_sync), op->u.wait.n, "", why, len);
 	case VMB_OP_CPU_UNMAP:
 	case VMB_OP_CPU_MIGRATE:
 		if (!op->u.cpu_unmap.size)

@@ -24,6 +24,9 @@ TMP=$(mktemp -d /tmp/vmb-capture-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 # sanitizer builds of the programs under test must accept a preload first
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+# the capturer starts its writer thread in a fork child of a threaded
+# program, which TSan refuses by default
+export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}die_after_fork=0"
 
 n=0 pass=0 failc=0 skipc=0
 ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
@@ -123,7 +126,13 @@ else
 fi
 
 # --- fork, vfork+exec, fork+exec, posix_spawn, dup2, fd reuse ------------
-if have_shim; then
+# TSan cannot follow threads started in the child of a threaded fork (the
+# capturer's writer): its registry reuses the parent's ids ("dup thread with
+# used id"), a limitation of TSan, not of the capturer
+if grep -q __tsan_init "$PROGS/cap_fork" 2>/dev/null; then
+	skip "fork, vfork+exec, fork+exec, fork+record+exec, posix_spawn: one file per process image, dup2 and fd reuse tracked" "TSan does not support threads after a multi-threaded fork"
+	skip "every per-process file passes replay --validate" "TSan build"
+elif have_shim; then
 	shimcap xe "$TMP/f.jsonl" -- $PROGS/cap_fork >"$TMP/f.out" 2>"$TMP/f.err"
 	st=$?
 	msgs=""
@@ -236,6 +245,16 @@ if have_shim && have_replay; then
 	else
 		notok "a FIFO gets a valid trace and stays a FIFO" "status $st" "$(cat "$TMP/x.err" "$TMP/v" 2>/dev/null)"
 	fi
+	$REPLAY -q -o "$TMP/fifo-r.json" "$TMP/fifo-trace.jsonl" >/dev/null 2>&1
+	if tail -n 1 "$TMP/fifo-trace.jsonl" | grep -q '^{"x_capture":{"trailer":true' &&
+		python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))["trace"]
+assert t["capture_lost"] == 0 and t["capture_drops"] == 0, t' "$TMP/fifo-r.json" 2>"$TMP/py.err"; then
+		ok "a FIFO trace ends with the x_capture trailer, which replay reads"
+	else
+		notok "a FIFO trace ends with the x_capture trailer, which replay reads" \
+			"$(tail -n 1 "$TMP/fifo-trace.jsonl" | head -c 300; cat "$TMP/py.err")"
+	fi
 else
 	skip "a FIFO gets a valid trace and stays a FIFO" "no working $SHIM yet"
 fi
@@ -271,11 +290,24 @@ x = json.loads(lines[0])["x_capture"]
 ops = sum(1 for l in lines[1:] if l.strip().endswith(b"}"))
 assert x["lost"] > 0, x
 assert x["ops"] <= ops + 1 and x["ops"] >= ops - 1, (x["ops"], ops)
+assert sum(x["by_kind"].values()) == x["ops"], (x["by_kind"], x["ops"])
 P
 		then
-			ok "full disk: header ops = ops in the file, lost counted"
+			ok "full disk: header ops = ops in the file = by_kind, lost counted"
 		else
-			notok "full disk: header ops = ops in the file, lost counted" "$(cat "$TMP/py.err")"
+			notok "full disk: header ops = ops in the file = by_kind, lost counted" "$(cat "$TMP/py.err")"
+		fi
+		$REPLAY -o "$TMP/full-r.json" "$TMP/full/x.jsonl" >"$TMP/full-s.txt" 2>/dev/null
+		if python3 -c 'import json, sys
+x = json.loads(open(sys.argv[1], "rb").readline())["x_capture"]
+t = json.load(open(sys.argv[2]))["trace"]
+assert t["capture_lost"] == x["lost"] > 0, (t.get("capture_lost"), x["lost"])' \
+			"$TMP/full/x.jsonl" "$TMP/full-r.json" 2>"$TMP/py.err" &&
+			grep -q 'capturer lost' "$TMP/full-s.txt"; then
+			ok "full disk: replay reports the lost records (trace.capture_lost, summary)"
+		else
+			notok "full disk: replay reports the lost records (trace.capture_lost, summary)" \
+				"$(cat "$TMP/py.err" "$TMP/full-s.txt")"
 		fi
 		rm -f "$TMP/full/"*
 		head -c 65536 /dev/zero >"$TMP/full/filler" 2>/dev/null

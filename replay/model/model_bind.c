@@ -589,7 +589,7 @@ int model_bind(struct vmb_model *m, const struct vmb_call *call, struct vmb_timi
 	const struct vmb_op *op = call->op;
 	struct mvm *vm = mvm_find(m, op->u.bind.vm);
 	struct mqueue *q = NULL;
-	const struct vmb_sync *in = call->syncs, *out = call->syncs + op->u.bind.n_in;
+	const struct vmb_sync *in = call->syncs, *out = VMB_POOL_AT(call->syncs, op->u.bind.n_in);
 	struct vmb_gpuvm_stats before;
 	struct mbind_acc acc = {0};
 	const struct vmb_model_params *p = &m->cfg.params;

@@ -449,7 +449,7 @@ int model_submit(struct vmb_model *m, const struct vmb_call *call, struct vmb_ti
 	const struct vmb_op *op = call->op;
 	const struct vmb_model_params *p = &m->cfg.params;
 	struct mqueue *q = mqueue_find(m, op->u.submit.queue);
-	const struct vmb_sync *in = call->syncs, *out = call->syncs + op->u.submit.n_in;
+	const struct vmb_sync *in = call->syncs, *out = VMB_POOL_AT(call->syncs, op->u.submit.n_in);
 	const uint32_t *bos = call->bos;
 	uint32_t n_bos = op->u.submit.n_bos;
 	uint64_t ready = 0, base, declared, start, end, gpu, fault_ns = 0, stall;

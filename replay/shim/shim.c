@@ -58,8 +58,9 @@ REAL(int, dup, (int))
 REAL(int, dup2, (int, int))
 REAL(int, dup3, (int, int, int))
 REAL(int, fcntl, (int, int, ...))
-REAL(void *, mmap, (void *, size_t, int, int, int, off_t))
-REAL(int, munmap, (void *, size_t))
+/* resolved by the wrappers themselves, see mmap() below */
+static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
+static int (*real_munmap)(void *, size_t);
 REAL(int, access, (const char *, int))
 REAL(int, faccessat, (int, const char *, int, int))
 REAL(FILE *, fopen, (const char *, const char *))
@@ -111,6 +112,16 @@ struct fd_slot {
 static struct fd_slot *fds;
 static int n_fds;
 
+/*
+ * Which fds the shim tracks, readable without the lock and without
+ * sanitizer instrumentation (see mmap() below); fds past the bitmap take
+ * the locked path.
+ */
+#define SHIM_FD_BITS 65536
+static unsigned long shim_fd_bits[SHIM_FD_BITS / (8 * sizeof(unsigned long))];
+#define FD_WORD(fd) (shim_fd_bits + (fd) / (8 * sizeof(unsigned long)))
+#define FD_BIT(fd) (1UL << ((fd) % (8 * sizeof(unsigned long))))
+
 void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj)
 {
 	if (fd < 0)
@@ -127,6 +138,12 @@ void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj)
 	}
 	fds[fd].kind = kind;
 	fds[fd].obj = obj;
+	if (fd < SHIM_FD_BITS) {
+		if (kind != SHIM_FD_NONE)
+			__atomic_fetch_or(FD_WORD(fd), FD_BIT(fd), __ATOMIC_RELEASE);
+		else
+			__atomic_fetch_and(FD_WORD(fd), ~FD_BIT(fd), __ATOMIC_RELEASE);
+	}
 }
 
 enum shim_fd_kind shim_fd_get(int fd, void **obj)
@@ -813,21 +830,54 @@ static void *bo_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t 
 	return p;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+
+/*
+ * mmap and munmap are also what a sanitizer runtime calls while it starts,
+ * before any instrumented code may run (TSan's symbolizer maps its state
+ * from _dl_init, through these very symbols). So the two wrappers carry no
+ * sanitizer instrumentation, find the real function with dlsym() alone, and
+ * hand on every call that cannot concern the shim without touching its
+ * locked state: an anonymous mapping or one of an fd the shim does not
+ * track (the sanitizers' symbolizer maps ELF files while it reports), or
+ * any munmap before the shim's constructor has run (no userptr can exist
+ * yet).
+ */
+#if defined(__clang__)
+#define SHIM_NO_SANITIZE __attribute__((disable_sanitizer_instrumentation))
+#else
+#define SHIM_NO_SANITIZE __attribute__((no_sanitize_thread, no_sanitize_address))
+#endif
+
+static bool shim_started;
+
+__attribute__((constructor)) static void shim_start(void)
 {
-	load_mmap();
+	__atomic_store_n(&shim_started, true, __ATOMIC_RELEASE);
+}
+
+static void *shim_mmap_fd(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
 	if (!in_shim && is_shim_fd(fd))
 		return bo_mmap(addr, len, prot, flags, fd, off);
 	return real_mmap(addr, len, prot, flags, fd, off);
+}
+
+SHIM_NO_SANITIZE void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (!__atomic_load_n(&real_mmap, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&real_mmap, dlsym(RTLD_NEXT, "mmap"), __ATOMIC_RELEASE);
+	if (fd < 0 || (fd < SHIM_FD_BITS && !(__atomic_load_n(FD_WORD(fd), __ATOMIC_ACQUIRE) &
+						FD_BIT(fd))))
+		return real_mmap(addr, len, prot, flags, fd, off);
+	return shim_mmap_fd(addr, len, prot, flags, fd, off);
 }
 
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
     __attribute__((alias("mmap")));
 
 /* munmap of memory behind userptr mappings = the mmu notifier firing */
-int munmap(void *addr, size_t len)
+static void shim_munmap_notify(void *addr, size_t len)
 {
-	load_munmap();
 	if (!in_shim && shim_userptr_active()) {
 		struct vmb_op op = {.kind = VMB_OP_CPU_UNMAP};
 
@@ -837,5 +887,13 @@ int munmap(void *addr, size_t len)
 		shim_model(&op, NULL, NULL, NULL, 0);
 		shim_unlock();
 	}
+}
+
+SHIM_NO_SANITIZE int munmap(void *addr, size_t len)
+{
+	if (!__atomic_load_n(&real_munmap, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&real_munmap, dlsym(RTLD_NEXT, "munmap"), __ATOMIC_RELEASE);
+	if (__atomic_load_n(&shim_started, __ATOMIC_ACQUIRE))
+		shim_munmap_notify(addr, len);
 	return real_munmap(addr, len);
 }

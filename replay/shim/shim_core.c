@@ -23,7 +23,7 @@ struct shim_state shim;
 
 static struct shim_vm **all_vms;
 static uint32_t n_all_vms;
-static volatile bool userptr_seen;
+static bool userptr_seen; /* read without the lock by munmap() */
 
 struct shim_vm **shim_all_vms(uint32_t *n)
 {
@@ -43,7 +43,7 @@ struct shim_vm *shim_vm_by_id(uint32_t id)
 
 bool shim_userptr_active(void)
 {
-	return userptr_seen;
+	return __atomic_load_n(&userptr_seen, __ATOMIC_ACQUIRE);
 }
 
 static const struct shim_driver *const drivers[] = {
@@ -179,7 +179,7 @@ int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e
 		if (e[i].kind == VMB_BIND_UNMAP_ALL)
 			vmb_shadow_drop_bo(vm->shadow, e[i].bo);
 		if (e[i].kind == VMB_BIND_MAP_USERPTR)
-			userptr_seen = true;
+			__atomic_store_n(&userptr_seen, true, __ATOMIC_RELEASE);
 	}
 	shim_gpu_gc();
 	return 0;

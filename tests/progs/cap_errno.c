@@ -38,6 +38,9 @@ int main(int argc, char **argv)
 	int null = open("/dev/null", O_RDWR);
 	int fd = open("/dev/dri/renderD128", O_RDWR);
 	void *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* stays reserved and inaccessible: an unmapped hole may be reused by
+	 * an allocator (a sanitizer's, the capturer's) before it is passed */
+	void *guard = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	SHOW("tcgetattr(/dev/null)", ioctl(null, TCGETS, &tio));
 	SHOW("FIONREAD(bad fd)", ioctl(999, FIONREAD, &(int){0}));
@@ -65,7 +68,7 @@ int main(int argc, char **argv)
 		h = c.handle;
 		SHOW("SYNCOBJ_WAIT(unsignaled, 0)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w));
 		if (badptr) {
-			w.handles = (uintptr_t)hole; /* unmapped now */
+			w.handles = (uintptr_t)guard;
 			SHOW("SYNCOBJ_WAIT(bad pointer)",
 			     ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w));
 			SHOW("SYNCOBJ_WAIT(NULL arg)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, NULL));
