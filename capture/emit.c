@@ -575,6 +575,19 @@ static void render_tail(struct cap_strbuf *sb, const struct cap_rec *r)
 	SB_LIT(sb, "}\n");
 }
 
+/*
+ * The end of an op the capturer adds itself (x_synth): the time and thread
+ * of the record that needs it, so that times never go backwards on a thread
+ * (records of different threads are written in completion order).
+ */
+static void synth_tail(struct cap_strbuf *sb, const struct cap_rec *r)
+{
+	cap_sb_printf(sb, ",\"t\":%" PRIu64, r->t_enter);
+	if (r->tid)
+		cap_sb_printf(sb, ",\"tid\":%" PRIu32, r->tid);
+	cap_sb_puts(sb, ",\"x_synth\":true}\n");
+}
+
 /* the implicit VM of a file, created (and rendered) on first use */
 static uint32_t implicit_vm(struct cap_out *o, struct ofile *f, const struct cap_rec *r,
 			    struct cap_strbuf *sb)
@@ -593,7 +606,7 @@ static uint32_t implicit_vm(struct cap_out *o, struct ofile *f, const struct cap
 	if (f->driver == VMB_DRIVER_MSM)
 		op.u.vm_create.flags |= VMB_VM_F_IMPLICIT_VA;
 	render_vm_create(sb, &op, 0, 0);
-	cap_sb_printf(sb, ",\"t\":%" PRIu64 ",\"x_synth\":true}\n", r->t_enter);
+	synth_tail(sb, r);
 	o->st.ops[VMB_OP_VM_CREATE]++;
 	o->st.ops_total++;
 	return f->implicit_vm;
@@ -620,9 +633,9 @@ static uint32_t submit_queue(struct cap_out *o, struct ofile *f, const struct ca
 
 	id = new_id(o, f, VMB_CLASS_QUEUE, h);
 	cap_sb_printf(sb,
-		      "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"render\","
-		      "\"t\":%" PRIu64 ",\"x_synth\":true}\n",
-		      id, vm, r->t_enter);
+		      "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"render\"",
+		      id, vm);
+	synth_tail(sb, r);
 	o->st.ops[VMB_OP_QUEUE_CREATE]++;
 	o->st.ops_total++;
 	return id;
@@ -685,9 +698,9 @@ static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *
 			id = new_id(o, f, VMB_CLASS_SYNCOBJ, s[i].syncobj);
 			cap_sb_printf(
 			    sb,
-			    "{\"op\":\"syncobj_create\",\"syncobj\":%u,\"timeline\":true%s,"
-			    "\"t\":%" PRIu64 ",\"x_synth\":true}\n",
-			    id, sig ? ",\"signaled\":true" : "", r->t_enter);
+			    "{\"op\":\"syncobj_create\",\"syncobj\":%u,\"timeline\":true%s", id,
+			    sig ? ",\"signaled\":true" : "");
+			synth_tail(sb, r);
 			o->st.ops[VMB_OP_SYNCOBJ_CREATE]++;
 			o->st.ops_total++;
 			so_note(o, id, SO_TIMELINE | (sig ? SO_SIGNALED : 0));
@@ -885,9 +898,9 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 		/* the VM a file has implicitly ends with it, as it began: x_synth */
 		if (f->implicit_vm) {
 			cap_sb_printf(sb,
-				      "{\"op\":\"vm_destroy\",\"vm\":%u,\"t\":%" PRIu64
-				      ",\"x_seq\":%" PRIu64 ",\"x_synth\":true}\n",
-				      f->implicit_vm, r->t_enter, r->seq);
+				      "{\"op\":\"vm_destroy\",\"vm\":%u,\"x_seq\":%" PRIu64,
+				      f->implicit_vm, r->seq);
+			synth_tail(sb, r);
 			o->st.ops[VMB_OP_VM_DESTROY]++;
 			o->st.ops_total++;
 		}
