@@ -521,7 +521,12 @@ int main(void)
 			vkDestroyImage(dev, simg, NULL);
 	}
 
-	CK(vkDeviceWaitIdle(dev));
+	/*
+	 * Every submit and bind above was waited for through its fence. No
+	 * vkDeviceWaitIdle: RADV implements it with DRM_IOCTL_SYNCOBJ_TRANSFER,
+	 * which the trace format has no op for (the capturer only counts it),
+	 * so the wait after it would not replay.
+	 */
 	if (sbuf) {
 		vkDestroyBuffer(dev, sbuf, NULL);
 		chunk_free(&schunk);
