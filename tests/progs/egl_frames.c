@@ -54,7 +54,7 @@ static GLuint shader(GLenum type, const char *src)
 int main(void)
 {
 	PFNEGLGETPLATFORMDISPLAYEXTPROC get_display =
-		(PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
+	    (PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
 	const char *cext = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
 	EGLDisplay dpy;
 	EGLint major, minor;
@@ -111,10 +111,12 @@ int main(void)
 	glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
 
 	GLuint prog = glCreateProgram();
-	glAttachShader(prog, shader(GL_VERTEX_SHADER,
-				    "attribute vec2 pos;\n"
-				    "varying vec2 uv;\n"
-				    "void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }\n"));
+	glAttachShader(
+	    prog,
+	    shader(GL_VERTEX_SHADER,
+		   "attribute vec2 pos;\n"
+		   "varying vec2 uv;\n"
+		   "void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }\n"));
 	glAttachShader(prog, shader(GL_FRAGMENT_SHADER,
 				    "precision mediump float;\n"
 				    "varying vec2 uv;\n"

@@ -32,14 +32,14 @@
 #define HOST_CHUNK_SIZE (32 * MIB)
 #define NSUB 6 /* sub-allocated buffers per device-local chunk */
 
-#define CK(call)                                                                   \
-	do {                                                                       \
-		VkResult r_ = (call);                                              \
-		if (r_ != VK_SUCCESS) {                                            \
-			fprintf(stderr, "vk_dxvk_sparse: %s failed: %d (line %d)\n", \
-				#call, (int)r_, __LINE__);                         \
-			exit(1);                                                   \
-		}                                                                  \
+#define CK(call)                                                                                   \
+	do {                                                                                       \
+		VkResult r_ = (call);                                                              \
+		if (r_ != VK_SUCCESS) {                                                            \
+			fprintf(stderr, "vk_dxvk_sparse: %s failed: %d (line %d)\n", #call,        \
+				(int)r_, __LINE__);                                                \
+			exit(1);                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static VkPhysicalDevice phys;
@@ -72,9 +72,9 @@ static int find_type(uint32_t bits, VkMemoryPropertyFlags want, VkMemoryProperty
 static void chunk_alloc(struct chunk *c, VkDeviceSize size, int type, int mapped)
 {
 	VkMemoryAllocateInfo ai = {
-		.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-		.allocationSize = size,
-		.memoryTypeIndex = (uint32_t)type,
+	    .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+	    .allocationSize = size,
+	    .memoryTypeIndex = (uint32_t)type,
 	};
 	memset(c, 0, sizeof(*c));
 	CK(vkAllocateMemory(dev, &ai, NULL, &c->mem));
@@ -111,10 +111,10 @@ static int chunk_place(struct chunk *c, const VkMemoryRequirements *mr, VkDevice
 static VkBuffer chunk_buffer(struct chunk *c, VkDeviceSize size, VkBufferUsageFlags usage)
 {
 	VkBufferCreateInfo bi = {
-		.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-		.size = size,
-		.usage = usage,
-		.sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+	    .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+	    .size = size,
+	    .usage = usage,
+	    .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
 	};
 	VkBuffer b;
 	VkMemoryRequirements mr;
@@ -133,17 +133,17 @@ static VkBuffer chunk_buffer(struct chunk *c, VkDeviceSize size, VkBufferUsageFl
 static void chunk_image(struct chunk *c, uint32_t w, uint32_t h)
 {
 	VkImageCreateInfo ii = {
-		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
-		.imageType = VK_IMAGE_TYPE_2D,
-		.format = VK_FORMAT_R8G8B8A8_UNORM,
-		.extent = { w, h, 1 },
-		.mipLevels = 1,
-		.arrayLayers = 1,
-		.samples = VK_SAMPLE_COUNT_1_BIT,
-		.tiling = VK_IMAGE_TILING_OPTIMAL,
-		.usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
-		.sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+	    .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+	    .imageType = VK_IMAGE_TYPE_2D,
+	    .format = VK_FORMAT_R8G8B8A8_UNORM,
+	    .extent = {w, h, 1},
+	    .mipLevels = 1,
+	    .arrayLayers = 1,
+	    .samples = VK_SAMPLE_COUNT_1_BIT,
+	    .tiling = VK_IMAGE_TILING_OPTIMAL,
+	    .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+	    .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+	    .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
 	};
 	VkImage im;
 	VkMemoryRequirements mr;
@@ -164,7 +164,7 @@ static void chunk_fill(struct chunk *c, int seed)
 	for (int i = 0; i < NSUB; i++)
 		chunk_buffer(c, (VkDeviceSize)(1 + (i + seed) % 4) * MIB + 4096 * (VkDeviceSize)i,
 			     VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-				     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+				 VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
 	chunk_image(c, 256, 256);
 	chunk_image(c, 512, 128);
 }
@@ -172,14 +172,14 @@ static void chunk_fill(struct chunk *c, int seed)
 int main(void)
 {
 	VkApplicationInfo app = {
-		.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-		.pApplicationName = "vk_dxvk_sparse",
-		.pEngineName = "vmbench",
-		.apiVersion = VK_API_VERSION_1_2,
+	    .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+	    .pApplicationName = "vk_dxvk_sparse",
+	    .pEngineName = "vmbench",
+	    .apiVersion = VK_API_VERSION_1_2,
 	};
 	VkInstanceCreateInfo ici = {
-		.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-		.pApplicationInfo = &app,
+	    .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+	    .pApplicationInfo = &app,
 	};
 	VkInstance inst;
 	CK(vkCreateInstance(&ici, NULL, &inst));
@@ -191,11 +191,10 @@ int main(void)
 	}
 
 	VkPhysicalDeviceDriverProperties drv = {
-		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES
-	};
+	    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
 	VkPhysicalDeviceProperties2 p2 = {
-		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
-		.pNext = &drv,
+	    .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+	    .pNext = &drv,
 	};
 	vkGetPhysicalDeviceProperties2(phys, &p2);
 	printf("device: %s\n", p2.properties.deviceName);
@@ -239,24 +238,24 @@ int main(void)
 
 	float prio = 1.0f;
 	VkDeviceQueueCreateInfo qci[2] = {
-		{ .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-		  .queueFamilyIndex = (uint32_t)gfx,
-		  .queueCount = 1,
-		  .pQueuePriorities = &prio },
-		{ .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-		  .queueFamilyIndex = (uint32_t)sps,
-		  .queueCount = 1,
-		  .pQueuePriorities = &prio },
+	    {.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+	     .queueFamilyIndex = (uint32_t)gfx,
+	     .queueCount = 1,
+	     .pQueuePriorities = &prio},
+	    {.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+	     .queueFamilyIndex = (uint32_t)sps,
+	     .queueCount = 1,
+	     .pQueuePriorities = &prio},
 	};
-	VkPhysicalDeviceFeatures want = { 0 };
+	VkPhysicalDeviceFeatures want = {0};
 	want.sparseBinding = have.sparseBinding && sps >= 0;
 	want.sparseResidencyBuffer = (VkBool32)sparse_buf;
 	want.sparseResidencyImage2D = (VkBool32)sparse_img;
 	VkDeviceCreateInfo dci = {
-		.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-		.queueCreateInfoCount = (sps >= 0 && sps != gfx) ? 2 : 1,
-		.pQueueCreateInfos = qci,
-		.pEnabledFeatures = &want,
+	    .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+	    .queueCreateInfoCount = (sps >= 0 && sps != gfx) ? 2 : 1,
+	    .pQueueCreateInfos = qci,
+	    .pEnabledFeatures = &want,
 	};
 	CK(vkCreateDevice(phys, &dci, NULL, &dev));
 	VkQueue q, sq = VK_NULL_HANDLE;
@@ -264,9 +263,11 @@ int main(void)
 	if (sps >= 0)
 		vkGetDeviceQueue(dev, (uint32_t)sps, 0, &sq);
 
-	int dl = find_type(~0u, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT);
-	int hv = find_type(~0u, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-			   VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+	int dl = find_type(~0u, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT,
+			   VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT);
+	int hv = find_type(
+	    ~0u, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+	    VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
 	if (dl < 0 || hv < 0) {
 		fprintf(stderr, "vk_dxvk_sparse: no device-local or host-visible memory type\n");
 		return 1;
@@ -279,8 +280,8 @@ int main(void)
 		chunk_fill(&dchunks[i], i);
 	}
 	chunk_alloc(&hchunk, HOST_CHUNK_SIZE, hv, 1);
-	VkBuffer staging = chunk_buffer(&hchunk, 4 * MIB,
-					VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT);
+	VkBuffer staging = chunk_buffer(
+	    &hchunk, 4 * MIB, VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT);
 	VkBuffer readback = chunk_buffer(&hchunk, 1 * MIB, VK_BUFFER_USAGE_TRANSFER_DST_BIT);
 	if (!staging || !readback) {
 		fprintf(stderr, "vk_dxvk_sparse: staging buffers do not fit\n");
@@ -288,40 +289,41 @@ int main(void)
 	}
 
 	VkCommandPoolCreateInfo cpi = {
-		.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-		.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
-		.queueFamilyIndex = (uint32_t)gfx,
+	    .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+	    .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+	    .queueFamilyIndex = (uint32_t)gfx,
 	};
 	VkCommandPool pool;
 	CK(vkCreateCommandPool(dev, &cpi, NULL, &pool));
 	VkCommandBufferAllocateInfo cai = {
-		.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-		.commandPool = pool,
-		.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-		.commandBufferCount = 1,
+	    .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+	    .commandPool = pool,
+	    .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+	    .commandBufferCount = 1,
 	};
 	VkCommandBuffer cb;
 	CK(vkAllocateCommandBuffers(dev, &cai, &cb));
-	VkFenceCreateInfo fci = { .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO };
+	VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
 	VkFence fence;
 	CK(vkCreateFence(dev, &fci, NULL, &fence));
-	VkSemaphoreCreateInfo sci = { .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO };
+	VkSemaphoreCreateInfo sci = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
 	VkSemaphore bound;
 	CK(vkCreateSemaphore(dev, &sci, NULL, &bound));
 
 	/* the sparse buffer and the pool chunk its pages come from */
 	VkBuffer sbuf = VK_NULL_HANDLE;
-	VkMemoryRequirements smr = { 0 };
-	struct chunk schunk = { 0 };
+	VkMemoryRequirements smr = {0};
+	struct chunk schunk = {0};
 	VkDeviceSize page = 0, npages = 0, spool_pages = 0;
 	if (sparse_buf) {
 		VkBufferCreateInfo bi = {
-			.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-			.flags = VK_BUFFER_CREATE_SPARSE_BINDING_BIT | VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT,
-			.size = 32 * MIB,
-			.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-				 VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-			.sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+		    .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+		    .flags =
+			VK_BUFFER_CREATE_SPARSE_BINDING_BIT | VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT,
+		    .size = 32 * MIB,
+		    .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+			     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+		    .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
 		};
 		CK(vkCreateBuffer(dev, &bi, NULL, &sbuf));
 		vkGetBufferMemoryRequirements(dev, sbuf, &smr);
@@ -362,67 +364,69 @@ int main(void)
 				if (f > 0 && i % 2 == 0) {
 					/* unbind where this page was last frame */
 					binds[nb++] = (VkSparseMemoryBind){
-						.resourceOffset = ((i * 2 + (VkDeviceSize)f - 1) % npages) * page,
-						.size = page,
-						.memory = VK_NULL_HANDLE,
+					    .resourceOffset =
+						((i * 2 + (VkDeviceSize)f - 1) % npages) * page,
+					    .size = page,
+					    .memory = VK_NULL_HANDLE,
 					};
 				}
 				if (f == 0 || i % 2 == 0)
 					binds[nb++] = (VkSparseMemoryBind){
-						.resourceOffset = slot * page,
-						.size = page,
-						.memory = schunk.mem,
-						.memoryOffset = i * page,
+					    .resourceOffset = slot * page,
+					    .size = page,
+					    .memory = schunk.mem,
+					    .memoryOffset = i * page,
 					};
 			}
 			VkSparseBufferMemoryBindInfo sbi = {
-				.buffer = sbuf,
-				.bindCount = nb,
-				.pBinds = binds,
+			    .buffer = sbuf,
+			    .bindCount = nb,
+			    .pBinds = binds,
 			};
 			VkBindSparseInfo bsi = {
-				.sType = VK_STRUCTURE_TYPE_BIND_SPARSE_INFO,
-				.bufferBindCount = 1,
-				.pBufferBinds = &sbi,
-				.signalSemaphoreCount = 1,
-				.pSignalSemaphores = &bound,
+			    .sType = VK_STRUCTURE_TYPE_BIND_SPARSE_INFO,
+			    .bufferBindCount = 1,
+			    .pBufferBinds = &sbi,
+			    .signalSemaphoreCount = 1,
+			    .pSignalSemaphores = &bound,
 			};
 			CK(vkQueueBindSparse(sq, 1, &bsi, VK_NULL_HANDLE));
 		}
 
 		VkCommandBufferBeginInfo bgi = {
-			.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-			.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+		    .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+		    .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
 		};
 		CK(vkBeginCommandBuffer(cb, &bgi));
 		struct chunk *c = &dchunks[f % NCHUNKS];
 		if (c->nbufs > 0) {
 			vkCmdFillBuffer(cb, c->bufs[0], 0, 64 * 1024, 0xc0ffee00u + (uint32_t)f);
-			VkBufferCopy cp = { .srcOffset = 0, .dstOffset = 0, .size = 256 * 1024 };
+			VkBufferCopy cp = {.srcOffset = 0, .dstOffset = 0, .size = 256 * 1024};
 			vkCmdCopyBuffer(cb, staging, c->bufs[c->nbufs > 1 ? 1 : 0], 1, &cp);
 		}
 		if (sparse_now) {
 			VkDeviceSize slot = (VkDeviceSize)f % npages; /* page 0's slot this frame */
 			vkCmdFillBuffer(cb, sbuf, slot * page, page, 0x5ba45e00u + (uint32_t)f);
-			VkBufferCopy cp = { .srcOffset = slot * page, .dstOffset = 0, .size = 4096 };
+			VkBufferCopy cp = {.srcOffset = slot * page, .dstOffset = 0, .size = 4096};
 			VkMemoryBarrier mb = {
-				.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-				.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-				.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT,
+			    .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+			    .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+			    .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT,
 			};
-			vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-					     0, 1, &mb, 0, NULL, 0, NULL);
+			vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
+					     VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &mb, 0, NULL, 0,
+					     NULL);
 			vkCmdCopyBuffer(cb, sbuf, readback, 1, &cp);
 		}
 		CK(vkEndCommandBuffer(cb));
 		VkPipelineStageFlags ws = VK_PIPELINE_STAGE_TRANSFER_BIT;
 		VkSubmitInfo si = {
-			.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-			.waitSemaphoreCount = sparse_now ? 1 : 0,
-			.pWaitSemaphores = &bound,
-			.pWaitDstStageMask = &ws,
-			.commandBufferCount = 1,
-			.pCommandBuffers = &cb,
+		    .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+		    .waitSemaphoreCount = sparse_now ? 1 : 0,
+		    .pWaitSemaphores = &bound,
+		    .pWaitDstStageMask = &ws,
+		    .commandBufferCount = 1,
+		    .pCommandBuffers = &cb,
 		};
 		CK(vkQueueSubmit(q, 1, &si, fence));
 		CK(vkWaitForFences(dev, 1, &fence, VK_TRUE, UINT64_MAX));
@@ -434,18 +438,19 @@ int main(void)
 	/* sparse image: bind a few tiles, the mip tail, unbind one, rebind */
 	if (sparse_img) {
 		VkImageCreateInfo ii = {
-			.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
-			.flags = VK_IMAGE_CREATE_SPARSE_BINDING_BIT | VK_IMAGE_CREATE_SPARSE_RESIDENCY_BIT,
-			.imageType = VK_IMAGE_TYPE_2D,
-			.format = VK_FORMAT_R8G8B8A8_UNORM,
-			.extent = { 1024, 1024, 1 },
-			.mipLevels = 1,
-			.arrayLayers = 1,
-			.samples = VK_SAMPLE_COUNT_1_BIT,
-			.tiling = VK_IMAGE_TILING_OPTIMAL,
-			.usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
-			.sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-			.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+		    .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+		    .flags =
+			VK_IMAGE_CREATE_SPARSE_BINDING_BIT | VK_IMAGE_CREATE_SPARSE_RESIDENCY_BIT,
+		    .imageType = VK_IMAGE_TYPE_2D,
+		    .format = VK_FORMAT_R8G8B8A8_UNORM,
+		    .extent = {1024, 1024, 1},
+		    .mipLevels = 1,
+		    .arrayLayers = 1,
+		    .samples = VK_SAMPLE_COUNT_1_BIT,
+		    .tiling = VK_IMAGE_TILING_OPTIMAL,
+		    .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+		    .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+		    .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
 		};
 		VkImage simg;
 		uint32_t nreq = 0;
@@ -472,38 +477,42 @@ int main(void)
 			VkSparseImageMemoryBind ib[4];
 			for (uint32_t i = 0; i < 4; i++)
 				ib[i] = (VkSparseImageMemoryBind){
-					.subresource = { .aspectMask = VK_IMAGE_ASPECT_COLOR_BIT },
-					.offset = { (int32_t)(g.width * i), (int32_t)(g.height * (i % 2)), 0 },
-					.extent = g,
-					.memory = ic.mem,
-					.memoryOffset = i * tile,
+				    .subresource = {.aspectMask = VK_IMAGE_ASPECT_COLOR_BIT},
+				    .offset = {(int32_t)(g.width * i),
+					       (int32_t)(g.height * (i % 2)), 0},
+				    .extent = g,
+				    .memory = ic.mem,
+				    .memoryOffset = i * tile,
 				};
-			VkSparseImageMemoryBindInfo sib = { .image = simg, .bindCount = 4, .pBinds = ib };
+			VkSparseImageMemoryBindInfo sib = {
+			    .image = simg, .bindCount = 4, .pBinds = ib};
 			/* the mip tail (none with one 1024x1024 level, but honour it) */
 			VkSparseMemoryBind tail = {
-				.resourceOffset = req[color].imageMipTailOffset,
-				.size = req[color].imageMipTailSize,
-				.memory = ic.mem,
-				.memoryOffset = 4 * tile,
+			    .resourceOffset = req[color].imageMipTailOffset,
+			    .size = req[color].imageMipTailSize,
+			    .memory = ic.mem,
+			    .memoryOffset = 4 * tile,
 			};
 			int has_tail = req[color].imageMipTailFirstLod < 1 && tail.size &&
 				       tail.size <= 4 * tile;
-			VkSparseImageOpaqueMemoryBindInfo sob = { .image = simg, .bindCount = 1, .pBinds = &tail };
+			VkSparseImageOpaqueMemoryBindInfo sob = {
+			    .image = simg, .bindCount = 1, .pBinds = &tail};
 			VkBindSparseInfo bsi = {
-				.sType = VK_STRUCTURE_TYPE_BIND_SPARSE_INFO,
-				.imageOpaqueBindCount = has_tail ? 1 : 0,
-				.pImageOpaqueBinds = &sob,
-				.imageBindCount = 1,
-				.pImageBinds = &sib,
+			    .sType = VK_STRUCTURE_TYPE_BIND_SPARSE_INFO,
+			    .imageOpaqueBindCount = has_tail ? 1 : 0,
+			    .pImageOpaqueBinds = &sob,
+			    .imageBindCount = 1,
+			    .pImageBinds = &sib,
 			};
 			CK(vkQueueBindSparse(sq, 1, &bsi, fence));
 			CK(vkWaitForFences(dev, 1, &fence, VK_TRUE, UINT64_MAX));
 			CK(vkResetFences(dev, 1, &fence));
 			/* unbind tile 1, rebind its memory at another tile */
-			VkSparseImageMemoryBind ub[2] = { ib[1], ib[1] };
+			VkSparseImageMemoryBind ub[2] = {ib[1], ib[1]};
 			ub[0].memory = VK_NULL_HANDLE;
 			ub[0].memoryOffset = 0;
-			ub[1].offset = (VkOffset3D){ (int32_t)(g.width * 5), (int32_t)(g.height * 3), 0 };
+			ub[1].offset =
+			    (VkOffset3D){(int32_t)(g.width * 5), (int32_t)(g.height * 3), 0};
 			sib.bindCount = 2;
 			sib.pBinds = ub;
 			bsi.imageOpaqueBindCount = 0;
