@@ -718,8 +718,7 @@ static int core_syncobj_destroy(struct shim_file *f, void *arg)
  * that signaled one (a signal in the model). Only sync_files the shim made
  * are accepted (-EINVAL otherwise, sync_file_get_fence).
  */
-static int syncobj_sync_file(struct shim_file *f, unsigned int nr,
-			     struct vmb_drm_syncobj_handle *a)
+static int syncobj_sync_file(struct shim_file *f, unsigned int nr, struct vmb_drm_syncobj_handle *a)
 {
 	struct vmb_op op = {.kind = nr == 0xc1 ? VMB_OP_WAIT : VMB_OP_SIGNAL};
 	struct vmb_sync s;
