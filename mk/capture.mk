@@ -44,13 +44,46 @@ PROGS += $(B)/libvmcapture.so $(B)/capture
 # helper programs for tests/capture*.sh and the benchmark; with SAN they are
 # sanitized like the shim they run on (tests/capture.sh lets the
 # interposer be preloaded ahead of the sanitizer runtime)
+#
+# The real-API clients (vk_*.c: Vulkan, egl_*.c: EGL + GLES) load Mesa's
+# drivers, which carry no sanitizer runtime either: they are built like the
+# interposer, unsanitized, and only when the loader's development files are
+# installed (tests/real-clients.sh skips them otherwise).
 CAP_PROG_SRC := $(wildcard tests/progs/*.c)
+GPU_PROG_SRC := $(wildcard tests/progs/vk_*.c tests/progs/egl_*.c)
+CAP_PROG_SRC := $(filter-out $(GPU_PROG_SRC),$(CAP_PROG_SRC))
 CAP_PROGS := $(CAP_PROG_SRC:tests/progs/%.c=$(B)/tests/progs/%)
+ifneq ($(shell pkg-config --exists vulkan && echo y),)
+CAP_PROGS += $(patsubst tests/progs/%.c,$(B)/tests/progs/%,$(wildcard tests/progs/vk_*.c))
+endif
+ifneq ($(shell pkg-config --exists egl glesv2 && echo y),)
+CAP_PROGS += $(patsubst tests/progs/%.c,$(B)/tests/progs/%,$(wildcard tests/progs/egl_*.c))
+endif
 
 $(B)/tests/progs/%: $(O)/tests/progs/%.o
 	$(call say,LD,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+
+$(O)/tests/progs/vk_%.o: tests/progs/vk_%.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/tests/progs/egl_%.o: tests/progs/egl_%.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/progs/vk_%: $(O)/tests/progs/vk_%.o
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ -lvulkan
+
+$(B)/tests/progs/egl_%: $(O)/tests/progs/egl_%.o
+	$(call say,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ -lEGL -lGLESv2
 
 TEST_PROGS += $(CAP_PROGS)
 

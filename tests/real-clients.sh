@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # real-clients.sh - real, unmodified Mesa 25 drivers on the shim, under the
 # capturer: vulkaninfo on RADV (amdgpu) and anv (xe), eglinfo's surfaceless
-# platform on radeonsi (amdgpu) and iris (xe). For each client: it exits
+# platform on radeonsi (amdgpu) and iris (xe), and two programs of ours:
+# tests/progs/vk_dxvk_sparse (DXVK-style chunked pools, vkQueueBindSparse)
+# on RADV and anv, tests/progs/egl_frames (GLES frames into an FBO on EGL
+# surfaceless) on radeonsi and iris. For each client: it exits
 # cleanly, names the shim's device and Mesa's driver, its capture validates,
 # the capture replays on the model with 0 unexpected results, and the
 # replay's gpuvm counts equal what the shim served while capturing.
@@ -33,7 +36,8 @@ mesa=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null)
 case $mesa in
 25.*) ;;
 *)
-	for t in radv-vulkaninfo anv-vulkaninfo radeonsi-eglinfo iris-eglinfo; do
+	for t in radv-vulkaninfo anv-vulkaninfo radeonsi-eglinfo iris-eglinfo \
+		radv-dxvk-sparse anv-dxvk-sparse radeonsi-egl-frames iris-egl-frames; do
 		skip "$t" "Mesa 25 not installed (${mesa:-none}); run scripts/install-deps"
 	done
 	finish
@@ -72,7 +76,10 @@ client() {
 	name=$1 drv=$2 expect=$3 okst=$4
 	shift 4
 	if ! command -v "$1" >/dev/null 2>&1; then
-		skip "$name" "$1 not installed"
+		case $1 in
+		*/tests/progs/*) skip "$name" "$1 not built (needs libvulkan-dev / libegl-dev, libgles-dev)" ;;
+		*) skip "$name" "$1 not installed" ;;
+		esac
 		return
 	fi
 	t=$TMP/$name
@@ -129,4 +136,30 @@ for c in radeonsi:amdgpu iris:xe; do
 		! surfaceless "$TMP/$gl-eglinfo.out" | grep -q "EGL driver name: $gl" &&
 		notok "$gl-eglinfo: the surfaceless platform does not use $gl"
 done
+
+# our own programs: the device on its first line, the driver on the next
+# (tests/progs/vk_dxvk_sparse.c, tests/progs/egl_frames.c)
+PROGS=$B/tests/progs
+# line LOG NAME RE: the client's output has a line matching RE
+line() { [ -f "$1" ] && ! grep -E -q "$3" "$1" && notok "$2: output lacks /$3/"; }
+if [ -f $ICDS/radeon_icd.json ]; then
+	VK_ICD_FILENAMES=$ICDS/radeon_icd.json \
+		client radv-dxvk-sparse amdgpu '^device: AMD .*\(RADV VANGOGH\)' 0 $PROGS/vk_dxvk_sparse
+	line "$TMP/radv-dxvk-sparse.out" radv-dxvk-sparse '^driver: radv '
+	line "$TMP/radv-dxvk-sparse.out" radv-dxvk-sparse '^sparse image: .* bound, unbound, rebound'
+else
+	skip radv-dxvk-sparse "no $ICDS/radeon_icd.json"
+fi
+if [ -f $ICDS/intel_icd.json ]; then
+	VK_ICD_FILENAMES=$ICDS/intel_icd.json \
+		client anv-dxvk-sparse xe '^device: Intel\(R\) Graphics \(BMG G21\)' 0 $PROGS/vk_dxvk_sparse
+	line "$TMP/anv-dxvk-sparse.out" anv-dxvk-sparse '^driver: Intel open-source Mesa driver '
+	line "$TMP/anv-dxvk-sparse.out" anv-dxvk-sparse '^sparse image: .* bound, unbound, rebound'
+else
+	skip anv-dxvk-sparse "no $ICDS/intel_icd.json"
+fi
+client radeonsi-egl-frames amdgpu '^GL_RENDERER: AMD .*\(radeonsi, vangogh' 0 $PROGS/egl_frames
+line "$TMP/radeonsi-egl-frames.out" radeonsi-egl-frames '^ok: 10 frames'
+client iris-egl-frames xe '^GL_RENDERER: Mesa Intel\(R\) Graphics \(BMG G21\)' 0 $PROGS/egl_frames
+line "$TMP/iris-egl-frames.out" iris-egl-frames '^ok: 10 frames'
 finish

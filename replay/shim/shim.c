@@ -210,6 +210,8 @@ static void fd_release(int fd)
 		}
 		break;
 	}
+	case SHIM_FD_SYNC_FILE:
+		break;
 	default:
 		return;
 	}

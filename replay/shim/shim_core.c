@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -708,14 +709,53 @@ static int core_syncobj_destroy(struct shim_file *f, void *arg)
 	return 0;
 }
 
+/*
+ * drm_syncobj_export_sync_file / drm_syncobj_import_sync_file_fence. The
+ * shim's jobs complete when submitted, so a fence that exists is signaled
+ * once the model has run it: export waits for the syncobj's fence in the
+ * model (-EINVAL when it has none, as drm_syncobj_find_fence answers) and
+ * returns a signaled sync_file; import replaces the syncobj's fence with
+ * that signaled one (a signal in the model). Only sync_files the shim made
+ * are accepted (-EINVAL otherwise, sync_file_get_fence).
+ */
+static int syncobj_sync_file(struct shim_file *f, unsigned int nr, struct vmb_drm_syncobj_handle *a)
+{
+	struct vmb_op op = {.kind = nr == 0xc1 ? VMB_OP_WAIT : VMB_OP_SIGNAL};
+	struct vmb_sync s;
+	int ret, fd;
+
+	if (nr == 0xc1 ? a->flags != VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE
+		       : a->flags != VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE)
+		return -EINVAL;
+	if (nr == 0xc2 && shim_fd_get(a->fd, NULL) != SHIM_FD_SYNC_FILE)
+		return -EINVAL;
+	ret = shim_sync_resolve(f, a->handle, 0, &s);
+	if (ret)
+		return ret;
+	op.u.wait.n = 1;
+	op.u.wait.all = true;
+	op.u.wait.timeout_ns = UINT64_MAX;
+	ret = shim_model(&op, NULL, &s, NULL, 0);
+	if (ret || nr == 0xc2)
+		return ret;
+	fd = eventfd(1, EFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	shim_fd_set(fd, SHIM_FD_SYNC_FILE, NULL);
+	a->fd = fd;
+	return 0;
+}
+
 static int core_syncobj_fd(struct shim_file *f, unsigned int nr, void *arg)
 {
 	struct vmb_drm_syncobj_handle *a = arg;
 	struct shim_syncobj *s;
 	void *obj;
 
-	if (a->flags || a->pad)
-		return -EINVAL; /* sync_file import/export is not modelled */
+	if (a->pad)
+		return -EINVAL;
+	if (a->flags)
+		return syncobj_sync_file(f, nr, a);
 	if (nr == 0xc1) {
 		int fd = shim_syncobj_export(f, a->handle);
 

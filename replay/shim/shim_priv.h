@@ -156,7 +156,17 @@ const struct shim_device *shim_device(void);
 const char *shim_sysfs_path(const char *path, char *buf, size_t len);
 /* the minor of a node path the shim serves (0 or 128), or -1 */
 int shim_node_minor(const char *path);
-enum shim_fd_kind { SHIM_FD_NONE, SHIM_FD_FILE, SHIM_FD_DMABUF, SHIM_FD_SYNCOBJ };
+/*
+ * SHIM_FD_SYNC_FILE: a sync_file of a signaled fence (an eventfd holding 1,
+ * so poll() finds it readable as it finds a signaled sync_file)
+ */
+enum shim_fd_kind {
+	SHIM_FD_NONE,
+	SHIM_FD_FILE,
+	SHIM_FD_DMABUF,
+	SHIM_FD_SYNCOBJ,
+	SHIM_FD_SYNC_FILE,
+};
 void shim_fd_set(int fd, enum shim_fd_kind kind, void *obj);
 enum shim_fd_kind shim_fd_get(int fd, void **obj);
 

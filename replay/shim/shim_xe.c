@@ -665,6 +665,26 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	return ret;
 }
 
+/*
+ * xe_exec_queue_get_property_ioctl: BAN is the queue's reset status (a job
+ * of it faulted or hung); extensions are not looked at by the kernel.
+ */
+static int xe_exec_queue_get_property(struct shim_file *f, unsigned long req, void *arg)
+{
+	struct vmb_xe_exec_queue_get_property *g = arg;
+	struct shim_queue *q;
+
+	if (g->reserved[0] || g->reserved[1])
+		return -EINVAL;
+	q = shim_table_get(&f->queues, g->exec_queue_id);
+	if (!q)
+		return -ENOENT;
+	if (g->property != VMB_XE_EXEC_QUEUE_GET_PROPERTY_BAN)
+		return -EINVAL;
+	g->value = q->banned;
+	return 0;
+}
+
 static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_xe_exec *x = arg;
@@ -807,7 +827,7 @@ static const struct shim_ioctl xe_ioctls[] = {
     [VMB_DRM_XE_VM_BIND] = {"VM_BIND", xe_vm_bind},
     [VMB_DRM_XE_EXEC_QUEUE_CREATE] = {"EXEC_QUEUE_CREATE", xe_exec_queue_create},
     [VMB_DRM_XE_EXEC_QUEUE_DESTROY] = {"EXEC_QUEUE_DESTROY", xe_exec_queue_destroy},
-    [VMB_DRM_XE_EXEC_QUEUE_GET_PROPERTY] = {"EXEC_QUEUE_GET_PROPERTY", NULL},
+    [VMB_DRM_XE_EXEC_QUEUE_GET_PROPERTY] = {"EXEC_QUEUE_GET_PROPERTY", xe_exec_queue_get_property},
     [VMB_DRM_XE_EXEC] = {"EXEC", xe_exec},
     [VMB_DRM_XE_WAIT_USER_FENCE] = {"WAIT_USER_FENCE", xe_wait_user_fence},
 };

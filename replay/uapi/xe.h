@@ -345,6 +345,18 @@ struct vmb_xe_exec_queue_destroy {
 VMB_UAPI_SIZE(vmb_xe_exec_queue_destroy, 24);
 VMB_UAPI_OFF(vmb_xe_exec_queue_destroy, reserved, 8);
 
+/* drm_xe_exec_queue_get_property; the one property is BAN (0) */
+struct vmb_xe_exec_queue_get_property {
+	uint64_t extensions;
+	uint32_t exec_queue_id;
+	uint32_t property;
+	uint64_t value;
+	uint64_t reserved[2];
+};
+VMB_UAPI_SIZE(vmb_xe_exec_queue_get_property, 40);
+VMB_UAPI_OFF(vmb_xe_exec_queue_get_property, value, 16);
+#define VMB_XE_EXEC_QUEUE_GET_PROPERTY_BAN 0
+
 struct vmb_xe_exec {
 	uint64_t extensions;
 	uint32_t exec_queue_id;
