@@ -164,6 +164,9 @@ static bool self_rw(uint64_t addr, void *buf, size_t len, bool write)
 /* the job being executed */
 struct gpu_job {
 	struct shim_vm *vm;
+	bool dry;	/* scan only: count no-ops, store nothing, count nothing */
+	uint64_t nops;	/* no-op dwords met (the timed GPU's job length) */
+	uint64_t ts_ns; /* CLOCK_MONOTONIC time timestamps report; 0: now */
 	uint64_t fault_va;
 	const char *error; /* why the job failed; NULL while it runs fine */
 	uint64_t cmds, jumps;
@@ -175,7 +178,8 @@ static void job_fault(struct gpu_job *j, uint64_t va)
 		return;
 	j->error = "GPU page fault";
 	j->fault_va = va;
-	shim_gpu_stats.faults++;
+	if (!j->dry)
+		shim_gpu_stats.faults++;
 }
 
 /*
@@ -189,6 +193,8 @@ static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool
 	uint8_t *p = buf;
 
 	va &= GPU_VA_MASK;
+	if (j->dry && write)
+		return true;
 	while (len) {
 		struct vmb_gpuva *m =
 		    j->vm && j->vm->shadow ? vmb_gpuvm_find_first(j->vm->shadow, va, 1) : NULL;
@@ -248,15 +254,32 @@ bool shim_gpu_write(struct shim_vm *vm, uint64_t va, const void *buf, uint64_t l
 	return gpu_rw(&j, va, (void *)buf, len, true);
 }
 
+static uint64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * shim_gpu_clock() - the GPU clock at CLOCK_MONOTONIC time @ns (0: now):
+ * xe's 19.2 MHz reference clock (what DRM_XE_DEVICE_QUERY_ENGINE_CYCLES
+ * reports), amdgpu's 100 MHz counter (AMDGPU_INFO_TIMESTAMP)
+ */
+uint64_t shim_gpu_clock(uint64_t ns)
+{
+	if (!ns)
+		ns = mono_now();
+	if (shim.drv && shim.drv->driver == VMB_DRIVER_AMDGPU)
+		return ns / 10;
+	return ns / 1000 * 192 / 10;
+}
+
 /* a 64-bit counter of the 19.2 MHz reference clock on CLOCK_MONOTONIC */
 uint64_t shim_gpu_timestamp(void)
 {
-	struct timespec ts;
-	uint64_t ns;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	return ns / 1000 * 192 / 10;
+	return mono_now() / 1000 * 192 / 10;
 }
 
 /* ---- the command fetcher ---------------------------------------------------- */
@@ -293,6 +316,8 @@ static void job_unsupported(struct gpu_job *j, const char *engine, uint32_t hdr,
 	if (j->error)
 		return;
 	j->error = "unsupported command";
+	if (j->dry)
+		return;
 	shim_gpu_stats.unsupported++;
 	if (!said && !getenv("VMB_SHIM_QUIET"))
 		fprintf(stderr,
@@ -306,7 +331,7 @@ static bool job_step(struct gpu_job *j)
 {
 	if (++j->cmds > GPU_MAX_CMDS && !j->error) {
 		j->error = "hung (command bound)";
-		shim_gpu_stats.hangs++;
+		shim_gpu_stats.hangs += !j->dry;
 	}
 	return !j->error;
 }
@@ -315,7 +340,7 @@ static bool job_jump(struct gpu_job *j)
 {
 	if (++j->jumps > GPU_MAX_JUMPS && !j->error) {
 		j->error = "hung (jump bound)";
-		shim_gpu_stats.hangs++;
+		shim_gpu_stats.hangs += !j->dry;
 	}
 	return !j->error;
 }
@@ -358,6 +383,13 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 		}
 		switch (MI_OP(h)) {
 		case MI_NOOP_OP:
+			/* a run of MI_NOOPs in the fetched page at once */
+			do {
+				pc += 4;
+				j->nops++;
+			} while ((pc & (GPU_PAGE - 1)) && f->page == (pc & GPU_VA_MASK & ~(GPU_PAGE - 1)) &&
+				 f->dw[(pc & GPU_VA_MASK & (GPU_PAGE - 1)) / 4] == 0);
+			continue;
 		case MI_ARB_CHECK_OP:
 			pc += 4;
 			continue;
@@ -386,7 +418,7 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 			break;
 		case MI_STORE_REGISTER_MEM_OP: {
 			uint32_t reg = d[1] & 0xfff, v;
-			uint64_t ts = shim_gpu_timestamp();
+			uint64_t ts = shim_gpu_clock(j->ts_ns);
 
 			if (reg == RING_TIMESTAMP || reg == RING_CTX_TIMESTAMP)
 				v = (uint32_t)ts;
@@ -487,6 +519,7 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 		uint64_t addr;
 
 		if (PM4_TYPE(h) == 2) {
+			j->nops++;
 			pc += 4;
 			continue;
 		}
@@ -497,6 +530,9 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 		len = PM4_COUNT(h) + 2;
 		op = PM4_OP(h);
 		if (op == PKT3_NOP) {
+			if (PM4_COUNT(h) == 0x3fff) /* the CP's one-dword NOP */
+				len = 1;
+			j->nops += len;
 			pc += len * 4ull;
 			continue;
 		}
@@ -554,7 +590,7 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 				goto out;
 			}
 			if (data_sel == 3)
-				v = shim_gpu_timestamp();
+				v = shim_gpu_clock(j->ts_ns);
 			addr = d[3] | (uint64_t)d[4] << 32;
 			if (data_sel && !gpu_rw(j, addr, &v, data_sel == 1 ? 4 : 8, true))
 				goto out;
@@ -595,6 +631,7 @@ static void sdma_run(struct gpu_job *j, uint64_t pc, uint64_t ndw)
 
 		switch (op) {
 		case SDMA_OP_NOP:
+			j->nops += 1ull + ((h >> 16) & 0x3fff);
 			pc += 4 * (1ull + ((h >> 16) & 0x3fff));
 			continue;
 		case SDMA_OP_TRAP:
@@ -673,16 +710,22 @@ static int job_end(struct gpu_job *j, const char *drv)
 	return strcmp(j->error, "unsupported command") ? -EIO : -EOPNOTSUPP;
 }
 
-int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch)
+/* the replayer's jobs over the shim may carry no batch: nothing mapped at 0 */
+static bool xe_empty(struct shim_vm *vm, uint64_t batch)
 {
-	struct gpu_job j = {.vm = vm};
+	return !batch && vm && vm->shadow && !vmb_gpuvm_find_first(vm->shadow, 0, GPU_PAGE);
+}
+
+int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch, uint64_t ts_ns)
+{
+	struct gpu_job j = {.vm = vm, .ts_ns = ts_ns};
 
 	/*
 	 * The replayer's jobs over the shim carry no batch (address 0, nothing
-	 * mapped there; VMB_HW_BATCH=1 makes it send real ones): a job without
-	 * commands, as the shim always ran them.
+	 * mapped there; VMB_HW_BATCH=1 or a timed shim GPU makes it send real
+	 * ones): a job without commands, as the shim always ran them.
 	 */
-	if (!batch && vm && vm->shadow && !vmb_gpuvm_find_first(vm->shadow, 0, GPU_PAGE)) {
+	if (xe_empty(vm, batch)) {
 		shim_gpu_stats.empty_jobs++;
 		return 0;
 	}
@@ -691,21 +734,45 @@ int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch)
 	return job_end(&j, "xe");
 }
 
-int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes)
+static void amdgpu_run(struct gpu_job *j, uint32_t ip_type, uint64_t va, uint32_t bytes)
 {
-	struct gpu_job j = {.vm = vm};
-
 	switch (ip_type) {
 	case 0: /* GFX */
 	case 1: /* COMPUTE */
-		pm4_run(&j, va, bytes / 4, 0);
+		pm4_run(j, va, bytes / 4, 0);
 		break;
 	case 2: /* DMA */
-		sdma_run(&j, va, bytes / 4);
+		sdma_run(j, va, bytes / 4);
 		break;
 	default:
-		job_unsupported(&j, "amdgpu (IP type)", ip_type, va);
+		job_unsupported(j, "amdgpu (IP type)", ip_type, va);
 		break;
 	}
+}
+
+int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes,
+			uint64_t ts_ns)
+{
+	struct gpu_job j = {.vm = vm, .ts_ns = ts_ns};
+
+	amdgpu_run(&j, ip_type, va, bytes);
 	return job_end(&j, "amdgpu");
+}
+
+uint64_t shim_gpu_scan_xe(struct shim_vm *vm, uint64_t batch)
+{
+	struct gpu_job j = {.vm = vm, .dry = true};
+
+	if (xe_empty(vm, batch))
+		return 0;
+	xe_run(&j, batch);
+	return j.nops;
+}
+
+uint64_t shim_gpu_scan_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes)
+{
+	struct gpu_job j = {.vm = vm, .dry = true};
+
+	amdgpu_run(&j, ip_type, va, bytes);
+	return j.nops;
 }
