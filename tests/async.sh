@@ -211,7 +211,8 @@ if need_timed "amdgpu-implicit-stall-measured"; then
 	run_shim amdgpu "$t" VMB_SHIM_GPU=timed
 	cp "$TMP/r.json" "$TMP/hw.json"
 	"$REPLAY" --backend=model --quiet -o "$TMP/m.json" "$t" >/dev/null 2>&1
-	if ! check 'm["submit_stall_ns"] is None' >/dev/null; then
+	# check fails when its expression holds: this compares when a stall was measured
+	if check 'm["submit_stall_ns"] is None' >/dev/null; then
 		why=$(python3 - "$TMP" <<'PY'
 import json, sys
 t = sys.argv[1]
