@@ -303,6 +303,8 @@ static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 #define AMD_IB_DWORDS (AMD_IB_SIZE / 4)
 #define AMD_PM4_NOP 0xffff1000u /* PACKET3(PACKET3_NOP, 0x3fff): one dword */
 #define AMD_IB_MIN 8u		/* NOPs in the shortest IB (32 bytes) */
+/* NOPs of the longest job: the buffer less its stamp area */
+#define AMD_NOPS_MAX (AMD_IB_DWORDS - VMB_HW_STAMP_AREA / 4)
 
 /* drv_state slots: [0] GEM_VA fence check done, [1] the IB state */
 struct amdgpu_ib_state {
@@ -348,8 +350,8 @@ static int amdgpu_ib_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct amd
 {
 	union vmb_amdgpu_gem_create c = {0};
 	union vmb_amdgpu_gem_mmap m = {0};
-	struct vmb_bind_entry e = {
-	    .kind = VMB_BIND_MAP, .va = st->va, .range = AMD_IB_SIZE, .flags = VMB_BIND_F_READONLY};
+	/* writable: the GPU stores its start stamps in the IB buffer's head */
+	struct vmb_bind_entry e = {.kind = VMB_BIND_MAP, .va = st->va, .range = AMD_IB_SIZE};
 	struct vmb_amdgpu_gem_va va;
 	uint32_t *cpu, handle, i;
 	int ret;
@@ -408,28 +410,113 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 			return ret;
 	}
 	if (st->ns_per_nop[k] == 0) {
-		ret = vmb_hw_calibrate_nops(hw, f, amdgpu_ib_time, ctx, engine, st->va, AMD_IB_SIZE,
-					    AMD_IB_MIN * 4, AMD_IB_DWORDS - AMD_IB_MIN, NULL, NULL,
-					    &st->ns_per_nop[k]);
+		ret = vmb_hw_calibrate_nops(hw, f, amdgpu_ib_time, ctx, engine,
+					    st->va + VMB_HW_STAMP_AREA,
+					    AMD_IB_SIZE - VMB_HW_STAMP_AREA, AMD_IB_MIN * 4,
+					    AMD_NOPS_MAX - AMD_IB_MIN, NULL, NULL, &st->ns_per_nop[k]);
 		if (ret)
 			return ret;
 		fprintf(stderr, "amdgpu: no-op IB calibrated on the %s ring: %.3f ns per NOP\n",
 			k ? "compute" : "gfx", st->ns_per_nop[k]);
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop[k]);
-	if (nops > AMD_IB_DWORDS) {
+	if (nops > AMD_NOPS_MAX) {
 		vmb_hw_warn_once(hw, HW_WARN_DRIVER + 1,
 				 "jobs longer than the no-op IB are cut to "
 				 "it");
-		nops = AMD_IB_DWORDS;
+		nops = AMD_NOPS_MAX;
 	}
 	nops = (nops + 63) & ~63ull; /* 256-byte aligned start */
 	if (nops < 64)
 		nops = 64;
-	if (nops > AMD_IB_DWORDS)
-		nops = AMD_IB_DWORDS;
+	if (nops > AMD_NOPS_MAX)
+		nops = AMD_NOPS_MAX;
 	*va = st->va + (AMD_IB_DWORDS - nops) * 4;
 	*len = (uint32_t)nops * 4;
+	return 0;
+}
+
+#define AMD_PKT3(op, n) (0xc0000000u | ((uint32_t)(n) << 16) | ((uint32_t)(op) << 8))
+
+/*
+ * a head IB for stamp @slot: RELEASE_MEM of the GPU clock (DATA_SEL 3,
+ * bottom-of-pipe timestamp: the work before it is done, the job's is not
+ * started) into the stamp's value, then the job's IB as a chained
+ * INDIRECT_BUFFER
+ */
+static int amdgpu_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
+			uint64_t *va, uint32_t *len)
+{
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+	uint64_t val;
+	uint32_t *h, i;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return -EINVAL;
+	h = st->vm[vm].cpu + slot * VMB_HW_STAMP_HEAD / 4;
+	val = st->va + VMB_HW_STAMP_VALUES + slot * 8ull;
+	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4] = 0;
+	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4 + 1] = 0;
+	h[0] = AMD_PKT3(0x49, 6); /* RELEASE_MEM, 8 dwords */
+	h[1] = 0x28 | (5u << 8);  /* BOTTOM_OF_PIPE_TS, EVENT_INDEX 5 */
+	h[2] = 3u << 29;	  /* DATA_SEL: GPU clock counter */
+	h[3] = (uint32_t)val;
+	h[4] = (uint32_t)(val >> 32);
+	h[5] = 0;
+	h[6] = 0;
+	h[7] = 0;
+	h[8] = AMD_PKT3(0x3f, 2); /* INDIRECT_BUFFER */
+	h[9] = (uint32_t)*va & ~3u;
+	h[10] = (uint32_t)(*va >> 32) & 0xffff;
+	h[11] = (*len / 4) | (1u << 23); /* size in dwords, VALID */
+	for (i = 12; i < VMB_HW_STAMP_HEAD / 4; i++)
+		h[i] = AMD_PM4_NOP;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*va = st->va + slot * VMB_HW_STAMP_HEAD;
+	*len = VMB_HW_STAMP_HEAD;
+	return 0;
+}
+
+static uint64_t amdgpu_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot)
+{
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+	const volatile uint32_t *v;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return 0;
+	v = st->vm[vm].cpu + (VMB_HW_STAMP_VALUES + slot * 8) / 4;
+	return v[0] | (uint64_t)v[1] << 32;
+}
+
+/* AMDGPU_INFO_TIMESTAMP between two CLOCK_MONOTONIC reads; the counter's
+ * frequency from AMDGPU_INFO_DEV_INFO (gpu_counter_freq, kHz) */
+static int amdgpu_clock(struct vmb_hw *hw, struct vmb_hw_file *f)
+{
+	struct vmb_amdgpu_info info = {0};
+	uint32_t dev[16] = {0};
+	uint64_t ts = 0, a, b;
+	int ret;
+
+	info.return_pointer = (uint64_t)(uintptr_t)dev;
+	info.return_size = sizeof(dev);
+	info.query = 0x16; /* AMDGPU_INFO_DEV_INFO */
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_INFO, &info);
+	if (ret)
+		return ret;
+	hw->clk.hz = dev[7] * 1000ull; /* gpu_counter_freq */
+	if (!hw->clk.hz)
+		return -ENODEV;
+	info.return_pointer = (uint64_t)(uintptr_t)&ts;
+	info.return_size = sizeof(ts);
+	info.query = 0x05; /* AMDGPU_INFO_TIMESTAMP */
+	a = amd_now();
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_INFO, &info);
+	b = amd_now();
+	if (ret)
+		return ret;
+	hw->clk.c0 = ts;
+	hw->clk.t0 = a + (b - a) / 2;
+	hw->clk.mask = ~0ull;
 	return 0;
 }
 
@@ -465,6 +552,9 @@ static const struct vmb_hw_driver amdgpu_driver = {
     .submit = amdgpu_submit,
     .batch = amdgpu_batch,
     .batch_release = amdgpu_batch_release,
+    .clock = amdgpu_clock,
+    .stamp = amdgpu_stamp,
+    .stamp_read = amdgpu_stamp_read,
     .fini = amdgpu_fini,
 };
 

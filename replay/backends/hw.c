@@ -156,6 +156,17 @@ static void hw_calibrate(struct vmb_hw *hw)
 	hw->vm_id[0] = 0;
 }
 
+uint64_t vmb_hw_clock_ns(const struct vmb_hw *hw, uint64_t c)
+{
+	uint64_t d = (c - hw->clk.c0) & hw->clk.mask;
+
+	/* a value before the correlation point reads as a wrapped-around delta */
+	if (d > hw->clk.mask / 2)
+		return hw->clk.t0 - (uint64_t)((double)((hw->clk.c0 - c) & hw->clk.mask) * 1e9 /
+					       (double)hw->clk.hz);
+	return hw->clk.t0 + (uint64_t)((double)d * 1e9 / (double)hw->clk.hz);
+}
+
 /* ---- files ------------------------------------------------------------ */
 
 int vmb_hw_file_open(struct vmb_hw *hw, uint32_t vm, size_t *idx, uint64_t va_start,
@@ -383,6 +394,11 @@ static int alloc_tables(struct vmb_hw *hw)
 	hw->bo_dmabuf = malloc(nb * sizeof(int));
 	hw->bo_live = calloc(nb, sizeof(bool));
 	hw->sync_live = calloc(ns, sizeof(bool));
+	hw->sig_t = calloc(ns, sizeof(uint64_t));
+	hw->sig_p = calloc(ns, sizeof(uint64_t));
+	hw->queue_end = calloc(nq, sizeof(uint64_t));
+	if (!hw->sig_t || !hw->sig_p || !hw->queue_end)
+		return -ENOMEM;
 	if (!hw->vm_file || !hw->vm_id || !hw->vm_live || !hw->vm_shadow || !hw->queue_id ||
 	    !hw->queue_vm || !hw->queue_engine || !hw->queue_live || !hw->bo_home ||
 	    !hw->bo_dmabuf || !hw->bo_live || !hw->sync_live)
@@ -394,6 +410,9 @@ static int alloc_tables(struct vmb_hw *hw)
 
 static void free_tables(struct vmb_hw *hw)
 {
+	free(hw->sig_t);
+	free(hw->sig_p);
+	free(hw->queue_end);
 	free(hw->vm_file);
 	free(hw->vm_id);
 	free(hw->vm_live);
@@ -491,6 +510,8 @@ int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
 		goto err_close;
 	}
 	hw_calibrate(hw);
+	if (hw->use_batch && drv->clock && drv->stamp && drv->clock(hw, &hw->files[0]) == 0)
+		hw->clk.ok = true;
 	return 0;
 
 err_close:

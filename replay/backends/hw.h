@@ -172,6 +172,32 @@ struct vmb_hw_driver {
 		     enum vmb_engine engine, uint64_t gpu_ns, uint64_t *va, uint32_t *len);
 	void (*batch_release)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm);
 	void (*fini)(struct vmb_hw *hw);
+	/*
+	 * GPU start times (optional): @clock correlates the GPU clock with
+	 * CLOCK_MONOTONIC (fills hw->clk); @stamp turns the batch (*va, *len)
+	 * of trace VM @vm into one that first writes the GPU clock into stamp
+	 * @slot, then runs it; @stamp_read is the clock value written, 0 if none
+	 */
+	int (*clock)(struct vmb_hw *hw, struct vmb_hw_file *f);
+	int (*stamp)(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
+		     uint64_t *va, uint32_t *len);
+	uint64_t (*stamp_read)(struct vmb_hw *hw, uint32_t vm, uint32_t slot);
+};
+
+/* stamp slots per VM (calls in flight beyond it are not stamped) */
+#define VMB_HW_STAMPS 4096u
+/* the head of each batch buffer that holds the stamp heads and values */
+#define VMB_HW_STAMP_AREA (512u << 10)
+#define VMB_HW_STAMP_HEAD 64u			 /* bytes of one head */
+#define VMB_HW_STAMP_VALUES (VMB_HW_STAMPS * 64u) /* offset of the values */
+
+/**
+ * struct vmb_hw_clock - GPU clock to CLOCK_MONOTONIC: t = t0 + (c - c0) / hz
+ * @ok: correlated; @mask: counter width
+ */
+struct vmb_hw_clock {
+	bool ok;
+	uint64_t hz, c0, t0, mask;
 };
 
 #define VMB_HW_KIND(k) (1u << (k))
@@ -226,7 +252,13 @@ struct vmb_hw {
 	struct vmb_hw_async *async;
 	bool sync_binds;
 	uint64_t drv_state[12];
+	struct vmb_hw_clock clk;
+	uint64_t *sig_t, *sig_p; /* per trace syncobj: last signal seen (time, point) */
+	uint64_t *queue_end;	 /* per trace queue: end of its last job */
 };
+
+/* CLOCK_MONOTONIC ns of GPU clock value @c */
+uint64_t vmb_hw_clock_ns(const struct vmb_hw *hw, uint64_t c);
 
 /**
  * vmb_hw_ioctl() - drmIoctl() (which restarts on EINTR/EAGAIN) as 0/-errno

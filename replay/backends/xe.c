@@ -369,6 +369,11 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 #define XE_BATCH_DWORDS (XE_BATCH_SIZE / 4)
 #define XE_MI_NOOP 0u
 #define XE_MI_BATCH_BUFFER_END (0x0au << 23)
+/* no-ops of the longest job: the buffer less its stamp area and MI_BATCH_BUFFER_END */
+#define XE_NOPS_MAX (XE_BATCH_DWORDS - 2 - VMB_HW_STAMP_AREA / 4)
+#define XE_MI_SRM ((0x24u << 23) | 2)		     /* MI_STORE_REGISTER_MEM, 4 dwords */
+#define XE_MI_BB_START ((0x31u << 23) | (1u << 8) | 1) /* ppGTT, 3 dwords */
+#define XE_RING_TIMESTAMP 0x358
 
 struct xe_batch_state {
 	uint64_t va;	   /* same address in every VM */
@@ -411,15 +416,15 @@ static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f, struct x
 	uint64_t full, empty;
 	int ret;
 
-	ret = vmb_hw_calibrate_nops(hw, f, xe_batch_time, queue, VMB_ENGINE_RENDER, st->va,
-				    XE_BATCH_SIZE, 8, XE_BATCH_DWORDS - 2, &full, &empty,
-				    &st->ns_per_nop);
+	ret = vmb_hw_calibrate_nops(hw, f, xe_batch_time, queue, VMB_ENGINE_RENDER,
+				    st->va + VMB_HW_STAMP_AREA, XE_BATCH_SIZE - VMB_HW_STAMP_AREA, 8,
+				    XE_NOPS_MAX, &full, &empty, &st->ns_per_nop);
 	if (ret)
 		return ret;
 	fprintf(stderr,
 		"xe: no-op batch calibrated: %.3f ns per MI_NOOP (%llu ns for %u, "
 		"%llu ns empty)\n",
-		st->ns_per_nop, (unsigned long long)full, XE_BATCH_DWORDS - 2,
+		st->ns_per_nop, (unsigned long long)full, XE_NOPS_MAX,
 		(unsigned long long)empty);
 	return 0;
 }
@@ -501,16 +506,102 @@ static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint3
 			return ret;
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop);
-	if (nops > XE_BATCH_DWORDS - 2) {
+	if (nops > XE_NOPS_MAX) {
 		vmb_hw_warn_once(hw, HW_WARN_DRIVER,
 				 "jobs longer than the no-op batch "
 				 "(%.0f ns) are cut to it",
-				 st->ns_per_nop * (XE_BATCH_DWORDS - 2));
-		nops = XE_BATCH_DWORDS - 2;
+				 st->ns_per_nop * XE_NOPS_MAX);
+		nops = XE_NOPS_MAX;
 	}
 	nops &= ~1ull; /* keep the start 8-byte aligned */
 	*va = st->va + (XE_BATCH_DWORDS - 2 - nops) * 4;
 	*len = (uint32_t)(nops + 2) * 4;
+	return 0;
+}
+
+/* the engine's MMIO base, for its RING_TIMESTAMP */
+static uint32_t xe_mmio_base(enum vmb_engine engine)
+{
+	switch (engine) {
+	case VMB_ENGINE_COMPUTE:
+		return 0x1a000; /* CCS0 */
+	case VMB_ENGINE_COPY:
+		return 0x22000; /* BCS0 */
+	default:
+		return 0x2000; /* RCS0 */
+	}
+}
+
+/*
+ * a head for stamp @slot: MI_STORE_REGISTER_MEM of RING_TIMESTAMP (low and
+ * high dword) into the stamp's value, then MI_BATCH_BUFFER_START of the job
+ */
+static int xe_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
+		    uint64_t *va, uint32_t *len)
+{
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+	uint32_t base = xe_mmio_base(engine), *h;
+	uint64_t val;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return -EINVAL;
+	h = st->vm[vm].cpu + slot * VMB_HW_STAMP_HEAD / 4;
+	val = st->va + VMB_HW_STAMP_VALUES + slot * 8ull;
+	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4] = 0;
+	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4 + 1] = 0;
+	h[0] = XE_MI_SRM;
+	h[1] = base + XE_RING_TIMESTAMP;
+	h[2] = (uint32_t)val;
+	h[3] = (uint32_t)(val >> 32);
+	h[4] = XE_MI_SRM;
+	h[5] = base + XE_RING_TIMESTAMP + 4;
+	h[6] = (uint32_t)(val + 4);
+	h[7] = (uint32_t)((val + 4) >> 32);
+	h[8] = XE_MI_BB_START;
+	h[9] = (uint32_t)*va;
+	h[10] = (uint32_t)(*va >> 32);
+	h[11] = XE_MI_NOOP;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*va = st->va + slot * VMB_HW_STAMP_HEAD;
+	*len = 12 * 4;
+	return 0;
+}
+
+static uint64_t xe_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot)
+{
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+	const volatile uint32_t *v;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return 0;
+	v = st->vm[vm].cpu + (VMB_HW_STAMP_VALUES + slot * 8) / 4;
+	return v[0] | (uint64_t)v[1] << 32;
+}
+
+/* DRM_XE_DEVICE_QUERY_ENGINE_CYCLES (engine cycles and CLOCK_MONOTONIC read
+ * together) and the GT's reference clock */
+static int xe_clock(struct vmb_hw *hw, struct vmb_hw_file *f)
+{
+	struct vmb_xe_query_engine_cycles c = {.clockid = CLOCK_MONOTONIC};
+	struct vmb_xe_device_query q = {.query = VMB_XE_DEVICE_QUERY_ENGINE_CYCLES,
+					.size = sizeof(c)};
+	struct vmb_xe_query_gt_list *gt;
+	int ret;
+
+	ret = xe_query(f->fd, VMB_XE_DEVICE_QUERY_GT_LIST, (void **)&gt);
+	if (ret)
+		return ret;
+	hw->clk.hz = gt->num_gt ? gt->gt_list[0].reference_clock : 0;
+	free(gt);
+	if (!hw->clk.hz)
+		return -ENODEV;
+	q.data = (uint64_t)(uintptr_t)&c;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	if (ret)
+		return ret;
+	hw->clk.c0 = c.engine_cycles;
+	hw->clk.t0 = c.cpu_timestamp + c.cpu_delta / 2;
+	hw->clk.mask = c.width && c.width < 64 ? (1ull << c.width) - 1 : ~0ull;
 	return 0;
 }
 
@@ -547,6 +638,9 @@ static const struct vmb_hw_driver xe_driver = {
     .submit = xe_submit,
     .batch = xe_batch,
     .batch_release = xe_batch_release,
+    .clock = xe_clock,
+    .stamp = xe_stamp,
+    .stamp_read = xe_stamp_read,
     .fini = xe_fini,
 };
 
