@@ -23,6 +23,8 @@
 
 #define GPU_VA_MASK ((1ull << 48) - 1)
 #define GPU_PAGE 4096ull
+/* command fetches read this much at once where one BO mapping covers it */
+#define GPU_FETCH (64ull << 10)
 /* jumps (batch chaining, loops) a job may take before it counts as hung */
 #define GPU_MAX_JUMPS 65536u
 /* commands a job may execute before it counts as hung */
@@ -39,6 +41,7 @@ struct shim_gpu_stats shim_gpu_stats;
 struct shim_mem {
 	uint32_t id;
 	int fd; /* memfd, created on first use; -1 before */
+	uint8_t *map; /* the GPU's view of it (mapped on first GPU access) */
 	uint64_t size;
 	bool orphan; /* the BO is closed; kept for mappings */
 };
@@ -104,6 +107,8 @@ int shim_gpu_bo_fd(const struct shim_bo *bo)
 static void mem_free(struct shim_mem *m)
 {
 	mems[m->id] = NULL;
+	if (m->map)
+		munmap(m->map, m->size);
 	if (m->fd >= 0)
 		close(m->fd);
 	free(m);
@@ -206,6 +211,8 @@ static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool
 			m = NULL;
 		if (m && m->va + m->range - va < n)
 			n = m->va + m->range - va;
+		else if (m && !m->flags) /* one BO range: one read or write */
+			n = len < m->va + m->range - va ? len : m->va + m->range - va;
 		if (!m) {
 			if (!j->vm || !j->vm->scratch) {
 				job_fault(j, va);
@@ -224,19 +231,22 @@ static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool
 			}
 		} else {
 			struct shim_mem *mem = mem_get(m->obj);
-			off_t off = (off_t)(m->offset + (va - m->va));
+			uint64_t off = m->offset + (va - m->va);
 			int fd = mem ? mem_fd(mem) : -1;
-			ssize_t r;
 
-			if (fd < 0) {
+			if (fd >= 0 && !mem->map) {
+				void *map = mmap(NULL, mem->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+				mem->map = map == MAP_FAILED ? NULL : map;
+			}
+			if (fd < 0 || !mem->map || off > mem->size || n > mem->size - off) {
 				job_fault(j, va);
 				return false;
 			}
-			r = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
-			if (r != (ssize_t)n) {
-				job_fault(j, va);
-				return false;
-			}
+			if (write)
+				memcpy(mem->map + off, p, n);
+			else
+				memcpy(p, mem->map + off, n);
 		}
 		if (write)
 			shim_gpu_stats.store_bytes += n;
@@ -284,27 +294,72 @@ uint64_t shim_gpu_timestamp(void)
 
 /* ---- the command fetcher ---------------------------------------------------- */
 
-/* reads command dwords a page at a time */
+/* reads command dwords a page (or GPU_FETCH of one BO mapping) at a time */
 struct fetch {
-	uint64_t page; /* VA of the cached page, or ~0 */
-	uint32_t dw[GPU_PAGE / 4];
+	uint64_t page; /* VA of the cached chunk, or ~0 */
+	uint64_t size; /* its bytes */
+	uint32_t dw[GPU_FETCH / 4];
 };
+
+/* the fetched dword at @va, if @va is in the cached chunk */
+static bool fetch_has(const struct fetch *f, uint64_t va)
+{
+	va &= GPU_VA_MASK;
+	return va >= f->page && va - f->page < f->size;
+}
+
+static uint32_t fetch_dw(const struct fetch *f, uint64_t va)
+{
+	return f->dw[((va & GPU_VA_MASK) - f->page) / 4];
+}
+
+/* dwords equal to @v from @va on in the cached chunk (at least the first) */
+static uint64_t fetch_run(const struct fetch *f, uint64_t va, uint32_t v)
+{
+	uint64_t i = ((va & GPU_VA_MASK) - f->page) / 4, k = i + 1, n = f->size / 4;
+	uint64_t v2 = v | (uint64_t)v << 32;
+
+	while (k < n && (k & 1) && f->dw[k] == v)
+		k++;
+	if (!(k & 1)) {
+		const uint64_t *q = (const uint64_t *)(const void *)&f->dw[k];
+
+		while (k + 2 <= n && *q == v2) {
+			q++;
+			k += 2;
+		}
+	}
+	while (k < n && f->dw[k] == v)
+		k++;
+	return k - i;
+}
 
 static bool fetch_dws(struct gpu_job *j, struct fetch *f, uint64_t va, uint32_t *out, uint32_t n)
 {
 	uint32_t i;
 
 	for (i = 0; i < n; i++, va += 4) {
-		uint64_t page = (va & GPU_VA_MASK) & ~(GPU_PAGE - 1);
+		uint64_t big = (va & GPU_VA_MASK) & ~(GPU_FETCH - 1);
+		uint64_t page = (va & GPU_VA_MASK) & ~(GPU_PAGE - 1), size = GPU_PAGE;
 
-		if (f->page != page) {
-			if (!gpu_rw(j, page, f->dw, GPU_PAGE, false)) {
+		if (!fetch_has(f, va)) {
+			struct vmb_gpuva *m = j->vm && j->vm->shadow
+						  ? vmb_gpuvm_find_first(j->vm->shadow, big, 1)
+						  : NULL;
+
+			if (m && !m->flags && m->va <= big && m->va + m->range >= big + GPU_FETCH) {
+				page = big;
+				size = GPU_FETCH;
+			}
+			if (!gpu_rw(j, page, f->dw, size, false)) {
 				f->page = ~0ull;
+				f->size = 0;
 				return false;
 			}
 			f->page = page;
+			f->size = size;
 		}
-		out[i] = f->dw[((va & GPU_VA_MASK) & (GPU_PAGE - 1)) / 4];
+		out[i] = fetch_dw(f, va);
 	}
 	return true;
 }
@@ -384,11 +439,15 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 		switch (MI_OP(h)) {
 		case MI_NOOP_OP:
 			/* a run of MI_NOOPs in the fetched page at once */
-			do {
+			if (h == 0) {
+				uint64_t k = fetch_run(f, pc, 0);
+
+				pc += 4 * k;
+				j->nops += k;
+			} else {
 				pc += 4;
 				j->nops++;
-			} while ((pc & (GPU_PAGE - 1)) && f->page == (pc & GPU_VA_MASK & ~(GPU_PAGE - 1)) &&
-				 f->dw[(pc & GPU_VA_MASK & (GPU_PAGE - 1)) / 4] == 0);
+			}
 			continue;
 		case MI_ARB_CHECK_OP:
 			pc += 4;
@@ -529,9 +588,19 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 		}
 		len = PM4_COUNT(h) + 2;
 		op = PM4_OP(h);
+		if (op == PKT3_NOP && PM4_COUNT(h) == 0x3fff) {
+			/* the CP's one-dword NOP: a run of them in the fetched page at once */
+			uint64_t k = fetch_run(f, pc, h);
+
+			if (k > (end - pc) / 4)
+				k = (end - pc) / 4;
+			if (!k)
+				k = 1;
+			pc += 4 * k;
+			j->nops += k;
+			continue;
+		}
 		if (op == PKT3_NOP) {
-			if (PM4_COUNT(h) == 0x3fff) /* the CP's one-dword NOP */
-				len = 1;
 			j->nops += len;
 			pc += len * 4ull;
 			continue;

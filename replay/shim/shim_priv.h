@@ -249,7 +249,9 @@ struct shim_timed_ib {
 /* a job queued on the timed GPU (model times in ns) */
 struct shim_timed_job {
 	uint64_t start, end;
-	bool wake_only; /* nothing to execute: a bind's end, for the waiters */
+	uint64_t when;	  /* due: start to execute, end for user fences and wake-ups */
+	bool ufences_now; /* the entry at the job's end that writes its user fences */
+	bool wake_only;	  /* nothing to execute: a bind's end, for the waiters */
 	uint32_t vm;	/* model VM id */
 	struct shim_queue *q;
 	bool amdgpu;

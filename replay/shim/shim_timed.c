@@ -7,9 +7,10 @@
  * xe REMAP bookkeep waits (SEMANTICS.md). The timed GPU makes that real:
  * the model's clock is CLOCK_MONOTONIC since the shim started (moved
  * forward before every model call), a job's length is its batch's no-op
- * dwords times SHIM_NOP_NS, and a job executes its commands (timestamps
- * reading its start) when real time reaches its model end, which is also
- * when the model says its out-fences signal. Binds take their modelled
+ * dwords times SHIM_NOP_NS. A job executes its commands (timestamps
+ * reading its start) when real time reaches its model start, and its
+ * out-fences signal (the model says so) and user fences are written when
+ * real time reaches its model end. Binds take their modelled
  * cost the same way. A worker thread runs the jobs that fall due and wakes
  * the waiters, which sleep on the shim lock's condition variable.
  */
@@ -25,7 +26,7 @@
 bool shim_timed;
 
 static uint64_t t0;			/* CLOCK_MONOTONIC at start: model time 0 */
-static struct shim_timed_job *pending; /* by end time */
+static struct shim_timed_job *pending; /* by due time (when) */
 static pthread_t worker;
 static bool worker_started;
 
@@ -42,6 +43,8 @@ uint64_t shim_timed_real(uint64_t t)
 	return t0 + t;
 }
 
+static int shim_timed_add_at(const struct shim_timed_job *job, uint64_t when, bool ufences);
+
 static void job_run(struct shim_timed_job *j)
 {
 	struct shim_vm *vm = shim_vm_by_id(j->vm);
@@ -50,6 +53,11 @@ static void job_run(struct shim_timed_job *j)
 
 	if (j->wake_only)
 		return;
+	if (j->ufences_now) { /* the job's end: its user fences */
+		for (i = 0; vm && i < j->n_uf; i++)
+			shim_gpu_write(vm, j->uf[i][0], &j->uf[i][1], 8);
+		return;
+	}
 	if (!vm) { /* the VM went away with the job queued */
 		shim_gpu_stats.cancelled++;
 		return;
@@ -59,9 +67,8 @@ static void job_run(struct shim_timed_job *j)
 
 		if (err && err != -EOPNOTSUPP && j->q)
 			j->q->banned = true;
-		else if (!err)
-			for (i = 0; i < j->n_uf; i++)
-				shim_gpu_write(vm, j->uf[i][0], &j->uf[i][1], 8);
+		else if (!err && j->n_uf)
+			shim_timed_add_at(j, j->end, true);
 		return;
 	}
 	for (i = 0; i < j->n_ib; i++) {
@@ -80,7 +87,7 @@ static void run_due(uint64_t now, bool all)
 {
 	bool ran = false;
 
-	while (pending && (all || pending->end <= now)) {
+	while (pending && (all || pending->when <= now)) {
 		struct shim_timed_job *j = pending;
 
 		pending = j->next;
@@ -110,19 +117,21 @@ static void *worker_main(void *arg)
 	for (;;) {
 		shim_timed_catch_up();
 		/* wake at the next job's end; binds and new jobs wake us too */
-		shim_lock_sleep(pending ? shim_timed_real(pending->end) : mono() + 5000000ull);
+		shim_lock_sleep(pending ? shim_timed_real(pending->when) : mono() + 5000000ull);
 	}
 	return NULL;
 }
 
-int shim_timed_add(const struct shim_timed_job *job)
+static int shim_timed_add_at(const struct shim_timed_job *job, uint64_t when, bool ufences)
 {
 	struct shim_timed_job *j = malloc(sizeof(*j)), **p;
 
 	if (!j)
 		return -ENOMEM;
 	*j = *job;
-	for (p = &pending; *p && (*p)->end <= j->end; p = &(*p)->next)
+	j->when = when;
+	j->ufences_now = ufences;
+	for (p = &pending; *p && (*p)->when <= j->when; p = &(*p)->next)
 		;
 	j->next = *p;
 	*p = j;
@@ -136,6 +145,18 @@ int shim_timed_add(const struct shim_timed_job *job)
 	}
 	shim_lock_wake();
 	return 0;
+}
+
+/* a job runs at its start (a wake-only entry at its end) */
+int shim_timed_add(const struct shim_timed_job *job)
+{
+	struct shim_timed_job w = {.start = job->end, .end = job->end, .wake_only = true};
+	int ret;
+
+	if (job->wake_only)
+		return shim_timed_add_at(job, job->end, false);
+	ret = shim_timed_add_at(job, job->start, false);
+	return ret ? ret : shim_timed_add_at(&w, w.end, false); /* the waiters, at its end */
 }
 
 void shim_timed_wake_at(uint64_t t)
