@@ -312,6 +312,7 @@ struct amdgpu_ib_state {
 	double ns_per_nop[2]; /* GFX, compute; 0 until calibrated */
 	struct {
 		uint32_t *cpu;
+		bool dead; /* the VM is gone; the mapping waits for the end */
 	} vm[];
 };
 
@@ -404,7 +405,11 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 		hw->drv_state[1] = (uint64_t)(uintptr_t)st;
 		st->va = vmb_hw_batch_va(t);
 	}
-	if (!st->vm[vm].cpu) {
+	if (!st->vm[vm].cpu || st->vm[vm].dead) {
+		if (st->vm[vm].cpu)
+			munmap(st->vm[vm].cpu, AMD_IB_SIZE);
+		st->vm[vm].cpu = NULL;
+		st->vm[vm].dead = false;
 		ret = amdgpu_ib_create(hw, f, st, vm);
 		if (ret)
 			return ret;
@@ -524,15 +529,23 @@ static void amdgpu_batch_release(struct vmb_hw *hw, struct vmb_hw_file *f, uint3
 {
 	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
 
-	if (st && st->vm[vm].cpu) {
-		munmap(st->vm[vm].cpu, AMD_IB_SIZE);
-		st->vm[vm].cpu = NULL;
-	}
+	/*
+	 * the CPU mapping stays (it keeps the BO's memory) until the run ends
+	 * or the VM id is created again: jobs still in flight have their start
+	 * stamps in it
+	 */
+	if (st && st->vm[vm].cpu)
+		st->vm[vm].dead = true;
 }
 
 static void amdgpu_fini(struct vmb_hw *hw)
 {
-	free((void *)(uintptr_t)hw->drv_state[1]);
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+
+	for (uint32_t i = 0; st && i <= hw->trace->max_id[VMB_CLASS_VM]; i++)
+		if (st->vm[i].cpu)
+			munmap(st->vm[i].cpu, AMD_IB_SIZE);
+	free(st);
 	hw->drv_state[1] = 0;
 }
 

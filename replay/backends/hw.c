@@ -394,10 +394,10 @@ static int alloc_tables(struct vmb_hw *hw)
 	hw->bo_dmabuf = malloc(nb * sizeof(int));
 	hw->bo_live = calloc(nb, sizeof(bool));
 	hw->sync_live = calloc(ns, sizeof(bool));
-	hw->sig_t = calloc(ns, sizeof(uint64_t));
-	hw->sig_p = calloc(ns, sizeof(uint64_t));
+	hw->sig = calloc(ns, sizeof(*hw->sig));
+	hw->sig_next = calloc(ns, 1);
 	hw->queue_end = calloc(nq, sizeof(uint64_t));
-	if (!hw->sig_t || !hw->sig_p || !hw->queue_end)
+	if (!hw->sig || !hw->sig_next || !hw->queue_end)
 		return -ENOMEM;
 	if (!hw->vm_file || !hw->vm_id || !hw->vm_live || !hw->vm_shadow || !hw->queue_id ||
 	    !hw->queue_vm || !hw->queue_engine || !hw->queue_live || !hw->bo_home ||
@@ -410,8 +410,8 @@ static int alloc_tables(struct vmb_hw *hw)
 
 static void free_tables(struct vmb_hw *hw)
 {
-	free(hw->sig_t);
-	free(hw->sig_p);
+	free(hw->sig);
+	free(hw->sig_next);
 	free(hw->queue_end);
 	free(hw->vm_file);
 	free(hw->vm_id);

@@ -184,6 +184,9 @@ struct vmb_hw_driver {
 	uint64_t (*stamp_read)(struct vmb_hw *hw, uint32_t vm, uint32_t slot);
 };
 
+/* signal times remembered per syncobj (timeline points) */
+#define VMB_HW_SIGS 16
+
 /* stamp slots per VM (calls in flight beyond it are not stamped) */
 #define VMB_HW_STAMPS 4096u
 /* the head of each batch buffer that holds the stamp heads and values */
@@ -253,7 +256,9 @@ struct vmb_hw {
 	bool sync_binds;
 	uint64_t drv_state[12];
 	struct vmb_hw_clock clk;
-	uint64_t *sig_t, *sig_p; /* per trace syncobj: last signal seen (time, point) */
+	/* per trace syncobj: the last VMB_HW_SIGS signals seen, (point, time) pairs */
+	uint64_t (*sig)[VMB_HW_SIGS][2];
+	uint8_t *sig_next;
 	uint64_t *queue_end;	 /* per trace queue: end of its last job */
 };
 

@@ -319,6 +319,28 @@ err:
 
 /* report the done slots through be->done and free them (engine thread) */
 /*
+ * when the CPU saw syncobj @id reach @point: the earliest signal seen of a
+ * point at or past it (a binary syncobj, point 0: its latest signal); 0 if
+ * none is known
+ */
+static uint64_t sig_time(const struct vmb_hw *hw, uint32_t id, uint64_t point)
+{
+	uint64_t t = 0;
+
+	if (id > hw->trace->max_id[VMB_CLASS_SYNCOBJ])
+		return 0;
+	for (uint32_t k = 0; k < VMB_HW_SIGS; k++) {
+		const uint64_t *e = hw->sig[id][k];
+
+		if (!point && e[1] > t) /* binary: its latest signal */
+			t = e[1];
+		else if (point && e[1] && e[0] >= point && (!t || e[1] < t))
+			t = e[1];
+	}
+	return t;
+}
+
+/*
  * completion_times() - a completed call's GPU start and submit stall:
  * stall = GPU start - max(signal times seen of its in-fences, end of the
  * previous job on its queue), clamped at 0 (the CPU sees fences a little
@@ -348,10 +370,9 @@ static void completion_times(struct vmb_hw *hw, struct hw_slot *s, uint32_t idx)
 			uint64_t start = vmb_hw_clock_ns(hw, c);
 
 			for (i = 0; i < n_in && sy; i++) {
-				uint32_t id = sy[i].syncobj;
+				uint64_t t = sig_time(hw, sy[i].syncobj, sy[i].point);
 
-				if (id <= hw->trace->max_id[VMB_CLASS_SYNCOBJ] && hw->sig_t[id] > ready)
-					ready = hw->sig_t[id];
+				ready = t > ready ? t : ready;
 			}
 			if (hw->queue_end[q] > ready)
 				ready = hw->queue_end[q];
@@ -369,8 +390,10 @@ static void completion_times(struct vmb_hw *hw, struct hw_slot *s, uint32_t idx)
 		uint32_t id = sy[n_in + i].syncobj;
 
 		if (id <= hw->trace->max_id[VMB_CLASS_SYNCOBJ]) {
-			hw->sig_t[id] = s->tm.done_ns;
-			hw->sig_p[id] = sy[n_in + i].point;
+			uint8_t k = hw->sig_next[id]++ % VMB_HW_SIGS;
+
+			hw->sig[id][k][0] = sy[n_in + i].point;
+			hw->sig[id][k][1] = s->tm.done_ns;
 		}
 	}
 }

@@ -496,6 +496,9 @@ static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint3
 	if (hw->drv_state[XE_VA_END] && st->va + XE_BATCH_SIZE > hw->drv_state[XE_VA_END])
 		return -ENOSPC; /* no room above the trace's mappings */
 	if (!st->vm[vm].handle) {
+		if (st->vm[vm].cpu)
+			munmap(st->vm[vm].cpu, XE_BATCH_SIZE);
+		st->vm[vm].cpu = NULL;
 		ret = xe_batch_create(hw, f, st, vm);
 		if (ret)
 			return ret;
@@ -611,14 +614,23 @@ static void xe_batch_release(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t 
 
 	if (!st || !st->vm[vm].handle)
 		return;
-	munmap(st->vm[vm].cpu, XE_BATCH_SIZE);
+	/*
+	 * the CPU mapping stays (it keeps the BO's memory) until the run ends
+	 * or the VM id is created again: jobs still in flight have their start
+	 * stamps in it
+	 */
 	drmCloseBufferHandle(f->fd, st->vm[vm].handle);
 	st->vm[vm].handle = 0;
 }
 
 static void xe_fini(struct vmb_hw *hw)
 {
-	free((void *)(uintptr_t)hw->drv_state[XE_BATCH]);
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+
+	for (uint32_t i = 0; st && i <= hw->trace->max_id[VMB_CLASS_VM]; i++)
+		if (st->vm[i].cpu)
+			munmap(st->vm[i].cpu, XE_BATCH_SIZE);
+	free(st);
 	hw->drv_state[XE_BATCH] = 0;
 }
 

@@ -422,6 +422,8 @@ void shim_vm_free(struct shim_vm *vm)
 
 	if (!vm)
 		return;
+	if (shim_timed)
+		shim_timed_vm_gone(vm->id);
 	op.u.vm_destroy.vm = vm->id;
 	shim_model(&op, NULL, NULL, NULL, 0);
 	for (i = 0; i < n_all_vms; i++)
@@ -1046,6 +1048,7 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 		memcpy(kbuf, arg, size);
 	}
 	ret = ent ? ent->fn(f, req, kbuf) : core_ioctl(f, nr, kbuf);
+	shim_timed_settle();
 	if ((dir & _IOC_READ) && size) { /* drm_ioctl copies back whatever the result */
 		if (!shim_user((uintptr_t)arg, size, true))
 			return -EFAULT;

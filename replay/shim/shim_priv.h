@@ -236,6 +236,9 @@ uint64_t shim_gpu_scan_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va,
 #define SHIM_NOP_NS 25 /* GPU time of one no-op dword on the timed GPU */
 extern bool shim_timed;
 void shim_timed_init(void);
+/* an ioctl returns when real time has reached the model's CPU clock */
+void shim_timed_settle(void);
+#define SHIM_SETTLE_NS 50000ull /* the model's clock may run this much ahead */
 void shim_timed_drain(void);
 /* CLOCK_MONOTONIC ns of model time @t */
 uint64_t shim_timed_real(uint64_t t);
@@ -265,6 +268,8 @@ struct shim_timed_job {
 int shim_timed_add(const struct shim_timed_job *j);
 /* wake the waiters at model time @t (a bind's end) */
 void shim_timed_wake_at(uint64_t t);
+/* a VM goes away: its pending jobs run now (the kernel's jobs hold their VM) */
+void shim_timed_vm_gone(uint32_t vm);
 /* a queue goes away: its pending jobs forget it */
 void shim_timed_queue_gone(struct shim_queue *q);
 /* release the shim lock until something happens on the GPU or @abs_ns */

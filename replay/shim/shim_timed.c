@@ -110,6 +110,26 @@ void shim_timed_catch_up(void)
 	run_due(now, false);
 }
 
+/*
+ * shim_timed_settle() - the CPU time the model charged for the ioctl (the
+ * kernel's work in it: pinning pages, a synchronous bind, ...) passes in
+ * real time too, with the shim lock released, so that the model's clock
+ * and the real one agree when the ioctl returns
+ */
+void shim_timed_settle(void)
+{
+	if (!shim_timed || !shim.model)
+		return;
+	for (;;) {
+		uint64_t want = shim_timed_real(vmb_model_now(shim.model));
+
+		if (want <= mono() + SHIM_SETTLE_NS)
+			break;
+		shim_lock_sleep(want);
+		shim_timed_catch_up();
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	(void)arg;
@@ -165,6 +185,21 @@ void shim_timed_wake_at(uint64_t t)
 
 	if (shim_timed && t > vmb_model_now(shim.model))
 		shim_timed_add(&j);
+}
+
+void shim_timed_vm_gone(uint32_t vm)
+{
+	struct shim_timed_job **p = &pending, *j;
+
+	while ((j = *p)) {
+		if (j->vm != vm || j->wake_only) {
+			p = &j->next;
+			continue;
+		}
+		*p = j->next;
+		job_run(j);
+		free(j);
+	}
 }
 
 void shim_timed_queue_gone(struct shim_queue *q)
