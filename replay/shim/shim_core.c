@@ -715,6 +715,19 @@ static int syncs_reached(const struct vmb_sync *s, uint32_t n, uint64_t t, uint3
 	return first;
 }
 
+/* the CLOCK_MONOTONIC time the first known, unsignalled fence signals, at most @until */
+static uint64_t syncs_next(const struct vmb_sync *s, uint32_t n, uint64_t until)
+{
+	uint64_t now = vmb_model_now(shim.model), t;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (!vmb_model_syncobj_when(shim.model, s[i].syncobj, s[i].point, &t) && t > now &&
+		    shim_timed_real(t) < until)
+			until = shim_timed_real(t);
+	return until;
+}
+
 /*
  * The timed GPU's wait: the fences have signalled when the model's signal
  * times are reached by real time; until then sleep with the shim lock
@@ -763,7 +776,8 @@ static int syncobj_wait_timed(struct shim_file *f, const uint32_t *handles,
 		ret = -ETIME;
 		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs)
 			break;
-		shim_lock_sleep((uint64_t)timeout_abs);
+		/* sleep until the first fence due to signal does (or something happens) */
+		shim_lock_sleep(syncs_next(s, n, (uint64_t)timeout_abs));
 	}
 	free(s);
 	shim_file_put(f);

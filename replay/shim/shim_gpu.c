@@ -97,6 +97,19 @@ static int mem_fd(struct shim_mem *m)
 	return m->fd;
 }
 
+/* the GPU's mapping of a BO's memory, made on first use; NULL on failure */
+static uint8_t *mem_map(struct shim_mem *m)
+{
+	int fd = m->map ? -1 : mem_fd(m);
+
+	if (!m->map && fd >= 0) {
+		void *p = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		m->map = p == MAP_FAILED ? NULL : p;
+	}
+	return m->map;
+}
+
 int shim_gpu_bo_fd(const struct shim_bo *bo)
 {
 	struct shim_mem *m = bo->userptr ? NULL : mem_get(bo->id);
@@ -232,14 +245,8 @@ static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool
 		} else {
 			struct shim_mem *mem = mem_get(m->obj);
 			uint64_t off = m->offset + (va - m->va);
-			int fd = mem ? mem_fd(mem) : -1;
 
-			if (fd >= 0 && !mem->map) {
-				void *map = mmap(NULL, mem->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-
-				mem->map = map == MAP_FAILED ? NULL : map;
-			}
-			if (fd < 0 || !mem->map || off > mem->size || n > mem->size - off) {
+			if (!mem || !mem_map(mem) || off > mem->size || n > mem->size - off) {
 				job_fault(j, va);
 				return false;
 			}
@@ -298,6 +305,7 @@ uint64_t shim_gpu_timestamp(void)
 struct fetch {
 	uint64_t page; /* VA of the cached chunk, or ~0 */
 	uint64_t size; /* its bytes */
+	const uint32_t *p; /* the chunk: @dw, or the BO's memory itself */
 	uint32_t dw[GPU_FETCH / 4];
 };
 
@@ -310,7 +318,7 @@ static bool fetch_has(const struct fetch *f, uint64_t va)
 
 static uint32_t fetch_dw(const struct fetch *f, uint64_t va)
 {
-	return f->dw[((va & GPU_VA_MASK) - f->page) / 4];
+	return f->p[((va & GPU_VA_MASK) - f->page) / 4];
 }
 
 /* dwords equal to @v from @va on in the cached chunk (at least the first) */
@@ -319,17 +327,17 @@ static uint64_t fetch_run(const struct fetch *f, uint64_t va, uint32_t v)
 	uint64_t i = ((va & GPU_VA_MASK) - f->page) / 4, k = i + 1, n = f->size / 4;
 	uint64_t v2 = v | (uint64_t)v << 32;
 
-	while (k < n && (k & 1) && f->dw[k] == v)
+	while (k < n && (k & 1) && f->p[k] == v)
 		k++;
 	if (!(k & 1)) {
-		const uint64_t *q = (const uint64_t *)(const void *)&f->dw[k];
+		const uint64_t *q = (const uint64_t *)(const void *)&f->p[k];
 
 		while (k + 2 <= n && *q == v2) {
 			q++;
 			k += 2;
 		}
 	}
-	while (k < n && f->dw[k] == v)
+	while (k < n && f->p[k] == v)
 		k++;
 	return k - i;
 }
@@ -348,9 +356,21 @@ static bool fetch_dws(struct gpu_job *j, struct fetch *f, uint64_t va, uint32_t 
 						  : NULL;
 
 			if (m && !m->flags && m->va <= big && m->va + m->range >= big + GPU_FETCH) {
+				struct shim_mem *mem = mem_get(m->obj);
+				uint64_t off = m->offset + (big - m->va);
+
 				page = big;
 				size = GPU_FETCH;
+				/* read in place: the memory is mapped and 8-byte aligned */
+				if (mem && mem_map(mem) && off + size <= mem->size && !(off & 7)) {
+					f->p = (const uint32_t *)(const void *)(mem->map + off);
+					f->page = page;
+					f->size = size;
+					out[i] = fetch_dw(f, va);
+					continue;
+				}
 			}
+			f->p = f->dw;
 			if (!gpu_rw(j, page, f->dw, size, false)) {
 				f->page = ~0ull;
 				f->size = 0;

@@ -239,7 +239,6 @@ void shim_timed_init(void);
 /* an ioctl returns when real time has reached the model's CPU clock */
 void shim_timed_settle(void);
 #define SHIM_SETTLE_NS 50000ull /* the model's clock may run this much ahead */
-void shim_timed_drain(void);
 /* CLOCK_MONOTONIC ns of model time @t */
 uint64_t shim_timed_real(uint64_t t);
 /* let the model's clock reach real time and run the jobs that are due */

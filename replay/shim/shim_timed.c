@@ -211,19 +211,20 @@ void shim_timed_queue_gone(struct shim_queue *q)
 			j->q = NULL;
 }
 
+/* a forked child has no worker: the next job starts one */
+static void timed_child(void)
+{
+	worker_started = false;
+}
+
 /* called from shim_init(): VMB_SHIM_GPU=timed or instant (the default) */
 void shim_timed_init(void)
 {
 	const char *v = getenv("VMB_SHIM_GPU");
 
 	t0 = mono();
+	pthread_atfork(NULL, NULL, timed_child);
 	shim_timed = v && strcmp(v, "timed") == 0;
 	if (v && *v && !shim_timed && strcmp(v, "instant") != 0 && !getenv("VMB_SHIM_QUIET"))
 		fprintf(stderr, "vmshim: VMB_SHIM_GPU=%s unknown (instant, timed): instant\n", v);
-}
-
-/* at exit: whatever is still queued runs (its memory effects land) */
-void shim_timed_drain(void)
-{
-	run_due(0, true);
 }
