@@ -446,35 +446,39 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 /*
  * a head IB for stamp @slot: RELEASE_MEM of the GPU clock (DATA_SEL 3,
  * bottom-of-pipe timestamp: the work before it is done, the job's is not
- * started) into the stamp's value, then the job's IB as a chained
- * INDIRECT_BUFFER
+ * started) into the stamp's start value, the job's IB as an
+ * INDIRECT_BUFFER (IB2), and the clock again, once it is done, into the
+ * end value
  */
 static int amdgpu_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
 			uint64_t *va, uint32_t *len)
 {
 	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
-	uint64_t val;
-	uint32_t *h, i;
+	uint32_t *h, i, n = 0, e;
 
 	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
 		return -EINVAL;
 	h = st->vm[vm].cpu + slot * VMB_HW_STAMP_HEAD / 4;
-	val = st->va + VMB_HW_STAMP_VALUES + slot * 8ull;
-	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4] = 0;
-	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4 + 1] = 0;
-	h[0] = AMD_PKT3(0x49, 6); /* RELEASE_MEM, 8 dwords */
-	h[1] = 0x28 | (5u << 8);  /* BOTTOM_OF_PIPE_TS, EVENT_INDEX 5 */
-	h[2] = 3u << 29;	  /* DATA_SEL: GPU clock counter */
-	h[3] = (uint32_t)val;
-	h[4] = (uint32_t)(val >> 32);
-	h[5] = 0;
-	h[6] = 0;
-	h[7] = 0;
-	h[8] = AMD_PKT3(0x3f, 2); /* INDIRECT_BUFFER */
-	h[9] = (uint32_t)*va & ~3u;
-	h[10] = (uint32_t)(*va >> 32) & 0xffff;
-	h[11] = (*len / 4) | (1u << 23); /* size in dwords, VALID */
-	for (i = 12; i < VMB_HW_STAMP_HEAD / 4; i++)
+	memset(st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, false) / 4, 0, 16);
+	for (e = 0; e < 2; e++) {
+		uint64_t val = st->va + VMB_HW_STAMP_AT(slot, e);
+
+		h[n++] = AMD_PKT3(0x49, 6); /* RELEASE_MEM, 8 dwords */
+		h[n++] = 0x28 | (5u << 8);  /* BOTTOM_OF_PIPE_TS, EVENT_INDEX 5 */
+		h[n++] = 3u << 29;	    /* DATA_SEL: GPU clock counter */
+		h[n++] = (uint32_t)val;
+		h[n++] = (uint32_t)(val >> 32);
+		h[n++] = 0;
+		h[n++] = 0;
+		h[n++] = 0;
+		if (e)
+			break;
+		h[n++] = AMD_PKT3(0x3f, 2); /* INDIRECT_BUFFER */
+		h[n++] = (uint32_t)*va & ~3u;
+		h[n++] = (uint32_t)(*va >> 32) & 0xffff;
+		h[n++] = (*len / 4) | (1u << 23); /* size in dwords, VALID */
+	}
+	for (i = n; i < VMB_HW_STAMP_HEAD / 4; i++)
 		h[i] = AMD_PM4_NOP;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	*va = st->va + slot * VMB_HW_STAMP_HEAD;
@@ -482,14 +486,14 @@ static int amdgpu_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_
 	return 0;
 }
 
-static uint64_t amdgpu_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot)
+static uint64_t amdgpu_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot, bool end)
 {
 	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
 	const volatile uint32_t *v;
 
 	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
 		return 0;
-	v = st->vm[vm].cpu + (VMB_HW_STAMP_VALUES + slot * 8) / 4;
+	v = st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, end) / 4;
 	return v[0] | (uint64_t)v[1] << 32;
 }
 

@@ -173,26 +173,29 @@ struct vmb_hw_driver {
 	void (*batch_release)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm);
 	void (*fini)(struct vmb_hw *hw);
 	/*
-	 * GPU start times (optional): @clock correlates the GPU clock with
-	 * CLOCK_MONOTONIC (fills hw->clk); @stamp turns the batch (*va, *len)
-	 * of trace VM @vm into one that first writes the GPU clock into stamp
-	 * @slot, then runs it; @stamp_read is the clock value written, 0 if none
+	 * GPU start and end times (optional): @clock correlates the GPU clock
+	 * with CLOCK_MONOTONIC (fills hw->clk); @stamp turns the batch (*va,
+	 * *len) of trace VM @vm into one that writes the GPU clock into stamp
+	 * @slot, runs it, and writes the clock again; @stamp_read is the start
+	 * (or, with @end, the end) clock value written, 0 if none
 	 */
 	int (*clock)(struct vmb_hw *hw, struct vmb_hw_file *f);
 	int (*stamp)(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
 		     uint64_t *va, uint32_t *len);
-	uint64_t (*stamp_read)(struct vmb_hw *hw, uint32_t vm, uint32_t slot);
+	uint64_t (*stamp_read)(struct vmb_hw *hw, uint32_t vm, uint32_t slot, bool end);
 };
 
 /* signal times remembered per syncobj (timeline points) */
 #define VMB_HW_SIGS 16
 
 /* stamp slots per VM (calls in flight beyond it are not stamped) */
-#define VMB_HW_STAMPS 4096u
+#define VMB_HW_STAMPS 2048u
 /* the head of each batch buffer that holds the stamp heads and values */
 #define VMB_HW_STAMP_AREA (512u << 10)
-#define VMB_HW_STAMP_HEAD 64u			 /* bytes of one head */
-#define VMB_HW_STAMP_VALUES (VMB_HW_STAMPS * 64u) /* offset of the values */
+#define VMB_HW_STAMP_HEAD 128u				     /* bytes of one head */
+#define VMB_HW_STAMP_VALUES (VMB_HW_STAMPS * VMB_HW_STAMP_HEAD) /* offset of the values */
+/* the start and end values of stamp @slot, from the buffer's start */
+#define VMB_HW_STAMP_AT(slot, end) (VMB_HW_STAMP_VALUES + (slot) * 16u + ((end) ? 8u : 0u))
 
 /**
  * struct vmb_hw_clock - GPU clock to CLOCK_MONOTONIC: t = t0 + (c - c0) / hz

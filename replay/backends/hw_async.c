@@ -364,10 +364,15 @@ static void completion_times(struct vmb_hw *hw, struct hw_slot *s, uint32_t idx)
 		n_out = op->u.bind.n_out;
 	}
 	if (s->stamp_vm && q && hw->clk.ok) {
-		uint64_t c = hw->drv->stamp_read(hw, s->stamp_vm, idx);
+		uint64_t c = hw->drv->stamp_read(hw, s->stamp_vm, idx, false);
+		uint64_t ce = hw->drv->stamp_read(hw, s->stamp_vm, idx, true);
 
 		if (c) {
 			uint64_t start = vmb_hw_clock_ns(hw, c);
+
+			/* the job's end on the GPU clock, not when the CPU saw it */
+			if (ce && vmb_hw_clock_ns(hw, ce) >= start)
+				s->tm.done_ns = vmb_hw_clock_ns(hw, ce);
 
 			for (i = 0; i < n_in && sy; i++) {
 				uint64_t t = sig_time(hw, sy[i].syncobj, sy[i].point);

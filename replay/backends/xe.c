@@ -372,7 +372,7 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 /* no-ops of the longest job: the buffer less its stamp area and MI_BATCH_BUFFER_END */
 #define XE_NOPS_MAX (XE_BATCH_DWORDS - 2 - VMB_HW_STAMP_AREA / 4)
 #define XE_MI_SRM ((0x24u << 23) | 2)		     /* MI_STORE_REGISTER_MEM, 4 dwords */
-#define XE_MI_BB_START ((0x31u << 23) | (1u << 8) | 1) /* ppGTT, 3 dwords */
+#define XE_MI_BB_START_2ND ((0x31u << 23) | (1u << 22) | (1u << 8) | 1) /* second level, ppGTT */
 #define XE_RING_TIMESTAMP 0x358
 
 struct xe_batch_state {
@@ -537,47 +537,53 @@ static uint32_t xe_mmio_base(enum vmb_engine engine)
 
 /*
  * a head for stamp @slot: MI_STORE_REGISTER_MEM of RING_TIMESTAMP (low and
- * high dword) into the stamp's value, then MI_BATCH_BUFFER_START of the job
+ * high dword) into the stamp's start value, the job's batch as a
+ * second-level MI_BATCH_BUFFER_START (its MI_BATCH_BUFFER_END returns
+ * here), the timestamp again into the end value, MI_BATCH_BUFFER_END
  */
 static int xe_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
 		    uint64_t *va, uint32_t *len)
 {
 	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
-	uint32_t base = xe_mmio_base(engine), *h;
-	uint64_t val;
+	uint32_t base = xe_mmio_base(engine), *h, n = 0, e;
 
 	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
 		return -EINVAL;
 	h = st->vm[vm].cpu + slot * VMB_HW_STAMP_HEAD / 4;
-	val = st->va + VMB_HW_STAMP_VALUES + slot * 8ull;
-	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4] = 0;
-	st->vm[vm].cpu[(VMB_HW_STAMP_VALUES + slot * 8) / 4 + 1] = 0;
-	h[0] = XE_MI_SRM;
-	h[1] = base + XE_RING_TIMESTAMP;
-	h[2] = (uint32_t)val;
-	h[3] = (uint32_t)(val >> 32);
-	h[4] = XE_MI_SRM;
-	h[5] = base + XE_RING_TIMESTAMP + 4;
-	h[6] = (uint32_t)(val + 4);
-	h[7] = (uint32_t)((val + 4) >> 32);
-	h[8] = XE_MI_BB_START;
-	h[9] = (uint32_t)*va;
-	h[10] = (uint32_t)(*va >> 32);
-	h[11] = XE_MI_NOOP;
+	memset(st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, false) / 4, 0, 16);
+	for (e = 0; e < 2; e++) {
+		uint64_t val = st->va + VMB_HW_STAMP_AT(slot, e);
+
+		h[n++] = XE_MI_SRM;
+		h[n++] = base + XE_RING_TIMESTAMP;
+		h[n++] = (uint32_t)val;
+		h[n++] = (uint32_t)(val >> 32);
+		h[n++] = XE_MI_SRM;
+		h[n++] = base + XE_RING_TIMESTAMP + 4;
+		h[n++] = (uint32_t)(val + 4);
+		h[n++] = (uint32_t)((val + 4) >> 32);
+		if (e)
+			break;
+		h[n++] = XE_MI_BB_START_2ND;
+		h[n++] = (uint32_t)*va;
+		h[n++] = (uint32_t)(*va >> 32);
+	}
+	h[n++] = XE_MI_BATCH_BUFFER_END;
+	h[n++] = XE_MI_NOOP;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	*va = st->va + slot * VMB_HW_STAMP_HEAD;
-	*len = 12 * 4;
+	*len = n * 4;
 	return 0;
 }
 
-static uint64_t xe_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot)
+static uint64_t xe_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot, bool end)
 {
 	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
 	const volatile uint32_t *v;
 
 	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
 		return 0;
-	v = st->vm[vm].cpu + (VMB_HW_STAMP_VALUES + slot * 8) / 4;
+	v = st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, end) / 4;
 	return v[0] | (uint64_t)v[1] << 32;
 }
 

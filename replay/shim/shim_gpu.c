@@ -384,6 +384,12 @@ static bool fetch_dws(struct gpu_job *j, struct fetch *f, uint64_t va, uint32_t 
 	return true;
 }
 
+/* CLOCK_MONOTONIC time at the job's current command: its start plus the no-ops so far */
+static uint64_t job_clock(const struct gpu_job *j)
+{
+	return j->ts_ns ? j->ts_ns + j->nops * SHIM_NOP_NS : 0;
+}
+
 static void job_unsupported(struct gpu_job *j, const char *engine, uint32_t hdr, uint64_t va)
 {
 	static bool said;
@@ -497,7 +503,7 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 			break;
 		case MI_STORE_REGISTER_MEM_OP: {
 			uint32_t reg = d[1] & 0xfff, v;
-			uint64_t ts = shim_gpu_clock(j->ts_ns);
+			uint64_t ts = shim_gpu_clock(job_clock(j));
 
 			if (reg == RING_TIMESTAMP || reg == RING_CTX_TIMESTAMP)
 				v = (uint32_t)ts;
@@ -679,7 +685,7 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 				goto out;
 			}
 			if (data_sel == 3)
-				v = shim_gpu_clock(j->ts_ns);
+				v = shim_gpu_clock(job_clock(j));
 			addr = d[3] | (uint64_t)d[4] << 32;
 			if (data_sel && !gpu_rw(j, addr, &v, data_sel == 1 ? 4 : 8, true))
 				goto out;
