@@ -8,9 +8,9 @@
  * the model's clock is CLOCK_MONOTONIC since the shim started (moved
  * forward before every model call), a job's length is its batch's no-op
  * dwords times SHIM_NOP_NS. A job executes its commands (timestamps
- * reading its start) when real time reaches its model start, and its
- * out-fences signal (the model says so) and user fences are written when
- * real time reaches its model end. Binds take their modelled
+ * reading its start plus the no-ops before them) when real time reaches
+ * its model end, just before its out-fences signal (the model says so)
+ * and its user fences are written. Binds take their modelled
  * cost the same way. A worker thread runs the jobs that fall due and wakes
  * the waiters, which sleep on the shim lock's condition variable.
  */
@@ -167,16 +167,15 @@ static int shim_timed_add_at(const struct shim_timed_job *job, uint64_t when, bo
 	return 0;
 }
 
-/* a job runs at its start (a wake-only entry at its end) */
+/*
+ * a job executes at its end, before anyone can see its fences signalled:
+ * its timestamps read its start plus the no-ops before them, so when it
+ * executes does not show; executing at the end keeps the shim's work out
+ * of the way of the ioctls issued while the job runs
+ */
 int shim_timed_add(const struct shim_timed_job *job)
 {
-	struct shim_timed_job w = {.start = job->end, .end = job->end, .wake_only = true};
-	int ret;
-
-	if (job->wake_only)
-		return shim_timed_add_at(job, job->end, false);
-	ret = shim_timed_add_at(job, job->start, false);
-	return ret ? ret : shim_timed_add_at(&w, w.end, false); /* the waiters, at its end */
+	return shim_timed_add_at(job, job->end, false);
 }
 
 void shim_timed_wake_at(uint64_t t)
