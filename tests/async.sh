@@ -56,6 +56,11 @@ elif kind == "implicit":
     op(op="submit", queue=1, bos=[2], gpu_ns=20000000)
     op(op="bind", vm=1, binds=[{"kind": "unmap", "va": 16 << 20, "range": 1 << 20}])
     op(op="submit", queue=2, bos=[2], gpu_ns=5000000)
+elif kind == "long":
+    # a 60 ms job: longer than one no-op batch (about 23 ms over the shim)
+    op(op="vm_create", vm=1)
+    op(op="queue_create", queue=1, vm=1)
+    op(op="submit", queue=1, gpu_ns=60000000)
 elif kind == "bindq":
     # bind B on the bind queue behind bind A, which waits for a 20 ms job
     op(op="vm_create", vm=1)
@@ -232,6 +237,20 @@ if need_timed "xe-20ms-job-takes-20ms"; then
 		ok "xe-20ms-job-takes-20ms"
 	else
 		not_ok "xe-20ms-job-takes-20ms" "$why"
+	fi
+fi
+
+if need_timed "xe-60ms-job-chains-batches"; then
+	# the head runs the whole no-op batch twice, then the job's own part
+	gen long "$TMP/long.json"
+	run_shim xe "$TMP/long.json" VMB_SHIM_GPU=timed
+	if [ $? -eq 0 ] && why=$(check '[x for x in [
+	    m["jobs"]["start_ns"][0] == 0 and "no GPU start time",
+	    m["jobs"]["start_ns"][0] and not 54e6 <= m["jobs"]["end_ns"][0] - m["jobs"]["start_ns"][0] <= 66e6 and
+	    "job ran %.2f ms, want 60 +-10%%" % ((m["jobs"]["end_ns"][0] - m["jobs"]["start_ns"][0]) / 1e6)] if x]'); then
+		ok "xe-60ms-job-chains-batches"
+	else
+		not_ok "xe-60ms-job-chains-batches" "$why"
 	fi
 fi
 

@@ -305,6 +305,8 @@ static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 #define AMD_IB_MIN 8u		/* NOPs in the shortest IB (32 bytes) */
 /* NOPs of the longest job: the buffer less its stamp area */
 #define AMD_NOPS_MAX (AMD_IB_DWORDS - VMB_HW_STAMP_AREA / 4)
+/* whole no-op IBs a stamped job may run before its own (head: 32 dwords) */
+#define AMD_MAX_REPS 3u
 
 /* drv_state slots: [0] GEM_VA fence check done, [1] the IB state */
 struct amdgpu_ib_state {
@@ -425,6 +427,16 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 			k ? "compute" : "gfx", st->ns_per_nop[k]);
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop[k]);
+	/* a stamped job longer than the buffer runs it whole up to AMD_MAX_REPS times first */
+	hw->batch_reps = 0;
+	if (nops > AMD_NOPS_MAX && hw->clk.ok) {
+		uint64_t reps = nops / AMD_NOPS_MAX;
+
+		if (reps > AMD_MAX_REPS)
+			reps = AMD_MAX_REPS;
+		hw->batch_reps = (uint32_t)reps;
+		nops -= reps * AMD_NOPS_MAX;
+	}
 	if (nops > AMD_NOPS_MAX) {
 		vmb_hw_warn_once(hw, HW_WARN_DRIVER + 1,
 				 "jobs longer than the no-op IB are cut to "
@@ -473,10 +485,16 @@ static int amdgpu_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_
 		h[n++] = 0;
 		if (e)
 			break;
-		h[n++] = AMD_PKT3(0x3f, 2); /* INDIRECT_BUFFER */
-		h[n++] = (uint32_t)*va & ~3u;
-		h[n++] = (uint32_t)(*va >> 32) & 0xffff;
-		h[n++] = (*len / 4) | (1u << 23); /* size in dwords, VALID */
+		for (uint32_t r = 0; r <= hw->batch_reps && r <= AMD_MAX_REPS; r++) {
+			/* the whole IB batch_reps times, then the job's own IB */
+			bool whole = r < hw->batch_reps;
+			uint64_t b = whole ? st->va + VMB_HW_STAMP_AREA : *va;
+
+			h[n++] = AMD_PKT3(0x3f, 2); /* INDIRECT_BUFFER */
+			h[n++] = (uint32_t)b & ~3u;
+			h[n++] = (uint32_t)(b >> 32) & 0xffff;
+			h[n++] = (whole ? AMD_NOPS_MAX : *len / 4) | (1u << 23); /* dwords, VALID */
+		}
 	}
 	for (i = n; i < VMB_HW_STAMP_HEAD / 4; i++)
 		h[i] = AMD_PM4_NOP;

@@ -259,6 +259,7 @@ struct vmb_hw {
 	bool sync_binds;
 	uint64_t drv_state[12];
 	struct vmb_hw_clock clk;
+	uint32_t batch_reps; /* the last batch(): full no-op buffers run before it (stamped jobs) */
 	/* per trace syncobj: the last VMB_HW_SIGS signals seen, (point, time) pairs */
 	uint64_t (*sig)[VMB_HW_SIGS][2];
 	uint8_t *sig_next;

@@ -374,6 +374,8 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 #define XE_MI_SRM ((0x24u << 23) | 2)		     /* MI_STORE_REGISTER_MEM, 4 dwords */
 #define XE_MI_BB_START_2ND ((0x31u << 23) | (1u << 22) | (1u << 8) | 1) /* second level, ppGTT */
 #define XE_RING_TIMESTAMP 0x358
+/* whole no-op batches a stamped job may run before its own (head: 32 dwords) */
+#define XE_MAX_REPS 4u
 
 struct xe_batch_state {
 	uint64_t va;	   /* same address in every VM */
@@ -509,11 +511,22 @@ static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint3
 			return ret;
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop);
+	/* a stamped job longer than the buffer runs it whole up to XE_MAX_REPS times first */
+	hw->batch_reps = 0;
+	if (nops > XE_NOPS_MAX && hw->clk.ok) {
+		uint64_t reps = nops / XE_NOPS_MAX;
+
+		if (reps > XE_MAX_REPS)
+			reps = XE_MAX_REPS;
+		hw->batch_reps = (uint32_t)reps;
+		nops -= reps * XE_NOPS_MAX;
+	}
 	if (nops > XE_NOPS_MAX) {
 		vmb_hw_warn_once(hw, HW_WARN_DRIVER,
-				 "jobs longer than the no-op batch "
+				 "jobs longer than %u no-op batches "
 				 "(%.0f ns) are cut to it",
-				 st->ns_per_nop * XE_NOPS_MAX);
+				 hw->clk.ok ? XE_MAX_REPS + 1 : 1,
+				 st->ns_per_nop * XE_NOPS_MAX * (hw->clk.ok ? XE_MAX_REPS + 1 : 1));
 		nops = XE_NOPS_MAX;
 	}
 	nops &= ~1ull; /* keep the start 8-byte aligned */
@@ -564,9 +577,14 @@ static int xe_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engi
 		h[n++] = (uint32_t)((val + 4) >> 32);
 		if (e)
 			break;
-		h[n++] = XE_MI_BB_START_2ND;
-		h[n++] = (uint32_t)*va;
-		h[n++] = (uint32_t)(*va >> 32);
+		for (uint32_t r = 0; r <= hw->batch_reps && r <= XE_MAX_REPS; r++) {
+			/* the whole buffer batch_reps times, then the job's own batch */
+			uint64_t b = r < hw->batch_reps ? st->va + VMB_HW_STAMP_AREA : *va;
+
+			h[n++] = XE_MI_BB_START_2ND;
+			h[n++] = (uint32_t)b;
+			h[n++] = (uint32_t)(b >> 32);
+		}
 	}
 	h[n++] = XE_MI_BATCH_BUFFER_END;
 	h[n++] = XE_MI_NOOP;
