@@ -417,10 +417,10 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 			return ret;
 	}
 	if (st->ns_per_nop[k] == 0) {
-		ret = vmb_hw_calibrate_nops(hw, f, amdgpu_ib_time, ctx, engine,
-					    st->va + VMB_HW_STAMP_AREA,
-					    AMD_IB_SIZE - VMB_HW_STAMP_AREA, AMD_IB_MIN * 4,
-					    AMD_NOPS_MAX - AMD_IB_MIN, NULL, NULL, &st->ns_per_nop[k]);
+		ret = vmb_hw_calibrate_nops(
+		    hw, f, amdgpu_ib_time, ctx, engine, st->va + VMB_HW_STAMP_AREA,
+		    AMD_IB_SIZE - VMB_HW_STAMP_AREA, AMD_IB_MIN * 4, AMD_NOPS_MAX - AMD_IB_MIN,
+		    NULL, NULL, &st->ns_per_nop[k]);
 		if (ret)
 			return ret;
 		fprintf(stderr, "amdgpu: no-op IB calibrated on the %s ring: %.3f ns per NOP\n",

@@ -483,9 +483,8 @@ int vmb_hw_open(struct vmb_backend *be, const struct vmb_hw_driver *drv,
 	}
 	hw->shim = strstr(desc, "vmbench shim") != NULL;
 	hw->use_batch =
-	    drv->batch &&
-	    (!hw->shim || strstr(desc, "timed GPU") ||
-	     (getenv("VMB_HW_BATCH") && strcmp(getenv("VMB_HW_BATCH"), "1") == 0));
+	    drv->batch && (!hw->shim || strstr(desc, "timed GPU") ||
+			   (getenv("VMB_HW_BATCH") && strcmp(getenv("VMB_HW_BATCH"), "1") == 0));
 	if (drmGetCap(hw->files[0].fd, DRM_CAP_SYNCOBJ_TIMELINE, &cap) || !cap) {
 		snprintf(err, errlen,
 			 "%s: no timeline syncobjs (DRM_CAP_SYNCOBJ_TIMELINE); "

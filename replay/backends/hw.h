@@ -192,10 +192,10 @@ struct vmb_hw_driver {
 #define VMB_HW_STAMPS 2048u
 /* the head of each batch buffer that holds the stamp heads and values */
 #define VMB_HW_STAMP_AREA (512u << 10)
-#define VMB_HW_STAMP_HEAD 128u				     /* bytes of one head */
+#define VMB_HW_STAMP_HEAD 128u					/* bytes of one head */
 #define VMB_HW_STAMP_VALUES (VMB_HW_STAMPS * VMB_HW_STAMP_HEAD) /* offset of the values */
 /* the start and end values of stamp @slot, from the buffer's start */
-#define VMB_HW_STAMP_AT(slot, end) (VMB_HW_STAMP_VALUES + (slot) * 16u + ((end) ? 8u : 0u))
+#define VMB_HW_STAMP_AT(slot, end) (VMB_HW_STAMP_VALUES + (slot)*16u + ((end) ? 8u : 0u))
 
 /**
  * struct vmb_hw_clock - GPU clock to CLOCK_MONOTONIC: t = t0 + (c - c0) / hz
@@ -263,7 +263,7 @@ struct vmb_hw {
 	/* per trace syncobj: the last VMB_HW_SIGS signals seen, (point, time) pairs */
 	uint64_t (*sig)[VMB_HW_SIGS][2];
 	uint8_t *sig_next;
-	uint64_t *queue_end;	 /* per trace queue: end of its last job */
+	uint64_t *queue_end; /* per trace queue: end of its last job */
 };
 
 /* CLOCK_MONOTONIC ns of GPU clock value @c */

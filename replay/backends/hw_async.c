@@ -435,8 +435,8 @@ static void reap_done(struct vmb_hw_async *a)
 	}
 	/* in issue order: in-fences and earlier jobs of a queue come first */
 	for (i = 1; i < n; i++)
-		for (uint32_t k = i; k && a->slot[list[k - 1]].tm.issue_ns > a->slot[list[k]].tm.issue_ns;
-		     k--) {
+		for (uint32_t k = i;
+		     k && a->slot[list[k - 1]].tm.issue_ns > a->slot[list[k]].tm.issue_ns; k--) {
 			uint32_t x = list[k];
 
 			list[k] = list[k - 1];

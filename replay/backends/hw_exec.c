@@ -508,6 +508,11 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 		  hw->drv->stamp(hw, hw->queue_vm[q], (uint32_t)slot,
 				 (enum vmb_engine)hw->queue_engine[q], &req.batch_va,
 				 &req.batch_len) == 0;
+	if (!stamped && hw->use_batch && hw->batch_reps)
+		vmb_hw_warn_once(hw, HW_WARN_BATCH,
+				 "jobs longer than one no-op batch are cut to it when more than %u "
+				 "calls are in flight (no stamp slot to chain from)",
+				 VMB_HW_STAMPS);
 	req.vm_id = hw->vm_id[hw->queue_vm[q]];
 	req.queue_id = hw->queue_id[q];
 	req.engine = hw->queue_engine[q];

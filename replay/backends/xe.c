@@ -371,7 +371,7 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 #define XE_MI_BATCH_BUFFER_END (0x0au << 23)
 /* no-ops of the longest job: the buffer less its stamp area and MI_BATCH_BUFFER_END */
 #define XE_NOPS_MAX (XE_BATCH_DWORDS - 2 - VMB_HW_STAMP_AREA / 4)
-#define XE_MI_SRM ((0x24u << 23) | 2)		     /* MI_STORE_REGISTER_MEM, 4 dwords */
+#define XE_MI_SRM ((0x24u << 23) | 2) /* MI_STORE_REGISTER_MEM, 4 dwords */
 #define XE_MI_BB_START_2ND ((0x31u << 23) | (1u << 22) | (1u << 8) | 1) /* second level, ppGTT */
 #define XE_RING_TIMESTAMP 0x358
 /* whole no-op batches a stamped job may run before its own (head: 32 dwords) */
@@ -419,15 +419,14 @@ static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f, struct x
 	int ret;
 
 	ret = vmb_hw_calibrate_nops(hw, f, xe_batch_time, queue, VMB_ENGINE_RENDER,
-				    st->va + VMB_HW_STAMP_AREA, XE_BATCH_SIZE - VMB_HW_STAMP_AREA, 8,
-				    XE_NOPS_MAX, &full, &empty, &st->ns_per_nop);
+				    st->va + VMB_HW_STAMP_AREA, XE_BATCH_SIZE - VMB_HW_STAMP_AREA,
+				    8, XE_NOPS_MAX, &full, &empty, &st->ns_per_nop);
 	if (ret)
 		return ret;
 	fprintf(stderr,
 		"xe: no-op batch calibrated: %.3f ns per MI_NOOP (%llu ns for %u, "
 		"%llu ns empty)\n",
-		st->ns_per_nop, (unsigned long long)full, XE_NOPS_MAX,
-		(unsigned long long)empty);
+		st->ns_per_nop, (unsigned long long)full, XE_NOPS_MAX, (unsigned long long)empty);
 	return 0;
 }
 

@@ -734,9 +734,8 @@ static uint64_t syncs_next(const struct vmb_sync *s, uint32_t n, uint64_t until)
  * released until a job or bind completes, a fence is submitted or
  * signalled, or the timeout.
  */
-static int syncobj_wait_timed(struct shim_file *f, const uint32_t *handles,
-			      const uint64_t *points, uint32_t n, int64_t timeout_abs,
-			      uint32_t flags)
+static int syncobj_wait_timed(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
+			      uint32_t n, int64_t timeout_abs, uint32_t flags)
 {
 	struct vmb_op op = {.kind = VMB_OP_WAIT};
 	struct vmb_sync *s = calloc(n, sizeof(*s));

@@ -25,7 +25,7 @@
 
 bool shim_timed;
 
-static uint64_t t0;			/* CLOCK_MONOTONIC at start: model time 0 */
+static uint64_t t0;		       /* CLOCK_MONOTONIC at start: model time 0 */
 static struct shim_timed_job *pending; /* by due time (when) */
 static pthread_t worker;
 static bool worker_started;
