@@ -303,6 +303,10 @@ static int amdgpu_submit(struct vmb_hw *hw, struct vmb_hw_file *f,
 #define AMD_IB_DWORDS (AMD_IB_SIZE / 4)
 #define AMD_PM4_NOP 0xffff1000u /* PACKET3(PACKET3_NOP, 0x3fff): one dword */
 #define AMD_IB_MIN 8u		/* NOPs in the shortest IB (32 bytes) */
+/* NOPs of the longest job: the buffer less its stamp area */
+#define AMD_NOPS_MAX (AMD_IB_DWORDS - VMB_HW_STAMP_AREA / 4)
+/* whole no-op IBs a stamped job may run before its own (head: 32 dwords) */
+#define AMD_MAX_REPS 3u
 
 /* drv_state slots: [0] GEM_VA fence check done, [1] the IB state */
 struct amdgpu_ib_state {
@@ -310,6 +314,7 @@ struct amdgpu_ib_state {
 	double ns_per_nop[2]; /* GFX, compute; 0 until calibrated */
 	struct {
 		uint32_t *cpu;
+		bool dead; /* the VM is gone; the mapping waits for the end */
 	} vm[];
 };
 
@@ -348,8 +353,8 @@ static int amdgpu_ib_create(struct vmb_hw *hw, struct vmb_hw_file *f, struct amd
 {
 	union vmb_amdgpu_gem_create c = {0};
 	union vmb_amdgpu_gem_mmap m = {0};
-	struct vmb_bind_entry e = {
-	    .kind = VMB_BIND_MAP, .va = st->va, .range = AMD_IB_SIZE, .flags = VMB_BIND_F_READONLY};
+	/* writable: the GPU stores its start stamps in the IB buffer's head */
+	struct vmb_bind_entry e = {.kind = VMB_BIND_MAP, .va = st->va, .range = AMD_IB_SIZE};
 	struct vmb_amdgpu_gem_va va;
 	uint32_t *cpu, handle, i;
 	int ret;
@@ -402,34 +407,143 @@ static int amdgpu_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, u
 		hw->drv_state[1] = (uint64_t)(uintptr_t)st;
 		st->va = vmb_hw_batch_va(t);
 	}
-	if (!st->vm[vm].cpu) {
+	if (!st->vm[vm].cpu || st->vm[vm].dead) {
+		if (st->vm[vm].cpu)
+			munmap(st->vm[vm].cpu, AMD_IB_SIZE);
+		st->vm[vm].cpu = NULL;
+		st->vm[vm].dead = false;
 		ret = amdgpu_ib_create(hw, f, st, vm);
 		if (ret)
 			return ret;
 	}
 	if (st->ns_per_nop[k] == 0) {
-		ret = vmb_hw_calibrate_nops(hw, f, amdgpu_ib_time, ctx, engine, st->va, AMD_IB_SIZE,
-					    AMD_IB_MIN * 4, AMD_IB_DWORDS - AMD_IB_MIN, NULL, NULL,
-					    &st->ns_per_nop[k]);
+		ret = vmb_hw_calibrate_nops(
+		    hw, f, amdgpu_ib_time, ctx, engine, st->va + VMB_HW_STAMP_AREA,
+		    AMD_IB_SIZE - VMB_HW_STAMP_AREA, AMD_IB_MIN * 4, AMD_NOPS_MAX - AMD_IB_MIN,
+		    NULL, NULL, &st->ns_per_nop[k]);
 		if (ret)
 			return ret;
 		fprintf(stderr, "amdgpu: no-op IB calibrated on the %s ring: %.3f ns per NOP\n",
 			k ? "compute" : "gfx", st->ns_per_nop[k]);
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop[k]);
-	if (nops > AMD_IB_DWORDS) {
+	/* a stamped job longer than the buffer runs it whole up to AMD_MAX_REPS times first */
+	hw->batch_reps = 0;
+	if (nops > AMD_NOPS_MAX && hw->clk.ok) {
+		uint64_t reps = nops / AMD_NOPS_MAX;
+
+		if (reps > AMD_MAX_REPS)
+			reps = AMD_MAX_REPS;
+		hw->batch_reps = (uint32_t)reps;
+		nops -= reps * AMD_NOPS_MAX;
+	}
+	if (nops > AMD_NOPS_MAX) {
 		vmb_hw_warn_once(hw, HW_WARN_DRIVER + 1,
 				 "jobs longer than the no-op IB are cut to "
 				 "it");
-		nops = AMD_IB_DWORDS;
+		nops = AMD_NOPS_MAX;
 	}
 	nops = (nops + 63) & ~63ull; /* 256-byte aligned start */
 	if (nops < 64)
 		nops = 64;
-	if (nops > AMD_IB_DWORDS)
-		nops = AMD_IB_DWORDS;
+	if (nops > AMD_NOPS_MAX)
+		nops = AMD_NOPS_MAX;
 	*va = st->va + (AMD_IB_DWORDS - nops) * 4;
 	*len = (uint32_t)nops * 4;
+	return 0;
+}
+
+#define AMD_PKT3(op, n) (0xc0000000u | ((uint32_t)(n) << 16) | ((uint32_t)(op) << 8))
+
+/*
+ * a head IB for stamp @slot: RELEASE_MEM of the GPU clock (DATA_SEL 3,
+ * bottom-of-pipe timestamp: the work before it is done, the job's is not
+ * started) into the stamp's start value, the job's IB as an
+ * INDIRECT_BUFFER (IB2), and the clock again, once it is done, into the
+ * end value
+ */
+static int amdgpu_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
+			uint64_t *va, uint32_t *len)
+{
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+	uint32_t *h, i, n = 0, e;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return -EINVAL;
+	h = st->vm[vm].cpu + slot * VMB_HW_STAMP_HEAD / 4;
+	memset(st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, false) / 4, 0, 16);
+	for (e = 0; e < 2; e++) {
+		uint64_t val = st->va + VMB_HW_STAMP_AT(slot, e);
+
+		h[n++] = AMD_PKT3(0x49, 6); /* RELEASE_MEM, 8 dwords */
+		h[n++] = 0x28 | (5u << 8);  /* BOTTOM_OF_PIPE_TS, EVENT_INDEX 5 */
+		h[n++] = 3u << 29;	    /* DATA_SEL: GPU clock counter */
+		h[n++] = (uint32_t)val;
+		h[n++] = (uint32_t)(val >> 32);
+		h[n++] = 0;
+		h[n++] = 0;
+		h[n++] = 0;
+		if (e)
+			break;
+		for (uint32_t r = 0; r <= hw->batch_reps && r <= AMD_MAX_REPS; r++) {
+			/* the whole IB batch_reps times, then the job's own IB */
+			bool whole = r < hw->batch_reps;
+			uint64_t b = whole ? st->va + VMB_HW_STAMP_AREA : *va;
+
+			h[n++] = AMD_PKT3(0x3f, 2); /* INDIRECT_BUFFER */
+			h[n++] = (uint32_t)b & ~3u;
+			h[n++] = (uint32_t)(b >> 32) & 0xffff;
+			h[n++] = (whole ? AMD_NOPS_MAX : *len / 4) | (1u << 23); /* dwords, VALID */
+		}
+	}
+	for (i = n; i < VMB_HW_STAMP_HEAD / 4; i++)
+		h[i] = AMD_PM4_NOP;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*va = st->va + slot * VMB_HW_STAMP_HEAD;
+	*len = VMB_HW_STAMP_HEAD;
+	return 0;
+}
+
+static uint64_t amdgpu_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot, bool end)
+{
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+	const volatile uint32_t *v;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return 0;
+	v = st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, end) / 4;
+	return v[0] | (uint64_t)v[1] << 32;
+}
+
+/* AMDGPU_INFO_TIMESTAMP between two CLOCK_MONOTONIC reads; the counter's
+ * frequency from AMDGPU_INFO_DEV_INFO (gpu_counter_freq, kHz) */
+static int amdgpu_clock(struct vmb_hw *hw, struct vmb_hw_file *f)
+{
+	struct vmb_amdgpu_info info = {0};
+	uint32_t dev[16] = {0};
+	uint64_t ts = 0, a, b;
+	int ret;
+
+	info.return_pointer = (uint64_t)(uintptr_t)dev;
+	info.return_size = sizeof(dev);
+	info.query = 0x16; /* AMDGPU_INFO_DEV_INFO */
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_INFO, &info);
+	if (ret)
+		return ret;
+	hw->clk.hz = dev[7] * 1000ull; /* gpu_counter_freq */
+	if (!hw->clk.hz)
+		return -ENODEV;
+	info.return_pointer = (uint64_t)(uintptr_t)&ts;
+	info.return_size = sizeof(ts);
+	info.query = 0x05; /* AMDGPU_INFO_TIMESTAMP */
+	a = amd_now();
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_AMDGPU_INFO, &info);
+	b = amd_now();
+	if (ret)
+		return ret;
+	hw->clk.c0 = ts;
+	hw->clk.t0 = a + (b - a) / 2;
+	hw->clk.mask = ~0ull;
 	return 0;
 }
 
@@ -437,15 +551,23 @@ static void amdgpu_batch_release(struct vmb_hw *hw, struct vmb_hw_file *f, uint3
 {
 	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
 
-	if (st && st->vm[vm].cpu) {
-		munmap(st->vm[vm].cpu, AMD_IB_SIZE);
-		st->vm[vm].cpu = NULL;
-	}
+	/*
+	 * the CPU mapping stays (it keeps the BO's memory) until the run ends
+	 * or the VM id is created again: jobs still in flight have their start
+	 * stamps in it
+	 */
+	if (st && st->vm[vm].cpu)
+		st->vm[vm].dead = true;
 }
 
 static void amdgpu_fini(struct vmb_hw *hw)
 {
-	free((void *)(uintptr_t)hw->drv_state[1]);
+	struct amdgpu_ib_state *st = (struct amdgpu_ib_state *)(uintptr_t)hw->drv_state[1];
+
+	for (uint32_t i = 0; st && i <= hw->trace->max_id[VMB_CLASS_VM]; i++)
+		if (st->vm[i].cpu)
+			munmap(st->vm[i].cpu, AMD_IB_SIZE);
+	free(st);
 	hw->drv_state[1] = 0;
 }
 
@@ -465,6 +587,9 @@ static const struct vmb_hw_driver amdgpu_driver = {
     .submit = amdgpu_submit,
     .batch = amdgpu_batch,
     .batch_release = amdgpu_batch_release,
+    .clock = amdgpu_clock,
+    .stamp = amdgpu_stamp,
+    .stamp_read = amdgpu_stamp_read,
     .fini = amdgpu_fini,
 };
 

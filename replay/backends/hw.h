@@ -172,6 +172,38 @@ struct vmb_hw_driver {
 		     enum vmb_engine engine, uint64_t gpu_ns, uint64_t *va, uint32_t *len);
 	void (*batch_release)(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm);
 	void (*fini)(struct vmb_hw *hw);
+	/*
+	 * GPU start and end times (optional): @clock correlates the GPU clock
+	 * with CLOCK_MONOTONIC (fills hw->clk); @stamp turns the batch (*va,
+	 * *len) of trace VM @vm into one that writes the GPU clock into stamp
+	 * @slot, runs it, and writes the clock again; @stamp_read is the start
+	 * (or, with @end, the end) clock value written, 0 if none
+	 */
+	int (*clock)(struct vmb_hw *hw, struct vmb_hw_file *f);
+	int (*stamp)(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
+		     uint64_t *va, uint32_t *len);
+	uint64_t (*stamp_read)(struct vmb_hw *hw, uint32_t vm, uint32_t slot, bool end);
+};
+
+/* signal times remembered per syncobj (timeline points) */
+#define VMB_HW_SIGS 16
+
+/* stamp slots per VM (calls in flight beyond it are not stamped) */
+#define VMB_HW_STAMPS 2048u
+/* the head of each batch buffer that holds the stamp heads and values */
+#define VMB_HW_STAMP_AREA (512u << 10)
+#define VMB_HW_STAMP_HEAD 128u					/* bytes of one head */
+#define VMB_HW_STAMP_VALUES (VMB_HW_STAMPS * VMB_HW_STAMP_HEAD) /* offset of the values */
+/* the start and end values of stamp @slot, from the buffer's start */
+#define VMB_HW_STAMP_AT(slot, end) (VMB_HW_STAMP_VALUES + (slot)*16u + ((end) ? 8u : 0u))
+
+/**
+ * struct vmb_hw_clock - GPU clock to CLOCK_MONOTONIC: t = t0 + (c - c0) / hz
+ * @ok: correlated; @mask: counter width
+ */
+struct vmb_hw_clock {
+	bool ok;
+	uint64_t hz, c0, t0, mask;
 };
 
 #define VMB_HW_KIND(k) (1u << (k))
@@ -226,7 +258,16 @@ struct vmb_hw {
 	struct vmb_hw_async *async;
 	bool sync_binds;
 	uint64_t drv_state[12];
+	struct vmb_hw_clock clk;
+	uint32_t batch_reps; /* the last batch(): full no-op buffers run before it (stamped jobs) */
+	/* per trace syncobj: the last VMB_HW_SIGS signals seen, (point, time) pairs */
+	uint64_t (*sig)[VMB_HW_SIGS][2];
+	uint8_t *sig_next;
+	uint64_t *queue_end; /* per trace queue: end of its last job */
 };
+
+/* CLOCK_MONOTONIC ns of GPU clock value @c */
+uint64_t vmb_hw_clock_ns(const struct vmb_hw *hw, uint64_t c);
 
 /**
  * vmb_hw_ioctl() - drmIoctl() (which restarts on EINTR/EAGAIN) as 0/-errno

@@ -74,6 +74,7 @@ struct hw_slot {
 	struct vmb_sync *syncs;
 	size_t cap_syncs;
 	struct vmb_timing tm;
+	uint32_t stamp_vm; /* trace VM whose batch holds the start stamp; 0: none */
 };
 
 /**
@@ -317,6 +318,91 @@ err:
 }
 
 /* report the done slots through be->done and free them (engine thread) */
+/*
+ * when the CPU saw syncobj @id reach @point: the earliest signal seen of a
+ * point at or past it (a binary syncobj, point 0: its latest signal); 0 if
+ * none is known
+ */
+static uint64_t sig_time(const struct vmb_hw *hw, uint32_t id, uint64_t point)
+{
+	uint64_t t = 0;
+
+	if (id > hw->trace->max_id[VMB_CLASS_SYNCOBJ])
+		return 0;
+	for (uint32_t k = 0; k < VMB_HW_SIGS; k++) {
+		const uint64_t *e = hw->sig[id][k];
+
+		if (!point && e[1] > t) /* binary: its latest signal */
+			t = e[1];
+		else if (point && e[1] && e[0] >= point && (!t || e[1] < t))
+			t = e[1];
+	}
+	return t;
+}
+
+/*
+ * completion_times() - a completed call's GPU start and submit stall:
+ * stall = GPU start - max(signal times seen of its in-fences, end of the
+ * previous job on its queue), clamped at 0 (the CPU sees fences a little
+ * after they signal). Records the signal times of its out-fences.
+ */
+static void completion_times(struct vmb_hw *hw, struct hw_slot *s, uint32_t idx)
+{
+	const struct vmb_op *op = s->call.op;
+	const struct vmb_sync *sy = s->call.syncs;
+	uint32_t n_in = 0, n_out = 0, i, q = 0;
+	uint64_t ready = 0;
+
+	if (!op || (op->kind != VMB_OP_SUBMIT && op->kind != VMB_OP_BIND))
+		return;
+	if (op->kind == VMB_OP_SUBMIT) {
+		n_in = op->u.submit.n_in;
+		n_out = op->u.submit.n_out;
+		q = op->u.submit.queue;
+	} else {
+		n_in = op->u.bind.n_in;
+		n_out = op->u.bind.n_out;
+	}
+	if (s->stamp_vm && q && hw->clk.ok) {
+		uint64_t c = hw->drv->stamp_read(hw, s->stamp_vm, idx, false);
+		uint64_t ce = hw->drv->stamp_read(hw, s->stamp_vm, idx, true);
+
+		if (c) {
+			uint64_t start = vmb_hw_clock_ns(hw, c);
+
+			/* the job's end on the GPU clock, not when the CPU saw it */
+			if (ce && vmb_hw_clock_ns(hw, ce) >= start)
+				s->tm.done_ns = vmb_hw_clock_ns(hw, ce);
+
+			for (i = 0; i < n_in && sy; i++) {
+				uint64_t t = sig_time(hw, sy[i].syncobj, sy[i].point);
+
+				ready = t > ready ? t : ready;
+			}
+			if (hw->queue_end[q] > ready)
+				ready = hw->queue_end[q];
+			if (ready < s->tm.issue_ns)
+				ready = s->tm.issue_ns;
+			s->tm.start_ns = start;
+			s->tm.stall_ns = start > ready ? start - ready : 0;
+			s->tm.stall_unknown = false;
+		}
+	}
+	s->stamp_vm = 0;
+	if (q)
+		hw->queue_end[q] = s->tm.done_ns;
+	for (i = 0; i < n_out && sy; i++) {
+		uint32_t id = sy[n_in + i].syncobj;
+
+		if (id <= hw->trace->max_id[VMB_CLASS_SYNCOBJ]) {
+			uint8_t k = hw->sig_next[id]++ % VMB_HW_SIGS;
+
+			hw->sig[id][k][0] = sy[n_in + i].point;
+			hw->sig[id][k][1] = s->tm.done_ns;
+		}
+	}
+}
+
 static void reap_done(struct vmb_hw_async *a)
 {
 	struct vmb_backend *be = a->hw->be;
@@ -347,9 +433,19 @@ static void reap_done(struct vmb_hw_async *a)
 		pthread_mutex_unlock(&a->lock);
 		return;
 	}
+	/* in issue order: in-fences and earlier jobs of a queue come first */
+	for (i = 1; i < n; i++)
+		for (uint32_t k = i;
+		     k && a->slot[list[k - 1]].tm.issue_ns > a->slot[list[k]].tm.issue_ns; k--) {
+			uint32_t x = list[k];
+
+			list[k] = list[k - 1];
+			list[k - 1] = x;
+		}
 	for (i = 0; i < n; i++) {
 		struct hw_slot *s = &a->slot[list[i]];
 
+		completion_times(a->hw, s, list[i]);
 		if (be && be->done)
 			be->done(be->done_ctx, &s->call, &s->tm);
 	}
@@ -540,6 +636,11 @@ void vmb_hw_async_put(struct vmb_hw *hw, int i, struct vmb_timing *tm)
 	}
 	pthread_cond_signal(&a->work_cv);
 	pthread_mutex_unlock(&a->lock);
+}
+
+void vmb_hw_async_stamped(struct vmb_hw *hw, int i, uint32_t vm)
+{
+	hw->async->slot[i].stamp_vm = vm;
 }
 
 /**

@@ -464,6 +464,7 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	struct vmb_hw_file *f;
 	uint32_t *bos;
 	int ret, slot;
+	bool stamped;
 
 	if (!id_ok(hw, VMB_CLASS_QUEUE, q) || !hw->queue_live[q])
 		return -ENOENT;
@@ -502,6 +503,16 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 		ret = slot;
 		goto out;
 	}
+	/* the batch first writes the GPU clock: the job's start time */
+	stamped = hw->use_batch && hw->clk.ok && (uint32_t)slot < VMB_HW_STAMPS &&
+		  hw->drv->stamp(hw, hw->queue_vm[q], (uint32_t)slot,
+				 (enum vmb_engine)hw->queue_engine[q], &req.batch_va,
+				 &req.batch_len) == 0;
+	if (!stamped && hw->use_batch && hw->batch_reps)
+		vmb_hw_warn_once(hw, HW_WARN_BATCH,
+				 "jobs longer than one no-op batch are cut to it when more than %u "
+				 "calls are in flight (no stamp slot to chain from)",
+				 VMB_HW_STAMPS);
 	req.vm_id = hw->vm_id[hw->queue_vm[q]];
 	req.queue_id = hw->queue_id[q];
 	req.engine = hw->queue_engine[q];
@@ -514,9 +525,11 @@ static int do_submit(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_
 	tm->issue_ns = now_ns();
 	ret = hw->drv->submit(hw, f, &req);
 	tm->return_ns = now_ns();
-	/* no GPU start time on this path: the stall is not measured */
+	/* the start time and the stall come with the completion when stamped */
 	tm->start_ns = 0;
 	tm->stall_unknown = true;
+	if (stamped)
+		vmb_hw_async_stamped(hw, slot, hw->queue_vm[q]);
 	vmb_hw_async_put(hw, slot, ret ? NULL : tm);
 out:
 	free(bos);

@@ -56,6 +56,8 @@ int vmb_hw_async_create(struct vmb_hw *hw, uint32_t cap);
 void vmb_hw_async_destroy(struct vmb_hw *hw);
 int vmb_hw_async_get(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_call *call,
 		     struct vmb_hw_sync *sync);
+/* slot @i's job writes a start stamp in trace VM @vm's batch buffer */
+void vmb_hw_async_stamped(struct vmb_hw *hw, int i, uint32_t vm);
 void vmb_hw_async_put(struct vmb_hw *hw, int slot, struct vmb_timing *tm);
 void vmb_hw_async_wait(struct vmb_hw *hw, int slot);
 void vmb_hw_async_reap(struct vmb_hw *hw, bool all);

@@ -369,6 +369,13 @@ static int xe_submit(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_
 #define XE_BATCH_DWORDS (XE_BATCH_SIZE / 4)
 #define XE_MI_NOOP 0u
 #define XE_MI_BATCH_BUFFER_END (0x0au << 23)
+/* no-ops of the longest job: the buffer less its stamp area and MI_BATCH_BUFFER_END */
+#define XE_NOPS_MAX (XE_BATCH_DWORDS - 2 - VMB_HW_STAMP_AREA / 4)
+#define XE_MI_SRM ((0x24u << 23) | 2) /* MI_STORE_REGISTER_MEM, 4 dwords */
+#define XE_MI_BB_START_2ND ((0x31u << 23) | (1u << 22) | (1u << 8) | 1) /* second level, ppGTT */
+#define XE_RING_TIMESTAMP 0x358
+/* whole no-op batches a stamped job may run before its own (head: 32 dwords) */
+#define XE_MAX_REPS 4u
 
 struct xe_batch_state {
 	uint64_t va;	   /* same address in every VM */
@@ -411,16 +418,15 @@ static int xe_batch_calibrate(struct vmb_hw *hw, struct vmb_hw_file *f, struct x
 	uint64_t full, empty;
 	int ret;
 
-	ret = vmb_hw_calibrate_nops(hw, f, xe_batch_time, queue, VMB_ENGINE_RENDER, st->va,
-				    XE_BATCH_SIZE, 8, XE_BATCH_DWORDS - 2, &full, &empty,
-				    &st->ns_per_nop);
+	ret = vmb_hw_calibrate_nops(hw, f, xe_batch_time, queue, VMB_ENGINE_RENDER,
+				    st->va + VMB_HW_STAMP_AREA, XE_BATCH_SIZE - VMB_HW_STAMP_AREA,
+				    8, XE_NOPS_MAX, &full, &empty, &st->ns_per_nop);
 	if (ret)
 		return ret;
 	fprintf(stderr,
 		"xe: no-op batch calibrated: %.3f ns per MI_NOOP (%llu ns for %u, "
 		"%llu ns empty)\n",
-		st->ns_per_nop, (unsigned long long)full, XE_BATCH_DWORDS - 2,
-		(unsigned long long)empty);
+		st->ns_per_nop, (unsigned long long)full, XE_NOPS_MAX, (unsigned long long)empty);
 	return 0;
 }
 
@@ -491,6 +497,9 @@ static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint3
 	if (hw->drv_state[XE_VA_END] && st->va + XE_BATCH_SIZE > hw->drv_state[XE_VA_END])
 		return -ENOSPC; /* no room above the trace's mappings */
 	if (!st->vm[vm].handle) {
+		if (st->vm[vm].cpu)
+			munmap(st->vm[vm].cpu, XE_BATCH_SIZE);
+		st->vm[vm].cpu = NULL;
 		ret = xe_batch_create(hw, f, st, vm);
 		if (ret)
 			return ret;
@@ -501,16 +510,124 @@ static int xe_batch(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t vm, uint3
 			return ret;
 	}
 	nops = (uint64_t)((double)gpu_ns / st->ns_per_nop);
-	if (nops > XE_BATCH_DWORDS - 2) {
+	/* a stamped job longer than the buffer runs it whole up to XE_MAX_REPS times first */
+	hw->batch_reps = 0;
+	if (nops > XE_NOPS_MAX && hw->clk.ok) {
+		uint64_t reps = nops / XE_NOPS_MAX;
+
+		if (reps > XE_MAX_REPS)
+			reps = XE_MAX_REPS;
+		hw->batch_reps = (uint32_t)reps;
+		nops -= reps * XE_NOPS_MAX;
+	}
+	if (nops > XE_NOPS_MAX) {
 		vmb_hw_warn_once(hw, HW_WARN_DRIVER,
-				 "jobs longer than the no-op batch "
+				 "jobs longer than %u no-op batches "
 				 "(%.0f ns) are cut to it",
-				 st->ns_per_nop * (XE_BATCH_DWORDS - 2));
-		nops = XE_BATCH_DWORDS - 2;
+				 hw->clk.ok ? XE_MAX_REPS + 1 : 1,
+				 st->ns_per_nop * XE_NOPS_MAX * (hw->clk.ok ? XE_MAX_REPS + 1 : 1));
+		nops = XE_NOPS_MAX;
 	}
 	nops &= ~1ull; /* keep the start 8-byte aligned */
 	*va = st->va + (XE_BATCH_DWORDS - 2 - nops) * 4;
 	*len = (uint32_t)(nops + 2) * 4;
+	return 0;
+}
+
+/* the engine's MMIO base, for its RING_TIMESTAMP */
+static uint32_t xe_mmio_base(enum vmb_engine engine)
+{
+	switch (engine) {
+	case VMB_ENGINE_COMPUTE:
+		return 0x1a000; /* CCS0 */
+	case VMB_ENGINE_COPY:
+		return 0x22000; /* BCS0 */
+	default:
+		return 0x2000; /* RCS0 */
+	}
+}
+
+/*
+ * a head for stamp @slot: MI_STORE_REGISTER_MEM of RING_TIMESTAMP (low and
+ * high dword) into the stamp's start value, the job's batch as a
+ * second-level MI_BATCH_BUFFER_START (its MI_BATCH_BUFFER_END returns
+ * here), the timestamp again into the end value, MI_BATCH_BUFFER_END
+ */
+static int xe_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engine engine,
+		    uint64_t *va, uint32_t *len)
+{
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+	uint32_t base = xe_mmio_base(engine), *h, n = 0, e;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return -EINVAL;
+	h = st->vm[vm].cpu + slot * VMB_HW_STAMP_HEAD / 4;
+	memset(st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, false) / 4, 0, 16);
+	for (e = 0; e < 2; e++) {
+		uint64_t val = st->va + VMB_HW_STAMP_AT(slot, e);
+
+		h[n++] = XE_MI_SRM;
+		h[n++] = base + XE_RING_TIMESTAMP;
+		h[n++] = (uint32_t)val;
+		h[n++] = (uint32_t)(val >> 32);
+		h[n++] = XE_MI_SRM;
+		h[n++] = base + XE_RING_TIMESTAMP + 4;
+		h[n++] = (uint32_t)(val + 4);
+		h[n++] = (uint32_t)((val + 4) >> 32);
+		if (e)
+			break;
+		for (uint32_t r = 0; r <= hw->batch_reps && r <= XE_MAX_REPS; r++) {
+			/* the whole buffer batch_reps times, then the job's own batch */
+			uint64_t b = r < hw->batch_reps ? st->va + VMB_HW_STAMP_AREA : *va;
+
+			h[n++] = XE_MI_BB_START_2ND;
+			h[n++] = (uint32_t)b;
+			h[n++] = (uint32_t)(b >> 32);
+		}
+	}
+	h[n++] = XE_MI_BATCH_BUFFER_END;
+	h[n++] = XE_MI_NOOP;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*va = st->va + slot * VMB_HW_STAMP_HEAD;
+	*len = n * 4;
+	return 0;
+}
+
+static uint64_t xe_stamp_read(struct vmb_hw *hw, uint32_t vm, uint32_t slot, bool end)
+{
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+	const volatile uint32_t *v;
+
+	if (!st || !st->vm[vm].cpu || slot >= VMB_HW_STAMPS)
+		return 0;
+	v = st->vm[vm].cpu + VMB_HW_STAMP_AT(slot, end) / 4;
+	return v[0] | (uint64_t)v[1] << 32;
+}
+
+/* DRM_XE_DEVICE_QUERY_ENGINE_CYCLES (engine cycles and CLOCK_MONOTONIC read
+ * together) and the GT's reference clock */
+static int xe_clock(struct vmb_hw *hw, struct vmb_hw_file *f)
+{
+	struct vmb_xe_query_engine_cycles c = {.clockid = CLOCK_MONOTONIC};
+	struct vmb_xe_device_query q = {.query = VMB_XE_DEVICE_QUERY_ENGINE_CYCLES,
+					.size = sizeof(c)};
+	struct vmb_xe_query_gt_list *gt;
+	int ret;
+
+	ret = xe_query(f->fd, VMB_XE_DEVICE_QUERY_GT_LIST, (void **)&gt);
+	if (ret)
+		return ret;
+	hw->clk.hz = gt->num_gt ? gt->gt_list[0].reference_clock : 0;
+	free(gt);
+	if (!hw->clk.hz)
+		return -ENODEV;
+	q.data = (uint64_t)(uintptr_t)&c;
+	ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_XE_DEVICE_QUERY, &q);
+	if (ret)
+		return ret;
+	hw->clk.c0 = c.engine_cycles;
+	hw->clk.t0 = c.cpu_timestamp + c.cpu_delta / 2;
+	hw->clk.mask = c.width && c.width < 64 ? (1ull << c.width) - 1 : ~0ull;
 	return 0;
 }
 
@@ -520,14 +637,23 @@ static void xe_batch_release(struct vmb_hw *hw, struct vmb_hw_file *f, uint32_t 
 
 	if (!st || !st->vm[vm].handle)
 		return;
-	munmap(st->vm[vm].cpu, XE_BATCH_SIZE);
+	/*
+	 * the CPU mapping stays (it keeps the BO's memory) until the run ends
+	 * or the VM id is created again: jobs still in flight have their start
+	 * stamps in it
+	 */
 	drmCloseBufferHandle(f->fd, st->vm[vm].handle);
 	st->vm[vm].handle = 0;
 }
 
 static void xe_fini(struct vmb_hw *hw)
 {
-	free((void *)(uintptr_t)hw->drv_state[XE_BATCH]);
+	struct xe_batch_state *st = (struct xe_batch_state *)(uintptr_t)hw->drv_state[XE_BATCH];
+
+	for (uint32_t i = 0; st && i <= hw->trace->max_id[VMB_CLASS_VM]; i++)
+		if (st->vm[i].cpu)
+			munmap(st->vm[i].cpu, XE_BATCH_SIZE);
+	free(st);
 	hw->drv_state[XE_BATCH] = 0;
 }
 
@@ -547,6 +673,9 @@ static const struct vmb_hw_driver xe_driver = {
     .submit = xe_submit,
     .batch = xe_batch,
     .batch_release = xe_batch_release,
+    .clock = xe_clock,
+    .stamp = xe_stamp,
+    .stamp_read = xe_stamp_read,
     .fini = xe_fini,
 };
 

@@ -140,6 +140,13 @@ int vmb_model_syncobj_point(const struct vmb_model *m, uint32_t syncobj, uint64_
 			    uint64_t *point);
 
 /**
+ * vmb_model_syncobj_when() - the simulated time point @point of syncobj @id
+ * signals (binary syncobj: its fence); -EAGAIN while no fence for it is
+ * known, -ENOENT for an unknown syncobj. Used by the shim's timed GPU.
+ */
+int vmb_model_syncobj_when(const struct vmb_model *m, uint32_t id, uint64_t point, uint64_t *t);
+
+/**
  * struct vmb_model_mapping - one mapping of a BO
  * @vm: VM id; @va, @range: the mapping
  */

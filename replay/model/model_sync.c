@@ -612,3 +612,28 @@ int vmb_model_syncobj_point(const struct vmb_model *m, uint32_t id, uint64_t now
 		*point = s->points[i].point;
 	return 0;
 }
+
+/**
+ * vmb_model_syncobj_when() - when point @point of syncobj @id signals (binary
+ * syncobj: @point 0, its fence): 0 and *@t, -EAGAIN when no fence for it is
+ * known yet, -ENOENT for an unknown syncobj
+ */
+int vmb_model_syncobj_when(const struct vmb_model *m, uint32_t id, uint64_t point, uint64_t *t)
+{
+	const struct msyncobj *s = id < m->n_syncobjs ? m->syncobjs[id] : NULL;
+
+	if (!s || !s->alive)
+		return -ENOENT;
+	if (!s->timeline) {
+		if (!s->has_fence)
+			return -EAGAIN;
+		*t = s->done_ns;
+		return 0;
+	}
+	for (uint32_t i = 0; i < s->n_points; i++)
+		if (s->points[i].point >= point) {
+			*t = s->points[i].done_ns;
+			return 0;
+		}
+	return -EAGAIN;
+}

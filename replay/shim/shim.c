@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shim_priv.h"
@@ -92,6 +93,20 @@ char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen);
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread int in_shim;
 
+/* the condition variable of the shim lock (CLOCK_MONOTONIC timeouts) */
+static pthread_cond_t lock_cv;
+static pthread_once_t lock_cv_once = PTHREAD_ONCE_INIT;
+
+static void lock_cv_init(void)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&lock_cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 void shim_lock(void)
 {
 	pthread_mutex_lock(&lock);
@@ -102,6 +117,31 @@ void shim_unlock(void)
 {
 	in_shim--;
 	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * shim_lock_sleep() - release the shim lock until shim_lock_wake() or the
+ * CLOCK_MONOTONIC time @abs_ns (0: no timeout), then take it again
+ */
+void shim_lock_sleep(uint64_t abs_ns)
+{
+	pthread_once(&lock_cv_once, lock_cv_init);
+	in_shim--;
+	if (!abs_ns) {
+		pthread_cond_wait(&lock_cv, &lock);
+	} else {
+		struct timespec ts = {(time_t)(abs_ns / 1000000000ull),
+				      (long)(abs_ns % 1000000000ull)};
+
+		pthread_cond_timedwait(&lock_cv, &lock, &ts);
+	}
+	in_shim++;
+}
+
+void shim_lock_wake(void)
+{
+	pthread_once(&lock_cv_once, lock_cv_init);
+	pthread_cond_broadcast(&lock_cv);
 }
 
 struct fd_slot {

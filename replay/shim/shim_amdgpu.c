@@ -423,7 +423,34 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 	if (!ret) {
 		memcpy(all, in, n_in * sizeof(*in));
 		memcpy(all + n_in, out, n_out * sizeof(*out));
-		ret = shim_submit(q->id, bos, n_bos, all, (uint16_t)n_in, (uint16_t)n_out);
+		if (!shim_timed) {
+			ret = shim_submit(q->id, bos, n_bos, all, (uint16_t)n_in, (uint16_t)n_out);
+		} else {
+			/* the job runs on the timed GPU: as long as its no-ops, when the model says */
+			struct shim_timed_job tj = {.vm = f->file_vm->id, .q = q, .amdgpu = true};
+			uint64_t nops = 0;
+			struct vmb_timing tm;
+
+			for (i = 0; i < n_ib && i < 4; i++) {
+				tj.ib[i].ip_type = ibs[i].ip_type;
+				tj.ib[i].va = ibs[i].va_start & AMD_HOLE_MASK;
+				tj.ib[i].bytes = ibs[i].ib_bytes;
+				nops += shim_gpu_scan_amdgpu(f->file_vm, tj.ib[i].ip_type, tj.ib[i].va,
+							     tj.ib[i].bytes);
+			}
+			tj.n_ib = i;
+			ret = shim_submit_timed(q->id, bos, n_bos, all, (uint16_t)n_in, (uint16_t)n_out,
+						nops * SHIM_NOP_NS, &tm);
+			tj.start = tm.start_ns;
+			tj.end = tm.done_ns;
+			if (!ret)
+				ret = shim_timed_add(&tj);
+			if (!ret) {
+				memset(cs, 0, sizeof(*cs));
+				cs->out.handle = ++f->cs_seq;
+			}
+			goto out;
+		}
 	}
 	if (!ret) {
 		uint64_t faults = shim_gpu_stats.faults;
@@ -431,7 +458,7 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		/* the job runs now; a VM fault is counted and the job goes on (dummy page) */
 		for (i = 0; i < n_ib; i++)
 			if (shim_gpu_run_amdgpu(f->file_vm, ibs[i].ip_type,
-						ibs[i].va_start & AMD_HOLE_MASK, ibs[i].ib_bytes) &&
+						ibs[i].va_start & AMD_HOLE_MASK, ibs[i].ib_bytes, 0) &&
 			    shim_gpu_stats.faults == faults)
 				break;
 		q->faults += (uint32_t)(shim_gpu_stats.faults - faults);

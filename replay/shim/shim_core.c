@@ -79,6 +79,7 @@ int shim_init(void)
 	cfg.page_size = 4096;
 	vmb_strategy_native(cfg.driver, &cfg.strat);
 	cfg.params = vmb_model_params_default;
+	shim_timed_init();
 	shim.model = vmb_model_create(&cfg);
 	if (!shim.model)
 		return -ENOMEM;
@@ -157,7 +158,13 @@ int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 	    .op = op, .binds = binds, .syncs = syncs, .bos = bos, .kernel_range = kernel_range};
 	struct vmb_timing tm;
 
-	return vmb_model_exec(shim.model, &call, &tm);
+	int ret;
+
+	shim_timed_catch_up();
+	ret = vmb_model_exec(shim.model, &call, &tm);
+	if (shim_timed && tm.done_ns)
+		shim_timed_wake_at(tm.done_ns); /* a bind's end */
+	return ret;
 }
 
 int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e, uint32_t n,
@@ -186,16 +193,34 @@ int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e
 	return 0;
 }
 
-int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struct vmb_sync *syncs,
-		uint16_t n_in, uint16_t n_out)
+int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,
+		      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out, uint64_t gpu_ns,
+		      struct vmb_timing *tm)
 {
 	struct vmb_op op = {.kind = VMB_OP_SUBMIT};
+	struct vmb_call call = {.op = &op, .syncs = syncs, .bos = bos};
 
 	op.u.submit.queue = queue;
 	op.u.submit.n_bos = n_bos;
 	op.u.submit.n_in = n_in;
 	op.u.submit.n_out = n_out;
-	return shim_model(&op, NULL, syncs, bos, 0);
+	op.u.submit.gpu_ns = gpu_ns;
+	/*
+	 * not caught up again: the model's clock is where the ioctl came in
+	 * (shim_ioctl), so the shim's own work in it (reading the batch) does
+	 * not delay the job
+	 */
+	if (!shim_timed)
+		shim_timed_catch_up();
+	return vmb_model_exec(shim.model, &call, tm);
+}
+
+int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struct vmb_sync *syncs,
+		uint16_t n_in, uint16_t n_out)
+{
+	struct vmb_timing tm;
+
+	return shim_submit_timed(queue, bos, n_bos, syncs, n_in, n_out, 0, &tm);
 }
 
 /* ---- objects ----------------------------------------------------------------- */
@@ -404,6 +429,8 @@ void shim_vm_free(struct shim_vm *vm)
 
 	if (!vm)
 		return;
+	if (shim_timed)
+		shim_timed_vm_gone(vm->id);
 	op.u.vm_destroy.vm = vm->id;
 	shim_model(&op, NULL, NULL, NULL, 0);
 	for (i = 0; i < n_all_vms; i++)
@@ -447,6 +474,7 @@ int shim_queue_free(struct shim_file *f, uint32_t handle)
 	if (!q)
 		return -ENOENT;
 	op.u.queue.queue = q->id;
+	shim_timed_queue_gone(q);
 	free(q);
 	return shim_model(&op, NULL, NULL, NULL, 0);
 }
@@ -524,7 +552,8 @@ static int core_version(struct shim_file *f, void *arg)
 	v->version_patchlevel = shim.drv->patch;
 	if (copy_field(v->name, &v->name_len, shim.drv->name) ||
 	    copy_field(v->date, &v->date_len, "20260101") ||
-	    copy_field(v->desc, &v->desc_len, "vmbench shim (model)"))
+	    copy_field(v->desc, &v->desc_len,
+		       shim_timed ? "vmbench shim (model, timed GPU)" : "vmbench shim (model)"))
 		return -EFAULT;
 	return 0;
 }
@@ -780,6 +809,94 @@ static uint64_t real_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* the first of @n syncs whose point is reached by model time @t, or -1; *@got: how many */
+static int syncs_reached(const struct vmb_sync *s, uint32_t n, uint64_t t, uint32_t *got)
+{
+	int first = -1;
+	uint32_t i;
+
+	*got = 0;
+	for (i = 0; i < n; i++) {
+		uint64_t p = 0;
+
+		if (!vmb_model_syncobj_point(shim.model, s[i].syncobj, t, &p) &&
+		    p >= (s[i].point ? s[i].point : 1)) {
+			(*got)++;
+			if (first < 0)
+				first = (int)i;
+		}
+	}
+	return first;
+}
+
+/* the CLOCK_MONOTONIC time the first known, unsignalled fence signals, at most @until */
+static uint64_t syncs_next(const struct vmb_sync *s, uint32_t n, uint64_t until)
+{
+	uint64_t now = vmb_model_now(shim.model), t;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (!vmb_model_syncobj_when(shim.model, s[i].syncobj, s[i].point, &t) && t > now &&
+		    shim_timed_real(t) < until)
+			until = shim_timed_real(t);
+	return until;
+}
+
+/*
+ * The timed GPU's wait: the fences have signalled when the model's signal
+ * times are reached by real time; until then sleep with the shim lock
+ * released until a job or bind completes, a fence is submitted or
+ * signalled, or the timeout.
+ */
+static int syncobj_wait_timed(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
+			      uint32_t n, int64_t timeout_abs, uint32_t flags)
+{
+	struct vmb_op op = {.kind = VMB_OP_WAIT};
+	struct vmb_sync *s = calloc(n, sizeof(*s));
+	bool all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
+	bool avail = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE;
+	bool for_submit = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
+	int ret = 0;
+
+	if (!s)
+		return -ENOMEM;
+	f->refs++; /* the kernel holds the file for the length of the ioctl */
+	for (;;) {
+		uint32_t i, got, known;
+		int first;
+
+		for (i = 0, ret = 0; i < n && !ret; i++)
+			ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+		if (ret)
+			break;
+		shim_timed_catch_up();
+		first = syncs_reached(s, n, avail ? UINT64_MAX : vmb_model_now(shim.model), &got);
+		if (all ? got == n : got > 0) {
+			if (avail)
+				break;
+			/* the model orders the CPU after what it waited for */
+			op.u.wait.n = (uint16_t)(all ? n : 1);
+			op.u.wait.all = all;
+			op.u.wait.timeout_ns = 0;
+			ret = shim_model(&op, NULL, all ? s : &s[first], NULL, 0);
+			break;
+		}
+		syncs_reached(s, n, UINT64_MAX, &known);
+		if (!for_submit && !avail && known < n) {
+			ret = -EINVAL; /* a syncobj without a fence */
+			break;
+		}
+		ret = -ETIME;
+		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs)
+			break;
+		/* sleep until the first fence due to signal does (or something happens) */
+		shim_lock_sleep(syncs_next(s, n, (uint64_t)timeout_abs));
+	}
+	free(s);
+	shim_file_put(f);
+	return ret;
+}
+
 static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
 			uint32_t n, int64_t timeout_abs, uint32_t flags)
 {
@@ -793,6 +910,8 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 		return -EINVAL;
 	if (!handles)
 		return -EFAULT;
+	if (shim_timed)
+		return syncobj_wait_timed(f, handles, points, n, timeout_abs, flags);
 	s = calloc(n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -836,6 +955,8 @@ static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const ui
 		ret = shim_model(&op, NULL, s, NULL, 0);
 	}
 	free(s);
+	if (shim_timed)
+		shim_lock_wake();
 	return ret;
 }
 
@@ -1037,6 +1158,7 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 		return -EINVAL; /* drm_ioctl: no such ioctl number */
 	}
 	shim.ioctl_count[nr >= VMB_DRM_COMMAND_BASE && nr < 0xa0][nr]++;
+	shim_timed_catch_up();
 	ret = shim_inject(name);
 	if (ret)
 		return ret;
@@ -1059,6 +1181,7 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 		memcpy(kbuf, arg, size);
 	}
 	ret = ent ? ent->fn(f, req, kbuf) : core_ioctl(f, nr, kbuf);
+	shim_timed_settle();
 	if ((dir & _IOC_READ) && size) { /* drm_ioctl copies back whatever the result */
 		if (!shim_user((uintptr_t)arg, size, true))
 			return -EFAULT;

@@ -23,6 +23,8 @@
 
 #define GPU_VA_MASK ((1ull << 48) - 1)
 #define GPU_PAGE 4096ull
+/* command fetches read this much at once where one BO mapping covers it */
+#define GPU_FETCH (64ull << 10)
 /* jumps (batch chaining, loops) a job may take before it counts as hung */
 #define GPU_MAX_JUMPS 65536u
 /* commands a job may execute before it counts as hung */
@@ -39,6 +41,7 @@ struct shim_gpu_stats shim_gpu_stats;
 struct shim_mem {
 	uint32_t id;
 	int fd; /* memfd, created on first use; -1 before */
+	uint8_t *map; /* the GPU's view of it (mapped on first GPU access) */
 	uint64_t size;
 	bool orphan; /* the BO is closed; kept for mappings */
 };
@@ -94,6 +97,19 @@ static int mem_fd(struct shim_mem *m)
 	return m->fd;
 }
 
+/* the GPU's mapping of a BO's memory, made on first use; NULL on failure */
+static uint8_t *mem_map(struct shim_mem *m)
+{
+	int fd = m->map ? -1 : mem_fd(m);
+
+	if (!m->map && fd >= 0) {
+		void *p = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		m->map = p == MAP_FAILED ? NULL : p;
+	}
+	return m->map;
+}
+
 int shim_gpu_bo_fd(const struct shim_bo *bo)
 {
 	struct shim_mem *m = bo->userptr ? NULL : mem_get(bo->id);
@@ -104,6 +120,8 @@ int shim_gpu_bo_fd(const struct shim_bo *bo)
 static void mem_free(struct shim_mem *m)
 {
 	mems[m->id] = NULL;
+	if (m->map)
+		munmap(m->map, m->size);
 	if (m->fd >= 0)
 		close(m->fd);
 	free(m);
@@ -164,6 +182,9 @@ static bool self_rw(uint64_t addr, void *buf, size_t len, bool write)
 /* the job being executed */
 struct gpu_job {
 	struct shim_vm *vm;
+	bool dry;	/* scan only: count no-ops, store nothing, count nothing */
+	uint64_t nops;	/* no-op dwords met (the timed GPU's job length) */
+	uint64_t ts_ns; /* CLOCK_MONOTONIC time timestamps report; 0: now */
 	uint64_t fault_va;
 	const char *error; /* why the job failed; NULL while it runs fine */
 	uint64_t cmds, jumps;
@@ -175,7 +196,8 @@ static void job_fault(struct gpu_job *j, uint64_t va)
 		return;
 	j->error = "GPU page fault";
 	j->fault_va = va;
-	shim_gpu_stats.faults++;
+	if (!j->dry)
+		shim_gpu_stats.faults++;
 }
 
 /*
@@ -189,6 +211,8 @@ static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool
 	uint8_t *p = buf;
 
 	va &= GPU_VA_MASK;
+	if (j->dry && write)
+		return true;
 	while (len) {
 		struct vmb_gpuva *m =
 		    j->vm && j->vm->shadow ? vmb_gpuvm_find_first(j->vm->shadow, va, 1) : NULL;
@@ -200,6 +224,8 @@ static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool
 			m = NULL;
 		if (m && m->va + m->range - va < n)
 			n = m->va + m->range - va;
+		else if (m && !m->flags) /* one BO range: one read or write */
+			n = len < m->va + m->range - va ? len : m->va + m->range - va;
 		if (!m) {
 			if (!j->vm || !j->vm->scratch) {
 				job_fault(j, va);
@@ -218,19 +244,16 @@ static bool gpu_rw(struct gpu_job *j, uint64_t va, void *buf, uint64_t len, bool
 			}
 		} else {
 			struct shim_mem *mem = mem_get(m->obj);
-			off_t off = (off_t)(m->offset + (va - m->va));
-			int fd = mem ? mem_fd(mem) : -1;
-			ssize_t r;
+			uint64_t off = m->offset + (va - m->va);
 
-			if (fd < 0) {
+			if (!mem || !mem_map(mem) || off > mem->size || n > mem->size - off) {
 				job_fault(j, va);
 				return false;
 			}
-			r = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
-			if (r != (ssize_t)n) {
-				job_fault(j, va);
-				return false;
-			}
+			if (write)
+				memcpy(mem->map + off, p, n);
+			else
+				memcpy(p, mem->map + off, n);
 		}
 		if (write)
 			shim_gpu_stats.store_bytes += n;
@@ -248,42 +271,123 @@ bool shim_gpu_write(struct shim_vm *vm, uint64_t va, const void *buf, uint64_t l
 	return gpu_rw(&j, va, (void *)buf, len, true);
 }
 
+static uint64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * shim_gpu_clock() - the GPU clock at CLOCK_MONOTONIC time @ns (0: now):
+ * xe's 19.2 MHz reference clock (what DRM_XE_DEVICE_QUERY_ENGINE_CYCLES
+ * reports), amdgpu's 100 MHz counter (AMDGPU_INFO_TIMESTAMP)
+ */
+uint64_t shim_gpu_clock(uint64_t ns)
+{
+	if (!ns)
+		ns = mono_now();
+	if (shim.drv && shim.drv->driver == VMB_DRIVER_AMDGPU)
+		return ns / 10;
+	return ns / 1000 * 192 / 10;
+}
+
 /* a 64-bit counter of the 19.2 MHz reference clock on CLOCK_MONOTONIC */
 uint64_t shim_gpu_timestamp(void)
 {
-	struct timespec ts;
-	uint64_t ns;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	return ns / 1000 * 192 / 10;
+	return mono_now() / 1000 * 192 / 10;
 }
 
 /* ---- the command fetcher ---------------------------------------------------- */
 
-/* reads command dwords a page at a time */
+/* reads command dwords a page (or GPU_FETCH of one BO mapping) at a time */
 struct fetch {
-	uint64_t page; /* VA of the cached page, or ~0 */
-	uint32_t dw[GPU_PAGE / 4];
+	uint64_t page; /* VA of the cached chunk, or ~0 */
+	uint64_t size; /* its bytes */
+	const uint32_t *p; /* the chunk: @dw, or the BO's memory itself */
+	uint32_t dw[GPU_FETCH / 4];
 };
+
+/* the fetched dword at @va, if @va is in the cached chunk */
+static bool fetch_has(const struct fetch *f, uint64_t va)
+{
+	va &= GPU_VA_MASK;
+	return va >= f->page && va - f->page < f->size;
+}
+
+static uint32_t fetch_dw(const struct fetch *f, uint64_t va)
+{
+	return f->p[((va & GPU_VA_MASK) - f->page) / 4];
+}
+
+/* dwords equal to @v from @va on in the cached chunk (at least the first) */
+static uint64_t fetch_run(const struct fetch *f, uint64_t va, uint32_t v)
+{
+	uint64_t i = ((va & GPU_VA_MASK) - f->page) / 4, k = i + 1, n = f->size / 4;
+	uint64_t v2 = v | (uint64_t)v << 32;
+
+	while (k < n && (k & 1) && f->p[k] == v)
+		k++;
+	if (!(k & 1)) {
+		const uint64_t *q = (const uint64_t *)(const void *)&f->p[k];
+
+		while (k + 2 <= n && *q == v2) {
+			q++;
+			k += 2;
+		}
+	}
+	while (k < n && f->p[k] == v)
+		k++;
+	return k - i;
+}
 
 static bool fetch_dws(struct gpu_job *j, struct fetch *f, uint64_t va, uint32_t *out, uint32_t n)
 {
 	uint32_t i;
 
 	for (i = 0; i < n; i++, va += 4) {
-		uint64_t page = (va & GPU_VA_MASK) & ~(GPU_PAGE - 1);
+		uint64_t big = (va & GPU_VA_MASK) & ~(GPU_FETCH - 1);
+		uint64_t page = (va & GPU_VA_MASK) & ~(GPU_PAGE - 1), size = GPU_PAGE;
 
-		if (f->page != page) {
-			if (!gpu_rw(j, page, f->dw, GPU_PAGE, false)) {
+		if (!fetch_has(f, va)) {
+			struct vmb_gpuva *m = j->vm && j->vm->shadow
+						  ? vmb_gpuvm_find_first(j->vm->shadow, big, 1)
+						  : NULL;
+
+			if (m && !m->flags && m->va <= big && m->va + m->range >= big + GPU_FETCH) {
+				struct shim_mem *mem = mem_get(m->obj);
+				uint64_t off = m->offset + (big - m->va);
+
+				page = big;
+				size = GPU_FETCH;
+				/* read in place: the memory is mapped and 8-byte aligned */
+				if (mem && mem_map(mem) && off + size <= mem->size && !(off & 7)) {
+					f->p = (const uint32_t *)(const void *)(mem->map + off);
+					f->page = page;
+					f->size = size;
+					out[i] = fetch_dw(f, va);
+					continue;
+				}
+			}
+			f->p = f->dw;
+			if (!gpu_rw(j, page, f->dw, size, false)) {
 				f->page = ~0ull;
+				f->size = 0;
 				return false;
 			}
 			f->page = page;
+			f->size = size;
 		}
-		out[i] = f->dw[((va & GPU_VA_MASK) & (GPU_PAGE - 1)) / 4];
+		out[i] = fetch_dw(f, va);
 	}
 	return true;
+}
+
+/* CLOCK_MONOTONIC time at the job's current command: its start plus the no-ops so far */
+static uint64_t job_clock(const struct gpu_job *j)
+{
+	return j->ts_ns ? j->ts_ns + j->nops * SHIM_NOP_NS : 0;
 }
 
 static void job_unsupported(struct gpu_job *j, const char *engine, uint32_t hdr, uint64_t va)
@@ -293,6 +397,8 @@ static void job_unsupported(struct gpu_job *j, const char *engine, uint32_t hdr,
 	if (j->error)
 		return;
 	j->error = "unsupported command";
+	if (j->dry)
+		return;
 	shim_gpu_stats.unsupported++;
 	if (!said && !getenv("VMB_SHIM_QUIET"))
 		fprintf(stderr,
@@ -306,7 +412,7 @@ static bool job_step(struct gpu_job *j)
 {
 	if (++j->cmds > GPU_MAX_CMDS && !j->error) {
 		j->error = "hung (command bound)";
-		shim_gpu_stats.hangs++;
+		shim_gpu_stats.hangs += !j->dry;
 	}
 	return !j->error;
 }
@@ -315,7 +421,7 @@ static bool job_jump(struct gpu_job *j)
 {
 	if (++j->jumps > GPU_MAX_JUMPS && !j->error) {
 		j->error = "hung (jump bound)";
-		shim_gpu_stats.hangs++;
+		shim_gpu_stats.hangs += !j->dry;
 	}
 	return !j->error;
 }
@@ -358,6 +464,17 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 		}
 		switch (MI_OP(h)) {
 		case MI_NOOP_OP:
+			/* a run of MI_NOOPs in the fetched page at once */
+			if (h == 0) {
+				uint64_t k = fetch_run(f, pc, 0);
+
+				pc += 4 * k;
+				j->nops += k;
+			} else {
+				pc += 4;
+				j->nops++;
+			}
+			continue;
 		case MI_ARB_CHECK_OP:
 			pc += 4;
 			continue;
@@ -386,7 +503,7 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 			break;
 		case MI_STORE_REGISTER_MEM_OP: {
 			uint32_t reg = d[1] & 0xfff, v;
-			uint64_t ts = shim_gpu_timestamp();
+			uint64_t ts = shim_gpu_clock(job_clock(j));
 
 			if (reg == RING_TIMESTAMP || reg == RING_CTX_TIMESTAMP)
 				v = (uint32_t)ts;
@@ -521,6 +638,7 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 		uint64_t addr;
 
 		if (PM4_TYPE(h) == 2) {
+			j->nops++;
 			pc += 4;
 			continue;
 		}
@@ -530,7 +648,21 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 		}
 		len = PM4_COUNT(h) + 2;
 		op = PM4_OP(h);
+		if (op == PKT3_NOP && PM4_COUNT(h) == 0x3fff) {
+			/* the CP's one-dword NOP: a run of them in the fetched page at once */
+			uint64_t k = fetch_run(f, pc, h);
+
+			if (k > (end - pc) / 4)
+				k = (end - pc) / 4;
+			if (!k)
+				k = 1;
+			pc += 4 * k;
+			j->nops += k;
+			continue;
+		}
 		if (op == PKT3_NOP || PKT3_IS_CE_DE_SYNC(op)) {
+			if (op == PKT3_NOP)
+				j->nops += len;
 			pc += len * 4ull;
 			continue;
 		}
@@ -583,7 +715,7 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 				goto out;
 			}
 			if (data_sel == 3)
-				v = shim_gpu_timestamp();
+				v = shim_gpu_clock(job_clock(j));
 			addr = d[3] | (uint64_t)d[4] << 32;
 			if (data_sel && !gpu_rw(j, addr, &v, data_sel == 1 ? 4 : 8, true))
 				goto out;
@@ -624,6 +756,7 @@ static void sdma_run(struct gpu_job *j, uint64_t pc, uint64_t ndw)
 
 		switch (op) {
 		case SDMA_OP_NOP:
+			j->nops += 1ull + ((h >> 16) & 0x3fff);
 			pc += 4 * (1ull + ((h >> 16) & 0x3fff));
 			continue;
 		case SDMA_OP_TRAP:
@@ -702,16 +835,22 @@ static int job_end(struct gpu_job *j, const char *drv)
 	return strcmp(j->error, "unsupported command") ? -EIO : -EOPNOTSUPP;
 }
 
-int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch)
+/* the replayer's jobs over the shim may carry no batch: nothing mapped at 0 */
+static bool xe_empty(struct shim_vm *vm, uint64_t batch)
 {
-	struct gpu_job j = {.vm = vm};
+	return !batch && vm && vm->shadow && !vmb_gpuvm_find_first(vm->shadow, 0, GPU_PAGE);
+}
+
+int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch, uint64_t ts_ns)
+{
+	struct gpu_job j = {.vm = vm, .ts_ns = ts_ns};
 
 	/*
 	 * The replayer's jobs over the shim carry no batch (address 0, nothing
-	 * mapped there; VMB_HW_BATCH=1 makes it send real ones): a job without
-	 * commands, as the shim always ran them.
+	 * mapped there; VMB_HW_BATCH=1 or a timed shim GPU makes it send real
+	 * ones): a job without commands, as the shim always ran them.
 	 */
-	if (!batch && vm && vm->shadow && !vmb_gpuvm_find_first(vm->shadow, 0, GPU_PAGE)) {
+	if (xe_empty(vm, batch)) {
 		shim_gpu_stats.empty_jobs++;
 		return 0;
 	}
@@ -720,21 +859,45 @@ int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch)
 	return job_end(&j, "xe");
 }
 
-int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes)
+static void amdgpu_run(struct gpu_job *j, uint32_t ip_type, uint64_t va, uint32_t bytes)
 {
-	struct gpu_job j = {.vm = vm};
-
 	switch (ip_type) {
 	case 0: /* GFX */
 	case 1: /* COMPUTE */
-		pm4_run(&j, va, bytes / 4, 0);
+		pm4_run(j, va, bytes / 4, 0);
 		break;
 	case 2: /* DMA */
-		sdma_run(&j, va, bytes / 4);
+		sdma_run(j, va, bytes / 4);
 		break;
 	default:
-		job_unsupported(&j, "amdgpu (IP type)", ip_type, va);
+		job_unsupported(j, "amdgpu (IP type)", ip_type, va);
 		break;
 	}
+}
+
+int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes,
+			uint64_t ts_ns)
+{
+	struct gpu_job j = {.vm = vm, .ts_ns = ts_ns};
+
+	amdgpu_run(&j, ip_type, va, bytes);
 	return job_end(&j, "amdgpu");
+}
+
+uint64_t shim_gpu_scan_xe(struct shim_vm *vm, uint64_t batch)
+{
+	struct gpu_job j = {.vm = vm, .dry = true};
+
+	if (xe_empty(vm, batch))
+		return 0;
+	xe_run(&j, batch);
+	return j.nops;
+}
+
+uint64_t shim_gpu_scan_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes)
+{
+	struct gpu_job j = {.vm = vm, .dry = true};
+
+	amdgpu_run(&j, ip_type, va, bytes);
+	return j.nops;
 }

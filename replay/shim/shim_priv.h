@@ -245,11 +245,69 @@ void shim_gpu_gc(void);
 /* write through @vm's mappings as the GPU would; false on a fault */
 bool shim_gpu_write(struct shim_vm *vm, uint64_t va, const void *buf, uint64_t len);
 uint64_t shim_gpu_timestamp(void);
+/* the driver's GPU clock (ticks) at CLOCK_MONOTONIC time @ns, 0: now */
+uint64_t shim_gpu_clock(uint64_t ns);
 /*
  * run a job to completion: 0, -EFAULT (GPU page fault), -EIO (hang) or
- * -EOPNOTSUPP (a command the shim does not execute); counted in shim_gpu_stats
+ * -EOPNOTSUPP (a command the shim does not execute); counted in shim_gpu_stats.
+ * Timestamps the batch writes read @ts_ns (CLOCK_MONOTONIC; 0: now).
  */
-int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch);
-int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes);
+int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch, uint64_t ts_ns);
+int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes,
+			uint64_t ts_ns);
+/* the no-op dwords of a job, read without executing it (the timed GPU's length) */
+uint64_t shim_gpu_scan_xe(struct shim_vm *vm, uint64_t batch);
+uint64_t shim_gpu_scan_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes);
+
+/*
+ * the timed shim GPU (shim_timed.c, VMB_SHIM_GPU=timed): the model's clock
+ * follows CLOCK_MONOTONIC since the shim started; a job executes and its
+ * fences signal when real time reaches the model's end time for it
+ */
+#define SHIM_NOP_NS 25 /* GPU time of one no-op dword on the timed GPU */
+extern bool shim_timed;
+void shim_timed_init(void);
+/* an ioctl returns when real time has reached the model's CPU clock */
+void shim_timed_settle(void);
+#define SHIM_SETTLE_NS 50000ull /* the model's clock may run this much ahead */
+/* CLOCK_MONOTONIC ns of model time @t */
+uint64_t shim_timed_real(uint64_t t);
+/* let the model's clock reach real time and run the jobs that are due */
+void shim_timed_catch_up(void);
+struct shim_timed_ib {
+	uint32_t ip_type;
+	uint64_t va;
+	uint32_t bytes;
+};
+/* a job queued on the timed GPU (model times in ns) */
+struct shim_timed_job {
+	uint64_t start, end;
+	uint64_t when;	  /* due: start to execute, end for user fences and wake-ups */
+	bool ufences_now; /* the entry at the job's end that writes its user fences */
+	bool wake_only;	  /* nothing to execute: a bind's end, for the waiters */
+	uint32_t vm;	/* model VM id */
+	struct shim_queue *q;
+	bool amdgpu;
+	uint64_t batch; /* xe */
+	uint32_t n_ib;	/* amdgpu */
+	struct shim_timed_ib ib[4];
+	uint32_t n_uf; /* xe user fences: GPU VA, value */
+	uint64_t uf[4][2];
+	struct shim_timed_job *next;
+};
+int shim_timed_add(const struct shim_timed_job *j);
+/* wake the waiters at model time @t (a bind's end) */
+void shim_timed_wake_at(uint64_t t);
+/* a VM goes away: its pending jobs run now (the kernel's jobs hold their VM) */
+void shim_timed_vm_gone(uint32_t vm);
+/* a queue goes away: its pending jobs forget it */
+void shim_timed_queue_gone(struct shim_queue *q);
+/* release the shim lock until something happens on the GPU or @abs_ns */
+void shim_lock_sleep(uint64_t abs_ns);
+void shim_lock_wake(void);
+/* model submit with a GPU length; fills @tm */
+int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,
+		      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out, uint64_t gpu_ns,
+		      struct vmb_timing *tm);
 
 #endif /* VMB_SHIM_PRIV_H */

@@ -711,10 +711,31 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 	vm = shim_vm_by_id(q->vm);
 	ret = xe_collect_syncs(f, x->syncs, x->num_syncs, vm && vm->long_running, true, false,
 			       &syncs, &n_in, &n_out, &uf, &n_uf);
+	if (!ret && shim_timed) {
+		/* the job runs on the timed GPU: as long as its no-ops, when the model says */
+		struct shim_timed_job j = {.vm = q->vm, .q = q, .batch = x->address};
+		uint64_t nops = shim_gpu_scan_xe(vm, x->address);
+		struct vmb_timing tm;
+
+		ret = shim_submit_timed(q->id, NULL, 0, syncs, n_in, n_out,
+					nops ? nops * SHIM_NOP_NS : 0, &tm);
+		for (i = 0; !ret && i < n_uf && i < 4; i++) {
+			j.uf[i][0] = uf[i].addr;
+			j.uf[i][1] = uf[i].value;
+			j.n_uf++;
+		}
+		j.start = tm.start_ns;
+		j.end = tm.done_ns;
+		if (!ret)
+			ret = shim_timed_add(&j);
+		free(syncs);
+		free(uf);
+		return ret;
+	}
 	if (!ret)
 		ret = shim_submit(q->id, NULL, 0, syncs, n_in, n_out);
 	if (!ret) {
-		int err = shim_gpu_run_xe(vm, x->address);
+		int err = shim_gpu_run_xe(vm, x->address, 0);
 
 		/*
 		 * a fault or hang resets the queue; a command the shim cannot
