@@ -233,8 +233,8 @@ struct cap_config {
 	const char *out; /* base output path */
 	/* the root process's file, made by the launcher (renamed to @out at the end) */
 	const char *root_out;
-	uint64_t t0;	 /* CLOCK_MONOTONIC ns of capture start */
-	long root_pid;	 /* the process that writes to @out itself */
+	uint64_t t0;   /* CLOCK_MONOTONIC ns of capture start */
+	long root_pid; /* the process that writes to @out itself */
 	unsigned int flush_ms;
 	const char *only_driver; /* NULL = all */
 };

@@ -632,8 +632,7 @@ static uint32_t submit_queue(struct cap_out *o, struct ofile *f, const struct ca
 	uint32_t vm = implicit_vm(o, f, r, sb);
 
 	id = new_id(o, f, VMB_CLASS_QUEUE, h);
-	cap_sb_printf(sb,
-		      "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"render\"",
+	cap_sb_printf(sb, "{\"op\":\"queue_create\",\"queue\":%u,\"vm\":%u,\"engine\":\"render\"",
 		      id, vm);
 	synth_tail(sb, r);
 	o->st.ops[VMB_OP_QUEUE_CREATE]++;
@@ -697,8 +696,7 @@ static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *
 				o->st.syncobj_fixups++;
 			id = new_id(o, f, VMB_CLASS_SYNCOBJ, s[i].syncobj);
 			cap_sb_printf(
-			    sb,
-			    "{\"op\":\"syncobj_create\",\"syncobj\":%u,\"timeline\":true%s", id,
+			    sb, "{\"op\":\"syncobj_create\",\"syncobj\":%u,\"timeline\":true%s", id,
 			    sig ? ",\"signaled\":true" : "");
 			synth_tail(sb, r);
 			o->st.ops[VMB_OP_SYNCOBJ_CREATE]++;
@@ -897,8 +895,7 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 	if (r->kind == CAP_REC_FILE_CLOSE) {
 		/* the VM a file has implicitly ends with it, as it began: x_synth */
 		if (f->implicit_vm) {
-			cap_sb_printf(sb,
-				      "{\"op\":\"vm_destroy\",\"vm\":%u,\"x_seq\":%" PRIu64,
+			cap_sb_printf(sb, "{\"op\":\"vm_destroy\",\"vm\":%u,\"x_seq\":%" PRIu64,
 				      f->implicit_vm, r->seq);
 			synth_tail(sb, r);
 			o->st.ops[VMB_OP_VM_DESTROY]++;

@@ -466,8 +466,7 @@ static void record_cpu_unmap(uint64_t addr, uint64_t len, uint64_t seq, uint64_t
 		__typeof__(call_expr) __r;                                                         \
 		int __err;                                                                         \
 		if (!cap_in_recorder && cap_userptr_any() && atomic_load(&cap_enabled) &&          \
-		    !foreign_child() &&                                                            \
-		    cap_userptr_touched((uint64_t)(uintptr_t)(addr), (len))) {                     \
+		    !foreign_child() && cap_userptr_touched((uint64_t)(uintptr_t)(addr), (len))) { \
 			uint64_t __seq = cap_seq_next(), __t0 = cap_now();                         \
 			__r = (call_expr);                                                         \
 			__err = errno;                                                             \
@@ -525,8 +524,8 @@ EXPORT int madvise(void *addr, size_t len, int advice)
 
 /* ---- children: exec and spawn keep the capture in the environment ---- */
 
-static const char *const cap_vars[] = {"VMB_CAPTURE_OUT",	   "VMB_CAPTURE_T0",
-				       "VMB_CAPTURE_ROOT",	   "VMB_CAPTURE_FLUSH_MS",
+static const char *const cap_vars[] = {"VMB_CAPTURE_OUT",	  "VMB_CAPTURE_T0",
+				       "VMB_CAPTURE_ROOT",	  "VMB_CAPTURE_FLUSH_MS",
 				       "VMB_CAPTURE_ONLY_DRIVER", "VMB_CAPTURE_ROOT_OUT"};
 static char *cap_var_lines[6];
 

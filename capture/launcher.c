@@ -228,8 +228,7 @@ static void print_summary(const struct summary *s)
  *
  * Return: true when recording can go ahead; @out and @root_out are set.
  */
-static bool prepare_output(const char *file, char *out, char *root_out,
-			   enum vmb_outfile_kind *kind)
+static bool prepare_output(const char *file, char *out, char *root_out, enum vmb_outfile_kind *kind)
 {
 	char err[PATH_MAX + 128], *target = NULL, *slash;
 	mode_t mask;
@@ -245,8 +244,9 @@ static bool prepare_output(const char *file, char *out, char *root_out,
 		return false;
 	}
 	if (vmb_outfile_resolve(file, &target) || absolute_out(target, out)) {
-		fprintf(stderr, "capture: %s: cannot resolve the directory: %s; running the "
-				"program without recording\n",
+		fprintf(stderr,
+			"capture: %s: cannot resolve the directory: %s; running the "
+			"program without recording\n",
 			file, strerror(errno));
 		free(target);
 		return false;
@@ -260,8 +260,9 @@ static bool prepare_output(const char *file, char *out, char *root_out,
 	snprintf(root_out, PATH_MAX, "%.*s/.%s.XXXXXX", (int)(slash - out), out, slash + 1);
 	fd = mkostemp(root_out, O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "capture: cannot create a file beside %s: %s; running the program "
-				"without recording\n",
+		fprintf(stderr,
+			"capture: cannot create a file beside %s: %s; running the program "
+			"without recording\n",
 			out, strerror(errno));
 		return false;
 	}
@@ -424,7 +425,8 @@ int main(int argc, char **argv)
 	if (record && !quiet) {
 		collect(&sum, out, root_written, since);
 		if (kind == VMB_OUTFILE_THROUGH)
-			fprintf(stderr, "capture: the root process's trace went to %s (not read back)\n",
+			fprintf(stderr,
+				"capture: the root process's trace went to %s (not read back)\n",
 				out);
 		if (sum.files || kind != VMB_OUTFILE_THROUGH)
 			print_summary(&sum);

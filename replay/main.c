@@ -403,8 +403,8 @@ static void catch_signals(void)
 
 static int interrupted(const char *when)
 {
-	fprintf(stderr, "replay: interrupted by %s %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-		when);
+	fprintf(stderr, "replay: interrupted by %s %s\n",
+		stop_signal == SIGINT ? "SIGINT" : "SIGTERM", when);
 	return 2;
 }
 
@@ -487,7 +487,8 @@ static int warm_up(const struct vmb_trace *trace, const struct vmb_replay_opts *
 		ret = vmb_replay_run(trace, &w, &run, err, errlen);
 		if (ret && !run.m.incomplete) {
 			vmb_run_metrics_free(&run.m);
-			fprintf(stderr, "replay: %s backend: warm-up: %s\n", ro->backend->name, err);
+			fprintf(stderr, "replay: %s backend: warm-up: %s\n", ro->backend->name,
+				err);
 			return ret;
 		}
 		if (vmb_replay_stopped() && (size_t)i % n_pts == 0) {
@@ -534,7 +535,8 @@ int main(int argc, char **argv)
 	}
 	if (!o.validate) {
 		if (!o.out)
-			mkdir("results", 0777); /* the default place; the check says why it failed */
+			mkdir("results",
+			      0777); /* the default place; the check says why it failed */
 		out_path = o.out ? strdup(o.out) : vmb_result_default_path(argv[optind]);
 		if (!out_path || check_outputs(&o, out_path)) {
 			free(out_path);
@@ -684,7 +686,8 @@ int main(int argc, char **argv)
 		ret = vmb_perfetto_close(ro.perfetto);
 		ro.perfetto = NULL;
 		if (ret) {
-			fprintf(stderr, "replay: %s: write failed: %s\n", o.perfetto, strerror(-ret));
+			fprintf(stderr, "replay: %s: write failed: %s\n", o.perfetto,
+				strerror(-ret));
 			goto out;
 		}
 	}
@@ -695,8 +698,9 @@ int main(int argc, char **argv)
 		bool during = runs[n_runs - 1].m.incomplete;
 
 		json_object_set_new(extra, "interrupted",
-				    json_pack("{s:s,s:s}", "signal", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-					      "when", during ? "during a run" : "after the last run"));
+				    json_pack("{s:s,s:s}", "signal",
+					      stop_signal == SIGINT ? "SIGINT" : "SIGTERM", "when",
+					      during ? "during a run" : "after the last run"));
 		final_path = vmb_outfile_beside(out_path, "incomplete");
 	} else {
 		final_path = strdup(out_path);
@@ -710,12 +714,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!o.quiet)
-		printf("result: %s%s\n", final_path,
-		       vmb_replay_stopped() ? " (interrupted)" : "");
+		printf("result: %s%s\n", final_path, vmb_replay_stopped() ? " (interrupted)" : "");
 	status = unexpected ? 1 : 0;
 	if (vmb_replay_stopped())
-		status = interrupted(runs[n_runs - 1].m.incomplete ? "during a run" :
-								       "after the last run");
+		status = interrupted(runs[n_runs - 1].m.incomplete ? "during a run"
+								   : "after the last run");
 	if (vmb_replay_stopped() && strcmp(final_path, out_path))
 		fprintf(stderr, "replay: the interrupted result is in %s; %s is unchanged\n",
 			final_path, out_path);

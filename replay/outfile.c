@@ -311,8 +311,9 @@ int vmb_outfile_commit(struct vmb_outfile *of, char *err, size_t errlen)
 	if (of->tmp) {
 		ret = put_in_place(of);
 		if (ret) {
-			snprintf(err, errlen, "%s: cannot put the output in place (%s); it is in %s",
-				 of->path, strerror(-ret), of->tmp);
+			snprintf(err, errlen,
+				 "%s: cannot put the output in place (%s); it is in %s", of->path,
+				 strerror(-ret), of->tmp);
 			free(of->tmp);
 			of->tmp = NULL; /* kept: it holds the only copy */
 		}
@@ -328,8 +329,8 @@ char *vmb_outfile_beside(const char *path, const char *tag)
 	const char *base, *dot;
 	struct stat st;
 
-	if (strcmp(path, "-") && !vmb_outfile_resolve(path, &target) && !classify(target, &kind, &st) &&
-	    kind != VMB_OUTFILE_THROUGH) {
+	if (strcmp(path, "-") && !vmb_outfile_resolve(path, &target) &&
+	    !classify(target, &kind, &st) && kind != VMB_OUTFILE_THROUGH) {
 		base = strrchr(target, '/');
 		base = base ? base + 1 : target;
 		dot = strrchr(base, '.');

@@ -76,7 +76,8 @@ static void cpu_times(uint64_t *user_ns, uint64_t *system_ns)
 		*user_ns = *system_ns = 0;
 		return;
 	}
-	*user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000;
+	*user_ns =
+	    (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000;
 	*system_ns =
 	    (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000;
 }
@@ -554,9 +555,9 @@ static int run_ops(struct engine *e)
 			break;
 		}
 		if (show)
-			vmb_progress_update(&pr, i, t->n_ops,
-					    (uint64_t)((double)t->file_bytes * (double)i /
-						       (double)t->n_ops));
+			vmb_progress_update(
+			    &pr, i, t->n_ops,
+			    (uint64_t)((double)t->file_bytes * (double)i / (double)t->n_ops));
 		if (e->skip && e->skip[i])
 			continue;
 		pace(e, op);

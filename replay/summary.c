@@ -421,8 +421,9 @@ void vmb_summary_print(FILE *f, const struct vmb_trace *trace, const struct vmb_
 			"was dropped\n",
 			trace->truncated_line, (unsigned long long)trace->truncated_bytes);
 	if (trace->capture_lost || trace->capture_drops)
-		fprintf(f, "note: trace incomplete: the capturer lost %llu records (not written) "
-			   "and dropped %llu; they are not replayed\n",
+		fprintf(f,
+			"note: trace incomplete: the capturer lost %llu records (not written) "
+			"and dropped %llu; they are not replayed\n",
 			(unsigned long long)trace->capture_lost,
 			(unsigned long long)trace->capture_drops);
 	if (n_runs == 0) {

@@ -821,8 +821,8 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 		if (vmb_replay_stopped())
 			return -EINTR;
 		vmb_progress_update(pr, t->n_ops, 0,
-				    w->begin + (uint64_t)((double)(stop - w->begin) * (double)(i + 1) /
-							  (double)p->n_ops));
+				    w->begin + (uint64_t)((double)(stop - w->begin) *
+							  (double)(i + 1) / (double)p->n_ops));
 		r = vmb_validator_check(v, op, has_t, krange, why, len);
 		if (r) {
 			*bad_op = op0 + i;

@@ -527,10 +527,11 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		for (uint32_t i = 0; !r && i < b->n_binds; i++)
 			r = check_entry(v, b->vm, &t->binds[b->first_bind + i], i, why, len);
 		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync), b->n_in, "in", why, len);
-		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync + b->n_in), b->n_out, "out", why,
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync), b->n_in, "in", why,
 					len);
+		if (!r)
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync + b->n_in), b->n_out,
+					"out", why, len);
 		return r;
 	}
 	case VMB_OP_SUBMIT: {
@@ -540,17 +541,19 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		for (uint32_t i = 0; !r && i < s->n_bos; i++)
 			r = need_alive(v, VMB_CLASS_BO, t->ids[s->first_bo + i], why, len);
 		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync), s->n_in, "in", why, len);
-		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync + s->n_in), s->n_out, "out", why,
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync), s->n_in, "in", why,
 					len);
+		if (!r)
+			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync + s->n_in), s->n_out,
+					"out", why, len);
 		return r;
 	}
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
 		if (!op->u.wait.n)
 			return why_fmt(why, len, "no syncs");
-		return check_syncs(v, VMB_POOL_AT(t->syncs, op->u.wait.first_sync), op->u.wait.n, "", why, len);
+		return check_syncs(v, VMB_POOL_AT(t->syncs, op->u.wait.first_sync), op->u.wait.n,
+				   "", why, len);
 	case VMB_OP_CPU_UNMAP:
 	case VMB_OP_CPU_MIGRATE:
 		if (!op->u.cpu_unmap.size)

@@ -20,58 +20,59 @@
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: compare [options] BASE.json... -- NEW.json...\n"
-	       "\n"
-	       "Compare two sets of vmbench result files run by run group (same trace,\n"
-	       "backend and strategy) and metric. Exit status: 0 no regression, 1 at least\n"
-	       "one regression, 125 cannot tell (too noisy or too few runs), 2 usage error.\n"
-	       "\n"
-	       "options:\n"
-	       "  --threshold PCT          minimum effect size in percent (default 2)\n"
-	       "  --threshold-metric M=PCT per-metric minimum effect size (repeatable)\n"
-	       "  --alpha A                family-wise significance level (default 0.01)\n"
-	       "  --metric M               only M decides the exit status (repeatable);\n"
-	       "                           default: every metric except wall_ns of simulated runs\n"
-	       "  --format FMT             text (default), markdown, json, hyperfine\n"
-	       "  --junit FILE             also write JUnit XML: a testcase per NEW group,\n"
-	       "                           failure on a regression or unexpected op results,\n"
-	       "                           skipped when it cannot tell, the compare lines as\n"
-	       "                           text; a group without baseline passes (BASE may\n"
-	       "                           be empty: compare --junit F -- NEW...)\n"
-	       "  --kcidb FILE             also write the NEW side as KCIDB v5.3 JSON, a test\n"
-	       "                           node per group and metric with its verdict as the\n"
-	       "                           status (REGRESSION: FAIL, same/better: PASS, cannot\n"
-	       "                           tell: DONE)\n"
-	       "  --kcidb-tree NAME, --kcidb-repo URL, --kcidb-commit SHA, --kcidb-branch B\n"
-	       "                           the kernel tested (default $VMB_KERNEL_TREE,\n"
-	       "                           $VMB_KERNEL_REPO, $VMB_KERNEL_COMMIT, $VMB_KERNEL_BRANCH)\n"
-	       "  -q, --quiet              print nothing, only set the exit status\n"
-	       "  -h, --help               this text\n"
-	       "\n"
-	       "metrics: bind_p50 bind_p99 unbind_p50 unbind_p99 submit_p50 submit_p99\n"
-	       "  stall_total gpuvm_requests gpuvm_map gpuvm_remap gpuvm_unmap gpuvm_keep\n"
-	       "  pte_writes tlb_flushes wall_ns gpuvm_cpu_ns makespan_ns (lower is\n"
-	       "  better, except gpuvm_keep; a metric a file lacks is skipped)\n"
-	       "\n"
-	       "The rule, per metric (runs marked incomplete are left out; docs/reports.md):\n"
-	       "  value   median over runs of each run's value; spread = 1.4826 x MAD\n"
-	       "  exact   counters, and metrics of simulated runs, that are identical in\n"
-	       "          every run of a side: worse by >= threshold is a REGRESSION,\n"
-	       "          better by >= it is better, else same (never wall_ns, gpuvm_cpu_ns)\n"
-	       "  test    >= 3 runs per side: Mann-Whitney U on per-run values, exact\n"
-	       "          permutation p (ties included) up to 40 values on the smaller\n"
-	       "          side, normal approximation above; fewer runs: on the per-op\n"
-	       "          samples pooled per side (MWU for p50 and stall_total, bootstrap\n"
-	       "          of the p99 for p99), vetoed when the runs of a side spread more\n"
-	       "          than the threshold and the change\n"
-	       "  CI      bootstrap interval of median(new)/median(base), level 1-2*alpha\n"
-	       "  Holm    p-values of all deciding tests (every metric of every group)\n"
-	       "          are Holm-adjusted, so alpha bounds any false regression\n"
-	       "  verdict adjusted p < alpha and worse by >= threshold: REGRESSION;\n"
-	       "          ... better by >= threshold: better; else same when the worse\n"
-	       "          end of the CI is below the threshold, otherwise noisy\n"
-	       "\n"
-	       "output: base ± spread -> new ± spread (ratio, CI, p, test)  verdict\n");
+	    f,
+	    "usage: compare [options] BASE.json... -- NEW.json...\n"
+	    "\n"
+	    "Compare two sets of vmbench result files run by run group (same trace,\n"
+	    "backend and strategy) and metric. Exit status: 0 no regression, 1 at least\n"
+	    "one regression, 125 cannot tell (too noisy or too few runs), 2 usage error.\n"
+	    "\n"
+	    "options:\n"
+	    "  --threshold PCT          minimum effect size in percent (default 2)\n"
+	    "  --threshold-metric M=PCT per-metric minimum effect size (repeatable)\n"
+	    "  --alpha A                family-wise significance level (default 0.01)\n"
+	    "  --metric M               only M decides the exit status (repeatable);\n"
+	    "                           default: every metric except wall_ns of simulated runs\n"
+	    "  --format FMT             text (default), markdown, json, hyperfine\n"
+	    "  --junit FILE             also write JUnit XML: a testcase per NEW group,\n"
+	    "                           failure on a regression or unexpected op results,\n"
+	    "                           skipped when it cannot tell, the compare lines as\n"
+	    "                           text; a group without baseline passes (BASE may\n"
+	    "                           be empty: compare --junit F -- NEW...)\n"
+	    "  --kcidb FILE             also write the NEW side as KCIDB v5.3 JSON, a test\n"
+	    "                           node per group and metric with its verdict as the\n"
+	    "                           status (REGRESSION: FAIL, same/better: PASS, cannot\n"
+	    "                           tell: DONE)\n"
+	    "  --kcidb-tree NAME, --kcidb-repo URL, --kcidb-commit SHA, --kcidb-branch B\n"
+	    "                           the kernel tested (default $VMB_KERNEL_TREE,\n"
+	    "                           $VMB_KERNEL_REPO, $VMB_KERNEL_COMMIT, $VMB_KERNEL_BRANCH)\n"
+	    "  -q, --quiet              print nothing, only set the exit status\n"
+	    "  -h, --help               this text\n"
+	    "\n"
+	    "metrics: bind_p50 bind_p99 unbind_p50 unbind_p99 submit_p50 submit_p99\n"
+	    "  stall_total gpuvm_requests gpuvm_map gpuvm_remap gpuvm_unmap gpuvm_keep\n"
+	    "  pte_writes tlb_flushes wall_ns gpuvm_cpu_ns makespan_ns (lower is\n"
+	    "  better, except gpuvm_keep; a metric a file lacks is skipped)\n"
+	    "\n"
+	    "The rule, per metric (runs marked incomplete are left out; docs/reports.md):\n"
+	    "  value   median over runs of each run's value; spread = 1.4826 x MAD\n"
+	    "  exact   counters, and metrics of simulated runs, that are identical in\n"
+	    "          every run of a side: worse by >= threshold is a REGRESSION,\n"
+	    "          better by >= it is better, else same (never wall_ns, gpuvm_cpu_ns)\n"
+	    "  test    >= 3 runs per side: Mann-Whitney U on per-run values, exact\n"
+	    "          permutation p (ties included) up to 40 values on the smaller\n"
+	    "          side, normal approximation above; fewer runs: on the per-op\n"
+	    "          samples pooled per side (MWU for p50 and stall_total, bootstrap\n"
+	    "          of the p99 for p99), vetoed when the runs of a side spread more\n"
+	    "          than the threshold and the change\n"
+	    "  CI      bootstrap interval of median(new)/median(base), level 1-2*alpha\n"
+	    "  Holm    p-values of all deciding tests (every metric of every group)\n"
+	    "          are Holm-adjusted, so alpha bounds any false regression\n"
+	    "  verdict adjusted p < alpha and worse by >= threshold: REGRESSION;\n"
+	    "          ... better by >= threshold: better; else same when the worse\n"
+	    "          end of the CI is below the threshold, otherwise noisy\n"
+	    "\n"
+	    "output: base ± spread -> new ± spread (ratio, CI, p, test)  verdict\n");
 }
 
 enum fmt { FMT_TEXT, FMT_MD, FMT_JSON, FMT_HYPERFINE };
@@ -133,8 +134,7 @@ static const char *test_label(const struct vmb_cmp_row *r)
 }
 
 /* "20.01 us ± 1.20 us": the median and the robust spread of the runs */
-static void fmt_side(char *buf, size_t len, double med, double spread, size_t n,
-		     const char *unit)
+static void fmt_side(char *buf, size_t len, double med, double spread, size_t n, const char *unit)
 {
 	char m[32], sp[32];
 
@@ -147,14 +147,15 @@ static void fmt_side(char *buf, size_t len, double med, double spread, size_t n,
 	snprintf(buf, len, "%s ± %s", m, sp);
 }
 
-static void print_rows(FILE *f, enum fmt fmt, const char *key, const struct vmb_cmp_row *rows, size_t n,
-		       size_t nb, size_t nn, double conf)
+static void print_rows(FILE *f, enum fmt fmt, const char *key, const struct vmb_cmp_row *rows,
+		       size_t n, size_t nb, size_t nn, double conf)
 {
 	size_t i;
 
 	if (fmt == FMT_MD) {
 		fprintf(f, "\n**%s** (%zu base runs, %zu new runs)\n\n", key, nb, nn);
-		fprintf(f, "| metric | base | new | ratio | %g%% CI | p | test | verdict |\n", conf);
+		fprintf(f, "| metric | base | new | ratio | %g%% CI | p | test | verdict |\n",
+			conf);
 		fprintf(f, "|---|---:|---:|---:|---:|---:|---|---|\n");
 	} else {
 		fprintf(f, "\n%s  (%zu base runs, %zu new runs)\n", key, nb, nn);
@@ -179,9 +180,9 @@ static void print_rows(FILE *f, enum fmt fmt, const char *key, const struct vmb_
 			snprintf(ci, sizeof(ci), "%s..%s", lo, hi);
 		if (fmt == FMT_MD) {
 			fprintf(f, "| %s%s | %s | %s | %s | %s | %s | %s | %s%s%s%s%s |\n",
-			       r->metric->name, r->decides ? "" : " (info)", b, nw, ra, ci, p,
-			       test_label(r), reg ? "**" : "", v, reg ? "**" : "",
-			       r->why ? ": " : "", r->why ? r->why : "");
+				r->metric->name, r->decides ? "" : " (info)", b, nw, ra, ci, p,
+				test_label(r), reg ? "**" : "", v, reg ? "**" : "",
+				r->why ? ": " : "", r->why ? r->why : "");
 			continue;
 		}
 		/* base ± spread -> new ± spread (ratio, CI, p)  verdict */
@@ -191,7 +192,7 @@ static void print_rows(FILE *f, enum fmt fmt, const char *key, const struct vmb_
 		if (!isnan(r->p_adj))
 			fprintf(f, ", p=%s", p);
 		fprintf(f, ", %s)  %s%s%s%s\n", test_label(r), v, r->decides ? "" : " (info)",
-		       r->why ? ": " : "", r->why ? r->why : "");
+			r->why ? ": " : "", r->why ? r->why : "");
 	}
 }
 
@@ -211,18 +212,18 @@ static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t
 		if (r->verdict == VMB_V_ABSENT)
 			continue;
 		json_array_append_new(
-		    a, json_pack("{s:s, s:f, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:f,"
-				 " s:f, s:s, s:b, s:s, s:b, s:i, s:i, s:s?}",
-				 "metric", r->metric->name, "base", r->base, "new", r->new,
-				 "base_spread", r->base_spread, "new_spread", r->new_spread,
-				 "change_pct", num_or_null(r->change), "ratio",
-				 num_or_null(row_ratio(r)), "ci_lo", num_or_null(r->ci_lo), "ci_hi",
-				 num_or_null(r->ci_hi), "p", num_or_null(r->p), "p_holm",
-				 num_or_null(r->p_adj), "noise_pct",
-				 isfinite(r->noise) ? r->noise : -1.0, "threshold_pct", r->threshold,
-				 "test", vmb_test_name(r->test), "exact_p", r->exact_p, "verdict",
-				 vmb_verdict_name(r->verdict), "decides", r->decides, "base_runs",
-				 (int)r->nb, "new_runs", (int)r->nn, "why", r->why));
+		    a, json_pack(
+			   "{s:s, s:f, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:f,"
+			   " s:f, s:s, s:b, s:s, s:b, s:i, s:i, s:s?}",
+			   "metric", r->metric->name, "base", r->base, "new", r->new, "base_spread",
+			   r->base_spread, "new_spread", r->new_spread, "change_pct",
+			   num_or_null(r->change), "ratio", num_or_null(row_ratio(r)), "ci_lo",
+			   num_or_null(r->ci_lo), "ci_hi", num_or_null(r->ci_hi), "p",
+			   num_or_null(r->p), "p_holm", num_or_null(r->p_adj), "noise_pct",
+			   isfinite(r->noise) ? r->noise : -1.0, "threshold_pct", r->threshold,
+			   "test", vmb_test_name(r->test), "exact_p", r->exact_p, "verdict",
+			   vmb_verdict_name(r->verdict), "decides", r->decides, "base_runs",
+			   (int)r->nb, "new_runs", (int)r->nn, "why", r->why));
 	}
 	return json_pack("{s:s, s:o}", "group", key, "metrics", a);
 }
@@ -299,7 +300,8 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 		size_t len = 0;
 		FILE *m;
 
-		st[i] = b ? vmb_verdict_exit(&rows[rowk[b - gb] * vmb_n_metrics], vmb_n_metrics) : 0;
+		st[i] =
+		    b ? vmb_verdict_exit(&rows[rowk[b - gb] * vmb_n_metrics], vmb_n_metrics) : 0;
 		if (unexpected > 0)
 			st[i] = 1;
 		m = open_memstream(&text[i], &len);
@@ -322,8 +324,9 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<testsuites name=\"vmbench\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
 		tests, failures, skipped);
-	fprintf(f, "  <testsuite name=\"vmbench compare\" tests=\"%zu\" failures=\"%zu\" "
-		   "skipped=\"%zu\" errors=\"0\">\n",
+	fprintf(f,
+		"  <testsuite name=\"vmbench compare\" tests=\"%zu\" failures=\"%zu\" "
+		"skipped=\"%zu\" errors=\"0\">\n",
 		tests, failures, skipped);
 	for (i = 0; i < ngn; i++) {
 		const char *key = gn[i].key, *bar = strchr(key, '|');
@@ -345,7 +348,8 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 			xml_escaped(f, text[i]);
 			fprintf(f, "</failure>\n");
 		} else if (st[i] == 125) {
-			fprintf(f, "      <skipped message=\"cannot tell: too noisy or too few runs\"/>\n");
+			fprintf(f, "      <skipped message=\"cannot tell: too noisy or too few "
+				   "runs\"/>\n");
 		}
 		fprintf(f, "      <system-out>");
 		xml_escaped(f, text[i]);
@@ -380,7 +384,8 @@ static int write_kcidb(const char *path, struct vmb_kcidb_ident *kid, const stru
 		if (!vmb_rgroup_find(gn, ngn, gb[i].key))
 			continue;
 		for (j = 0; j < vmb_n_metrics; j++)
-			v[nv++] = (struct vmb_kcidb_verdict){gb[i].key, &rows[k * vmb_n_metrics + j]};
+			v[nv++] =
+			    (struct vmb_kcidb_verdict){gb[i].key, &rows[k * vmb_n_metrics + j]};
 		k++;
 	}
 	vmb_kcidb_ident_from_env(kid);
@@ -607,10 +612,10 @@ int main(int argc, char **argv)
 	}
 	if (!quiet) {
 		if (fmt == FMT_JSON) {
-			json_t *doc = json_pack("{s:o, s:i, s:f, s:f, s:i, s:f}", "groups", jout,
-						"exit", status, "threshold_pct", o.threshold,
-						"alpha", o.alpha, "tests", family,
-						"ci_level", 1 - 2 * o.alpha);
+			json_t *doc =
+			    json_pack("{s:o, s:i, s:f, s:f, s:i, s:f}", "groups", jout, "exit",
+				      status, "threshold_pct", o.threshold, "alpha", o.alpha,
+				      "tests", family, "ci_level", 1 - 2 * o.alpha);
 
 			jout = NULL;
 			json_dumpf(doc, stdout, JSON_INDENT(2));

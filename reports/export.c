@@ -51,7 +51,8 @@ static void axis_value(const char *strat, const char *k, char *v, size_t len)
 		if (!strncmp(p, k, kl) && p[kl] == '=') {
 			const char *e = strchr(p, ' ');
 
-			snprintf(v, len, "%.*s", (int)(e ? (size_t)(e - p - kl - 1) : strlen(p + kl + 1)),
+			snprintf(v, len, "%.*s",
+				 (int)(e ? (size_t)(e - p - kl - 1) : strlen(p + kl + 1)),
 				 p + kl + 1);
 			return;
 		}
@@ -157,11 +158,11 @@ int vmb_export_hyperfine_groups(json_t *results, const struct vmb_rgroup *g, siz
 		for (j = 0; j < k; j++)
 			var += (t[j] - mean) * (t[j] - mean);
 		short_name(g, n, i, prefix, cmd, sizeof(cmd), &params);
-		o = json_pack("{s:s, s:f, s:o, s:f, s:f, s:f}", "command", cmd, "mean", mean,
-			      "stddev", k > 1 ? json_real(sqrt(var / (double)(k - 1))) : json_null(),
-			      "median", vmb_stats_median(t, k), "user",
-			      ncpu ? user / (double)ncpu : 0.0, "system",
-			      ncpu ? sys / (double)ncpu : 0.0);
+		o = json_pack(
+		    "{s:s, s:f, s:o, s:f, s:f, s:f}", "command", cmd, "mean", mean, "stddev",
+		    k > 1 ? json_real(sqrt(var / (double)(k - 1))) : json_null(), "median",
+		    vmb_stats_median(t, k), "user", ncpu ? user / (double)ncpu : 0.0, "system",
+		    ncpu ? sys / (double)ncpu : 0.0);
 		vmb_stats_sort(t, k);
 		if (o) {
 			json_object_set_new(o, "min", json_real(t[0]));
@@ -337,7 +338,7 @@ int vmb_export_kcidb(const struct vmb_rset *set, const char *origin,
 	};
 	json_t *doc, *checkouts, *builds, *tests;
 	struct vmb_rgroup *g = NULL;
-	char (*bids)[256] = NULL;
+	char(*bids)[256] = NULL;
 	size_t ng = 0, i, j, k;
 	double *vals = NULL;
 	int ret = 0;
@@ -379,18 +380,17 @@ int vmb_export_kcidb(const struct vmb_rset *set, const char *origin,
 			set_str(co, "git_repository_branch", id->git_repository_branch);
 		}
 		json_array_append_new(checkouts, co);
-		json_array_append_new(builds,
-				      json_pack("{s:s, s:s, s:s, s:s}", "id", bids[i], "checkout_id",
-						cid, "origin", origin, "status", "PASS"));
+		json_array_append_new(builds, json_pack("{s:s, s:s, s:s, s:s}", "id", bids[i],
+							"checkout_id", cid, "origin", origin,
+							"status", "PASS"));
 	}
 	for (i = 0; i < ng && !ret; i++) {
 		const struct vmb_rrun *r0 = g[i].runs[0];
 		const struct vmb_rfile *f = &set->files[r0->file];
 		char base[1024], strat[512];
 		json_t *misc = json_pack("{s:s, s:s, s:s, s:b}", "trace",
-					 f->trace_path ? f->trace_path : "", "backend",
-					 r0->backend, "strategy", r0->strategy, "simulated",
-					 r0->simulated);
+					 f->trace_path ? f->trace_path : "", "backend", r0->backend,
+					 "strategy", r0->strategy, "simulated", r0->simulated);
 
 		free(vals);
 		vals = calloc(g[i].n + 1, sizeof(*vals));
@@ -408,10 +408,10 @@ int vmb_export_kcidb(const struct vmb_rset *set, const char *origin,
 			for (j = 0; j < g[i].n; j++)
 				n += vmb_metric_value(&vmb_metrics[k], g[i].runs[j], &vals[n]);
 			if (n)
-				ret = kcidb_test(tests, origin, bids[r0->file], base,
-						 vmb_metrics[k].name, vmb_metrics[k].unit[0] == 'n' ? "ns" : "",
-						 vals, n, f->date, misc,
-						 find_verdict(v, nv, g[i].key, vmb_metrics[k].name));
+				ret = kcidb_test(
+				    tests, origin, bids[r0->file], base, vmb_metrics[k].name,
+				    vmb_metrics[k].unit[0] == 'n' ? "ns" : "", vals, n, f->date,
+				    misc, find_verdict(v, nv, g[i].key, vmb_metrics[k].name));
 		}
 		for (k = 0; k < sizeof(extra) / sizeof(extra[0]) && !ret; k++) {
 			size_t n = 0;

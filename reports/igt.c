@@ -263,7 +263,7 @@ static int dynamic_results(const char *json_path, const struct subtest *t)
 	snprintf(want_sync, sizeof(want_sync), " sync=%s ", t->sync);
 	snprintf(want_refc, sizeof(want_refc), " refcount=%s ", t->refcount);
 	groups = json_object_get(doc, "groups");
-	json_array_foreach(groups, gi, r) {
+	json_array_foreach (groups, gi, r) {
 		const char *key = json_string_value(json_object_get(r, "group"));
 
 		/* the subtest's own strategy (a result may carry others): " k=v ... " */
@@ -274,7 +274,7 @@ static int dynamic_results(const char *json_path, const struct subtest *t)
 		if (!strstr(padded, want_sync) || !strstr(padded, want_refc))
 			continue;
 		rows = json_object_get(r, "metrics");
-		json_array_foreach(rows, ri, r) {
+		json_array_foreach (rows, ri, r) {
 			const char *name = json_string_value(json_object_get(r, "metric"));
 			const char *v = json_string_value(json_object_get(r, "verdict"));
 			json_t *p = json_object_get(r, "p_holm"), *lo = json_object_get(r, "ci_lo");
@@ -522,45 +522,45 @@ static void describe(const struct igt_opts *o, const char *pattern)
 static void usage(FILE *f)
 {
 	fprintf(
-	    f,
-	    "usage: vmbench-igt [options]\n"
-	    "\n"
-	    "The vmbench regression suite as an IGT test binary: one subtest per\n"
-	    "trace x strategy, named TRACE-SYNC-REFCOUNT; each replays the trace and\n"
-	    "compares the result with BASELINE_DIR/TRACE.json (same trace, backend and\n"
-	    "strategy), one dynamic subtest per deciding metric. Without --run-subtest\n"
-	    "every subtest runs.\n"
-	    "\n"
-	    "IGT options:\n"
-	    "  --list-subtests        print the subtest names and exit\n"
-	    "  --run-subtest NAME     run the matching subtests: shell wildcards, a comma\n"
-	    "                         list, '!' negates (as IGT: \"*-async-*,!*-weak\")\n"
-	    "  --dynamic-subtest M    only the matching metrics (dynamic subtests) decide,\n"
-	    "                         e.g. \"bind_p99,submit_*\"\n"
-	    "  --describe[=PATTERN]   describe the (matching) subtests and exit\n"
-	    "  --device FILTER        the device: drm:/dev/dri/renderDN or a path (replays\n"
-	    "                         with --backend=auto on it); also $IGT_DEVICE\n"
-	    "  --debug[=DOMAIN]       print the commands run and the replay output\n"
-	    "  -h, --help             this text\n"
-	    "\n"
-	    "vmbench options:\n"
-	    "  --baseline-dir DIR     baseline results (no baseline: SKIP); default\n"
-	    "                         $VMB_BASELINE_DIR, else PREFIX/share/vmbench/baselines\n"
-	    "                         or the tree's baselines/ when they exist\n"
-	    "  --traces-dir DIR       traces; default $VMB_TRACES_DIR, else the tree's traces/\n"
-	    "                         next to build/, else the installed PREFIX/share/vmbench/traces\n"
-	    "  --strategies LIST      SYNC:REFCOUNT,... (default implicit:hard,implicit:weak,\n"
-	    "                         async:hard,async:weak)\n"
-	    "  --repeat N             replay repeats per subtest (default 5)\n"
-	    "  --replay CMD           replay program (default: next to this program, else\n"
-	    "                         ../libexec/vmbench, else PATH)\n"
-	    "  --compare CMD          compare program (found the same way)\n"
-	    "  --replay-args \"...\"    extra replay options (e.g. --backend=xe)\n"
-	    "  --compare-args \"...\"   extra compare options (e.g. --threshold 10)\n"
-	    "\n"
-	    "Exit (IGT's codes): 0 pass, 98 fail (a regression), 77 every subtest skipped,\n"
-	    "79 unknown subtest or bad usage. \"Cannot tell\" (compare 125) passes with a\n"
-	    "WARNING on stderr, which igt_runner reports as warn.\n");
+	    f, "usage: vmbench-igt [options]\n"
+	       "\n"
+	       "The vmbench regression suite as an IGT test binary: one subtest per\n"
+	       "trace x strategy, named TRACE-SYNC-REFCOUNT; each replays the trace and\n"
+	       "compares the result with BASELINE_DIR/TRACE.json (same trace, backend and\n"
+	       "strategy), one dynamic subtest per deciding metric. Without --run-subtest\n"
+	       "every subtest runs.\n"
+	       "\n"
+	       "IGT options:\n"
+	       "  --list-subtests        print the subtest names and exit\n"
+	       "  --run-subtest NAME     run the matching subtests: shell wildcards, a comma\n"
+	       "                         list, '!' negates (as IGT: \"*-async-*,!*-weak\")\n"
+	       "  --dynamic-subtest M    only the matching metrics (dynamic subtests) decide,\n"
+	       "                         e.g. \"bind_p99,submit_*\"\n"
+	       "  --describe[=PATTERN]   describe the (matching) subtests and exit\n"
+	       "  --device FILTER        the device: drm:/dev/dri/renderDN or a path (replays\n"
+	       "                         with --backend=auto on it); also $IGT_DEVICE\n"
+	       "  --debug[=DOMAIN]       print the commands run and the replay output\n"
+	       "  -h, --help             this text\n"
+	       "\n"
+	       "vmbench options:\n"
+	       "  --baseline-dir DIR     baseline results (no baseline: SKIP); default\n"
+	       "                         $VMB_BASELINE_DIR, else PREFIX/share/vmbench/baselines\n"
+	       "                         or the tree's baselines/ when they exist\n"
+	       "  --traces-dir DIR       traces; default $VMB_TRACES_DIR, else the tree's traces/\n"
+	       "                         next to build/, else the installed "
+	       "PREFIX/share/vmbench/traces\n"
+	       "  --strategies LIST      SYNC:REFCOUNT,... (default implicit:hard,implicit:weak,\n"
+	       "                         async:hard,async:weak)\n"
+	       "  --repeat N             replay repeats per subtest (default 5)\n"
+	       "  --replay CMD           replay program (default: next to this program, else\n"
+	       "                         ../libexec/vmbench, else PATH)\n"
+	       "  --compare CMD          compare program (found the same way)\n"
+	       "  --replay-args \"...\"    extra replay options (e.g. --backend=xe)\n"
+	       "  --compare-args \"...\"   extra compare options (e.g. --threshold 10)\n"
+	       "\n"
+	       "Exit (IGT's codes): 0 pass, 98 fail (a regression), 77 every subtest skipped,\n"
+	       "79 unknown subtest or bad usage. \"Cannot tell\" (compare 125) passes with a\n"
+	       "WARNING on stderr, which igt_runner reports as warn.\n");
 }
 
 int main(int argc, char **argv)
@@ -672,8 +672,9 @@ int main(int argc, char **argv)
 		return IGT_EXIT_INVALID;
 	}
 	if (o.device && !device_path(o.device))
-		fprintf(stderr, "vmbench-igt: device filter '%s' is not drm:PATH; replaying "
-				"with --backend=auto\n",
+		fprintf(stderr,
+			"vmbench-igt: device filter '%s' is not drm:PATH; replaying "
+			"with --backend=auto\n",
 			o.device);
 	if (build_list(&o))
 		return IGT_EXIT_INVALID;

@@ -433,7 +433,8 @@ static int write_series(const char *dir, const char *name, const struct vmb_plot
 	if (!l)
 		die_oom();
 	for (i = 0; i < n; i++)
-		l[i] = (struct vmb_plot_line){s[i].title, s[i].x, s[i].y, s[i].n, style, s[i].color};
+		l[i] =
+		    (struct vmb_plot_line){s[i].title, s[i].x, s[i].y, s[i].n, style, s[i].color};
 	ret = vmb_plot_xy(dir, name, o, l, n);
 	free(l);
 	return ret;
@@ -514,7 +515,8 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 			cdf[i].title = xstrdup(t->label[i]);
 			hist[i].title = xstrdup(t->label[i]);
 			tail[i].title = xstrdup(t->label[i]);
-			cdf[i].color = hist[i].color = tail[i].color = strategy_color(c, t->g[i]->key);
+			cdf[i].color = hist[i].color = tail[i].color =
+			    strategy_color(c, t->g[i]->key);
 			if (!n)
 				continue;
 			step = n > MAX_POINTS ? n / MAX_POINTS : 1;
@@ -553,12 +555,14 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 					   false,
 					   false,
 					   time_note(t),
-					   0, "[0:1.02]", NULL};
+					   0,
+					   "[0:1.02]",
+					   NULL};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, cdf, t->n, "steps lw 2"));
 		snprintf(name, sizeof(name), "%s-%s-tail", trace, lat);
-		snprintf(title, sizeof(title), "%s: %s latency tail (fraction of ops slower)", trace,
-			 lat);
+		snprintf(title, sizeof(title), "%s: %s latency tail (fraction of ops slower)",
+			 trace, lat);
 		o = (struct vmb_plot_opts){title,
 					   "latency (us, log scale)",
 					   "fraction of ops at or above (log scale)",
@@ -566,7 +570,9 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 					   true,
 					   false,
 					   time_note(t),
-					   0, NULL, NULL};
+					   0,
+					   NULL,
+					   NULL};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, tail, t->n, "steps lw 2"));
 
@@ -607,7 +613,9 @@ static void plot_latency(struct ctx *c, const char *trace, const struct tgroups 
 						   false,
 						   false,
 						   time_note(t),
-						   0, NULL, NULL};
+						   0,
+						   NULL,
+						   NULL};
 			add_fig(c, name, title, trace, false,
 				write_series(c->plotdir, name, &o, hist, t->n, "histeps lw 2"));
 		}
@@ -681,7 +689,9 @@ static void plot_stalls(struct ctx *c, const char *trace, const struct tgroups *
 					   true,
 					   false,
 					   time_note(t),
-					   0, NULL, NULL};
+					   0,
+					   NULL,
+					   NULL};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "points pt 7 ps 0.6"));
 	} else {
@@ -694,7 +704,9 @@ static void plot_stalls(struct ctx *c, const char *trace, const struct tgroups *
 					   false,
 					   false,
 					   time_note(t),
-					   0, NULL, NULL};
+					   0,
+					   NULL,
+					   NULL};
 		add_fig(c, name, title, trace, false,
 			write_series(c->plotdir, name, &o, s, t->n, "steps lw 2"));
 	}
@@ -750,7 +762,9 @@ static void plot_bars(struct ctx *c, const char *trace, const struct tgroups *t,
 				   false,
 				   false,
 				   t->sim ? "model counters (deterministic)" : NULL,
-				   0, NULL, NULL};
+				   0,
+				   NULL,
+				   NULL};
 	if (nr)
 		add_fig(c, name, title, trace, false,
 			vmb_plot_bars(c->plotdir, name, &o, rows, nr, cols, ncols, v));
@@ -856,7 +870,9 @@ static void plot_overview(struct ctx *c, const char *metric, const char *stem, c
 				   sim && meas ? "simulated (model) and measured runs mixed"
 				   : sim ? "SIMULATED: model time from the embedded kernel model"
 					 : NULL,
-				   0, NULL, colors};
+				   0,
+				   NULL,
+				   colors};
 	add_fig(c, stem, title, "", false,
 		vmb_plot_bars(c->plotdir, stem, &o, (const char *const *)c->traces, c->n_traces,
 			      (const char *const *)cols, ncols, v));
@@ -1062,15 +1078,10 @@ static void plot_trends(struct ctx *c)
 				for (j = 0; j < s[i].n; j++)
 					logy &= s[i].y[j] > 0;
 			snprintf(ylabel, sizeof(ylabel), "%s%s",
-				 !strcmp(m->unit, "ns") ? "ns" : "count", logy ? " (log scale)" : "");
-			o = (struct vmb_plot_opts){title,
-						   "night (UTC)",
-						   ylabel,
-						   false,
-						   logy,
-						   true,
-						   trend_note(m, sim),
-						   0, NULL, NULL};
+				 !strcmp(m->unit, "ns") ? "ns" : "count",
+				 logy ? " (log scale)" : "");
+			o = (struct vmb_plot_opts){title, "night (UTC)",      ylabel, false, logy,
+						   true,  trend_note(m, sim), 0,      NULL,  NULL};
 			/* one line per group, then the regression markers */
 			{
 				struct vmb_plot_line *l = calloc(ns + 2, sizeof(*l));
@@ -1078,12 +1089,20 @@ static void plot_trends(struct ctx *c)
 				if (!l)
 					die_oom();
 				for (i = 0; i < ns; i++)
-					l[i] = (struct vmb_plot_line){
-					    s[i].title, s[i].x, s[i].y, s[i].n,
-					    "linespoints lw 2 pt 7 ps 0.8", s[i].color};
-				l[ns] = (struct vmb_plot_line){
-				    s[ns].title, s[ns].x, s[ns].y, s[ns].n,
-				    "points pt 6 ps 3 lw 3 lc rgb '#d00000'", NULL};
+					l[i] =
+					    (struct vmb_plot_line){s[i].title,
+								   s[i].x,
+								   s[i].y,
+								   s[i].n,
+								   "linespoints lw 2 pt 7 ps 0.8",
+								   s[i].color};
+				l[ns] =
+				    (struct vmb_plot_line){s[ns].title,
+							   s[ns].x,
+							   s[ns].y,
+							   s[ns].n,
+							   "points pt 6 ps 3 lw 3 lc rgb '#d00000'",
+							   NULL};
 				add_fig(c, name, title, trace, true,
 					vmb_plot_xy(c->plotdir, name, &o, l, ns + 1));
 				free(l);
@@ -1421,7 +1440,6 @@ static void rollup_html(FILE *f, const struct ctx *c, const char *trace)
 			older == 1 ? "" : "s");
 	fputs("</div>\n", f);
 }
-
 
 /* a page of the dashboard: written as outfile.h says; any failure exits 2 */
 static FILE *open_out(const struct ctx *c, const char *name, struct vmb_outfile *of)

@@ -287,7 +287,8 @@ int vmb_rset_add(struct vmb_rset *set, const char *path, char *err, size_t errle
 		rr->strategy = strategy_string(rr->strategy_json);
 		rr->repeat = (int)num(r, "repeat");
 		rr->wall_ns = num(r, "wall_ns");
-		rr->user_ns = json_is_number(json_object_get(r, "user_ns")) ? num(r, "user_ns") : -1;
+		rr->user_ns =
+		    json_is_number(json_object_get(r, "user_ns")) ? num(r, "user_ns") : -1;
 		rr->system_ns =
 		    json_is_number(json_object_get(r, "system_ns")) ? num(r, "system_ns") : -1;
 		rr->simulated = json_is_true(json_object_get(r, "simulated"));

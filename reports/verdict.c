@@ -169,7 +169,7 @@ static void decide(struct vmb_cmp_row *row, double alpha, bool higher_better)
 		row->verdict = worst < thr ? VMB_V_SAME : VMB_V_NOISY;
 		if (row->verdict == VMB_V_NOISY)
 			row->why = row->p_adj < alpha ? "CI reaches the threshold"
-						       : "not significant, CI reaches the threshold";
+						      : "not significant, CI reaches the threshold";
 		return;
 	}
 	row->verdict = fabs(row->change) < thr ? VMB_V_SAME : VMB_V_NOISY;
@@ -271,8 +271,8 @@ int vmb_compare_metric(const struct vmb_metric *m, const struct vmb_rrun *const 
 			row->exact_p = t.exact;
 			/* the p50's interval from the pooled samples (O(1) per replicate) */
 			if (!ret && m->kind == VMB_MK_LAT_P50 &&
-			    vmb_stats_bootstrap_ratio_ci(pa, la, pb, lb, 1 - 2 * o->alpha, 2000, seed,
-							 &row->ci_lo, &row->ci_hi) == -ENOMEM)
+			    vmb_stats_bootstrap_ratio_ci(pa, la, pb, lb, 1 - 2 * o->alpha, 2000,
+							 seed, &row->ci_lo, &row->ci_hi) == -ENOMEM)
 				ret = -ENOMEM;
 		} else {
 			row->test = VMB_T_NONE;

@@ -25,9 +25,9 @@ enum vmb_verdict {
 
 /** enum vmb_test - which evidence a verdict rests on */
 enum vmb_test {
-	VMB_T_EXACT,	 /* deterministic values, compared exactly */
-	VMB_T_RUNS,	 /* Mann-Whitney U on per-run values (>= 3 runs per side; exact when small) */
-	VMB_T_SAMPLES,	 /* Mann-Whitney U on per-op samples pooled per side (p50, stall total) */
+	VMB_T_EXACT,   /* deterministic values, compared exactly */
+	VMB_T_RUNS,    /* Mann-Whitney U on per-run values (>= 3 runs per side; exact when small) */
+	VMB_T_SAMPLES, /* Mann-Whitney U on per-op samples pooled per side (p50, stall total) */
 	VMB_T_BOOTSTRAP, /* bootstrap of the p99 of per-op samples pooled per side */
 	VMB_T_NONE,	 /* too few runs and no samples: no test possible */
 };
@@ -78,8 +78,7 @@ void vmb_cmp_opts_init(struct vmb_cmp_opts *o);
  */
 struct vmb_cmp_row {
 	const struct vmb_metric *metric;
-	double base, new, base_spread, new_spread, change, ci_lo, ci_hi, p, p_adj, noise,
-	    threshold;
+	double base, new, base_spread, new_spread, change, ci_lo, ci_hi, p, p_adj, noise, threshold;
 	size_t nb, nn;
 	enum vmb_test test;
 	bool exact_p, vetoed;

@@ -533,9 +533,9 @@ static const char *write_measured(const char *name, size_t n, double scale)
 
 		json_array_append_new(
 		    arr, json_pack("{s:s, s:{s:s, s:s}, s:i, s:I, s:b, s:b, s:o}", "backend", "xe",
-				   "strategy", "refcount", "hard", "sync", "async", "repeat", (int)i,
-				   "wall_ns", (json_int_t)lognormal(5e6 * scale, 0.1), "simulated",
-				   0, "incomplete", 0, "metrics", m));
+				   "strategy", "refcount", "hard", "sync", "async", "repeat",
+				   (int)i, "wall_ns", (json_int_t)lognormal(5e6 * scale, 0.1),
+				   "simulated", 0, "incomplete", 0, "metrics", m));
 	}
 	doc = json_pack("{s:s, s:i, s:{s:s, s:s, s:s, s:i}, s:{s:s, s:s}, s:o}", "format",
 			"vmbench-result", "version", 1, "trace", "path", "traces/t.json", "sha256",
@@ -553,8 +553,8 @@ static int pairs_exiting(size_t nb, size_t nn, double scale, const char *metric,
 			 int *noisy)
 {
 	/* VMB_TEST_PAIR_BASE shifts the seeds, to measure the rates on other draws */
-	uint64_t shift = getenv("VMB_TEST_PAIR_BASE") ? strtoull(getenv("VMB_TEST_PAIR_BASE"), NULL, 0)
-						       : 0;
+	uint64_t shift =
+	    getenv("VMB_TEST_PAIR_BASE") ? strtoull(getenv("VMB_TEST_PAIR_BASE"), NULL, 0) : 0;
 	int pair, hits = 0;
 
 	*noisy = 0;
@@ -562,8 +562,8 @@ static int pairs_exiting(size_t nb, size_t nn, double scale, const char *metric,
 		const char *b, *n;
 		int rc;
 
-		rng_state = 0xacce55ull + (uint64_t)pair * 7919 + nb * 131 + (uint64_t)(scale * 1000) +
-			    shift * 1000003;
+		rng_state = 0xacce55ull + (uint64_t)pair * 7919 + nb * 131 +
+			    (uint64_t)(scale * 1000) + shift * 1000003;
 		b = write_measured("acc-base", nb, 1.0);
 		n = write_measured("acc-new", nn, scale);
 		if (metric) {

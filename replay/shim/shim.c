@@ -865,13 +865,13 @@ static void *bo_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t 
 	else if (bo)
 		mfd = -EINVAL;
 	if (mfd >= 0)
-		p = real_mmap(addr, len, prot, (flags & ~MAP_PRIVATE) | MAP_SHARED, mfd, (off_t)boff);
+		p = real_mmap(addr, len, prot, (flags & ~MAP_PRIVATE) | MAP_SHARED, mfd,
+			      (off_t)boff);
 	shim_unlock();
 	if (mfd < 0)
 		errno = -mfd;
 	return p;
 }
-
 
 /*
  * mmap and munmap are also what a sanitizer runtime calls while it starts,
@@ -908,8 +908,8 @@ SHIM_NO_SANITIZE void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 {
 	if (!__atomic_load_n(&real_mmap, __ATOMIC_ACQUIRE))
 		__atomic_store_n(&real_mmap, dlsym(RTLD_NEXT, "mmap"), __ATOMIC_RELEASE);
-	if (fd < 0 || (fd < SHIM_FD_BITS && !(__atomic_load_n(FD_WORD(fd), __ATOMIC_ACQUIRE) &
-						FD_BIT(fd))))
+	if (fd < 0 ||
+	    (fd < SHIM_FD_BITS && !(__atomic_load_n(FD_WORD(fd), __ATOMIC_ACQUIRE) & FD_BIT(fd))))
 		return real_mmap(addr, len, prot, flags, fd, off);
 	return shim_mmap_fd(addr, len, prot, flags, fd, off);
 }

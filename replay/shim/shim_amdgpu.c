@@ -55,8 +55,9 @@ static int amdgpu_gem_create(struct shim_file *f, unsigned long req, void *arg)
 	if (!size || !dom || (dom & ~0x7full))
 		return -EINVAL;
 	/* amdgpu_bo_validate_size: GTT (a fallback) or else VRAM must be larger */
-	if ((dom & AMD_GEM_DOMAIN_GTT) ? size >= AMD_GTT_SIZE
-				       : (dom & VMB_AMDGPU_GEM_DOMAIN_VRAM) && size >= AMD_VRAM_SIZE)
+	if ((dom & AMD_GEM_DOMAIN_GTT)
+		? size >= AMD_GTT_SIZE
+		: (dom & VMB_AMDGPU_GEM_DOMAIN_VRAM) && size >= AMD_VRAM_SIZE)
 		return -ENOMEM;
 	if (c->in.domain_flags & VMB_AMDGPU_GEM_CREATE_VM_ALWAYS_VALID)
 		vm = f->file_vm->id;
@@ -140,7 +141,7 @@ static int amdgpu_ctx(struct shim_file *f, unsigned long req, void *arg)
 	case VMB_AMDGPU_CTX_OP_GET_STABLE_PSTATE:
 	case VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE:
 		return amdgpu_ctx_pstate(f, c);
-	case 3: /* QUERY_STATE: no reset happened */
+	case 3:	  /* QUERY_STATE: no reset happened */
 	case 4: { /* QUERY_STATE2: a VM fault without vm_fault_stop resets nothing */
 		struct shim_queue *q = shim_table_get(&f->queues, c->in.ctx_id);
 
@@ -340,7 +341,8 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 				ret = -EINVAL;
 				break;
 			}
-			memcpy(&ibs[n_ib++], (const void *)(uintptr_t)c->chunk_data, sizeof(ibs[0]));
+			memcpy(&ibs[n_ib++], (const void *)(uintptr_t)c->chunk_data,
+			       sizeof(ibs[0]));
 			break;
 		case VMB_AMDGPU_CHUNK_ID_BO_HANDLES: {
 			const struct vmb_amdgpu_bo_list_in *bl =
@@ -418,15 +420,17 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		ret = -EINVAL;
 	/* amdgpu_cs_parser_bos: a list handle, or a BO_HANDLES chunk, not both */
 	if (!ret && cs->in.bo_list_handle)
-		ret = have_handles ? -EINVAL
-				   : shim_amdgpu_bo_list_ids(f, cs->in.bo_list_handle, &bos, &n_bos);
+		ret = have_handles
+			  ? -EINVAL
+			  : shim_amdgpu_bo_list_ids(f, cs->in.bo_list_handle, &bos, &n_bos);
 	if (!ret) {
 		memcpy(all, in, n_in * sizeof(*in));
 		memcpy(all + n_in, out, n_out * sizeof(*out));
 		if (!shim_timed) {
 			ret = shim_submit(q->id, bos, n_bos, all, (uint16_t)n_in, (uint16_t)n_out);
 		} else {
-			/* the job runs on the timed GPU: as long as its no-ops, when the model says */
+			/* the job runs on the timed GPU: as long as its no-ops, when the model says
+			 */
 			struct shim_timed_job tj = {.vm = f->file_vm->id, .q = q, .amdgpu = true};
 			uint64_t nops = 0;
 			struct vmb_timing tm;
@@ -435,12 +439,12 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 				tj.ib[i].ip_type = ibs[i].ip_type;
 				tj.ib[i].va = ibs[i].va_start & AMD_HOLE_MASK;
 				tj.ib[i].bytes = ibs[i].ib_bytes;
-				nops += shim_gpu_scan_amdgpu(f->file_vm, tj.ib[i].ip_type, tj.ib[i].va,
-							     tj.ib[i].bytes);
+				nops += shim_gpu_scan_amdgpu(f->file_vm, tj.ib[i].ip_type,
+							     tj.ib[i].va, tj.ib[i].bytes);
 			}
 			tj.n_ib = i;
-			ret = shim_submit_timed(q->id, bos, n_bos, all, (uint16_t)n_in, (uint16_t)n_out,
-						nops * SHIM_NOP_NS, &tm);
+			ret = shim_submit_timed(q->id, bos, n_bos, all, (uint16_t)n_in,
+						(uint16_t)n_out, nops * SHIM_NOP_NS, &tm);
 			tj.start = tm.start_ns;
 			tj.end = tm.done_ns;
 			if (!ret)
@@ -458,7 +462,8 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		/* the job runs now; a VM fault is counted and the job goes on (dummy page) */
 		for (i = 0; i < n_ib; i++)
 			if (shim_gpu_run_amdgpu(f->file_vm, ibs[i].ip_type,
-						ibs[i].va_start & AMD_HOLE_MASK, ibs[i].ib_bytes, 0) &&
+						ibs[i].va_start & AMD_HOLE_MASK, ibs[i].ib_bytes,
+						0) &&
 			    shim_gpu_stats.faults == faults)
 				break;
 		q->faults += (uint32_t)(shim_gpu_stats.faults - faults);

@@ -182,7 +182,7 @@ int shim_amdgpu_gem_metadata(struct shim_file *f, unsigned long req, void *arg)
 		if (size > sizeof(m->data.data))
 			return -EINVAL;
 		bo->tiling = m->data.tiling_info; /* gfx9+: no TILE_SPLIT check */
-		if (!size) { /* amdgpu_bo_set_metadata: size 0 clears */
+		if (!size) {			  /* amdgpu_bo_set_metadata: size 0 clears */
 			free(bo->metadata);
 			bo->metadata = NULL;
 			bo->metadata_size = 0;

@@ -40,7 +40,7 @@ struct shim_gpu_stats shim_gpu_stats;
  */
 struct shim_mem {
 	uint32_t id;
-	int fd; /* memfd, created on first use; -1 before */
+	int fd;	      /* memfd, created on first use; -1 before */
 	uint8_t *map; /* the GPU's view of it (mapped on first GPU access) */
 	uint64_t size;
 	bool orphan; /* the BO is closed; kept for mappings */
@@ -303,8 +303,8 @@ uint64_t shim_gpu_timestamp(void)
 
 /* reads command dwords a page (or GPU_FETCH of one BO mapping) at a time */
 struct fetch {
-	uint64_t page; /* VA of the cached chunk, or ~0 */
-	uint64_t size; /* its bytes */
+	uint64_t page;	   /* VA of the cached chunk, or ~0 */
+	uint64_t size;	   /* its bytes */
 	const uint32_t *p; /* the chunk: @dw, or the BO's memory itself */
 	uint32_t dw[GPU_FETCH / 4];
 };
@@ -401,10 +401,11 @@ static void job_unsupported(struct gpu_job *j, const char *engine, uint32_t hdr,
 		return;
 	shim_gpu_stats.unsupported++;
 	if (!said && !getenv("VMB_SHIM_QUIET"))
-		fprintf(stderr,
-			"vmshim-gpu: %s command 0x%08x at 0x%llx is not executed by the shim GPU: the "
-			"job fails (counted in VMB_SHIM_STATS gpu.unsupported)\n",
-			engine, hdr, (unsigned long long)va);
+		fprintf(
+		    stderr,
+		    "vmshim-gpu: %s command 0x%08x at 0x%llx is not executed by the shim GPU: the "
+		    "job fails (counted in VMB_SHIM_STATS gpu.unsupported)\n",
+		    engine, hdr, (unsigned long long)va);
 	said = true;
 }
 
@@ -688,7 +689,8 @@ static void pm4_run(struct gpu_job *j, uint64_t pc, uint64_t ndw, int depth)
 				goto out;
 			}
 			addr = d[4] | (uint64_t)d[5] << 32;
-			if (!copy_bytes(j, addr, d[2] | (uint64_t)d[3] << 32, n, src_sel == 2, d[2]))
+			if (!copy_bytes(j, addr, d[2] | (uint64_t)d[3] << 32, n, src_sel == 2,
+					d[2]))
 				goto out;
 			f->page = ~0ull;
 			break;
@@ -785,7 +787,8 @@ static void sdma_run(struct gpu_job *j, uint64_t pc, uint64_t ndw)
 			for (i = 0; i < n; i++, pc += 4) {
 				uint32_t v;
 
-				if (!fetch_dws(j, f, pc, &v, 1) || !gpu_rw(j, addr + i * 4ull, &v, 4, true))
+				if (!fetch_dws(j, f, pc, &v, 1) ||
+				    !gpu_rw(j, addr + i * 4ull, &v, 4, true))
 					goto out;
 				f->page = ~0ull;
 			}
@@ -800,8 +803,8 @@ static void sdma_run(struct gpu_job *j, uint64_t pc, uint64_t ndw)
 		case SDMA_OP_CONST_FILL: /* dst, data, count-1 bytes; dword fills */
 			if (!fetch_dws(j, f, pc, d, 5))
 				goto out;
-			if (!copy_bytes(j, d[1] | (uint64_t)d[2] << 32, 0, (d[4] & 0x3fffffff) + 1ull,
-					true, d[3]))
+			if (!copy_bytes(j, d[1] | (uint64_t)d[2] << 32, 0,
+					(d[4] & 0x3fffffff) + 1ull, true, d[3]))
 				goto out;
 			pc += 20;
 			break;
@@ -826,9 +829,10 @@ static int job_end(struct gpu_job *j, const char *drv)
 		return 0;
 	shim_gpu_stats.jobs_failed++;
 	if (!said && !getenv("VMB_SHIM_QUIET"))
-		fprintf(stderr,
-			"vmshim-gpu: %s job failed: %s (VA 0x%llx); later failures are only counted\n",
-			drv, j->error, (unsigned long long)j->fault_va);
+		fprintf(
+		    stderr,
+		    "vmshim-gpu: %s job failed: %s (VA 0x%llx); later failures are only counted\n",
+		    drv, j->error, (unsigned long long)j->fault_va);
 	said = true;
 	if (j->fault_va)
 		return -EFAULT;

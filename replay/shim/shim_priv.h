@@ -31,9 +31,9 @@
 struct shim_device {
 	uint16_t vendor, device, subvendor, subdevice; /* vendor 0: platform device */
 	uint8_t revision;
-	const char *slot;			/* PCI_SLOT_NAME */
+	const char *slot;			     /* PCI_SLOT_NAME */
 	const char *compatible, *of_name, *platform; /* platform devices */
-	const char *kdriver;			/* the kernel driver's name */
+	const char *kdriver;			     /* the kernel driver's name */
 };
 
 /** struct shim_bo - a GEM object (or an amdgpu userptr BO, unknown to the model) */
@@ -72,7 +72,7 @@ struct shim_queue {
 	uint32_t id; /* model queue id */
 	uint32_t vm; /* model VM id */
 	uint8_t engine;
-	bool banned; /* a job of this queue faulted or hung (xe: later execs -ECANCELED) */
+	bool banned;	 /* a job of this queue faulted or hung (xe: later execs -ECANCELED) */
 	uint32_t faults; /* amdgpu: GPU VM faults of this context's jobs */
 	uint32_t pstate; /* amdgpu: the context's stable power state */
 };
@@ -82,9 +82,9 @@ struct shim_vm {
 	uint32_t id;		  /* model VM id */
 	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
 	uint64_t va_end;
-	bool long_running; /* xe LR mode: syncobj out-fences are refused */
-	bool fault_mode;   /* xe FAULT_MODE */
-	bool scratch;	   /* unmapped addresses read 0, writes are dropped */
+	bool long_running;    /* xe LR mode: syncobj out-fences are refused */
+	bool fault_mode;      /* xe FAULT_MODE */
+	bool scratch;	      /* unmapped addresses read 0, writes are dropped */
 	bool fault_continues; /* amdgpu: a faulting access goes to the dummy page */
 };
 
@@ -100,11 +100,11 @@ struct shim_file {
 	int minor;     /* 0: primary node (card0), 128: render node */
 	struct shim_table bos, syncobjs, vms, queues;
 	struct shim_table bo_lists; /* amdgpu BO_LIST handles */
-	struct shim_vm *file_vm; /* amdgpu / nouveau / msm: the file's VM */
-	bool vm_bind_mode;	 /* nouveau VM_INIT / msm EN_VM_BIND done */
-	bool has_objects;	 /* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
-	uint64_t cs_seq;	 /* amdgpu CS sequence numbers */
-	uint32_t queue0;	 /* msm legacy: the default submitqueue 0 */
+	struct shim_vm *file_vm;    /* amdgpu / nouveau / msm: the file's VM */
+	bool vm_bind_mode;	    /* nouveau VM_INIT / msm EN_VM_BIND done */
+	bool has_objects;	    /* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
+	uint64_t cs_seq;	    /* amdgpu CS sequence numbers */
+	uint32_t queue0;	    /* msm legacy: the default submitqueue 0 */
 };
 
 /* per-driver ioctl table entry */
@@ -285,7 +285,7 @@ struct shim_timed_job {
 	uint64_t when;	  /* due: start to execute, end for user fences and wake-ups */
 	bool ufences_now; /* the entry at the job's end that writes its user fences */
 	bool wake_only;	  /* nothing to execute: a bind's end, for the waiters */
-	uint32_t vm;	/* model VM id */
+	uint32_t vm;	  /* model VM id */
 	struct shim_queue *q;
 	bool amdgpu;
 	uint64_t batch; /* xe */

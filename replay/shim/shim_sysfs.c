@@ -35,20 +35,36 @@
 
 static const struct shim_device devices[VMB_DRIVER_COUNT] = {
     /* Battlemage G21 (Arc B580): Xe2, discrete */
-    [VMB_DRIVER_XE] = {.vendor = 0x8086, .device = 0xe20b, .revision = 0x00,
-		       .subvendor = 0x8086, .subdevice = 0x1100, .slot = "0000:03:00.0",
+    [VMB_DRIVER_XE] = {.vendor = 0x8086,
+		       .device = 0xe20b,
+		       .revision = 0x00,
+		       .subvendor = 0x8086,
+		       .subdevice = 0x1100,
+		       .slot = "0000:03:00.0",
 		       .kdriver = "xe"},
     /* Van Gogh (Steam Deck APU), gfx10.3 */
-    [VMB_DRIVER_AMDGPU] = {.vendor = 0x1002, .device = 0x163f, .revision = 0xae,
-			   .subvendor = 0x1002, .subdevice = 0x0123, .slot = "0000:04:00.0",
+    [VMB_DRIVER_AMDGPU] = {.vendor = 0x1002,
+			   .device = 0x163f,
+			   .revision = 0xae,
+			   .subvendor = 0x1002,
+			   .subdevice = 0x0123,
+			   .slot = "0000:04:00.0",
 			   .kdriver = "amdgpu"},
-    [VMB_DRIVER_NOUVEAU] = {.vendor = 0x10de, .device = 0x2684, .revision = 0xa1,
-			    .subvendor = 0x10de, .subdevice = 0x167c, .slot = "0000:01:00.0",
+    [VMB_DRIVER_NOUVEAU] = {.vendor = 0x10de,
+			    .device = 0x2684,
+			    .revision = 0xa1,
+			    .subvendor = 0x10de,
+			    .subdevice = 0x167c,
+			    .slot = "0000:01:00.0",
 			    .kdriver = "nouveau"},
-    [VMB_DRIVER_PANTHOR] = {.compatible = "rockchip,rk3588-mali", .of_name = "/gpu@fb000000",
-			    .platform = "fb000000.gpu", .kdriver = "panthor"},
-    [VMB_DRIVER_MSM] = {.compatible = "qcom,adreno-43050c01", .of_name = "/soc@0/gpu@3d00000",
-			.platform = "3d00000.gpu", .kdriver = "msm"},
+    [VMB_DRIVER_PANTHOR] = {.compatible = "rockchip,rk3588-mali",
+			    .of_name = "/gpu@fb000000",
+			    .platform = "fb000000.gpu",
+			    .kdriver = "panthor"},
+    [VMB_DRIVER_MSM] = {.compatible = "qcom,adreno-43050c01",
+			.of_name = "/soc@0/gpu@3d00000",
+			.platform = "3d00000.gpu",
+			.kdriver = "msm"},
 };
 
 const struct shim_device *shim_device(void)
@@ -118,7 +134,8 @@ static int put_minor(const char *dev_dir, const char *name, int minor)
 	if (!ret)
 		ret = put_text(dir, "dev", "%d:%d\n", VMB_DRM_MAJOR, minor);
 	if (!ret)
-		ret = put_text(dir, "uevent", "MAJOR=%d\nMINOR=%d\nDEVNAME=dri/%s\nDEVTYPE=drm_minor\n",
+		ret = put_text(dir, "uevent",
+			       "MAJOR=%d\nMINOR=%d\nDEVNAME=dri/%s\nDEVTYPE=drm_minor\n",
 			       VMB_DRM_MAJOR, minor, name);
 	snprintf(link, sizeof(link), "%s/device", dir);
 	if (!ret && symlink("../..", link))
@@ -148,9 +165,10 @@ static int build_tree(void)
 	if (d->vendor) {
 		ret = put_text(dev_dir, "uevent",
 			       "DRIVER=%s\nPCI_CLASS=30000\nPCI_ID=%04X:%04X\n"
-			       "PCI_SUBSYS_ID=%04X:%04X\nPCI_SLOT_NAME=%s\nMODALIAS=pci:v%08Xd%08Xsv%08Xsd%08Xbc03sc00i00\n",
-			       d->kdriver, d->vendor, d->device, d->subvendor, d->subdevice, d->slot,
-			       d->vendor, d->device, d->subvendor, d->subdevice);
+			       "PCI_SUBSYS_ID=%04X:%04X\nPCI_SLOT_NAME=%s\nMODALIAS=pci:v%08Xd%"
+			       "08Xsv%08Xsd%08Xbc03sc00i00\n",
+			       d->kdriver, d->vendor, d->device, d->subvendor, d->subdevice,
+			       d->slot, d->vendor, d->device, d->subvendor, d->subdevice);
 		ret = ret ?: put_text(dev_dir, "vendor", "0x%04x\n", d->vendor);
 		ret = ret ?: put_text(dev_dir, "device", "0x%04x\n", d->device);
 		ret = ret ?: put_text(dev_dir, "subsystem_vendor", "0x%04x\n", d->subvendor);
@@ -263,8 +281,11 @@ static bool has_prefix(const char *path, const char *prefix)
 const char *shim_sysfs_path(const char *path, char *buf, size_t len)
 {
 	static const char *const prefixes[] = {
-	    "/sys/dev/char/226:0", "/sys/dev/char/226:128", "/sys/class/drm/card0",
-	    "/sys/class/drm/renderD128", "/dev/dri",
+	    "/sys/dev/char/226:0",
+	    "/sys/dev/char/226:128",
+	    "/sys/class/drm/card0",
+	    "/sys/class/drm/renderD128",
+	    "/dev/dri",
 	};
 	size_t i;
 

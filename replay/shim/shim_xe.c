@@ -45,7 +45,8 @@ static int xe_query_answer(uint32_t query, uint8_t *buf, const uint8_t *in, uint
 		const struct shim_device *d = shim_device();
 
 		c->num_params = 5;
-		c->info[VMB_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] = (uint32_t)d->revision << 16 | d->device;
+		c->info[VMB_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] =
+		    (uint32_t)d->revision << 16 | d->device;
 		c->info[VMB_XE_QUERY_CONFIG_FLAGS] = VMB_XE_QUERY_CONFIG_FLAG_HAS_VRAM;
 		c->info[VMB_XE_QUERY_CONFIG_MIN_ALIGNMENT] = XE_PAGE;
 		c->info[VMB_XE_QUERY_CONFIG_VA_BITS] = XE_VA_BITS;
@@ -372,7 +373,7 @@ static int xe_exec_queue_destroy(struct shim_file *f, unsigned long req, void *a
 #define XE_BIND_FLAG_CPU_ADDR_MIRROR (1u << 5)
 #define XE_BIND_FLAG_MADVISE_AUTORESET (1u << 6)
 #define XE_BIND_SUPPORTED_FLAGS 0x7fu
-#define XE_MEM_REGION_MASK 0x3u	   /* instances 0 (system) and 1 (VRAM) */
+#define XE_MEM_REGION_MASK 0x3u /* instances 0 (system) and 1 (VRAM) */
 #define XE_CONSULT_MEM_ADVISE_PREF_LOC 0xffffffffu
 
 /* a user fence to write: a CPU address (VM_BIND) or a GPU VA (EXEC) */
@@ -469,7 +470,8 @@ static bool user_range_mapped(uint64_t addr, uint64_t len)
 	if (!addr || addr + len < addr)
 		return false;
 	for (done = 0; done < len; done += sizeof(vec) * XE_PAGE) {
-		uint64_t n = len - done < sizeof(vec) * XE_PAGE ? len - done : sizeof(vec) * XE_PAGE;
+		uint64_t n =
+		    len - done < sizeof(vec) * XE_PAGE ? len - done : sizeof(vec) * XE_PAGE;
 
 		if (mincore((void *)(uintptr_t)(addr + done), n, vec))
 			return false;
@@ -493,7 +495,8 @@ static bool xe_strict_pat(void)
 /* vm_bind_ioctl_check_args(), per op, in the kernel's order */
 static int xe_check_args(const struct vmb_xe_vm_bind_op *o, const struct shim_vm *vm)
 {
-	uint32_t op = o->op, flags = o->flags, obj = o->obj, region = o->prefetch_mem_region_instance;
+	uint32_t op = o->op, flags = o->flags, obj = o->obj,
+		 region = o->prefetch_mem_region_instance;
 	bool is_null = flags & VMB_XE_VM_BIND_FLAG_NULL;
 	bool mirror = flags & XE_BIND_FLAG_CPU_ADDR_MIRROR;
 	uint64_t addr = o->addr, range = o->range, off = o->obj_offset;
@@ -518,8 +521,7 @@ static int xe_check_args(const struct vmb_xe_vm_bind_op *o, const struct shim_vm
 	    (region != XE_CONSULT_MEM_ADVISE_PREF_LOC &&
 	     (region >= 32 || !(XE_MEM_REGION_MASK >> region & 1))) ||
 	    (obj && op == VMB_XE_VM_BIND_OP_UNMAP) ||
-	    ((flags & XE_BIND_FLAG_MADVISE_AUTORESET) &&
-	     (!mirror || op != VMB_XE_VM_BIND_OP_MAP)))
+	    ((flags & XE_BIND_FLAG_MADVISE_AUTORESET) && (!mirror || op != VMB_XE_VM_BIND_OP_MAP)))
 		return -EINVAL;
 	if ((off | addr | range) % XE_PAGE || (!range && op != VMB_XE_VM_BIND_OP_UNMAP_ALL))
 		return -EINVAL;
@@ -794,8 +796,8 @@ static int xe_wait_user_fence(struct shim_file *f, unsigned long req, void *arg)
 	int64_t start = mono_ns(CLOCK_MONOTONIC), end;
 	int ret = 0;
 
-	if (w->extensions || (w->flags & ~1u) || w->op > 5 || w->pad || w->pad2 ||
-	    w->reserved[0] || w->reserved[1])
+	if (w->extensions || (w->flags & ~1u) || w->op > 5 || w->pad || w->pad2 || w->reserved[0] ||
+	    w->reserved[1])
 		return -EINVAL;
 	if (w->addr & 7)
 		return -EINVAL;

@@ -25,8 +25,8 @@
 #define MAX_RECS 64
 
 static const struct cap_decoder *const decoders[] = {
-    &cap_decoder_xe, &cap_decoder_amdgpu, &cap_decoder_nouveau, &cap_decoder_panthor,
-    &cap_decoder_msm,
+    &cap_decoder_xe,	  &cap_decoder_amdgpu, &cap_decoder_nouveau,
+    &cap_decoder_panthor, &cap_decoder_msm,
 };
 
 static void render_and_load(const struct cap_decoder *dec, struct cap_rec **recs, size_t n)
@@ -79,7 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(arg, 0, len);
 		memcpy(arg, data + pos, len < size - pos ? len : size - pos);
 		pos += len < size - pos ? len : size - pos;
-		cls = nr >= 0x40 && nr < 0xa0 ? dec->classify(req, &pre_n) : cap_core_classify(req, &pre_n);
+		cls = nr >= 0x40 && nr < 0xa0 ? dec->classify(req, &pre_n)
+					      : cap_core_classify(req, &pre_n);
 		if (cls == CAP_IGNORE || cls == CAP_RAW || pre_n > len) {
 			free(arg);
 			continue;

@@ -17,7 +17,7 @@
 #include "uapi/amdgpu.h"
 #include "uapi/drm_core.h"
 
-#define PKT3(op, n) (3u << 30 | ((n) & 0x3fff) << 16 | (op) << 8)
+#define PKT3(op, n) (3u << 30 | ((n)&0x3fff) << 16 | (op) << 8)
 #define SDMA(op, sub, extra) ((op) | (sub) << 8 | (extra) << 16)
 #define SZ 0x10000ull
 #define IB_VA 0x400000ull
@@ -65,8 +65,8 @@ static int cs(uint32_t ip, uint64_t va, uint32_t ndw)
 					 .length_dw = sizeof(ib) / 4,
 					 .chunk_data = (uintptr_t)&ib};
 	uint64_t chunks[1] = {(uintptr_t)&ch};
-	union vmb_amdgpu_cs c = {.in = {.ctx_id = ctx, .num_chunks = 1,
-					.chunks = (uintptr_t)chunks}};
+	union vmb_amdgpu_cs c = {
+	    .in = {.ctx_id = ctx, .num_chunks = 1, .chunks = (uintptr_t)chunks}};
 
 	return ioctl(fd, VMB_DRM_IOCTL_AMDGPU_CS, &c) ? -errno : 0;
 }

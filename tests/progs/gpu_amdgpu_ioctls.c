@@ -20,7 +20,7 @@
 #include "uapi/amdgpu.h"
 #include "uapi/drm_core.h"
 
-#define PKT3(op, n) (3u << 30 | ((n) & 0x3fff) << 16 | (op) << 8)
+#define PKT3(op, n) (3u << 30 | ((n)&0x3fff) << 16 | (op) << 8)
 #define SZ 0x10000ull
 #define IB_VA 0x400000ull
 #define DST_VA 0x800000ull
@@ -47,8 +47,8 @@ static int io(unsigned long req, void *arg)
 
 static uint32_t gem(uint64_t size, uint32_t domains)
 {
-	union vmb_amdgpu_gem_create c = {.in = {.bo_size = size, .domains = domains,
-						.alignment = 4096, .domain_flags = 1}};
+	union vmb_amdgpu_gem_create c = {
+	    .in = {.bo_size = size, .domains = domains, .alignment = 4096, .domain_flags = 1}};
 
 	return io(VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &c) ? 0 : c.out.handle;
 }
@@ -56,8 +56,8 @@ static uint32_t gem(uint64_t size, uint32_t domains)
 static uint32_t *map_bo(uint32_t h, uint64_t va, uint64_t size)
 {
 	union vmb_amdgpu_gem_mmap m = {.in = {.handle = h}};
-	struct vmb_amdgpu_gem_va v = {.handle = h, .operation = VMB_AMDGPU_VA_OP_MAP,
-				      .va_address = va, .map_size = size};
+	struct vmb_amdgpu_gem_va v = {
+	    .handle = h, .operation = VMB_AMDGPU_VA_OP_MAP, .va_address = va, .map_size = size};
 	void *p;
 
 	v.flags = VMB_AMDGPU_VM_PAGE_READABLE | VMB_AMDGPU_VM_PAGE_WRITEABLE |
@@ -106,7 +106,8 @@ static void test_bo_ioctls(uint32_t h)
 	      "GEM_OP GET_GEM_CREATE_INFO");
 	op.op = VMB_AMDGPU_GEM_OP_SET_PLACEMENT;
 	op.value = 4;
-	check(!io(IOC(VMB_DRM_AMDGPU_GEM_OP, struct vmb_amdgpu_gem_op), &op), "GEM_OP SET_PLACEMENT");
+	check(!io(IOC(VMB_DRM_AMDGPU_GEM_OP, struct vmb_amdgpu_gem_op), &op),
+	      "GEM_OP SET_PLACEMENT");
 	op.op = 7;
 	check(io(IOC(VMB_DRM_AMDGPU_GEM_OP, struct vmb_amdgpu_gem_op), &op) == -EINVAL,
 	      "GEM_OP unknown op: -EINVAL");
@@ -125,12 +126,10 @@ static void test_bo_ioctls(uint32_t h)
 	      "GEM_METADATA GET returns what SET stored");
 	md.op = VMB_AMDGPU_GEM_METADATA_OP_SET_METADATA;
 	md.data.data_size_bytes = 257;
-	check(io(IOC(VMB_DRM_AMDGPU_GEM_METADATA, struct vmb_amdgpu_gem_metadata), &md) ==
-		  -EINVAL,
+	check(io(IOC(VMB_DRM_AMDGPU_GEM_METADATA, struct vmb_amdgpu_gem_metadata), &md) == -EINVAL,
 	      "GEM_METADATA SET of 257 bytes: -EINVAL");
 	md.handle = 999;
-	check(io(IOC(VMB_DRM_AMDGPU_GEM_METADATA, struct vmb_amdgpu_gem_metadata), &md) ==
-		  -ENOENT,
+	check(io(IOC(VMB_DRM_AMDGPU_GEM_METADATA, struct vmb_amdgpu_gem_metadata), &md) == -ENOENT,
 	      "GEM_METADATA of an unknown handle: -ENOENT");
 
 	check(!io(IOC(VMB_DRM_AMDGPU_GEM_WAIT_IDLE, union vmb_amdgpu_gem_wait_idle), &wi) &&
@@ -142,7 +141,8 @@ static void test_cs_ioctls(uint32_t *ib, uint32_t *dst, uint32_t hib, uint32_t h
 {
 	struct vmb_amdgpu_bo_list_entry ent[2] = {{hib, 0}, {hdst, 0}};
 	union vmb_amdgpu_bo_list bl = {.in = {.operation = VMB_AMDGPU_BO_LIST_OP_CREATE,
-					      .bo_number = 2, .bo_info_size = sizeof(ent[0]),
+					      .bo_number = 2,
+					      .bo_info_size = sizeof(ent[0]),
 					      .bo_info_ptr = (uintptr_t)ent}};
 	struct vmb_amdgpu_cs_chunk_ib ibs[2] = {
 	    {.flags = 1, .va_start = IB_VA + 0x1000, .ip_type = VMB_AMDGPU_HW_IP_GFX},
@@ -155,13 +155,13 @@ static void test_cs_ioctls(uint32_t *ib, uint32_t *dst, uint32_t hib, uint32_t h
 	    {VMB_AMDGPU_CHUNK_ID_FENCE, sizeof(cf) / 4, (uintptr_t)&cf},
 	    {VMB_AMDGPU_CHUNK_ID_DEPENDENCIES, sizeof(dep) / 4, (uintptr_t)&dep}};
 	struct vmb_amdgpu_fence fences[2] = {{.ctx_id = ctx}, {.ctx_id = ctx}};
-	union vmb_amdgpu_wait_fences wf = {.in = {.fences = (uintptr_t)fences, .fence_count = 2,
-						  .wait_all = 1, .timeout_ns = ~0ull}};
+	union vmb_amdgpu_wait_fences wf = {
+	    .in = {
+		.fences = (uintptr_t)fences, .fence_count = 2, .wait_all = 1, .timeout_ns = ~0ull}};
 	union vmb_amdgpu_fence_to_handle th = {.in = {.what = 0}};
 	uint64_t seq = 0;
 
-	check(!io(IOC(VMB_DRM_AMDGPU_BO_LIST, union vmb_amdgpu_bo_list), &bl) &&
-		  bl.out.list_handle,
+	check(!io(IOC(VMB_DRM_AMDGPU_BO_LIST, union vmb_amdgpu_bo_list), &bl) && bl.out.list_handle,
 	      "BO_LIST CREATE");
 	list = bl.out.list_handle;
 
@@ -184,7 +184,8 @@ static void test_cs_ioctls(uint32_t *ib, uint32_t *dst, uint32_t hib, uint32_t h
 	for (ok = 1, i = 0; i < 128; i++)
 		ok &= dst[i] == 0xdeadbeaf;
 	check(ok && dst[128] == 0, "128-dword WRITE_DATA after CE/DE counters");
-	check(fence && fence[16] == (uint32_t)seq && seq, "user fence BO holds the sequence number");
+	check(fence && fence[16] == (uint32_t)seq && seq,
+	      "user fence BO holds the sequence number");
 
 	dep.handle = seq;
 	check(!cs(&ibs[1], 1, list, &extra[1], 1, NULL), "CS with a dependency on the last one");
@@ -193,8 +194,7 @@ static void test_cs_ioctls(uint32_t *ib, uint32_t *dst, uint32_t hib, uint32_t h
 	      "dependency on a sequence number not issued: -EINVAL");
 	check(cs(&ibs[1], 1, 77, NULL, 0, NULL) == -ENOENT, "CS with an unknown BO list: -ENOENT");
 	cf.offset = 4092;
-	check(cs(&ibs[1], 1, list, extra, 1, NULL) == -EINVAL,
-	      "user fence beyond its BO: -EINVAL");
+	check(cs(&ibs[1], 1, list, extra, 1, NULL) == -EINVAL, "user fence beyond its BO: -EINVAL");
 
 	bl.in.operation = VMB_AMDGPU_BO_LIST_OP_UPDATE;
 	bl.in.list_handle = list;
@@ -245,10 +245,13 @@ static void test_cs_ioctls(uint32_t *ib, uint32_t *dst, uint32_t hib, uint32_t h
 static void test_ctx_vm_sched(void)
 {
 	union vmb_amdgpu_ctx c = {.in = {.op = VMB_AMDGPU_CTX_OP_SET_STABLE_PSTATE,
-					 .ctx_id = ctx, .flags = VMB_AMDGPU_CTX_STABLE_PSTATE_PEAK}};
+					 .ctx_id = ctx,
+					 .flags = VMB_AMDGPU_CTX_STABLE_PSTATE_PEAK}};
 	union vmb_amdgpu_vm v = {.in = {.op = VMB_AMDGPU_VM_OP_RESERVE_VMID}};
 	union vmb_amdgpu_sched s = {.in = {.op = VMB_AMDGPU_SCHED_OP_CONTEXT_PRIORITY_OVERRIDE,
-					   .fd = (uint32_t)fd, .priority = 512, .ctx_id = ctx}};
+					   .fd = (uint32_t)fd,
+					   .priority = 512,
+					   .ctx_id = ctx}};
 
 	check(!io(VMB_DRM_IOCTL_AMDGPU_CTX, &c), "CTX SET_STABLE_PSTATE peak");
 	c.in.op = VMB_AMDGPU_CTX_OP_GET_STABLE_PSTATE;
@@ -278,9 +281,7 @@ static void test_flink_and_reopen(uint32_t h)
 	ssize_t n;
 	int fd2;
 
-	check(!io(FLINK, &fl) &&
-		  fl.name,
-	      "GEM_FLINK");
+	check(!io(FLINK, &fl) && fl.name, "GEM_FLINK");
 	op.name = fl.name;
 	check(!io(GEM_OPEN, &op) && op.handle && op.handle != h && op.size == SZ,
 	      "GEM_OPEN gives a new handle of the named BO");

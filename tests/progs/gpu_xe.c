@@ -233,7 +233,8 @@ int main(void)
 		b.bind.userptr = (uintptr_t)gone;
 		b.bind.addr = 0x8000000;
 		b.bind.range = 0x2000;
-		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EFAULT, "userptr of unmapped memory: EFAULT");
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EFAULT,
+		      "userptr of unmapped memory: EFAULT");
 	}
 
 	/* large bind */
@@ -289,8 +290,7 @@ int main(void)
 
 		a[0] = DATA_VA + 0x400;
 		sdi_batch(bcpu, a, 1, 1);
-		check(!exec(sq, BATCH_VA, &s, 1) &&
-			  !xioctl(VMB_DRM_IOCTL_XE_WAIT_USER_FENCE, &w),
+		check(!exec(sq, BATCH_VA, &s, 1) && !xioctl(VMB_DRM_IOCTL_XE_WAIT_USER_FENCE, &w),
 		      "exec user fence written, WAIT_USER_FENCE returns");
 		w.value = 0x9999;
 		w.timeout = 1000000;
@@ -299,8 +299,8 @@ int main(void)
 		s.addr = (uintptr_t)&cpu_fence;
 		s.timeline_value = 77;
 		{
-			struct vmb_xe_vm_bind b = {.vm_id = svm, .num_binds = 1, .num_syncs = 1,
-						   .syncs = (uintptr_t)&s};
+			struct vmb_xe_vm_bind b = {
+			    .vm_id = svm, .num_binds = 1, .num_syncs = 1, .syncs = (uintptr_t)&s};
 
 			b.bind.op = VMB_XE_VM_BIND_OP_UNMAP;
 			b.bind.addr = 0x3000000;
@@ -325,12 +325,15 @@ int main(void)
 		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == 0, "no ops, no syncs: 0");
 		b.num_binds = 1;
 		b.bind.pat_index = 17;
-		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL, "reserved pat_index: EINVAL");
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL,
+		      "reserved pat_index: EINVAL");
 		b.bind.pat_index = 32;
-		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL, "pat_index out of range: EINVAL");
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL,
+		      "pat_index out of range: EINVAL");
 		b.bind.pat_index = PAT_WB;
 		b.bind.prefetch_mem_region_instance = 1;
-		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL, "prefetch region on MAP: EINVAL");
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL,
+		      "prefetch region on MAP: EINVAL");
 		b.bind.prefetch_mem_region_instance = 0;
 		b.bind.flags = 1u << 5;
 		b.bind.obj = 0;
@@ -341,12 +344,14 @@ int main(void)
 		b.bind.obj = data;
 		b.bind.addr = (1ull << 48) - 0x1000;
 		b.bind.range = 0x2000;
-		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL, "beyond the VA range: EINVAL");
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EINVAL,
+		      "beyond the VA range: EINVAL");
 		b.bind.addr = 0x9000000;
 		b.bind.range = 0x1000;
 		b.bind.pad = 1;
 		b.bind.reserved[0] = 1;
-		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == 0, "per-op pad/reserved not checked: 0");
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == 0,
+		      "per-op pad/reserved not checked: 0");
 		b.bind.op = VMB_XE_VM_BIND_OP_UNMAP;
 		b.bind.obj = 0;
 		b.bind.obj_offset = 0x1000;
@@ -354,7 +359,8 @@ int main(void)
 	}
 
 	/* a fault on a VM without scratch bans the queue */
-	check(!bind_op(vm, VMB_XE_VM_BIND_OP_UNMAP, 0, 0, DATA_VA, SZ, 0), "unbind on the no-scratch VM");
+	check(!bind_op(vm, VMB_XE_VM_BIND_OP_UNMAP, 0, 0, DATA_VA, SZ, 0),
+	      "unbind on the no-scratch VM");
 	a[0] = DATA_VA + 0x40;
 	sdi_batch(bcpu, a, 1, 0xdead);
 	ret = exec(q, BATCH_VA, NULL, 0);
