@@ -2,7 +2,7 @@
 # library they share (result loading, statistics, verdicts, exports).
 # replay/perfetto.c is part of LIBCORE like every replay/*.c.
 
-REPORTS_LIB_SRC := reports/stats.c reports/resultset.c reports/verdict.c reports/export.c \
+REPORTS_LIB_SRC := reports/stats.c reports/resultset.c reports/verdict.c reports/export.c reports/html.c \
 	replay/outfile.c
 REPORTS_LIB_OBJ := $(REPORTS_LIB_SRC:%.c=$(O)/%.o)
 REPORTS_LIB := $(B)/libvmbreports.a
@@ -17,7 +17,7 @@ $(B)/compare: $(O)/reports/compare.o $(REPORTS_LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/report: $(O)/reports/report.o $(O)/reports/plots.o $(O)/reports/html.o $(REPORTS_LIB)
+$(B)/report: $(O)/reports/report.o $(O)/reports/plots.o $(REPORTS_LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

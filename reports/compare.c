@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "html.h"
 #include "outfile.h"
 #include "resultset.h"
 #include "verdict.h"
@@ -228,30 +229,6 @@ static json_t *rows_json(const char *key, const struct vmb_cmp_row *rows, size_t
 	return json_pack("{s:s, s:o}", "group", key, "metrics", a);
 }
 
-static void xml_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			/* XML 1.0 allows no other control characters */
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				fputc(*s, f);
-		}
-	}
-}
-
 /* unexpected op results recorded in the NEW runs of a group */
 static double unexpected_ops(const struct vmb_rgroup *g)
 {
@@ -337,22 +314,22 @@ static int write_junit(const char *path, const struct vmb_rgroup *gb, size_t ngb
 		snprintf(trace, sizeof(trace), "%.*s",
 			 (int)(bar ? (size_t)(bar - key) : strlen(key)), key);
 		fprintf(f, "    <testcase classname=\"vmbench.");
-		xml_escaped(f, trace);
+		vmb_html_esc(f, trace);
 		fprintf(f, "\" name=\"");
-		xml_escaped(f, bar ? bar + 1 : key);
+		vmb_html_esc(f, bar ? bar + 1 : key);
 		fprintf(f, "\" time=\"0\">\n");
 		if (st[i] == 1) {
 			fprintf(f, "      <failure type=\"regression\" message=\"%s\">",
 				unexpected_ops(&gn[i]) > 0 ? "regression or unexpected op results"
 							   : "regression");
-			xml_escaped(f, text[i]);
+			vmb_html_esc(f, text[i]);
 			fprintf(f, "</failure>\n");
 		} else if (st[i] == 125) {
 			fprintf(f, "      <skipped message=\"cannot tell: too noisy or too few "
 				   "runs\"/>\n");
 		}
 		fprintf(f, "      <system-out>");
-		xml_escaped(f, text[i]);
+		vmb_html_esc(f, text[i]);
 		fprintf(f, "</system-out>\n    </testcase>\n");
 		free(text[i]);
 	}
@@ -420,10 +397,7 @@ int main(int argc, char **argv)
 	    {"format", required_argument, NULL, 'f'},
 	    {"kcidb", required_argument, NULL, 'k'},
 	    {"junit", required_argument, NULL, 'j'},
-	    {"kcidb-tree", required_argument, NULL, 1001},
-	    {"kcidb-repo", required_argument, NULL, 1002},
-	    {"kcidb-commit", required_argument, NULL, 1003},
-	    {"kcidb-branch", required_argument, NULL, 1004},
+	    VMB_KCIDB_LONG_OPTIONS,
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -455,6 +429,8 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(sep, argv, "qh", lopts, NULL)) != -1) {
 		char *eq, *end;
 
+		if (vmb_kcidb_ident_option(&kid, c, optarg))
+			continue;
 		switch (c) {
 		case 't':
 			o.threshold = strtod(optarg, &end);
@@ -506,18 +482,6 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			junit = optarg;
-			break;
-		case 1001:
-			kid.tree_name = optarg;
-			break;
-		case 1002:
-			kid.git_repository_url = optarg;
-			break;
-		case 1003:
-			kid.git_commit_hash = optarg;
-			break;
-		case 1004:
-			kid.git_repository_branch = optarg;
 			break;
 		case 'q':
 			quiet = true;

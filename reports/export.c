@@ -203,6 +203,25 @@ static void sanitize(char *s)
  * vmb_kcidb_ident_from_env() - complete a kernel identity from the environment
  * @id: identity; NULL members are taken from $VMB_KERNEL_*
  */
+bool vmb_kcidb_ident_option(struct vmb_kcidb_ident *id, int opt, const char *arg)
+{
+	switch (opt) {
+	case VMB_KCIDB_OPT_TREE:
+		id->tree_name = arg;
+		return true;
+	case VMB_KCIDB_OPT_REPO:
+		id->git_repository_url = arg;
+		return true;
+	case VMB_KCIDB_OPT_COMMIT:
+		id->git_commit_hash = arg;
+		return true;
+	case VMB_KCIDB_OPT_BRANCH:
+		id->git_repository_branch = arg;
+		return true;
+	}
+	return false;
+}
+
 void vmb_kcidb_ident_from_env(struct vmb_kcidb_ident *id)
 {
 	if (!id->tree_name)

@@ -54,6 +54,25 @@ struct vmb_kcidb_ident {
  */
 void vmb_kcidb_ident_from_env(struct vmb_kcidb_ident *id);
 
+/* getopt_long values of the --kcidb-* identity options */
+#define VMB_KCIDB_OPT_TREE 1001
+#define VMB_KCIDB_OPT_REPO 1002
+#define VMB_KCIDB_OPT_COMMIT 1003
+#define VMB_KCIDB_OPT_BRANCH 1004
+#define VMB_KCIDB_LONG_OPTIONS                                                                     \
+	{"kcidb-tree", required_argument, NULL, VMB_KCIDB_OPT_TREE},                               \
+	    {"kcidb-repo", required_argument, NULL, VMB_KCIDB_OPT_REPO},                           \
+	    {"kcidb-commit", required_argument, NULL, VMB_KCIDB_OPT_COMMIT},                       \
+	{                                                                                          \
+		"kcidb-branch", required_argument, NULL, VMB_KCIDB_OPT_BRANCH                      \
+	}
+
+/**
+ * vmb_kcidb_ident_option() - take one --kcidb-* option into @id
+ * Return: true when @opt was one of them.
+ */
+bool vmb_kcidb_ident_option(struct vmb_kcidb_ident *id, int opt, const char *arg);
+
 /**
  * struct vmb_kcidb_verdict - a compare verdict to attach to a test node
  * @key: the run group (vmb_rrun_key())

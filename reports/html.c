@@ -30,7 +30,9 @@ void vmb_html_esc(FILE *f, const char *s)
 			fputs("&quot;", f);
 			break;
 		default:
-			fputc(*s, f);
+			/* XML 1.0 allows no other control characters */
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
 		}
 	}
 }

@@ -8,7 +8,10 @@
 
 #include <stdio.h>
 
-/** vmb_html_esc() - write @s to @f with &, <, >, " escaped */
+/**
+ * vmb_html_esc() - write @s to @f with &, <, >, " escaped and the control
+ * characters XML forbids left out (HTML pages and JUnit XML alike)
+ */
 void vmb_html_esc(FILE *f, const char *s);
 
 /** vmb_html_head() - DOCTYPE, <head> with @title and the style sheet, <body> */

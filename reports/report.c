@@ -1762,10 +1762,7 @@ int main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"history", required_argument, NULL, 'H'},
 	    {"kcidb", required_argument, NULL, 'k'},
-	    {"kcidb-tree", required_argument, NULL, 1001},
-	    {"kcidb-repo", required_argument, NULL, 1002},
-	    {"kcidb-commit", required_argument, NULL, 1003},
-	    {"kcidb-branch", required_argument, NULL, 1004},
+	    VMB_KCIDB_LONG_OPTIONS,
 	    {"hyperfine", required_argument, NULL, 'y'},
 	    {"threshold", required_argument, NULL, 't'},
 	    {"alpha", required_argument, NULL, 'a'},
@@ -1786,6 +1783,8 @@ int main(int argc, char **argv)
 	vmb_cmp_opts_init(&c.cmp);
 	c.gnuplot = "gnuplot";
 	while ((opt = getopt_long(argc, argv, "o:h", lopts, NULL)) != -1) {
+		if (vmb_kcidb_ident_option(&kid, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'o':
 			c.out = optarg;
@@ -1795,18 +1794,6 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			kcidb = optarg;
-			break;
-		case 1001:
-			kid.tree_name = optarg;
-			break;
-		case 1002:
-			kid.git_repository_url = optarg;
-			break;
-		case 1003:
-			kid.git_commit_hash = optarg;
-			break;
-		case 1004:
-			kid.git_repository_branch = optarg;
 			break;
 		case 'y':
 			hyperfine = optarg;
