@@ -66,6 +66,20 @@ static struct mknow *mknow_alloc(uint32_t n)
 	return k;
 }
 
+/* does @a know at least everything @b knows? */
+static bool mknow_contains(const struct mknow *a, const struct mknow *b)
+{
+	uint32_t i = 0;
+
+	for (uint32_t j = 0; j < b->n; j++) {
+		while (i < a->n && a->e[i].key < b->e[j].key)
+			i++;
+		if (i == a->n || a->e[i].key != b->e[j].key || a->e[i].seq < b->e[j].seq)
+			return false;
+	}
+	return true;
+}
+
 /** mknow_union() - the jobs either @a or @b is ordered after (a new reference) */
 struct mknow *mknow_union(struct mknow *a, struct mknow *b)
 {
@@ -76,6 +90,11 @@ struct mknow *mknow_union(struct mknow *a, struct mknow *b)
 		return mknow_get(b);
 	if (!b)
 		return mknow_get(a);
+	/* the usual case on a busy queue: one side already knows all of the other */
+	if (mknow_contains(a, b))
+		return mknow_get(a);
+	if (mknow_contains(b, a))
+		return mknow_get(b);
 	k = mknow_alloc(a->n + b->n);
 	if (!k)
 		return mknow_get(a);
