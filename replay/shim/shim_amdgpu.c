@@ -470,8 +470,11 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 		memset(cs, 0, sizeof(*cs));
 		cs->out.handle = ++f->cs_seq;
 		/* the ring's fence write into the user fence BO, at completion */
-		if (fence_bo && shim_gpu_bo_fd(fence_bo) >= 0)
-			(void)!pwrite(shim_gpu_bo_fd(fence_bo), &cs->out.handle, 8, fence_off);
+		if (fence_bo && shim_gpu_bo_fd(fence_bo) >= 0) {
+			uint64_t seq = f->cs_seq;
+
+			(void)!pwrite(shim_gpu_bo_fd(fence_bo), &seq, sizeof(seq), fence_off);
+		}
 	}
 out:
 	free(bos);
