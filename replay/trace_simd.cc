@@ -803,8 +803,11 @@ bool parse_op(struct vmb_parse *p, ondemand::document &doc, bool *oom)
 	if (p->n_binds + n_binds >= UINT32_MAX || p->n_syncs + n_in + n_out >= UINT32_MAX ||
 	    p->n_ids + n_bos >= UINT32_MAX)
 		return false;
-	memcpy(p->syncs + p->n_syncs, in, n_in * sizeof(*in));
-	memcpy(p->syncs + p->n_syncs + n_in, out, n_out * sizeof(*out));
+	/* an empty pool is NULL: memcpy() must not see it even for 0 bytes */
+	if (n_in)
+		memcpy(p->syncs + p->n_syncs, in, n_in * sizeof(*in));
+	if (n_out)
+		memcpy(p->syncs + p->n_syncs + n_in, out, n_out * sizeof(*out));
 	p->n_syncs += n_in + n_out;
 	p->n_binds += n_binds;
 	p->n_ids += n_bos;
