@@ -34,6 +34,10 @@ enum vmb_op_kind {
 	VMB_OP_EVICT,
 	VMB_OP_FRAME,
 	VMB_OP_CPU_MIGRATE,
+	VMB_OP_TRANSFER,
+	VMB_OP_SYNCOBJ_RESET,
+	VMB_OP_SYNC_FILE_EXPORT,
+	VMB_OP_SYNC_FILE_IMPORT,
 	VMB_OP_COUNT
 };
 
@@ -59,6 +63,9 @@ enum vmb_bind_kind {
 #define VMB_VM_F_FAULT (1u << 0)
 /* legacy VM: the kernel maps a submit's BOs itself (msm before VM_BIND) */
 #define VMB_VM_F_IMPLICIT_VA (1u << 1)
+
+/* transfer flags (DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) */
+#define VMB_TRANSFER_F_WAIT_FOR_SUBMIT (1u << 0)
 
 /* bo_create flags */
 #define VMB_BO_F_SCANOUT (1u << 0)
@@ -215,6 +222,21 @@ struct vmb_op {
 		struct {
 			uint64_t n;
 		} frame;
+		/* transfer: syncs first_sync (src) and first_sync + 1 (dst) */
+		struct {
+			uint32_t first_sync;
+			uint32_t flags; /* VMB_TRANSFER_F_* */
+		} transfer;
+		/* syncobj_reset: n syncobj ids at trace->ids[first_id] */
+		struct {
+			uint32_t first_id;
+			uint32_t n;
+		} reset;
+		/* sync_file_export / sync_file_import (sync_file 0: none) */
+		struct {
+			uint32_t syncobj;
+			uint32_t sync_file;
+		} sync_file;
 	} u;
 };
 
@@ -243,7 +265,7 @@ struct vmb_source {
  * @ops, @n_ops: the op array
  * @binds, @n_binds: pool of bind entries
  * @syncs, @n_syncs: pool of syncs
- * @ids, @n_ids: pool of u32 ids (submit BO lists)
+ * @ids, @n_ids: pool of u32 ids (submit BO lists, syncobj_reset syncobjs)
  * @vm_kernel_range: kernel_range per VM id (see above), @n_vm_ids entries
  * @max_id: largest id used per object class (vm, queue, bo, syncobj)
  * @sha256: hex digest of the file bytes (64 chars + NUL)

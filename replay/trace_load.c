@@ -813,6 +813,12 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 		case VMB_OP_SIGNAL:
 			op->u.wait.first_sync += (uint32_t)ns;
 			break;
+		case VMB_OP_TRANSFER:
+			op->u.transfer.first_sync += (uint32_t)ns;
+			break;
+		case VMB_OP_SYNCOBJ_RESET:
+			op->u.reset.first_id += (uint32_t)ni;
+			break;
 		case VMB_OP_VM_CREATE:
 			krange = p->kranges[kr++];
 			break;

@@ -30,6 +30,7 @@ struct vmb_flag_name {
 extern const struct vmb_flag_name vmb_bind_flag_names[];
 extern const struct vmb_flag_name vmb_vm_flag_names[];
 extern const struct vmb_flag_name vmb_bo_flag_names[];
+extern const struct vmb_flag_name vmb_transfer_flag_names[];
 
 int vmb_trace_lookup_op(const char *name);
 int vmb_trace_lookup_bind_kind(const char *name);
