@@ -7,6 +7,7 @@
  * number, calls the handler and copies back only for _IOC_READ commands.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,49 @@ void *shim_table_remove(struct shim_table *t, uint32_t h)
 
 /* ---- user pointers ---------------------------------------------------------- */
 
+/*
+ * Whether [p, p + len) lies in writable mappings, from /proc/self/maps.
+ * process_vm_readv() refuses a mapping without PROT_READ, but a
+ * PROT_WRITE-only one (IGT maps BOs so: xe_bo_map) is readable by the CPU
+ * and by the kernel's copy_from_user() alike: a fault in a VMA with any
+ * access right is served (arch/x86/mm/fault.c access_error).
+ */
+static bool user_writable(uint64_t p, uint64_t len)
+{
+	char buf[8192], *line, *nl;
+	size_t have = 0;
+	ssize_t n;
+	int fd = shim_real_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		return false;
+	while (len && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		have += (size_t)n;
+		buf[have] = 0;
+		for (line = buf; len && (nl = strchr(line, '\n')); line = nl + 1) {
+			unsigned long long lo, hi;
+			char perm[5];
+
+			*nl = 0;
+			if (sscanf(line, "%llx-%llx %4s", &lo, &hi, perm) != 3 || hi <= p)
+				continue;
+			if (lo > p || perm[1] != 'w')
+				goto out; /* a hole or a mapping without write */
+			if (hi - p >= len)
+				len = 0;
+			else {
+				len -= hi - p;
+				p = hi;
+			}
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+	}
+out:
+	close(fd);
+	return !len;
+}
+
 void *shim_user(uint64_t p, uint64_t len, bool write)
 {
 	static char empty[1];
@@ -141,7 +185,7 @@ void *shim_user(uint64_t p, uint64_t len, bool write)
 		struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)(p + done), n};
 
 		if (process_vm_readv(self, &local, 1, &remote, 1, 0) != (ssize_t)n)
-			return NULL;
+			return user_writable(p + done, len - done) ? (void *)(uintptr_t)p : NULL;
 		if (write && process_vm_writev(self, &local, 1, &remote, 1, 0) != (ssize_t)n)
 			return NULL;
 		done += n;

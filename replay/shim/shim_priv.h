@@ -215,7 +215,9 @@ int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, stru
 /*
  * shim_user() - the kernel's access_ok(): @len bytes at user pointer @p can
  * be read (and written, with @write); NULL means the ioctl fails -EFAULT
- * instead of crashing the program. Checked with process_vm_readv/writev.
+ * instead of crashing the program. Checked with process_vm_readv/writev;
+ * memory mapped write-only (which process_vm_readv refuses) counts as
+ * readable too, as for copy_from_user (looked up in /proc/self/maps).
  */
 void *shim_user(uint64_t p, uint64_t len, bool write);
 
@@ -234,6 +236,7 @@ struct shim_vm *shim_vm_by_id(uint32_t id);
 /* the shim GPU (shim_gpu.c): BO memory, address translation, executor */
 struct shim_gpu_stats {
 	uint64_t jobs, empty_jobs, jobs_failed, faults, unsupported, hangs, store_bytes, cancelled;
+	uint64_t ufence_lost; /* xe bind user fences whose CPU address was not writable */
 };
 extern struct shim_gpu_stats shim_gpu_stats;
 int shim_gpu_bo_init(struct shim_bo *bo);

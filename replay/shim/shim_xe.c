@@ -7,6 +7,7 @@
  * and friends, as documented in reference/uapi.md).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -376,6 +377,9 @@ static int xe_exec_queue_destroy(struct shim_file *f, unsigned long req, void *a
 #define XE_MEM_REGION_MASK 0x3u /* instances 0 (system) and 1 (VRAM) */
 #define XE_CONSULT_MEM_ADVISE_PREF_LOC 0xffffffffu
 
+/* x86-64 TASK_SIZE_MAX (4-level paging): access_ok() wants pointers below it */
+#define XE_TASK_SIZE_MAX ((1ull << 47) - XE_PAGE)
+
 /* a user fence to write: a CPU address (VM_BIND) or a GPU VA (EXEC) */
 struct xe_ufence {
 	uint64_t addr, value;
@@ -426,8 +430,13 @@ static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool
 				return -EOPNOTSUPP;
 			if (s[i].addr & 7)
 				return -EINVAL;
-			if (!exec && !shim_user(s[i].addr, 8, true))
-				return -EFAULT; /* user_fence_create: access_ok */
+			/*
+			 * user_fence_create: access_ok() only, a range check;
+			 * whether the memory is mapped shows when the fence is
+			 * written (user_fence_worker)
+			 */
+			if (!exec && s[i].addr >= XE_TASK_SIZE_MAX)
+				return -EFAULT;
 			uf[*n_uf].addr = s[i].addr;
 			uf[*n_uf].value = s[i].timeline_value;
 			(*n_uf)++;
@@ -588,16 +597,30 @@ static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, s
 	}
 }
 
-/* write the user fences of a bind (CPU addresses) */
+/*
+ * write the user fences of a bind (CPU addresses); like user_fence_worker's
+ * copy_to_user(), a write that faults is only warned about (once here) and
+ * counted
+ */
 static void xe_ufence_signal_cpu(const struct xe_ufence *uf, uint32_t n)
 {
+	static bool said;
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
 		uint64_t *p = shim_user(uf[i].addr, 8, true);
 
-		if (p)
-			*p = uf[i].value;
+		if (p) {
+			__atomic_store_n(p, uf[i].value, __ATOMIC_RELEASE);
+			continue;
+		}
+		shim_gpu_stats.ufence_lost++;
+		if (!said && !getenv("VMB_SHIM_QUIET"))
+			fprintf(stderr,
+				"vmshim: xe user fence at 0x%llx not written: no writable "
+				"memory there (the kernel warns likewise)\n",
+				(unsigned long long)uf[i].addr);
+		said = true;
 	}
 }
 

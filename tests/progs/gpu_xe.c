@@ -358,6 +358,58 @@ int main(void)
 		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == 0, "UNMAP with obj_offset: 0");
 	}
 
+	/*
+	 * compute mode (xe_exec_threads threads-cm-*): an LR VM, the BO mapped
+	 * PROT_WRITE only as IGT's xe_bo_map() does, a VM_BIND user fence in
+	 * that mapping, waited for with WAIT_USER_FENCE; the kernel's bind
+	 * checks only access_ok() (an address in the user half), so a fence
+	 * at an unmapped address is accepted and just not written
+	 */
+	{
+		uint32_t lvm = vm_create(VMB_XE_VM_CREATE_FLAG_LR_MODE), lbo = bo_create(SZ);
+		struct vmb_xe_gem_mmap_offset m = {.handle = lbo};
+		volatile uint64_t *wo = NULL;
+		void *hole = mmap(NULL, 0x1000, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct vmb_xe_sync s = {.type = VMB_XE_SYNC_TYPE_USER_FENCE,
+					.flags = VMB_XE_SYNC_FLAG_SIGNAL,
+					.timeline_value = 0xdeadbeefdeadbeefull};
+		struct vmb_xe_vm_bind b = {
+		    .vm_id = lvm, .num_binds = 1, .num_syncs = 1, .syncs = (uintptr_t)&s};
+		struct vmb_xe_wait_user_fence w = {
+		    .op = 0, .value = s.timeline_value, .mask = ~0ull, .timeout = 1000000000};
+
+		if (!xioctl(VMB_DRM_IOCTL_XE_GEM_MMAP_OFFSET, &m)) {
+			void *p = mmap(NULL, SZ, PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
+
+			wo = p == MAP_FAILED ? NULL : p;
+		}
+		check(lvm && lbo && wo, "LR VM, BO mapped write-only");
+		s.addr = (uintptr_t)&wo[8];
+		w.addr = s.addr;
+		b.bind.op = VMB_XE_VM_BIND_OP_MAP;
+		b.bind.obj = lbo;
+		b.bind.addr = DATA_VA;
+		b.bind.range = SZ;
+		b.bind.pat_index = PAT_WB;
+		check(wo && !xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) &&
+			  !xioctl(VMB_DRM_IOCTL_XE_WAIT_USER_FENCE, &w) &&
+			  wo[8] == 0xdeadbeefdeadbeefull,
+		      "LR bind with a user fence in a write-only BO mmap: written, waited");
+		munmap(hole, 0x1000);
+		s.addr = (uintptr_t)hole;
+		b.bind.op = VMB_XE_VM_BIND_OP_UNMAP;
+		b.bind.obj = 0;
+		check(!xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b),
+		      "user fence at an unmapped address: accepted (access_ok only)");
+		s.addr = 1ull << 47;
+		b.bind.op = VMB_XE_VM_BIND_OP_MAP;
+		b.bind.obj = lbo;
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EFAULT,
+		      "user fence at a kernel-half address: EFAULT");
+		if (wo)
+			munmap((void *)wo, SZ);
+	}
+
 	/* a fault on a VM without scratch bans the queue */
 	check(!bind_op(vm, VMB_XE_VM_BIND_OP_UNMAP, 0, 0, DATA_VA, SZ, 0),
 	      "unbind on the no-scratch VM");
