@@ -303,9 +303,54 @@ static int cs_dependencies(struct shim_file *f, const struct vmb_amdgpu_cs_chunk
 	return 0;
 }
 
+/*
+ * amdgpu_cs_p2_syncobj_timeline_wait -> amdgpu_syncobj_lookup_and_add ->
+ * drm_syncobj_find_fence(flags): a TIMELINE_WAIT entry with
+ * DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT holds the submission back until
+ * another thread has submitted the point it names (5 s at most, -ETIME);
+ * once it exists the job is ordered after it like any in-fence
+ */
+static int cs_wait_for_submit(struct shim_file *f, const union vmb_amdgpu_cs *cs)
+{
+	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
+	uint32_t i, k;
+	int ret = 0;
+
+	if (!chunks || !cs->in.num_chunks || cs->in.num_chunks > 64)
+		return 0; /* amdgpu_cs_run() reports it */
+	for (i = 0; i < cs->in.num_chunks && !ret; i++) {
+		const struct vmb_amdgpu_cs_chunk *c = shim_user(chunks[i], sizeof(*c), false);
+		const struct vmb_amdgpu_cs_chunk_syncobj *sy;
+
+		if (!c || c->chunk_id != VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT)
+			continue;
+		sy = shim_user(c->chunk_data, c->length_dw * 4ull, false);
+		for (k = 0; sy && k < c->length_dw / 4 && !ret; k++)
+			if (sy[k].flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)
+				ret = shim_sync_wait_submit(f, sy[k].handle, sy[k].point);
+	}
+	return ret;
+}
+
+static int amdgpu_cs_run(struct shim_file *f, union vmb_amdgpu_cs *cs);
+
 static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 {
 	union vmb_amdgpu_cs *cs = arg;
+	int ret;
+
+	if (!shim_table_get(&f->queues, cs->in.ctx_id))
+		return -EINVAL; /* amdgpu_cs_parser_init */
+	f->refs++;		/* the kernel holds the file for the length of the ioctl */
+	ret = cs_wait_for_submit(f, cs);
+	if (!ret)
+		ret = amdgpu_cs_run(f, cs);
+	shim_file_put(f);
+	return ret;
+}
+
+static int amdgpu_cs_run(struct shim_file *f, union vmb_amdgpu_cs *cs)
+{
 	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
 	struct vmb_sync *in = NULL, *out = NULL, *all = NULL;
 	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, j, k, n_ib = 0, fence_off = 0;

@@ -208,6 +208,8 @@ int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 	ret = vmb_model_exec(shim.model, &call, &tm);
 	if (shim_timed && tm.done_ns)
 		shim_timed_wake_at(tm.done_ns); /* a bind's end */
+	if (!ret)
+		shim_lock_wake(); /* a fence may exist now that a waiter wants */
 	return ret;
 }
 
@@ -243,6 +245,7 @@ int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,
 {
 	struct vmb_op op = {.kind = VMB_OP_SUBMIT};
 	struct vmb_call call = {.op = &op, .syncs = syncs, .bos = bos};
+	int ret;
 
 	op.u.submit.queue = queue;
 	op.u.submit.n_bos = n_bos;
@@ -256,7 +259,10 @@ int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,
 	 */
 	if (!shim_timed)
 		shim_timed_catch_up();
-	return vmb_model_exec(shim.model, &call, tm);
+	ret = vmb_model_exec(shim.model, &call, tm);
+	if (!ret && n_out)
+		shim_lock_wake(); /* out-fences submitted: WAIT_FOR_SUBMIT waiters go on */
+	return ret;
 }
 
 int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struct vmb_sync *syncs,
@@ -886,6 +892,37 @@ static uint64_t syncs_next(const struct vmb_sync *s, uint32_t n, uint64_t until)
 	return until;
 }
 
+/* drm_syncobj.c: how long a kernel-side WAIT_FOR_SUBMIT lookup waits */
+#define SYNCOBJ_WAIT_FOR_SUBMIT_NS 5000000000ull
+
+/*
+ * shim_sync_wait_submit() - drm_syncobj_find_fence() with
+ * DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT: wait, with the shim lock
+ * released, until a fence for @point of @handle is submitted (by another
+ * thread: a job's out-fence, a host signal, an import), at most 5 s
+ * (-ETIME). -ENOENT for an unknown handle. The caller holds a reference on
+ * @f.
+ */
+int shim_sync_wait_submit(struct shim_file *f, uint32_t handle, uint64_t point)
+{
+	uint64_t end = real_now() + SYNCOBJ_WAIT_FOR_SUBMIT_NS;
+
+	for (;;) {
+		struct vmb_sync s;
+		uint32_t got;
+		int ret = shim_sync_resolve(f, handle, point, &s);
+
+		if (ret)
+			return ret;
+		syncs_reached(&s, 1, UINT64_MAX, &got);
+		if (got)
+			return 0;
+		if (real_now() >= end)
+			return -ETIME;
+		shim_lock_sleep(end);
+	}
+}
+
 /*
  * The timed GPU's wait: the fences have signalled when the model's signal
  * times are reached by real time; until then sleep with the shim lock
@@ -959,21 +996,53 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 	s = calloc(n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	for (i = 0; i < n && !ret; i++)
-		ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+	f->refs++; /* the kernel holds the file for the length of the ioctl */
+	/*
+	 * drm_syncobj_array_wait_timeout: a syncobj without a fence for its
+	 * point is -EINVAL, unless WAIT_FOR_SUBMIT / WAIT_AVAILABLE: then wait
+	 * (shim lock released) until another thread submits one, or time out
+	 */
+	for (;;) {
+		uint32_t known = 0, k;
+
+		for (i = 0, ret = 0; i < n && !ret; i++)
+			ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+		if (ret)
+			break;
+		/* the fences that exist, first (any-of waits on those alone) */
+		for (i = 0; i < n; i++) {
+			syncs_reached(&s[i], 1, UINT64_MAX, &k);
+			if (k) {
+				struct vmb_sync t = s[known];
+
+				s[known++] = s[i];
+				s[i] = t;
+			}
+		}
+		if (known && (known == n || !(flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL)))
+			break;
+		if (!(flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
+			       VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE))) {
+			ret = -EINVAL;
+			break;
+		}
+		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs) {
+			ret = -ETIME;
+			break;
+		}
+		shim_lock_sleep((uint64_t)timeout_abs);
+	}
 	if (!ret) {
-		op.u.wait.n = (uint16_t)n;
+		now = real_now();
+		op.u.wait.n = (uint16_t)(flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL ? n : 1);
 		op.u.wait.all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
 		op.u.wait.timeout_ns = timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;
 		if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)
-			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there or not */
+			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there */
 		ret = shim_model(&op, NULL, s, NULL, 0);
-		/* nothing else can submit while this thread waits: no fence = timeout */
-		if (ret == -EINVAL && (flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
-						VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)))
-			ret = -ETIME;
 	}
 	free(s);
+	shim_file_put(f);
 	return ret;
 }
 
@@ -1002,6 +1071,25 @@ static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const ui
 	if (shim_timed)
 		shim_lock_wake();
 	return ret;
+}
+
+/*
+ * drm_syncobj_find_fence(): a fence for @point of @handle exists (-EINVAL
+ * if not), or with WAIT_FOR_SUBMIT in @flags comes within 5 s (-ETIME)
+ */
+static int syncobj_src_fence(struct shim_file *f, uint32_t handle, uint64_t point, uint32_t flags)
+{
+	struct vmb_sync s;
+	uint32_t got;
+	int ret;
+
+	if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)
+		return shim_sync_wait_submit(f, handle, point);
+	ret = shim_sync_resolve(f, handle, point, &s);
+	if (ret)
+		return ret;
+	syncs_reached(&s, 1, UINT64_MAX, &got);
+	return got ? 0 : -EINVAL;
 }
 
 static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
@@ -1055,18 +1143,34 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 			if (!s)
 				return -ENOENT;
 			p[i] = 0;
+			/*
+			 * the point signalled by now: on the instant GPU every
+			 * submitted job has run to completion (its fences are
+			 * signalled, whatever the model's own clock says), on the
+			 * timed one the model's clock is real time
+			 */
 			if (s->created)
-				vmb_model_syncobj_point(shim.model, s->id,
-							vmb_model_now(shim.model), &p[i]);
+				vmb_model_syncobj_point(
+				    shim.model, s->id,
+				    shim_timed ? vmb_model_now(shim.model) : UINT64_MAX, &p[i]);
 		}
 		return 0;
 	}
 	case 0xcc: { /* TRANSFER: the destination point signals now (approximation) */
 		struct vmb_drm_syncobj_transfer *t = arg;
+		int ret;
 
-		if (!shim_syncobj_get(f, t->src_handle))
+		if (t->pad)
+			return -EINVAL;
+		if (!shim_syncobj_get(f, t->dst_handle))
 			return -ENOENT;
-		return syncobj_signal(f, &t->dst_handle, &t->dst_point, 1);
+		/* drm_syncobj_find_fence on the source, waiting for it if asked */
+		f->refs++;
+		ret = syncobj_src_fence(f, t->src_handle, t->src_point, t->flags);
+		if (!ret)
+			ret = syncobj_signal(f, &t->dst_handle, &t->dst_point, 1);
+		shim_file_put(f);
+		return ret;
 	}
 	case 0xcd: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;

@@ -211,6 +211,12 @@ int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struc
 		uint16_t n_in, uint16_t n_out);
 /* resolve a (handle, point) sync of file @f into @out; -ENOENT if unknown */
 int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, struct vmb_sync *out);
+/*
+ * drm_syncobj_find_fence() with WAIT_FOR_SUBMIT: wait (lock released, at
+ * most 5 s, else -ETIME) until a fence for @point of @handle is submitted;
+ * the caller holds a reference on @f
+ */
+int shim_sync_wait_submit(struct shim_file *f, uint32_t handle, uint64_t point);
 
 /*
  * shim_user() - the kernel's access_ok(): @len bytes at user pointer @p can
