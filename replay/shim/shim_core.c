@@ -525,6 +525,7 @@ int shim_queue_free(struct shim_file *f, uint32_t handle)
 		return -ENOENT;
 	op.u.queue.queue = q->id;
 	shim_timed_queue_gone(q);
+	shim_xe_held_queue_gone(q);
 	free(q);
 	return shim_model(&op, NULL, NULL, NULL, 0);
 }
@@ -1003,26 +1004,40 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 	 * (shim lock released) until another thread submits one, or time out
 	 */
 	for (;;) {
-		uint32_t known = 0, k;
+		uint32_t known = 0, ready = 0, k;
+		bool avail = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE;
 
 		for (i = 0, ret = 0; i < n && !ret; i++)
 			ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
 		if (ret)
 			break;
-		/* the fences that exist, first (any-of waits on those alone) */
+		/*
+		 * the fences that can be waited for now, first (any-of waits on
+		 * those alone): in the model, and not those of xe jobs held
+		 * behind a spinner (shim_xe_held.c), which exist but have not
+		 * signalled
+		 */
 		for (i = 0; i < n; i++) {
-			syncs_reached(&s[i], 1, UINT64_MAX, &k);
-			if (k) {
-				struct vmb_sync t = s[known];
+			bool h = shim_xe_sync_held(&s[i]);
 
-				s[known++] = s[i];
+			syncs_reached(&s[i], 1, UINT64_MAX, &k);
+			known += k || h;
+			if (k && (!h || avail)) {
+				struct vmb_sync t = s[ready];
+
+				s[ready++] = s[i];
 				s[i] = t;
 			}
 		}
-		if (known && (known == n || !(flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL)))
+		if (ready && (ready == n || !(flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL)))
 			break;
-		if (!(flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
-			       VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE))) {
+		if (avail && known == n) {
+			free(s);
+			shim_file_put(f);
+			return 0; /* held fences exist: available, nothing to wait for */
+		}
+		if (known < n && !(flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
+					    VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE))) {
 			ret = -EINVAL;
 			break;
 		}

@@ -243,6 +243,7 @@ struct shim_vm *shim_vm_by_id(uint32_t id);
 struct shim_gpu_stats {
 	uint64_t jobs, empty_jobs, jobs_failed, faults, unsupported, hangs, store_bytes, cancelled;
 	uint64_t ufence_lost; /* xe bind user fences whose CPU address was not writable */
+	uint64_t held_failed; /* xe ops held behind a spinner that failed when they ran */
 };
 extern struct shim_gpu_stats shim_gpu_stats;
 int shim_gpu_bo_init(struct shim_bo *bo);
@@ -262,11 +263,49 @@ uint64_t shim_gpu_clock(uint64_t ns);
  * Timestamps the batch writes read @ts_ns (CLOCK_MONOTONIC; 0: now).
  */
 int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch, uint64_t ts_ns);
+/* where an xe job is: the batch address to start, or where a parked spinner stopped */
+struct shim_xe_state {
+	uint64_t pc, ret_pc;
+	bool second, started;
+};
+/*
+ * shim_gpu_run_xe_spin() - run or resume an xe job (instant GPU) that may be
+ * a spinner: as shim_gpu_run_xe(), or -EINPROGRESS when it loops on an
+ * MI_COND_BATCH_BUFFER_END condition in memory for more than @max_jumps
+ * (0: the hang bound) jumps; *@st then says where to resume
+ */
+int shim_gpu_run_xe_spin(struct shim_vm *vm, struct shim_xe_state *st, uint32_t max_jumps);
 int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes,
 			uint64_t ts_ns);
 /* the no-op dwords of a job, read without executing it (the timed GPU's length) */
 uint64_t shim_gpu_scan_xe(struct shim_vm *vm, uint64_t batch);
 uint64_t shim_gpu_scan_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes);
+
+/* xe user fences: a CPU address (VM_BIND) or a GPU VA (EXEC) and the value */
+struct shim_xe_ufence {
+	uint64_t addr, value;
+};
+void shim_xe_ufence_signal_cpu(const struct shim_xe_ufence *uf, uint32_t n);
+
+/*
+ * xe jobs and binds held behind a spinner on the instant GPU
+ * (shim_xe_held.c): whether an op must wait, holding it, parking a
+ * spinner, and what the syncobj waits need to know
+ */
+bool shim_xe_sync_held(const struct vmb_sync *s);
+bool shim_xe_must_hold(const struct shim_queue *q, uint32_t vm, const struct vmb_sync *in,
+		       uint16_t n_in);
+void shim_xe_signalled(const struct vmb_sync *out, uint16_t n_out);
+int shim_xe_hold_exec(struct shim_queue *q, uint32_t vm, uint64_t batch,
+		      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
+		      const struct shim_xe_ufence *uf, uint32_t n_uf);
+int shim_xe_park_spinner(struct shim_queue *q, uint32_t vm, const struct shim_xe_state *st,
+			 const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
+			 const struct shim_xe_ufence *uf, uint32_t n_uf);
+int shim_xe_hold_bind(struct shim_queue *q, uint32_t vm, const struct vmb_bind_entry *e, uint32_t n,
+		      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
+		      const struct shim_xe_ufence *uf, uint32_t n_uf);
+void shim_xe_held_queue_gone(struct shim_queue *q);
 
 /*
  * the timed shim GPU (shim_timed.c, VMB_SHIM_GPU=timed): the model's clock

@@ -380,11 +380,6 @@ static int xe_exec_queue_destroy(struct shim_file *f, unsigned long req, void *a
 /* x86-64 TASK_SIZE_MAX (4-level paging): access_ok() wants pointers below it */
 #define XE_TASK_SIZE_MAX ((1ull << 47) - XE_PAGE)
 
-/* a user fence to write: a CPU address (VM_BIND) or a GPU VA (EXEC) */
-struct xe_ufence {
-	uint64_t addr, value;
-};
-
 /*
  * xe_sync_entry_parse(): SYNCOBJ / TIMELINE_SYNCOBJ / USER_FENCE, in the
  * kernel's order of checks. @exec: user fence addresses are GPU VAs;
@@ -392,7 +387,7 @@ struct xe_ufence {
  */
 static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool exec,
 		    bool no_ufence, struct vmb_sync *in, uint16_t *n_in, struct vmb_sync *out,
-		    uint16_t *n_out, struct xe_ufence *uf, uint32_t *n_uf)
+		    uint16_t *n_out, struct shim_xe_ufence *uf, uint32_t *n_uf)
 {
 	const struct vmb_xe_sync *s = shim_user(ptr, (uint64_t)n * sizeof(*s), false);
 	uint32_t i;
@@ -451,7 +446,7 @@ static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool
 /* in-syncs then out-syncs in one array, as struct vmb_call wants them */
 static int xe_collect_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool exec,
 			    bool no_ufence, struct vmb_sync **all, uint16_t *n_in, uint16_t *n_out,
-			    struct xe_ufence **uf, uint32_t *n_uf)
+			    struct shim_xe_ufence **uf, uint32_t *n_uf)
 {
 	struct vmb_sync *in, *out;
 	int ret;
@@ -602,7 +597,7 @@ static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, s
  * copy_to_user(), a write that faults is only warned about (once here) and
  * counted
  */
-static void xe_ufence_signal_cpu(const struct xe_ufence *uf, uint32_t n)
+void shim_xe_ufence_signal_cpu(const struct shim_xe_ufence *uf, uint32_t n)
 {
 	static bool said;
 	uint32_t i;
@@ -631,7 +626,7 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	const struct vmb_xe_vm_bind_op *ops;
 	struct vmb_bind_entry *e = NULL;
 	struct vmb_sync *syncs = NULL;
-	struct xe_ufence *uf = NULL;
+	struct shim_xe_ufence *uf = NULL;
 	struct shim_queue *q = NULL;
 	struct shim_vm *vm;
 	uint16_t n_in = 0, n_out = 0;
@@ -679,11 +674,17 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 		op.u.wait.n = n_out;
 		if (n_out)
 			ret = shim_model(&op, NULL, syncs + n_in, NULL, 0);
+	} else if (!ret && !shim_timed && shim_xe_must_hold(q, vm->id, syncs, n_in)) {
+		/* its queue or in-fences wait for a spinner: carried out when they are done */
+		ret = shim_xe_hold_bind(q, vm->id, e, b->num_binds, syncs, n_in, n_out, uf, n_uf);
+		n_uf = 0;
 	} else if (!ret) {
 		ret = shim_bind(vm, q ? q->id : 0, e, b->num_binds, syncs, n_in, n_out);
+		if (!ret)
+			shim_xe_signalled(syncs + n_in, n_out);
 	}
 	if (!ret)
-		xe_ufence_signal_cpu(uf, n_uf);
+		shim_xe_ufence_signal_cpu(uf, n_uf);
 	free(e);
 	free(syncs);
 	free(uf);
@@ -714,7 +715,7 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_xe_exec *x = arg;
 	struct vmb_sync *syncs = NULL;
-	struct xe_ufence *uf = NULL;
+	struct shim_xe_ufence *uf = NULL;
 	struct shim_queue *q;
 	struct shim_vm *vm;
 	uint16_t n_in, n_out;
@@ -757,21 +758,32 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 		free(uf);
 		return ret;
 	}
+	if (!ret && shim_xe_must_hold(q, q->vm, syncs, n_in)) {
+		/* queued behind a spinner (its queue or an in-fence): runs when that is done */
+		ret = shim_xe_hold_exec(q, q->vm, x->address, syncs, n_in, n_out, uf, n_uf);
+		goto out;
+	}
 	if (!ret)
 		ret = shim_submit(q->id, NULL, 0, syncs, n_in, n_out);
 	if (!ret) {
-		int err = shim_gpu_run_xe(vm, x->address, 0);
+		struct shim_xe_state st = {.pc = x->address};
+		int err = shim_gpu_run_xe_spin(vm, &st, 0);
 
+		shim_xe_signalled(syncs + n_in, n_out);
 		/*
-		 * a fault or hang resets the queue; a command the shim cannot
+		 * a spinner waits for its end condition (shim_xe_held.c); a
+		 * fault or hang resets the queue; a command the shim cannot
 		 * execute (real drivers' 3D state) only fails the job
 		 */
-		if (err && err != -EOPNOTSUPP)
+		if (err == -EINPROGRESS)
+			ret = shim_xe_park_spinner(q, q->vm, &st, syncs, n_in, n_out, uf, n_uf);
+		else if (err && err != -EOPNOTSUPP)
 			q->banned = true;
 		else if (!err)
 			for (i = 0; i < n_uf; i++)
 				shim_gpu_write(vm, uf[i].addr, &uf[i].value, 8);
 	}
+out:
 	free(syncs);
 	free(uf);
 	return ret;
