@@ -303,8 +303,11 @@ int shim_xe_park_spinner(struct shim_queue *q, uint32_t vm, const struct shim_xe
 			 const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
 			 const struct shim_xe_ufence *uf, uint32_t n_uf);
 int shim_xe_hold_bind(struct shim_queue *q, uint32_t vm, const struct vmb_bind_entry *e, uint32_t n,
-		      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
-		      const struct shim_xe_ufence *uf, uint32_t n_uf);
+		      uint64_t rf_start, uint64_t rf_last, const struct vmb_sync *syncs,
+		      uint16_t n_in, uint16_t n_out, const struct shim_xe_ufence *uf,
+		      uint32_t n_uf);
+bool shim_xe_held_maps(uint32_t vm, uint64_t start, uint64_t last);
+bool shim_xe_range_held(uint32_t vm, uint64_t start, uint64_t last);
 void shim_xe_held_queue_gone(struct shim_queue *q);
 
 /*

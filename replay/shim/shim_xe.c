@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "backends/shadow.h"
 #include "shim_priv.h"
 #include "uapi/xe.h"
 
@@ -619,6 +620,82 @@ void shim_xe_ufence_signal_cpu(const struct shim_xe_ufence *uf, uint32_t n)
 	}
 }
 
+/* the page-table levels: a level-k table maps 1 << xe_pt_shift(k + 1) bytes */
+static unsigned int xe_pt_shift(unsigned int level)
+{
+	return 12 + 9 * level;
+}
+
+/* a page table of level @k covers @x: it exists while something is mapped there */
+static bool xe_pt_exists(struct shim_vm *vm, unsigned int k, uint64_t x)
+{
+	uint64_t span = 1ull << xe_pt_shift(k + 1), r = x & ~(span - 1);
+
+	return (vm->shadow && vmb_gpuvm_find_first(vm->shadow, r, span)) ||
+	       shim_xe_held_maps(vm->id, r, r + span - 1);
+}
+
+/*
+ * the level of the highest pre-existing page table a bind of [a, e) writes
+ * entries into, at address @x of it (xe_pt_stage_bind_entry: a missing
+ * child table, or one the range covers entirely, is built privately and
+ * hooked into its parent)
+ */
+static unsigned int xe_pt_level_at(struct shim_vm *vm, uint64_t a, uint64_t e, uint64_t x)
+{
+	int k;
+
+	for (k = 2; k >= 0; k--) {
+		uint64_t span = 1ull << xe_pt_shift(k + 1), r = x & ~(span - 1);
+
+		if (!xe_pt_exists(vm, (unsigned int)k, x) || (a <= r && e >= r + span))
+			return (unsigned int)k + 1;
+	}
+	return 0;
+}
+
+/*
+ * xe_pt_update_ops_rfence_interval: the range fence of a bind's page-table
+ * update is its VA range aligned to the span of the highest table level it
+ * writes (greedy, as the kernel computes it); unbinds are taken at their
+ * own range
+ */
+static void xe_rfence_interval(struct shim_vm *vm, const struct vmb_bind_entry *e, uint32_t n,
+			       uint64_t *start, uint64_t *last)
+{
+	uint32_t i;
+
+	*start = UINT64_MAX;
+	*last = 0;
+	for (i = 0; i < n; i++) {
+		uint64_t a = e[i].va, end = e[i].va + e[i].range, s, l, g;
+		unsigned int lv = 0;
+
+		if (!e[i].range)
+			continue;
+		if (e[i].kind != VMB_BIND_UNMAP && e[i].kind != VMB_BIND_UNMAP_ALL) {
+			unsigned int l2 = xe_pt_level_at(vm, a, end, end - 1);
+
+			lv = xe_pt_level_at(vm, a, end, a);
+			lv = l2 > lv ? l2 : lv;
+		}
+		g = 1ull << xe_pt_shift(lv);
+		s = a & ~(g - 1);
+		l = ((end + g - 1) & ~(g - 1)) - 1;
+		*start = s < *start ? s : *start;
+		*last = l > *last ? l : *last;
+	}
+}
+
+static bool xe_bind_must_hold(struct shim_vm *vm, struct shim_queue *q,
+			      const struct vmb_bind_entry *e, uint32_t n, const struct vmb_sync *in,
+			      uint16_t n_in, uint64_t *rf_start, uint64_t *rf_last)
+{
+	xe_rfence_interval(vm, e, n, rf_start, rf_last);
+	return shim_xe_must_hold(q, vm->id, in, n_in) ||
+	       shim_xe_range_held(vm->id, *rf_start, *rf_last);
+}
+
 /* xe_vm_bind_ioctl */
 static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 {
@@ -631,6 +708,7 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	struct shim_vm *vm;
 	uint16_t n_in = 0, n_out = 0;
 	uint32_t i, n_uf = 0;
+	uint64_t rf_start = 0, rf_last = 0;
 	int ret = 0;
 
 	vm = xe_vm(f, b->vm_id);
@@ -674,9 +752,14 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 		op.u.wait.n = n_out;
 		if (n_out)
 			ret = shim_model(&op, NULL, syncs + n_in, NULL, 0);
-	} else if (!ret && !shim_timed && shim_xe_must_hold(q, vm->id, syncs, n_in)) {
-		/* its queue or in-fences wait for a spinner: carried out when they are done */
-		ret = shim_xe_hold_bind(q, vm->id, e, b->num_binds, syncs, n_in, n_out, uf, n_uf);
+	} else if (!ret && !shim_timed &&
+		   xe_bind_must_hold(vm, q, e, b->num_binds, syncs, n_in, &rf_start, &rf_last)) {
+		/*
+		 * its queue, in-fences or page tables wait for a spinner:
+		 * carried out when they are done
+		 */
+		ret = shim_xe_hold_bind(q, vm->id, e, b->num_binds, rf_start, rf_last, syncs, n_in,
+					n_out, uf, n_uf);
 		n_uf = 0;
 	} else if (!ret) {
 		ret = shim_bind(vm, q ? q->id : 0, e, b->num_binds, syncs, n_in, n_out);

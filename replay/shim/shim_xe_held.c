@@ -51,6 +51,7 @@ struct held {
 	uint32_t n_uf;
 	struct vmb_bind_entry *e; /* bind entries */
 	uint32_t n;
+	uint64_t rf_start, rf_last; /* bind: its page-table update's range fence */
 };
 
 static struct held *held;
@@ -104,6 +105,35 @@ bool shim_xe_must_hold(const struct shim_queue *q, uint32_t vm, const struct vmb
 			return true;
 	for (i = 0; i < n_in; i++)
 		if (shim_xe_sync_held(&in[i]))
+			return true;
+	return false;
+}
+
+/* a held bind of @vm maps something in [start, last] (its page tables are staged) */
+bool shim_xe_held_maps(uint32_t vm, uint64_t start, uint64_t last)
+{
+	const struct held *h;
+	uint32_t i;
+
+	for (h = held; h; h = h->next)
+		for (i = 0; !h->exec && h->vm == vm && i < h->n; i++)
+			if (h->e[i].kind != VMB_BIND_UNMAP && h->e[i].kind != VMB_BIND_UNMAP_ALL &&
+			    h->e[i].va <= last && h->e[i].va + h->e[i].range - 1 >= start)
+				return true;
+	return false;
+}
+
+/*
+ * xe_pt_vm_dependencies: a bind whose page-table update range [start, last]
+ * overlaps that of a held bind of the same VM waits for it (the range-fence
+ * tree), whatever queue it is on
+ */
+bool shim_xe_range_held(uint32_t vm, uint64_t start, uint64_t last)
+{
+	const struct held *h;
+
+	for (h = held; h; h = h->next)
+		if (!h->exec && h->vm == vm && h->rf_start <= last && h->rf_last >= start)
 			return true;
 	return false;
 }
@@ -204,13 +234,15 @@ int shim_xe_park_spinner(struct shim_queue *q, uint32_t vm, const struct shim_xe
 }
 
 int shim_xe_hold_bind(struct shim_queue *q, uint32_t vm, const struct vmb_bind_entry *e, uint32_t n,
-		      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
-		      const struct shim_xe_ufence *uf, uint32_t n_uf)
+		      uint64_t rf_start, uint64_t rf_last, const struct vmb_sync *syncs,
+		      uint16_t n_in, uint16_t n_out, const struct shim_xe_ufence *uf, uint32_t n_uf)
 {
 	struct held *h = held_new(false, q, vm, syncs, n_in, n_out, uf, n_uf);
 
 	if (!h)
 		return -ENOMEM;
+	h->rf_start = rf_start;
+	h->rf_last = rf_last;
 	h->e = calloc(n + 1u, sizeof(*e));
 	if (!h->e) {
 		held_free(h);
@@ -338,7 +370,9 @@ static void held_step(void)
 			bool blocked = false;
 
 			for (e = held; e != h && !blocked; e = e->next)
-				blocked = same_queue(e, h->q, h->vm);
+				blocked = same_queue(e, h->q, h->vm) ||
+					  (!h->exec && !e->exec && e->vm == h->vm &&
+					   e->rf_start <= h->rf_last && e->rf_last >= h->rf_start);
 			if (!blocked) {
 				/* its in-fences: none held by an op still before it */
 				uint16_t i;
