@@ -257,7 +257,7 @@ static void test_spinners(void)
 	/* the range fence: a bind sharing the held bind's new page table waits */
 	out = xsync(s_b2, 1);
 	check(!bind_q(vm, bq2, tb, 0x1000, FAR_VA + 0x10000, 0x1000, &out, 1) &&
-		  sync_wait(s_b2, 0) == -ETIME,
+		  sync_wait(s_b2, 100000000) == -ETIME,
 	      "bind on another queue in the held bind's new 2M: waits (range fence)");
 	out = xsync(s_b3, 1);
 	check(!bind_q(vm, 0, tb, 0x2000, NEAR_VA + SZ, 0x1000, &out, 1) &&
