@@ -332,6 +332,27 @@ static int cs_wait_for_submit(struct shim_file *f, const union vmb_amdgpu_cs *cs
 	return ret;
 }
 
+/*
+ * amdgpu_cs_p1_ib -> amdgpu_ctx_get_entity: the IP type, instance 0 and a
+ * ring below amdgpu_ctx_num_entities[] (-EINVAL), then the entity's
+ * schedulers: this GPU has rings for GFX, compute and SDMA only (the
+ * HW_IP_INFO it reports). For UVD, UVD_ENC, VCN_DEC and VCN_ENC
+ * amdgpu_ctx_init_entity picks one scheduler of none, and
+ * drm_sched_entity_init refuses that (-EINVAL); for the other IPs without
+ * rings the entity has no run queue and drm_sched_job_init says -ENOENT.
+ */
+static int cs_ib_entity(const struct vmb_amdgpu_cs_chunk_ib *ib)
+{
+	static const uint8_t entities[10] = {1, 4, 2, 1, 1, 1, 1, 1, 1, 1};
+	uint32_t ip = ib->ip_type;
+
+	if (ip >= 10 || ib->ip_instance || ib->ring >= entities[ip])
+		return -EINVAL;
+	if (ip <= 2) /* GFX, COMPUTE, DMA */
+		return 0;
+	return ip == 3 || ip == 5 || ip == 6 || ip == 7 ? -EINVAL : -ENOENT;
+}
+
 static int amdgpu_cs_run(struct shim_file *f, union vmb_amdgpu_cs *cs);
 
 static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
@@ -386,8 +407,8 @@ static int amdgpu_cs_run(struct shim_file *f, union vmb_amdgpu_cs *cs)
 				ret = -EINVAL;
 				break;
 			}
-			memcpy(&ibs[n_ib++], (const void *)(uintptr_t)c->chunk_data,
-			       sizeof(ibs[0]));
+			memcpy(&ibs[n_ib], (const void *)(uintptr_t)c->chunk_data, sizeof(ibs[0]));
+			ret = cs_ib_entity(&ibs[n_ib++]);
 			break;
 		case VMB_AMDGPU_CHUNK_ID_BO_HANDLES: {
 			const struct vmb_amdgpu_bo_list_in *bl =

@@ -200,6 +200,15 @@ static void test_cs_ioctls(uint32_t *ib, uint32_t *dst, uint32_t hib, uint32_t h
 	check(cs(&ibs[1], 1, 77, NULL, 0, NULL) == -ENOENT, "CS with an unknown BO list: -ENOENT");
 	cf.offset = 4092;
 	check(cs(&ibs[1], 1, list, extra, 1, NULL) == -EINVAL, "user fence beyond its BO: -EINVAL");
+	/* amdgpu_ctx_get_entity / init_entity: rings this GPU has, and those it lacks */
+	ibs[1].ip_type = 3; /* UVD */
+	check(cs(&ibs[1], 1, list, NULL, 0, NULL) == -EINVAL, "CS on UVD (no rings): -EINVAL");
+	ibs[1].ip_type = 4; /* VCE */
+	check(cs(&ibs[1], 1, list, NULL, 0, NULL) == -ENOENT, "CS on VCE (no rings): -ENOENT");
+	ibs[1].ip_type = VMB_AMDGPU_HW_IP_GFX;
+	ibs[1].ring = 1;
+	check(cs(&ibs[1], 1, list, NULL, 0, NULL) == -EINVAL, "CS on GFX ring 1: -EINVAL");
+	ibs[1].ring = 0;
 
 	bl.in.operation = VMB_AMDGPU_BO_LIST_OP_UPDATE;
 	bl.in.list_handle = list;
