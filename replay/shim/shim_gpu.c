@@ -6,8 +6,10 @@
  * mapping -> BO + offset, userptr CPU address, NULL/scratch, or a fault),
  * and a command executor for the store-class commands of xe batches
  * (MI_*) and amdgpu IBs (PM4 type 3, SDMA). Jobs run when they are
- * submitted, to completion. Anything the executor does not know fails the
- * job loudly: counted in the stats, said once on stderr.
+ * submitted, to completion; an xe spinner (a loop on a condition in
+ * memory) can instead be parked and resumed (shim_gpu_run_xe_spin, used by
+ * shim_xe_held.c). Anything the executor does not know fails the job
+ * loudly: counted in the stats, said once on stderr.
  */
 #include <errno.h>
 #include <stdio.h>
