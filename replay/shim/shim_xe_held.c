@@ -6,13 +6,13 @@
  * the CPU writes its end condition, and what is queued behind it waits.
  *
  * A spinner is parked: submitted to the model (its fences exist), its
- * stores so far done, and resumed by a worker thread every
- * HELD_POLL_NS. Until it ends, its out-fences read unsignalled. An EXEC or
- * VM_BIND issued on a queue that has a held job, or waiting for an
- * unsignalled fence of a held one, is held too (the ioctl returns 0, as
- * the kernel's does once the job is queued on the DRM scheduler) and
- * carried out, in issue order, when what it waits for has signalled. As
- * in the kernel (xe_sched_job timeout, xe_guc_submit.c
+ * stores so far done, and resumed by a worker thread every HELD_POLL_NS
+ * (the worker sleeps while nothing is held). Until it ends, its out-fences
+ * read unsignalled. An EXEC or VM_BIND issued on a queue that has a held
+ * job, or waiting for an unsignalled fence of a held one, is held too (the
+ * ioctl returns 0, as the kernel's does once the job is queued on the DRM
+ * scheduler) and carried out, in issue order, when what it waits for has
+ * signalled. As in the kernel (xe_guc_submit.c
  * guc_exec_queue_timedout_job), a job still running after the queue's job
  * timeout (5 s, xe_hw_engine.c) is a hang: the queue is banned, the jobs
  * queued behind it on that queue are cancelled (their fences signal, their
@@ -169,6 +169,7 @@ static int held_add(struct held *h)
 	for (p = &held; *p; p = &(*p)->next)
 		;
 	*p = h;
+	shim_lock_wake();
 	if (!worker_started) {
 		pthread_attr_t a;
 
@@ -400,7 +401,8 @@ static void *worker_main(void *arg)
 	shim_lock();
 	for (;;) {
 		held_step();
-		shim_lock_sleep(mono() + HELD_POLL_NS);
+		/* nothing held: sleep until something is (held_add wakes us) */
+		shim_lock_sleep(held ? mono() + HELD_POLL_NS : 0);
 	}
 	return NULL;
 }
