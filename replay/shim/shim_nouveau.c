@@ -95,8 +95,8 @@ static int nv_syncs(struct shim_file *f, const struct vmb_nouveau_sync *in, uint
 		if (type > VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ)
 			return -EOPNOTSUPP;
 		ret = shim_sync_wait_resolve(
-		    f, in[i].handle, type == VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ ? in[i].timeline_value : 0,
-		    &out[i]);
+		    f, in[i].handle,
+		    type == VMB_NOUVEAU_SYNC_TIMELINE_SYNCOBJ ? in[i].timeline_value : 0, &out[i]);
 		if (ret)
 			return ret;
 	}
@@ -135,6 +135,60 @@ static bool nv_has_mapping(struct shim_vm *vm, uint64_t va, uint64_t range)
 	return false;
 }
 
+/* bind entries, grown as ops are lowered */
+struct nv_entries {
+	struct vmb_bind_entry *e;
+	uint32_t n, cap;
+};
+
+static int nv_emit(struct nv_entries *x, enum vmb_bind_kind kind, uint64_t va, uint64_t range)
+{
+	if (x->n == x->cap) {
+		uint32_t cap = x->cap ? 2 * x->cap : 16;
+		struct vmb_bind_entry *e = realloc(x->e, cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		x->e = e;
+		x->cap = cap;
+	}
+	x->e[x->n++] = (struct vmb_bind_entry){.kind = kind, .va = va, .range = range};
+	return 0;
+}
+
+/*
+ * an UNMAP: outside the sparse regions the range becomes a hole; inside one
+ * (not being unmapped) the region's sparse PTEs come back (nouveau_uvma_unmap
+ * unmaps with sparse set), which the model sees as a NULL mapping
+ */
+static int nv_emit_unmap(struct nv_entries *x, const struct shim_region *w, uint32_t nw,
+			 uint64_t va, uint64_t range)
+{
+	uint64_t end = va + range;
+
+	while (va < end) {
+		const struct shim_region *in = NULL;
+		uint64_t next = end;
+		int ret;
+
+		for (uint32_t i = 0; i < nw; i++) {
+			if (w[i].dirty)
+				continue;
+			if (w[i].va <= va && va < w[i].va + w[i].range)
+				in = &w[i];
+			else if (w[i].va > va && w[i].va < next)
+				next = w[i].va;
+		}
+		if (in && in->va + in->range < next)
+			next = in->va + in->range;
+		ret = nv_emit(x, in ? VMB_BIND_MAP_NULL : VMB_BIND_UNMAP, va, next - va);
+		if (ret)
+			return ret;
+		va = next;
+	}
+	return 0;
+}
+
 /*
  * The region bookkeeping of nouveau_uvmm_bind_job_submit: first
  * bind_validate_region against the regions as they are (a sparse map must not
@@ -142,14 +196,17 @@ static bool nv_has_mapping(struct shim_vm *vm, uint64_t va, uint64_t range)
  * as under the uvmm lock, on a working copy: sparse map (-ENOSPC over BO
  * mappings, -EEXIST over another region), sparse unmap (exactly one region
  * that is not being unmapped, else -ENOENT), map (-EINVAL into a region being
- * unmapped), any other op (-EINVAL). The copy replaces the VM's regions when the bind succeeds.
+ * unmapped), any other op (-EINVAL). Each op is lowered to model entries
+ * with the regions as they are at that op. The copy replaces the VM's
+ * regions when the bind succeeds.
  */
-static int nv_regions(struct shim_vm *vm, const enum nv_op *kind,
-		      const struct vmb_nouveau_vm_bind_op *ops, uint32_t n, struct shim_region **out,
-		      uint32_t *n_out)
+static int nv_lower(struct shim_file *f, struct shim_vm *vm, const enum nv_op *kind,
+		    const struct vmb_nouveau_vm_bind_op *ops, uint32_t n, struct nv_entries *x,
+		    struct shim_region **out, uint32_t *n_out)
 {
 	struct shim_region *w, *r;
 	uint32_t i, nw = vm->n_regions;
+	int ret = 0;
 
 	for (i = 0; i < n; i++) {
 		uint64_t va = ops[i].addr, end = va + ops[i].range;
@@ -165,9 +222,9 @@ static int nv_regions(struct shim_vm *vm, const enum nv_op *kind,
 		return -ENOMEM;
 	if (vm->n_regions)
 		memcpy(w, vm->regions, vm->n_regions * sizeof(*w));
-	for (i = 0; i < n; i++) {
-		uint64_t va = ops[i].addr, range = ops[i].range;
-		int ret = 0;
+	for (i = 0; i < n && !ret; i++) {
+		const struct vmb_nouveau_vm_bind_op *o = &ops[i];
+		uint64_t va = o->addr, range = o->range;
 
 		r = nv_region_first(w, nw, va, range);
 		switch (kind[i]) {
@@ -178,29 +235,43 @@ static int nv_regions(struct shim_vm *vm, const enum nv_op *kind,
 				ret = -EEXIST;
 			else
 				w[nw++] = (struct shim_region){va, range, false};
+			if (!ret)
+				ret = nv_emit(x, VMB_BIND_MAP_NULL, va, range);
 			break;
 		case NV_UNMAP_SPARSE:
 			if (!r || r->va != va || r->range != range || r->dirty)
 				ret = -ENOENT;
 			else
 				r->dirty = true;
+			if (!ret)
+				ret = nv_emit(x, VMB_BIND_UNMAP, va, range);
 			break;
 		case NV_MAP:
 			if (r && r->dirty)
 				ret = -EINVAL;
 			else if (r && (r->va > va || r->va + r->range < va + range))
 				ret = -ENOSPC;
+			if (!ret)
+				ret = nv_emit(x, VMB_BIND_MAP, va, range);
+			if (!ret) {
+				struct vmb_bind_entry *e = &x->e[x->n - 1];
+
+				e->bo = shim_bo_get(f, o->handle)->id;
+				e->offset = o->bo_offset;
+				e->hw = o->flags & VMB_NOUVEAU_VM_BIND_PTE_KIND_MASK;
+			}
 			break;
 		case NV_UNMAP:
+			ret = nv_emit_unmap(x, w, nw, va, range);
 			break;
 		case NV_BAD:
 			ret = -EINVAL; /* the switch under the uvmm lock */
 			break;
 		}
-		if (ret) {
-			free(w);
-			return ret;
-		}
+	}
+	if (ret) {
+		free(w);
+		return ret;
 	}
 	for (i = 0; i < nw;)
 		if (w[i].dirty)
@@ -219,10 +290,10 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	const struct vmb_nouveau_vm_bind_op *ops;
 	const struct vmb_nouveau_sync *in, *sig;
 	struct shim_region *regions = NULL;
-	struct vmb_bind_entry *e = NULL;
+	struct nv_entries x = {0};
 	struct vmb_sync *syncs = NULL;
 	enum nv_op *kind = NULL;
-	uint32_t i, n = 0, n_regions = 0;
+	uint32_t i, n_regions = 0;
 	struct shim_vm *vm = f->file_vm;
 	int ret;
 
@@ -241,10 +312,9 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	if (b->wait_count > NV_SYNC_MAX || b->sig_count > NV_SYNC_MAX ||
 	    b->wait_count + b->sig_count > NV_SYNC_MAX)
 		return -ENOMEM;
-	e = calloc(b->op_count + 1, sizeof(*e));
 	kind = calloc(b->op_count + 1, sizeof(*kind));
 	syncs = calloc(b->wait_count + b->sig_count + 1, sizeof(*syncs));
-	if (!e || !kind || !syncs) {
+	if (!kind || !syncs) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -252,7 +322,6 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	for (i = 0; i < b->op_count && !ret; i++) {
 		const struct vmb_nouveau_vm_bind_op *o = &ops[i];
 		bool sparse = o->flags & VMB_NOUVEAU_VM_BIND_SPARSE;
-		struct shim_bo *bo = NULL;
 
 		/* bind_job_op_from_uop: other values stay as they are */
 		if (o->op == VMB_NOUVEAU_VM_BIND_OP_MAP)
@@ -265,7 +334,8 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 			kind[i] = NV_BAD;
 		/* bind_validate_op */
 		if (kind[i] == NV_MAP) {
-			bo = shim_bo_get(f, o->handle);
+			struct shim_bo *bo = shim_bo_get(f, o->handle);
+
 			if (!bo) {
 				ret = -ENOENT;
 				break;
@@ -283,37 +353,16 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 			ret = -EINVAL;
 			break;
 		}
-		if (kind[i] == NV_BAD)
-			continue;
 		/* a 0-sized map would insert a 0-sized gpuva: not modelled */
-		if (!o->range && kind[i] != NV_UNMAP && kind[i] != NV_UNMAP_SPARSE) {
+		if (!o->range && (kind[i] == NV_MAP || kind[i] == NV_MAP_SPARSE)) {
 			ret = -EINVAL;
 			break;
 		}
-		if (!o->range && kind[i] == NV_UNMAP)
-			continue; /* drm_gpuvm_sm_unmap of nothing */
-		e[n].va = o->addr;
-		e[n].range = o->range;
-		switch (kind[i]) {
-		case NV_MAP:
-			e[n].kind = VMB_BIND_MAP;
-			e[n].bo = bo->id;
-			e[n].offset = o->bo_offset;
-			e[n].hw = o->flags & VMB_NOUVEAU_VM_BIND_PTE_KIND_MASK;
-			break;
-		case NV_MAP_SPARSE:
-			e[n].kind = VMB_BIND_MAP_NULL;
-			break;
-		default:
-			e[n].kind = VMB_BIND_UNMAP;
-			break;
-		}
-		n++;
 	}
 	if (!ret)
-		ret = nv_regions(vm, kind, ops, b->op_count, &regions, &n_regions);
+		ret = nv_lower(f, vm, kind, ops, b->op_count, &x, &regions, &n_regions);
 	if (!ret)
-		ret = shim_bind(vm, 0, e, n, syncs, (uint16_t)b->wait_count,
+		ret = shim_bind(vm, 0, x.e, x.n, syncs, (uint16_t)b->wait_count,
 				(uint16_t)b->sig_count);
 	if (!ret) {
 		free(vm->regions);
@@ -323,7 +372,7 @@ static int nv_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	}
 out:
 	free(regions);
-	free(e);
+	free(x.e);
 	free(kind);
 	free(syncs);
 	return ret;

@@ -88,12 +88,12 @@ struct shim_vm {
 	uint32_t id;		  /* model VM id */
 	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
 	uint64_t va_end;
-	bool long_running;    /* xe LR mode: syncobj out-fences are refused */
-	bool fault_mode;      /* xe FAULT_MODE */
-	bool scratch;	      /* unmapped addresses read 0, writes are dropped */
-	bool fault_continues; /* amdgpu: a faulting access goes to the dummy page */
-	bool unusable;	      /* panthor: an async VM_BIND failed (VM_STATE_UNUSABLE) */
-	uint64_t kernel_va;   /* panthor: start of the kernel VA range */
+	bool long_running;	     /* xe LR mode: syncobj out-fences are refused */
+	bool fault_mode;	     /* xe FAULT_MODE */
+	bool scratch;		     /* unmapped addresses read 0, writes are dropped */
+	bool fault_continues;	     /* amdgpu: a faulting access goes to the dummy page */
+	bool unusable;		     /* panthor: an async VM_BIND failed (VM_STATE_UNUSABLE) */
+	uint64_t kernel_va;	     /* panthor: start of the kernel VA range */
 	struct shim_region *regions; /* nouveau: sparse regions */
 	uint32_t n_regions;
 };
