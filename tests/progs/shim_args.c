@@ -278,6 +278,257 @@ static void test_nouveau(void)
 	close(fd3);
 }
 
+/* ---- panthor ------------------------------------------------------------------ */
+
+#define PT_MAP VMB_PANTHOR_VM_BIND_OP_TYPE_MAP
+#define PT_UNMAP VMB_PANTHOR_VM_BIND_OP_TYPE_UNMAP
+#define PT_SYNC_ONLY VMB_PANTHOR_VM_BIND_OP_TYPE_SYNC_ONLY
+#define PT_SIGNAL VMB_PANTHOR_SYNC_OP_SIGNAL
+#define PT_TIMELINE VMB_PANTHOR_SYNC_OP_HANDLE_TYPE_TIMELINE_SYNCOBJ
+
+static int pt_vm(int fd, uint32_t flags, uint64_t user_va, uint32_t *id, uint64_t *got)
+{
+	struct vmb_panthor_vm_create c = {.flags = flags, .user_va_range = user_va};
+	int ret = xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_CREATE, &c);
+
+	if (id)
+		*id = c.id;
+	if (got)
+		*got = c.user_va_range;
+	return ret;
+}
+
+static uint32_t pt_bo(int fd, uint64_t size, uint32_t vm)
+{
+	struct vmb_panthor_bo_create c = {.size = size, .exclusive_vm_id = vm};
+
+	return xioctl(fd, VMB_DRM_IOCTL_PANTHOR_BO_CREATE, &c) ? 0 : c.handle;
+}
+
+/* a VM_BIND of @n ops; @count receives ops.count as the kernel leaves it */
+static int pt_bind(int fd, uint32_t vm, uint32_t flags, struct vmb_panthor_vm_bind_op *ops,
+		   uint32_t n, uint32_t stride, uint32_t *count)
+{
+	struct vmb_panthor_vm_bind b = {.vm_id = vm, .flags = flags};
+	int ret;
+
+	b.ops = VMB_PANTHOR_OBJ_ARRAY(n, ops);
+	b.ops.stride = stride;
+	ret = xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_BIND, &b);
+	if (count)
+		*count = b.ops.count;
+	return ret;
+}
+
+static struct vmb_panthor_vm_bind_op pt_op(uint32_t flags, uint32_t bo, uint64_t off, uint64_t va,
+					   uint64_t size)
+{
+	return (struct vmb_panthor_vm_bind_op){.flags = flags,
+					       .bo_handle = bo,
+					       .bo_offset = off,
+					       .va = va,
+					       .size = size,
+					       .syncs.stride = sizeof(struct vmb_panthor_sync_op)};
+}
+
+static int pt_one(int fd, uint32_t vm, uint32_t flags, struct vmb_panthor_vm_bind_op o)
+{
+	return pt_bind(fd, vm, flags, &o, 1, sizeof(o), NULL);
+}
+
+static uint32_t pt_state(int fd, uint32_t vm)
+{
+	struct vmb_panthor_vm_get_state g = {.vm_id = vm};
+
+	return xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_GET_STATE, &g) ? 99 : g.state;
+}
+
+static void test_panthor(void)
+{
+	int fd = open_node();
+	struct vmb_panthor_vm_bind_op ops[3], o;
+	struct vmb_panthor_sync_op sy[2];
+	uint32_t vm, vm2, vm3, bo, xbo, s_sig, s_empty, s_tl, cnt, i;
+	uint64_t got;
+	struct {
+		struct vmb_panthor_vm_bind_op op;
+		uint64_t extra;
+	} big[1];
+
+	/* VM_CREATE: panthor_vm_create_check_args, panthor_vm_pool_create_vm */
+	expect(pt_vm(fd, 1, 0, NULL, NULL), -EINVAL, "panthor: VM_CREATE unknown flag");
+	expect(pt_vm(fd, 0, (1ull << 48) - (256ull << 20) + 0x1000, NULL, NULL), -EINVAL,
+	       "panthor: VM_CREATE user VA leaves under 256 MiB to the kernel");
+	expect(pt_vm(fd, 0, 0, &vm, &got), 0, "panthor: VM_CREATE default user VA");
+	check(got == 1ull << 47, "panthor: default user VA is half the GPU's (arm64 host)");
+	expect(pt_vm(fd, 0, 0x40001234, &vm2, &got), 0,
+	       "panthor: VM_CREATE unaligned user VA (not checked)");
+	check(got == 1ull << 47, "panthor: user_va_range returned is the kernel VA start");
+	for (i = 2; i < 32; i++)
+		pt_vm(fd, 0, 0, &vm3, NULL);
+	expect(pt_vm(fd, 0, 0, NULL, NULL), -EBUSY, "panthor: 33rd VM of a file");
+	{
+		struct vmb_panthor_vm_destroy d = {.id = vm3, .pad = 1};
+
+		expect(xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_DESTROY, &d), -EINVAL,
+		       "panthor: VM_DESTROY pad");
+		d.pad = 0;
+		expect(xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_DESTROY, &d), 0, "panthor: VM_DESTROY");
+		expect(xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_DESTROY, &d), -EINVAL,
+		       "panthor: VM_DESTROY unknown id");
+	}
+	expect(pt_bo(fd, 0x1000, 77) ? 0 : -EINVAL, -EINVAL, "panthor: BO_CREATE unknown VM");
+	bo = pt_bo(fd, 0x10000, 0);
+	xbo = pt_bo(fd, 0x10000, vm2);
+	s_sig = syncobj(fd, true);
+	s_empty = syncobj(fd, false);
+	s_tl = syncobj(fd, false);
+
+	/* VM_BIND: panthor_ioctl_vm_bind, panthor_get_uobj_array */
+	expect(pt_one(fd, 77, 0, pt_op(PT_MAP, bo, 0, 0x100000, 0x1000)), -EINVAL,
+	       "panthor: VM_BIND unknown VM");
+	expect(pt_bind(fd, vm, 0, NULL, 0, 0, NULL), -EINVAL,
+	       "panthor: op stride 0, even without ops");
+	expect(pt_bind(fd, vm, 0, NULL, 0, sizeof(o), NULL), 0, "panthor: VM_BIND without ops");
+	expect(pt_bind(fd, vm, 0x80, NULL, 0, sizeof(o), NULL), 0,
+	       "panthor: unknown VM_BIND flag bits (not checked)");
+	expect(pt_bind(fd, vm, 0, ops, 1, sizeof(o) - 8, NULL), -EINVAL,
+	       "panthor: op stride below the 6.10 size");
+	{
+		struct vmb_panthor_vm_bind b = {.vm_id = vm};
+
+		b.ops = VMB_PANTHOR_OBJ_ARRAY(1, ops);
+		b.ops.array = 8;
+		expect(xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_BIND, &b), -EFAULT,
+		       "panthor: unreadable op array");
+	}
+	memset(big, 0, sizeof(big));
+	big[0].op = pt_op(PT_MAP, bo, 0, 0x100000, 0x1000);
+	big[0].extra = 1;
+	expect(pt_bind(fd, vm, 0, &big[0].op, 1, sizeof(big[0]), NULL), -E2BIG,
+	       "panthor: longer op with non-zero tail");
+	big[0].extra = 0;
+	expect(pt_bind(fd, vm, 0, &big[0].op, 1, sizeof(big[0]), NULL), 0,
+	       "panthor: longer op with zero tail");
+
+	/* ops: panthor_vm_bind_prepare_op_ctx, panthor_vm_prepare_map_op_ctx */
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, bo, 0, 0x200800, 0x1000)), -EINVAL,
+	       "panthor: va unaligned");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, bo, 0x800, 0x200000, 0x1000)), -EINVAL,
+	       "panthor: bo_offset unaligned");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, 77, 0, 0x200000, 0x1000)), -EINVAL,
+	       "panthor: MAP unknown BO");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP | 0x100, bo, 0, 0x200000, 0x1000)), -EINVAL,
+	       "panthor: MAP unknown flag");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, bo, 0x8000, 0x200000, 0x10000)), -EINVAL,
+	       "panthor: MAP past the BO");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, xbo, 0, 0x200000, 0x1000)), -EINVAL,
+	       "panthor: MAP a BO private to another VM");
+	expect(
+	    pt_one(fd, vm, 0,
+		   pt_op(PT_UNMAP | VMB_PANTHOR_VM_BIND_OP_MAP_READONLY, 0, 0, 0x200000, 0x1000)),
+	    -EINVAL, "panthor: UNMAP with a flag");
+	expect(pt_one(fd, vm, 0, pt_op(PT_UNMAP, bo, 0, 0x200000, 0x1000)), -EINVAL,
+	       "panthor: UNMAP with a BO");
+	expect(pt_one(fd, vm, 0, pt_op(3u << 28, 0, 0, 0x200000, 0x1000)), -EINVAL,
+	       "panthor: unknown op type");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, bo, 0, (1ull << 48) - 0x1000, 0x2000)), -EINVAL,
+	       "panthor: synchronous MAP past the GPU VA");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, bo, 0, (1ull << 47) + 0x100000, 0x1000)), 0,
+	       "panthor: MAP in the kernel VA half (not refused)");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP | 0x100, 77, 0, 0x200000, 0)), 0,
+	       "panthor: synchronous op of size 0 (skipped)");
+	expect(pt_one(fd, vm, 0, pt_op(PT_SYNC_ONLY, 0, 0, 0, 0)), 0,
+	       "panthor: synchronous SYNC_ONLY (size 0: skipped)");
+	o = pt_op(PT_MAP, bo, 0, 0x300000, 0x1000);
+	sy[0] = (struct vmb_panthor_sync_op){.flags = PT_SIGNAL, .handle = s_empty};
+	o.syncs = VMB_PANTHOR_OBJ_ARRAY(1, sy);
+	expect(pt_one(fd, vm, 0, o), -EINVAL, "panthor: fences on a synchronous bind");
+	ops[0] = pt_op(PT_MAP, bo, 0, 0x400000, 0x1000);
+	ops[1] = pt_op(PT_MAP, 77, 0, 0x410000, 0x1000);
+	ops[2] = pt_op(PT_MAP, bo, 0, 0x420000, 0x1000);
+	expect(pt_bind(fd, vm, 0, ops, 3, sizeof(o), &cnt), -EINVAL,
+	       "panthor: synchronous bind fails at op 1");
+	check(cnt == 1, "panthor: ops.count is set to the failing op");
+	expect(pt_one(fd, vm, 0, pt_op(PT_UNMAP, 0, 0, 0x400000, 0x1000)), 0,
+	       "panthor: op 0 before the failure was done");
+
+	/* asynchronous: panthor_ioctl_vm_bind_async and its sync ops */
+	o = pt_op(PT_SYNC_ONLY, 0, 0, 0, 0);
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: SYNC_ONLY without syncs");
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, pt_op(PT_MAP, bo, 0, 0x600000, 0x1000)), 0,
+	       "panthor: asynchronous MAP without syncs");
+	o = pt_op(PT_UNMAP, 0, 0, 0x600000, 0x1000);
+	o.syncs.stride = 0;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: asynchronous op with sync stride 0, no syncs");
+	o = pt_op(PT_SYNC_ONLY, 0, 0, 0, 0);
+	o.syncs = VMB_PANTHOR_OBJ_ARRAY(1, sy);
+	o.va = 0x1000;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: SYNC_ONLY with a va");
+	o.va = 0;
+	o.syncs.stride = 8;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: sync op stride below 16");
+	o.syncs.stride = sizeof(sy[0]);
+	sy[0].flags = PT_SIGNAL | 0x100;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: sync op unknown flag");
+	sy[0].flags = PT_SIGNAL | 2;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: sync op unknown type");
+	sy[0].flags = PT_SIGNAL;
+	sy[0].timeline_value = 5;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: binary syncobj with a timeline value");
+	sy[0] = (struct vmb_panthor_sync_op){.flags = PT_SIGNAL, .handle = 77};
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: unknown signal syncobj");
+	sy[0] = (struct vmb_panthor_sync_op){.handle = 77};
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -ENOENT,
+	       "panthor: unknown wait syncobj");
+	sy[0].handle = s_empty;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), -EINVAL,
+	       "panthor: wait on a syncobj without a fence");
+	sy[0].handle = s_sig;
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), 0,
+	       "panthor: SYNC_ONLY waiting on a fence");
+	/* op 1 waits on the timeline point op 0 signals: the same submission */
+	ops[0] = pt_op(PT_SYNC_ONLY, 0, 0, 0, 0);
+	ops[1] = pt_op(PT_SYNC_ONLY, 0, 0, 0, 0);
+	sy[0] = (struct vmb_panthor_sync_op){
+	    .flags = PT_SIGNAL | PT_TIMELINE, .handle = s_tl, .timeline_value = 3};
+	sy[1] =
+	    (struct vmb_panthor_sync_op){.flags = PT_TIMELINE, .handle = s_tl, .timeline_value = 3};
+	ops[0].syncs = VMB_PANTHOR_OBJ_ARRAY(1, &sy[0]);
+	ops[1].syncs = VMB_PANTHOR_OBJ_ARRAY(1, &sy[1]);
+	expect(pt_bind(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, ops + 1, 1, sizeof(o), NULL), -EINVAL,
+	       "panthor: wait on a timeline point nobody signalled");
+	expect(pt_bind(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, ops, 2, sizeof(o), NULL), 0,
+	       "panthor: wait on a point an earlier op of the bind signals");
+	/* an async op that fails when it runs: the ioctl succeeds, the VM is unusable */
+	check(pt_state(fd, vm) == VMB_PANTHOR_VM_STATE_USABLE, "panthor: VM usable");
+	o = pt_op(PT_MAP, bo, 0, (1ull << 48) - 0x1000, 0x2000);
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, o), 0,
+	       "panthor: asynchronous MAP past the GPU VA (fails when it runs)");
+	check(pt_state(fd, vm) == VMB_PANTHOR_VM_STATE_UNUSABLE, "panthor: VM unusable after it");
+	expect(pt_one(fd, vm, VMB_PANTHOR_VM_BIND_ASYNC, pt_op(PT_UNMAP, 0, 0, 0x100000, 0x1000)),
+	       -EINVAL, "panthor: asynchronous bind on an unusable VM");
+	expect(pt_one(fd, vm, 0, pt_op(PT_MAP, bo, 0, 0x500000, 0x1000)), -EINVAL,
+	       "panthor: synchronous MAP on an unusable VM");
+	expect(pt_one(fd, vm, 0, pt_op(PT_UNMAP, 0, 0, 0x100000, 0x1000)), 0,
+	       "panthor: synchronous UNMAP on an unusable VM");
+	{
+		struct vmb_panthor_vm_get_state g = {.vm_id = 77};
+
+		expect(xioctl(fd, VMB_DRM_IOCTL_PANTHOR_VM_GET_STATE, &g), -EINVAL,
+		       "panthor: VM_GET_STATE unknown VM");
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	const char *d = getenv("VMB_SHIM_DRIVER");
@@ -288,6 +539,8 @@ int main(void)
 	}
 	if (!strcmp(d, "nouveau"))
 		test_nouveau();
+	else if (!strcmp(d, "panthor"))
+		test_panthor();
 	else {
 		fprintf(stderr, "shim_args: no cases for driver '%s'\n", d);
 		return 2;
