@@ -529,6 +529,220 @@ static void test_panthor(void)
 	close(fd);
 }
 
+/* ---- msm ---------------------------------------------------------------------- */
+
+static int msm_set(int fd, uint64_t value, uint32_t len)
+{
+	struct vmb_msm_param p = {.pipe = VMB_MSM_PIPE_3D0,
+				  .param = VMB_MSM_PARAM_EN_VM_BIND,
+				  .value = value,
+				  .len = len};
+
+	return xioctl(fd, VMB_DRM_IOCTL_MSM_SET_PARAM, &p);
+}
+
+static uint32_t msm_queue(int fd, uint32_t flags)
+{
+	struct vmb_msm_submitqueue q = {.flags = flags};
+
+	return xioctl(fd, VMB_DRM_IOCTL_MSM_SUBMITQUEUE_NEW, &q) ? 0 : q.id;
+}
+
+static uint32_t msm_bo(int fd, uint64_t size)
+{
+	struct vmb_msm_gem_new g = {.size = size, .flags = VMB_MSM_BO_WC};
+
+	return xioctl(fd, VMB_DRM_IOCTL_MSM_GEM_NEW, &g) ? 0 : g.handle;
+}
+
+static struct vmb_msm_vm_bind_op msm_op(uint32_t op, uint32_t handle, uint64_t off, uint64_t iova,
+					uint64_t range)
+{
+	return (struct vmb_msm_vm_bind_op){
+	    .op = op, .handle = handle, .obj_offset = off, .iova = iova, .range = range};
+}
+
+/* a VM_BIND of @n ops (inline when one) on queue @q */
+static int msm_bind(int fd, uint32_t q, const struct vmb_msm_vm_bind_op *ops, uint32_t n,
+		    const struct vmb_msm_syncobj *in, uint32_t n_in,
+		    const struct vmb_msm_syncobj *out, uint32_t n_out)
+{
+	struct vmb_msm_vm_bind b = {.nr_ops = n,
+				    .queue_id = q,
+				    .fence_fd = -1,
+				    .in_syncobjs = (uintptr_t)in,
+				    .out_syncobjs = (uintptr_t)out,
+				    .nr_in_syncobjs = n_in,
+				    .nr_out_syncobjs = n_out,
+				    .syncobj_stride = sizeof(struct vmb_msm_syncobj),
+				    .op_stride = sizeof(*ops)};
+
+	if (n == 1)
+		b.op = ops[0];
+	else
+		b.ops = (uintptr_t)ops;
+	return xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b);
+}
+
+static int msm_one(int fd, uint32_t q, struct vmb_msm_vm_bind_op o)
+{
+	return msm_bind(fd, q, &o, 1, NULL, 0, NULL, 0);
+}
+
+#define MSM_MAP VMB_MSM_VM_BIND_OP_MAP
+#define MSM_UNMAP VMB_MSM_VM_BIND_OP_UNMAP
+#define MSM_NULL VMB_MSM_VM_BIND_OP_MAP_NULL
+
+static void test_msm(void)
+{
+	int fd = open_node(), fd2 = open_node();
+	struct vmb_msm_vm_bind_op ops[2];
+	struct vmb_msm_syncobj sy[2];
+	uint32_t q, q2, qr, bo, s_sig, s_empty;
+
+	/* SET_PARAM(EN_VM_BIND): msm_ioctl_set_param, adreno_set_param */
+	check(msm_bo(fd, 0x1000) != 0, "msm: GEM_NEW before EN_VM_BIND (no VM yet)");
+	expect(msm_set(fd, 1, 4), -EINVAL, "msm: SET_PARAM with a len");
+	expect(msm_set(fd, 7, 0), 0, "msm: EN_VM_BIND with any non-zero value");
+	expect(msm_set(fd, 1, 0), 0, "msm: EN_VM_BIND again before the VM exists");
+	{
+		struct vmb_msm_param p = {.pipe = VMB_MSM_PIPE_3D0,
+					  .param = VMB_MSM_PARAM_EN_VM_BIND};
+
+		check(!xioctl(fd, VMB_DRM_IOCTL_MSM_GET_PARAM, &p) && p.value == 1,
+		      "msm: GET_PARAM(EN_VM_BIND) reads 1");
+	}
+	q = msm_queue(fd, VMB_MSM_SUBMITQUEUE_VM_BIND);
+	check(q != 0, "msm: VM_BIND submitqueue (makes the VM)");
+	expect(msm_set(fd, 0, 0), -EBUSY, "msm: EN_VM_BIND once the VM exists");
+	qr = msm_queue(fd, 0);
+	bo = msm_bo(fd, 0x10000);
+	s_sig = syncobj(fd, true);
+	s_empty = syncobj(fd, false);
+
+	/* VM_BIND: msm_ioctl_vm_bind */
+	q2 = msm_queue(fd2, 0);
+	expect(msm_one(fd2, q2, msm_op(MSM_UNMAP, 0, 0, 0x100000, 0x1000)), -EINVAL,
+	       "msm: VM_BIND on a legacy file");
+	{
+		struct vmb_msm_vm_bind b = {.flags = 4, .nr_ops = 0, .queue_id = q};
+
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -EINVAL,
+		       "msm: VM_BIND unknown flag");
+		b.flags = 0;
+		b.queue_id = 77;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -ENOENT,
+		       "msm: VM_BIND unknown queue");
+		b.queue_id = qr;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -EINVAL,
+		       "msm: VM_BIND on a non-VM_BIND queue");
+		b.queue_id = q;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), 0, "msm: VM_BIND without ops");
+		b.flags = VMB_MSM_VM_BIND_FENCE_FD_IN;
+		b.fence_fd = 0;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -EINVAL,
+		       "msm: FENCE_FD_IN that is not a sync_file");
+		{
+			struct vmb_drm_syncobj_handle h = {
+			    .handle = s_sig,
+			    .flags = VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE};
+
+			check(!xioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h),
+			      "msm: export a sync_file");
+			b.fence_fd = h.fd;
+			expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), 0,
+			       "msm: FENCE_FD_IN sync_file");
+			close(h.fd);
+		}
+		b.flags = VMB_MSM_VM_BIND_FENCE_FD_OUT;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -EOPNOTSUPP,
+		       "msm: FENCE_FD_OUT (not modelled)");
+		b.flags = 0;
+		b.nr_ops = 2;
+		b.ops = 8;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -EFAULT,
+		       "msm: unreadable op array");
+	}
+
+	/* syncobj arrays: msm_syncobj_parse_deps / parse_post_deps */
+	sy[0] = (struct vmb_msm_syncobj){.handle = s_sig, .flags = 2};
+	expect(msm_bind(fd, q, NULL, 0, sy, 1, NULL, 0), -EINVAL, "msm: wait syncobj unknown flag");
+	sy[0].flags = VMB_MSM_SYNCOBJ_RESET;
+	expect(msm_bind(fd, q, NULL, 0, NULL, 0, sy, 1), -EINVAL, "msm: signal syncobj with RESET");
+	sy[0] = (struct vmb_msm_syncobj){.handle = 77};
+	expect(msm_bind(fd, q, NULL, 0, sy, 1, NULL, 0), -ENOENT, "msm: unknown wait syncobj");
+	expect(msm_bind(fd, q, NULL, 0, NULL, 0, sy, 1), -EINVAL, "msm: unknown signal syncobj");
+	sy[0].handle = s_empty;
+	expect(msm_bind(fd, q, NULL, 0, sy, 1, NULL, 0), -EINVAL,
+	       "msm: wait on a syncobj without a fence");
+	{
+		struct vmb_msm_vm_bind b = {
+		    .queue_id = q, .nr_in_syncobjs = 1, .syncobj_stride = 16};
+
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), 0,
+		       "msm: wait count without a pointer (not looked at)");
+		sy[0].handle = s_sig;
+		b.in_syncobjs = (uintptr_t)sy;
+		b.syncobj_stride = 0;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -ENOENT,
+		       "msm: syncobj stride 0 reads nothing (handle 0)");
+		b.syncobj_stride = 8;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), 0,
+		       "msm: syncobj stride 8 reads handle and flags");
+		b.syncobj_stride = 16;
+		b.in_syncobjs = 8;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), -EFAULT,
+		       "msm: unreadable syncobj array");
+	}
+
+	/* ops: lookup_op, vm_bind_job_lookup_ops */
+	expect(msm_one(fd, q, msm_op(MSM_MAP, bo, 0, 0x100000, 0x1000)), 0, "msm: MAP");
+	{
+		struct vmb_msm_vm_bind_op o = msm_op(MSM_MAP, bo, 0, 0x200000, 0x1000);
+
+		o.flags = 2;
+		expect(msm_one(fd, q, o), -EINVAL, "msm: op unknown flag");
+		o.flags = VMB_MSM_VM_BIND_OP_DUMP;
+		o.pad = 5;
+		expect(msm_one(fd, q, o), 0, "msm: MAP with DUMP and pad (pad not checked)");
+	}
+	expect(msm_one(fd, q, msm_op(MSM_MAP, bo, 0, 0x200800, 0x1000)), -EINVAL,
+	       "msm: iova unaligned");
+	expect(msm_one(fd, q, msm_op(MSM_MAP, bo, 0x800, 0x200000, 0x1000)), -EINVAL,
+	       "msm: obj_offset unaligned");
+	expect(msm_one(fd, q, msm_op(MSM_UNMAP, 0, 0, 0x200000, 0x800)), -EINVAL,
+	       "msm: range unaligned");
+	expect(msm_one(fd, q, msm_op(MSM_UNMAP, 0, 0, (1ull << 47) - 0x1000, 0x2000)), -EINVAL,
+	       "msm: range past the VM");
+	expect(msm_one(fd, q, msm_op(MSM_MAP, 0, 0, 0x200000, 0x1000)), -EINVAL,
+	       "msm: MAP without a handle");
+	expect(msm_one(fd, q, msm_op(MSM_NULL, bo, 0, 0x200000, 0x1000)), -EINVAL,
+	       "msm: MAP_NULL with a handle");
+	expect(msm_one(fd, q, msm_op(MSM_UNMAP, 0, 0x3000, 0x200000, 0x1000)), 0,
+	       "msm: UNMAP with an obj_offset (not checked)");
+	expect(msm_one(fd, q, msm_op(3, 0, 0, 0x200000, 0x1000)), -EINVAL, "msm: unknown op");
+	expect(msm_one(fd, q, msm_op(MSM_MAP, 77, 0, 0x200000, 0x1000)), -EINVAL,
+	       "msm: MAP unknown handle (-EINVAL, not -ENOENT)");
+	expect(msm_one(fd, q, msm_op(MSM_MAP, bo, 0x8000, 0x200000, 0x10000)), -EINVAL,
+	       "msm: MAP past the BO");
+	expect(msm_one(fd, q, msm_op(MSM_NULL, 0, 0, 0x300000, 0x10000)), 0, "msm: MAP_NULL");
+	expect(msm_one(fd, q, msm_op(MSM_UNMAP, 0, 0, 0x300000, 0)), 0, "msm: UNMAP of 0 bytes");
+	expect(msm_one(fd, q, msm_op(MSM_NULL, 0, 0, 0x300000, 0)), -EINVAL,
+	       "msm: MAP_NULL of 0 bytes (not modelled)");
+	/* the op array's stride is not used: ops are 40 bytes apart */
+	ops[0] = msm_op(MSM_UNMAP, 0, 0, 0x100000, 0x1000);
+	ops[1] = msm_op(MSM_UNMAP, 0, 0, 0x300000, 0x10000);
+	{
+		struct vmb_msm_vm_bind b = {.nr_ops = 2, .queue_id = q, .op_stride = 8};
+
+		b.ops = (uintptr_t)ops;
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_VM_BIND, &b), 0,
+		       "msm: two ops, op_stride 8 (not looked at)");
+	}
+	close(fd);
+	close(fd2);
+}
+
 int main(void)
 {
 	const char *d = getenv("VMB_SHIM_DRIVER");
@@ -541,6 +755,8 @@ int main(void)
 		test_nouveau();
 	else if (!strcmp(d, "panthor"))
 		test_panthor();
+	else if (!strcmp(d, "msm"))
+		test_msm();
 	else {
 		fprintf(stderr, "shim_args: no cases for driver '%s'\n", d);
 		return 2;
