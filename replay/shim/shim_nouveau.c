@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * shim_nouveau.c - the nouveau VM_BIND uAPI served from the model: VM_INIT
- * (once, before any BO or channel) creates the file's VM with its
+ * shim_nouveau.c - the nouveau VM_BIND uAPI served from the model, with the
+ * kernel's argument checks in the kernel's order (nouveau_uvmm.c,
+ * nouveau_sched.c, nouveau_exec.c; docs/backends.md has the table): VM_INIT
+ * (before any BO or channel, else -ENOSYS) creates the file's VM with its
  * kernel-managed window; VM_BIND runs synchronously without RUN_ASYNC (and
  * then takes no syncs) or asynchronously with wait/signal syncs; SPARSE maps
- * without a BO are NULL mappings; EXEC takes up to EXEC_PUSH_MAX pushes.
- * Without VM_INIT, VM_BIND and EXEC fail with -ENOSYS as in the kernel.
+ * create sparse regions, which the model sees as NULL mappings (an UNMAP
+ * inside one brings them back, UNMAP|SPARSE of exactly one removes it); EXEC
+ * takes up to EXEC_PUSH_MAX (510) pushes. Without VM_INIT, VM_BIND and EXEC
+ * fail with -ENOSYS.
  */
 #include <errno.h>
 #include <limits.h>

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * shim_panthor.c - the panthor uAPI served from the model: VMs with a
- * user VA range, VM_BIND with per-op sync arrays (syncs only with ASYNC;
- * SYNC_ONLY ops carry just fences), MAP_SPARSE NULL mappings (bo 0,
- * offset 0, NOEXEC required), exclusive-VM BOs, groups as queues and group
- * submits. Object arrays must use the 6.10 element sizes as stride.
- * DEV_QUERY is not modelled (-EINVAL).
+ * shim_panthor.c - the panthor uAPI served from the model, with the
+ * kernel's argument checks (panthor_drv.c, panthor_mmu.c; docs/backends.md
+ * has the table): VMs over the whole 48-bit GPU VA with a kernel half,
+ * VM_BIND with per-op sync arrays, synchronous (op by op, stopping at the
+ * first failure) or asynchronous (a job that fails when it runs makes the
+ * VM unusable), SYNC_ONLY ops carrying just fences, MAP_SPARSE NULL
+ * mappings (not in mainline: bo 0, offset 0, NOEXEC required), exclusive-VM
+ * BOs, groups as queues and group submits. Object arrays take any stride
+ * from the object's first size on (copy_struct_from_user). DEV_QUERY is not
+ * modelled (-EINVAL).
  */
 #include <errno.h>
 #include <limits.h>
