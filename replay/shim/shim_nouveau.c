@@ -132,6 +132,8 @@ static struct shim_region *nv_region_first(struct shim_region *r, uint32_t n, ui
 /* a BO mapping (not a sparse region's NULL mapping) in [va, va + range) */
 static bool nv_has_mapping(struct shim_vm *vm, uint64_t va, uint64_t range)
 {
+	if (!vm->shadow)
+		return false;
 	for (struct vmb_gpuva *m = vmb_gpuvm_find_first(vm->shadow, va, range);
 	     m && m->va < va + range; m = vmb_gpuva_next(m))
 		if (!(m->flags & VMB_SHADOW_NULL))
