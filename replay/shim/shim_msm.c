@@ -29,7 +29,7 @@ static int msm_get_param(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_msm_param *p = arg;
 
-	if (p->pipe != VMB_MSM_PIPE_3D0 || p->len)
+	if (p->pipe != VMB_MSM_PIPE_3D0 || p->pad || p->len)
 		return -EINVAL; /* msm_ioctl_get_param, adreno_get_param */
 	switch (p->param) {
 	case VMB_MSM_PARAM_VA_START:

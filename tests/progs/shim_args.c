@@ -603,6 +603,17 @@ static void test_msm(void)
 	/* SET_PARAM(EN_VM_BIND): msm_ioctl_set_param, adreno_set_param */
 	check(msm_bo(fd, 0x1000) != 0, "msm: GEM_NEW before EN_VM_BIND (no VM yet)");
 	expect(msm_set(fd, 1, 4), -EINVAL, "msm: SET_PARAM with a len");
+	{
+		struct vmb_msm_param p = {.pipe = VMB_MSM_PIPE_3D0,
+					  .param = VMB_MSM_PARAM_EN_VM_BIND,
+					  .value = 1,
+					  .pad = 1};
+
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_SET_PARAM, &p), -EINVAL,
+		       "msm: SET_PARAM with pad");
+		expect(xioctl(fd, VMB_DRM_IOCTL_MSM_GET_PARAM, &p), -EINVAL,
+		       "msm: GET_PARAM with pad");
+	}
 	expect(msm_set(fd, 7, 0), 0, "msm: EN_VM_BIND with any non-zero value");
 	expect(msm_set(fd, 1, 0), 0, "msm: EN_VM_BIND again before the VM exists");
 	{
