@@ -440,6 +440,18 @@ int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, stru
 	return 0;
 }
 
+int shim_sync_wait_resolve(struct shim_file *f, uint32_t handle, uint64_t point,
+			   struct vmb_sync *out)
+{
+	uint64_t t;
+	int ret = shim_sync_resolve(f, handle, point, out);
+
+	if (ret)
+		return ret;
+	ret = vmb_model_syncobj_when(shim.model, out->syncobj, point, &t);
+	return ret == -EAGAIN ? -EINVAL : ret;
+}
+
 struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart, uint64_t krange,
 			    uint32_t flags, int *err)
 {
@@ -488,6 +500,7 @@ void shim_vm_free(struct shim_vm *vm)
 			all_vms[i] = all_vms[--n_all_vms];
 	if (vm->shadow)
 		vmb_gpuvm_destroy(vm->shadow);
+	free(vm->regions);
 	free(vm);
 	shim_gpu_gc();
 }

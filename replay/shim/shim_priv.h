@@ -77,15 +77,25 @@ struct shim_queue {
 	uint32_t pstate; /* amdgpu: the context's stable power state */
 };
 
+/** struct shim_region - a nouveau sparse region (the kernel's nouveau_uvma_region) */
+struct shim_region {
+	uint64_t va, range;
+	bool dirty; /* being unmapped by the VM_BIND in progress */
+};
+
 /** struct shim_vm - a VM as the driver names it */
 struct shim_vm {
 	uint32_t id;		  /* model VM id */
 	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
 	uint64_t va_end;
-	bool long_running;    /* xe LR mode: syncobj out-fences are refused */
-	bool fault_mode;      /* xe FAULT_MODE */
-	bool scratch;	      /* unmapped addresses read 0, writes are dropped */
-	bool fault_continues; /* amdgpu: a faulting access goes to the dummy page */
+	bool long_running;	     /* xe LR mode: syncobj out-fences are refused */
+	bool fault_mode;	     /* xe FAULT_MODE */
+	bool scratch;		     /* unmapped addresses read 0, writes are dropped */
+	bool fault_continues;	     /* amdgpu: a faulting access goes to the dummy page */
+	bool unusable;		     /* panthor: an async VM_BIND failed (VM_STATE_UNUSABLE) */
+	uint64_t kernel_va;	     /* panthor: start of the kernel VA range */
+	struct shim_region *regions; /* nouveau: sparse regions */
+	uint32_t n_regions;
 };
 
 /* a growable handle table: slot 0 is never used */
@@ -105,6 +115,8 @@ struct shim_file {
 	bool has_objects;	    /* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
 	uint64_t cs_seq;	    /* amdgpu CS sequence numbers */
 	uint32_t queue0;	    /* msm legacy: the default submitqueue 0 */
+	bool uvmm_disabled;	    /* nouveau: GEM_NEW / CHANNEL_ALLOC came before VM_INIT */
+	bool msm_vm_bind;	    /* msm: EN_VM_BIND set before the file's VM exists */
 };
 
 /* per-driver ioctl table entry */
@@ -217,6 +229,14 @@ int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, stru
  * the caller holds a reference on @f
  */
 int shim_sync_wait_submit(struct shim_file *f, uint32_t handle, uint64_t point);
+
+/*
+ * shim_sync_wait_resolve() - an in-fence, as drm_syncobj_find_fence() with no
+ * flags finds it: -ENOENT for an unknown handle, -EINVAL when the syncobj has
+ * no fence (for a timeline: none at or after @point)
+ */
+int shim_sync_wait_resolve(struct shim_file *f, uint32_t handle, uint64_t point,
+			   struct vmb_sync *out);
 
 /*
  * shim_user() - the kernel's access_ok(): @len bytes at user pointer @p can
