@@ -739,40 +739,89 @@ static int core_syncobj_destroy(struct shim_file *f, void *arg)
 }
 
 /*
- * drm_syncobj_export_sync_file / drm_syncobj_import_sync_file_fence. The
- * shim's jobs complete when submitted, so a fence that exists is signaled
- * once the model has run it: export waits for the syncobj's fence in the
- * model (-EINVAL when it has none, as drm_syncobj_find_fence answers) and
- * returns a signaled sync_file; import replaces the syncobj's fence with
- * that signaled one (a signal in the model). Only sync_files the shim made
- * are accepted (-EINVAL otherwise, sync_file_get_fence).
+ * drm_syncobj_export_sync_file / drm_syncobj_import_sync_file_fence, on the
+ * model's sync_files (model_sync_file_export/_import): export wraps the
+ * syncobj's fence of the moment (-EINVAL when it has none, as
+ * drm_syncobj_find_fence answers), import replaces the syncobj's fence with
+ * the sync_file's. Only sync_files the shim made are accepted (-EINVAL
+ * otherwise, sync_file_get_fence). The fd is an eventfd holding 1, readable
+ * as a signaled sync_file is, so export first waits in the model until the
+ * fence has signaled (the shim's GPU finishes what it is given).
  */
 static int syncobj_sync_file(struct shim_file *f, unsigned int nr, struct vmb_drm_syncobj_handle *a)
 {
-	struct vmb_op op = {.kind = nr == 0xc1 ? VMB_OP_WAIT : VMB_OP_SIGNAL};
+	struct vmb_op op = {.kind = VMB_OP_WAIT};
 	struct vmb_sync s;
+	void *obj = NULL;
 	int ret, fd;
 
 	if (nr == 0xc1 ? a->flags != VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE
 		       : a->flags != VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE)
 		return -EINVAL;
-	if (nr == 0xc2 && shim_fd_get(a->fd, NULL) != SHIM_FD_SYNC_FILE)
+	if (nr == 0xc2 && shim_fd_get(a->fd, &obj) != SHIM_FD_SYNC_FILE)
 		return -EINVAL;
 	ret = shim_sync_resolve(f, a->handle, 0, &s);
 	if (ret)
 		return ret;
+	if (nr == 0xc2) {
+		op.kind = VMB_OP_SYNC_FILE_IMPORT;
+		op.u.sync_file.syncobj = s.syncobj;
+		op.u.sync_file.sync_file = (uint32_t)(uintptr_t)obj;
+		return shim_model(&op, NULL, NULL, NULL, 0);
+	}
 	op.u.wait.n = 1;
 	op.u.wait.all = true;
 	op.u.wait.timeout_ns = UINT64_MAX;
 	ret = shim_model(&op, NULL, &s, NULL, 0);
-	if (ret || nr == 0xc2)
+	if (ret)
 		return ret;
 	fd = eventfd(1, EFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	shim_fd_set(fd, SHIM_FD_SYNC_FILE, NULL);
+	memset(&op, 0, sizeof(op));
+	op.kind = VMB_OP_SYNC_FILE_EXPORT;
+	op.u.sync_file.syncobj = s.syncobj;
+	op.u.sync_file.sync_file = (uint32_t)fd + 1;
+	ret = shim_model(&op, NULL, NULL, NULL, 0);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	shim_fd_set(fd, SHIM_FD_SYNC_FILE, (void *)(uintptr_t)op.u.sync_file.sync_file);
 	a->fd = fd;
 	return 0;
+}
+
+/*
+ * drm_syncobj_reset_ioctl: every handle looked up first, then each fence
+ * replaced by NULL (model_syncobj_reset). A syncobj the model has not seen
+ * yet holds at most the signaled fence it was created with.
+ */
+static int syncobj_reset(struct shim_file *f, const uint32_t *h, uint32_t n)
+{
+	struct vmb_op op = {.kind = VMB_OP_SYNCOBJ_RESET};
+	uint32_t *ids, i, k = 0;
+	int ret = 0;
+
+	for (i = 0; i < n; i++)
+		if (!shim_syncobj_get(f, h[i]))
+			return -ENOENT;
+	ids = calloc(n, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct shim_syncobj *s = shim_syncobj_get(f, h[i]);
+
+		if (s->created)
+			ids[k++] = s->id;
+		else
+			s->signaled = false;
+	}
+	op.u.reset.n = k;
+	if (k)
+		ret = shim_model(&op, NULL, NULL, ids, 0);
+	free(ids);
+	return ret;
 }
 
 static int core_syncobj_fd(struct shim_file *f, unsigned int nr, void *arg)
@@ -807,6 +856,43 @@ static uint64_t real_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * drm_syncobj_transfer_ioctl: dst looked up, then src's fence moved to a
+ * point of dst or in place of dst's fence (model_transfer). With
+ * WAIT_FOR_SUBMIT the timed GPU sleeps until the source fence is submitted
+ * (by another thread) or 5 s have passed (-ETIME).
+ */
+static int syncobj_transfer(struct shim_file *f, struct vmb_drm_syncobj_transfer *t)
+{
+	struct vmb_op op = {.kind = VMB_OP_TRANSFER};
+	struct vmb_sync s[2];
+	uint64_t give_up = real_now() + 5000000000ull;
+	int ret;
+
+	if (t->pad)
+		return -EINVAL;
+	if (!shim_syncobj_get(f, t->dst_handle))
+		return -ENOENT;
+	ret = shim_sync_resolve(f, t->src_handle, t->src_point, &s[0]);
+	if (!ret)
+		ret = shim_sync_resolve(f, t->dst_handle, t->dst_point, &s[1]);
+	if (ret)
+		return ret;
+	op.u.transfer.flags = t->flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT
+				  ? VMB_TRANSFER_F_WAIT_FOR_SUBMIT
+				  : 0;
+	if (!shim_timed || !op.u.transfer.flags)
+		return shim_model(&op, NULL, s, NULL, 0);
+	/* without the flag the model answers at once; poll it until the fence is there */
+	op.u.transfer.flags = 0;
+	for (;;) {
+		ret = shim_model(&op, NULL, s, NULL, 0);
+		if (ret != -EINVAL || (int64_t)real_now() >= (int64_t)give_up)
+			return ret == -EINVAL ? -ETIME : ret;
+		shim_lock_sleep(give_up);
+	}
 }
 
 /* the first of @n syncs whose point is reached by model time @t, or -1; *@got: how many */
@@ -979,11 +1065,10 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 		return syncobj_wait(f, shim_user(w->handles, w->count_handles * 4ull, false), p,
 				    w->count_handles, w->timeout_nsec, w->flags);
 	}
-	case 0xc4: /* RESET: fences are not modelled as replaceable; check handles */
+	case 0xc4:
 	case 0xc5: {
 		struct vmb_drm_syncobj_array *a = arg;
 		const uint32_t *h = shim_user(a->handles, a->count_handles * 4ull, false);
-		uint32_t i;
 
 		if (a->pad || !a->count_handles)
 			return -EINVAL;
@@ -991,10 +1076,7 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 			return -EFAULT;
 		if (nr == 0xc5)
 			return syncobj_signal(f, h, NULL, a->count_handles);
-		for (i = 0; i < a->count_handles; i++)
-			if (!shim_syncobj_get(f, h[i]))
-				return -ENOENT;
-		return 0;
+		return syncobj_reset(f, h, a->count_handles);
 	}
 	case 0xcb: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;
@@ -1017,13 +1099,8 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 		}
 		return 0;
 	}
-	case 0xcc: { /* TRANSFER: the destination point signals now (approximation) */
-		struct vmb_drm_syncobj_transfer *t = arg;
-
-		if (!shim_syncobj_get(f, t->src_handle))
-			return -ENOENT;
-		return syncobj_signal(f, &t->dst_handle, &t->dst_point, 1);
-	}
+	case 0xcc:
+		return syncobj_transfer(f, arg);
 	case 0xcd: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;
 		const uint64_t *p = shim_user(a->points, a->count_handles * 8ull, false);

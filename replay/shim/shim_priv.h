@@ -158,7 +158,8 @@ const char *shim_sysfs_path(const char *path, char *buf, size_t len);
 int shim_node_minor(const char *path);
 /*
  * SHIM_FD_SYNC_FILE: a sync_file of a signaled fence (an eventfd holding 1,
- * so poll() finds it readable as it finds a signaled sync_file)
+ * so poll() finds it readable as it finds a signaled sync_file); its obj is
+ * the model's sync_file id (fd + 1), which holds the fence it wraps
  */
 enum shim_fd_kind {
 	SHIM_FD_NONE,
