@@ -388,17 +388,21 @@ for d in amdgpu xe; do
 	$CHECK ops "$TMP/sync.jsonl" transfer=4 syncobj_reset=2 sync_file_export=1 sync_file_import=3 \
 		wait=5 >"$TMP/c" 2>&1 || msgs="$msgs $(cat "$TMP/c")"
 	$CHECK header "$TMP/sync.jsonl" raw_total=0 >"$TMP/c" 2>&1 || msgs="$msgs $(cat "$TMP/c")"
-	if $REPLAY -q -o "$TMP/sync.json" "$TMP/sync.jsonl" >"$TMP/c" 2>&1; then
-		python3 -c '
+	# on the model, then on the driver's backend over the shim (libdrm calls)
+	for be in model $d; do
+		if LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d $REPLAY --backend=$be -q -o "$TMP/sync.json" \
+			"$TMP/sync.jsonl" >"$TMP/c" 2>&1; then
+			python3 -c '
 import json, sys
 m = json.load(open(sys.argv[1]))["runs"][0]["metrics"]
 e, s = m["errors"], m["sync"]
 assert e["unexpected"] == 0 and e["expected"] == 5, e
 assert (s["transfers"], s["resets"], s["sync_file_exports"], s["sync_file_imports"]) == (2, 1, 1, 2), s
-' "$TMP/sync.json" >"$TMP/c" 2>&1 || msgs="$msgs $(tail -1 "$TMP/c")"
-	else
-		msgs="$msgs replay: $(head -3 "$TMP/c")"
-	fi
+' "$TMP/sync.json" >"$TMP/c" 2>&1 || msgs="$msgs $be: $(tail -1 "$TMP/c")"
+		else
+			msgs="$msgs replay --backend=$be: $(head -3 "$TMP/c")"
+		fi
+	done
 	if [ -z "$msgs" ]; then
 		ok "$name"
 	else
