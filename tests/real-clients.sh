@@ -98,6 +98,12 @@ client() {
 		{ notok "$name: output lacks /$expect/" "$(tail -n 5 "$t.out")"; return; }
 	"$REPLAY" --validate "$t.jsonl" >"$t.val" 2>&1 ||
 		{ notok "$name: capture does not validate" "$(tail -n 3 "$t.val")"; return; }
+	# syncobj fence moves are trace ops (transfer, syncobj_reset, sync_file_*), never raw
+	rawsync=$(python3 -c '
+import json, sys
+raw = json.loads(open(sys.argv[1]).readline())["x_capture"]["raw"]
+print(" ".join(r["ioctl"] for r in raw if int(r["ioctl"], 16) & 0xff in (0xc1, 0xc2, 0xc4, 0xcc)))' "$t.jsonl")
+	[ -z "$rawsync" ] || { notok "$name: syncobj ioctls counted raw: $rawsync"; return; }
 	"$REPLAY" -o "$t.result.json" "$t.jsonl" >"$t.rep" 2>&1 ||
 		{ notok "$name: replay on the model failed" "$(tail -n 3 "$t.rep")"; return; }
 	unexp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runs"][0]["metrics"]["errors"]["unexpected"])' "$t.result.json")
@@ -106,6 +112,20 @@ client() {
 	[ -n "$served" ] && [ "$served" = "$replayed" ] ||
 		{ notok "$name: gpuvm map/remap/unmap: shim served '$served', replay '$replayed'"; return; }
 	ok "$name ($(grep -o '[0-9]* ops' "$t.err" | head -n 1), gpuvm $served)"
+}
+
+# has_ops NAME OP...: the capture of client NAME holds at least one of each OP
+has_ops() {
+	name=$1
+	shift
+	[ -f "$TMP/$name.result.json" ] || return 0 # the client failed: reported already
+	python3 - "$TMP/$name.jsonl" "$@" <<'PY' >"$TMP/$name.ops" 2>&1 ||
+import json, sys
+ops = [json.loads(l)["op"] for l in open(sys.argv[1]).readlines()[1:] if l.strip()]
+missing = [o for o in sys.argv[2:] if o not in ops]
+assert not missing, "no %s op in the capture" % ", ".join(missing)
+PY
+		notok "$name: $(tail -n 1 "$TMP/$name.ops")"
 }
 
 # eglinfo prints every platform; the device must be named on surfaceless
@@ -154,6 +174,8 @@ elif [ -f $ICDS/radeon_icd.json ]; then
 		client radv-dxvk-sparse amdgpu '^device: AMD .*\(RADV VANGOGH\)' 0 $PROGS/vk_dxvk_sparse
 	line "$TMP/radv-dxvk-sparse.out" radv-dxvk-sparse '^driver: radv '
 	line "$TMP/radv-dxvk-sparse.out" radv-dxvk-sparse '^sparse image: .* bound, unbound, rebound'
+	# vkDeviceWaitIdle is a SYNCOBJ_TRANSFER on RADV; fences are reset for reuse
+	has_ops radv-dxvk-sparse transfer syncobj_reset
 else
 	skip radv-dxvk-sparse "no $ICDS/radeon_icd.json"
 fi
@@ -162,6 +184,7 @@ if [ -f $ICDS/intel_icd.json ]; then
 		client anv-dxvk-sparse xe '^device: Intel\(R\) Graphics \(BMG G21\)' 0 $PROGS/vk_dxvk_sparse
 	line "$TMP/anv-dxvk-sparse.out" anv-dxvk-sparse '^driver: Intel open-source Mesa driver '
 	line "$TMP/anv-dxvk-sparse.out" anv-dxvk-sparse '^sparse image: .* bound, unbound, rebound'
+	has_ops anv-dxvk-sparse syncobj_reset
 else
 	skip anv-dxvk-sparse "no $ICDS/intel_icd.json"
 fi
@@ -169,4 +192,6 @@ client radeonsi-egl-frames amdgpu '^GL_RENDERER: AMD .*\(radeonsi, vangogh' 0 $P
 line "$TMP/radeonsi-egl-frames.out" radeonsi-egl-frames '^ok: 10 frames'
 client iris-egl-frames xe '^GL_RENDERER: Mesa Intel\(R\) Graphics \(BMG G21\)' 0 $PROGS/egl_frames
 line "$TMP/iris-egl-frames.out" iris-egl-frames '^ok: 10 frames'
+# iris exports each batch's fence as a sync_file (implicit sync of shared BOs)
+has_ops iris-egl-frames sync_file_export
 finish

@@ -531,11 +531,11 @@ int main(void)
 	}
 
 	/*
-	 * Every submit and bind above was waited for through its fence. No
-	 * vkDeviceWaitIdle: RADV implements it with DRM_IOCTL_SYNCOBJ_TRANSFER,
-	 * which the trace format has no op for (the capturer only counts it),
-	 * so the wait after it would not replay.
+	 * Every submit and bind above was waited for through its fence; the
+	 * device is idle. vkDeviceWaitIdle as DXVK calls it at teardown: RADV
+	 * implements it with DRM_IOCTL_SYNCOBJ_TRANSFER (the trace's transfer op).
 	 */
+	CK(vkDeviceWaitIdle(dev));
 	if (sbuf) {
 		vkDestroyBuffer(dev, sbuf, NULL);
 		chunk_free(&schunk);
