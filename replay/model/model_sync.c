@@ -351,8 +351,19 @@ static void timeline_add(struct msyncobj *s, uint64_t point, uint64_t done, stru
 		memmove(s->points + i + 1, s->points + i, (s->n_points - i) * sizeof(*s->points));
 		s->points[i].point = point;
 		s->points[i].done_ns = done;
-		/* a chain point signals after the earlier ones: it knows theirs */
-		s->points[i].know = i ? mknow_union(s->points[i - 1].know, know) : mknow_get(know);
+		/*
+		 * a chain point signals after the earlier ones: it knows theirs;
+		 * the first chains onto the fence the syncobj held (created
+		 * signaled, or put there by a transfer or an import)
+		 */
+		if (i) {
+			s->points[i].know = mknow_union(s->points[i - 1].know, know);
+		} else if (s->has_fence) {
+			s->points[i].know = mknow_union(s->know, know);
+			s->points[i].done_ns = max_u64(done, s->done_ns);
+		} else {
+			s->points[i].know = mknow_get(know);
+		}
 		s->n_points++;
 	}
 	/* a chain point completes after every earlier point */
