@@ -219,6 +219,10 @@ r = list(runs.values())[0]
 assert r["errors"] == {"expected": 1, "unexpected": 0, "unsupported": 0}, r["errors"]
 assert 10 * M <= start(r, 9) < 20 * M, "the import carries the fence of the export, not the later job"
 assert r["sync"]["sync_file_exports"] == 1 and r["sync"]["sync_file_imports"] == 2'
+check timeline-drm_syncobj_add_point-chains-onto-held-fence timeline-point-chains-onto-transferred-fence "" "$job_start"'
+r = list(runs.values())[0]
+assert r["errors"]["unexpected"] == 0, r["errors"]
+assert start(r, 8) >= 20 * M, "point 1 chains onto the 20 ms job the transfer put in the timeline"'
 
 # the committed traces are what their generators write
 for gen in tests/semantics/gen.py scripts/gen-debate-traces.py; do

@@ -180,3 +180,10 @@ w("sync-file-export-snapshots-fence","amdgpu",[
   sub(2,[],1*ms, **{"in":[S(1)]}),
   {"op":"sync_file_export","syncobj":3,"sync_file":2,"ret":-2}],
   "drm_syncobj_export_sync_file wraps the fence of the moment: the job waiting on the import starts after the 10 ms job, not the later 30 ms one; import replaces the fence (one from outside the trace is signaled)")
+w("timeline-point-chains-onto-transferred-fence","amdgpu",[
+  vm(1), q(1,1), q(2,1), so(1), so(2,True),
+  sub(1,[],20*ms, out=[S(1)]),
+  {"op":"transfer","src":1,"dst":2},
+  {"op":"signal","syncs":[S(2,1)]},
+  sub(2,[],1*ms, **{"in":[S(2,1)]})],
+  "drm_syncobj_add_point: a new timeline point is a dma_fence_chain onto the fence the syncobj held (here a 20 ms job's, put there by a transfer to point 0), so a CPU signal of point 1 completes only with that job")
