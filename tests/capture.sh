@@ -385,8 +385,8 @@ for d in amdgpu xe; do
 	LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d $PROGS/cap_sync >"$TMP/sync1" 2>&1 || msgs="$msgs without capture: $(grep unexpected "$TMP/sync1")"
 	shimcap $d "$TMP/sync.jsonl" -q -- $PROGS/cap_sync >"$TMP/sync2" 2>&1 || msgs="$msgs under capture: exit $?"
 	cmp -s "$TMP/sync1" "$TMP/sync2" || msgs="$msgs results differ under capture"
-	$CHECK ops "$TMP/sync.jsonl" transfer=4 syncobj_reset=2 sync_file_export=1 sync_file_import=3 \
-		wait=5 >"$TMP/c" 2>&1 || msgs="$msgs $(cat "$TMP/c")"
+	$CHECK ops "$TMP/sync.jsonl" transfer=4 syncobj_reset=3 sync_file_export=1 sync_file_import=3 \
+		wait=7 signal=1 >"$TMP/c" 2>&1 || msgs="$msgs $(cat "$TMP/c")"
 	$CHECK header "$TMP/sync.jsonl" raw_total=0 >"$TMP/c" 2>&1 || msgs="$msgs $(cat "$TMP/c")"
 	# on the model, then on the driver's backend over the shim (libdrm calls)
 	for be in model $d; do
@@ -396,8 +396,8 @@ for d in amdgpu xe; do
 import json, sys
 m = json.load(open(sys.argv[1]))["runs"][0]["metrics"]
 e, s = m["errors"], m["sync"]
-assert e["unexpected"] == 0 and e["expected"] == 5, e
-assert (s["transfers"], s["resets"], s["sync_file_exports"], s["sync_file_imports"]) == (2, 1, 1, 2), s
+assert e["unexpected"] == 0 and e["expected"] == 6, e
+assert (s["transfers"], s["resets"], s["sync_file_exports"], s["sync_file_imports"]) == (2, 2, 1, 2), s
 ' "$TMP/sync.json" >"$TMP/c" 2>&1 || msgs="$msgs $be: $(tail -1 "$TMP/c")"
 		else
 			msgs="$msgs replay --backend=$be: $(head -3 "$TMP/c")"

@@ -164,8 +164,16 @@ int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 	ret = vmb_model_exec(shim.model, &call, &tm);
 	if (shim_timed && tm.done_ns)
 		shim_timed_wake_at(tm.done_ns); /* a bind's end */
+	if (!ret && op->kind != VMB_OP_WAIT) {
+		/* a fence may have appeared: wake the waiters (syncobj_wait) */
+		shim_model_gen++;
+		shim_lock_wake();
+	}
 	return ret;
 }
+
+/* bumped by every model op that changed something (under the shim lock) */
+uint64_t shim_model_gen;
 
 int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e, uint32_t n,
 	      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out)
@@ -1001,21 +1009,43 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 	s = calloc(n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	for (i = 0; i < n && !ret; i++)
-		ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
-	if (!ret) {
+	f->refs++; /* the kernel holds the file for the length of the ioctl */
+	for (uint64_t gen = 0, active = now;;) {
+		for (i = 0, ret = 0; i < n && !ret; i++)
+			ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+		if (ret)
+			break;
+		now = real_now();
 		op.u.wait.n = (uint16_t)n;
 		op.u.wait.all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
 		op.u.wait.timeout_ns = timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;
 		if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)
 			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there or not */
 		ret = shim_model(&op, NULL, s, NULL, 0);
-		/* nothing else can submit while this thread waits: no fence = timeout */
-		if (ret == -EINVAL && (flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
-						VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)))
-			ret = -ETIME;
+		if (ret != -EINVAL || !(flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
+						 VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)))
+			break;
+		/*
+		 * No fence yet: another thread may submit it (Mesa's queue
+		 * submission threads do), as drm_syncobj_array_wait_timeout
+		 * waits for. Sleep until the model changes or the timeout;
+		 * after SHIM_WAIT_IDLE_NS without any model change nothing is
+		 * coming (a single-threaded program would block forever in
+		 * the kernel): -ETIME, loud rather than a hang.
+		 */
+		ret = -ETIME;
+		if (gen != shim_model_gen) {
+			gen = shim_model_gen;
+			active = now;
+		}
+		if (timeout_abs <= (int64_t)now || now - active >= SHIM_WAIT_IDLE_NS)
+			break;
+		shim_lock_sleep(timeout_abs < (int64_t)(active + SHIM_WAIT_IDLE_NS)
+				    ? (uint64_t)timeout_abs
+				    : active + SHIM_WAIT_IDLE_NS);
 	}
 	free(s);
+	shim_file_put(f);
 	return ret;
 }
 

@@ -305,6 +305,13 @@ void shim_timed_vm_gone(uint32_t vm);
 void shim_timed_queue_gone(struct shim_queue *q);
 /* release the shim lock until something happens on the GPU or @abs_ns */
 void shim_lock_sleep(uint64_t abs_ns);
+/*
+ * shim_model_gen: bumped by every model op that succeeded (not waits); a
+ * syncobj wait for a fence not yet submitted sleeps until it changes, and
+ * gives up (-ETIME) after SHIM_WAIT_IDLE_NS without a change
+ */
+extern uint64_t shim_model_gen;
+#define SHIM_WAIT_IDLE_NS 200000000ull
 void shim_lock_wake(void);
 /* model submit with a GPU length; fills @tm */
 int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,

@@ -7,9 +7,14 @@
  * and that the capture replays with the same results.
  *
  *   cap_sync       exit 0 when every call answered what drm_syncobj.c answers
+ *
+ * Last, a WAIT_FOR_SUBMIT wait that another thread's signal satisfies
+ * (Mesa's queue submission threads do this), and one that times out.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,6 +74,34 @@ static int reset(uint32_t *h, uint32_t n)
 	return ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_RESET, &a);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* signals the syncobj at @arg after 20 ms */
+static void *late_signal(void *arg)
+{
+	struct vmb_drm_syncobj_array a = {.handles = (uintptr_t)arg, .count_handles = 1};
+
+	nanosleep(&(struct timespec){0, 20000000}, NULL);
+	ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, &a);
+	return NULL;
+}
+
+static int wait_submit(uint32_t h, int64_t timeout)
+{
+	struct vmb_drm_syncobj_wait w = {.handles = (uintptr_t)&h,
+					 .timeout_nsec = timeout,
+					 .count_handles = 1,
+					 .flags = VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT};
+
+	return ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w);
+}
+
 int main(void)
 {
 	struct vmb_drm_syncobj_handle x = {0};
@@ -120,6 +153,25 @@ int main(void)
 	x.fd = sf;
 	expect("FD_TO_HANDLE (closed fd)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &x),
 	       -EINVAL);
+
+	/* drm_syncobj_array_wait_timeout with WAIT_FOR_SUBMIT: the fence comes later */
+	{
+		uint32_t d = create(0);
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, late_signal, &d) == 0) {
+			expect("WAIT d (for submit, another thread)", wait_submit(d, INT64_MAX), 0);
+			pthread_join(th, NULL);
+		}
+		h[0] = d;
+		expect("RESET d", reset(h, 1), 0);
+		expect("WAIT d (for submit, none, 50 ms)",
+		       wait_submit(d, (int64_t)(mono_ns() + 50000000)), -ETIME);
+		expect("SYNCOBJ_DESTROY",
+		       ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY,
+			     &(struct vmb_drm_syncobj_destroy){d, 0}),
+		       0);
+	}
 
 	for (uint32_t *p = (uint32_t[]){a, b, c}, i = 0; i < 3; i++)
 		expect("SYNCOBJ_DESTROY",
