@@ -164,8 +164,8 @@ int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 	ret = vmb_model_exec(shim.model, &call, &tm);
 	if (shim_timed && tm.done_ns)
 		shim_timed_wake_at(tm.done_ns); /* a bind's end */
-	if (!ret && op->kind != VMB_OP_WAIT) {
-		/* a fence may have appeared: wake the waiters (syncobj_wait) */
+	if (!ret && op->kind != VMB_OP_WAIT && !shim_timed) {
+		/* a fence may have appeared: wake the waiters (syncobj_wait; timed: its own) */
 		shim_model_gen++;
 		shim_lock_wake();
 	}
@@ -997,7 +997,7 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 	struct vmb_op op = {.kind = VMB_OP_WAIT};
 	struct vmb_sync *s;
 	uint64_t now = real_now();
-	uint32_t i;
+	uint32_t i, k;
 	int ret = 0;
 
 	if (!n || flags & ~0xfu)
@@ -1021,10 +1021,28 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 		op.u.wait.timeout_ns = timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;
 		if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)
 			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there or not */
-		ret = shim_model(&op, NULL, s, NULL, 0);
-		if (ret != -EINVAL || !(flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
-						 VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)))
+		if (!(flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
+			       VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE))) {
+			ret = shim_model(&op, NULL, s, NULL, 0);
 			break;
+		}
+		/*
+		 * drm_syncobj_array_wait_timeout with WAIT_FOR_SUBMIT: syncobjs
+		 * without their fence yet are skipped; "any" is satisfied by one
+		 * that is there, "all" needs every one
+		 */
+		k = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t t;
+
+			if (!vmb_model_syncobj_when(shim.model, s[i].syncobj, s[i].point, &t))
+				s[k++] = s[i];
+		}
+		if (op.u.wait.all ? k == n : k > 0) {
+			op.u.wait.n = (uint16_t)k;
+			ret = shim_model(&op, NULL, s, NULL, 0);
+			break;
+		}
 		/*
 		 * No fence yet: another thread may submit it (Mesa's queue
 		 * submission threads do), as drm_syncobj_array_wait_timeout
