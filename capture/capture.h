@@ -223,6 +223,12 @@ void cap_fd_dup(int oldfd, int newfd) CAP_HIDDEN;
 void cap_fd_reset_after_fork(void) CAP_HIDDEN;
 bool cap_fd_is_tracked(int fd) CAP_HIDDEN;
 
+/* syncfile.c: fds that a recorded export made sync_files, until closed */
+void cap_sync_file_mark(int fd) CAP_HIDDEN;
+bool cap_sync_file_is(int fd) CAP_HIDDEN;
+void cap_sync_file_forget(int fd) CAP_HIDDEN;
+void cap_sync_file_forget_range(unsigned int first, unsigned int last) CAP_HIDDEN;
+
 /* real libc functions (interposer.c) */
 extern int (*cap_real_ioctl)(int, unsigned long, ...) CAP_HIDDEN;
 int cap_real_close(int fd) CAP_HIDDEN;

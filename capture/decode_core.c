@@ -12,9 +12,13 @@
  *   SYNCOBJ_FD_TO_HANDLE (new handle) -> the exported syncobj, or else
  *   syncobj_create; SYNCOBJ_DESTROY -> syncobj_destroy; SYNCOBJ_WAIT /
  *   TIMELINE_WAIT -> wait (the absolute timeout made relative to the call);
- *   SYNCOBJ_SIGNAL / TIMELINE_SIGNAL -> signal.
- * Counted only (no trace op exists): SYNCOBJ_RESET, SYNCOBJ_TRANSFER,
- * sync_file import into a syncobj, GEM_OPEN (flink). Ignored: queries,
+ *   SYNCOBJ_SIGNAL / TIMELINE_SIGNAL -> signal; SYNCOBJ_TRANSFER ->
+ *   transfer; SYNCOBJ_RESET -> syncobj_reset; SYNCOBJ_HANDLE_TO_FD with
+ *   EXPORT_SYNC_FILE -> sync_file_export (id: the fd + 1, the fd marked in
+ *   the fd table until it is closed); SYNCOBJ_FD_TO_HANDLE with
+ *   IMPORT_SYNC_FILE -> sync_file_import (of that id while the fd is still
+ *   the exported one, else of a sync_file from outside the trace).
+ * Counted only (no trace op exists): GEM_OPEN (flink). Ignored: queries,
  * exports and KMS.
  */
 #include <errno.h>
@@ -80,6 +84,7 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 	case 0x2d: /* PRIME_HANDLE_TO_FD */
 	case 0xc0: /* SYNCOBJ_DESTROY */
 	case 0xc1: /* SYNCOBJ_HANDLE_TO_FD */
+	case 0xc4: /* SYNCOBJ_RESET */
 	case 0xc5: /* SYNCOBJ_SIGNAL */
 	case 0xcd: /* SYNCOBJ_TIMELINE_SIGNAL */
 		return CAP_ENTER;
@@ -88,27 +93,46 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 	case 0xc2: /* SYNCOBJ_FD_TO_HANDLE */
 	case 0xc3: /* SYNCOBJ_WAIT */
 	case 0xca: /* SYNCOBJ_TIMELINE_WAIT */
+	case 0xcc: /* SYNCOBJ_TRANSFER: may wait for its source, ordered as a wait */
 		return CAP_EXIT;
 	case 0x0b: /* GEM_OPEN (flink import) */
-	case 0xc4: /* SYNCOBJ_RESET */
-	case 0xcc: /* SYNCOBJ_TRANSFER */
 		return CAP_RAW;
 	default:
 		return CAP_IGNORE;
 	}
 }
 
-/* handles (+ optional points) of a syncobj array ioctl into b's syncs */
+/*
+ * sync_file ids are fd + 1 and stay below the largest trace id, which
+ * names "not a sync_file" in an import that failed for that reason
+ * (sync_file_get_fence: -EINVAL): no export ever makes it
+ */
+#define VMB_CAP_MAX_SYNC_FILE_FD 0xfffffd
+#define VMB_CAP_NOT_A_SYNC_FILE 0xffffffu
+
+/*
+ * handles (+ optional points) of a syncobj array ioctl into b's syncs. The
+ * arrays of a failed call are copied into one scratch buffer by cap_user(),
+ * so the handles are consumed before the points are read.
+ */
 static bool add_sync_array(const struct cap_call *c, struct cap_build *b, uint64_t handles,
 			   uint64_t points, uint32_t count)
 {
 	const uint32_t *h = cap_user(c, handles, (size_t)count * 4);
-	const uint64_t *p = points ? cap_user(c, points, (size_t)count * 8) : NULL;
+	uint32_t first = b->n_syncs;
+	const uint64_t *p;
 
-	if (count && (!h || (points && !p)))
+	if (count && !h)
 		return false;
 	for (uint32_t i = 0; i < count; i++)
-		cap_build_sync(b, h[i], p ? p[i] : 0);
+		cap_build_sync(b, h[i], 0);
+	if (!points || !count)
+		return true;
+	p = cap_user(c, points, (size_t)count * 8);
+	if (!p)
+		return false;
+	for (uint32_t i = 0; i < count && first + i < b->n_syncs; i++)
+		b->syncs[first + i].point = p[i];
 	return true;
 }
 
@@ -147,8 +171,18 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 	case 0xc1: {
 		const struct vmb_drm_syncobj_handle *a = c->arg;
 
-		if (c->size < 16 || c->ret ||
-		    (a->flags & VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE))
+		if (c->size < 16)
+			return false;
+		if (a->flags == VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE) {
+			cap_op_init(b, VMB_OP_SYNC_FILE_EXPORT);
+			op->u.sync_file.syncobj = a->handle;
+			if (!c->ret && a->fd >= 0 && a->fd < VMB_CAP_MAX_SYNC_FILE_FD) {
+				cap_sync_file_mark(a->fd);
+				op->u.sync_file.sync_file = (uint32_t)a->fd + 1;
+			}
+			return true;
+		}
+		if (c->ret || a->flags)
 			return false;
 		b->rec.kind = CAP_REC_EXPORT;
 		op->kind = VMB_OP_SYNCOBJ_CREATE;
@@ -194,9 +228,18 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 	case 0xc2: {
 		const struct vmb_drm_syncobj_handle *a = c->arg;
 
-		/* importing a sync_file into an existing syncobj has no trace op */
-		if (c->size < 16 || c->ret ||
-		    (a->flags & VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE))
+		if (c->size < 16)
+			return false;
+		if (a->flags == VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE) {
+			cap_op_init(b, VMB_OP_SYNC_FILE_IMPORT);
+			op->u.sync_file.syncobj = a->handle;
+			if (cap_sync_file_is(a->fd))
+				op->u.sync_file.sync_file = (uint32_t)a->fd + 1;
+			else if (c->ret == -EINVAL)
+				op->u.sync_file.sync_file = VMB_CAP_NOT_A_SYNC_FILE;
+			return true;
+		}
+		if (c->ret || a->flags)
 			return false;
 		cap_op_init(b, VMB_OP_SYNCOBJ_CREATE);
 		b->rec.flags |= CAP_REC_F_NEW_HANDLE;
@@ -239,6 +282,33 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 		if (!add_sync_array(c, b, a->handles, 0, a->count_handles))
 			return false;
 		op->u.wait.n = (uint16_t)a->count_handles;
+		return true;
+	}
+	case 0xcc: {
+		const struct vmb_drm_syncobj_transfer *a = c->arg;
+
+		if (c->size < sizeof(*a))
+			return false;
+		cap_op_init(b, VMB_OP_TRANSFER);
+		cap_build_sync(b, a->src_handle, a->src_point);
+		cap_build_sync(b, a->dst_handle, a->dst_point);
+		if (a->flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)
+			op->u.transfer.flags = VMB_TRANSFER_F_WAIT_FOR_SUBMIT;
+		return true;
+	}
+	case 0xc4: {
+		const struct vmb_drm_syncobj_array *a = c->arg;
+		const uint32_t *h;
+
+		if (c->size < sizeof(*a) || !a->count_handles || a->count_handles > UINT16_MAX)
+			return false;
+		h = cap_user(c, a->handles, (size_t)a->count_handles * 4);
+		if (!h)
+			return false;
+		cap_op_init(b, VMB_OP_SYNCOBJ_RESET);
+		for (uint32_t i = 0; i < a->count_handles; i++)
+			cap_build_id(b, h[i]);
+		op->u.reset.n = a->count_handles;
 		return true;
 	}
 	case 0xcd: {

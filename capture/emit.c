@@ -676,8 +676,8 @@ static void so_note(struct cap_out *o, uint32_t id, uint8_t flags)
  * Later mismatches (rare: a binary wait on a timeline) use the last point
  * seen, or drop the sync; both are counted in the header (syncobj_fixups).
  */
-static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *r,
-			    struct cap_strbuf *sb)
+static void __translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *r,
+			      struct cap_strbuf *sb, bool zero_ok)
 {
 	struct vmb_sync *s = cap_rec_syncs(r);
 
@@ -703,7 +703,7 @@ static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *
 			o->st.ops_total++;
 			so_note(o, id, SO_TIMELINE | (sig ? SO_SIGNALED : 0));
 			fl = id < o->n_so ? o->so_flags[id] : 0;
-		} else if (!s[i].point && (fl & SO_TIMELINE)) {
+		} else if (!s[i].point && (fl & SO_TIMELINE) && !zero_ok) {
 			o->st.syncobj_fixups++;
 			s[i].point = id < o->n_so ? o->so_last[id] : 0;
 			if (!s[i].point) {
@@ -718,6 +718,12 @@ static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *
 		}
 		s[i].syncobj = id;
 	}
+}
+
+static void translate_syncs(struct cap_out *o, struct ofile *f, struct cap_rec *r,
+			    struct cap_strbuf *sb)
+{
+	__translate_syncs(o, f, r, sb, false);
 }
 
 /* syncs left after translate_syncs() dropped what cannot be expressed */
@@ -1070,6 +1076,37 @@ void cap_out_render(struct cap_out *o, struct cap_rec *r, struct cap_rec *const 
 			return;
 		SB_LIT(sb, "{\"op\":\"signal\"");
 		render_syncs(sb, "syncs", syncs, op->u.wait.n, true);
+		break;
+	case VMB_OP_TRANSFER:
+		/* point 0 names the fence itself, on a timeline too (drm_syncobj_find_fence) */
+		__translate_syncs(o, f, r, sb, true);
+		cap_sb_printf(sb, "{\"op\":\"transfer\",\"src\":%u", syncs[0].syncobj);
+		if (syncs[0].point)
+			put_u64(sb, "src_point", syncs[0].point);
+		cap_sb_printf(sb, ",\"dst\":%u", syncs[1].syncobj);
+		if (syncs[1].point)
+			put_u64(sb, "dst_point", syncs[1].point);
+		if (op->u.transfer.flags & VMB_TRANSFER_F_WAIT_FOR_SUBMIT)
+			cap_sb_puts(sb, ",\"flags\":[\"wait_for_submit\"]");
+		break;
+	case VMB_OP_SYNCOBJ_RESET: {
+		const uint32_t *ids = cap_rec_ids(r);
+
+		cap_sb_puts(sb, "{\"op\":\"syncobj_reset\",\"syncobjs\":[");
+		for (uint32_t i = 0; i < op->u.reset.n; i++) {
+			if (i)
+				cap_sb_putc(sb, ',');
+			sb_dec(sb, use_id(o, f, VMB_CLASS_SYNCOBJ, ids[i]));
+		}
+		cap_sb_putc(sb, ']');
+		break;
+	}
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		cap_sb_printf(sb, "{\"op\":\"%s\",\"syncobj\":%u", vmb_op_kind_name(op->kind),
+			      use_id(o, f, VMB_CLASS_SYNCOBJ, op->u.sync_file.syncobj));
+		if (op->u.sync_file.sync_file)
+			put_u64(sb, "sync_file", op->u.sync_file.sync_file);
 		break;
 	case VMB_OP_CPU_UNMAP:
 		cap_sb_puts(sb, "{\"op\":\"cpu_unmap\"");

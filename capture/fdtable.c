@@ -112,6 +112,7 @@ void cap_fd_forget(int fd)
 {
 	fd_slot *s = slot(fd, false);
 
+	cap_sync_file_forget(fd);
 	if (s && atomic_load_explicit(s, memory_order_relaxed))
 		put_file(atomic_exchange(s, NULL));
 }
@@ -119,6 +120,7 @@ void cap_fd_forget(int fd)
 /** cap_fd_forget_range() - close_range() of [@first, @last] */
 void cap_fd_forget_range(unsigned int first, unsigned int last)
 {
+	cap_sync_file_forget_range(first, last);
 	if (last >= MAX_FDS)
 		last = MAX_FDS - 1;
 	for (unsigned int fd = first; fd <= last; fd++) {

@@ -329,6 +329,8 @@ EXPORT int close(int fd)
 
 		cap_fd_forget(fd);
 		errno = err;
+	} else if (!foreign_child()) {
+		cap_sync_file_forget(fd);
 	}
 	return real_close(fd);
 }

@@ -22,8 +22,9 @@
  * struct vmb_call - one op as the engine issues it
  * @op: the op (may be synthesized by a strategy, e.g. a split bind)
  * @binds: bind entries of a bind op (@op->u.bind.n_binds of them)
- * @syncs: in-syncs then out-syncs (bind, submit) or the syncs (wait, signal)
- * @bos: BO ids of a submit
+ * @syncs: in-syncs then out-syncs (bind, submit), the syncs (wait, signal),
+ *     or src then dst (transfer)
+ * @bos: BO ids of a submit; syncobj ids of a syncobj_reset
  * @kernel_range: vm_create's kernel_range (it does not fit in struct vmb_op)
  * @index: index of the trace op it came from (for messages)
  */

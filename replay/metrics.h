@@ -94,6 +94,8 @@ struct vmb_counters {
 	uint64_t unsynced_submits;
 	/* submits that use memory whose map nothing orders before them */
 	uint64_t unsafe_submits;
+	/* syncobj fence moves that succeeded: transfers, resets, sync_file export/import */
+	uint64_t sync_transfers, sync_resets, sync_file_exports, sync_file_imports;
 	/* kernel-added waits by cause (ns, binds and jobs) */
 	uint64_t stall_by_cause[VMB_STALL_COUNT];
 	/* lifetime (SEMANTICS.md §3) */

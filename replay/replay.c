@@ -283,6 +283,12 @@ static void call_for_op(const struct vmb_trace *t, size_t index, struct vmb_call
 	case VMB_OP_SIGNAL:
 		c->syncs = VMB_POOL_AT(t->syncs, op->u.wait.first_sync);
 		break;
+	case VMB_OP_TRANSFER:
+		c->syncs = VMB_POOL_AT(t->syncs, op->u.transfer.first_sync);
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		c->bos = VMB_POOL_AT(t->ids, op->u.reset.first_id);
+		break;
 	default:
 		break;
 	}

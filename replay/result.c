@@ -395,9 +395,12 @@ static json_t *counters_objs(const struct vmb_counters *c, json_t *metrics)
 			   {"migrations", c->userptr_migrations},
 			   {"migrations_blocked", c->userptr_migrations_blocked},
 			   {"gpu_faults", c->userptr_gpu_faults}));
-	err |= set(metrics, "sync",
-		   U64_OBJ({"unsafe_submits", c->unsafe_submits},
-			   {"unsynced_submits", c->unsynced_submits}));
+	err |=
+	    set(metrics, "sync",
+		U64_OBJ({"unsafe_submits", c->unsafe_submits},
+			{"unsynced_submits", c->unsynced_submits}, {"transfers", c->sync_transfers},
+			{"resets", c->sync_resets}, {"sync_file_exports", c->sync_file_exports},
+			{"sync_file_imports", c->sync_file_imports}));
 	err |= set(metrics, "stall_by_cause", stall_causes_obj(c));
 	err |= set(metrics, "evictions",
 		   json_pack("{sI sI}", "count", (json_int_t)c->evictions, "rebinds",

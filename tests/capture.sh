@@ -51,7 +51,7 @@ shimcap() {
 	LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d timeout -k 10 300 $CAP -o "$o" "$@"
 }
 
-for p in "$CAP" $B/libvmcapture.so $PROGS/cap_stress $PROGS/cap_errno $PROGS/cap_fork $PROGS/cap_loop; do
+for p in "$CAP" $B/libvmcapture.so $PROGS/cap_stress $PROGS/cap_errno $PROGS/cap_fork $PROGS/cap_loop $PROGS/cap_sync; do
 	if [ ! -e "$p" ]; then
 		echo "not ok 1 - build: $p missing (run make)"
 		echo "0 passed, 1 failed, 0 skipped"
@@ -372,6 +372,42 @@ r=json.load(open(sys.argv[1])); print(sum(x["metrics"]["errors"].get("unsupporte
 			notok "$name" "$(cat "$base.c")"
 		fi
 	done
+done
+
+# --- syncobj transfer, reset, sync_file export/import (cap_sync) ---------
+for d in amdgpu xe; do
+	name="$d: transfer, syncobj_reset, sync_file_export/import captured and replayed clean"
+	if ! shim_for $d || ! have_replay; then
+		skip "$name" "no working shim or replay"
+		continue
+	fi
+	msgs=""
+	LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d $PROGS/cap_sync >"$TMP/sync1" 2>&1 || msgs="$msgs without capture: $(grep unexpected "$TMP/sync1")"
+	shimcap $d "$TMP/sync.jsonl" -q -- $PROGS/cap_sync >"$TMP/sync2" 2>&1 || msgs="$msgs under capture: exit $?"
+	cmp -s "$TMP/sync1" "$TMP/sync2" || msgs="$msgs results differ under capture"
+	$CHECK ops "$TMP/sync.jsonl" transfer=4 syncobj_reset=3 sync_file_export=1 sync_file_import=3 \
+		wait=7 signal=1 >"$TMP/c" 2>&1 || msgs="$msgs $(cat "$TMP/c")"
+	$CHECK header "$TMP/sync.jsonl" raw_total=0 >"$TMP/c" 2>&1 || msgs="$msgs $(cat "$TMP/c")"
+	# on the model, then on the driver's backend over the shim (libdrm calls)
+	for be in model $d; do
+		if LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=$d $REPLAY --backend=$be -q -o "$TMP/sync.json" \
+			"$TMP/sync.jsonl" >"$TMP/c" 2>&1; then
+			python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["runs"][0]["metrics"]
+e, s = m["errors"], m["sync"]
+assert e["unexpected"] == 0 and e["expected"] == 6, e
+assert (s["transfers"], s["resets"], s["sync_file_exports"], s["sync_file_imports"]) == (2, 2, 1, 2), s
+' "$TMP/sync.json" >"$TMP/c" 2>&1 || msgs="$msgs $be: $(tail -1 "$TMP/c")"
+		else
+			msgs="$msgs replay --backend=$be: $(head -3 "$TMP/c")"
+		fi
+	done
+	if [ -z "$msgs" ]; then
+		ok "$name"
+	else
+		notok "$name" "$msgs"
+	fi
 done
 
 # a legacy msm file (no EN_VM_BIND) is captured as an implicit_va VM

@@ -193,6 +193,37 @@ done
 check xe-tlb-per-gt tlb-four-maps-four-unmaps-xe "--model-param=gts=2" '
 assert list(runs.values())[0]["tlb_flushes"] == 8'
 
+# --- syncobj fence moves (drm_syncobj.c) --------------------------------------
+job_start='
+def start(r, op):
+    j = r["jobs"]
+    return j["start_ns"][j["op"].index(op)]
+'
+check transfer-drm_syncobj_transfer_to_timeline-and-binary transfer-moves-fence-to-timeline-point "" "$job_start"'
+r = list(runs.values())[0]
+assert r["errors"] == {"expected": 2, "unexpected": 0, "unsupported": 0}, r["errors"]
+assert start(r, 8) >= 10 * M, "the job waiting on timeline point 1 starts after the 10 ms job"
+assert start(r, 10) >= 11 * M, "the job waiting on the binary transfer target, after both"
+assert r["sync"]["transfers"] == 2'
+check transfer-drm_syncobj_find_fence-wait-for-submit transfer-wait-for-submit-times-out "" '
+r = list(runs.values())[0]
+assert r["errors"] == {"expected": 2, "unexpected": 0, "unsupported": 0}, r["errors"]
+assert r["makespan_ns"] >= 5000 * M, "WAIT_FOR_SUBMIT waits 5 s before -ETIME"
+assert r["sync"]["transfers"] == 0'
+check syncobj-reset-drm_syncobj_reset_ioctl-drops-fence syncobj-reset-drops-fence "" '
+r = list(runs.values())[0]
+assert r["errors"] == {"expected": 4, "unexpected": 0, "unsupported": 0}, r["errors"]
+assert r["sync"]["resets"] == 1'
+check sync-file-drm_syncobj_export_sync_file-snapshots sync-file-export-snapshots-fence "" "$job_start"'
+r = list(runs.values())[0]
+assert r["errors"] == {"expected": 1, "unexpected": 0, "unsupported": 0}, r["errors"]
+assert 10 * M <= start(r, 9) < 20 * M, "the import carries the fence of the export, not the later job"
+assert r["sync"]["sync_file_exports"] == 1 and r["sync"]["sync_file_imports"] == 2'
+check timeline-drm_syncobj_add_point-chains-onto-held-fence timeline-point-chains-onto-transferred-fence "" "$job_start"'
+r = list(runs.values())[0]
+assert r["errors"]["unexpected"] == 0, r["errors"]
+assert start(r, 8) >= 20 * M, "point 1 chains onto the 20 ms job the transfer put in the timeline"'
+
 # the committed traces are what their generators write
 for gen in tests/semantics/gen.py scripts/gen-debate-traces.py; do
 	n=$((n + 1))

@@ -469,7 +469,9 @@ TEST(core_syncobj_wait_signal)
 	reset();
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_WAIT, &pre), CAP_EXIT);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &pre), CAP_ENTER);
-	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &pre), CAP_RAW);
+	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &pre), CAP_EXIT);
+	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_RESET, &pre), CAP_ENTER);
+	CHECK_INT(cap_core_classify(VMB_DRM_IOWR(0x0b, struct vmb_drm_gem_close), &pre), CAP_RAW);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_GET_CAP, &pre), CAP_IGNORE);
 	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sc, NULL, 0, NULL));
 	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sc2, NULL, 0, NULL));
@@ -493,6 +495,74 @@ TEST(core_syncobj_wait_signal)
 	CHECK(!t->ops[0].u.syncobj.timeline);
 	CHECK(t->ops[1].u.syncobj.timeline);
 	CHECK_INT(t->ops[3].ret, -ETIME);
+	vmb_trace_destroy(t);
+}
+
+/* issue 17: transfer, reset, sync_file export/import, and a failed timeline wait */
+TEST(core_syncobj_fence_moves)
+{
+	struct vmb_drm_syncobj_create sa = {.handle = 1, .flags = VMB_DRM_SYNCOBJ_CREATE_SIGNALED};
+	struct vmb_drm_syncobj_create sb = {.handle = 2}, sc = {.handle = 3};
+	struct vmb_drm_syncobj_transfer tr = {.src_handle = 1, .dst_handle = 2, .dst_point = 7};
+	struct vmb_drm_syncobj_transfer tr2 = {.src_handle = 2,
+					       .dst_handle = 3,
+					       .src_point = 7,
+					       .flags = VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT};
+	uint32_t rh[2] = {3, 1}, wh[1] = {2};
+	uint64_t wp[1] = {9};
+	struct vmb_drm_syncobj_array ra = {.handles = (uintptr_t)rh, .count_handles = 2};
+	struct vmb_drm_syncobj_timeline_wait tw = {.handles = (uintptr_t)wh,
+						   .points = (uintptr_t)wp,
+						   .timeout_nsec = INT64_MAX,
+						   .count_handles = 1};
+	struct vmb_drm_syncobj_handle ex = {
+	    .handle = 3, .flags = VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, .fd = 41};
+	struct vmb_drm_syncobj_handle im = {
+	    .handle = 1, .flags = VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, .fd = 41};
+	struct vmb_drm_syncobj_handle im2 = {
+	    .handle = 1, .flags = VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, .fd = 40};
+	const struct cap_decoder *d = &cap_decoder_amdgpu;
+	const struct vmb_sync *s;
+	struct cap_rec *r;
+	struct vmb_trace *t;
+
+	reset();
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sa, NULL, 0, NULL));
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sb, NULL, 0, NULL));
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sc, NULL, 0, NULL));
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &tr, NULL, 0, &r));
+	CHECK_INT(r->op.kind, VMB_OP_TRANSFER);
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &tr2, NULL, 0, NULL));
+	/* a failed call's arrays go through one scratch copy: handles must survive points */
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &tw, NULL, -EINVAL, &r));
+	CHECK_INT(cap_rec_syncs(r)[0].syncobj, 2);
+	CHECK_U64(cap_rec_syncs(r)[0].point, 9);
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &ex, NULL, 0, &r));
+	CHECK_INT(r->op.u.sync_file.sync_file, 42); /* fd + 1 */
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_RESET, &ra, NULL, 0, NULL));
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im, NULL, 0, &r));
+	CHECK_INT(r->op.u.sync_file.sync_file, 42);
+	/* fd 40 was never exported here: a sync_file from outside the trace */
+	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &im2, NULL, 0, &r));
+	CHECK_INT(r->op.u.sync_file.sync_file, 0);
+	cap_sync_file_forget(41);
+
+	t = render_and_load("amdgpu", NULL);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK_INT(t->n_ops, 10);
+	CHECK(t->ops[1].u.syncobj.timeline); /* typed by the transfer's dst_point */
+	s = &t->syncs[t->ops[3].u.transfer.first_sync];
+	CHECK(s[0].syncobj == 1 && s[0].point == 0 && s[1].syncobj == 2 && s[1].point == 7);
+	CHECK_INT(t->ops[4].u.transfer.flags, VMB_TRANSFER_F_WAIT_FOR_SUBMIT);
+	CHECK_INT(t->ops[5].ret, -EINVAL);
+	CHECK_INT(t->ops[6].kind, VMB_OP_SYNC_FILE_EXPORT);
+	CHECK_INT(t->ops[7].kind, VMB_OP_SYNCOBJ_RESET);
+	CHECK_INT(t->ops[7].u.reset.n, 2);
+	CHECK_INT(t->ids[t->ops[7].u.reset.first_id], 3);
+	CHECK_INT(t->ops[8].u.sync_file.sync_file, 42);
+	CHECK_INT(t->ops[9].u.sync_file.sync_file, 0);
 	vmb_trace_destroy(t);
 }
 
@@ -582,6 +652,7 @@ int main(void)
 	RUN(panthor_bind_merges_syncs);
 	RUN(msm_vm_bind_mode);
 	RUN(core_syncobj_wait_signal);
+	RUN(core_syncobj_fence_moves);
 	RUN(amdgpu_userptr_as_map_userptr);
 	RUN(late_timeline_use);
 	RUN(failed_call_bad_pointer);

@@ -564,6 +564,12 @@ void vmb_hw_close(struct vmb_backend *be)
 	for (i = 0; i <= t->max_id[VMB_CLASS_BO]; i++)
 		if (hw->bo_dmabuf[i] >= 0)
 			close(hw->bo_dmabuf[i]);
+	for (i = 0; i < hw->n_sync_file_fd; i++)
+		if (hw->sync_file_fd[i] >= 0)
+			close(hw->sync_file_fd[i]);
+	free(hw->sync_file_fd);
+	hw->sync_file_fd = NULL;
+	hw->n_sync_file_fd = 0;
 	for (i = 0; i <= t->max_id[VMB_CLASS_SYNCOBJ]; i++)
 		if (hw->sync_live[i])
 			drmSyncobjDestroy(hw->files[0].fd, hw->files[0].syncobj[i]);

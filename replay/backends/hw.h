@@ -219,6 +219,8 @@ struct vmb_hw_clock {
  * @queue_id, @queue_vm, @queue_engine, @queue_live: per trace queue id
  * @bo_home, @bo_dmabuf, @bo_live: per trace BO id (home file index)
  * @sync_live: per trace syncobj id
+ * @sync_file_fd, @n_sync_file_fd: per trace sync_file id, the fd a
+ *     sync_file_export made (-1: none); closed when replaced and at close
  * @shim: the device is vmbench's shim (no GPU; no batch buffer is mapped
  *     unless VMB_HW_BATCH=1 asks for one, to test that path)
  * @use_batch: submits carry a calibrated no-op batch
@@ -247,6 +249,8 @@ struct vmb_hw {
 	int *bo_dmabuf;
 	bool *bo_live;
 	bool *sync_live;
+	int *sync_file_fd;
+	uint32_t n_sync_file_fd;
 	struct vmb_hw_userptr *userptr;
 	bool shim;
 	bool use_batch;

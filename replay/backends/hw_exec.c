@@ -558,10 +558,17 @@ static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
 	timeout = op->u.wait.timeout_ns;
 	if (timeout > WAIT_CAP_NS)
 		timeout = WAIT_CAP_NS;
-	ret = drmSyncobjTimelineWait(f->fd, handles, points, n, (int64_t)(now_ns() + timeout),
-				     (op->u.wait.all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
-					 DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-				     NULL);
+	/*
+	 * A wait that found no fence (-EINVAL: the syncobj was reset or never
+	 * signaled, drm_syncobj_array_wait_timeout without WAIT_FOR_SUBMIT) is
+	 * issued as the program issued it; the others may wait for fences the
+	 * replayer attaches late (bind out-fences), so they wait for submission.
+	 */
+	ret = drmSyncobjTimelineWait(
+	    f->fd, handles, points, n, (int64_t)(now_ns() + timeout),
+	    (op->u.wait.all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+		(op->ret == -EINVAL ? 0 : DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT),
+	    NULL);
 	if (ret == -ETIME && timeout < op->u.wait.timeout_ns)
 		vmb_hw_warn_once(hw, HW_WARN_WAIT,
 				 "a wait gave up after %llu s (the replayer caps "
@@ -571,6 +578,110 @@ static int do_wait_signal(struct vmb_hw *hw, const struct vmb_call *call)
 }
 
 static int do_other(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_timing *tm);
+
+/* the primary file's handle of a live trace syncobj, or 0 */
+static uint32_t live_syncobj(struct vmb_hw *hw, uint32_t id)
+{
+	if (!id_ok(hw, VMB_CLASS_SYNCOBJ, id) || !hw->sync_live[id])
+		return 0;
+	return hw->files[0].syncobj[id];
+}
+
+/* DRM_IOCTL_SYNCOBJ_TRANSFER as traced (libdrm drmSyncobjTransfer) */
+static int do_transfer(struct vmb_hw *hw, const struct vmb_call *call)
+{
+	const struct vmb_sync *src = &call->syncs[0], *dst = &call->syncs[1];
+	uint32_t s = live_syncobj(hw, src->syncobj), d = live_syncobj(hw, dst->syncobj);
+	uint32_t flags = call->op->u.transfer.flags & VMB_TRANSFER_F_WAIT_FOR_SUBMIT
+			     ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT
+			     : 0;
+
+	if (!s || !d)
+		return -ENOENT;
+	return drmSyncobjTransfer(hw->files[0].fd, d, dst->point, s, src->point, flags) ? -errno
+											: 0;
+}
+
+/* DRM_IOCTL_SYNCOBJ_RESET of every syncobj listed (libdrm drmSyncobjReset) */
+static int do_reset(struct vmb_hw *hw, const struct vmb_call *call)
+{
+	uint32_t n = call->op->u.reset.n, i;
+	uint32_t handles[n ? n : 1];
+
+	if (!n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		handles[i] = live_syncobj(hw, call->bos[i]);
+		if (!handles[i])
+			return -ENOENT;
+	}
+	return drmSyncobjReset(hw->files[0].fd, handles, n) ? -errno : 0;
+}
+
+/* the fd slot of sync_file @id, grown on demand; NULL on ENOMEM */
+static int *sync_file_slot(struct vmb_hw *hw, uint32_t id)
+{
+	if (id >= hw->n_sync_file_fd) {
+		uint32_t n = id + 64, i;
+		int *t = realloc(hw->sync_file_fd, n * sizeof(*t));
+
+		if (!t)
+			return NULL;
+		for (i = hw->n_sync_file_fd; i < n; i++)
+			t[i] = -1;
+		hw->sync_file_fd = t;
+		hw->n_sync_file_fd = n;
+	}
+	return &hw->sync_file_fd[id];
+}
+
+/*
+ * sync_file_export / sync_file_import: SYNCOBJ_HANDLE_TO_FD and
+ * FD_TO_HANDLE with the sync_file flags (libdrm drmSyncobjExportSyncFile,
+ * drmSyncobjImportSyncFile). The fd of each trace sync_file id is kept until
+ * the id is exported again or the run ends. A sync_file from outside the
+ * trace (id 0) is made signaled, from a signaled scratch syncobj.
+ */
+static int do_sync_file(struct vmb_hw *hw, const struct vmb_op *op)
+{
+	int drm = hw->files[0].fd, sfd = -1, *slot, ret;
+	uint32_t h = live_syncobj(hw, op->u.sync_file.syncobj), id = op->u.sync_file.sync_file;
+	uint32_t tmp;
+
+	if (op->kind == VMB_OP_SYNC_FILE_EXPORT) {
+		if (!h)
+			return -ENOENT;
+		if (drmSyncobjExportSyncFile(drm, h, &sfd))
+			return -errno;
+		slot = id ? sync_file_slot(hw, id) : NULL;
+		if (!slot) {
+			close(sfd);
+			return id ? -ENOMEM : 0;
+		}
+		if (*slot >= 0)
+			close(*slot);
+		*slot = sfd;
+		return 0;
+	}
+	if (!id) {
+		if (drmSyncobjCreate(drm, DRM_SYNCOBJ_CREATE_SIGNALED, &tmp))
+			return -errno;
+		ret = drmSyncobjExportSyncFile(drm, tmp, &sfd) ? -errno : 0;
+		drmSyncobjDestroy(drm, tmp);
+		if (ret)
+			return ret;
+	} else if (id < hw->n_sync_file_fd) {
+		sfd = hw->sync_file_fd[id];
+	}
+	/* an id never exported is no sync_file: the kernel answers -EINVAL */
+	if (!h)
+		ret = sfd < 0 ? -EINVAL : -ENOENT;
+	else
+		ret = drmSyncobjImportSyncFile(drm, h, sfd) ? -errno : 0;
+	if (!id && sfd >= 0)
+		close(sfd);
+	return ret;
+}
 
 /* fences an op carries (bounded: arrays of them live on the stack) */
 #define HW_MAX_SYNCS 1024
@@ -585,6 +696,8 @@ static unsigned int sync_count(const struct vmb_op *op)
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
 		return op->u.wait.n;
+	case VMB_OP_SYNCOBJ_RESET:
+		return op->u.reset.n;
 	default:
 		return 0;
 	}
@@ -658,6 +771,16 @@ static int do_other(struct vmb_hw *hw, const struct vmb_call *call, struct vmb_t
 		break;
 	case VMB_OP_FRAME:
 		ret = 0;
+		break;
+	case VMB_OP_TRANSFER:
+		ret = do_transfer(hw, call);
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		ret = do_reset(hw, call);
+		break;
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		ret = do_sync_file(hw, op);
 		break;
 	default: /* evict: the model only */
 		ret = -EOPNOTSUPP;

@@ -322,6 +322,7 @@ void vmb_model_destroy(struct vmb_model *m)
 	for (uint32_t i = 0; i < m->n_syncobjs; i++)
 		if (m->syncobjs[i])
 			msyncobj_free(m->syncobjs[i]);
+	model_sync_files_free(m);
 	model_events_free(m);
 	mknow_put(m->cpu_know);
 	free(m->vms);
@@ -428,6 +429,18 @@ int vmb_model_exec(struct vmb_model *m, const struct vmb_call *call, struct vmb_
 		break;
 	case VMB_OP_FRAME:
 		ret = 0;
+		break;
+	case VMB_OP_TRANSFER:
+		ret = model_transfer(m, call, tm);
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		ret = model_syncobj_reset(m, call);
+		break;
+	case VMB_OP_SYNC_FILE_EXPORT:
+		ret = model_sync_file_export(m, op);
+		break;
+	case VMB_OP_SYNC_FILE_IMPORT:
+		ret = model_sync_file_import(m, op);
 		break;
 	default:
 		ret = -EINVAL;

@@ -241,6 +241,16 @@ struct msyncobj {
 };
 
 /*
+ * struct msyncfile - a sync_file: the fence of a syncobj at the time of its
+ * export (drm_syncobj_export_sync_file); immutable afterwards
+ */
+struct msyncfile {
+	bool alive;
+	uint64_t done_ns;
+	struct mknow *know;
+};
+
+/*
  * struct mwaits - the latest fence a bind or job must wait for, per cause
  * (enum vmb_stall_cause). A stall is charged to the cause whose fence
  * signals last.
@@ -313,6 +323,9 @@ struct vmb_model {
 	uint32_t n_queues;
 	struct msyncobj **syncobjs;
 	uint32_t n_syncobjs;
+	/* sync_files by trace id: the fence each wraps (model_sync.c) */
+	struct msyncfile *sync_files;
+	uint32_t n_sync_files;
 
 	/* current bind request (callbacks of the VA manager) */
 	struct mcur cur;
@@ -388,6 +401,11 @@ struct mknow *model_syncs_know(struct vmb_model *m, const struct vmb_sync *s, un
 int model_submit(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
 int model_wait(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
 int model_signal(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
+int model_transfer(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm);
+int model_syncobj_reset(struct vmb_model *m, const struct vmb_call *call);
+int model_sync_file_export(struct vmb_model *m, const struct vmb_op *op);
+int model_sync_file_import(struct vmb_model *m, const struct vmb_op *op);
+void model_sync_files_free(struct vmb_model *m);
 int model_syncobj_create(struct vmb_model *m, const struct vmb_op *op);
 int model_syncobj_destroy(struct vmb_model *m, const struct vmb_op *op);
 void msyncobj_free(struct msyncobj *s);

@@ -351,8 +351,19 @@ static void timeline_add(struct msyncobj *s, uint64_t point, uint64_t done, stru
 		memmove(s->points + i + 1, s->points + i, (s->n_points - i) * sizeof(*s->points));
 		s->points[i].point = point;
 		s->points[i].done_ns = done;
-		/* a chain point signals after the earlier ones: it knows theirs */
-		s->points[i].know = i ? mknow_union(s->points[i - 1].know, know) : mknow_get(know);
+		/*
+		 * a chain point signals after the earlier ones: it knows theirs;
+		 * the first chains onto the fence the syncobj held (created
+		 * signaled, or put there by a transfer or an import)
+		 */
+		if (i) {
+			s->points[i].know = mknow_union(s->points[i - 1].know, know);
+		} else if (s->has_fence) {
+			s->points[i].know = mknow_union(s->know, know);
+			s->points[i].done_ns = max_u64(done, s->done_ns);
+		} else {
+			s->points[i].know = mknow_get(know);
+		}
 		s->n_points++;
 	}
 	/* a chain point completes after every earlier point */
@@ -610,6 +621,191 @@ int model_signal(struct vmb_model *m, const struct vmb_call *call, struct vmb_ti
 	model_syncs_signal(m, call->syncs, op->u.wait.n, m->now, m->cpu_know);
 	tm->done_ns = m->now;
 	return 0;
+}
+
+/*
+ * The fence one end of a transfer or export names (drm_syncobj_find_fence):
+ * point 0 is the syncobj's fence itself (a timeline's latest point); a
+ * point on a binary syncobj finds no chain (dma_fence_chain_find_seqno).
+ */
+static int syncobj_fence(const struct msyncobj *so, uint64_t point, uint64_t *done,
+			 struct mknow **know)
+{
+	if (so->timeline)
+		return timeline_done(so, point, done, know) ? -EINVAL : 0;
+	if (point || !so->has_fence)
+		return -EINVAL;
+	*done = so->done_ns;
+	*know = so->know;
+	return 0;
+}
+
+/* drm_syncobj_replace_fence(): the syncobj holds this fence (or none) and nothing else */
+static void syncobj_replace(struct msyncobj *so, bool has, uint64_t done, struct mknow *know)
+{
+	for (uint32_t i = 0; i < so->n_points; i++)
+		mknow_put(so->points[i].know);
+	so->n_points = 0;
+	mknow_put(so->know);
+	so->know = has ? mknow_get(know) : NULL;
+	so->has_fence = has;
+	so->done_ns = has ? done : 0;
+}
+
+/* how long drm_syncobj_find_fence() waits with WAIT_FOR_SUBMIT */
+#define WAIT_FOR_SUBMIT_NS 5000000000ull
+
+/**
+ * model_transfer() - DRM_IOCTL_SYNCOBJ_TRANSFER (drm_syncobj.c,
+ * drm_syncobj_transfer_ioctl): the fence of src at src_point becomes point
+ * dst_point of dst (drm_syncobj_transfer_to_timeline, a new chain point) or,
+ * for dst_point 0, dst's fence (drm_syncobj_transfer_to_binary). The fence
+ * keeps its completion time and what it is ordered after.
+ *
+ * Return: 0; -ENOENT for an unknown dst (looked up first) or src; -EINVAL
+ * when src has no such fence; -ETIME after 5 s with WAIT_FOR_SUBMIT, since
+ * nothing can submit it while the replay waits.
+ */
+int model_transfer(struct vmb_model *m, const struct vmb_call *call, struct vmb_timing *tm)
+{
+	const struct vmb_sync *src = &call->syncs[0], *dst = &call->syncs[1];
+	struct msyncobj *d = msyncobj_find(m, dst->syncobj), *s;
+	struct mknow *know = NULL;
+	uint64_t done = 0;
+	int ret;
+
+	if (!d)
+		return -ENOENT;
+	s = msyncobj_find(m, src->syncobj);
+	if (!s)
+		return -ENOENT;
+	ret = syncobj_fence(s, src->point, &done, &know);
+	if (ret) {
+		if (call->op->u.transfer.flags & VMB_TRANSFER_F_WAIT_FOR_SUBMIT) {
+			m->now += WAIT_FOR_SUBMIT_NS;
+			tm->done_ns = m->now;
+			return -ETIME;
+		}
+		return ret;
+	}
+	/* the source may be the destination: hold the knowledge across the change */
+	know = mknow_get(know);
+	if (dst->point && d->timeline)
+		timeline_add(d, dst->point, done, know);
+	else
+		syncobj_replace(d, true, done, know);
+	mknow_put(know);
+	m->c.sync_transfers++;
+	tm->done_ns = m->now;
+	return 0;
+}
+
+/**
+ * model_syncobj_reset() - DRM_IOCTL_SYNCOBJ_RESET (drm_syncobj_reset_ioctl):
+ * every handle is looked up first (-ENOENT, nothing changes), then each
+ * syncobj's fence is replaced by NULL; a timeline loses all its points.
+ */
+int model_syncobj_reset(struct vmb_model *m, const struct vmb_call *call)
+{
+	uint32_t n = call->op->u.reset.n;
+
+	if (!n)
+		return -EINVAL;
+	for (uint32_t i = 0; i < n; i++)
+		if (!msyncobj_find(m, call->bos[i]))
+			return -ENOENT;
+	for (uint32_t i = 0; i < n; i++)
+		syncobj_replace(msyncobj_find(m, call->bos[i]), false, 0, NULL);
+	m->c.sync_resets++;
+	return 0;
+}
+
+static struct msyncfile *sync_file_slot(struct vmb_model *m, uint32_t id, bool grow)
+{
+	if (id >= m->n_sync_files) {
+		uint32_t n = id + 16;
+		struct msyncfile *f;
+
+		if (!grow)
+			return NULL;
+		f = realloc(m->sync_files, n * sizeof(*f));
+		if (!f)
+			return NULL;
+		memset(f + m->n_sync_files, 0, (n - m->n_sync_files) * sizeof(*f));
+		m->sync_files = f;
+		m->n_sync_files = n;
+	}
+	return &m->sync_files[id];
+}
+
+/**
+ * model_sync_file_export() - SYNCOBJ_HANDLE_TO_FD with EXPORT_SYNC_FILE
+ * (drm_syncobj_export_sync_file): the sync_file wraps the syncobj's current
+ * fence (drm_syncobj_find_fence at point 0, no flags). An export to a
+ * sync_file id in use replaces it (the capturer reuses an id only after the
+ * program closed the fd).
+ *
+ * Return: 0, -ENOENT for an unknown syncobj, -EINVAL when it has no fence.
+ */
+int model_sync_file_export(struct vmb_model *m, const struct vmb_op *op)
+{
+	struct msyncobj *so = msyncobj_find(m, op->u.sync_file.syncobj);
+	struct msyncfile *f;
+	struct mknow *know = NULL;
+	uint64_t done = 0;
+	int ret;
+
+	if (!so)
+		return -ENOENT;
+	ret = syncobj_fence(so, 0, &done, &know);
+	if (ret)
+		return ret;
+	m->c.sync_file_exports++;
+	if (!op->u.sync_file.sync_file)
+		return 0; /* the fd was not kept: nothing can import it */
+	f = sync_file_slot(m, op->u.sync_file.sync_file, true);
+	if (!f)
+		return -ENOMEM;
+	mknow_put(f->know);
+	f->alive = true;
+	f->done_ns = done;
+	f->know = mknow_get(know);
+	return 0;
+}
+
+/**
+ * model_sync_file_import() - SYNCOBJ_FD_TO_HANDLE with IMPORT_SYNC_FILE
+ * (drm_syncobj_import_sync_file_fence): the syncobj's fence becomes the
+ * sync_file's. A sync_file from outside the trace (id 0) holds a fence the
+ * trace never saw: imported as signaled.
+ *
+ * Return: 0, -EINVAL for a sync_file id never exported (sync_file_get_fence
+ * fails first), -ENOENT for an unknown syncobj.
+ */
+int model_sync_file_import(struct vmb_model *m, const struct vmb_op *op)
+{
+	uint32_t id = op->u.sync_file.sync_file;
+	struct msyncfile *f = id ? sync_file_slot(m, id, false) : NULL;
+	struct msyncobj *so;
+
+	if (id && (!f || !f->alive))
+		return -EINVAL;
+	so = msyncobj_find(m, op->u.sync_file.syncobj);
+	if (!so)
+		return -ENOENT;
+	syncobj_replace(so, true, f ? f->done_ns : 0, f ? f->know : NULL);
+	m->c.sync_file_imports++;
+	return 0;
+}
+
+/** model_sync_files_free() - drop every sync_file (end of the model) */
+void model_sync_files_free(struct vmb_model *m)
+{
+	for (uint32_t i = 0; i < m->n_sync_files; i++)
+		mknow_put(m->sync_files[i].know);
+	free(m->sync_files);
+	m->sync_files = NULL;
+	m->n_sync_files = 0;
 }
 
 /**

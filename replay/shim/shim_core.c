@@ -208,10 +208,17 @@ int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 	ret = vmb_model_exec(shim.model, &call, &tm);
 	if (shim_timed && tm.done_ns)
 		shim_timed_wake_at(tm.done_ns); /* a bind's end */
-	if (!ret)
-		shim_lock_wake(); /* a fence may exist now that a waiter wants */
+	if (!ret) {
+		/* a fence may exist now that a waiter wants (waits change nothing) */
+		if (op->kind != VMB_OP_WAIT)
+			shim_model_gen++;
+		shim_lock_wake();
+	}
 	return ret;
 }
+
+/* bumped by every model op that changed something (under the shim lock) */
+uint64_t shim_model_gen;
 
 int shim_bind(struct shim_vm *vm, uint32_t queue, const struct vmb_bind_entry *e, uint32_t n,
 	      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out)
@@ -803,40 +810,89 @@ static int core_syncobj_destroy(struct shim_file *f, void *arg)
 }
 
 /*
- * drm_syncobj_export_sync_file / drm_syncobj_import_sync_file_fence. The
- * shim's jobs complete when submitted, so a fence that exists is signaled
- * once the model has run it: export waits for the syncobj's fence in the
- * model (-EINVAL when it has none, as drm_syncobj_find_fence answers) and
- * returns a signaled sync_file; import replaces the syncobj's fence with
- * that signaled one (a signal in the model). Only sync_files the shim made
- * are accepted (-EINVAL otherwise, sync_file_get_fence).
+ * drm_syncobj_export_sync_file / drm_syncobj_import_sync_file_fence, on the
+ * model's sync_files (model_sync_file_export/_import): export wraps the
+ * syncobj's fence of the moment (-EINVAL when it has none, as
+ * drm_syncobj_find_fence answers), import replaces the syncobj's fence with
+ * the sync_file's. Only sync_files the shim made are accepted (-EINVAL
+ * otherwise, sync_file_get_fence). The fd is an eventfd holding 1, readable
+ * as a signaled sync_file is, so export first waits in the model until the
+ * fence has signaled (the shim's GPU finishes what it is given).
  */
 static int syncobj_sync_file(struct shim_file *f, unsigned int nr, struct vmb_drm_syncobj_handle *a)
 {
-	struct vmb_op op = {.kind = nr == 0xc1 ? VMB_OP_WAIT : VMB_OP_SIGNAL};
+	struct vmb_op op = {.kind = VMB_OP_WAIT};
 	struct vmb_sync s;
+	void *obj = NULL;
 	int ret, fd;
 
 	if (nr == 0xc1 ? a->flags != VMB_DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE
 		       : a->flags != VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE)
 		return -EINVAL;
-	if (nr == 0xc2 && shim_fd_get(a->fd, NULL) != SHIM_FD_SYNC_FILE)
+	if (nr == 0xc2 && shim_fd_get(a->fd, &obj) != SHIM_FD_SYNC_FILE)
 		return -EINVAL;
 	ret = shim_sync_resolve(f, a->handle, 0, &s);
 	if (ret)
 		return ret;
+	if (nr == 0xc2) {
+		op.kind = VMB_OP_SYNC_FILE_IMPORT;
+		op.u.sync_file.syncobj = s.syncobj;
+		op.u.sync_file.sync_file = (uint32_t)(uintptr_t)obj;
+		return shim_model(&op, NULL, NULL, NULL, 0);
+	}
 	op.u.wait.n = 1;
 	op.u.wait.all = true;
 	op.u.wait.timeout_ns = UINT64_MAX;
 	ret = shim_model(&op, NULL, &s, NULL, 0);
-	if (ret || nr == 0xc2)
+	if (ret)
 		return ret;
 	fd = eventfd(1, EFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	shim_fd_set(fd, SHIM_FD_SYNC_FILE, NULL);
+	memset(&op, 0, sizeof(op));
+	op.kind = VMB_OP_SYNC_FILE_EXPORT;
+	op.u.sync_file.syncobj = s.syncobj;
+	op.u.sync_file.sync_file = (uint32_t)fd + 1;
+	ret = shim_model(&op, NULL, NULL, NULL, 0);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	shim_fd_set(fd, SHIM_FD_SYNC_FILE, (void *)(uintptr_t)op.u.sync_file.sync_file);
 	a->fd = fd;
 	return 0;
+}
+
+/*
+ * drm_syncobj_reset_ioctl: every handle looked up first, then each fence
+ * replaced by NULL (model_syncobj_reset). A syncobj the model has not seen
+ * yet holds at most the signaled fence it was created with.
+ */
+static int syncobj_reset(struct shim_file *f, const uint32_t *h, uint32_t n)
+{
+	struct vmb_op op = {.kind = VMB_OP_SYNCOBJ_RESET};
+	uint32_t *ids, i, k = 0;
+	int ret = 0;
+
+	for (i = 0; i < n; i++)
+		if (!shim_syncobj_get(f, h[i]))
+			return -ENOENT;
+	ids = calloc(n, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct shim_syncobj *s = shim_syncobj_get(f, h[i]);
+
+		if (s->created)
+			ids[k++] = s->id;
+		else
+			s->signaled = false;
+	}
+	op.u.reset.n = k;
+	if (k)
+		ret = shim_model(&op, NULL, NULL, ids, 0);
+	free(ids);
+	return ret;
 }
 
 static int core_syncobj_fd(struct shim_file *f, unsigned int nr, void *arg)
@@ -871,6 +927,38 @@ static uint64_t real_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * drm_syncobj_transfer_ioctl: dst looked up, then src's fence moved to a
+ * point of dst or in place of dst's fence (model_transfer). With
+ * WAIT_FOR_SUBMIT the timed GPU sleeps until the source fence is submitted
+ * (by another thread) or 5 s have passed (-ETIME).
+ */
+static int syncobj_transfer(struct shim_file *f, struct vmb_drm_syncobj_transfer *t)
+{
+	struct vmb_op op = {.kind = VMB_OP_TRANSFER};
+	struct vmb_sync s[2];
+	int ret = 0;
+
+	if (t->pad)
+		return -EINVAL;
+	if (!shim_syncobj_get(f, t->dst_handle))
+		return -ENOENT;
+	f->refs++; /* the kernel holds the file for the length of the ioctl */
+	if (t->flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) {
+		/* drm_syncobj_find_fence() on the source waits for its submit */
+		ret = shim_sync_wait_submit(f, t->src_handle, t->src_point);
+		op.u.transfer.flags = VMB_TRANSFER_F_WAIT_FOR_SUBMIT;
+	}
+	if (!ret)
+		ret = shim_sync_resolve(f, t->src_handle, t->src_point, &s[0]);
+	if (!ret)
+		ret = shim_sync_resolve(f, t->dst_handle, t->dst_point, &s[1]);
+	if (!ret)
+		ret = shim_model(&op, NULL, s, NULL, 0);
+	shim_file_put(f);
+	return ret;
 }
 
 /* the first of @n syncs whose point is reached by model time @t, or -1; *@got: how many */
@@ -1016,7 +1104,7 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 	 * point is -EINVAL, unless WAIT_FOR_SUBMIT / WAIT_AVAILABLE: then wait
 	 * (shim lock released) until another thread submits one, or time out
 	 */
-	for (;;) {
+	for (uint64_t gen = shim_model_gen, active = now;;) {
 		uint32_t known = 0, ready = 0, k;
 		bool avail = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE;
 
@@ -1054,11 +1142,37 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 			ret = -EINVAL;
 			break;
 		}
-		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs) {
+		now = real_now();
+		if (timeout_abs <= 0 || (int64_t)now >= timeout_abs) {
 			ret = -ETIME;
 			break;
 		}
-		shim_lock_sleep((uint64_t)timeout_abs);
+		if (known == n) {
+			shim_lock_sleep((uint64_t)timeout_abs); /* held fences: they will signal */
+			continue;
+		}
+		/*
+		 * A fence not submitted yet: another thread may submit it (Mesa's
+		 * queue submission threads do). After SHIM_WAIT_IDLE_NS without
+		 * any change to the model nothing is coming (a single-threaded
+		 * program would block forever in the kernel): -ETIME, said on
+		 * stderr, rather than a hang.
+		 */
+		if (gen != shim_model_gen) {
+			gen = shim_model_gen;
+			active = now;
+		}
+		if (now - active >= SHIM_WAIT_IDLE_NS) {
+			shim_say_once(VMB_DRM_IOCTL_SYNCOBJ_WAIT,
+				      "a wait for submit saw no submission for %llu ms: -ETIME "
+				      "(the kernel would keep waiting)",
+				      SHIM_WAIT_IDLE_NS / 1000000ull);
+			ret = -ETIME;
+			break;
+		}
+		shim_lock_sleep((uint64_t)timeout_abs < active + SHIM_WAIT_IDLE_NS
+				    ? (uint64_t)timeout_abs
+				    : active + SHIM_WAIT_IDLE_NS);
 	}
 	if (!ret) {
 		now = real_now();
@@ -1101,25 +1215,6 @@ static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const ui
 	return ret;
 }
 
-/*
- * drm_syncobj_find_fence(): a fence for @point of @handle exists (-EINVAL
- * if not), or with WAIT_FOR_SUBMIT in @flags comes within 5 s (-ETIME)
- */
-static int syncobj_src_fence(struct shim_file *f, uint32_t handle, uint64_t point, uint32_t flags)
-{
-	struct vmb_sync s;
-	uint32_t got;
-	int ret;
-
-	if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)
-		return shim_sync_wait_submit(f, handle, point);
-	ret = shim_sync_resolve(f, handle, point, &s);
-	if (ret)
-		return ret;
-	syncs_reached(&s, 1, UINT64_MAX, &got);
-	return got ? 0 : -EINVAL;
-}
-
 static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 {
 	switch (nr) {
@@ -1139,11 +1234,10 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 		return syncobj_wait(f, shim_user(w->handles, w->count_handles * 4ull, false), p,
 				    w->count_handles, w->timeout_nsec, w->flags);
 	}
-	case 0xc4: /* RESET: fences are not modelled as replaceable; check handles */
+	case 0xc4:
 	case 0xc5: {
 		struct vmb_drm_syncobj_array *a = arg;
 		const uint32_t *h = shim_user(a->handles, a->count_handles * 4ull, false);
-		uint32_t i;
 
 		if (a->pad || !a->count_handles)
 			return -EINVAL;
@@ -1151,10 +1245,7 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 			return -EFAULT;
 		if (nr == 0xc5)
 			return syncobj_signal(f, h, NULL, a->count_handles);
-		for (i = 0; i < a->count_handles; i++)
-			if (!shim_syncobj_get(f, h[i]))
-				return -ENOENT;
-		return 0;
+		return syncobj_reset(f, h, a->count_handles);
 	}
 	case 0xcb: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;
@@ -1184,22 +1275,8 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 		}
 		return 0;
 	}
-	case 0xcc: { /* TRANSFER: the destination point signals now (approximation) */
-		struct vmb_drm_syncobj_transfer *t = arg;
-		int ret;
-
-		if (t->pad)
-			return -EINVAL;
-		if (!shim_syncobj_get(f, t->dst_handle))
-			return -ENOENT;
-		/* drm_syncobj_find_fence on the source, waiting for it if asked */
-		f->refs++;
-		ret = syncobj_src_fence(f, t->src_handle, t->src_point, t->flags);
-		if (!ret)
-			ret = syncobj_signal(f, &t->dst_handle, &t->dst_point, 1);
-		shim_file_put(f);
-		return ret;
-	}
+	case 0xcc:
+		return syncobj_transfer(f, arg);
 	case 0xcd: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;
 		const uint64_t *p = shim_user(a->points, a->count_handles * 8ull, false);

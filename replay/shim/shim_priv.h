@@ -170,7 +170,8 @@ const char *shim_sysfs_path(const char *path, char *buf, size_t len);
 int shim_node_minor(const char *path);
 /*
  * SHIM_FD_SYNC_FILE: a sync_file of a signaled fence (an eventfd holding 1,
- * so poll() finds it readable as it finds a signaled sync_file)
+ * so poll() finds it readable as it finds a signaled sync_file); its obj is
+ * the model's sync_file id (fd + 1), which holds the fence it wraps
  */
 enum shim_fd_kind {
 	SHIM_FD_NONE,
@@ -375,6 +376,13 @@ void shim_timed_vm_gone(uint32_t vm);
 void shim_timed_queue_gone(struct shim_queue *q);
 /* release the shim lock until something happens on the GPU or @abs_ns */
 void shim_lock_sleep(uint64_t abs_ns);
+/*
+ * shim_model_gen: bumped by every model op that succeeded (not waits); a
+ * syncobj wait for a fence not yet submitted sleeps until it changes, and
+ * gives up (-ETIME) after SHIM_WAIT_IDLE_NS without a change
+ */
+extern uint64_t shim_model_gen;
+#define SHIM_WAIT_IDLE_NS 1000000000ull
 void shim_lock_wake(void);
 /* model submit with a GPU length; fills @tm */
 int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,

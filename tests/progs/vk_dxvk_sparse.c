@@ -16,6 +16,8 @@
  * sparseResidencyImage2D. Sparse parts the device lacks are skipped with
  * the reason printed.
  *
+ *   vk_dxvk_sparse [--no-sparse]   --no-sparse: the pools and frames only
+ *
  * Prints "device: NAME" and "driver: NAME (INFO)" and exits 0; any Vulkan
  * error exits 1 with the failing call named.
  */
@@ -169,8 +171,9 @@ static void chunk_fill(struct chunk *c, int seed)
 	chunk_image(c, 512, 128);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int no_sparse = argc > 1 && !strcmp(argv[1], "--no-sparse");
 	VkApplicationInfo app = {
 	    .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
 	    .pApplicationName = "vk_dxvk_sparse",
@@ -228,11 +231,15 @@ int main(void)
 	}
 	int sparse_buf = have.sparseBinding && have.sparseResidencyBuffer && sps >= 0;
 	int sparse_img = have.sparseBinding && have.sparseResidencyImage2D && sps >= 0;
-	if (!sparse_buf)
+	if (no_sparse) {
+		printf(
+		    "sparse buffer: skipped (--no-sparse)\nsparse image: skipped (--no-sparse)\n");
+		sparse_buf = sparse_img = 0;
+	} else if (!sparse_buf)
 		printf("sparse buffer: skipped (sparseBinding %u, sparseResidencyBuffer %u, "
 		       "sparse queue %s)\n",
 		       have.sparseBinding, have.sparseResidencyBuffer, sps >= 0 ? "yes" : "none");
-	if (!sparse_img)
+	if (!sparse_img && !no_sparse)
 		printf("sparse image: skipped (sparseBinding %u, sparseResidencyImage2D %u)\n",
 		       have.sparseBinding, have.sparseResidencyImage2D);
 
@@ -531,11 +538,11 @@ int main(void)
 	}
 
 	/*
-	 * Every submit and bind above was waited for through its fence. No
-	 * vkDeviceWaitIdle: RADV implements it with DRM_IOCTL_SYNCOBJ_TRANSFER,
-	 * which the trace format has no op for (the capturer only counts it),
-	 * so the wait after it would not replay.
+	 * Every submit and bind above was waited for through its fence; the
+	 * device is idle. vkDeviceWaitIdle as DXVK calls it at teardown: RADV
+	 * implements it with DRM_IOCTL_SYNCOBJ_TRANSFER (the trace's transfer op).
 	 */
+	CK(vkDeviceWaitIdle(dev));
 	if (sbuf) {
 		vkDestroyBuffer(dev, sbuf, NULL);
 		chunk_free(&schunk);

@@ -142,3 +142,48 @@ def tlb(driver):
     return ops
 for d in ("xe","amdgpu","msm","panthor","nouveau"):
     w("tlb-four-maps-four-unmaps-"+d, d, tlb(d), "TLB invalidations of 4 maps, 4 unmaps and a submit on "+d)
+
+# --- syncobj fence moves (drm_syncobj.c) ----------------------------------
+S=lambda i,p=None: {"syncobj":i,"point":p} if p else {"syncobj":i}
+w("transfer-moves-fence-to-timeline-point","amdgpu",[
+  vm(1), q(1,1), q(2,1), so(1), so(2,True), so(3),
+  sub(1,[],10*ms, out=[S(1)]),
+  {"op":"transfer","src":1,"dst":2,"dst_point":1},
+  sub(2,[],1*ms, **{"in":[S(2,1)]}),
+  {"op":"transfer","src":2,"src_point":1,"dst":3},
+  sub(2,[],1*ms, **{"in":[S(3)]}),
+  {"op":"wait","syncs":[S(2,2)],"ret":-22},
+  {"op":"transfer","src":2,"src_point":2,"dst":3,"ret":-22}],
+  "drm_syncobj_transfer_to_timeline/_to_binary: the 10 ms job's fence becomes point 1 of a timeline, then a binary syncobj's fence; jobs waiting on them start after it; point 2 was never submitted (-EINVAL)")
+w("transfer-wait-for-submit-times-out","amdgpu",[
+  so(1), so(2),
+  {"op":"transfer","src":1,"dst":2,"flags":["wait_for_submit"],"ret":-62},
+  {"op":"transfer","src":1,"dst":2,"ret":-22}],
+  "drm_syncobj_find_fence: a source without a fence is -EINVAL, with WAIT_FOR_SUBMIT -ETIME after 5 s")
+w("syncobj-reset-drops-fence","amdgpu",[
+  vm(1), q(1,1), {"op":"syncobj_create","syncobj":1,"signaled":True}, so(2,True),
+  {"op":"signal","syncs":[S(2,3)]},
+  wait(1), {"op":"wait","syncs":[S(2,3)]},
+  {"op":"syncobj_reset","syncobjs":[1,2]},
+  {"op":"wait","syncs":[S(1)],"ret":-22}, {"op":"wait","syncs":[S(2,3)],"ret":-22},
+  sub(1,[],1*ms, **{"in":[S(1)],"ret":-22}),
+  {"op":"syncobj_reset","syncobjs":[1,9],"ret":-2}],
+  "drm_syncobj_reset_ioctl: a reset syncobj (binary or timeline) has no fence: waits and submits on it fail with -EINVAL; an unknown handle fails the whole call")
+w("sync-file-export-snapshots-fence","amdgpu",[
+  vm(1), q(1,1), q(2,1), so(1), so(2),
+  sub(1,[],10*ms, out=[S(1)]),
+  {"op":"sync_file_export","syncobj":1,"sync_file":1},
+  sub(1,[],30*ms, out=[S(1)]),
+  {"op":"sync_file_import","syncobj":2,"sync_file":1},
+  sub(2,[],1*ms, **{"in":[S(2)]}),
+  {"op":"sync_file_import","syncobj":1},
+  sub(2,[],1*ms, **{"in":[S(1)]}),
+  {"op":"sync_file_export","syncobj":3,"sync_file":2,"ret":-2}],
+  "drm_syncobj_export_sync_file wraps the fence of the moment: the job waiting on the import starts after the 10 ms job, not the later 30 ms one; import replaces the fence (one from outside the trace is signaled)")
+w("timeline-point-chains-onto-transferred-fence","amdgpu",[
+  vm(1), q(1,1), q(2,1), so(1), so(2,True),
+  sub(1,[],20*ms, out=[S(1)]),
+  {"op":"transfer","src":1,"dst":2},
+  {"op":"signal","syncs":[S(2,1)]},
+  sub(2,[],1*ms, **{"in":[S(2,1)]})],
+  "drm_syncobj_add_point: a new timeline point is a dma_fence_chain onto the fence the syncobj held (here a 20 ms job's, put there by a transfer to point 0), so a CPU signal of point 1 completes only with that job")
