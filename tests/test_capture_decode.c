@@ -13,6 +13,7 @@
 #include "../capture/capture.h"
 #include "harness.h"
 #include "trace.h"
+#include "trace_at.h"
 #include "uapi/amdgpu.h"
 #include "uapi/drm_core.h"
 #include "uapi/msm.h"
@@ -193,20 +194,20 @@ TEST(xe_ops_and_ids)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 9);
-	CHECK_INT(t->ops[0].u.vm_create.vm, 1);
-	CHECK_INT(t->ops[1].u.bo.bo, 1);
-	CHECK_INT(t->ops[1].u.bo.vm, 1);
-	CHECK_INT(t->ops[2].u.queue.queue, 1);
-	CHECK_INT(t->ops[3].kind, VMB_OP_SYNCOBJ_CREATE);
-	CHECK(t->ops[3].u.syncobj.timeline); /* used with a point later */
-	CHECK_INT(t->ops[4].kind, VMB_OP_BIND);
-	CHECK_INT(t->ops[4].u.bind.queue, 1);
-	CHECK_INT(vmb_op_binds(t, &t->ops[4])[0].bo, 1);
-	CHECK_U64(vmb_op_binds(t, &t->ops[4])[0].offset, 0x1000);
-	CHECK_INT(t->ops[6].kind, VMB_OP_BO_CLOSE);
-	CHECK_INT(t->ops[6].u.bo.bo, 1);
-	CHECK_INT(t->ops[7].u.bo.bo, 2); /* handle 5 reused: a new id */
-	CHECK_INT(t->ops[8].kind, VMB_OP_VM_DESTROY);
+	CHECK_INT(OPAT(t, 0).u.vm_create.vm, 1);
+	CHECK_INT(OPAT(t, 1).u.bo.bo, 1);
+	CHECK_INT(OPAT(t, 1).u.bo.vm, 1);
+	CHECK_INT(OPAT(t, 2).u.queue.queue, 1);
+	CHECK_INT(OPAT(t, 3).kind, VMB_OP_SYNCOBJ_CREATE);
+	CHECK(OPAT(t, 3).u.syncobj.timeline); /* used with a point later */
+	CHECK_INT(OPAT(t, 4).kind, VMB_OP_BIND);
+	CHECK_INT(OPAT(t, 4).u.bind.queue, 1);
+	CHECK_INT(test_op_at(t, 4)->binds[0].bo, 1);
+	CHECK_U64(test_op_at(t, 4)->binds[0].offset, 0x1000);
+	CHECK_INT(OPAT(t, 6).kind, VMB_OP_BO_CLOSE);
+	CHECK_INT(OPAT(t, 6).u.bo.bo, 1);
+	CHECK_INT(OPAT(t, 7).u.bo.bo, 2); /* handle 5 reused: a new id */
+	CHECK_INT(OPAT(t, 8).kind, VMB_OP_VM_DESTROY);
 	vmb_trace_destroy(t);
 }
 
@@ -275,11 +276,11 @@ TEST(amdgpu_implicit_vm_cs_and_va)
 		return;
 	/* bo_create, implicit vm_create, queue_create, bind, bind, syncobj, submit */
 	CHECK_INT(t->n_ops, 7);
-	CHECK_INT(t->ops[1].kind, VMB_OP_VM_CREATE);
-	CHECK_INT(t->ops[2].u.queue.vm, 1);
-	CHECK_INT(t->ops[3].u.bind.vm, 1);
-	CHECK_INT(t->ops[6].u.submit.queue, 1);
-	CHECK_INT(t->ids[t->ops[6].u.submit.first_bo], 1);
+	CHECK_INT(OPAT(t, 1).kind, VMB_OP_VM_CREATE);
+	CHECK_INT(OPAT(t, 2).u.queue.vm, 1);
+	CHECK_INT(OPAT(t, 3).u.bind.vm, 1);
+	CHECK_INT(OPAT(t, 6).u.submit.queue, 1);
+	CHECK_INT(test_op_at(t, 6)->ids[0], 1);
 	vmb_trace_destroy(t);
 }
 
@@ -333,10 +334,10 @@ TEST(nouveau_vm_init_bind_exec)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 6);
-	CHECK_U64(t->ops[0].u.vm_create.kernel_start, 0x10000000000ull);
+	CHECK_U64(OPAT(t, 0).u.vm_create.kernel_start, 0x10000000000ull);
 	CHECK_U64(vmb_trace_kernel_range(t, 1), 0x100000000ull);
-	CHECK_INT(t->ops[2].u.queue.queue, 1); /* channel 0 is a real queue */
-	CHECK_INT(t->ops[5].u.submit.queue, 1);
+	CHECK_INT(OPAT(t, 2).u.queue.queue, 1); /* channel 0 is a real queue */
+	CHECK_INT(OPAT(t, 5).u.submit.queue, 1);
 	vmb_trace_destroy(t);
 }
 
@@ -388,8 +389,8 @@ TEST(panthor_bind_merges_syncs)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 6);
-	CHECK_U64(t->ops[0].u.vm_create.va_range, 0x100000000ull);
-	CHECK_INT(t->ops[1].u.bo.vm, 1);
+	CHECK_U64(OPAT(t, 0).u.vm_create.va_range, 0x100000000ull);
+	CHECK_INT(OPAT(t, 1).u.bo.vm, 1);
 	vmb_trace_destroy(t);
 }
 
@@ -442,9 +443,9 @@ TEST(msm_vm_bind_mode)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 7);
-	CHECK_INT(t->ops[0].kind, VMB_OP_VM_CREATE);
-	CHECK_INT(t->ops[5].u.bind.queue, 1);
-	CHECK_INT(t->ops[6].u.submit.queue, 2);
+	CHECK_INT(OPAT(t, 0).kind, VMB_OP_VM_CREATE);
+	CHECK_INT(OPAT(t, 5).u.bind.queue, 1);
+	CHECK_INT(OPAT(t, 6).u.submit.queue, 2);
 	vmb_trace_destroy(t);
 }
 
@@ -489,10 +490,10 @@ TEST(core_syncobj_wait_signal)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 6);
-	CHECK(t->ops[0].u.syncobj.signaled);
-	CHECK(!t->ops[0].u.syncobj.timeline);
-	CHECK(t->ops[1].u.syncobj.timeline);
-	CHECK_INT(t->ops[3].ret, -ETIME);
+	CHECK(OPAT(t, 0).u.syncobj.signaled);
+	CHECK(!OPAT(t, 0).u.syncobj.timeline);
+	CHECK(OPAT(t, 1).u.syncobj.timeline);
+	CHECK_INT(OPAT(t, 3).ret, -ETIME);
 	vmb_trace_destroy(t);
 }
 
@@ -525,8 +526,8 @@ TEST(amdgpu_userptr_as_map_userptr)
 	CHECK(t != NULL);
 	if (t) {
 		CHECK_INT(t->n_ops, 2); /* implicit vm_create, bind: no bo_create/bo_close */
-		CHECK_INT(vmb_op_binds(t, &t->ops[1])[0].kind, VMB_BIND_MAP_USERPTR);
-		CHECK_U64(vmb_op_binds(t, &t->ops[1])[0].offset, (uintptr_t)mem + 0x1000);
+		CHECK_INT(test_op_at(t, 1)->binds[0].kind, VMB_BIND_MAP_USERPTR);
+		CHECK_U64(test_op_at(t, 1)->binds[0].offset, (uintptr_t)mem + 0x1000);
 		vmb_trace_destroy(t);
 	}
 	free(text);
