@@ -355,6 +355,25 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 void vmb_trace_destroy(struct vmb_trace *trace);
 
 /**
+ * vmb_trace_pack_ops() - give a trace built in memory (tests, tools) its ops
+ * @t: the trace; its header fields, max_id and vm_kernel_range are the
+ *     caller's; any ops it held are replaced
+ * @ops, @n: the ops, their pool indices relative to @binds, @syncs, @ids
+ *     (lines and "t" as given; every op counts as carrying "t")
+ *
+ * No validation. Free with vmb_trace_release() (or vmb_trace_destroy()
+ * for a trace from the heap).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmb_trace_pack_ops(struct vmb_trace *t, const struct vmb_op *ops, size_t n,
+		       const struct vmb_bind_entry *binds, const struct vmb_sync *syncs,
+		       const uint32_t *ids);
+
+/** vmb_trace_release() - free the packed ops of @t, not @t itself */
+void vmb_trace_release(struct vmb_trace *t);
+
+/**
  * struct vmb_cursor - reads the ops of a trace in order (or from a seek)
  * @op: the op just decoded; its first_* indices are 0, into the arrays below
  * @binds, @syncs, @ids: its bind entries, syncs (in, then out) and BO ids;

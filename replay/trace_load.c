@@ -743,20 +743,6 @@ static unsigned int n_threads(size_t bytes)
 
 /* ---- merge and validate ---- */
 
-/* room for one more entry in the trace's segment or mark array */
-static int grow_arr(void **arr, size_t n, size_t elem)
-{
-	void *q;
-
-	if (n & (n - 1) && n >= 16)
-		return 0;
-	q = realloc(*arr, (n < 16 ? 16 : 2 * n) * elem);
-	if (!q)
-		return -ENOMEM;
-	*arr = q;
-	return 0;
-}
-
 /*
  * Validate the packed ops of @p in order, each as a reader will decode it,
  * and move them to the end of @t as one segment (with a mark every
@@ -775,7 +761,7 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 
 	if (!p->n_packed)
 		return 0;
-	if (grow_arr((void **)&t->segs, t->n_segs, sizeof(*t->segs)))
+	if (vmb_trace_grow((void **)&t->segs, t->n_segs, sizeof(*t->segs)))
 		return -ENOMEM;
 	buf = realloc(p->pk.buf, p->pk.len);
 	if (!buf)
@@ -790,49 +776,13 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 	for (size_t i = 0; i < p->n_packed; i++) {
 		size_t k = op0 + i;
 
-		if (!(k % VMB_TRACE_MARK_OPS)) {
-			if (grow_arr((void **)&t->marks, t->n_marks, sizeof(*t->marks)))
-				goto oom;
-			t->marks[t->n_marks++] = (struct vmb_trace_mark){
-			    .off = (uint64_t)(c.p - sg->buf),
-			    .t = c.prev_t,
-			    .seg = (uint32_t)seg,
-			    .line = c.prev_line,
-			    .tid = c.prev_tid,
-			};
-		}
+		if (!(k % VMB_TRACE_MARK_OPS) && vmb_trace_add_mark(t, &c, sg->buf, seg))
+			goto oom;
 		r = vmb_cursor_raw_next(&c);
 		if (r <= 0)
 			goto oom;
 		c.index = k;
-		switch (c.op.kind) {
-		case VMB_OP_VM_CREATE:
-			t->vm_flags |= c.op.u.vm_create.flags;
-			break;
-		case VMB_OP_BIND:
-			for (uint32_t b = 0; b < c.op.u.bind.n_binds; b++)
-				if (c.binds[b].kind != VMB_BIND_UNMAP_ALL &&
-				    c.binds[b].va + c.binds[b].range > t->bind_va_end)
-					t->bind_va_end = c.binds[b].va + c.binds[b].range;
-			if (c.op.u.bind.n_binds > t->max_binds)
-				t->max_binds = c.op.u.bind.n_binds;
-			if ((uint32_t)c.op.u.bind.n_in + c.op.u.bind.n_out > t->max_syncs)
-				t->max_syncs = (uint32_t)c.op.u.bind.n_in + c.op.u.bind.n_out;
-			break;
-		case VMB_OP_SUBMIT:
-			if (c.op.u.submit.n_bos > t->max_ids)
-				t->max_ids = c.op.u.submit.n_bos;
-			if ((uint32_t)c.op.u.submit.n_in + c.op.u.submit.n_out > t->max_syncs)
-				t->max_syncs = (uint32_t)c.op.u.submit.n_in + c.op.u.submit.n_out;
-			break;
-		case VMB_OP_WAIT:
-		case VMB_OP_SIGNAL:
-			if (c.op.u.wait.n > t->max_syncs)
-				t->max_syncs = c.op.u.wait.n;
-			break;
-		default:
-			break;
-		}
+		vmb_trace_note_op(t, &c);
 		t->n_ops = k + 1;
 		if (vmb_replay_stopped()) {
 			vmb_cursor_fini(&c);
@@ -1172,10 +1122,7 @@ void vmb_trace_destroy(struct vmb_trace *trace)
 	free(trace->path);
 	free(trace->source.kind);
 	free(trace->source.json);
-	for (size_t i = 0; i < trace->n_segs; i++)
-		free(trace->segs[i].buf);
-	free(trace->segs);
-	free(trace->marks);
+	vmb_trace_release(trace);
 	free(trace->vm_kernel_range);
 	free(trace);
 }

@@ -583,3 +583,128 @@ void vmb_cursor_fini(struct vmb_cursor *c)
 	c->ibuf = NULL;
 	c->cap_b = c->cap_s = c->cap_i = 0;
 }
+
+/* account op @c (decoded) in the trace-wide figures readers size things by */
+void vmb_trace_note_op(struct vmb_trace *t, const struct vmb_cursor *c)
+{
+	const struct vmb_op *op = &c->op;
+	uint32_t ns = 0;
+
+	switch (op->kind) {
+	case VMB_OP_VM_CREATE:
+		t->vm_flags |= op->u.vm_create.flags;
+		break;
+	case VMB_OP_BIND:
+		for (uint32_t b = 0; b < op->u.bind.n_binds; b++)
+			if (c->binds[b].kind != VMB_BIND_UNMAP_ALL &&
+			    c->binds[b].va + c->binds[b].range > t->bind_va_end)
+				t->bind_va_end = c->binds[b].va + c->binds[b].range;
+		if (op->u.bind.n_binds > t->max_binds)
+			t->max_binds = op->u.bind.n_binds;
+		ns = (uint32_t)op->u.bind.n_in + op->u.bind.n_out;
+		break;
+	case VMB_OP_SUBMIT:
+		if (op->u.submit.n_bos > t->max_ids)
+			t->max_ids = op->u.submit.n_bos;
+		ns = (uint32_t)op->u.submit.n_in + op->u.submit.n_out;
+		break;
+	case VMB_OP_WAIT:
+	case VMB_OP_SIGNAL:
+		ns = op->u.wait.n;
+		break;
+	default:
+		break;
+	}
+	if (ns > t->max_syncs)
+		t->max_syncs = ns;
+}
+
+/* room for one more entry in an array that grows by doubling from 16 */
+int vmb_trace_grow(void **arr, size_t n, size_t elem)
+{
+	void *q;
+
+	if (n < 16 ? n != 0 : (n & (n - 1)) != 0)
+		return 0;
+	q = realloc(*arr, (n < 16 ? 16 : 2 * n) * elem);
+	if (!q)
+		return -ENOMEM;
+	*arr = q;
+	return 0;
+}
+
+/* a mark before the op the raw cursor @c decodes next, in segment @seg */
+int vmb_trace_add_mark(struct vmb_trace *t, const struct vmb_cursor *c, const uint8_t *seg_buf,
+		   size_t seg)
+{
+	if (vmb_trace_grow((void **)&t->marks, t->n_marks, sizeof(*t->marks)))
+		return -ENOMEM;
+	t->marks[t->n_marks++] = (struct vmb_trace_mark){
+	    .off = (uint64_t)(c->p - seg_buf),
+	    .t = c->prev_t,
+	    .seg = (uint32_t)seg,
+	    .line = c->prev_line,
+	    .tid = c->prev_tid,
+	};
+	return 0;
+}
+
+void vmb_trace_release(struct vmb_trace *t)
+{
+	for (size_t i = 0; i < t->n_segs; i++)
+		free(t->segs[i].buf);
+	free(t->segs);
+	free(t->marks);
+	t->segs = NULL;
+	t->marks = NULL;
+	t->n_segs = t->n_marks = t->n_ops = 0;
+	t->packed_bytes = 0;
+}
+
+int vmb_trace_pack_ops(struct vmb_trace *t, const struct vmb_op *ops, size_t n,
+		       const struct vmb_bind_entry *binds, const struct vmb_sync *syncs,
+		       const uint32_t *ids)
+{
+	struct vmb_pack pk = {0};
+	struct vmb_cursor c;
+	int r = 0;
+
+	vmb_trace_release(t);
+	t->max_binds = t->max_syncs = t->max_ids = t->vm_flags = 0;
+	t->bind_va_end = 0;
+	for (size_t i = 0; i < n && !r; i++) {
+		uint64_t kr = ops[i].kind == VMB_OP_VM_CREATE
+				  ? vmb_trace_kernel_range(t, ops[i].u.vm_create.vm)
+				  : 0;
+
+		r = vmb_pack_op(&pk, &ops[i], true, kr, binds, syncs, ids);
+	}
+	if (!r && n) {
+		r = vmb_trace_grow((void **)&t->segs, 0, sizeof(*t->segs));
+		if (!r) {
+			t->segs[0] = (struct vmb_trace_seg){.buf = pk.buf, .len = pk.len};
+			t->n_segs = 1;
+			t->packed_bytes = pk.len;
+			pk.buf = NULL;
+		}
+	}
+	vmb_pack_free(&pk);
+	if (r || !n)
+		return r;
+	vmb_cursor_raw(&c, t->segs[0].buf, t->segs[0].len, 0);
+	for (size_t i = 0; i < n && !r; i++) {
+		if (!(i % VMB_TRACE_MARK_OPS))
+			r = vmb_trace_add_mark(t, &c, t->segs[0].buf, 0);
+		if (!r)
+			r = vmb_cursor_raw_next(&c) > 0 ? 0 : -ENOMEM;
+		if (!r)
+			vmb_trace_note_op(t, &c);
+	}
+	vmb_cursor_fini(&c);
+	if (r) {
+		vmb_trace_release(t);
+		return r;
+	}
+	t->n_ops = n;
+	return 0;
+}

@@ -56,6 +56,10 @@ int vmb_pack_op(struct vmb_pack *pk, const struct vmb_op *op, bool has_t, uint64
 void vmb_pack_free(struct vmb_pack *pk);
 void vmb_cursor_raw(struct vmb_cursor *c, const uint8_t *buf, size_t len, uint32_t line);
 int vmb_cursor_raw_next(struct vmb_cursor *c);
+void vmb_trace_note_op(struct vmb_trace *t, const struct vmb_cursor *c);
+int vmb_trace_grow(void **arr, size_t n, size_t elem);
+int vmb_trace_add_mark(struct vmb_trace *t, const struct vmb_cursor *c, const uint8_t *seg_buf,
+		   size_t seg);
 
 /**
  * struct vmb_parse - ops parsed from one stretch of a trace file (the whole
