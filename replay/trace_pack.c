@@ -33,6 +33,7 @@
 
 #include "trace_priv.h"
 
+
 #define H_T (1u << 5)
 #define H_TID (1u << 6)
 #define H_EXT (1u << 7)
@@ -285,6 +286,11 @@ void vmb_pack_free(struct vmb_pack *pk)
 
 /* ---- decoder ---- */
 
+/*
+ * A varint. A loop with a branch per byte beats a branch-free gather here:
+ * the lengths repeat enough for the branch predictor, and the loop does not
+ * make every field wait for the length of the one before it.
+ */
 static inline uint64_t get(const uint8_t **pp)
 {
 	const uint8_t *p = *pp;
