@@ -291,7 +291,7 @@ void vmb_pack_free(struct vmb_pack *pk)
  * the lengths repeat enough for the branch predictor, and the loop does not
  * make every field wait for the length of the one before it.
  */
-static inline uint64_t get(const uint8_t **pp)
+static inline __attribute__((always_inline)) uint64_t get(const uint8_t **pp)
 {
 	const uint8_t *p = *pp;
 	uint64_t v = *p & 0x7f;
@@ -319,7 +319,8 @@ static int need(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-static void get_syncs(const uint8_t **pp, struct vmb_sync *s, size_t n)
+static inline __attribute__((always_inline)) void get_syncs(const uint8_t **pp,
+							   struct vmb_sync *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		s[i].syncobj = (uint32_t)get(pp);
@@ -328,7 +329,8 @@ static void get_syncs(const uint8_t **pp, struct vmb_sync *s, size_t n)
 	}
 }
 
-static void get_entry(const uint8_t **pp, struct vmb_bind_entry *b)
+static inline __attribute__((always_inline)) void get_entry(const uint8_t **pp,
+							   struct vmb_bind_entry *b)
 {
 	uint8_t head = *(*pp)++;
 	unsigned int sh = head & E_PAGES ? 12 : 0;
