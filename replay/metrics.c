@@ -12,6 +12,22 @@
 
 #include "metrics.h"
 
+int vmb_samples_reserve(struct vmb_samples *s, size_t n)
+{
+	uint64_t *v;
+
+	if (n <= s->cap)
+		return 0;
+	if (n > SIZE_MAX / sizeof(*v))
+		return -ENOMEM;
+	v = realloc(s->v, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	s->cap = n;
+	return 0;
+}
+
 /**
  * vmb_samples_grow() - double the room of a full sample set
  * @s: sample set

@@ -26,6 +26,8 @@ struct vmb_samples {
 };
 
 int vmb_samples_grow(struct vmb_samples *s);
+/** vmb_samples_reserve() - room for @n samples in all (0 or -ENOMEM) */
+int vmb_samples_reserve(struct vmb_samples *s, size_t n);
 
 /**
  * vmb_samples_add() - append a sample; returns 0 or -ENOMEM

@@ -646,6 +646,27 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 		ret = -ENOMEM;
 		goto out_close;
 	}
+	/*
+	 * Room for the samples the trace's ops give, so that the loop neither
+	 * grows nor copies the arrays (split or merged binds may still grow them)
+	 */
+	{
+		size_t nb = trace->n_kind[VMB_OP_BIND], ns = trace->n_kind[VMB_OP_SUBMIT];
+		struct vmb_run_metrics *m = &run->m;
+
+		if (vmb_samples_reserve(&m->bind, nb) || vmb_samples_reserve(&m->unbind, nb / 4) ||
+		    vmb_samples_reserve(&m->bind_stall, nb) ||
+		    vmb_samples_reserve(&m->close, trace->n_kind[VMB_OP_BO_CLOSE]) ||
+		    vmb_samples_reserve(&m->submit, ns) || vmb_samples_reserve(&m->stall, ns) ||
+		    vmb_samples_reserve(&m->stall_times, ns) ||
+		    vmb_samples_reserve(&m->job_op, ns) || vmb_samples_reserve(&m->job_start, ns) ||
+		    vmb_samples_reserve(&m->job_end, ns) ||
+		    vmb_samples_reserve(&m->frames, trace->n_kind[VMB_OP_FRAME])) {
+			snprintf(err, errlen, "out of memory");
+			ret = -ENOMEM;
+			goto out_close;
+		}
+	}
 	run->m.simulated = e.be.ops->simulated;
 	e.pace_base = e.be.ops->now(&e.be);
 	cpu_times(&u0, &s0);

@@ -280,6 +280,7 @@ struct vmb_source {
  * @max_binds, @max_syncs, @max_ids: most of each that one op carries
  * @vm_flags: the VMB_VM_F_* flags of all vm_create ops, or-ed
  * @bind_va_end: highest va + range of a bind entry (unmap_all aside)
+ * @n_kind: ops of each kind
  * @vm_kernel_range: kernel_range per VM id (see above), @n_vm_ids entries
  * @max_id: largest id used per object class (vm, queue, bo, syncobj)
  * @sha256: hex digest of the file bytes (64 chars + NUL)
@@ -307,6 +308,7 @@ struct vmb_trace {
 	uint32_t max_binds, max_syncs, max_ids;
 	uint32_t vm_flags;
 	uint64_t bind_va_end;
+	size_t n_kind[VMB_OP_COUNT];
 	uint64_t *vm_kernel_range;
 	size_t n_vm_ids;
 	uint32_t max_id[4];

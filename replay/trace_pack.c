@@ -598,6 +598,8 @@ void vmb_trace_note_op(struct vmb_trace *t, const struct vmb_cursor *c)
 	const struct vmb_op *op = &c->op;
 	uint32_t ns = 0;
 
+	if (op->kind < VMB_OP_COUNT)
+		t->n_kind[op->kind]++;
 	switch (op->kind) {
 	case VMB_OP_VM_CREATE:
 		t->vm_flags |= op->u.vm_create.flags;
@@ -680,6 +682,7 @@ int vmb_trace_pack_ops(struct vmb_trace *t, const struct vmb_op *ops, size_t n,
 	vmb_trace_release(t);
 	t->max_binds = t->max_syncs = t->max_ids = t->vm_flags = 0;
 	t->bind_va_end = 0;
+	memset(t->n_kind, 0, sizeof(t->n_kind));
 	for (size_t i = 0; i < n && !r; i++) {
 		uint64_t kr = ops[i].kind == VMB_OP_VM_CREATE
 				  ? vmb_trace_kernel_range(t, ops[i].u.vm_create.vm)
