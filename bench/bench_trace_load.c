@@ -375,19 +375,12 @@ static bool same_arrays(const struct vmb_trace *a, const struct vmb_trace *b)
 	}
 	while (same && vmb_cursor_next(&ca) > 0 && vmb_cursor_next(&cb) > 0) {
 		const struct vmb_op *x = &ca.op;
-		size_t nb = 0, ns = 0, ni = 0;
+		size_t nb, ns, ni;
 
-		if (x->kind == VMB_OP_BIND) {
-			nb = x->u.bind.n_binds;
-			ns = (size_t)x->u.bind.n_in + x->u.bind.n_out;
-		} else if (x->kind == VMB_OP_SUBMIT) {
-			ni = x->u.submit.n_bos;
-			ns = (size_t)x->u.submit.n_in + x->u.submit.n_out;
-		} else if (x->kind == VMB_OP_WAIT || x->kind == VMB_OP_SIGNAL) {
-			ns = x->u.wait.n;
-		}
+		vmb_op_parts(x, &nb, &ns, &ni);
 		same = !memcmp(x, &cb.op, sizeof(*x)) && ca.kernel_range == cb.kernel_range &&
-		       ca.has_t == cb.has_t && same_pool(ca.binds, cb.binds, nb * sizeof(*ca.binds)) &&
+		       ca.has_t == cb.has_t &&
+		       same_pool(ca.binds, cb.binds, nb * sizeof(*ca.binds)) &&
 		       same_pool(ca.syncs, cb.syncs, ns * sizeof(*ca.syncs)) &&
 		       same_pool(ca.ids, cb.ids, ni * sizeof(*ca.ids));
 	}

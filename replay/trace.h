@@ -37,6 +37,10 @@ enum vmb_op_kind {
 	VMB_OP_EVICT,
 	VMB_OP_FRAME,
 	VMB_OP_CPU_MIGRATE,
+	VMB_OP_TRANSFER,
+	VMB_OP_SYNCOBJ_RESET,
+	VMB_OP_SYNC_FILE_EXPORT,
+	VMB_OP_SYNC_FILE_IMPORT,
 	VMB_OP_COUNT
 };
 
@@ -62,6 +66,9 @@ enum vmb_bind_kind {
 #define VMB_VM_F_FAULT (1u << 0)
 /* legacy VM: the kernel maps a submit's BOs itself (msm before VM_BIND) */
 #define VMB_VM_F_IMPLICIT_VA (1u << 1)
+
+/* transfer flags (DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT) */
+#define VMB_TRANSFER_F_WAIT_FOR_SUBMIT (1u << 0)
 
 /* bo_create flags */
 #define VMB_BO_F_SCANOUT (1u << 0)
@@ -220,6 +227,21 @@ struct vmb_op {
 		struct {
 			uint64_t n;
 		} frame;
+		/* transfer: syncs first_sync (src) and first_sync + 1 (dst) */
+		struct {
+			uint32_t first_sync;
+			uint32_t flags; /* VMB_TRANSFER_F_* */
+		} transfer;
+		/* syncobj_reset: n syncobj ids at trace->ids[first_id] */
+		struct {
+			uint32_t first_id;
+			uint32_t n;
+		} reset;
+		/* sync_file_export / sync_file_import (sync_file 0: none) */
+		struct {
+			uint32_t syncobj;
+			uint32_t sync_file;
+		} sync_file;
 	} u;
 };
 
@@ -277,7 +299,8 @@ struct vmb_source {
  * @segs, @n_segs: the packed op records, in segments (one per parse chunk)
  * @marks, @n_marks: where every VMB_TRACE_MARK_OPS-th op starts, for seeks
  * @packed_bytes: total size of the records
- * @max_binds, @max_syncs, @max_ids: most of each that one op carries
+ * @max_binds, @max_syncs, @max_ids: most of each that one op carries (ids:
+ *	submit BO lists, syncobj_reset syncobjs)
  * @vm_flags: the VMB_VM_F_* flags of all vm_create ops, or-ed
  * @bind_va_end: highest va + range of a bind entry (unmap_all aside)
  * @n_kind: ops of each kind
@@ -427,6 +450,37 @@ int vmb_cursor_seek(struct vmb_cursor *c, size_t index);
 
 /** vmb_cursor_fini() - free the cursor's arrays */
 void vmb_cursor_fini(struct vmb_cursor *c);
+
+/**
+ * vmb_op_parts() - how many bind entries, syncs and ids an op carries
+ * @op: the op; @nb, @ns, @ni: receive the counts
+ */
+static inline void vmb_op_parts(const struct vmb_op *op, size_t *nb, size_t *ns, size_t *ni)
+{
+	*nb = *ns = *ni = 0;
+	switch (op->kind) {
+	case VMB_OP_BIND:
+		*nb = op->u.bind.n_binds;
+		*ns = (size_t)op->u.bind.n_in + op->u.bind.n_out;
+		break;
+	case VMB_OP_SUBMIT:
+		*ni = op->u.submit.n_bos;
+		*ns = (size_t)op->u.submit.n_in + op->u.submit.n_out;
+		break;
+	case VMB_OP_WAIT:
+	case VMB_OP_SIGNAL:
+		*ns = op->u.wait.n;
+		break;
+	case VMB_OP_TRANSFER:
+		*ns = 2;
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		*ni = op->u.reset.n;
+		break;
+	default:
+		break;
+	}
+}
 
 static inline uint64_t vmb_trace_kernel_range(const struct vmb_trace *t, uint32_t vm)
 {

@@ -790,9 +790,9 @@ static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_
 		}
 		if (!(i & 1023))
 			vmb_progress_update(pr, t->n_ops, 0,
-					    w->begin + (uint64_t)((double)(stop - w->begin) *
-								  (double)(i + 1) /
-								  (double)p->n_packed));
+					    w->begin +
+						(uint64_t)((double)(stop - w->begin) *
+							   (double)(i + 1) / (double)p->n_packed));
 		r = vmb_validator_check(v, &c, why, len);
 		if (r) {
 			*bad_op = k;

@@ -27,6 +27,10 @@ static const char *const op_names[VMB_OP_COUNT] = {
     [VMB_OP_EVICT] = "evict",
     [VMB_OP_FRAME] = "frame",
     [VMB_OP_CPU_MIGRATE] = "cpu_migrate",
+    [VMB_OP_TRANSFER] = "transfer",
+    [VMB_OP_SYNCOBJ_RESET] = "syncobj_reset",
+    [VMB_OP_SYNC_FILE_EXPORT] = "sync_file_export",
+    [VMB_OP_SYNC_FILE_IMPORT] = "sync_file_import",
 };
 
 static const char *const bind_kind_names[VMB_BIND_COUNT] = {
@@ -67,6 +71,11 @@ const struct vmb_flag_name vmb_bind_flag_names[] = {
 const struct vmb_flag_name vmb_vm_flag_names[] = {
     {"fault", VMB_VM_F_FAULT},
     {"implicit_va", VMB_VM_F_IMPLICIT_VA},
+    {NULL, 0},
+};
+
+const struct vmb_flag_name vmb_transfer_flag_names[] = {
+    {"wait_for_submit", VMB_TRANSFER_F_WAIT_FOR_SUBMIT},
     {NULL, 0},
 };
 

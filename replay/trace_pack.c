@@ -33,7 +33,6 @@
 
 #include "trace_priv.h"
 
-
 #define H_T (1u << 5)
 #define H_TID (1u << 6)
 #define H_EXT (1u << 7)
@@ -194,6 +193,20 @@ static bool pack_kind(struct vmb_pack *pk, const struct vmb_op *op, uint64_t kra
 	case VMB_OP_FRAME:
 		put(pk, op->u.frame.n);
 		return true;
+	case VMB_OP_TRANSFER:
+		put(pk, op->u.transfer.flags);
+		pack_syncs(pk, VMB_POOL_AT(syncs, op->u.transfer.first_sync), 2);
+		return true;
+	case VMB_OP_SYNCOBJ_RESET:
+		put(pk, op->u.reset.n);
+		for (uint32_t i = 0; i < op->u.reset.n; i++)
+			put(pk, ids[op->u.reset.first_id + i]);
+		return true;
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		put(pk, op->u.sync_file.syncobj);
+		put(pk, op->u.sync_file.sync_file);
+		return true;
 	default:
 		return false;
 	}
@@ -206,7 +219,8 @@ static size_t pack_bound(const struct vmb_op *op)
 
 	switch (op->kind) {
 	case VMB_OP_BIND:
-		n += (size_t)op->u.bind.n_binds * 48 + ((size_t)op->u.bind.n_in + op->u.bind.n_out) * 16;
+		n += (size_t)op->u.bind.n_binds * 48 +
+		     ((size_t)op->u.bind.n_in + op->u.bind.n_out) * 16;
 		break;
 	case VMB_OP_SUBMIT:
 		n += (size_t)op->u.submit.n_bos * 5 +
@@ -215,6 +229,12 @@ static size_t pack_bound(const struct vmb_op *op)
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
 		n += (size_t)op->u.wait.n * 16;
+		break;
+	case VMB_OP_TRANSFER:
+		n += 2 * 16;
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		n += (size_t)op->u.reset.n * 5;
 		break;
 	default:
 		break;
@@ -319,8 +339,8 @@ static int need(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-static inline __attribute__((always_inline)) void get_syncs(const uint8_t **pp,
-							   struct vmb_sync *s, size_t n)
+static inline __attribute__((always_inline)) void get_syncs(const uint8_t **pp, struct vmb_sync *s,
+							    size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		s[i].syncobj = (uint32_t)get(pp);
@@ -330,7 +350,7 @@ static inline __attribute__((always_inline)) void get_syncs(const uint8_t **pp,
 }
 
 static inline __attribute__((always_inline)) void get_entry(const uint8_t **pp,
-							   struct vmb_bind_entry *b)
+							    struct vmb_bind_entry *b)
 {
 	uint8_t head = *(*pp)++;
 	unsigned int sh = head & E_PAGES ? 12 : 0;
@@ -477,6 +497,28 @@ static int decode(struct vmb_cursor *c)
 	case VMB_OP_FRAME:
 		op->u.frame.n = get(&p);
 		break;
+	case VMB_OP_TRANSFER:
+		op->u.transfer.flags = (uint32_t)get(&p);
+		if (sync_room(c, 2))
+			return -ENOMEM;
+		get_syncs(&p, c->sbuf, 2);
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		op->u.reset.n = (uint32_t)get(&p);
+		n = op->u.reset.n;
+		if (n) {
+			if (need((void **)&c->ibuf, &c->cap_i, n, sizeof(*c->ibuf)))
+				return -ENOMEM;
+			for (size_t i = 0; i < n; i++)
+				c->ibuf[i] = (uint32_t)get(&p);
+			c->ids = c->ibuf;
+		}
+		break;
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		op->u.sync_file.syncobj = (uint32_t)get(&p);
+		op->u.sync_file.sync_file = (uint32_t)get(&p);
+		break;
 	default:
 		memcpy(&op->u, p, sizeof(op->u));
 		p += sizeof(op->u);
@@ -596,37 +638,23 @@ void vmb_cursor_fini(struct vmb_cursor *c)
 void vmb_trace_note_op(struct vmb_trace *t, const struct vmb_cursor *c)
 {
 	const struct vmb_op *op = &c->op;
-	uint32_t ns = 0;
+	size_t nb, ns, ni;
 
 	if (op->kind < VMB_OP_COUNT)
 		t->n_kind[op->kind]++;
-	switch (op->kind) {
-	case VMB_OP_VM_CREATE:
+	if (op->kind == VMB_OP_VM_CREATE)
 		t->vm_flags |= op->u.vm_create.flags;
-		break;
-	case VMB_OP_BIND:
-		for (uint32_t b = 0; b < op->u.bind.n_binds; b++)
-			if (c->binds[b].kind != VMB_BIND_UNMAP_ALL &&
-			    c->binds[b].va + c->binds[b].range > t->bind_va_end)
-				t->bind_va_end = c->binds[b].va + c->binds[b].range;
-		if (op->u.bind.n_binds > t->max_binds)
-			t->max_binds = op->u.bind.n_binds;
-		ns = (uint32_t)op->u.bind.n_in + op->u.bind.n_out;
-		break;
-	case VMB_OP_SUBMIT:
-		if (op->u.submit.n_bos > t->max_ids)
-			t->max_ids = op->u.submit.n_bos;
-		ns = (uint32_t)op->u.submit.n_in + op->u.submit.n_out;
-		break;
-	case VMB_OP_WAIT:
-	case VMB_OP_SIGNAL:
-		ns = op->u.wait.n;
-		break;
-	default:
-		break;
-	}
+	vmb_op_parts(op, &nb, &ns, &ni);
+	for (size_t b = 0; b < nb; b++)
+		if (c->binds[b].kind != VMB_BIND_UNMAP_ALL &&
+		    c->binds[b].va + c->binds[b].range > t->bind_va_end)
+			t->bind_va_end = c->binds[b].va + c->binds[b].range;
+	if (nb > t->max_binds)
+		t->max_binds = (uint32_t)nb;
 	if (ns > t->max_syncs)
-		t->max_syncs = ns;
+		t->max_syncs = (uint32_t)ns;
+	if (ni > t->max_ids)
+		t->max_ids = (uint32_t)ni;
 }
 
 /* room for one more entry in an array that grows by doubling from 16 */
@@ -645,7 +673,7 @@ int vmb_trace_grow(void **arr, size_t n, size_t elem)
 
 /* a mark before the op the raw cursor @c decodes next, in segment @seg */
 int vmb_trace_add_mark(struct vmb_trace *t, const struct vmb_cursor *c, const uint8_t *seg_buf,
-		   size_t seg)
+		       size_t seg)
 {
 	if (vmb_trace_grow((void **)&t->marks, t->n_marks, sizeof(*t->marks)))
 		return -ENOMEM;

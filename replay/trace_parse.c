@@ -53,6 +53,12 @@ enum field {
 	F_TIMEOUT_NS,
 	F_ADDR,
 	F_N,
+	F_SRC,
+	F_SRC_POINT,
+	F_DST,
+	F_DST_POINT,
+	F_SYNCOBJS,
+	F_SYNC_FILE,
 	/* bind entries */
 	F_KIND,
 	F_VA,
@@ -94,6 +100,12 @@ static const char *const field_name[F_COUNT] = {
     [F_TIMEOUT_NS] = "timeout_ns",
     [F_ADDR] = "addr",
     [F_N] = "n",
+    [F_SRC] = "src",
+    [F_SRC_POINT] = "src_point",
+    [F_DST] = "dst",
+    [F_DST_POINT] = "dst_point",
+    [F_SYNCOBJS] = "syncobjs",
+    [F_SYNC_FILE] = "sync_file",
     [F_KIND] = "kind",
     [F_VA] = "va",
     [F_RANGE] = "range",
@@ -125,6 +137,10 @@ static const uint64_t op_fields[VMB_OP_COUNT] = {
     [VMB_OP_EVICT] = B(F_BO),
     [VMB_OP_FRAME] = B(F_N),
     [VMB_OP_CPU_MIGRATE] = B(F_ADDR) | B(F_SIZE),
+    [VMB_OP_TRANSFER] = B(F_SRC) | B(F_SRC_POINT) | B(F_DST) | B(F_DST_POINT) | B(F_FLAGS),
+    [VMB_OP_SYNCOBJ_RESET] = B(F_SYNCOBJS),
+    [VMB_OP_SYNC_FILE_EXPORT] = B(F_SYNCOBJ) | B(F_SYNC_FILE),
+    [VMB_OP_SYNC_FILE_IMPORT] = B(F_SYNCOBJ) | B(F_SYNC_FILE),
 };
 
 static const uint64_t entry_fields[VMB_BIND_COUNT] = {
@@ -141,20 +157,22 @@ static const uint64_t entry_fields[VMB_BIND_COUNT] = {
 
 /* message order of the allowed-keys list: an op's own keys, then common ones */
 static const uint8_t key_order[] = {
-    F_KIND,	F_QUEUE,    F_BO,	F_SYNCOBJ,	F_SIZE,		F_PLACEMENT,
-    F_VM,	F_VA_START, F_VA_RANGE, F_KERNEL_START, F_KERNEL_RANGE, F_ENGINE,
-    F_TIMELINE, F_SIGNALED, F_BINDS,	F_BOS,		F_IN,		F_OUT,
-    F_GPU_NS,	F_SYNCS,    F_ALL,	F_TIMEOUT_NS,	F_VA,		F_RANGE,
-    F_OFFSET,	F_ADDR,	    F_REGION,	F_POINT,	F_FLAGS,	F_HW,
-    F_N,	F_T,	    F_TID,	F_RET,		F_OP,
+    F_KIND,	F_QUEUE,     F_BO,	 F_SYNCOBJ,	 F_SIZE,	 F_PLACEMENT,
+    F_VM,	F_VA_START,  F_VA_RANGE, F_KERNEL_START, F_KERNEL_RANGE, F_ENGINE,
+    F_TIMELINE, F_SIGNALED,  F_BINDS,	 F_BOS,		 F_IN,		 F_OUT,
+    F_GPU_NS,	F_SYNCS,     F_ALL,	 F_TIMEOUT_NS,	 F_SRC,		 F_SRC_POINT,
+    F_DST,	F_DST_POINT, F_SYNCOBJS, F_SYNC_FILE,	 F_VA,		 F_RANGE,
+    F_OFFSET,	F_ADDR,	     F_REGION,	 F_POINT,	 F_FLAGS,	 F_HW,
+    F_N,	F_T,	     F_TID,	 F_RET,		 F_OP,
 };
 
 static int field_lookup(const char *k)
 {
 	/* dispatch on the first byte; at most a few strcmp per key */
-	static const uint8_t by_first[26][6] = {
+	static const uint8_t by_first[26][8] = {
 	    ['a' - 'a'] = {F_ADDR, F_ALL},
 	    ['b' - 'a'] = {F_BO, F_BINDS, F_BOS},
+	    ['d' - 'a'] = {F_DST, F_DST_POINT},
 	    ['e' - 'a'] = {F_ENGINE},
 	    ['f' - 'a'] = {F_FLAGS},
 	    ['g' - 'a'] = {F_GPU_NS},
@@ -166,7 +184,8 @@ static int field_lookup(const char *k)
 	    ['p' - 'a'] = {F_PLACEMENT, F_POINT},
 	    ['q' - 'a'] = {F_QUEUE},
 	    ['r' - 'a'] = {F_RANGE, F_RET, F_REGION},
-	    ['s' - 'a'] = {F_SYNCOBJ, F_SIZE, F_SYNCS, F_SIGNALED},
+	    ['s' - 'a'] = {F_SYNCOBJ, F_SIZE, F_SYNCS, F_SIGNALED, F_SRC, F_SRC_POINT, F_SYNCOBJS,
+			   F_SYNC_FILE},
 	    ['t' - 'a'] = {F_T, F_TID, F_TIMELINE, F_TIMEOUT_NS},
 	    ['v' - 'a'] = {F_VM, F_VA, F_VA_START, F_VA_RANGE},
 	};
@@ -174,7 +193,7 @@ static int field_lookup(const char *k)
 
 	if (c >= 26)
 		return -1;
-	for (int i = 0; i < 6 && by_first[c][i]; i++)
+	for (int i = 0; i < 8 && by_first[c][i]; i++)
 		if (!strcmp(field_name[by_first[c][i]], k))
 			return by_first[c][i];
 	return -1;
@@ -732,13 +751,77 @@ static int parse_bind(struct vmb_parse *p, json_t *const *v, struct vmb_op *op)
 	return 0;
 }
 
+/* an array of ids (@key, naming @what ids) into the id pool; *n = count */
+static int get_ids(struct vmb_parse *p, const json_t *arr, const char *key, const char *what,
+		   uint32_t *n)
+{
+	json_t *b;
+	char d[80];
+	size_t i;
+	int r;
+
+	*n = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(p, &op_ctx, "\"%s\" must be an array of %s ids, not %s", key, what,
+			    vmb_json_describe(arr, d, sizeof(d)));
+	if (p->n_ids + json_array_size(arr) >= UINT32_MAX)
+		return fail(p, &op_ctx, "too many %s ids in the trace", what);
+	if (reserve((void **)&p->ids, &p->cap_ids, p->n_ids, json_array_size(arr), sizeof(*p->ids)))
+		return vmb_parse_oom(p);
+	json_array_foreach (arr, i, b) {
+		char kbuf[32];
+		uint64_t x;
+
+		if (!json_is_integer(b) || json_integer_value(b) < 1 ||
+		    json_integer_value(b) > VMB_TRACE_MAX_ID) {
+			snprintf(kbuf, sizeof(kbuf), "%s[%zu]", key, i);
+			r = to_u64(p, &op_ctx, b, kbuf, &x);
+			if (!r)
+				r = check_id(p, &op_ctx, kbuf, x);
+			if (r)
+				return r;
+		} else {
+			x = (uint64_t)json_integer_value(b);
+		}
+		p->ids[p->n_ids++] = (uint32_t)x;
+	}
+	*n = (uint32_t)i;
+	return 0;
+}
+
+/* transfer: src and dst become two syncs in the pool */
+static int parse_transfer(struct vmb_parse *p, json_t *const *v, struct vmb_op *op)
+{
+	struct vmb_sync s[2] = {{0}};
+	int r;
+
+	r = get_id(p, &op_ctx, v, F_SRC, true, &s[0].syncobj);
+	if (!r)
+		r = get_u64(p, &op_ctx, v, F_SRC_POINT, 0, &s[0].point);
+	if (!r)
+		r = get_id(p, &op_ctx, v, F_DST, true, &s[1].syncobj);
+	if (!r)
+		r = get_u64(p, &op_ctx, v, F_DST_POINT, 0, &s[1].point);
+	if (!r)
+		r = get_flags(p, &op_ctx, v, vmb_transfer_flag_names, &op->u.transfer.flags);
+	if (r)
+		return r;
+	if (p->n_syncs + 2 >= UINT32_MAX)
+		return fail(p, &op_ctx, "too many syncs in the trace");
+	if (reserve((void **)&p->syncs, &p->cap_syncs, p->n_syncs, 2, sizeof(*p->syncs)))
+		return vmb_parse_oom(p);
+	op->u.transfer.first_sync = (uint32_t)p->n_syncs;
+	p->syncs[p->n_syncs++] = s[0];
+	p->syncs[p->n_syncs++] = s[1];
+	return 0;
+}
+
 static int parse_submit(struct vmb_parse *p, json_t *const *v, struct vmb_op *op)
 {
 	const json_t *arr = v[F_BOS];
 	uint32_t n_in, n_out;
-	json_t *b;
-	char d[80];
-	size_t i;
 	int r;
 
 	r = get_id(p, &op_ctx, v, F_QUEUE, true, &op->u.submit.queue);
@@ -747,34 +830,9 @@ static int parse_submit(struct vmb_parse *p, json_t *const *v, struct vmb_op *op
 	if (r)
 		return r;
 	op->u.submit.first_bo = (uint32_t)p->n_ids;
-	if (arr) {
-		if (!json_is_array(arr))
-			return fail(p, &op_ctx, "\"bos\" must be an array of bo ids, not %s",
-				    vmb_json_describe(arr, d, sizeof(d)));
-		if (p->n_ids + json_array_size(arr) >= UINT32_MAX)
-			return fail(p, &op_ctx, "too many submit bos in the trace");
-		if (reserve((void **)&p->ids, &p->cap_ids, p->n_ids, json_array_size(arr),
-			    sizeof(*p->ids)))
-			return vmb_parse_oom(p);
-		json_array_foreach (arr, i, b) {
-			char key[32];
-			uint64_t x;
-
-			if (!json_is_integer(b) || json_integer_value(b) < 1 ||
-			    json_integer_value(b) > VMB_TRACE_MAX_ID) {
-				snprintf(key, sizeof(key), "bos[%zu]", i);
-				r = to_u64(p, &op_ctx, b, key, &x);
-				if (!r)
-					r = check_id(p, &op_ctx, key, x);
-				if (r)
-					return r;
-			} else {
-				x = (uint64_t)json_integer_value(b);
-			}
-			p->ids[p->n_ids++] = (uint32_t)x;
-		}
-		op->u.submit.n_bos = (uint32_t)i;
-	}
+	r = get_ids(p, arr, "bos", "bo", &op->u.submit.n_bos);
+	if (r)
+		return r;
 	op->u.submit.first_sync = (uint32_t)p->n_syncs;
 	r = get_syncs(p, v, F_IN, &n_in);
 	if (!r)
@@ -922,6 +980,17 @@ static int parse_kind(struct vmb_parse *p, int kind, json_t *const *v, struct vm
 		return get_id(p, &op_ctx, v, F_BO, true, &op->u.evict.bo);
 	case VMB_OP_FRAME:
 		return get_req_u64(p, &op_ctx, v, F_N, &op->u.frame.n);
+	case VMB_OP_TRANSFER:
+		return parse_transfer(p, v, op);
+	case VMB_OP_SYNCOBJ_RESET:
+		op->u.reset.first_id = (uint32_t)p->n_ids;
+		r = need(p, &op_ctx, v, F_SYNCOBJS);
+		return r ? r : get_ids(p, v[F_SYNCOBJS], "syncobjs", "syncobj", &op->u.reset.n);
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		r = get_id(p, &op_ctx, v, F_SYNCOBJ, true, &op->u.sync_file.syncobj);
+		return r ? r
+			 : get_id(p, &op_ctx, v, F_SYNC_FILE, false, &op->u.sync_file.sync_file);
 	}
 	return -EINVAL;
 }

@@ -30,6 +30,7 @@ struct vmb_flag_name {
 extern const struct vmb_flag_name vmb_bind_flag_names[];
 extern const struct vmb_flag_name vmb_vm_flag_names[];
 extern const struct vmb_flag_name vmb_bo_flag_names[];
+extern const struct vmb_flag_name vmb_transfer_flag_names[];
 
 int vmb_trace_lookup_op(const char *name);
 int vmb_trace_lookup_bind_kind(const char *name);
@@ -59,7 +60,7 @@ int vmb_cursor_raw_next(struct vmb_cursor *c);
 void vmb_trace_note_op(struct vmb_trace *t, const struct vmb_cursor *c);
 int vmb_trace_grow(void **arr, size_t n, size_t elem);
 int vmb_trace_add_mark(struct vmb_trace *t, const struct vmb_cursor *c, const uint8_t *seg_buf,
-		   size_t seg);
+		       size_t seg);
 
 /**
  * struct vmb_parse - ops parsed from one stretch of a trace file (the whole
@@ -114,8 +115,7 @@ struct vmb_validator;
 
 int vmb_validator_create(struct vmb_trace *t, struct vmb_validator **out);
 void vmb_validator_destroy(struct vmb_validator *v);
-int vmb_validator_check(struct vmb_validator *v, const struct vmb_cursor *c, char *why,
-			size_t len);
+int vmb_validator_check(struct vmb_validator *v, const struct vmb_cursor *c, char *why, size_t len);
 
 /*
  * The .jsonl fast path (trace_simd.cc): simdjson parses an op line straight

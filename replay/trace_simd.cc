@@ -65,6 +65,12 @@ enum fld : uint8_t {
 	F_TIMEOUT_NS,
 	F_ADDR,
 	F_N,
+	F_SRC,
+	F_SRC_POINT,
+	F_DST,
+	F_DST_POINT,
+	F_SYNCOBJS,
+	F_SYNC_FILE,
 	F_KIND,
 	F_VA,
 	F_RANGE,
@@ -82,22 +88,26 @@ enum fld : uint8_t {
 /* the same tables as trace_parse.c */
 const uint64_t op_fields[VMB_OP_COUNT] = {
     B(F_VM) | B(F_VA_START) | B(F_VA_RANGE) | B(F_KERNEL_START) | B(F_KERNEL_RANGE) |
-	B(F_FLAGS),						 /* vm_create */
-    B(F_VM),							 /* vm_destroy */
-    B(F_QUEUE) | B(F_VM) | B(F_ENGINE),				 /* queue_create */
-    B(F_QUEUE),							 /* queue_destroy */
-    B(F_BO) | B(F_SIZE) | B(F_PLACEMENT) | B(F_VM) | B(F_FLAGS), /* bo_create */
-    B(F_BO),							 /* bo_close */
-    B(F_SYNCOBJ) | B(F_TIMELINE) | B(F_SIGNALED),		 /* syncobj_create */
-    B(F_SYNCOBJ),						 /* syncobj_destroy */
-    B(F_VM) | B(F_QUEUE) | B(F_BINDS) | B(F_IN) | B(F_OUT),	 /* bind */
-    B(F_QUEUE) | B(F_BOS) | B(F_IN) | B(F_OUT) | B(F_GPU_NS),	 /* submit */
-    B(F_SYNCS) | B(F_ALL) | B(F_TIMEOUT_NS),			 /* wait */
-    B(F_SYNCS),							 /* signal */
-    B(F_ADDR) | B(F_SIZE),					 /* cpu_unmap */
-    B(F_BO),							 /* evict */
-    B(F_N),							 /* frame */
-    B(F_ADDR) | B(F_SIZE),					 /* cpu_migrate */
+	B(F_FLAGS),							/* vm_create */
+    B(F_VM),								/* vm_destroy */
+    B(F_QUEUE) | B(F_VM) | B(F_ENGINE),					/* queue_create */
+    B(F_QUEUE),								/* queue_destroy */
+    B(F_BO) | B(F_SIZE) | B(F_PLACEMENT) | B(F_VM) | B(F_FLAGS),	/* bo_create */
+    B(F_BO),								/* bo_close */
+    B(F_SYNCOBJ) | B(F_TIMELINE) | B(F_SIGNALED),			/* syncobj_create */
+    B(F_SYNCOBJ),							/* syncobj_destroy */
+    B(F_VM) | B(F_QUEUE) | B(F_BINDS) | B(F_IN) | B(F_OUT),		/* bind */
+    B(F_QUEUE) | B(F_BOS) | B(F_IN) | B(F_OUT) | B(F_GPU_NS),		/* submit */
+    B(F_SYNCS) | B(F_ALL) | B(F_TIMEOUT_NS),				/* wait */
+    B(F_SYNCS),								/* signal */
+    B(F_ADDR) | B(F_SIZE),						/* cpu_unmap */
+    B(F_BO),								/* evict */
+    B(F_N),								/* frame */
+    B(F_ADDR) | B(F_SIZE),						/* cpu_migrate */
+    B(F_SRC) | B(F_SRC_POINT) | B(F_DST) | B(F_DST_POINT) | B(F_FLAGS), /* transfer */
+    B(F_SYNCOBJS),							/* syncobj_reset */
+    B(F_SYNCOBJ) | B(F_SYNC_FILE),					/* sync_file_export */
+    B(F_SYNCOBJ) | B(F_SYNC_FILE),					/* sync_file_import */
 };
 
 const uint64_t entry_fields[VMB_BIND_COUNT] = {
@@ -130,6 +140,8 @@ fld field_lookup(std::string_view k)
 		       : IS(k, "binds") ? F_BINDS
 		       : IS(k, "bos")	? F_BOS
 					: F_NONE;
+	case 'd':
+		return IS(k, "dst") ? F_DST : IS(k, "dst_point") ? F_DST_POINT : F_NONE;
 	case 'e':
 		return IS(k, "engine") ? F_ENGINE : F_NONE;
 	case 'f':
@@ -162,11 +174,15 @@ fld field_lookup(std::string_view k)
 		       : IS(k, "region") ? F_REGION
 					 : F_NONE;
 	case 's':
-		return IS(k, "syncobj")	   ? F_SYNCOBJ
-		       : IS(k, "size")	   ? F_SIZE
-		       : IS(k, "syncs")	   ? F_SYNCS
-		       : IS(k, "signaled") ? F_SIGNALED
-					   : F_NONE;
+		return IS(k, "syncobj")	    ? F_SYNCOBJ
+		       : IS(k, "size")	    ? F_SIZE
+		       : IS(k, "syncs")	    ? F_SYNCS
+		       : IS(k, "signaled")  ? F_SIGNALED
+		       : IS(k, "src")	    ? F_SRC
+		       : IS(k, "src_point") ? F_SRC_POINT
+		       : IS(k, "syncobjs")  ? F_SYNCOBJS
+		       : IS(k, "sync_file") ? F_SYNC_FILE
+					    : F_NONE;
 	case 't':
 		return IS(k, "t")	     ? F_T
 		       : IS(k, "tid")	     ? F_TID
@@ -594,9 +610,11 @@ bool parse_op(struct vmb_parse *p, ondemand::document &doc, bool *oom)
 			ok = get_name(val, vmb_trace_lookup_engine, &engine);
 			break;
 		case F_FLAGS:
-			ok = get_flags(
-			    val, kind == VMB_OP_VM_CREATE ? vmb_vm_flag_names : vmb_bo_flag_names,
-			    &flags);
+			ok = get_flags(val,
+				       kind == VMB_OP_VM_CREATE	 ? vmb_vm_flag_names
+				       : kind == VMB_OP_TRANSFER ? vmb_transfer_flag_names
+								 : vmb_bo_flag_names,
+				       &flags);
 			break;
 		case F_TIMELINE:
 			ok = !val.get_bool().get(b_timeline);
@@ -625,7 +643,8 @@ bool parse_op(struct vmb_parse *p, ondemand::document &doc, bool *oom)
 			}
 			break;
 		}
-		case F_BOS: {
+		case F_BOS:
+		case F_SYNCOBJS: {
 			ondemand::array a;
 
 			if (val.get_array().get(a))
@@ -665,7 +684,7 @@ bool parse_op(struct vmb_parse *p, ondemand::document &doc, bool *oom)
 #define OPT(f, def) (HAS(f) ? u[f] : (uint64_t)(def))
 #define ID_OK(f) (HAS(f) && u[f] >= 1 && u[f] <= VMB_TRACE_MAX_ID)
 	/* ids given must be in range, required ones present */
-	for (int f : {F_VM, F_QUEUE, F_BO, F_SYNCOBJ})
+	for (int f : {F_VM, F_QUEUE, F_BO, F_SYNCOBJ, F_SRC, F_DST, F_SYNC_FILE})
 		if (HAS(f) && !ID_OK(f))
 			return false;
 	if (HAS(F_TID) && u[F_TID] > UINT32_MAX)
@@ -792,6 +811,33 @@ bool parse_op(struct vmb_parse *p, ondemand::document &doc, bool *oom)
 		if (!HAS(F_N))
 			return false;
 		op->u.frame.n = u[F_N];
+		break;
+	case VMB_OP_TRANSFER:
+		/* src and dst are two syncs in the pool, as trace_parse.c makes them */
+		if (!HAS(F_SRC) || !HAS(F_DST))
+			return false;
+		if (!reserve(&p->syncs, &p->cap_syncs, p->n_syncs, 2)) {
+			*oom = true;
+			return false;
+		}
+		in[0] = {OPT(F_SRC_POINT, 0), (uint32_t)u[F_SRC], 0};
+		in[1] = {OPT(F_DST_POINT, 0), (uint32_t)u[F_DST], 0};
+		n_in = 2;
+		op->u.transfer.first_sync = (uint32_t)p->n_syncs;
+		op->u.transfer.flags = flags;
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		if (!HAS(F_SYNCOBJS))
+			return false;
+		op->u.reset.first_id = (uint32_t)p->n_ids;
+		op->u.reset.n = (uint32_t)n_bos;
+		break;
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		if (!HAS(F_SYNCOBJ))
+			return false;
+		op->u.sync_file.syncobj = (uint32_t)u[F_SYNCOBJ];
+		op->u.sync_file.sync_file = (uint32_t)OPT(F_SYNC_FILE, 0);
 		break;
 	default:
 		return false;

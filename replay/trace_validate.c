@@ -62,6 +62,7 @@ struct tid_slot {
  * struct vmb_validator - state of the semantic checks during one load
  * @t: the trace being loaded (pools, max_id, vm_kernel_range)
  * @vms, @bos, @queues, @syncobjs: per-id state, indexed by trace id
+ * @sync_files: per sync_file id, 1 once a sync_file_export made it
  * @n_*: entries allocated in each of those arrays
  * @kr_cap: capacity of t->vm_kernel_range
  * @tids: open-addressing table of the last "t" per thread
@@ -74,7 +75,8 @@ struct vmb_validator {
 	struct bo_state *bos;
 	uint8_t *queues;
 	struct sync_state *syncobjs;
-	size_t n_vms, n_bos, n_queues, n_syncobjs;
+	uint8_t *sync_files;
+	size_t n_vms, n_bos, n_queues, n_syncobjs, n_sync_files;
 	size_t kr_cap;
 	struct tid_slot *tids;
 	size_t tid_cap, tid_used;
@@ -159,6 +161,7 @@ void vmb_validator_destroy(struct vmb_validator *v)
 	free(v->bos);
 	free(v->queues);
 	free(v->syncobjs);
+	free(v->sync_files);
 	free(v->tids);
 	free(v);
 }
@@ -272,6 +275,18 @@ static void note_ids(struct vmb_validator *v, const struct vmb_op *op)
 	case VMB_OP_EVICT:
 		note_id(v, VMB_CLASS_BO, op->u.evict.bo);
 		break;
+	case VMB_OP_TRANSFER:
+		s = VMB_POOL_AT(v->syncs, op->u.transfer.first_sync);
+		n_sync = 2;
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		for (uint32_t i = 0; i < op->u.reset.n; i++)
+			note_id(v, VMB_CLASS_SYNCOBJ, v->ids[op->u.reset.first_id + i]);
+		break;
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		note_id(v, VMB_CLASS_SYNCOBJ, op->u.sync_file.syncobj);
+		break;
 	default:
 		break;
 	}
@@ -370,6 +385,46 @@ static int check_syncs(const struct vmb_validator *v, const struct vmb_sync *s, 
 		return prepend(why, len, pfx);
 	}
 	return 0;
+}
+
+/*
+ * One end of a transfer. The kernel takes point 0 on either end to mean the
+ * syncobj's fence itself (the latest point of a timeline at the source; a
+ * replacement of the whole fence at the destination), so point 0 is fine
+ * on a timeline; a point on a binary syncobj is not (the trace types
+ * syncobjs, see docs/trace-format.md).
+ */
+static int check_transfer_end(const struct vmb_validator *v, const struct vmb_sync *s,
+			      const char *end, char *why, size_t len)
+{
+	int r = need_alive(v, VMB_CLASS_SYNCOBJ, s->syncobj, why, len);
+
+	if (r) {
+		char pfx[16];
+
+		snprintf(pfx, sizeof(pfx), "%s: ", end);
+		return prepend(why, len, pfx);
+	}
+	if (!v->syncobjs[s->syncobj].timeline && s->point)
+		return why_fmt(why, len, "%s_point %" PRIu64 " on binary syncobj %" PRIu32, end,
+			       s->point, s->syncobj);
+	return 0;
+}
+
+static int check_transfer(const struct vmb_validator *v, const struct vmb_op *op, char *why,
+			  size_t len)
+{
+	const struct vmb_sync *s = &v->syncs[op->u.transfer.first_sync];
+	int r;
+
+	/* drm_syncobj_transfer_to_timeline/_to_binary look the destination up first */
+	r = check_transfer_end(v, &s[1], "dst", why, len);
+	return r ? r : check_transfer_end(v, &s[0], "src", why, len);
+}
+
+static bool sync_file_alive(const struct vmb_validator *v, uint32_t id)
+{
+	return id < v->n_sync_files && v->sync_files[id];
 }
 
 /* va/range of a bind entry against the page size and its VM */
@@ -568,6 +623,32 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		return 0;
 	case VMB_OP_EVICT:
 		return need_alive(v, VMB_CLASS_BO, op->u.evict.bo, why, len);
+	case VMB_OP_TRANSFER:
+		return check_transfer(v, op, why, len);
+	case VMB_OP_SYNCOBJ_RESET:
+		if (!op->u.reset.n)
+			return why_fmt(why, len, "no syncobjs");
+		for (uint32_t i = 0; i < op->u.reset.n; i++) {
+			char pfx[32];
+
+			if (!need_alive(v, VMB_CLASS_SYNCOBJ, v->ids[op->u.reset.first_id + i], why,
+					len))
+				continue;
+			snprintf(pfx, sizeof(pfx), "syncobjs[%" PRIu32 "]: ", i);
+			return prepend(why, len, pfx);
+		}
+		return 0;
+	case VMB_OP_SYNC_FILE_EXPORT:
+		if (!op->u.sync_file.sync_file)
+			return why_fmt(why, len, "an export that succeeded needs \"sync_file\"");
+		return need_alive(v, VMB_CLASS_SYNCOBJ, op->u.sync_file.syncobj, why, len);
+	case VMB_OP_SYNC_FILE_IMPORT:
+		/* sync_file_get_fence() fails before the syncobj is looked up */
+		if (op->u.sync_file.sync_file && !sync_file_alive(v, op->u.sync_file.sync_file))
+			return why_fmt(why, len,
+				       "sync_file %" PRIu32 " used before sync_file_export",
+				       op->u.sync_file.sync_file);
+		return need_alive(v, VMB_CLASS_SYNCOBJ, op->u.sync_file.syncobj, why, len);
 	default:
 		return 0;
 	}
@@ -621,6 +702,11 @@ static int apply(struct vmb_validator *v, const struct vmb_op *op, uint64_t kran
 	case VMB_OP_SYNCOBJ_DESTROY:
 		v->syncobjs[op->u.syncobj.syncobj].st = ST_GONE;
 		break;
+	case VMB_OP_SYNC_FILE_EXPORT:
+		if (grow((void **)&v->sync_files, &v->n_sync_files, 1, op->u.sync_file.sync_file))
+			return -ENOMEM;
+		v->sync_files[op->u.sync_file.sync_file] = 1;
+		break;
 	default:
 		break;
 	}
@@ -669,8 +755,7 @@ static int record_kernel_range(struct vmb_validator *v, const struct vmb_op *op,
  * Return: 0 (valid, or invalid but excused by a non-zero "ret"), -EINVAL
  * with @why filled, or -ENOMEM.
  */
-int vmb_validator_check(struct vmb_validator *v, const struct vmb_cursor *c, char *why,
-			size_t len)
+int vmb_validator_check(struct vmb_validator *v, const struct vmb_cursor *c, char *why, size_t len)
 {
 	const struct vmb_op *op = &c->op;
 	uint64_t kernel_range = c->kernel_range;

@@ -198,6 +198,10 @@ static bool writable(const struct vmb_op *op, const struct vmb_bind_entry *binds
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
 		return syncs || !op->u.wait.n;
+	case VMB_OP_TRANSFER:
+		return syncs && !(op->u.transfer.flags & ~VMB_TRANSFER_F_WAIT_FOR_SUBMIT);
+	case VMB_OP_SYNCOBJ_RESET:
+		return ids || !op->u.reset.n;
 	default:
 		return vmb_op_kind_name(op->kind);
 	}
@@ -327,6 +331,30 @@ static int write_op(struct vmb_trace_writer *w, const struct vmb_op *op, uint64_
 		break;
 	case VMB_OP_FRAME:
 		put_u64(w, "n", op->u.frame.n);
+		break;
+	case VMB_OP_TRANSFER: {
+		const struct vmb_sync *ts = &syncs[op->u.transfer.first_sync];
+
+		putf(w, ",\"src\":%" PRIu32, ts[0].syncobj);
+		if (ts[0].point)
+			put_u64(w, "src_point", ts[0].point);
+		putf(w, ",\"dst\":%" PRIu32, ts[1].syncobj);
+		if (ts[1].point)
+			put_u64(w, "dst_point", ts[1].point);
+		put_flags(w, vmb_transfer_flag_names, op->u.transfer.flags);
+		break;
+	}
+	case VMB_OP_SYNCOBJ_RESET:
+		put(w, ",\"syncobjs\":[");
+		for (uint32_t i = 0; i < op->u.reset.n; i++)
+			putf(w, "%s%" PRIu32, i ? "," : "", ids[op->u.reset.first_id + i]);
+		put(w, "]");
+		break;
+	case VMB_OP_SYNC_FILE_EXPORT:
+	case VMB_OP_SYNC_FILE_IMPORT:
+		putf(w, ",\"syncobj\":%" PRIu32, op->u.sync_file.syncobj);
+		if (op->u.sync_file.sync_file)
+			putf(w, ",\"sync_file\":%" PRIu32, op->u.sync_file.sync_file);
 		break;
 	}
 	if (op->ret)

@@ -431,7 +431,7 @@ static bool same_ops(const struct vmb_trace *a, const struct vmb_trace *b)
 	}
 	while (same && (ra = vmb_cursor_next(&ca)) > 0 && (rb = vmb_cursor_next(&cb)) > 0) {
 		struct vmb_op x = ca.op, y = cb.op;
-		size_t nb = 0, ns = 0, ni = 0;
+		size_t nb, ns, ni;
 
 		x.line = y.line = 0;
 		if (memcmp(&x, &y, sizeof(x)) || ca.kernel_range != cb.kernel_range) {
@@ -439,15 +439,7 @@ static bool same_ops(const struct vmb_trace *a, const struct vmb_trace *b)
 			same = false;
 			break;
 		}
-		if (x.kind == VMB_OP_BIND) {
-			nb = x.u.bind.n_binds;
-			ns = (size_t)x.u.bind.n_in + x.u.bind.n_out;
-		} else if (x.kind == VMB_OP_SUBMIT) {
-			ni = x.u.submit.n_bos;
-			ns = (size_t)x.u.submit.n_in + x.u.submit.n_out;
-		} else if (x.kind == VMB_OP_WAIT || x.kind == VMB_OP_SIGNAL) {
-			ns = x.u.wait.n;
-		}
+		vmb_op_parts(&x, &nb, &ns, &ni);
 		if ((nb && memcmp(ca.binds, cb.binds, nb * sizeof(*ca.binds))) ||
 		    (ns && memcmp(ca.syncs, cb.syncs, ns * sizeof(*ca.syncs))) ||
 		    (ni && memcmp(ca.ids, cb.ids, ni * sizeof(*ca.ids)))) {
@@ -598,6 +590,134 @@ TEST(writer_api)
 	CHECK_INT(vmb_trace_writer_open(stdout, &hdr, true, &w), -EINVAL);
 }
 
+/* the sync ops of issue 17: both parsers, the validator and the writer */
+static const char sync_jsonl[] =
+    "{" HDR "}\n"
+    "{\"op\":\"syncobj_create\",\"syncobj\":1,\"signaled\":true}\n"
+    "{\"op\":\"syncobj_create\",\"syncobj\":2,\"timeline\":true}\n"
+    "{\"op\":\"syncobj_create\",\"syncobj\":3}\n"
+    "{\"op\":\"transfer\",\"src\":1,\"dst\":2,\"dst_point\":\"0x5\",\"t\":5,\"x_a\":[1]}\n"
+    "{\"op\":\"transfer\",\"t\":6,\"src\":2,\"src_point\":5,\"dst\":3,"
+    "\"flags\":[\"wait_for_submit\"]}\n"
+    "{\"op\":\"transfer\",\"src\":2,\"dst\":2}\n"
+    "{\"op\":\"sync_file_export\",\"syncobj\":3,\"sync_file\":4,\"tid\":2}\n"
+    "{\"op\":\"syncobj_reset\",\"syncobjs\":[3,1]}\n"
+    "{\"op\":\"sync_file_import\",\"syncobj\":3,\"sync_file\":4}\n"
+    "{\"op\":\"sync_file_import\",\"syncobj\":1}\n"
+    "{\"op\":\"sync_file_export\",\"syncobj\":1,\"ret\":-22}\n"
+    "{\"op\":\"sync_file_import\",\"syncobj\":1,\"sync_file\":9,\"ret\":-22}\n"
+    "{\"op\":\"transfer\",\"src\":1,\"src_point\":3,\"dst\":3,\"ret\":-22}\n"
+    "{\"op\":\"wait\",\"syncs\":[{\"syncobj\":3}]}\n";
+
+static struct vmb_trace *load_simd(const char *name, const char *text, bool simd, char *err,
+				   size_t len)
+{
+	struct vmb_trace *t;
+
+	setenv("VMB_TRACE_LOAD_SIMD", simd ? "1" : "0", 1);
+	t = load_text(name, text, err, len);
+	unsetenv("VMB_TRACE_LOAD_SIMD");
+	return t;
+}
+
+TEST(sync_ops)
+{
+	char err[512], err2[512];
+	struct vmb_trace *a = load_simd("sync.jsonl", sync_jsonl, true, err, sizeof(err));
+	struct vmb_trace *b = load_simd("sync.jsonl", sync_jsonl, false, err2, sizeof(err2));
+	struct vmb_trace *c, *d;
+	const struct vmb_sync *s;
+
+	CHECK(a != NULL);
+	CHECK(b != NULL);
+	if (!a || !b) {
+		printf("# %s / %s\n", a ? "" : err, b ? "" : err2);
+		goto out;
+	}
+	/* the simdjson fast path and jansson build the same arrays */
+	CHECK(same_ops(a, b));
+	CHECK_INT(OPAT(a, 3).kind, VMB_OP_TRANSFER);
+	s = &test_op_at(a, 3)->syncs[0];
+	CHECK_INT(s[0].syncobj, 1);
+	CHECK_U64(s[0].point, 0);
+	CHECK_INT(s[1].syncobj, 2);
+	CHECK_U64(s[1].point, 5);
+	CHECK_INT(OPAT(a, 3).u.transfer.flags, 0);
+	s = &test_op_at(a, 4)->syncs[0];
+	CHECK_INT(s[0].syncobj, 2);
+	CHECK_U64(s[0].point, 5);
+	CHECK_INT(s[1].syncobj, 3);
+	CHECK_INT(OPAT(a, 4).u.transfer.flags, VMB_TRANSFER_F_WAIT_FOR_SUBMIT);
+	CHECK_INT(OPAT(a, 6).kind, VMB_OP_SYNC_FILE_EXPORT);
+	CHECK_INT(OPAT(a, 6).u.sync_file.syncobj, 3);
+	CHECK_INT(OPAT(a, 6).u.sync_file.sync_file, 4);
+	CHECK_INT(OPAT(a, 7).kind, VMB_OP_SYNCOBJ_RESET);
+	CHECK_INT(OPAT(a, 7).u.reset.n, 2);
+	CHECK_INT(test_op_at(a, 7)->ids[0], 3);
+	CHECK_INT(test_op_at(a, 7)->ids[1], 1);
+	CHECK_INT(OPAT(a, 9).kind, VMB_OP_SYNC_FILE_IMPORT);
+	CHECK_INT(OPAT(a, 9).u.sync_file.sync_file, 0);
+	CHECK_INT(a->max_id[VMB_CLASS_SYNCOBJ], 3);
+	/* load -> write -> load, both forms */
+	c = rewrite(a, "sync-out.jsonl", true);
+	d = rewrite(a, "sync-out.json", false);
+	CHECK(c && same_ops(a, c));
+	CHECK(d && same_ops(a, d));
+	vmb_trace_destroy(c);
+	vmb_trace_destroy(d);
+out:
+	vmb_trace_destroy(a);
+	vmb_trace_destroy(b);
+}
+
+/* lines both parsers reject, with the one message jansson gives */
+TEST(sync_ops_rejected)
+{
+	static const struct {
+		const char *line, *want;
+	} bad[] = {
+	    {"{\"op\":\"transfer\",\"dst\":1}", "op 1: missing key \"src\""},
+	    {"{\"op\":\"transfer\",\"src\":1}", "op 1: missing key \"dst\""},
+	    {"{\"op\":\"transfer\",\"src\":0,\"dst\":1}",
+	     "op 1: \"src\" must be an id >= 1, not 0"},
+	    {"{\"op\":\"transfer\",\"src\":1,\"dst\":1,\"flags\":[\"wait_all\"]}",
+	     "op 1: unknown flag \"wait_all\" (known: wait_for_submit)"},
+	    {"{\"op\":\"transfer\",\"src\":1,\"dst\":1,\"point\":2}",
+	     "op 1: unknown key \"point\" (transfer takes: src, src_point, dst, dst_point, flags, "
+	     "t, tid, ret, op)"},
+	    {"{\"op\":\"transfer\",\"src\":1,\"dst\":1,\"src_point\":-1}",
+	     "op 1: \"src_point\" must be an integer or \"0x...\" string, not a negative number "
+	     "-1"},
+	    {"{\"op\":\"syncobj_reset\"}", "op 1: missing key \"syncobjs\""},
+	    {"{\"op\":\"syncobj_reset\",\"syncobjs\":[1,\"2\"]}",
+	     "op 1: \"syncobjs[1]\" must be an integer or \"0x...\" string, not a string \"2\""},
+	    {"{\"op\":\"syncobj_reset\",\"syncobjs\":1}",
+	     "op 1: \"syncobjs\" must be an array of syncobj ids, not the number 1"},
+	    {"{\"op\":\"sync_file_export\",\"sync_file\":1}", "op 1: missing key \"syncobj\""},
+	    {"{\"op\":\"sync_file_import\",\"syncobj\":1,\"sync_file\":16777216}",
+	     "op 1: \"sync_file\" 16777216 is too large (ids go up to 16777215)"},
+	    {"{\"op\":\"sync_file_import\",\"syncobj\":1,\"fd\":3}",
+	     "op 1: unknown key \"fd\" (sync_file_import takes: syncobj, sync_file, t, tid, ret, "
+	     "op)"},
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[512], want[512], e1[512], e2[512];
+		struct vmb_trace *a, *b;
+
+		snprintf(text, sizeof(text),
+			 "{" HDR "}\n{\"op\":\"syncobj_create\",\"syncobj\":1}\n%s\n", bad[i].line);
+		snprintf(want, sizeof(want), "%s/bad-sync.jsonl:3: %s", tmpdir, bad[i].want);
+		a = load_simd("bad-sync.jsonl", text, true, e1, sizeof(e1));
+		b = load_simd("bad-sync.jsonl", text, false, e2, sizeof(e2));
+		CHECK(!a && !b);
+		CHECK_STR(e1, want);
+		CHECK_STR(e2, want);
+		vmb_trace_destroy(a);
+		vmb_trace_destroy(b);
+	}
+}
+
 TEST(names)
 {
 	enum vmb_driver d;
@@ -709,6 +829,8 @@ int main(void)
 	RUN(round_trip);
 	RUN(round_trip_bundled);
 	RUN(writer_api);
+	RUN(sync_ops);
+	RUN(sync_ops_rejected);
 	RUN(names);
 	RUN(io_errors);
 	run_corpus();

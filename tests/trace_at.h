@@ -42,22 +42,7 @@ static struct test_op *test_op_at(const struct vmb_trace *t, size_t i)
 		return &none;
 	}
 	s->op = c.op;
-	switch (c.op.kind) {
-	case VMB_OP_BIND:
-		nb = c.op.u.bind.n_binds;
-		ns = (size_t)c.op.u.bind.n_in + c.op.u.bind.n_out;
-		break;
-	case VMB_OP_SUBMIT:
-		ni = c.op.u.submit.n_bos;
-		ns = (size_t)c.op.u.submit.n_in + c.op.u.submit.n_out;
-		break;
-	case VMB_OP_WAIT:
-	case VMB_OP_SIGNAL:
-		ns = c.op.u.wait.n;
-		break;
-	default:
-		break;
-	}
+	vmb_op_parts(&c.op, &nb, &ns, &ni);
 	s->binds = calloc(nb + 1, sizeof(*s->binds));
 	s->syncs = calloc(ns + 1, sizeof(*s->syncs));
 	s->ids = calloc(ni + 1, sizeof(*s->ids));

@@ -68,8 +68,8 @@ int hw_userptr_init(struct vmb_hw *hw)
 		}
 		if (op->kind == VMB_OP_CPU_UNMAP && op->u.cpu_unmap.size) {
 			v[n].start = op->u.cpu_unmap.addr & ~(PAGE - 1);
-			v[n].end = (op->u.cpu_unmap.addr + op->u.cpu_unmap.size + PAGE - 1) &
-				   ~(PAGE - 1);
+			v[n].end =
+			    (op->u.cpu_unmap.addr + op->u.cpu_unmap.size + PAGE - 1) & ~(PAGE - 1);
 			n++;
 		}
 	}
