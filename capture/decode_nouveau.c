@@ -10,13 +10,18 @@
  *     NO_SHARE -> private to the VM)
  *   CHANNEL_ALLOC/FREE -> queue_create/destroy (engine "render")
  *   VM_BIND -> one bind with every op: MAP with a BO -> map (hw = PTE kind),
- *     MAP+SPARSE without a BO -> map_null, UNMAP (with or without SPARSE) ->
- *     unmap; waits -> in, signals -> out; a bind without RUN_ASYNC is
- *     synchronous and marked x_sync_bind
+ *     MAP+SPARSE -> map_null (a sparse region), UNMAP+SPARSE -> unmap; an
+ *     UNMAP -> unmap outside the file's sparse regions and map_null inside
+ *     them (the kernel brings a region's sparse PTEs back there); waits ->
+ *     in, signals -> out; a bind without RUN_ASYNC is synchronous and
+ *     marked x_sync_bind. The regions are kept per fd from the binds as
+ *     they are issued (a bind the kernel refuses still counts).
  *   EXEC -> submit (no BO list in VM_BIND mode)
  * Ignored: GETPARAM, GEM_INFO, GEM_CPU_PREP/FINI. Legacy GEM_PUSHBUF is raw.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #include "capture.h"
 #include "uapi/nouveau.h"
@@ -61,6 +66,128 @@ static bool nouveau_syncs(const struct cap_call *c, struct cap_build *b, uint64_
 	return true;
 }
 
+/* the sparse regions of each nouveau fd (nouveau_uvmm.c keeps them apart from mappings) */
+struct nv_file {
+	int fd;
+	uint32_t n, cap;
+	struct {
+		uint64_t va, range;
+	} * r;
+};
+
+static pthread_mutex_t nv_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nv_file *nv_files;
+static uint32_t nv_n_files;
+
+/* the regions of @fd (created empty, or emptied with @reset); NULL without memory */
+static struct nv_file *nv_file(int fd, bool reset)
+{
+	struct nv_file *t;
+
+	for (uint32_t i = 0; i < nv_n_files; i++)
+		if (nv_files[i].fd == fd) {
+			if (reset)
+				nv_files[i].n = 0;
+			return &nv_files[i];
+		}
+	t = realloc(nv_files, (nv_n_files + 1) * sizeof(*t));
+	if (!t)
+		return NULL;
+	nv_files = t;
+	t = &nv_files[nv_n_files++];
+	*t = (struct nv_file){.fd = fd};
+	return t;
+}
+
+static bool nv_add(struct nv_file *f, uint64_t va, uint64_t range)
+{
+	if (f->n == f->cap) {
+		uint32_t cap = f->cap ? 2 * f->cap : 16;
+		void *r = realloc(f->r, cap * sizeof(*f->r));
+
+		if (!r)
+			return false;
+		f->r = r;
+		f->cap = cap;
+	}
+	f->r[f->n].va = va;
+	f->r[f->n++].range = range;
+	return true;
+}
+
+/* an UNMAP: unmap outside the regions, map_null inside them */
+static bool nv_unmap(struct nv_file *f, struct cap_build *b, uint64_t va, uint64_t range)
+{
+	uint64_t end = va + range;
+
+	do {
+		uint64_t next = end;
+		bool in = false;
+
+		for (uint32_t i = 0; f && i < f->n; i++) {
+			uint64_t rend = f->r[i].va + f->r[i].range;
+
+			if (f->r[i].va <= va && va < rend) {
+				in = true;
+				if (rend < next)
+					next = rend;
+			} else if (f->r[i].va > va && f->r[i].va < next) {
+				next = f->r[i].va;
+			}
+		}
+		struct vmb_bind_entry *e = cap_build_bind(b);
+
+		if (!e)
+			return false;
+		e->kind = in ? VMB_BIND_MAP_NULL : VMB_BIND_UNMAP;
+		e->va = va;
+		e->range = next - va;
+		va = next;
+	} while (va < end);
+	return true;
+}
+
+/* one VM_BIND op into trace entries, keeping @f's regions */
+static bool nv_bind_op(struct nv_file *f, struct cap_build *b,
+		       const struct vmb_nouveau_vm_bind_op *o)
+{
+	bool sparse = o->flags & VMB_NOUVEAU_VM_BIND_SPARSE;
+	struct vmb_bind_entry *e;
+
+	/* bind_job_op_from_uop: op 2 and 3 are the sparse MAP and UNMAP */
+	if (o->op == 2 || o->op == 3)
+		sparse = true;
+	if ((o->op == VMB_NOUVEAU_VM_BIND_OP_UNMAP || o->op == 3) && !sparse)
+		return nv_unmap(f, b, o->addr, o->range);
+	if (o->op == VMB_NOUVEAU_VM_BIND_OP_UNMAP || o->op == 3) {
+		for (uint32_t i = 0; f && i < f->n; i++)
+			if (f->r[i].va == o->addr && f->r[i].range == o->range) {
+				f->r[i] = f->r[--f->n];
+				break;
+			}
+	} else if (o->op != VMB_NOUVEAU_VM_BIND_OP_MAP && o->op != 2) {
+		return false;
+	}
+	e = cap_build_bind(b);
+	if (!e)
+		return false;
+	e->va = o->addr;
+	e->range = o->range;
+	if (o->op == VMB_NOUVEAU_VM_BIND_OP_UNMAP || o->op == 3) {
+		e->kind = VMB_BIND_UNMAP;
+	} else if (sparse || !o->handle) {
+		e->kind = VMB_BIND_MAP_NULL;
+		if (f && !nv_add(f, o->addr, o->range))
+			return false;
+	} else {
+		e->kind = VMB_BIND_MAP;
+		e->bo = o->handle;
+		e->offset = o->bo_offset;
+		e->hw = o->flags & VMB_NOUVEAU_VM_BIND_PTE_KIND_MASK;
+	}
+	return true;
+}
+
 static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 {
 	struct vmb_op *op = &b->rec.op;
@@ -71,6 +198,9 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 
 		if (c->size < sizeof(*a) || c->ret)
 			return false;
+		pthread_mutex_lock(&nv_lock);
+		nv_file(c->fd, true); /* a new VM: no regions */
+		pthread_mutex_unlock(&nv_lock);
 		cap_op_init(b, VMB_OP_VM_CREATE);
 		op->u.vm_create.vm = CAP_IMPLICIT_VM;
 		op->u.vm_create.kernel_start = a->kernel_managed_addr;
@@ -126,25 +256,16 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 			return false;
 		cap_op_init(b, VMB_OP_BIND);
 		op->u.bind.vm = CAP_IMPLICIT_VM;
-		for (uint32_t i = 0; i < a->op_count; i++) {
-			struct vmb_bind_entry *e = cap_build_bind(b);
+		pthread_mutex_lock(&nv_lock);
+		{
+			struct nv_file *f = nv_file(c->fd, false);
+			bool ok = true;
 
-			e->va = ops[i].addr;
-			e->range = ops[i].range;
-			if (ops[i].op == VMB_NOUVEAU_VM_BIND_OP_UNMAP) {
-				e->kind = VMB_BIND_UNMAP;
-			} else if (ops[i].op == VMB_NOUVEAU_VM_BIND_OP_MAP) {
-				if ((ops[i].flags & VMB_NOUVEAU_VM_BIND_SPARSE) || !ops[i].handle) {
-					e->kind = VMB_BIND_MAP_NULL;
-				} else {
-					e->kind = VMB_BIND_MAP;
-					e->bo = ops[i].handle;
-					e->offset = ops[i].bo_offset;
-					e->hw = ops[i].flags & VMB_NOUVEAU_VM_BIND_PTE_KIND_MASK;
-				}
-			} else {
+			for (uint32_t i = 0; i < a->op_count && ok; i++)
+				ok = nv_bind_op(f, b, &ops[i]);
+			pthread_mutex_unlock(&nv_lock);
+			if (!ok)
 				return false;
-			}
 		}
 		op->u.bind.n_binds = b->n_binds;
 		if (!nouveau_syncs(c, b, a->wait_ptr, a->wait_count) ||

@@ -22,13 +22,16 @@ for d in xe amdgpu; do
 	else
 		not_ok "gpu_$d exits 0" "$(echo "$out" | grep -v '^ok')"
 	fi
-	why=$(python3 - "$TMP/$d.json" <<'PY'
+	why=$(python3 - "$TMP/$d.json" $d <<'PY'
 import json, sys
 g = json.load(open(sys.argv[1]))["gpu"]
 bad = []
 if g["faults"] != 1: bad.append("faults %d, want 1" % g["faults"])
-if g["unsupported"] or g["hangs"]: bad.append("unsupported/hangs %s" % g)
+hangs = 1 if sys.argv[2] == "xe" else 0  # gpu_xe's spinner past the job timeout
+if g["unsupported"] or g["hangs"] != hangs: bad.append("unsupported/hangs %s" % g)
 if g["jobs"] < 5: bad.append("jobs %d" % g["jobs"])
+want = 1 if sys.argv[2] == "xe" else 0  # gpu_xe's fence at an unmapped address
+if g["ufence_lost"] != want: bad.append("ufence_lost %d, want %d" % (g["ufence_lost"], want))
 print("; ".join(bad))
 PY
 )

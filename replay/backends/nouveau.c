@@ -5,8 +5,9 @@
  * or channel), so each trace VM gets its own file. A bind op with no trace
  * fences runs synchronously, as nvk's normal binds do; with fences it is a
  * RUN_ASYNC bind with wait/signal drm_nouveau_sync arrays, as nvk's sparse
- * binds. Trace "hw" is the PTE kind. NULL/sparse binds are SPARSE regions;
- * an unmap that removes exactly a sparse region is UNMAP|SPARSE. No
+ * binds. Trace "hw" is the PTE kind. NULL/sparse binds are SPARSE regions,
+ * except inside a region, where they are UNMAPs (the kernel brings the
+ * region's sparse PTEs back); an unmap of exactly a region is UNMAP|SPARSE. No
  * userptr, no UNMAP_ALL (lowered from the shadow copy), no prefetch.
  * Submits are EXECs without pushes (nvk's "empty EXEC"), which the kernel
  * accepts, so no GPU duration is reproduced.
@@ -166,34 +167,107 @@ static int nouveau_bo_create(struct vmb_hw *hw, struct vmb_hw_file *f, const str
 	return ret;
 }
 
+/*
+ * f->drv[0]: the sparse regions this file's VM has (struct nv_regions *).
+ * The kernel keeps them apart from mappings (nouveau_uvmm.c): a sparse MAP
+ * creates one and may not touch another (-ENOSPC), BO mappings inside one
+ * replace its sparse PTEs and an UNMAP inside one brings them back, and only
+ * an UNMAP|SPARSE of exactly its range removes it. So a trace's map_null that
+ * lies inside a region is an UNMAP there, and an unmap of exactly a region is
+ * UNMAP|SPARSE.
+ */
+struct nv_regions {
+	uint32_t n, cap;
+	struct {
+		uint64_t va, range;
+	} * r;
+};
+
+static struct nv_regions *nouveau_regions(struct vmb_hw_file *f)
+{
+	return (struct nv_regions *)(uintptr_t)f->drv[0];
+}
+
+/* the region containing [va, va + range) (exactly, with @exact), or -1 */
+static int nouveau_region_find(const struct nv_regions *g, uint64_t va, uint64_t range, bool exact)
+{
+	for (uint32_t i = 0; g && i < g->n; i++) {
+		if (exact ? g->r[i].va == va && g->r[i].range == range
+			  : g->r[i].va <= va && va + range <= g->r[i].va + g->r[i].range)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void nouveau_file_fini(struct vmb_hw *hw, struct vmb_hw_file *f)
+{
+	struct nv_regions *g = nouveau_regions(f);
+
+	if (g)
+		free(g->r);
+	free(g);
+	f->drv[0] = 0;
+}
+
 static int nouveau_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct vmb_hw_bind_req *req)
 {
 	struct vmb_nouveau_sync syncs[req->n_in + req->n_out + 1];
+	struct nv_regions *g = nouveau_regions(f), w = {0};
 	struct vmb_nouveau_vm_bind_op *ops;
+	struct vmb_hw_bind_req r = *req;
 	struct vmb_nouveau_vm_bind args;
+	struct vmb_bind_entry *e;
 	bool *sparse;
 	uint32_t i;
 	int ret;
 
+	if (!g) {
+		g = calloc(1, sizeof(*g));
+		if (!g)
+			return -ENOMEM;
+		f->drv[0] = (uintptr_t)g;
+	}
 	ops = malloc(req->n * sizeof(*ops) + 1);
 	sparse = calloc(req->n + 1, sizeof(bool));
-	if (!ops || !sparse) {
+	e = malloc(req->n * sizeof(*e) + 1);
+	w.cap = g->n + req->n + 1;
+	w.r = malloc(w.cap * sizeof(*w.r));
+	if (!ops || !sparse || !e || !w.r) {
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* the regions as they will be after this bind, entry by entry */
+	w.n = g->n;
+	if (g->n)
+		memcpy(w.r, g->r, g->n * sizeof(*w.r));
 	for (i = 0; i < req->n; i++) {
-		const struct vmb_bind_entry *e = &req->binds[i];
-		struct vmb_gpuva *m;
+		int k;
 
-		if (e->kind != VMB_BIND_UNMAP || !req->shadow)
-			continue;
-		m = vmb_gpuvm_find_first(req->shadow, e->va, e->range);
-		sparse[i] = m && !m->obj && m->flags == VMB_SHADOW_NULL && m->va == e->va &&
-			    m->range == e->range;
+		e[i] = req->binds[i];
+		if (e[i].kind == VMB_BIND_MAP_NULL) {
+			if (nouveau_region_find(&w, e[i].va, e[i].range, false) >= 0) {
+				e[i].kind = VMB_BIND_UNMAP;
+			} else {
+				w.r[w.n].va = e[i].va;
+				w.r[w.n++].range = e[i].range;
+			}
+		} else if (e[i].kind == VMB_BIND_UNMAP &&
+			   (k = nouveau_region_find(&w, e[i].va, e[i].range, true)) >= 0) {
+			sparse[i] = true;
+			w.r[k] = w.r[--w.n];
+		}
 	}
-	ret = vmb_nouveau_encode_bind(req, sparse, &args, ops, syncs);
+	r.binds = e;
+	ret = vmb_nouveau_encode_bind(&r, sparse, &args, ops, syncs);
 	if (!ret)
 		ret = vmb_hw_ioctl(f->fd, VMB_DRM_IOCTL_NOUVEAU_VM_BIND, &args);
+	if (!ret) {
+		free(g->r);
+		g->r = w.r;
+		g->n = w.n;
+		g->cap = w.cap;
+		w.r = NULL;
+	}
 	if (!ret && !(args.flags & VMB_NOUVEAU_VM_BIND_RUN_ASYNC) && req->n_out) {
 		uint32_t h = req->out[0].handle;
 		uint64_t p = req->out[0].point;
@@ -201,6 +275,8 @@ static int nouveau_bind(struct vmb_hw *hw, struct vmb_hw_file *f, const struct v
 		ret = drmSyncobjTimelineSignal(f->fd, &h, &p, 1) ? -errno : 0;
 	}
 out:
+	free(w.r);
+	free(e);
 	free(ops);
 	free(sparse);
 	return ret;
@@ -232,6 +308,7 @@ static const struct vmb_hw_driver nouveau_driver = {
 	VMB_HW_KIND(VMB_BIND_MAP) | VMB_HW_KIND(VMB_BIND_MAP_NULL) | VMB_HW_KIND(VMB_BIND_UNMAP),
     .probe = nouveau_probe,
     .file_init = nouveau_file_init,
+    .file_fini = nouveau_file_fini,
     .queue_create = nouveau_queue_create,
     .queue_destroy = nouveau_queue_destroy,
     .bo_create = nouveau_bo_create,

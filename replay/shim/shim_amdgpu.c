@@ -303,9 +303,75 @@ static int cs_dependencies(struct shim_file *f, const struct vmb_amdgpu_cs_chunk
 	return 0;
 }
 
+/*
+ * amdgpu_cs_p2_syncobj_timeline_wait -> amdgpu_syncobj_lookup_and_add ->
+ * drm_syncobj_find_fence(flags): a TIMELINE_WAIT entry with
+ * DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT holds the submission back until
+ * another thread has submitted the point it names (5 s at most, -ETIME);
+ * once it exists the job is ordered after it like any in-fence
+ */
+static int cs_wait_for_submit(struct shim_file *f, const union vmb_amdgpu_cs *cs)
+{
+	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
+	uint32_t i, k;
+	int ret = 0;
+
+	if (!chunks || !cs->in.num_chunks || cs->in.num_chunks > 64)
+		return 0; /* amdgpu_cs_run() reports it */
+	for (i = 0; i < cs->in.num_chunks && !ret; i++) {
+		const struct vmb_amdgpu_cs_chunk *c = shim_user(chunks[i], sizeof(*c), false);
+		const struct vmb_amdgpu_cs_chunk_syncobj *sy;
+
+		if (!c || c->chunk_id != VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT)
+			continue;
+		sy = shim_user(c->chunk_data, c->length_dw * 4ull, false);
+		for (k = 0; sy && k < c->length_dw / 4 && !ret; k++)
+			if (sy[k].flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)
+				ret = shim_sync_wait_submit(f, sy[k].handle, sy[k].point);
+	}
+	return ret;
+}
+
+/*
+ * amdgpu_cs_p1_ib -> amdgpu_ctx_get_entity: the IP type, instance 0 and a
+ * ring below amdgpu_ctx_num_entities[] (-EINVAL), then the entity's
+ * schedulers: this GPU has rings for GFX, compute and SDMA only (the
+ * HW_IP_INFO it reports). For UVD, UVD_ENC, VCN_DEC and VCN_ENC
+ * amdgpu_ctx_init_entity picks one scheduler of none, and
+ * drm_sched_entity_init refuses that (-EINVAL); for the other IPs without
+ * rings the entity has no run queue and drm_sched_job_init says -ENOENT.
+ */
+static int cs_ib_entity(const struct vmb_amdgpu_cs_chunk_ib *ib)
+{
+	static const uint8_t entities[10] = {1, 4, 2, 1, 1, 1, 1, 1, 1, 1};
+	uint32_t ip = ib->ip_type;
+
+	if (ip >= 10 || ib->ip_instance || ib->ring >= entities[ip])
+		return -EINVAL;
+	if (ip <= 2) /* GFX, COMPUTE, DMA */
+		return 0;
+	return ip == 3 || ip == 5 || ip == 6 || ip == 7 ? -EINVAL : -ENOENT;
+}
+
+static int amdgpu_cs_run(struct shim_file *f, union vmb_amdgpu_cs *cs);
+
 static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 {
 	union vmb_amdgpu_cs *cs = arg;
+	int ret;
+
+	if (!shim_table_get(&f->queues, cs->in.ctx_id))
+		return -EINVAL; /* amdgpu_cs_parser_init */
+	f->refs++;		/* the kernel holds the file for the length of the ioctl */
+	ret = cs_wait_for_submit(f, cs);
+	if (!ret)
+		ret = amdgpu_cs_run(f, cs);
+	shim_file_put(f);
+	return ret;
+}
+
+static int amdgpu_cs_run(struct shim_file *f, union vmb_amdgpu_cs *cs)
+{
 	const uint64_t *chunks = shim_user(cs->in.chunks, cs->in.num_chunks * 8ull, false);
 	struct vmb_sync *in = NULL, *out = NULL, *all = NULL;
 	uint32_t *bos = NULL, n_bos = 0, n_in = 0, n_out = 0, i, j, k, n_ib = 0, fence_off = 0;
@@ -341,8 +407,8 @@ static int amdgpu_cs(struct shim_file *f, unsigned long req, void *arg)
 				ret = -EINVAL;
 				break;
 			}
-			memcpy(&ibs[n_ib++], (const void *)(uintptr_t)c->chunk_data,
-			       sizeof(ibs[0]));
+			memcpy(&ibs[n_ib], (const void *)(uintptr_t)c->chunk_data, sizeof(ibs[0]));
+			ret = cs_ib_entity(&ibs[n_ib++]);
 			break;
 		case VMB_AMDGPU_CHUNK_ID_BO_HANDLES: {
 			const struct vmb_amdgpu_bo_list_in *bl =

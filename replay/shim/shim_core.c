@@ -7,6 +7,7 @@
  * number, calls the handler and copies back only for _IOC_READ commands.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,49 @@ void *shim_table_remove(struct shim_table *t, uint32_t h)
 
 /* ---- user pointers ---------------------------------------------------------- */
 
+/*
+ * Whether [p, p + len) lies in writable mappings, from /proc/self/maps.
+ * process_vm_readv() refuses a mapping without PROT_READ, but a
+ * PROT_WRITE-only one (IGT maps BOs so: xe_bo_map) is readable by the CPU
+ * and by the kernel's copy_from_user() alike: a fault in a VMA with any
+ * access right is served (arch/x86/mm/fault.c access_error).
+ */
+static bool user_writable(uint64_t p, uint64_t len)
+{
+	char buf[8192], *line, *nl;
+	size_t have = 0;
+	ssize_t n;
+	int fd = shim_real_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		return false;
+	while (len && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		have += (size_t)n;
+		buf[have] = 0;
+		for (line = buf; len && (nl = strchr(line, '\n')); line = nl + 1) {
+			unsigned long long lo, hi;
+			char perm[5];
+
+			*nl = 0;
+			if (sscanf(line, "%llx-%llx %4s", &lo, &hi, perm) != 3 || hi <= p)
+				continue;
+			if (lo > p || perm[1] != 'w')
+				goto out; /* a hole or a mapping without write */
+			if (hi - p >= len)
+				len = 0;
+			else {
+				len -= hi - p;
+				p = hi;
+			}
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+	}
+out:
+	close(fd);
+	return !len;
+}
+
 void *shim_user(uint64_t p, uint64_t len, bool write)
 {
 	static char empty[1];
@@ -141,7 +185,7 @@ void *shim_user(uint64_t p, uint64_t len, bool write)
 		struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)(p + done), n};
 
 		if (process_vm_readv(self, &local, 1, &remote, 1, 0) != (ssize_t)n)
-			return NULL;
+			return user_writable(p + done, len - done) ? (void *)(uintptr_t)p : NULL;
 		if (write && process_vm_writev(self, &local, 1, &remote, 1, 0) != (ssize_t)n)
 			return NULL;
 		done += n;
@@ -164,6 +208,8 @@ int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,
 	ret = vmb_model_exec(shim.model, &call, &tm);
 	if (shim_timed && tm.done_ns)
 		shim_timed_wake_at(tm.done_ns); /* a bind's end */
+	if (!ret)
+		shim_lock_wake(); /* a fence may exist now that a waiter wants */
 	return ret;
 }
 
@@ -199,6 +245,7 @@ int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,
 {
 	struct vmb_op op = {.kind = VMB_OP_SUBMIT};
 	struct vmb_call call = {.op = &op, .syncs = syncs, .bos = bos};
+	int ret;
 
 	op.u.submit.queue = queue;
 	op.u.submit.n_bos = n_bos;
@@ -212,7 +259,10 @@ int shim_submit_timed(uint32_t queue, const uint32_t *bos, uint32_t n_bos,
 	 */
 	if (!shim_timed)
 		shim_timed_catch_up();
-	return vmb_model_exec(shim.model, &call, tm);
+	ret = vmb_model_exec(shim.model, &call, tm);
+	if (!ret && n_out)
+		shim_lock_wake(); /* out-fences submitted: WAIT_FOR_SUBMIT waiters go on */
+	return ret;
 }
 
 int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struct vmb_sync *syncs,
@@ -390,6 +440,18 @@ int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, stru
 	return 0;
 }
 
+int shim_sync_wait_resolve(struct shim_file *f, uint32_t handle, uint64_t point,
+			   struct vmb_sync *out)
+{
+	uint64_t t;
+	int ret = shim_sync_resolve(f, handle, point, out);
+
+	if (ret)
+		return ret;
+	ret = vmb_model_syncobj_when(shim.model, out->syncobj, point, &t);
+	return ret == -EAGAIN ? -EINVAL : ret;
+}
+
 struct shim_vm *shim_vm_new(uint64_t va_start, uint64_t va_range, uint64_t kstart, uint64_t krange,
 			    uint32_t flags, int *err)
 {
@@ -438,6 +500,7 @@ void shim_vm_free(struct shim_vm *vm)
 			all_vms[i] = all_vms[--n_all_vms];
 	if (vm->shadow)
 		vmb_gpuvm_destroy(vm->shadow);
+	free(vm->regions);
 	free(vm);
 	shim_gpu_gc();
 }
@@ -475,6 +538,7 @@ int shim_queue_free(struct shim_file *f, uint32_t handle)
 		return -ENOENT;
 	op.u.queue.queue = q->id;
 	shim_timed_queue_gone(q);
+	shim_xe_held_queue_gone(q);
 	free(q);
 	return shim_model(&op, NULL, NULL, NULL, 0);
 }
@@ -842,6 +906,37 @@ static uint64_t syncs_next(const struct vmb_sync *s, uint32_t n, uint64_t until)
 	return until;
 }
 
+/* drm_syncobj.c: how long a kernel-side WAIT_FOR_SUBMIT lookup waits */
+#define SYNCOBJ_WAIT_FOR_SUBMIT_NS 5000000000ull
+
+/*
+ * shim_sync_wait_submit() - drm_syncobj_find_fence() with
+ * DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT: wait, with the shim lock
+ * released, until a fence for @point of @handle is submitted (by another
+ * thread: a job's out-fence, a host signal, an import), at most 5 s
+ * (-ETIME). -ENOENT for an unknown handle. The caller holds a reference on
+ * @f.
+ */
+int shim_sync_wait_submit(struct shim_file *f, uint32_t handle, uint64_t point)
+{
+	uint64_t end = real_now() + SYNCOBJ_WAIT_FOR_SUBMIT_NS;
+
+	for (;;) {
+		struct vmb_sync s;
+		uint32_t got;
+		int ret = shim_sync_resolve(f, handle, point, &s);
+
+		if (ret)
+			return ret;
+		syncs_reached(&s, 1, UINT64_MAX, &got);
+		if (got)
+			return 0;
+		if (real_now() >= end)
+			return -ETIME;
+		shim_lock_sleep(end);
+	}
+}
+
 /*
  * The timed GPU's wait: the fences have signalled when the model's signal
  * times are reached by real time; until then sleep with the shim lock
@@ -915,21 +1010,67 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 	s = calloc(n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	for (i = 0; i < n && !ret; i++)
-		ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+	f->refs++; /* the kernel holds the file for the length of the ioctl */
+	/*
+	 * drm_syncobj_array_wait_timeout: a syncobj without a fence for its
+	 * point is -EINVAL, unless WAIT_FOR_SUBMIT / WAIT_AVAILABLE: then wait
+	 * (shim lock released) until another thread submits one, or time out
+	 */
+	for (;;) {
+		uint32_t known = 0, ready = 0, k;
+		bool avail = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE;
+
+		for (i = 0, ret = 0; i < n && !ret; i++)
+			ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
+		if (ret)
+			break;
+		/*
+		 * the fences that can be waited for now, first (any-of waits on
+		 * those alone): in the model, and not those of xe jobs held
+		 * behind a spinner (shim_xe_held.c), which exist but have not
+		 * signalled
+		 */
+		for (i = 0; i < n; i++) {
+			bool h = shim_xe_sync_held(&s[i]);
+
+			syncs_reached(&s[i], 1, UINT64_MAX, &k);
+			known += k || h;
+			if (k && (!h || avail)) {
+				struct vmb_sync t = s[ready];
+
+				s[ready++] = s[i];
+				s[i] = t;
+			}
+		}
+		if (ready && (ready == n || !(flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL)))
+			break;
+		if (avail && known == n) {
+			free(s);
+			shim_file_put(f);
+			return 0; /* held fences exist: available, nothing to wait for */
+		}
+		if (known < n && !(flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
+					    VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE))) {
+			ret = -EINVAL;
+			break;
+		}
+		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs) {
+			ret = -ETIME;
+			break;
+		}
+		shim_lock_sleep((uint64_t)timeout_abs);
+	}
 	if (!ret) {
-		op.u.wait.n = (uint16_t)n;
+		now = real_now();
+		op.u.wait.n = (uint16_t)(flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL ? n : 1);
 		op.u.wait.all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
 		op.u.wait.timeout_ns = timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;
 		if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)
-			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there or not */
+			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there */
 		ret = shim_model(&op, NULL, s, NULL, 0);
-		/* nothing else can submit while this thread waits: no fence = timeout */
-		if (ret == -EINVAL && (flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
-						VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)))
-			ret = -ETIME;
 	}
 	free(s);
+	shim_file_put(f);
 	return ret;
 }
 
@@ -958,6 +1099,25 @@ static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const ui
 	if (shim_timed)
 		shim_lock_wake();
 	return ret;
+}
+
+/*
+ * drm_syncobj_find_fence(): a fence for @point of @handle exists (-EINVAL
+ * if not), or with WAIT_FOR_SUBMIT in @flags comes within 5 s (-ETIME)
+ */
+static int syncobj_src_fence(struct shim_file *f, uint32_t handle, uint64_t point, uint32_t flags)
+{
+	struct vmb_sync s;
+	uint32_t got;
+	int ret;
+
+	if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)
+		return shim_sync_wait_submit(f, handle, point);
+	ret = shim_sync_resolve(f, handle, point, &s);
+	if (ret)
+		return ret;
+	syncs_reached(&s, 1, UINT64_MAX, &got);
+	return got ? 0 : -EINVAL;
 }
 
 static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
@@ -1011,18 +1171,34 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 			if (!s)
 				return -ENOENT;
 			p[i] = 0;
+			/*
+			 * the point signalled by now: on the instant GPU every
+			 * submitted job has run to completion (its fences are
+			 * signalled, whatever the model's own clock says), on the
+			 * timed one the model's clock is real time
+			 */
 			if (s->created)
-				vmb_model_syncobj_point(shim.model, s->id,
-							vmb_model_now(shim.model), &p[i]);
+				vmb_model_syncobj_point(
+				    shim.model, s->id,
+				    shim_timed ? vmb_model_now(shim.model) : UINT64_MAX, &p[i]);
 		}
 		return 0;
 	}
 	case 0xcc: { /* TRANSFER: the destination point signals now (approximation) */
 		struct vmb_drm_syncobj_transfer *t = arg;
+		int ret;
 
-		if (!shim_syncobj_get(f, t->src_handle))
+		if (t->pad)
+			return -EINVAL;
+		if (!shim_syncobj_get(f, t->dst_handle))
 			return -ENOENT;
-		return syncobj_signal(f, &t->dst_handle, &t->dst_point, 1);
+		/* drm_syncobj_find_fence on the source, waiting for it if asked */
+		f->refs++;
+		ret = syncobj_src_fence(f, t->src_handle, t->src_point, t->flags);
+		if (!ret)
+			ret = syncobj_signal(f, &t->dst_handle, &t->dst_point, 1);
+		shim_file_put(f);
+		return ret;
 	}
 	case 0xcd: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;

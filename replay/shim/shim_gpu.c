@@ -6,8 +6,10 @@
  * mapping -> BO + offset, userptr CPU address, NULL/scratch, or a fault),
  * and a command executor for the store-class commands of xe batches
  * (MI_*) and amdgpu IBs (PM4 type 3, SDMA). Jobs run when they are
- * submitted, to completion. Anything the executor does not know fails the
- * job loudly: counted in the stats, said once on stderr.
+ * submitted, to completion; an xe spinner (a loop on a condition in
+ * memory) can instead be parked and resumed (shim_gpu_run_xe_spin, used by
+ * shim_xe_held.c). Anything the executor does not know fails the job
+ * loudly: counted in the stats, said once on stderr.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -188,6 +190,10 @@ struct gpu_job {
 	uint64_t fault_va;
 	const char *error; /* why the job failed; NULL while it runs fine */
 	uint64_t cmds, jumps;
+	uint32_t max_jumps; /* 0: GPU_MAX_JUMPS */
+	bool may_spin;	    /* a loop on a memory condition parks instead of hanging */
+	bool cond_seen;	    /* an MI_COND_BATCH_BUFFER_END read memory */
+	bool spinning;	    /* parked at the jump bound, to be resumed */
 };
 
 static void job_fault(struct gpu_job *j, uint64_t va)
@@ -420,7 +426,14 @@ static bool job_step(struct gpu_job *j)
 
 static bool job_jump(struct gpu_job *j)
 {
-	if (++j->jumps > GPU_MAX_JUMPS && !j->error) {
+	if (++j->jumps > (j->max_jumps ? j->max_jumps : GPU_MAX_JUMPS) && !j->error &&
+	    j->may_spin && j->cond_seen) {
+		/* a spinner waiting for its end condition in memory: parked */
+		j->spinning = true;
+		j->error = "spinning";
+		return false;
+	}
+	if (j->jumps > GPU_MAX_JUMPS && !j->error) {
 		j->error = "hung (jump bound)";
 		shim_gpu_stats.hangs += !j->dry;
 	}
@@ -443,11 +456,11 @@ static bool job_jump(struct gpu_job *j)
 #define RING_TIMESTAMP_UDW 0x35c
 #define RING_CTX_TIMESTAMP 0x3a8
 
-static void xe_run(struct gpu_job *j, uint64_t pc)
+static void xe_run(struct gpu_job *j, struct shim_xe_state *st)
 {
 	struct fetch *f = malloc(sizeof(*f));
-	uint64_t ret_pc = 0;
-	bool second = false;
+	uint64_t pc = st->pc, ret_pc = st->ret_pc;
+	bool second = st->second;
 	uint32_t d[64];
 
 	if (!f) {
@@ -537,9 +550,15 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 				job_unsupported(j, "xe", h, pc);
 				goto out;
 			}
+			/*
+			 * the dword at the address: IGT's xe_spin keeps its end
+			 * condition at an offset of 4 mod 8, and it ends on the
+			 * hardware when the CPU writes it
+			 */
 			addr = d[2] | (uint64_t)d[3] << 32;
-			if (!gpu_rw(j, addr & ~7ull, &v, 4, false))
+			if (!gpu_rw(j, addr & ~3ull, &v, 4, false))
 				goto out;
+			j->cond_seen = true;
 			if (v <= d[1]) /* the batch ends when memory <= data */
 				goto out;
 			break;
@@ -551,6 +570,10 @@ static void xe_run(struct gpu_job *j, uint64_t pc)
 		pc += len * 4ull;
 	}
 out:
+	/* a parked spinner resumes at the jump it stopped at */
+	st->pc = pc;
+	st->ret_pc = ret_pc;
+	st->second = second;
 	free(f);
 }
 
@@ -824,6 +847,8 @@ static int job_end(struct gpu_job *j, const char *drv)
 {
 	static bool said;
 
+	if (j->spinning)
+		return -EINPROGRESS; /* counted when it ends */
 	shim_gpu_stats.jobs++;
 	if (!j->error)
 		return 0;
@@ -859,7 +884,20 @@ int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch, uint64_t ts_ns)
 		return 0;
 	}
 
-	xe_run(&j, batch);
+	xe_run(&j, &(struct shim_xe_state){.pc = batch});
+	return job_end(&j, "xe");
+}
+
+int shim_gpu_run_xe_spin(struct shim_vm *vm, struct shim_xe_state *st, uint32_t max_jumps)
+{
+	struct gpu_job j = {.vm = vm, .may_spin = true, .max_jumps = max_jumps};
+
+	if (!st->started && xe_empty(vm, st->pc)) {
+		shim_gpu_stats.empty_jobs++;
+		return 0;
+	}
+	st->started = true;
+	xe_run(&j, st);
 	return job_end(&j, "xe");
 }
 
@@ -894,7 +932,7 @@ uint64_t shim_gpu_scan_xe(struct shim_vm *vm, uint64_t batch)
 
 	if (xe_empty(vm, batch))
 		return 0;
-	xe_run(&j, batch);
+	xe_run(&j, &(struct shim_xe_state){.pc = batch});
 	return j.nops;
 }
 

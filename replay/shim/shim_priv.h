@@ -77,15 +77,25 @@ struct shim_queue {
 	uint32_t pstate; /* amdgpu: the context's stable power state */
 };
 
+/** struct shim_region - a nouveau sparse region (the kernel's nouveau_uvma_region) */
+struct shim_region {
+	uint64_t va, range;
+	bool dirty; /* being unmapped by the VM_BIND in progress */
+};
+
 /** struct shim_vm - a VM as the driver names it */
 struct shim_vm {
 	uint32_t id;		  /* model VM id */
 	struct vmb_gpuvm *shadow; /* layout, for the driver's own validation */
 	uint64_t va_end;
-	bool long_running;    /* xe LR mode: syncobj out-fences are refused */
-	bool fault_mode;      /* xe FAULT_MODE */
-	bool scratch;	      /* unmapped addresses read 0, writes are dropped */
-	bool fault_continues; /* amdgpu: a faulting access goes to the dummy page */
+	bool long_running;	     /* xe LR mode: syncobj out-fences are refused */
+	bool fault_mode;	     /* xe FAULT_MODE */
+	bool scratch;		     /* unmapped addresses read 0, writes are dropped */
+	bool fault_continues;	     /* amdgpu: a faulting access goes to the dummy page */
+	bool unusable;		     /* panthor: an async VM_BIND failed (VM_STATE_UNUSABLE) */
+	uint64_t kernel_va;	     /* panthor: start of the kernel VA range */
+	struct shim_region *regions; /* nouveau: sparse regions */
+	uint32_t n_regions;
 };
 
 /* a growable handle table: slot 0 is never used */
@@ -105,6 +115,8 @@ struct shim_file {
 	bool has_objects;	    /* a BO or queue exists (VM_INIT/EN_VM_BIND too late) */
 	uint64_t cs_seq;	    /* amdgpu CS sequence numbers */
 	uint32_t queue0;	    /* msm legacy: the default submitqueue 0 */
+	bool uvmm_disabled;	    /* nouveau: GEM_NEW / CHANNEL_ALLOC came before VM_INIT */
+	bool msm_vm_bind;	    /* msm: EN_VM_BIND set before the file's VM exists */
 };
 
 /* per-driver ioctl table entry */
@@ -211,11 +223,27 @@ int shim_submit(uint32_t queue, const uint32_t *bos, uint32_t n_bos, const struc
 		uint16_t n_in, uint16_t n_out);
 /* resolve a (handle, point) sync of file @f into @out; -ENOENT if unknown */
 int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, struct vmb_sync *out);
+/*
+ * drm_syncobj_find_fence() with WAIT_FOR_SUBMIT: wait (lock released, at
+ * most 5 s, else -ETIME) until a fence for @point of @handle is submitted;
+ * the caller holds a reference on @f
+ */
+int shim_sync_wait_submit(struct shim_file *f, uint32_t handle, uint64_t point);
+
+/*
+ * shim_sync_wait_resolve() - an in-fence, as drm_syncobj_find_fence() with no
+ * flags finds it: -ENOENT for an unknown handle, -EINVAL when the syncobj has
+ * no fence (for a timeline: none at or after @point)
+ */
+int shim_sync_wait_resolve(struct shim_file *f, uint32_t handle, uint64_t point,
+			   struct vmb_sync *out);
 
 /*
  * shim_user() - the kernel's access_ok(): @len bytes at user pointer @p can
  * be read (and written, with @write); NULL means the ioctl fails -EFAULT
- * instead of crashing the program. Checked with process_vm_readv/writev.
+ * instead of crashing the program. Checked with process_vm_readv/writev;
+ * memory mapped write-only (which process_vm_readv refuses) counts as
+ * readable too, as for copy_from_user (looked up in /proc/self/maps).
  */
 void *shim_user(uint64_t p, uint64_t len, bool write);
 
@@ -234,6 +262,8 @@ struct shim_vm *shim_vm_by_id(uint32_t id);
 /* the shim GPU (shim_gpu.c): BO memory, address translation, executor */
 struct shim_gpu_stats {
 	uint64_t jobs, empty_jobs, jobs_failed, faults, unsupported, hangs, store_bytes, cancelled;
+	uint64_t ufence_lost; /* xe bind user fences whose CPU address was not writable */
+	uint64_t held_failed; /* xe ops held behind a spinner that failed when they ran */
 };
 extern struct shim_gpu_stats shim_gpu_stats;
 int shim_gpu_bo_init(struct shim_bo *bo);
@@ -253,11 +283,52 @@ uint64_t shim_gpu_clock(uint64_t ns);
  * Timestamps the batch writes read @ts_ns (CLOCK_MONOTONIC; 0: now).
  */
 int shim_gpu_run_xe(struct shim_vm *vm, uint64_t batch, uint64_t ts_ns);
+/* where an xe job is: the batch address to start, or where a parked spinner stopped */
+struct shim_xe_state {
+	uint64_t pc, ret_pc;
+	bool second, started;
+};
+/*
+ * shim_gpu_run_xe_spin() - run or resume an xe job (instant GPU) that may be
+ * a spinner: as shim_gpu_run_xe(), or -EINPROGRESS when it loops on an
+ * MI_COND_BATCH_BUFFER_END condition in memory for more than @max_jumps
+ * (0: the hang bound) jumps; *@st then says where to resume
+ */
+int shim_gpu_run_xe_spin(struct shim_vm *vm, struct shim_xe_state *st, uint32_t max_jumps);
 int shim_gpu_run_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes,
 			uint64_t ts_ns);
 /* the no-op dwords of a job, read without executing it (the timed GPU's length) */
 uint64_t shim_gpu_scan_xe(struct shim_vm *vm, uint64_t batch);
 uint64_t shim_gpu_scan_amdgpu(struct shim_vm *vm, uint32_t ip_type, uint64_t va, uint32_t bytes);
+
+/* xe user fences: a CPU address (VM_BIND) or a GPU VA (EXEC) and the value */
+struct shim_xe_ufence {
+	uint64_t addr, value;
+};
+void shim_xe_ufence_signal_cpu(const struct shim_xe_ufence *uf, uint32_t n);
+
+/*
+ * xe jobs and binds held behind a spinner on the instant GPU
+ * (shim_xe_held.c): whether an op must wait, holding it, parking a
+ * spinner, and what the syncobj waits need to know
+ */
+bool shim_xe_sync_held(const struct vmb_sync *s);
+bool shim_xe_must_hold(const struct shim_queue *q, uint32_t vm, const struct vmb_sync *in,
+		       uint16_t n_in);
+void shim_xe_signalled(const struct vmb_sync *out, uint16_t n_out);
+int shim_xe_hold_exec(struct shim_queue *q, uint32_t vm, uint64_t batch,
+		      const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
+		      const struct shim_xe_ufence *uf, uint32_t n_uf);
+int shim_xe_park_spinner(struct shim_queue *q, uint32_t vm, const struct shim_xe_state *st,
+			 const struct vmb_sync *syncs, uint16_t n_in, uint16_t n_out,
+			 const struct shim_xe_ufence *uf, uint32_t n_uf);
+int shim_xe_hold_bind(struct shim_queue *q, uint32_t vm, const struct vmb_bind_entry *e, uint32_t n,
+		      uint64_t rf_start, uint64_t rf_last, const struct vmb_sync *syncs,
+		      uint16_t n_in, uint16_t n_out, const struct shim_xe_ufence *uf,
+		      uint32_t n_uf);
+bool shim_xe_held_maps(uint32_t vm, uint64_t start, uint64_t last);
+bool shim_xe_range_held(uint32_t vm, uint64_t start, uint64_t last);
+void shim_xe_held_queue_gone(struct shim_queue *q);
 
 /*
  * the timed shim GPU (shim_timed.c, VMB_SHIM_GPU=timed): the model's clock

@@ -152,13 +152,16 @@ static void write_stats(void)
 	fprintf(
 	    f,
 	    ",\"gpu\":{\"jobs\":%llu,\"empty_jobs\":%llu,\"jobs_failed\":%llu,\"faults\":%llu,"
-	    "\"unsupported\":%llu,\"hangs\":%llu,\"cancelled\":%llu,\"store_bytes\":%llu}",
+	    "\"unsupported\":%llu,\"hangs\":%llu,\"cancelled\":%llu,\"store_bytes\":%llu,"
+	    "\"ufence_lost\":%llu,\"held_failed\":%llu}",
 	    (unsigned long long)shim_gpu_stats.jobs, (unsigned long long)shim_gpu_stats.empty_jobs,
 	    (unsigned long long)shim_gpu_stats.jobs_failed,
 	    (unsigned long long)shim_gpu_stats.faults,
 	    (unsigned long long)shim_gpu_stats.unsupported,
 	    (unsigned long long)shim_gpu_stats.hangs, (unsigned long long)shim_gpu_stats.cancelled,
-	    (unsigned long long)shim_gpu_stats.store_bytes);
+	    (unsigned long long)shim_gpu_stats.store_bytes,
+	    (unsigned long long)shim_gpu_stats.ufence_lost,
+	    (unsigned long long)shim_gpu_stats.held_failed);
 	fprintf(f,
 		",\"live\":{\"vms\":%llu,\"bos\":%llu,\"queues\":%llu,\"syncobjs\":%llu,"
 		"\"mappings\":%llu}}\n",

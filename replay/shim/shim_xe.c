@@ -7,11 +7,13 @@
  * and friends, as documented in reference/uapi.md).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 
+#include "backends/shadow.h"
 #include "shim_priv.h"
 #include "uapi/xe.h"
 
@@ -376,10 +378,8 @@ static int xe_exec_queue_destroy(struct shim_file *f, unsigned long req, void *a
 #define XE_MEM_REGION_MASK 0x3u /* instances 0 (system) and 1 (VRAM) */
 #define XE_CONSULT_MEM_ADVISE_PREF_LOC 0xffffffffu
 
-/* a user fence to write: a CPU address (VM_BIND) or a GPU VA (EXEC) */
-struct xe_ufence {
-	uint64_t addr, value;
-};
+/* x86-64 TASK_SIZE_MAX (4-level paging): access_ok() wants pointers below it */
+#define XE_TASK_SIZE_MAX ((1ull << 47) - XE_PAGE)
 
 /*
  * xe_sync_entry_parse(): SYNCOBJ / TIMELINE_SYNCOBJ / USER_FENCE, in the
@@ -388,7 +388,7 @@ struct xe_ufence {
  */
 static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool exec,
 		    bool no_ufence, struct vmb_sync *in, uint16_t *n_in, struct vmb_sync *out,
-		    uint16_t *n_out, struct xe_ufence *uf, uint32_t *n_uf)
+		    uint16_t *n_out, struct shim_xe_ufence *uf, uint32_t *n_uf)
 {
 	const struct vmb_xe_sync *s = shim_user(ptr, (uint64_t)n * sizeof(*s), false);
 	uint32_t i;
@@ -426,8 +426,13 @@ static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool
 				return -EOPNOTSUPP;
 			if (s[i].addr & 7)
 				return -EINVAL;
-			if (!exec && !shim_user(s[i].addr, 8, true))
-				return -EFAULT; /* user_fence_create: access_ok */
+			/*
+			 * user_fence_create: access_ok() only, a range check;
+			 * whether the memory is mapped shows when the fence is
+			 * written (user_fence_worker)
+			 */
+			if (!exec && s[i].addr >= XE_TASK_SIZE_MAX)
+				return -EFAULT;
 			uf[*n_uf].addr = s[i].addr;
 			uf[*n_uf].value = s[i].timeline_value;
 			(*n_uf)++;
@@ -442,7 +447,7 @@ static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool
 /* in-syncs then out-syncs in one array, as struct vmb_call wants them */
 static int xe_collect_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool exec,
 			    bool no_ufence, struct vmb_sync **all, uint16_t *n_in, uint16_t *n_out,
-			    struct xe_ufence **uf, uint32_t *n_uf)
+			    struct shim_xe_ufence **uf, uint32_t *n_uf)
 {
 	struct vmb_sync *in, *out;
 	int ret;
@@ -588,17 +593,107 @@ static int xe_check_op(struct shim_file *f, const struct vmb_xe_vm_bind_op *o, s
 	}
 }
 
-/* write the user fences of a bind (CPU addresses) */
-static void xe_ufence_signal_cpu(const struct xe_ufence *uf, uint32_t n)
+/*
+ * write the user fences of a bind (CPU addresses); like user_fence_worker's
+ * copy_to_user(), a write that faults is only warned about (once here) and
+ * counted
+ */
+void shim_xe_ufence_signal_cpu(const struct shim_xe_ufence *uf, uint32_t n)
 {
+	static bool said;
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
 		uint64_t *p = shim_user(uf[i].addr, 8, true);
 
-		if (p)
-			*p = uf[i].value;
+		if (p) {
+			__atomic_store_n(p, uf[i].value, __ATOMIC_RELEASE);
+			continue;
+		}
+		shim_gpu_stats.ufence_lost++;
+		if (!said && !getenv("VMB_SHIM_QUIET"))
+			fprintf(stderr,
+				"vmshim: xe user fence at 0x%llx not written: no writable "
+				"memory there (the kernel warns likewise)\n",
+				(unsigned long long)uf[i].addr);
+		said = true;
 	}
+}
+
+/* the page-table levels: a level-k table maps 1 << xe_pt_shift(k + 1) bytes */
+static unsigned int xe_pt_shift(unsigned int level)
+{
+	return 12 + 9 * level;
+}
+
+/* a page table of level @k covers @x: it exists while something is mapped there */
+static bool xe_pt_exists(struct shim_vm *vm, unsigned int k, uint64_t x)
+{
+	uint64_t span = 1ull << xe_pt_shift(k + 1), r = x & ~(span - 1);
+
+	return (vm->shadow && vmb_gpuvm_find_first(vm->shadow, r, span)) ||
+	       shim_xe_held_maps(vm->id, r, r + span - 1);
+}
+
+/*
+ * the level of the highest pre-existing page table a bind of [a, e) writes
+ * entries into, at address @x of it (xe_pt_stage_bind_entry: a missing
+ * child table, or one the range covers entirely, is built privately and
+ * hooked into its parent)
+ */
+static unsigned int xe_pt_level_at(struct shim_vm *vm, uint64_t a, uint64_t e, uint64_t x)
+{
+	int k;
+
+	for (k = 2; k >= 0; k--) {
+		uint64_t span = 1ull << xe_pt_shift(k + 1), r = x & ~(span - 1);
+
+		if (!xe_pt_exists(vm, (unsigned int)k, x) || (a <= r && e >= r + span))
+			return (unsigned int)k + 1;
+	}
+	return 0;
+}
+
+/*
+ * xe_pt_update_ops_rfence_interval: the range fence of a bind's page-table
+ * update is its VA range aligned to the span of the highest table level it
+ * writes (greedy, as the kernel computes it); unbinds are taken at their
+ * own range
+ */
+static void xe_rfence_interval(struct shim_vm *vm, const struct vmb_bind_entry *e, uint32_t n,
+			       uint64_t *start, uint64_t *last)
+{
+	uint32_t i;
+
+	*start = UINT64_MAX;
+	*last = 0;
+	for (i = 0; i < n; i++) {
+		uint64_t a = e[i].va, end = e[i].va + e[i].range, s, l, g;
+		unsigned int lv = 0;
+
+		if (!e[i].range)
+			continue;
+		if (e[i].kind != VMB_BIND_UNMAP && e[i].kind != VMB_BIND_UNMAP_ALL) {
+			unsigned int l2 = xe_pt_level_at(vm, a, end, end - 1);
+
+			lv = xe_pt_level_at(vm, a, end, a);
+			lv = l2 > lv ? l2 : lv;
+		}
+		g = 1ull << xe_pt_shift(lv);
+		s = a & ~(g - 1);
+		l = ((end + g - 1) & ~(g - 1)) - 1;
+		*start = s < *start ? s : *start;
+		*last = l > *last ? l : *last;
+	}
+}
+
+static bool xe_bind_must_hold(struct shim_vm *vm, struct shim_queue *q,
+			      const struct vmb_bind_entry *e, uint32_t n, const struct vmb_sync *in,
+			      uint16_t n_in, uint64_t *rf_start, uint64_t *rf_last)
+{
+	xe_rfence_interval(vm, e, n, rf_start, rf_last);
+	return shim_xe_must_hold(q, vm->id, in, n_in) ||
+	       shim_xe_range_held(vm->id, *rf_start, *rf_last);
 }
 
 /* xe_vm_bind_ioctl */
@@ -608,11 +703,12 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 	const struct vmb_xe_vm_bind_op *ops;
 	struct vmb_bind_entry *e = NULL;
 	struct vmb_sync *syncs = NULL;
-	struct xe_ufence *uf = NULL;
+	struct shim_xe_ufence *uf = NULL;
 	struct shim_queue *q = NULL;
 	struct shim_vm *vm;
 	uint16_t n_in = 0, n_out = 0;
 	uint32_t i, n_uf = 0;
+	uint64_t rf_start = 0, rf_last = 0;
 	int ret = 0;
 
 	vm = xe_vm(f, b->vm_id);
@@ -656,11 +752,22 @@ static int xe_vm_bind(struct shim_file *f, unsigned long req, void *arg)
 		op.u.wait.n = n_out;
 		if (n_out)
 			ret = shim_model(&op, NULL, syncs + n_in, NULL, 0);
+	} else if (!ret && !shim_timed &&
+		   xe_bind_must_hold(vm, q, e, b->num_binds, syncs, n_in, &rf_start, &rf_last)) {
+		/*
+		 * its queue, in-fences or page tables wait for a spinner:
+		 * carried out when they are done
+		 */
+		ret = shim_xe_hold_bind(q, vm->id, e, b->num_binds, rf_start, rf_last, syncs, n_in,
+					n_out, uf, n_uf);
+		n_uf = 0;
 	} else if (!ret) {
 		ret = shim_bind(vm, q ? q->id : 0, e, b->num_binds, syncs, n_in, n_out);
+		if (!ret)
+			shim_xe_signalled(syncs + n_in, n_out);
 	}
 	if (!ret)
-		xe_ufence_signal_cpu(uf, n_uf);
+		shim_xe_ufence_signal_cpu(uf, n_uf);
 	free(e);
 	free(syncs);
 	free(uf);
@@ -691,7 +798,7 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 {
 	struct vmb_xe_exec *x = arg;
 	struct vmb_sync *syncs = NULL;
-	struct xe_ufence *uf = NULL;
+	struct shim_xe_ufence *uf = NULL;
 	struct shim_queue *q;
 	struct shim_vm *vm;
 	uint16_t n_in, n_out;
@@ -734,21 +841,32 @@ static int xe_exec(struct shim_file *f, unsigned long req, void *arg)
 		free(uf);
 		return ret;
 	}
+	if (!ret && shim_xe_must_hold(q, q->vm, syncs, n_in)) {
+		/* queued behind a spinner (its queue or an in-fence): runs when that is done */
+		ret = shim_xe_hold_exec(q, q->vm, x->address, syncs, n_in, n_out, uf, n_uf);
+		goto out;
+	}
 	if (!ret)
 		ret = shim_submit(q->id, NULL, 0, syncs, n_in, n_out);
 	if (!ret) {
-		int err = shim_gpu_run_xe(vm, x->address, 0);
+		struct shim_xe_state st = {.pc = x->address};
+		int err = shim_gpu_run_xe_spin(vm, &st, 0);
 
+		shim_xe_signalled(syncs + n_in, n_out);
 		/*
-		 * a fault or hang resets the queue; a command the shim cannot
+		 * a spinner waits for its end condition (shim_xe_held.c); a
+		 * fault or hang resets the queue; a command the shim cannot
 		 * execute (real drivers' 3D state) only fails the job
 		 */
-		if (err && err != -EOPNOTSUPP)
+		if (err == -EINPROGRESS)
+			ret = shim_xe_park_spinner(q, q->vm, &st, syncs, n_in, n_out, uf, n_uf);
+		else if (err && err != -EOPNOTSUPP)
 			q->banned = true;
 		else if (!err)
 			for (i = 0; i < n_uf; i++)
 				shim_gpu_write(vm, uf[i].addr, &uf[i].value, 8);
 	}
+out:
 	free(syncs);
 	free(uf);
 	return ret;

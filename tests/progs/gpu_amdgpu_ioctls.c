@@ -6,15 +6,20 @@
  * GEM_WAIT_IDLE, WAIT_FENCES, VM reserve, FENCE_TO_HANDLE, SCHED, CTX
  * stable pstate, CS user fence and dependency chunks, a 128-dword
  * WRITE_DATA with CE/DE counter packets, GEM_FLINK/GEM_OPEN on the primary
- * node, -ENOMEM for a BO larger than VRAM, and reopening the device
- * through /proc/self/fd/N. Errnos are the kernel's (amdgpu_*.c).
+ * node, -ENOMEM for a BO larger than VRAM, reopening the device
+ * through /proc/self/fd/N, and (as amdgpu_test's SYNCOBJ TIMELINE suite)
+ * a CS waiting WAIT_FOR_SUBMIT on a timeline point that another thread
+ * submits later, held back until then, and CPU timeline waits across
+ * threads. Errnos are the kernel's (amdgpu_*.c, drm_syncobj.c).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "uapi/amdgpu.h"
@@ -195,6 +200,15 @@ static void test_cs_ioctls(uint32_t *ib, uint32_t *dst, uint32_t hib, uint32_t h
 	check(cs(&ibs[1], 1, 77, NULL, 0, NULL) == -ENOENT, "CS with an unknown BO list: -ENOENT");
 	cf.offset = 4092;
 	check(cs(&ibs[1], 1, list, extra, 1, NULL) == -EINVAL, "user fence beyond its BO: -EINVAL");
+	/* amdgpu_ctx_get_entity / init_entity: rings this GPU has, and those it lacks */
+	ibs[1].ip_type = 3; /* UVD */
+	check(cs(&ibs[1], 1, list, NULL, 0, NULL) == -EINVAL, "CS on UVD (no rings): -EINVAL");
+	ibs[1].ip_type = 4; /* VCE */
+	check(cs(&ibs[1], 1, list, NULL, 0, NULL) == -ENOENT, "CS on VCE (no rings): -ENOENT");
+	ibs[1].ip_type = VMB_AMDGPU_HW_IP_GFX;
+	ibs[1].ring = 1;
+	check(cs(&ibs[1], 1, list, NULL, 0, NULL) == -EINVAL, "CS on GFX ring 1: -EINVAL");
+	ibs[1].ring = 0;
 
 	bl.in.operation = VMB_AMDGPU_BO_LIST_OP_UPDATE;
 	bl.in.list_handle = list;
@@ -299,6 +313,133 @@ static void test_flink_and_reopen(uint32_t h)
 		close(fd2);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = {0, ms * 1000000l};
+
+	nanosleep(&ts, NULL);
+}
+
+/* a CS of one GFX IB at dword @at of the IB BO, with one timeline chunk */
+static int cs_timeline(uint32_t at, uint32_t ndw, uint32_t chunk, uint32_t syncobj, uint64_t point,
+		       uint32_t flags)
+{
+	struct vmb_amdgpu_cs_chunk_ib ib = {
+	    .va_start = IB_VA + at * 4ull, .ib_bytes = ndw * 4, .ip_type = VMB_AMDGPU_HW_IP_GFX};
+	struct vmb_amdgpu_cs_chunk_syncobj sy = {.handle = syncobj, .flags = flags, .point = point};
+	struct vmb_amdgpu_cs_chunk ch = {chunk, sizeof(sy) / 4, (uintptr_t)&sy};
+
+	return cs(&ib, 1, 0, &ch, 1, NULL);
+}
+
+struct waiter {
+	uint32_t syncobj;
+	int ret;
+	int done;
+	uint64_t t_done;
+};
+
+static void *cs_waiter(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->ret = cs_timeline(0x800, 5, VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT, w->syncobj, 5,
+			     VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT);
+	w->t_done = mono_ns();
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *host_signaller(void *arg)
+{
+	struct waiter *w = arg;
+	uint64_t point = 30;
+	struct vmb_drm_syncobj_timeline_array a = {
+	    .handles = (uintptr_t)&w->syncobj, .points = (uintptr_t)&point, .count_handles = 1};
+
+	nap_ms(100);
+	w->t_done = mono_ns();
+	w->ret = io(VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &a);
+	return NULL;
+}
+
+/* amdgpu_test's SYNCOBJ TIMELINE suite: submissions and waits across threads */
+static void test_timeline_threads(uint32_t *ib, uint32_t *dst)
+{
+	struct vmb_drm_syncobj_create sc = {0};
+	struct waiter w = {0};
+	struct vmb_drm_syncobj_timeline_wait tw = {.count_handles = 1};
+	uint64_t point, t_signal;
+	struct vmb_drm_syncobj_timeline_array q = {.count_handles = 1};
+	pthread_t th;
+
+	check(!io(VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sc) && sc.handle, "SYNCOBJ_CREATE");
+	w.syncobj = sc.handle;
+	tw.handles = q.handles = (uintptr_t)&w.syncobj;
+	tw.points = q.points = (uintptr_t)&point;
+	/* the waiting job stores 0x77, the signalling one 0x55 */
+	ib[0x800] = PKT3(0x37, 3);
+	ib[0x801] = 5u << 8 | 1u << 20;
+	ib[0x802] = (uint32_t)(DST_VA + 0x1000);
+	ib[0x803] = 0;
+	ib[0x804] = 0x77;
+	ib[0x810] = PKT3(0x37, 3);
+	ib[0x811] = 5u << 8 | 1u << 20;
+	ib[0x812] = (uint32_t)(DST_VA + 0x1004);
+	ib[0x813] = 0;
+	ib[0x814] = 0x55;
+	dst[0x400] = dst[0x401] = 0;
+	if (pthread_create(&th, NULL, cs_waiter, &w)) {
+		check(0, "start the waiting thread");
+		return;
+	}
+	nap_ms(200);
+	check(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE) && dst[0x400] == 0,
+	      "CS waiting for submit of point 5: held back, its store not done");
+	t_signal = mono_ns();
+	check(!cs_timeline(0x810, 5, VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, w.syncobj, 10, 0),
+	      "CS signalling point 10 from another thread");
+	pthread_join(th, NULL);
+	check(!w.ret && w.t_done >= t_signal && dst[0x400] == 0x77 && dst[0x401] == 0x55,
+	      "held-back CS goes on after the signal, both stores done");
+	point = 0;
+	check(!io(VMB_DRM_IOCTL_SYNCOBJ_QUERY, &q) && point == 10, "QUERY: point 10");
+
+	check(cs_timeline(0x800, 5, VMB_AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT, w.syncobj, 20, 0) ==
+		  -EINVAL,
+	      "CS waiting on an unsubmitted point without WAIT_FOR_SUBMIT: -EINVAL");
+	point = 20;
+	tw.flags = VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
+	tw.timeout_nsec = (int64_t)(mono_ns() + 50000000ull);
+	check(io(VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &tw) == -EINVAL,
+	      "CPU wait on an unsubmitted point: -EINVAL");
+	tw.flags |= VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
+	tw.timeout_nsec = (int64_t)(mono_ns() + 50000000ull);
+	check(io(VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &tw) == -ETIME,
+	      "CPU wait for submit, nobody signals: -ETIME at the timeout");
+
+	w.ret = -1;
+	if (pthread_create(&th, NULL, host_signaller, &w)) {
+		check(0, "start the signalling thread");
+		return;
+	}
+	point = 30;
+	tw.timeout_nsec = (int64_t)(mono_ns() + 5000000000ull);
+	check(!io(VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &tw) && mono_ns() >= w.t_done,
+	      "CPU wait for submit returns once another thread signals point 30");
+	pthread_join(th, NULL);
+	point = 0;
+	check(!w.ret && !io(VMB_DRM_IOCTL_SYNCOBJ_QUERY, &q) && point == 30, "QUERY: point 30");
+}
+
 int main(void)
 {
 	union vmb_amdgpu_ctx c = {.in = {.op = VMB_AMDGPU_CTX_OP_ALLOC_CTX}};
@@ -324,6 +465,7 @@ int main(void)
 	test_cs_ioctls(ib, dst, hib, hdst);
 	test_ctx_vm_sched();
 	test_flink_and_reopen(hdst);
+	test_timeline_threads(ib, dst);
 	printf("%d passed, %d failed\n", n_test - n_fail, n_fail);
 	return n_fail ? 1 : 0;
 }

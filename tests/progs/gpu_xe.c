@@ -5,7 +5,11 @@
  * GPU VAs with MI_STORE_DWORD_IMM batches, check the memory through mmap,
  * unbind and store into the scratch page (or fault and get the queue
  * banned), rebind elsewhere, bind arrays, userptr, partial unbinds, large
- * binds, user fences, and the VM_BIND argument checks. TAP output.
+ * binds, user fences, the VM_BIND argument checks, and (as xe_vm's
+ * bind-execqueues-* and xe_exec_threads' hang-* do) spinners that run
+ * until the CPU ends them with what is queued behind them held back, the
+ * page-table range fence between bind queues, and a spinner that hangs
+ * past the job timeout. TAP output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "uapi/drm_core.h"
@@ -118,6 +123,165 @@ static void sdi_batch(uint32_t *cpu, const uint64_t *addr, uint32_t n, uint32_t 
 #define BATCH_VA 0x1a0000ull
 #define DATA_VA 0x1000000ull
 #define SZ 0x10000ull
+
+static uint32_t bind_queue_create(uint32_t vm)
+{
+	struct vmb_xe_engine_class_instance ci = {.engine_class = VMB_XE_ENGINE_CLASS_VM_BIND};
+	struct vmb_xe_exec_queue_create c = {
+	    .width = 1, .num_placements = 1, .vm_id = vm, .instances = (uintptr_t)&ci};
+
+	return xioctl(VMB_DRM_IOCTL_XE_EXEC_QUEUE_CREATE, &c) ? 0 : c.exec_queue_id;
+}
+
+static uint32_t syncobj(void)
+{
+	struct vmb_drm_syncobj_create c = {0};
+
+	return xioctl(VMB_DRM_IOCTL_SYNCOBJ_CREATE, &c) ? 0 : c.handle;
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/* wait for @h until @rel_ns from now (0: just look) */
+static int sync_wait(uint32_t h, int64_t rel_ns)
+{
+	struct vmb_drm_syncobj_wait w = {
+	    .handles = (uintptr_t)&h, .count_handles = 1, .timeout_nsec = mono_ns() + rel_ns};
+
+	if (!rel_ns)
+		w.timeout_nsec = 0;
+	return xioctl(VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w);
+}
+
+/* a sync entry: wait for (@signal false) or signal @h */
+static struct vmb_xe_sync xsync(uint32_t h, int signal)
+{
+	struct vmb_xe_sync s = {.type = VMB_XE_SYNC_TYPE_SYNCOBJ, .handle = h};
+
+	s.flags = signal ? VMB_XE_SYNC_FLAG_SIGNAL : 0;
+	return s;
+}
+
+static int bind_q(uint32_t vm, uint32_t q, uint32_t bo, uint64_t off, uint64_t addr, uint64_t range,
+		  const struct vmb_xe_sync *s, uint32_t n)
+{
+	struct vmb_xe_vm_bind b = {
+	    .vm_id = vm, .exec_queue_id = q, .num_binds = 1, .num_syncs = n, .syncs = (uintptr_t)s};
+
+	b.bind.op = VMB_XE_VM_BIND_OP_MAP;
+	b.bind.obj = bo;
+	b.bind.obj_offset = off;
+	b.bind.addr = addr;
+	b.bind.range = range;
+	b.bind.pat_index = PAT_WB;
+	return xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b);
+}
+
+/*
+ * an xe_spin-like spinner at dword @at of @cpu (GPU VA @va): it writes 1 to
+ * its start dword (at + 0x201), then loops until its end dword (at + 0x203,
+ * 4 mod 8 bytes into a qword whose other half is 0) is 0
+ */
+static void spin_batch(uint32_t *cpu, uint64_t va)
+{
+	uint32_t b = 0;
+
+	cpu[0x201] = 0;
+	cpu[0x202] = 0;
+	cpu[0x203] = 1;
+	cpu[b++] = MI_STORE_DWORD_IMM;
+	cpu[b++] = (uint32_t)(va + 0x804);
+	cpu[b++] = 0;
+	cpu[b++] = 1;
+	cpu[b++] = MI_ARB_CHECK;
+	cpu[b++] = MI_COND_BATCH_BUFFER_END;
+	cpu[b++] = 0;
+	cpu[b++] = (uint32_t)(va + 0x80c);
+	cpu[b++] = 0;
+	cpu[b++] = MI_BATCH_BUFFER_START;
+	cpu[b++] = (uint32_t)(va + 16);
+	cpu[b++] = 0;
+}
+
+#define SPIN_VA 0x100000ull /* its BO: spinner, batches; [0, 2M) has tables */
+#define NEAR_VA 0x110000ull /* the target BO, in the same 2M */
+#define FAR_VA 0x300000ull  /* the target BO again, in a 2M with no tables yet */
+
+/* spinners as IGT's xe_vm bind-execqueues-* and xe_exec_threads hang-* use them */
+static void test_spinners(void)
+{
+	uint32_t vm = vm_create(0), qa = queue_create(vm), qb = queue_create(vm);
+	uint32_t bq = bind_queue_create(vm), bq2 = bind_queue_create(vm);
+	uint32_t sb = bo_create(SZ), tb = bo_create(SZ);
+	uint32_t s_spin = syncobj(), s_bind = syncobj(), s_after = syncobj(), s_b2 = syncobj();
+	uint32_t s_b3 = syncobj(), s_hang = syncobj();
+	uint32_t *sc = bo_map(sb, SZ), *tc = bo_map(tb, SZ);
+	struct vmb_xe_sync in_spin[2], out;
+	uint64_t a[1];
+	int64_t t0;
+
+	check(vm && qa && qb && bq && bq2 && sc && tc && s_hang &&
+		  !bind_op(vm, VMB_XE_VM_BIND_OP_MAP, sb, 0, SPIN_VA, SZ, 0) &&
+		  !bind_op(vm, VMB_XE_VM_BIND_OP_MAP, tb, 0, NEAR_VA, SZ, 0),
+	      "spinners: VM, two queues, two bind queues, BOs bound");
+	if (!sc || !tc)
+		return;
+	spin_batch(sc, SPIN_VA);
+	out = xsync(s_spin, 1);
+	check(!exec(qa, SPIN_VA, &out, 1) && sc[0x201] == 1,
+	      "spinner submitted, returns at once, has started");
+	check(sync_wait(s_spin, 0) == -ETIME && sync_wait(s_spin, 20000000) == -ETIME,
+	      "its fence stays unsignalled while it spins");
+
+	/* a bind waiting for the spinner, a job behind it on its queue */
+	in_spin[0] = xsync(s_spin, 0);
+	in_spin[1] = xsync(s_bind, 1);
+	check(!bind_q(vm, bq, tb, 0, FAR_VA, SZ, in_spin, 2), "bind waiting for the spinner: 0");
+	a[0] = FAR_VA + 0x10;
+	sdi_batch(sc + 0x400, a, 1, 0xc0ffee);
+	in_spin[0] = xsync(s_bind, 0);
+	in_spin[1] = xsync(s_after, 1);
+	check(!exec(qa, SPIN_VA + 0x1000, in_spin, 2) && tc[4] == 0,
+	      "job behind the spinner (and the bind): queued, not run");
+	a[0] = NEAR_VA + 0x20;
+	sdi_batch(sc + 0x600, a, 1, 0x5a5a);
+	check(!exec(qb, SPIN_VA + 0x1800, NULL, 0) && tc[8] == 0x5a5a,
+	      "job on another queue runs while the spinner spins");
+
+	/* the range fence: a bind sharing the held bind's new page table waits */
+	out = xsync(s_b2, 1);
+	check(!bind_q(vm, bq2, tb, 0x1000, FAR_VA + 0x10000, 0x1000, &out, 1) &&
+		  sync_wait(s_b2, 100000000) == -ETIME,
+	      "bind on another queue in the held bind's new 2M: waits (range fence)");
+	out = xsync(s_b3, 1);
+	check(!bind_q(vm, 0, tb, 0x2000, NEAR_VA + SZ, 0x1000, &out, 1) &&
+		  !sync_wait(s_b3, 1000000000),
+	      "bind in an existing page table: goes ahead");
+
+	sc[0x203] = 0; /* end the spinner */
+	check(!sync_wait(s_after, 2000000000) && !sync_wait(s_spin, 0) && !sync_wait(s_b2, 0) &&
+		  tc[4] == 0xc0ffee,
+	      "spinner ended by the CPU: the held bind and job ran, fences signalled");
+
+	/* a spinner nobody ends hangs at the job timeout: queue banned */
+	spin_batch(sc, SPIN_VA);
+	out = xsync(s_hang, 1);
+	t0 = mono_ns();
+	a[0] = NEAR_VA + 0x30;
+	sdi_batch(sc + 0x400, a, 1, 0xbad);
+	check(!exec(qb, SPIN_VA, NULL, 0) && !exec(qb, SPIN_VA + 0x1000, &out, 1),
+	      "a spinner nobody ends, and a job behind it");
+	check(!sync_wait(s_hang, 10000000000ll) && mono_ns() - t0 >= 4000000000ll && tc[12] == 0,
+	      "after the 5 s job timeout the job behind it is cancelled, fence signalled");
+	check(exec(qb, SPIN_VA + 0x1000, NULL, 0) == -ECANCELED,
+	      "the hung queue is banned: ECANCELED");
+}
 
 int main(void)
 {
@@ -357,6 +521,60 @@ int main(void)
 		b.bind.obj_offset = 0x1000;
 		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == 0, "UNMAP with obj_offset: 0");
 	}
+
+	/*
+	 * compute mode (xe_exec_threads threads-cm-*): an LR VM, the BO mapped
+	 * PROT_WRITE only as IGT's xe_bo_map() does, a VM_BIND user fence in
+	 * that mapping, waited for with WAIT_USER_FENCE; the kernel's bind
+	 * checks only access_ok() (an address in the user half), so a fence
+	 * at an unmapped address is accepted and just not written
+	 */
+	{
+		uint32_t lvm = vm_create(VMB_XE_VM_CREATE_FLAG_LR_MODE), lbo = bo_create(SZ);
+		struct vmb_xe_gem_mmap_offset m = {.handle = lbo};
+		volatile uint64_t *wo = NULL;
+		void *hole = mmap(NULL, 0x1000, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct vmb_xe_sync s = {.type = VMB_XE_SYNC_TYPE_USER_FENCE,
+					.flags = VMB_XE_SYNC_FLAG_SIGNAL,
+					.timeline_value = 0xdeadbeefdeadbeefull};
+		struct vmb_xe_vm_bind b = {
+		    .vm_id = lvm, .num_binds = 1, .num_syncs = 1, .syncs = (uintptr_t)&s};
+		struct vmb_xe_wait_user_fence w = {
+		    .op = 0, .value = s.timeline_value, .mask = ~0ull, .timeout = 1000000000};
+
+		if (!xioctl(VMB_DRM_IOCTL_XE_GEM_MMAP_OFFSET, &m)) {
+			void *p = mmap(NULL, SZ, PROT_WRITE, MAP_SHARED, fd, (off_t)m.offset);
+
+			wo = p == MAP_FAILED ? NULL : p;
+		}
+		check(lvm && lbo && wo, "LR VM, BO mapped write-only");
+		s.addr = (uintptr_t)&wo[8];
+		w.addr = s.addr;
+		b.bind.op = VMB_XE_VM_BIND_OP_MAP;
+		b.bind.obj = lbo;
+		b.bind.addr = DATA_VA;
+		b.bind.range = SZ;
+		b.bind.pat_index = PAT_WB;
+		check(wo && !xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) &&
+			  !xioctl(VMB_DRM_IOCTL_XE_WAIT_USER_FENCE, &w) &&
+			  wo[8] == 0xdeadbeefdeadbeefull,
+		      "LR bind with a user fence in a write-only BO mmap: written, waited");
+		munmap(hole, 0x1000);
+		s.addr = (uintptr_t)hole;
+		b.bind.op = VMB_XE_VM_BIND_OP_UNMAP;
+		b.bind.obj = 0;
+		check(!xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b),
+		      "user fence at an unmapped address: accepted (access_ok only)");
+		s.addr = 1ull << 47;
+		b.bind.op = VMB_XE_VM_BIND_OP_MAP;
+		b.bind.obj = lbo;
+		check(xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) == -EFAULT,
+		      "user fence at a kernel-half address: EFAULT");
+		if (wo)
+			munmap((void *)wo, SZ);
+	}
+
+	test_spinners();
 
 	/* a fault on a VM without scratch bans the queue */
 	check(!bind_op(vm, VMB_XE_VM_BIND_OP_UNMAP, 0, 0, DATA_VA, SZ, 0),
