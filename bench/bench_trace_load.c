@@ -15,8 +15,8 @@
  *    the wall figure drops while the CPU figure does not;
  *  - resident bytes per op: heap bytes the loaded trace holds, measured with
  *    glibc's mallinfo2() (uordblks + hblkhd) after the load minus before,
- *    divided by the op count, against the 64 B/op target; the exact array
- *    sizes are printed next to it for comparison;
+ *    divided by the op count, against the 64 B/op target; the size of the
+ *    packed records is printed next to it for comparison;
  *  - peak RSS growth during the first load (getrusage ru_maxrss), which also
  *    counts the mapped file pages and jansson's transient allocations.
  *
@@ -357,18 +357,36 @@ static bool same_pool(const void *a, const void *b, size_t n)
 	return !n || !memcmp(a, b, n);
 }
 
-/* two loads of the same file hold the same ops and pools */
+/* two loads of the same file decode to the same ops and pools */
 static bool same_arrays(const struct vmb_trace *a, const struct vmb_trace *b)
 {
-	return a->n_ops == b->n_ops && a->n_binds == b->n_binds && a->n_syncs == b->n_syncs &&
-	       a->n_ids == b->n_ids && a->n_vm_ids == b->n_vm_ids &&
-	       same_pool(a->ops, b->ops, a->n_ops * sizeof(*a->ops)) &&
-	       same_pool(a->binds, b->binds, a->n_binds * sizeof(*a->binds)) &&
-	       same_pool(a->syncs, b->syncs, a->n_syncs * sizeof(*a->syncs)) &&
-	       same_pool(a->ids, b->ids, a->n_ids * sizeof(*a->ids)) &&
-	       same_pool(a->vm_kernel_range, b->vm_kernel_range,
-			 a->n_vm_ids * sizeof(*a->vm_kernel_range)) &&
-	       !memcmp(a->max_id, b->max_id, sizeof(a->max_id)) && !strcmp(a->sha256, b->sha256);
+	struct vmb_cursor ca, cb;
+	bool same = a->n_ops == b->n_ops && a->n_vm_ids == b->n_vm_ids &&
+		    same_pool(a->vm_kernel_range, b->vm_kernel_range,
+			      a->n_vm_ids * sizeof(*a->vm_kernel_range)) &&
+		    !memcmp(a->max_id, b->max_id, sizeof(a->max_id)) &&
+		    !strcmp(a->sha256, b->sha256);
+
+	if (!same || vmb_cursor_init(&ca, a))
+		return false;
+	if (vmb_cursor_init(&cb, b)) {
+		vmb_cursor_fini(&ca);
+		return false;
+	}
+	while (same && vmb_cursor_next(&ca) > 0 && vmb_cursor_next(&cb) > 0) {
+		const struct vmb_op *x = &ca.op;
+		size_t nb, ns, ni;
+
+		vmb_op_parts(x, &nb, &ns, &ni);
+		same = !memcmp(x, &cb.op, sizeof(*x)) && ca.kernel_range == cb.kernel_range &&
+		       ca.has_t == cb.has_t &&
+		       same_pool(ca.binds, cb.binds, nb * sizeof(*ca.binds)) &&
+		       same_pool(ca.syncs, cb.syncs, ns * sizeof(*ca.syncs)) &&
+		       same_pool(ca.ids, cb.ids, ni * sizeof(*ca.ids));
+	}
+	vmb_cursor_fini(&ca);
+	vmb_cursor_fini(&cb);
+	return same;
 }
 
 int main(int argc, char **argv)
@@ -458,13 +476,11 @@ int main(int argc, char **argv)
 
 	mbs = (double)st.st_size / best / 1e6;
 	per_op = (double)(heap1 - heap0) / (double)t->n_ops;
-	exact =
-	    (double)(t->n_ops * sizeof(struct vmb_op) + t->n_binds * sizeof(struct vmb_bind_entry) +
-		     t->n_syncs * sizeof(struct vmb_sync) + t->n_ids * sizeof(uint32_t)) /
-	    (double)t->n_ops;
-	printf(
-	    "bench_trace_load: %zu ops, %.1f MB .jsonl, %zu bind entries, %zu syncs, %zu bo ids\n",
-	    t->n_ops, st.st_size / 1e6, t->n_binds, t->n_syncs, t->n_ids);
+	exact = (double)(t->packed_bytes + t->n_marks * sizeof(*t->marks) +
+			 t->n_segs * sizeof(*t->segs)) /
+		(double)t->n_ops;
+	printf("bench_trace_load: %zu ops, %.1f MB .jsonl, %zu segments of packed ops\n", t->n_ops,
+	       st.st_size / 1e6, t->n_segs);
 	getloadavg(load, 1);
 	printf("  load throughput   %8.1f MB/s  (best of 3: %.3f s wall)  target >= 50 MB/s: %s\n",
 	       mbs, best, mbs >= 50 ? "met" : "MISSED");
@@ -487,10 +503,9 @@ int main(int argc, char **argv)
 	}
 	printf("  resident per op   %8.1f B/op  (mallinfo2 heap delta)  target <= 64 B/op: %s\n",
 	       per_op, per_op <= 64 ? "met" : "MISSED");
-	printf("    of which arrays %8.1f B/op  (op %zu B + entries %zu B + syncs %zu B + ids 4 B,"
-	       " as used)\n",
-	       exact, sizeof(struct vmb_op), sizeof(struct vmb_bind_entry),
-	       sizeof(struct vmb_sync));
+	printf("    of which packed %8.1f B/op  (op records with their entries, syncs and ids,"
+	       " plus seek marks)\n",
+	       exact);
 	printf("  peak RSS growth   %8.1f MB    (getrusage maxrss; includes the mapped file)\n",
 	       (rss1 - rss0) / 1024.0);
 	vmb_trace_destroy(t);

@@ -12,35 +12,40 @@
 
 #include "metrics.h"
 
+int vmb_samples_reserve(struct vmb_samples *s, size_t n)
+{
+	uint64_t *v;
+
+	if (n <= s->cap)
+		return 0;
+	if (n > SIZE_MAX / sizeof(*v))
+		return -ENOMEM;
+	v = realloc(s->v, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	s->cap = n;
+	return 0;
+}
+
 /**
- * vmb_samples_add() - append a sample
+ * vmb_samples_grow() - double the room of a full sample set
  * @s: sample set
- * @ns: the sample in ns
- *
- * The set remembers whether it is still sorted, so summarizing samples that
- * arrived in order costs no sort.
  *
  * Return: 0 or -ENOMEM.
  */
-int vmb_samples_add(struct vmb_samples *s, uint64_t ns)
+int vmb_samples_grow(struct vmb_samples *s)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		uint64_t *v;
+	size_t cap = s->cap ? s->cap * 2 : 256;
+	uint64_t *v;
 
-		if (cap > SIZE_MAX / sizeof(*v))
-			return -ENOMEM;
-		v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	if (s->n == 0)
-		s->sorted = true;
-	else if (s->sorted && ns < s->v[s->n - 1])
-		s->sorted = false;
-	s->v[s->n++] = ns;
+	if (cap > SIZE_MAX / sizeof(*v))
+		return -ENOMEM;
+	v = realloc(s->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	s->cap = cap;
 	return 0;
 }
 

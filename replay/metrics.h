@@ -7,6 +7,7 @@
 #ifndef VMB_METRICS_H
 #define VMB_METRICS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,8 +25,27 @@ struct vmb_samples {
 	bool sorted;
 };
 
-/** vmb_samples_add() - append a sample; returns 0 or -ENOMEM */
-int vmb_samples_add(struct vmb_samples *s, uint64_t ns);
+int vmb_samples_grow(struct vmb_samples *s);
+/** vmb_samples_reserve() - room for @n samples in all (0 or -ENOMEM) */
+int vmb_samples_reserve(struct vmb_samples *s, size_t n);
+
+/**
+ * vmb_samples_add() - append a sample; returns 0 or -ENOMEM
+ *
+ * The set remembers whether it is still sorted, so summarizing samples that
+ * arrived in order costs no sort. Inline: the replay loop adds a few per op.
+ */
+static inline int vmb_samples_add(struct vmb_samples *s, uint64_t ns)
+{
+	if (s->n == s->cap && vmb_samples_grow(s))
+		return -ENOMEM;
+	if (s->n == 0)
+		s->sorted = true;
+	else if (s->sorted && ns < s->v[s->n - 1])
+		s->sorted = false;
+	s->v[s->n++] = ns;
+	return 0;
+}
 /** vmb_samples_reset() / vmb_samples_free() */
 void vmb_samples_reset(struct vmb_samples *s);
 void vmb_samples_free(struct vmb_samples *s);

@@ -51,6 +51,9 @@ struct engine {
 	struct vmb_sync *psyncs;
 	size_t cap_psyncs;
 
+	/* the ops, decoded in order; --close=close-early's moved closes */
+	struct vmb_cursor cur, early_cur;
+
 	/* --close=close-early */
 	uint8_t *skip;
 	struct early_close *early;
@@ -260,38 +263,15 @@ static void issue(struct engine *e, const struct vmb_call *c, int want)
 		e->be.ops->reap(&e->be, false);
 }
 
-static void call_for_op(const struct vmb_trace *t, size_t index, struct vmb_call *c)
+/* the call for the op a cursor just decoded (valid until its next call) */
+static void call_for_op(const struct vmb_cursor *cur, struct vmb_call *c)
 {
-	const struct vmb_op *op = &t->ops[index];
-
-	memset(c, 0, sizeof(*c));
-	c->op = op;
-	c->index = index;
-	switch (op->kind) {
-	case VMB_OP_VM_CREATE:
-		c->kernel_range = vmb_trace_kernel_range(t, op->u.vm_create.vm);
-		break;
-	case VMB_OP_BIND:
-		c->binds = VMB_POOL_AT(t->binds, op->u.bind.first_bind);
-		c->syncs = VMB_POOL_AT(t->syncs, op->u.bind.first_sync);
-		break;
-	case VMB_OP_SUBMIT:
-		c->syncs = VMB_POOL_AT(t->syncs, op->u.submit.first_sync);
-		c->bos = VMB_POOL_AT(t->ids, op->u.submit.first_bo);
-		break;
-	case VMB_OP_WAIT:
-	case VMB_OP_SIGNAL:
-		c->syncs = VMB_POOL_AT(t->syncs, op->u.wait.first_sync);
-		break;
-	case VMB_OP_TRANSFER:
-		c->syncs = VMB_POOL_AT(t->syncs, op->u.transfer.first_sync);
-		break;
-	case VMB_OP_SYNCOBJ_RESET:
-		c->bos = VMB_POOL_AT(t->ids, op->u.reset.first_id);
-		break;
-	default:
-		break;
-	}
+	c->op = &cur->op;
+	c->binds = cur->binds;
+	c->syncs = cur->syncs;
+	c->bos = cur->ids;
+	c->kernel_range = cur->kernel_range;
+	c->index = cur->index;
 }
 
 /* --batch=N: issue the coalesced binds gathered so far */
@@ -470,6 +450,9 @@ static int plan_close_early(struct engine *e)
 	size_t *last_use = NULL;
 	size_t n_ids = t->max_id[VMB_CLASS_BO] + 1;
 
+	struct vmb_cursor *cur = &e->early_cur;
+	int r;
+
 	e->skip = calloc(t->n_ops ? t->n_ops : 1, 1);
 	e->early = calloc(t->n_ops ? t->n_ops : 1, sizeof(*e->early));
 	last_use = calloc(n_ids, sizeof(*last_use));
@@ -477,8 +460,9 @@ static int plan_close_early(struct engine *e)
 		free(last_use);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < t->n_ops; i++) {
-		const struct vmb_op *op = &t->ops[i];
+	while ((r = vmb_cursor_next(cur)) > 0) {
+		const struct vmb_op *op = &cur->op;
+		size_t i = cur->index;
 
 		if (op->kind == VMB_OP_BO_CREATE && !op->ret && op->u.bo.bo < n_ids) {
 			last_use[op->u.bo.bo] = i;
@@ -496,7 +480,7 @@ static int plan_close_early(struct engine *e)
 				break;
 			case VMB_OP_BIND:
 				for (uint32_t k = 0; k < op->u.bind.n_binds; k++) {
-					uint32_t bo = t->binds[op->u.bind.first_bind + k].bo;
+					uint32_t bo = cur->binds[k].bo;
 
 					if (bo && bo < n_ids)
 						last_use[bo] = i;
@@ -504,7 +488,7 @@ static int plan_close_early(struct engine *e)
 				break;
 			case VMB_OP_SUBMIT:
 				for (uint32_t k = 0; k < op->u.submit.n_bos; k++) {
-					uint32_t bo = t->ids[op->u.submit.first_bo + k];
+					uint32_t bo = cur->ids[k];
 
 					if (bo < n_ids)
 						last_use[bo] = i;
@@ -516,6 +500,8 @@ static int plan_close_early(struct engine *e)
 		}
 	}
 	free(last_use);
+	if (r < 0)
+		return r;
 	qsort(e->early, e->n_early, sizeof(*e->early), cmp_early);
 	return 0;
 }
@@ -527,7 +513,9 @@ static void issue_early_closes(struct engine *e, size_t after)
 	while (e->next_early < e->n_early && e->early[e->next_early].after == after) {
 		struct vmb_call c;
 
-		call_for_op(e->t, e->early[e->next_early].close_op, &c);
+		if (vmb_cursor_seek(&e->early_cur, e->early[e->next_early].close_op) <= 0)
+			break;
+		call_for_op(&e->early_cur, &c);
 		issue(e, &c, 0);
 		e->next_early++;
 	}
@@ -552,10 +540,16 @@ static int run_ops(struct engine *e)
 
 	vmb_progress_begin(&pr, "replay", t->file_bytes);
 
-	for (size_t i = 0; i < t->n_ops && !ret; i++) {
-		const struct vmb_op *op = &t->ops[i];
+	while (!ret) {
+		const struct vmb_op *op = &e->cur.op;
 		struct vmb_call c;
+		size_t i;
 
+		ret = vmb_cursor_next(&e->cur);
+		if (ret <= 0)
+			break;
+		ret = 0;
+		i = e->cur.index;
 		if (vmb_replay_stopped()) {
 			e->m->incomplete = true;
 			break;
@@ -567,7 +561,7 @@ static int run_ops(struct engine *e)
 		if (e->skip && e->skip[i])
 			continue;
 		pace(e, op);
-		call_for_op(t, i, &c);
+		call_for_op(&e->cur, &c);
 		if (op->kind == VMB_OP_BIND) {
 			ret = issue_bind(e, &c);
 		} else {
@@ -598,6 +592,8 @@ static void engine_free(struct engine *e)
 	free(e->psyncs);
 	free(e->skip);
 	free(e->early);
+	vmb_cursor_fini(&e->cur);
+	vmb_cursor_fini(&e->early_cur);
 }
 
 int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *opts,
@@ -617,9 +613,16 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 	e.be.done = record_done;
 	e.be.done_ctx = &e;
 	e.be.max_in_flight = opts->max_in_flight;
+	if (vmb_cursor_init(&e.cur, trace) || vmb_cursor_init(&e.early_cur, trace)) {
+		engine_free(&e);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	ret = e.be.ops->open(&e.be, trace, &opts->strat, opts->device, err, errlen);
-	if (ret)
+	if (ret) {
+		engine_free(&e);
 		return ret;
+	}
 	e.shadow = vmb_model_backend_model(&e.be);
 	/*
 	 * The null backend measures the harness alone: no shadow model, unless
@@ -642,6 +645,27 @@ int vmb_replay_run(const struct vmb_trace *trace, const struct vmb_replay_opts *
 		snprintf(err, errlen, "out of memory");
 		ret = -ENOMEM;
 		goto out_close;
+	}
+	/*
+	 * Room for the samples the trace's ops give, so that the loop neither
+	 * grows nor copies the arrays (split or merged binds may still grow them)
+	 */
+	{
+		size_t nb = trace->n_kind[VMB_OP_BIND], ns = trace->n_kind[VMB_OP_SUBMIT];
+		struct vmb_run_metrics *m = &run->m;
+
+		if (vmb_samples_reserve(&m->bind, nb) || vmb_samples_reserve(&m->unbind, nb / 4) ||
+		    vmb_samples_reserve(&m->bind_stall, nb) ||
+		    vmb_samples_reserve(&m->close, trace->n_kind[VMB_OP_BO_CLOSE]) ||
+		    vmb_samples_reserve(&m->submit, ns) || vmb_samples_reserve(&m->stall, ns) ||
+		    vmb_samples_reserve(&m->stall_times, ns) ||
+		    vmb_samples_reserve(&m->job_op, ns) || vmb_samples_reserve(&m->job_start, ns) ||
+		    vmb_samples_reserve(&m->job_end, ns) ||
+		    vmb_samples_reserve(&m->frames, trace->n_kind[VMB_OP_FRAME])) {
+			snprintf(err, errlen, "out of memory");
+			ret = -ENOMEM;
+			goto out_close;
+		}
 	}
 	run->m.simulated = e.be.ops->simulated;
 	e.pace_base = e.be.ops->now(&e.be);

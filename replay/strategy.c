@@ -188,15 +188,9 @@ void vmb_strategy_native_trace(const struct vmb_trace *t, struct vmb_strategy *o
 	vmb_strategy_native(t->driver, out);
 	if (t->driver != VMB_DRIVER_MSM)
 		return;
-	for (size_t i = 0; i < t->n_ops; i++) {
-		const struct vmb_op *op = &t->ops[i];
-
-		if (op->kind == VMB_OP_VM_CREATE &&
-		    (op->u.vm_create.flags & VMB_VM_F_IMPLICIT_VA)) {
-			out->refcount = VMB_REF_WEAK;
-			out->sync = VMB_SYNC_IMPLICIT;
-			return;
-		}
+	if (t->vm_flags & VMB_VM_F_IMPLICIT_VA) {
+		out->refcount = VMB_REF_WEAK;
+		out->sync = VMB_SYNC_IMPLICIT;
 	}
 }
 

@@ -2,9 +2,12 @@
 /*
  * trace.h - the in-memory form of a vmbench trace (format v1).
  *
- * A trace is loaded once, validated completely, and kept as a compact array
- * of fixed-size ops plus three side pools (bind entries, syncs, BO ids).
- * Nothing of jansson survives the load. The JSON format itself is described
+ * A trace is loaded once, validated completely, and kept packed: each op is
+ * a variable-length record of LEB128 varints (deltas for time, thread and
+ * line), its bind entries, syncs and BO ids inline (docs/performance.md,
+ * "Packed ops"). Readers decode ops one at a time through a struct
+ * vmb_cursor into the fixed-size struct vmb_op below. Nothing of jansson
+ * survives the load. The JSON format itself is described
  * in docs/trace-format.md; this header is the contract between the loader,
  * the writer, the replay engine, the generators and the capturer.
  */
@@ -127,9 +130,11 @@ struct vmb_sync {
 };
 
 /*
- * Side-pool slices: ops refer to their variable-length parts by index into
- * trace->binds, trace->syncs and trace->ids. In-syncs come first, out-syncs
- * right after them (first + n_in).
+ * Pool slices: ops refer to their variable-length parts by index into the
+ * bind, sync and id arrays they come with (a decoded op from a cursor: the
+ * cursor's arrays, and every first_* index is 0; the writer: the arrays
+ * passed beside the op). In-syncs come first, out-syncs right after them
+ * (first + n_in).
  */
 
 /**
@@ -240,6 +245,34 @@ struct vmb_op {
 	} u;
 };
 
+/**
+ * struct vmb_trace_seg - a stretch of packed op records
+ * @buf, @len: the records
+ * @line: line of the op before the first one (the line deltas start there)
+ */
+struct vmb_trace_seg {
+	uint8_t *buf;
+	size_t len;
+	uint32_t line;
+};
+
+/* a mark every this many ops */
+#define VMB_TRACE_MARK_OPS 256
+
+/**
+ * struct vmb_trace_mark - decoder state before op k * VMB_TRACE_MARK_OPS
+ * @off: byte offset in segment @seg
+ * @t, @line, @tid: the previous op's time (of those with "t"), line, thread
+ */
+struct vmb_trace_mark {
+	uint64_t off;
+	uint64_t t;
+	uint32_t seg;
+	uint32_t line;
+	uint32_t tid;
+	uint32_t pad;
+};
+
 /*
  * vm_create's kernel_range does not fit the 32-byte union; it is kept in a
  * side array indexed by the VM's trace id (sparse ids are rare in practice,
@@ -262,10 +295,15 @@ struct vmb_source {
  * @driver: header "driver"
  * @page_size: header "page_size" (power of two)
  * @source: header "source"
- * @ops, @n_ops: the op array
- * @binds, @n_binds: pool of bind entries
- * @syncs, @n_syncs: pool of syncs
- * @ids, @n_ids: pool of u32 ids (submit BO lists, syncobj_reset syncobjs)
+ * @n_ops: number of ops
+ * @segs, @n_segs: the packed op records, in segments (one per parse chunk)
+ * @marks, @n_marks: where every VMB_TRACE_MARK_OPS-th op starts, for seeks
+ * @packed_bytes: total size of the records
+ * @max_binds, @max_syncs, @max_ids: most of each that one op carries (ids:
+ *	submit BO lists, syncobj_reset syncobjs)
+ * @vm_flags: the VMB_VM_F_* flags of all vm_create ops, or-ed
+ * @bind_va_end: highest va + range of a bind entry (unmap_all aside)
+ * @n_kind: ops of each kind
  * @vm_kernel_range: kernel_range per VM id (see above), @n_vm_ids entries
  * @max_id: largest id used per object class (vm, queue, bo, syncobj)
  * @sha256: hex digest of the file bytes (64 chars + NUL)
@@ -284,14 +322,16 @@ struct vmb_trace {
 	uint64_t page_size;
 	struct vmb_source source;
 
-	struct vmb_op *ops;
 	size_t n_ops;
-	struct vmb_bind_entry *binds;
-	size_t n_binds;
-	struct vmb_sync *syncs;
-	size_t n_syncs;
-	uint32_t *ids;
-	size_t n_ids;
+	struct vmb_trace_seg *segs;
+	size_t n_segs;
+	struct vmb_trace_mark *marks;
+	size_t n_marks;
+	uint64_t packed_bytes;
+	uint32_t max_binds, max_syncs, max_ids;
+	uint32_t vm_flags;
+	uint64_t bind_va_end;
+	size_t n_kind[VMB_OP_COUNT];
 	uint64_t *vm_kernel_range;
 	size_t n_vm_ids;
 	uint32_t max_id[4];
@@ -339,11 +379,107 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 /** vmb_trace_destroy() - free a trace (NULL is fine) */
 void vmb_trace_destroy(struct vmb_trace *trace);
 
-/* accessors for the side pools */
-static inline const struct vmb_bind_entry *vmb_op_binds(const struct vmb_trace *t,
-							const struct vmb_op *op)
+/**
+ * vmb_trace_pack_ops() - give a trace built in memory (tests, tools) its ops
+ * @t: the trace; its header fields, max_id and vm_kernel_range are the
+ *     caller's; any ops it held are replaced
+ * @ops, @n: the ops, their pool indices relative to @binds, @syncs, @ids
+ *     (lines and "t" as given; every op counts as carrying "t")
+ *
+ * No validation. Free with vmb_trace_release() (or vmb_trace_destroy()
+ * for a trace from the heap).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmb_trace_pack_ops(struct vmb_trace *t, const struct vmb_op *ops, size_t n,
+		       const struct vmb_bind_entry *binds, const struct vmb_sync *syncs,
+		       const uint32_t *ids);
+
+/** vmb_trace_release() - free the packed ops of @t, not @t itself */
+void vmb_trace_release(struct vmb_trace *t);
+
+/**
+ * struct vmb_cursor - reads the ops of a trace in order (or from a seek)
+ * @op: the op just decoded; its first_* indices are 0, into the arrays below
+ * @binds, @syncs, @ids: its bind entries, syncs (in, then out) and BO ids;
+ *	NULL when it has none
+ * @kernel_range: a vm_create's kernel_range, else 0
+ * @has_t: the op carried "t" in the file
+ * @index: the op's index in the trace
+ *
+ * Everything a cursor returns stays valid until its next call. The rest is
+ * the decoder's state.
+ */
+struct vmb_cursor {
+	struct vmb_op op;
+	const struct vmb_bind_entry *binds;
+	const struct vmb_sync *syncs;
+	const uint32_t *ids;
+	uint64_t kernel_range;
+	bool has_t;
+	size_t index;
+
+	const struct vmb_trace *t;
+	size_t next, seg;
+	const uint8_t *p, *end;
+	uint64_t prev_t;
+	uint32_t prev_line, prev_tid;
+	struct vmb_bind_entry *bbuf;
+	struct vmb_sync *sbuf;
+	uint32_t *ibuf;
+	size_t cap_b, cap_s, cap_i;
+};
+
+/**
+ * vmb_cursor_init() - a cursor before the first op of @t
+ * Return: 0 or -ENOMEM (the cursor holds arrays sized for @t's largest op).
+ */
+int vmb_cursor_init(struct vmb_cursor *c, const struct vmb_trace *t);
+
+/**
+ * vmb_cursor_next() - decode the next op into @c
+ * Return: 1 (an op), 0 (no more ops) or -ENOMEM.
+ */
+int vmb_cursor_next(struct vmb_cursor *c);
+
+/**
+ * vmb_cursor_seek() - decode op @index (the next call goes on after it)
+ * Return: 1, 0 (@index out of range) or -ENOMEM.
+ */
+int vmb_cursor_seek(struct vmb_cursor *c, size_t index);
+
+/** vmb_cursor_fini() - free the cursor's arrays */
+void vmb_cursor_fini(struct vmb_cursor *c);
+
+/**
+ * vmb_op_parts() - how many bind entries, syncs and ids an op carries
+ * @op: the op; @nb, @ns, @ni: receive the counts
+ */
+static inline void vmb_op_parts(const struct vmb_op *op, size_t *nb, size_t *ns, size_t *ni)
 {
-	return t->binds + op->u.bind.first_bind;
+	*nb = *ns = *ni = 0;
+	switch (op->kind) {
+	case VMB_OP_BIND:
+		*nb = op->u.bind.n_binds;
+		*ns = (size_t)op->u.bind.n_in + op->u.bind.n_out;
+		break;
+	case VMB_OP_SUBMIT:
+		*ni = op->u.submit.n_bos;
+		*ns = (size_t)op->u.submit.n_in + op->u.submit.n_out;
+		break;
+	case VMB_OP_WAIT:
+	case VMB_OP_SIGNAL:
+		*ns = op->u.wait.n;
+		break;
+	case VMB_OP_TRANSFER:
+		*ns = 2;
+		break;
+	case VMB_OP_SYNCOBJ_RESET:
+		*ni = op->u.reset.n;
+		break;
+	default:
+		break;
+	}
 }
 
 static inline uint64_t vmb_trace_kernel_range(const struct vmb_trace *t, uint32_t vm)

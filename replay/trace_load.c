@@ -100,7 +100,7 @@ static void parse_progress(const struct walker *w)
 	if (!w->pr || stop <= w->begin)
 		return;
 	frac = (double)(w->pos - w->begin) / (double)(stop - w->begin);
-	vmb_progress_update(w->pr, (uint64_t)w->p->n_ops * (w->n_chunks ? w->n_chunks : 1), 0,
+	vmb_progress_update(w->pr, (uint64_t)w->p->n_packed * (w->n_chunks ? w->n_chunks : 1), 0,
 			    (uint64_t)(frac * (double)(w->len - (w->jsonl ? w->begin : 0))));
 }
 
@@ -418,7 +418,7 @@ static int parse_ops_array(struct walker *w)
 	for (;;) {
 		skip_ws(w);
 		p->in_op = true;
-		p->op_index = p->n_ops;
+		p->op_index = p->n_packed;
 		p->op_line = w->line;
 		if (vmb_replay_stopped())
 			return fail_line(w, w->line, "interrupted");
@@ -429,6 +429,8 @@ static int parse_ops_array(struct walker *w)
 			return r;
 		r = vmb_parse_op(p, o);
 		json_decref(o);
+		if (!r)
+			r = vmb_parse_pack(p);
 		if (r)
 			return r;
 		parse_progress(w);
@@ -653,7 +655,7 @@ static int walk_jsonl_ops(struct walker *w)
 		json_t *o;
 
 		p->in_op = true;
-		p->op_index = p->n_ops;
+		p->op_index = p->n_packed;
 		p->op_line = w->line;
 		if (vmb_replay_stopped()) {
 			r = fail_line(w, w->line, "interrupted");
@@ -667,7 +669,9 @@ static int walk_jsonl_ops(struct walker *w)
 				break;
 			}
 			if (r) {
-				r = 0;
+				r = vmb_parse_pack(p);
+				if (r)
+					break;
 				goto next;
 			}
 		}
@@ -697,6 +701,8 @@ static int walk_jsonl_ops(struct walker *w)
 		}
 		r = vmb_parse_op(p, o);
 		json_decref(o);
+		if (!r)
+			r = vmb_parse_pack(p);
 		if (r)
 			break;
 	next:
@@ -737,105 +743,69 @@ static unsigned int n_threads(size_t bytes)
 
 /* ---- merge and validate ---- */
 
-static int append(void **dst, size_t n_dst, const void *src, size_t n_src, size_t elem)
-{
-	void *q;
-
-	if (!n_src)
-		return 0;
-	q = realloc(*dst, (n_dst + n_src) * elem);
-	if (!q)
-		return -ENOMEM;
-	memcpy((char *)q + n_dst * elem, src, n_src * elem);
-	*dst = q;
-	return 0;
-}
-
 /*
- * Move the ops and pools of @p to the end of @t (rebasing pool indices and
- * lines) and validate them in order. Afterwards @p is empty.
+ * Validate the packed ops of @p in order, each as a reader will decode it,
+ * and move them to the end of @t as one segment (with a mark every
+ * VMB_TRACE_MARK_OPS ops). Afterwards @p holds no ops.
  */
 static int merge_chunk(struct vmb_trace *t, struct vmb_validator *v, struct vmb_parse *p,
-		       uint32_t line_base, size_t *bad_op, char *why, size_t len,
-		       struct vmb_progress *pr, const struct walker *w)
+		       uint32_t line_base, size_t *bad_op, uint32_t *bad_line, char *why,
+		       size_t len, struct vmb_progress *pr, const struct walker *w)
 {
 	size_t stop = w->end ? w->end : w->len;
-	size_t op0 = t->n_ops, nb = t->n_binds, ns = t->n_syncs, ni = t->n_ids, kr = 0;
+	size_t op0 = t->n_ops, seg = t->n_segs;
+	struct vmb_trace_seg *sg;
+	struct vmb_cursor c;
+	uint8_t *buf;
 	int r;
 
-	if (!t->ops) {
-		/* the first chunk: take its arrays as they are */
-		t->ops = p->ops;
-		t->binds = p->binds;
-		t->syncs = p->syncs;
-		t->ids = p->ids;
-		p->ops = NULL;
-		p->binds = NULL;
-		p->syncs = NULL;
-		p->ids = NULL;
-	} else if (append((void **)&t->ops, t->n_ops, p->ops, p->n_ops, sizeof(*p->ops)) ||
-		   append((void **)&t->binds, t->n_binds, p->binds, p->n_binds,
-			  sizeof(*p->binds)) ||
-		   append((void **)&t->syncs, t->n_syncs, p->syncs, p->n_syncs,
-			  sizeof(*p->syncs)) ||
-		   append((void **)&t->ids, t->n_ids, p->ids, p->n_ids, sizeof(*p->ids))) {
+	if (!p->n_packed)
+		return 0;
+	if (vmb_trace_grow((void **)&t->segs, t->n_segs, sizeof(*t->segs)))
 		return -ENOMEM;
-	}
-	t->n_binds += p->n_binds;
-	t->n_syncs += p->n_syncs;
-	t->n_ids += p->n_ids;
-	free(p->ops);
-	free(p->binds);
-	free(p->syncs);
-	free(p->ids);
-	p->ops = NULL;
-	p->binds = NULL;
-	p->syncs = NULL;
-	p->ids = NULL;
+	buf = realloc(p->pk.buf, p->pk.len);
+	if (!buf)
+		buf = p->pk.buf;
+	sg = &t->segs[t->n_segs++];
+	*sg = (struct vmb_trace_seg){.buf = buf, .len = p->pk.len, .line = line_base - 1};
+	t->packed_bytes += p->pk.len;
+	p->pk.buf = NULL;
+	p->pk.len = p->pk.cap = 0;
 
-	for (size_t i = 0; i < p->n_ops; i++) {
-		struct vmb_op *op = &t->ops[op0 + i];
-		uint64_t krange = 0;
-		bool has_t = op->pad;
+	vmb_cursor_raw(&c, sg->buf, sg->len, sg->line);
+	for (size_t i = 0; i < p->n_packed; i++) {
+		size_t k = op0 + i;
 
-		op->pad = 0;
-		op->line += line_base - 1;
-		switch (op->kind) {
-		case VMB_OP_BIND:
-			op->u.bind.first_bind += (uint32_t)nb;
-			op->u.bind.first_sync += (uint32_t)ns;
-			break;
-		case VMB_OP_SUBMIT:
-			op->u.submit.first_bo += (uint32_t)ni;
-			op->u.submit.first_sync += (uint32_t)ns;
-			break;
-		case VMB_OP_WAIT:
-		case VMB_OP_SIGNAL:
-			op->u.wait.first_sync += (uint32_t)ns;
-			break;
-		case VMB_OP_TRANSFER:
-			op->u.transfer.first_sync += (uint32_t)ns;
-			break;
-		case VMB_OP_SYNCOBJ_RESET:
-			op->u.reset.first_id += (uint32_t)ni;
-			break;
-		case VMB_OP_VM_CREATE:
-			krange = p->kranges[kr++];
-			break;
-		}
-		t->n_ops = op0 + i + 1;
-		if (vmb_replay_stopped())
+		if (!(k % VMB_TRACE_MARK_OPS) && vmb_trace_add_mark(t, &c, sg->buf, seg))
+			goto oom;
+		r = vmb_cursor_raw_next(&c);
+		if (r <= 0)
+			goto oom;
+		c.index = k;
+		vmb_trace_note_op(t, &c);
+		t->n_ops = k + 1;
+		if (vmb_replay_stopped()) {
+			vmb_cursor_fini(&c);
 			return -EINTR;
-		vmb_progress_update(pr, t->n_ops, 0,
-				    w->begin + (uint64_t)((double)(stop - w->begin) *
-							  (double)(i + 1) / (double)p->n_ops));
-		r = vmb_validator_check(v, op, has_t, krange, why, len);
+		}
+		if (!(i & 1023))
+			vmb_progress_update(pr, t->n_ops, 0,
+					    w->begin +
+						(uint64_t)((double)(stop - w->begin) *
+							   (double)(i + 1) / (double)p->n_packed));
+		r = vmb_validator_check(v, &c, why, len);
 		if (r) {
-			*bad_op = op0 + i;
+			*bad_op = k;
+			*bad_line = c.op.line;
+			vmb_cursor_fini(&c);
 			return r;
 		}
 	}
+	vmb_cursor_fini(&c);
 	return 0;
+oom:
+	vmb_cursor_fini(&c);
+	return -ENOMEM;
 }
 
 /* ---- entry points ---- */
@@ -996,11 +966,13 @@ static int finish(struct load *ld, struct vmb_trace *t)
 	for (unsigned int i = 0; i < ld->n && !r; i++) {
 		struct vmb_parse *p = &ld->p[i];
 		size_t op0 = t->n_ops, bad;
+		uint32_t bad_line = 0;
 
 		wait_chunk(ld, i);
-		r = merge_chunk(t, v, p, line_base, &bad, why, sizeof(why), &pr, &ld->w[i]);
+		r = merge_chunk(t, v, p, line_base, &bad, &bad_line, why, sizeof(why), &pr,
+				&ld->w[i]);
 		if (r == -EINVAL) {
-			r = report(ld, r, t->ops[bad].line, true, bad, why);
+			r = report(ld, r, bad_line, true, bad, why);
 			break;
 		}
 		if (r) {
@@ -1106,10 +1078,7 @@ int vmb_trace_load(const char *path, struct vmb_trace **out, char *err, size_t e
 		r = report(ld, -ENOMEM, 0, false, 0, "");
 		goto out;
 	}
-	shrink((void **)&t->ops, t->n_ops, sizeof(*t->ops));
-	shrink((void **)&t->binds, t->n_binds, sizeof(*t->binds));
-	shrink((void **)&t->syncs, t->n_syncs, sizeof(*t->syncs));
-	shrink((void **)&t->ids, t->n_ids, sizeof(*t->ids));
+	shrink((void **)&t->marks, t->n_marks, sizeof(*t->marks));
 	shrink((void **)&t->vm_kernel_range, t->n_vm_ids, sizeof(*t->vm_kernel_range));
 	if (ld->sha_started) {
 		pthread_join(ld->sha_tid, NULL);
@@ -1153,10 +1122,7 @@ void vmb_trace_destroy(struct vmb_trace *trace)
 	free(trace->path);
 	free(trace->source.kind);
 	free(trace->source.json);
-	free(trace->ops);
-	free(trace->binds);
-	free(trace->syncs);
-	free(trace->ids);
+	vmb_trace_release(trace);
 	free(trace->vm_kernel_range);
 	free(trace);
 }

@@ -279,7 +279,33 @@ void vmb_parse_free(struct vmb_parse *p)
 	free(p->syncs);
 	free(p->ids);
 	free(p->kranges);
+	vmb_pack_free(&p->pk);
 	memset(p, 0, sizeof(*p));
+}
+
+/**
+ * vmb_parse_pack() - move the ops parsed since the last call (normally
+ * one) into the packed records of @p, and empty the arrays for the next
+ * @p: parse state
+ *
+ * Return: 0 or -ENOMEM (recorded in @p).
+ */
+int vmb_parse_pack(struct vmb_parse *p)
+{
+	size_t kr = 0;
+
+	for (size_t i = 0; i < p->n_ops; i++) {
+		const struct vmb_op *op = &p->ops[i];
+		uint64_t krange = 0;
+
+		if (op->kind == VMB_OP_VM_CREATE && kr < p->n_kranges)
+			krange = p->kranges[kr++];
+		if (vmb_pack_op(&p->pk, op, op->pad, krange, p->binds, p->syncs, p->ids))
+			return vmb_parse_oom(p);
+	}
+	p->n_packed += p->n_ops;
+	p->n_ops = p->n_binds = p->n_syncs = p->n_ids = p->n_kranges = 0;
+	return 0;
 }
 
 /**

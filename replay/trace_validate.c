@@ -67,6 +67,7 @@ struct tid_slot {
  * @kr_cap: capacity of t->vm_kernel_range
  * @tids: open-addressing table of the last "t" per thread
  * @tid_cap, @tid_used: its size (a power of two) and fill
+ * @binds, @syncs, @ids: the pools of the op being checked
  */
 struct vmb_validator {
 	struct vmb_trace *t;
@@ -79,6 +80,9 @@ struct vmb_validator {
 	size_t kr_cap;
 	struct tid_slot *tids;
 	size_t tid_cap, tid_used;
+	const struct vmb_bind_entry *binds;
+	const struct vmb_sync *syncs;
+	const uint32_t *ids;
 };
 
 static const char *const class_name[] = {"vm", "queue", "bo", "syncobj"};
@@ -224,7 +228,6 @@ static void note_id(struct vmb_validator *v, enum vmb_obj_class c, uint32_t id)
 /* every id an op names, for max_id (whether or not the op is valid) */
 static void note_ids(struct vmb_validator *v, const struct vmb_op *op)
 {
-	const struct vmb_trace *t = v->t;
 	const struct vmb_sync *s = NULL;
 	size_t n_sync = 0;
 
@@ -253,32 +256,32 @@ static void note_ids(struct vmb_validator *v, const struct vmb_op *op)
 		note_id(v, VMB_CLASS_VM, op->u.bind.vm);
 		note_id(v, VMB_CLASS_QUEUE, op->u.bind.queue);
 		for (uint32_t i = 0; i < op->u.bind.n_binds; i++)
-			note_id(v, VMB_CLASS_BO, t->binds[op->u.bind.first_bind + i].bo);
-		s = VMB_POOL_AT(t->syncs, op->u.bind.first_sync);
+			note_id(v, VMB_CLASS_BO, v->binds[op->u.bind.first_bind + i].bo);
+		s = VMB_POOL_AT(v->syncs, op->u.bind.first_sync);
 		n_sync = (size_t)op->u.bind.n_in + op->u.bind.n_out;
 		break;
 	case VMB_OP_SUBMIT:
 		note_id(v, VMB_CLASS_QUEUE, op->u.submit.queue);
 		for (uint32_t i = 0; i < op->u.submit.n_bos; i++)
-			note_id(v, VMB_CLASS_BO, t->ids[op->u.submit.first_bo + i]);
-		s = VMB_POOL_AT(t->syncs, op->u.submit.first_sync);
+			note_id(v, VMB_CLASS_BO, v->ids[op->u.submit.first_bo + i]);
+		s = VMB_POOL_AT(v->syncs, op->u.submit.first_sync);
 		n_sync = (size_t)op->u.submit.n_in + op->u.submit.n_out;
 		break;
 	case VMB_OP_WAIT:
 	case VMB_OP_SIGNAL:
-		s = VMB_POOL_AT(t->syncs, op->u.wait.first_sync);
+		s = VMB_POOL_AT(v->syncs, op->u.wait.first_sync);
 		n_sync = op->u.wait.n;
 		break;
 	case VMB_OP_EVICT:
 		note_id(v, VMB_CLASS_BO, op->u.evict.bo);
 		break;
 	case VMB_OP_TRANSFER:
-		s = VMB_POOL_AT(t->syncs, op->u.transfer.first_sync);
+		s = VMB_POOL_AT(v->syncs, op->u.transfer.first_sync);
 		n_sync = 2;
 		break;
 	case VMB_OP_SYNCOBJ_RESET:
 		for (uint32_t i = 0; i < op->u.reset.n; i++)
-			note_id(v, VMB_CLASS_SYNCOBJ, t->ids[op->u.reset.first_id + i]);
+			note_id(v, VMB_CLASS_SYNCOBJ, v->ids[op->u.reset.first_id + i]);
 		break;
 	case VMB_OP_SYNC_FILE_EXPORT:
 	case VMB_OP_SYNC_FILE_IMPORT:
@@ -411,7 +414,7 @@ static int check_transfer_end(const struct vmb_validator *v, const struct vmb_sy
 static int check_transfer(const struct vmb_validator *v, const struct vmb_op *op, char *why,
 			  size_t len)
 {
-	const struct vmb_sync *s = &v->t->syncs[op->u.transfer.first_sync];
+	const struct vmb_sync *s = &v->syncs[op->u.transfer.first_sync];
 	int r;
 
 	/* drm_syncobj_transfer_to_timeline/_to_binary look the destination up first */
@@ -580,12 +583,12 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		if (!r && b->queue)
 			r = need_alive(v, VMB_CLASS_QUEUE, b->queue, why, len);
 		for (uint32_t i = 0; !r && i < b->n_binds; i++)
-			r = check_entry(v, b->vm, &t->binds[b->first_bind + i], i, why, len);
+			r = check_entry(v, b->vm, &v->binds[b->first_bind + i], i, why, len);
 		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync), b->n_in, "in", why,
+			r = check_syncs(v, VMB_POOL_AT(v->syncs, b->first_sync), b->n_in, "in", why,
 					len);
 		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, b->first_sync + b->n_in), b->n_out,
+			r = check_syncs(v, VMB_POOL_AT(v->syncs, b->first_sync + b->n_in), b->n_out,
 					"out", why, len);
 		return r;
 	}
@@ -594,12 +597,12 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 
 		r = need_alive(v, VMB_CLASS_QUEUE, s->queue, why, len);
 		for (uint32_t i = 0; !r && i < s->n_bos; i++)
-			r = need_alive(v, VMB_CLASS_BO, t->ids[s->first_bo + i], why, len);
+			r = need_alive(v, VMB_CLASS_BO, v->ids[s->first_bo + i], why, len);
 		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync), s->n_in, "in", why,
+			r = check_syncs(v, VMB_POOL_AT(v->syncs, s->first_sync), s->n_in, "in", why,
 					len);
 		if (!r)
-			r = check_syncs(v, VMB_POOL_AT(t->syncs, s->first_sync + s->n_in), s->n_out,
+			r = check_syncs(v, VMB_POOL_AT(v->syncs, s->first_sync + s->n_in), s->n_out,
 					"out", why, len);
 		return r;
 	}
@@ -607,7 +610,7 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 	case VMB_OP_SIGNAL:
 		if (!op->u.wait.n)
 			return why_fmt(why, len, "no syncs");
-		return check_syncs(v, VMB_POOL_AT(t->syncs, op->u.wait.first_sync), op->u.wait.n,
+		return check_syncs(v, VMB_POOL_AT(v->syncs, op->u.wait.first_sync), op->u.wait.n,
 				   "", why, len);
 	case VMB_OP_CPU_UNMAP:
 	case VMB_OP_CPU_MIGRATE:
@@ -628,7 +631,7 @@ static int check_semantics(struct vmb_validator *v, const struct vmb_op *op, uin
 		for (uint32_t i = 0; i < op->u.reset.n; i++) {
 			char pfx[32];
 
-			if (!need_alive(v, VMB_CLASS_SYNCOBJ, t->ids[op->u.reset.first_id + i], why,
+			if (!need_alive(v, VMB_CLASS_SYNCOBJ, v->ids[op->u.reset.first_id + i], why,
 					len))
 				continue;
 			snprintf(pfx, sizeof(pfx), "syncobjs[%" PRIu32 "]: ", i);
@@ -743,19 +746,25 @@ static int record_kernel_range(struct vmb_validator *v, const struct vmb_op *op,
 /**
  * vmb_validator_check() - check one parsed op and update the object state
  * @v: validator
- * @op: the op, already appended to the trace (its pool slices are in place)
- * @has_t: the op carried "t" (only those take part in the time order check)
- * @kernel_range: vm_create's kernel_range (0 for other ops)
+ * @c: the op as decoded from the packed trace: its pools, its kernel_range
+ *     (vm_create), and whether it carried "t" (only those take part in the
+ *     time order check)
  * @why: receives the reason on error, without "FILE:LINE: op N: "
  * @len: size of @why
  *
  * Return: 0 (valid, or invalid but excused by a non-zero "ret"), -EINVAL
  * with @why filled, or -ENOMEM.
  */
-int vmb_validator_check(struct vmb_validator *v, const struct vmb_op *op, bool has_t,
-			uint64_t kernel_range, char *why, size_t len)
+int vmb_validator_check(struct vmb_validator *v, const struct vmb_cursor *c, char *why, size_t len)
 {
+	const struct vmb_op *op = &c->op;
+	uint64_t kernel_range = c->kernel_range;
+	bool has_t = c->has_t;
 	int r;
+
+	v->binds = c->binds;
+	v->syncs = c->syncs;
+	v->ids = c->ids;
 
 	if (has_t) {
 		r = check_time(v, op, why, len);

@@ -497,19 +497,23 @@ int vmb_trace_write(const struct vmb_trace *t, FILE *f, bool jsonl)
 	    .source_json = t->source.json,
 	};
 	struct vmb_trace_writer *w;
+	struct vmb_cursor c;
 	int r;
 
-	r = vmb_trace_writer_open(f, &hdr, jsonl, &w);
+	r = vmb_cursor_init(&c, t);
 	if (r)
 		return r;
-	for (size_t i = 0; i < t->n_ops && !r; i++) {
-		const struct vmb_op *op = &t->ops[i];
-		uint64_t krange = 0;
-
-		if (op->kind == VMB_OP_VM_CREATE)
-			krange = vmb_trace_kernel_range(t, op->u.vm_create.vm);
-		r = write_op(w, op, krange, t->binds, t->syncs, t->ids, NULL);
+	r = vmb_trace_writer_open(f, &hdr, jsonl, &w);
+	if (r) {
+		vmb_cursor_fini(&c);
+		return r;
 	}
+	while ((r = vmb_cursor_next(&c)) > 0) {
+		r = write_op(w, &c.op, c.kernel_range, c.binds, c.syncs, c.ids, NULL);
+		if (r)
+			break;
+	}
+	vmb_cursor_fini(&c);
 	if (r) {
 		vmb_trace_writer_close(w);
 		return r;

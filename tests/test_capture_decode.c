@@ -13,6 +13,7 @@
 #include "../capture/capture.h"
 #include "harness.h"
 #include "trace.h"
+#include "trace_at.h"
 #include "uapi/amdgpu.h"
 #include "uapi/drm_core.h"
 #include "uapi/msm.h"
@@ -193,20 +194,20 @@ TEST(xe_ops_and_ids)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 9);
-	CHECK_INT(t->ops[0].u.vm_create.vm, 1);
-	CHECK_INT(t->ops[1].u.bo.bo, 1);
-	CHECK_INT(t->ops[1].u.bo.vm, 1);
-	CHECK_INT(t->ops[2].u.queue.queue, 1);
-	CHECK_INT(t->ops[3].kind, VMB_OP_SYNCOBJ_CREATE);
-	CHECK(t->ops[3].u.syncobj.timeline); /* used with a point later */
-	CHECK_INT(t->ops[4].kind, VMB_OP_BIND);
-	CHECK_INT(t->ops[4].u.bind.queue, 1);
-	CHECK_INT(vmb_op_binds(t, &t->ops[4])[0].bo, 1);
-	CHECK_U64(vmb_op_binds(t, &t->ops[4])[0].offset, 0x1000);
-	CHECK_INT(t->ops[6].kind, VMB_OP_BO_CLOSE);
-	CHECK_INT(t->ops[6].u.bo.bo, 1);
-	CHECK_INT(t->ops[7].u.bo.bo, 2); /* handle 5 reused: a new id */
-	CHECK_INT(t->ops[8].kind, VMB_OP_VM_DESTROY);
+	CHECK_INT(OPAT(t, 0).u.vm_create.vm, 1);
+	CHECK_INT(OPAT(t, 1).u.bo.bo, 1);
+	CHECK_INT(OPAT(t, 1).u.bo.vm, 1);
+	CHECK_INT(OPAT(t, 2).u.queue.queue, 1);
+	CHECK_INT(OPAT(t, 3).kind, VMB_OP_SYNCOBJ_CREATE);
+	CHECK(OPAT(t, 3).u.syncobj.timeline); /* used with a point later */
+	CHECK_INT(OPAT(t, 4).kind, VMB_OP_BIND);
+	CHECK_INT(OPAT(t, 4).u.bind.queue, 1);
+	CHECK_INT(test_op_at(t, 4)->binds[0].bo, 1);
+	CHECK_U64(test_op_at(t, 4)->binds[0].offset, 0x1000);
+	CHECK_INT(OPAT(t, 6).kind, VMB_OP_BO_CLOSE);
+	CHECK_INT(OPAT(t, 6).u.bo.bo, 1);
+	CHECK_INT(OPAT(t, 7).u.bo.bo, 2); /* handle 5 reused: a new id */
+	CHECK_INT(OPAT(t, 8).kind, VMB_OP_VM_DESTROY);
 	vmb_trace_destroy(t);
 }
 
@@ -275,11 +276,11 @@ TEST(amdgpu_implicit_vm_cs_and_va)
 		return;
 	/* bo_create, implicit vm_create, queue_create, bind, bind, syncobj, submit */
 	CHECK_INT(t->n_ops, 7);
-	CHECK_INT(t->ops[1].kind, VMB_OP_VM_CREATE);
-	CHECK_INT(t->ops[2].u.queue.vm, 1);
-	CHECK_INT(t->ops[3].u.bind.vm, 1);
-	CHECK_INT(t->ops[6].u.submit.queue, 1);
-	CHECK_INT(t->ids[t->ops[6].u.submit.first_bo], 1);
+	CHECK_INT(OPAT(t, 1).kind, VMB_OP_VM_CREATE);
+	CHECK_INT(OPAT(t, 2).u.queue.vm, 1);
+	CHECK_INT(OPAT(t, 3).u.bind.vm, 1);
+	CHECK_INT(OPAT(t, 6).u.submit.queue, 1);
+	CHECK_INT(test_op_at(t, 6)->ids[0], 1);
 	vmb_trace_destroy(t);
 }
 
@@ -333,10 +334,10 @@ TEST(nouveau_vm_init_bind_exec)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 6);
-	CHECK_U64(t->ops[0].u.vm_create.kernel_start, 0x10000000000ull);
+	CHECK_U64(OPAT(t, 0).u.vm_create.kernel_start, 0x10000000000ull);
 	CHECK_U64(vmb_trace_kernel_range(t, 1), 0x100000000ull);
-	CHECK_INT(t->ops[2].u.queue.queue, 1); /* channel 0 is a real queue */
-	CHECK_INT(t->ops[5].u.submit.queue, 1);
+	CHECK_INT(OPAT(t, 2).u.queue.queue, 1); /* channel 0 is a real queue */
+	CHECK_INT(OPAT(t, 5).u.submit.queue, 1);
 	vmb_trace_destroy(t);
 }
 
@@ -388,8 +389,8 @@ TEST(panthor_bind_merges_syncs)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 6);
-	CHECK_U64(t->ops[0].u.vm_create.va_range, 0x100000000ull);
-	CHECK_INT(t->ops[1].u.bo.vm, 1);
+	CHECK_U64(OPAT(t, 0).u.vm_create.va_range, 0x100000000ull);
+	CHECK_INT(OPAT(t, 1).u.bo.vm, 1);
 	vmb_trace_destroy(t);
 }
 
@@ -442,9 +443,9 @@ TEST(msm_vm_bind_mode)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 7);
-	CHECK_INT(t->ops[0].kind, VMB_OP_VM_CREATE);
-	CHECK_INT(t->ops[5].u.bind.queue, 1);
-	CHECK_INT(t->ops[6].u.submit.queue, 2);
+	CHECK_INT(OPAT(t, 0).kind, VMB_OP_VM_CREATE);
+	CHECK_INT(OPAT(t, 5).u.bind.queue, 1);
+	CHECK_INT(OPAT(t, 6).u.submit.queue, 2);
 	vmb_trace_destroy(t);
 }
 
@@ -491,10 +492,10 @@ TEST(core_syncobj_wait_signal)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 6);
-	CHECK(t->ops[0].u.syncobj.signaled);
-	CHECK(!t->ops[0].u.syncobj.timeline);
-	CHECK(t->ops[1].u.syncobj.timeline);
-	CHECK_INT(t->ops[3].ret, -ETIME);
+	CHECK(OPAT(t, 0).u.syncobj.signaled);
+	CHECK(!OPAT(t, 0).u.syncobj.timeline);
+	CHECK(OPAT(t, 1).u.syncobj.timeline);
+	CHECK_INT(OPAT(t, 3).ret, -ETIME);
 	vmb_trace_destroy(t);
 }
 
@@ -523,8 +524,10 @@ TEST(core_syncobj_fence_moves)
 	    .handle = 1, .flags = VMB_DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, .fd = 40};
 	const struct cap_decoder *d = &cap_decoder_amdgpu;
 	const struct vmb_sync *s;
+	struct vmb_cursor c;
 	struct cap_rec *r;
 	struct vmb_trace *t;
+	size_t i;
 
 	reset();
 	CHECK(decode(d, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &sa, NULL, 0, NULL));
@@ -552,17 +555,43 @@ TEST(core_syncobj_fence_moves)
 	if (!t)
 		return;
 	CHECK_INT(t->n_ops, 10);
-	CHECK(t->ops[1].u.syncobj.timeline); /* typed by the transfer's dst_point */
-	s = &t->syncs[t->ops[3].u.transfer.first_sync];
-	CHECK(s[0].syncobj == 1 && s[0].point == 0 && s[1].syncobj == 2 && s[1].point == 7);
-	CHECK_INT(t->ops[4].u.transfer.flags, VMB_TRANSFER_F_WAIT_FOR_SUBMIT);
-	CHECK_INT(t->ops[5].ret, -EINVAL);
-	CHECK_INT(t->ops[6].kind, VMB_OP_SYNC_FILE_EXPORT);
-	CHECK_INT(t->ops[7].kind, VMB_OP_SYNCOBJ_RESET);
-	CHECK_INT(t->ops[7].u.reset.n, 2);
-	CHECK_INT(t->ids[t->ops[7].u.reset.first_id], 3);
-	CHECK_INT(t->ops[8].u.sync_file.sync_file, 42);
-	CHECK_INT(t->ops[9].u.sync_file.sync_file, 0);
+	CHECK(!vmb_cursor_init(&c, t));
+	for (i = 0; i < 10 && vmb_cursor_next(&c) == 1; i++) {
+		const struct vmb_op *op = &c.op;
+
+		switch (i) {
+		case 1:
+			CHECK(op->u.syncobj.timeline); /* typed by the transfer's dst_point */
+			break;
+		case 3:
+			s = c.syncs;
+			CHECK(s[0].syncobj == 1 && s[0].point == 0 && s[1].syncobj == 2 &&
+			      s[1].point == 7);
+			break;
+		case 4:
+			CHECK_INT(op->u.transfer.flags, VMB_TRANSFER_F_WAIT_FOR_SUBMIT);
+			break;
+		case 5:
+			CHECK_INT(op->ret, -EINVAL);
+			break;
+		case 6:
+			CHECK_INT(op->kind, VMB_OP_SYNC_FILE_EXPORT);
+			break;
+		case 7:
+			CHECK_INT(op->kind, VMB_OP_SYNCOBJ_RESET);
+			CHECK_INT(op->u.reset.n, 2);
+			CHECK_INT(c.ids[0], 3);
+			break;
+		case 8:
+			CHECK_INT(op->u.sync_file.sync_file, 42);
+			break;
+		case 9:
+			CHECK_INT(op->u.sync_file.sync_file, 0);
+			break;
+		}
+	}
+	CHECK_INT(i, 10);
+	vmb_cursor_fini(&c);
 	vmb_trace_destroy(t);
 }
 
@@ -595,8 +624,8 @@ TEST(amdgpu_userptr_as_map_userptr)
 	CHECK(t != NULL);
 	if (t) {
 		CHECK_INT(t->n_ops, 2); /* implicit vm_create, bind: no bo_create/bo_close */
-		CHECK_INT(vmb_op_binds(t, &t->ops[1])[0].kind, VMB_BIND_MAP_USERPTR);
-		CHECK_U64(vmb_op_binds(t, &t->ops[1])[0].offset, (uintptr_t)mem + 0x1000);
+		CHECK_INT(test_op_at(t, 1)->binds[0].kind, VMB_BIND_MAP_USERPTR);
+		CHECK_U64(test_op_at(t, 1)->binds[0].offset, (uintptr_t)mem + 0x1000);
 		vmb_trace_destroy(t);
 	}
 	free(text);

@@ -56,10 +56,8 @@ static void build_trace(enum vmb_driver d)
 	    (struct vmb_bind_entry){.kind = VMB_BIND_UNMAP, .va = 0x200000, .range = 0x80000};
 	trace.driver = d;
 	trace.page_size = 4096;
-	trace.ops = ops;
-	trace.n_ops = 7;
-	trace.binds = binds;
-	trace.n_binds = 3;
+	if (vmb_trace_pack_ops(&trace, ops, 7, binds, NULL, NULL))
+		abort();
 	trace.max_id[VMB_CLASS_VM] = 1;
 	trace.max_id[VMB_CLASS_BO] = 1;
 	trace.max_id[VMB_CLASS_QUEUE] = 0;
@@ -122,5 +120,6 @@ TEST(hw_bind_unbind)
 int main(void)
 {
 	RUN(hw_bind_unbind);
+	vmb_trace_release(&trace);
 	return TEST_SUMMARY();
 }

@@ -14,6 +14,7 @@
 
 #include "../tests/harness.h"
 #include "trace.h"
+#include "trace_at.h"
 
 static char tmpdir[] = "/tmp/vmb-test-trace-XXXXXX";
 
@@ -113,7 +114,7 @@ TEST(load_json)
 	CHECK_INT(strlen(t->sha256), 64);
 	CHECK(!t->dropped_partial_line);
 
-	op = &t->ops[0];
+	op = &OPAT(t, 0);
 	CHECK_INT(op->kind, VMB_OP_VM_CREATE);
 	CHECK_INT(op->line, 5);
 	CHECK_U64(op->t, 10);
@@ -123,7 +124,7 @@ TEST(load_json)
 	CHECK_INT(op->u.vm_create.flags, VMB_VM_F_FAULT);
 	CHECK_U64(vmb_trace_kernel_range(t, 1), 0);
 
-	op = &t->ops[1];
+	op = &OPAT(t, 1);
 	CHECK_INT(op->line, 6);
 	CHECK_U64(op->u.vm_create.va_start, 0x100000);
 	CHECK_U64(op->u.vm_create.va_range, 0xffff00000000ull);
@@ -131,18 +132,18 @@ TEST(load_json)
 	CHECK_U64(vmb_trace_kernel_range(t, 2), 0x100000);
 	CHECK_U64(vmb_trace_kernel_range(t, 99), 0);
 
-	CHECK_INT(t->ops[2].u.queue.engine, VMB_ENGINE_BIND);
-	CHECK_INT(t->ops[3].u.queue.engine, VMB_ENGINE_RENDER);
-	CHECK_U64(t->ops[4].u.bo.size, 0x10000);
-	CHECK_INT(t->ops[4].u.bo.placement, VMB_PLACE_VRAM);
-	CHECK_INT(t->ops[4].u.bo.flags, VMB_BO_F_SCANOUT);
-	CHECK_INT(t->ops[4].u.bo.vm, 0);
-	CHECK_INT(t->ops[5].u.bo.vm, 1);
-	CHECK_INT(t->ops[5].u.bo.placement, VMB_PLACE_ANY);
-	CHECK(t->ops[7].u.syncobj.timeline && t->ops[7].u.syncobj.signaled);
-	CHECK(!t->ops[6].u.syncobj.timeline && !t->ops[6].u.syncobj.signaled);
+	CHECK_INT(OPAT(t, 2).u.queue.engine, VMB_ENGINE_BIND);
+	CHECK_INT(OPAT(t, 3).u.queue.engine, VMB_ENGINE_RENDER);
+	CHECK_U64(OPAT(t, 4).u.bo.size, 0x10000);
+	CHECK_INT(OPAT(t, 4).u.bo.placement, VMB_PLACE_VRAM);
+	CHECK_INT(OPAT(t, 4).u.bo.flags, VMB_BO_F_SCANOUT);
+	CHECK_INT(OPAT(t, 4).u.bo.vm, 0);
+	CHECK_INT(OPAT(t, 5).u.bo.vm, 1);
+	CHECK_INT(OPAT(t, 5).u.bo.placement, VMB_PLACE_ANY);
+	CHECK(OPAT(t, 7).u.syncobj.timeline && OPAT(t, 7).u.syncobj.signaled);
+	CHECK(!OPAT(t, 6).u.syncobj.timeline && !OPAT(t, 6).u.syncobj.signaled);
 
-	op = &t->ops[8];
+	op = &OPAT(t, 8);
 	CHECK_INT(op->kind, VMB_OP_BIND);
 	CHECK_INT(op->line, 14);
 	CHECK_INT(op->u.bind.vm, 1);
@@ -150,7 +151,7 @@ TEST(load_json)
 	CHECK_INT(op->u.bind.n_binds, 6);
 	CHECK_INT(op->u.bind.n_in, 1);
 	CHECK_INT(op->u.bind.n_out, 1);
-	b = vmb_op_binds(t, op);
+	b = test_op_at(t, 8)->binds;
 	CHECK_INT(b[0].kind, VMB_BIND_MAP);
 	CHECK_U64(b[0].va, 0xffff00000000ull);
 	CHECK_U64(b[0].range, 65536);
@@ -166,31 +167,31 @@ TEST(load_json)
 	CHECK_INT(b[4].kind, VMB_BIND_PREFETCH);
 	CHECK_U64(b[4].offset, 1);
 	CHECK_INT(b[5].kind, VMB_BIND_UNMAP);
-	CHECK_INT(t->syncs[op->u.bind.first_sync].syncobj, 1);
-	CHECK_U64(t->syncs[op->u.bind.first_sync].point, 0);
-	CHECK_INT(t->syncs[op->u.bind.first_sync + 1].syncobj, 2);
-	CHECK_U64(t->syncs[op->u.bind.first_sync + 1].point, 5);
+	CHECK_INT(test_op_at(t, 8)->syncs[op->u.bind.first_sync].syncobj, 1);
+	CHECK_U64(test_op_at(t, 8)->syncs[op->u.bind.first_sync].point, 0);
+	CHECK_INT(test_op_at(t, 8)->syncs[op->u.bind.first_sync + 1].syncobj, 2);
+	CHECK_U64(test_op_at(t, 8)->syncs[op->u.bind.first_sync + 1].point, 5);
 
-	op = &t->ops[9];
+	op = &OPAT(t, 9);
 	CHECK_INT(op->kind, VMB_OP_SUBMIT);
 	CHECK_INT(op->u.submit.queue, 2);
 	CHECK_INT(op->u.submit.n_bos, 2);
-	CHECK_INT(t->ids[op->u.submit.first_bo + 1], 2);
+	CHECK_INT(test_op_at(t, 9)->ids[op->u.submit.first_bo + 1], 2);
 	CHECK_U64(op->u.submit.gpu_ns, 250000);
 
-	CHECK(!t->ops[10].u.wait.all);
-	CHECK_U64(t->ops[10].u.wait.timeout_ns, 1000);
-	CHECK(t->ops[11].u.wait.all);
-	CHECK_U64(t->ops[11].u.wait.timeout_ns, UINT64_MAX);
-	CHECK_INT(t->ops[12].kind, VMB_OP_SIGNAL);
-	CHECK_INT(t->ops[12].u.wait.n, 1);
-	CHECK_U64(t->ops[13].u.cpu_unmap.addr, 0x7f0000001000ull);
-	CHECK_INT(t->ops[14].u.evict.bo, 1);
-	CHECK_U64(t->ops[15].u.frame.n, 1);
-	CHECK_U64(t->ops[15].t, 5); /* tid 0: its own clock */
-	CHECK_INT(vmb_op_binds(t, &t->ops[16])[0].kind, VMB_BIND_UNMAP_ALL);
-	CHECK_INT(t->ops[17].ret, -22);
-	CHECK_INT(t->ops[18].ret, -12);
+	CHECK(!OPAT(t, 10).u.wait.all);
+	CHECK_U64(OPAT(t, 10).u.wait.timeout_ns, 1000);
+	CHECK(OPAT(t, 11).u.wait.all);
+	CHECK_U64(OPAT(t, 11).u.wait.timeout_ns, UINT64_MAX);
+	CHECK_INT(OPAT(t, 12).kind, VMB_OP_SIGNAL);
+	CHECK_INT(OPAT(t, 12).u.wait.n, 1);
+	CHECK_U64(OPAT(t, 13).u.cpu_unmap.addr, 0x7f0000001000ull);
+	CHECK_INT(OPAT(t, 14).u.evict.bo, 1);
+	CHECK_U64(OPAT(t, 15).u.frame.n, 1);
+	CHECK_U64(OPAT(t, 15).t, 5); /* tid 0: its own clock */
+	CHECK_INT(test_op_at(t, 16)->binds[0].kind, VMB_BIND_UNMAP_ALL);
+	CHECK_INT(OPAT(t, 17).ret, -22);
+	CHECK_INT(OPAT(t, 18).ret, -12);
 
 	CHECK_INT(t->max_id[VMB_CLASS_VM], 2);
 	CHECK_INT(t->max_id[VMB_CLASS_QUEUE], 2);
@@ -218,8 +219,8 @@ TEST(load_jsonl)
 		return;
 	}
 	CHECK_INT(t->n_ops, 4);
-	CHECK_INT(t->ops[0].line, 2);
-	CHECK_INT(t->ops[3].line, 5);
+	CHECK_INT(OPAT(t, 0).line, 2);
+	CHECK_INT(OPAT(t, 3).line, 5);
 	CHECK_STR(t->source.kind, "capture");
 	CHECK(!t->dropped_partial_line);
 	vmb_trace_destroy(t);
@@ -316,8 +317,8 @@ TEST(ret_exemption)
 		return;
 	}
 	CHECK_INT(t->n_ops, 8);
-	CHECK_INT(t->ops[2].ret, -22);
-	CHECK_INT(t->ops[3].ret, -17);
+	CHECK_INT(OPAT(t, 2).ret, -22);
+	CHECK_INT(OPAT(t, 3).ret, -17);
 	vmb_trace_destroy(t);
 
 	/* the same bind without "ret" is rejected */
@@ -365,9 +366,9 @@ static void check_chunked(const char *threads)
 		sum[64] = '\0';
 		CHECK_STR(t->sha256, sum);
 		CHECK_INT(t->n_ops, 2000);
-		CHECK_INT(t->ops[1999].line, 2001);
-		CHECK_U64(t->ops[1999].u.frame.n, 1999);
-		CHECK_U64(t->ops[1234].t, 1234);
+		CHECK_INT(OPAT(t, 1999).line, 2001);
+		CHECK_U64(OPAT(t, 1999).u.frame.n, 1999);
+		CHECK_U64(OPAT(t, 1234).t, 1234);
 		vmb_trace_destroy(t);
 	}
 
@@ -415,29 +416,41 @@ TEST(jsonl_chunks_8)
 	check_chunked("8");
 }
 
-/* ops equal field by field except the line they came from */
+/* ops equal field by field (bind entries, syncs, ids too) except their line */
 static bool same_ops(const struct vmb_trace *a, const struct vmb_trace *b)
 {
-	if (a->n_ops != b->n_ops || a->n_binds != b->n_binds || a->n_syncs != b->n_syncs ||
-	    a->n_ids != b->n_ids)
+	struct vmb_cursor ca, cb;
+	bool same = a->n_ops == b->n_ops;
+	int ra = 1, rb = 1;
+
+	if (!same || vmb_cursor_init(&ca, a))
 		return false;
-	for (size_t i = 0; i < a->n_ops; i++) {
-		struct vmb_op x = a->ops[i], y = b->ops[i];
+	if (vmb_cursor_init(&cb, b)) {
+		vmb_cursor_fini(&ca);
+		return false;
+	}
+	while (same && (ra = vmb_cursor_next(&ca)) > 0 && (rb = vmb_cursor_next(&cb)) > 0) {
+		struct vmb_op x = ca.op, y = cb.op;
+		size_t nb, ns, ni;
 
 		x.line = y.line = 0;
-		if (memcmp(&x, &y, sizeof(x))) {
-			printf("# op %zu differs\n", i);
-			return false;
+		if (memcmp(&x, &y, sizeof(x)) || ca.kernel_range != cb.kernel_range) {
+			printf("# op %zu differs\n", ca.index);
+			same = false;
+			break;
 		}
-		if (x.kind == VMB_OP_VM_CREATE && vmb_trace_kernel_range(a, x.u.vm_create.vm) !=
-						      vmb_trace_kernel_range(b, x.u.vm_create.vm))
-			return false;
+		vmb_op_parts(&x, &nb, &ns, &ni);
+		if ((nb && memcmp(ca.binds, cb.binds, nb * sizeof(*ca.binds))) ||
+		    (ns && memcmp(ca.syncs, cb.syncs, ns * sizeof(*ca.syncs))) ||
+		    (ni && memcmp(ca.ids, cb.ids, ni * sizeof(*ca.ids)))) {
+			printf("# op %zu: pools differ\n", ca.index);
+			same = false;
+		}
 	}
-	return (!a->n_binds || !memcmp(a->binds, b->binds, a->n_binds * sizeof(*a->binds))) &&
-	       (!a->n_syncs || !memcmp(a->syncs, b->syncs, a->n_syncs * sizeof(*a->syncs))) &&
-	       (!a->n_ids || !memcmp(a->ids, b->ids, a->n_ids * sizeof(*a->ids))) &&
-	       a->driver == b->driver && a->page_size == b->page_size &&
-	       !strcmp(a->source.kind, b->source.kind);
+	vmb_cursor_fini(&ca);
+	vmb_cursor_fini(&cb);
+	return same && ra >= 0 && rb >= 0 && a->driver == b->driver &&
+	       a->page_size == b->page_size && !strcmp(a->source.kind, b->source.kind);
 }
 
 static struct vmb_trace *rewrite(const struct vmb_trace *t, const char *name, bool jsonl)
@@ -623,27 +636,27 @@ TEST(sync_ops)
 	}
 	/* the simdjson fast path and jansson build the same arrays */
 	CHECK(same_ops(a, b));
-	CHECK_INT(a->ops[3].kind, VMB_OP_TRANSFER);
-	s = &a->syncs[a->ops[3].u.transfer.first_sync];
+	CHECK_INT(OPAT(a, 3).kind, VMB_OP_TRANSFER);
+	s = &test_op_at(a, 3)->syncs[0];
 	CHECK_INT(s[0].syncobj, 1);
 	CHECK_U64(s[0].point, 0);
 	CHECK_INT(s[1].syncobj, 2);
 	CHECK_U64(s[1].point, 5);
-	CHECK_INT(a->ops[3].u.transfer.flags, 0);
-	s = &a->syncs[a->ops[4].u.transfer.first_sync];
+	CHECK_INT(OPAT(a, 3).u.transfer.flags, 0);
+	s = &test_op_at(a, 4)->syncs[0];
 	CHECK_INT(s[0].syncobj, 2);
 	CHECK_U64(s[0].point, 5);
 	CHECK_INT(s[1].syncobj, 3);
-	CHECK_INT(a->ops[4].u.transfer.flags, VMB_TRANSFER_F_WAIT_FOR_SUBMIT);
-	CHECK_INT(a->ops[6].kind, VMB_OP_SYNC_FILE_EXPORT);
-	CHECK_INT(a->ops[6].u.sync_file.syncobj, 3);
-	CHECK_INT(a->ops[6].u.sync_file.sync_file, 4);
-	CHECK_INT(a->ops[7].kind, VMB_OP_SYNCOBJ_RESET);
-	CHECK_INT(a->ops[7].u.reset.n, 2);
-	CHECK_INT(a->ids[a->ops[7].u.reset.first_id], 3);
-	CHECK_INT(a->ids[a->ops[7].u.reset.first_id + 1], 1);
-	CHECK_INT(a->ops[9].kind, VMB_OP_SYNC_FILE_IMPORT);
-	CHECK_INT(a->ops[9].u.sync_file.sync_file, 0);
+	CHECK_INT(OPAT(a, 4).u.transfer.flags, VMB_TRANSFER_F_WAIT_FOR_SUBMIT);
+	CHECK_INT(OPAT(a, 6).kind, VMB_OP_SYNC_FILE_EXPORT);
+	CHECK_INT(OPAT(a, 6).u.sync_file.syncobj, 3);
+	CHECK_INT(OPAT(a, 6).u.sync_file.sync_file, 4);
+	CHECK_INT(OPAT(a, 7).kind, VMB_OP_SYNCOBJ_RESET);
+	CHECK_INT(OPAT(a, 7).u.reset.n, 2);
+	CHECK_INT(test_op_at(a, 7)->ids[0], 3);
+	CHECK_INT(test_op_at(a, 7)->ids[1], 1);
+	CHECK_INT(OPAT(a, 9).kind, VMB_OP_SYNC_FILE_IMPORT);
+	CHECK_INT(OPAT(a, 9).u.sync_file.sync_file, 0);
 	CHECK_INT(a->max_id[VMB_CLASS_SYNCOBJ], 3);
 	/* load -> write -> load, both forms */
 	c = rewrite(a, "sync-out.jsonl", true);

@@ -35,12 +35,8 @@ int vmb_hw_ioctl(int fd, unsigned long request, void *arg)
 
 uint64_t vmb_hw_batch_va(const struct vmb_trace *t)
 {
-	uint64_t top = 0, va;
+	uint64_t top = t->bind_va_end, va;
 
-	for (size_t i = 0; i < t->n_binds; i++)
-		if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
-		    t->binds[i].va + t->binds[i].range > top)
-			top = t->binds[i].va + t->binds[i].range;
 	va = (top + (2ull << 20) - 1) & ~((2ull << 20) - 1);
 	return va ? va : 2ull << 20;
 }
@@ -123,14 +119,15 @@ static void hw_calibrate(struct vmb_hw *hw)
 	struct vmb_op op = {.kind = VMB_OP_VM_CREATE};
 	bool eng[8] = {false}, submits = false;
 	uint32_t vm_id = 0, q;
+	struct vmb_cursor c;
 	uint64_t va;
 	uint32_t len;
 	size_t i;
 
-	if (!hw->use_batch || !hw->drv->batch)
+	if (!hw->use_batch || !hw->drv->batch || vmb_cursor_init(&c, t))
 		return;
-	for (i = 0; i < t->n_ops; i++) {
-		const struct vmb_op *o = &t->ops[i];
+	while (vmb_cursor_next(&c) > 0) {
+		const struct vmb_op *o = &c.op;
 
 		if (o->kind == VMB_OP_SUBMIT)
 			submits = true;
@@ -138,6 +135,7 @@ static void hw_calibrate(struct vmb_hw *hw)
 		    o->u.queue.engine < 8)
 			eng[o->u.queue.engine] = true;
 	}
+	vmb_cursor_fini(&c);
 	if (!submits)
 		return;
 	if (!hw->drv->vm_is_file && hw->drv->vm_create(hw, f, &op, 0, &vm_id))
@@ -332,14 +330,17 @@ static int check_trace_fits(struct vmb_hw *hw, uint64_t va_end, uint64_t mem, ch
 			    size_t errlen)
 {
 	const struct vmb_trace *t = hw->trace;
-	uint64_t *bo_size, live = 0, peak = 0, max_va = 0;
-	size_t i;
+	uint64_t *bo_size, live = 0, peak = 0, max_va = t->bind_va_end;
+	struct vmb_cursor c;
+	int r;
 
 	bo_size = calloc(t->max_id[VMB_CLASS_BO] + 1, sizeof(*bo_size));
-	if (!bo_size)
+	if (!bo_size || vmb_cursor_init(&c, t)) {
+		free(bo_size);
 		return -ENOMEM;
-	for (i = 0; i < t->n_ops; i++) {
-		const struct vmb_op *op = &t->ops[i];
+	}
+	while ((r = vmb_cursor_next(&c)) > 0) {
+		const struct vmb_op *op = &c.op;
 
 		if (op->ret)
 			continue;
@@ -354,10 +355,9 @@ static int check_trace_fits(struct vmb_hw *hw, uint64_t va_end, uint64_t mem, ch
 		}
 	}
 	free(bo_size);
-	for (i = 0; i < t->n_binds; i++)
-		if (t->binds[i].kind != VMB_BIND_UNMAP_ALL &&
-		    t->binds[i].va + t->binds[i].range > max_va)
-			max_va = t->binds[i].va + t->binds[i].range;
+	vmb_cursor_fini(&c);
+	if (r < 0)
+		return r;
 	if (va_end && max_va > va_end) {
 		snprintf(err, errlen,
 			 "%s: trace binds up to VA 0x%llx, the device's VA space ends "

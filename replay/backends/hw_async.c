@@ -133,10 +133,12 @@ static struct timespec abs_ts(uint64_t ns)
 static uint32_t default_cap(const struct vmb_trace *t)
 {
 	uint32_t run = 0, most = 1;
-	size_t i;
+	struct vmb_cursor c;
 
-	for (i = 0; i < t->n_ops; i++) {
-		enum vmb_op_kind k = t->ops[i].kind;
+	if (vmb_cursor_init(&c, t))
+		return HW_CAP_DEFAULT_MAX;
+	while (vmb_cursor_next(&c) > 0) {
+		enum vmb_op_kind k = c.op.kind;
 
 		if (k == VMB_OP_WAIT) {
 			run = 0;
@@ -145,6 +147,7 @@ static uint32_t default_cap(const struct vmb_trace *t)
 				most = run;
 		}
 	}
+	vmb_cursor_fini(&c);
 	return most > HW_CAP_DEFAULT_MAX ? HW_CAP_DEFAULT_MAX : most;
 }
 

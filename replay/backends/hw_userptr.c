@@ -32,26 +32,52 @@ int hw_userptr_init(struct vmb_hw *hw)
 	const struct vmb_trace *t = hw->trace;
 	struct range *v;
 	struct vmb_hw_userptr *u;
-	size_t n = 0, i, k;
+	size_t n = 0, cap = 16, i, k;
+	struct vmb_cursor c;
+	int r;
 
-	v = malloc((t->n_binds + t->n_ops) * sizeof(*v) + 1);
-	if (!v)
+	v = malloc(cap * sizeof(*v));
+	if (!v || vmb_cursor_init(&c, t)) {
+		free(v);
 		return -ENOMEM;
-	for (i = 0; i < t->n_binds; i++)
-		if (t->binds[i].kind == VMB_BIND_MAP_USERPTR && t->binds[i].range) {
-			v[n].start = t->binds[i].offset & ~(PAGE - 1);
+	}
+	while ((r = vmb_cursor_next(&c)) > 0) {
+		const struct vmb_op *op = &c.op;
+		uint32_t nb = op->kind == VMB_OP_BIND ? op->u.bind.n_binds : 0;
+
+		if (n + nb + 1 > cap) {
+			struct range *q;
+
+			while (n + nb + 1 > cap)
+				cap *= 2;
+			q = realloc(v, cap * sizeof(*v));
+			if (!q) {
+				r = -ENOMEM;
+				break;
+			}
+			v = q;
+		}
+		for (uint32_t b = 0; b < nb; b++) {
+			const struct vmb_bind_entry *e = &c.binds[b];
+
+			if (e->kind == VMB_BIND_MAP_USERPTR && e->range) {
+				v[n].start = e->offset & ~(PAGE - 1);
+				v[n].end = (e->offset + e->range + PAGE - 1) & ~(PAGE - 1);
+				n++;
+			}
+		}
+		if (op->kind == VMB_OP_CPU_UNMAP && op->u.cpu_unmap.size) {
+			v[n].start = op->u.cpu_unmap.addr & ~(PAGE - 1);
 			v[n].end =
-			    (t->binds[i].offset + t->binds[i].range + PAGE - 1) & ~(PAGE - 1);
+			    (op->u.cpu_unmap.addr + op->u.cpu_unmap.size + PAGE - 1) & ~(PAGE - 1);
 			n++;
 		}
-	for (i = 0; i < t->n_ops; i++)
-		if (t->ops[i].kind == VMB_OP_CPU_UNMAP && t->ops[i].u.cpu_unmap.size) {
-			v[n].start = t->ops[i].u.cpu_unmap.addr & ~(PAGE - 1);
-			v[n].end =
-			    (t->ops[i].u.cpu_unmap.addr + t->ops[i].u.cpu_unmap.size + PAGE - 1) &
-			    ~(PAGE - 1);
-			n++;
-		}
+	}
+	vmb_cursor_fini(&c);
+	if (r < 0) {
+		free(v);
+		return r;
+	}
 	qsort(v, n, sizeof(*v), cmp_range);
 	for (i = 0, k = 0; i < n; i++) {
 		if (k && v[i].start <= v[k - 1].end + GAP) {

@@ -112,13 +112,19 @@ static bool msm_is_legacy(const struct vmb_hw_file *f)
 
 static bool trace_vm_is_legacy(const struct vmb_trace *t, uint32_t vm)
 {
-	for (size_t i = 0; i < t->n_ops; i++) {
-		const struct vmb_op *op = &t->ops[i];
+	struct vmb_cursor c;
+	bool legacy = false;
 
-		if (op->kind == VMB_OP_VM_CREATE && op->u.vm_create.vm == vm)
-			return op->u.vm_create.flags & VMB_VM_F_IMPLICIT_VA;
+	if (!(t->vm_flags & VMB_VM_F_IMPLICIT_VA) || vmb_cursor_init(&c, t))
+		return false;
+	while (vmb_cursor_next(&c) > 0) {
+		if (c.op.kind == VMB_OP_VM_CREATE && c.op.u.vm_create.vm == vm) {
+			legacy = c.op.u.vm_create.flags & VMB_VM_F_IMPLICIT_VA;
+			break;
+		}
 	}
-	return false;
+	vmb_cursor_fini(&c);
+	return legacy;
 }
 
 static int msm_file_init(struct vmb_hw *hw, struct vmb_hw_file *f, uint64_t va_start,
