@@ -76,7 +76,7 @@ static const char *const palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2"
 
 static const char *const lat_names[] = {"bind", "unbind", "submit"};
 
-static void die_oom(void)
+static _Noreturn void die_oom(void)
 {
 	fprintf(stderr, "report: out of memory\n");
 	exit(2);
