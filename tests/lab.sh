@@ -22,6 +22,9 @@ if [ ! -x build/replay ] || [ ! -x build/compare ] || [ ! -x build/libvmshim.so 
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# a sanitizer build's shim is preloaded into the lab script's shell and
+# Python, ahead of the ASan runtime it brings
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 LR=$top/scripts/vmbench-lab-run
 SYSPY=/usr/bin/python3
 [ -x $SYSPY ] || SYSPY=python3
