@@ -22,6 +22,8 @@ REPLAY=$B/replay
 TMP=$(mktemp -d /tmp/vmb-real-clients.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+# LSan: what libLLVM (Mesa's shader compiler) leaves at exit is not ours
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$PWD/tests/lsan-mesa.supp"
 # no display: the clients use their headless paths
 unset DISPLAY WAYLAND_DISPLAY
 export XDG_RUNTIME_DIR="$TMP"
