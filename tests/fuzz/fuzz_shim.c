@@ -13,7 +13,7 @@
  * bit 4: the ioctl type is the next byte instead of 'd', bit 5: also mmap
  * the fd at the offset in the argument's first 8 bytes. Pointers inside
  * the argument are moved into the arena of fuzz_common.h. xe's user-fence
- * waits are bounded to 1 ms (bound_wait()).
+ * waits are bounded to 0.1 ms (bound_wait()).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -33,20 +33,22 @@ static bool is_xe;
  * A wait on a user fence that nothing writes lasts its whole timeout, on
  * the kernel as on the shim (xe_wait_user_fence_ioctl; a negative timeout
  * is forever, until a signal): an input's XE_WAIT_USER_FENCE timeout is
- * bounded to 1 ms from now, relative or absolute (flag bit 0) as given, so
+ * bounded to 0.1 ms from now, relative or absolute (flag bit 0) as given, so
  * that every call returns. Everything else in the argument is left as is.
  */
 static void bound_wait(unsigned long req, uint8_t *buf, uint32_t len)
 {
-	const int64_t cap = 1000000;
-	struct vmb_xe_wait_user_fence w;
+	const int64_t cap = 100000;
+	struct vmb_xe_wait_user_fence w = {0};
+	size_t n = len < sizeof(w) ? len : sizeof(w);
 	struct timespec ts;
 	int64_t now;
 
-	if (!is_xe || _IOC_TYPE(req) != 'd' ||
-	    _IOC_NR(req) != VMB_DRM_COMMAND_BASE + VMB_DRM_XE_WAIT_USER_FENCE || len < sizeof(w))
+	/* what the shim copies in: the argument's first @len bytes, zero after */
+	if (!is_xe || _IOC_TYPE(req) != 'd' || !(_IOC_DIR(req) & _IOC_WRITE) ||
+	    _IOC_NR(req) != VMB_DRM_COMMAND_BASE + VMB_DRM_XE_WAIT_USER_FENCE)
 		return;
-	memcpy(&w, buf, sizeof(w));
+	memcpy(&w, buf, n);
 	if (w.flags & 1) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -55,7 +57,7 @@ static void bound_wait(unsigned long req, uint8_t *buf, uint32_t len)
 	} else if (w.timeout < 0 || w.timeout > cap) {
 		w.timeout = cap;
 	}
-	memcpy(buf, &w, sizeof(w));
+	memcpy(buf, &w, n);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
