@@ -136,6 +136,14 @@ env LD_PRELOAD="$SHIM" VMB_SHIM_DRIVER=xe VMB_SHIM_STATS="$TMP/s.json" VMB_SHIM_
 	"$REPLAY" --backend=xe --quiet --pace=traced --max-in-flight=16 -o "$TMP/r.json" \
 	"$TMP/stuck.json" >"$TMP/out.txt" 2>"$TMP/err.txt" &
 pid=$!
+# the run starts after load, the model's dry run and the no-op batch's
+# calibration, which a sanitizer build on a busy machine takes seconds
+# for: wait for the calibration (at most 120 s), then 1.5 s into the run
+for _ in $(seq 1200); do
+	grep -q 'no-op batch calibrated' "$TMP/err.txt" 2>/dev/null && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
 sleep 1.5
 kill -INT "$pid"
 wait "$pid"
