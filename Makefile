@@ -62,7 +62,8 @@ all: progs
 # link rules in mk/*.mk write straight into these
 $(shell mkdir -p $(B)/tests $(B)/bench)
 
--include mk/*.mk
+# fuzz.mk last: it mirrors the objects the other fragments add
+-include $(filter-out mk/fuzz.mk,$(wildcard mk/*.mk)) mk/fuzz.mk
 
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_PROGS += $(TEST_SRC:tests/%.c=$(B)/tests/%)

@@ -70,10 +70,12 @@ static bool amdgpu_gem_va(const struct cap_call *c, struct cap_build *b)
 	const struct vmb_amdgpu_gem_va *a = c->arg;
 	struct vmb_op *op = &b->rec.op;
 	struct vmb_bind_entry *e;
-	bool prt = a->flags & VMB_AMDGPU_VM_PAGE_PRT;
+	bool prt;
 
+	/* nothing of the argument is read before its size is known */
 	if (c->size < VMB_AMDGPU_GEM_VA_SIZE_OLD)
 		return false;
+	prt = a->flags & VMB_AMDGPU_VM_PAGE_PRT;
 	cap_op_init(b, VMB_OP_BIND);
 	op->u.bind.vm = CAP_IMPLICIT_VM;
 	if (c->size >= sizeof(*a) && a->num_syncobj_handles) {
@@ -128,9 +130,12 @@ static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 	const struct vmb_amdgpu_cs_in *a = c->pre;
 	struct vmb_op *op = &b->rec.op;
 	const uint64_t *chunks;
-	uint32_t n = a->num_chunks;
+	uint32_t n;
 
-	if (c->size < sizeof(union vmb_amdgpu_cs) || n > 4096)
+	if (c->size < sizeof(union vmb_amdgpu_cs))
+		return false;
+	n = a->num_chunks;
+	if (n > 4096)
 		return false;
 	chunks = cap_user(c, a->chunks, (size_t)n * 8);
 	if (n && !chunks)

@@ -88,10 +88,11 @@ static bool msm_bind(const struct cap_call *c, struct cap_build *b)
 	const struct vmb_msm_vm_bind *a = c->arg;
 	struct vmb_op *op = &b->rec.op;
 	const char *base;
-	uint32_t stride = a->op_stride;
+	uint32_t stride;
 
 	if (c->size < sizeof(*a) || a->nr_ops > UINT16_MAX)
 		return false;
+	stride = a->op_stride;
 	if (a->nr_ops == 1) {
 		base = (const char *)&a->op;
 		stride = sizeof(a->op);

@@ -133,6 +133,8 @@ static pthread_mutex_t wlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t writer_thread;
 static atomic_bool writer_started, writer_stop;
 static atomic_int kick_word;
+/* 1 once the writer thread runs writer_main() (writer_start() waits for it) */
+static atomic_int writer_up;
 static struct cap_rec **pending;
 static size_t n_pending, cap_pending;
 static uint64_t next_seq, gap_since;
@@ -881,6 +883,8 @@ static void *writer_main(void *arg)
 {
 	(void)arg;
 	cap_in_recorder = 1;
+	atomic_store(&writer_up, 1);
+	syscall(SYS_futex, &writer_up, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	while (!atomic_load(&writer_stop)) {
 		struct timespec ts = {cap_cfg.flush_ms / 1000,
 				      (long)(cap_cfg.flush_ms % 1000) * 1000000};
@@ -912,6 +916,18 @@ static void writer_start(void)
 		atomic_store(&writer_stop, true);
 	} else {
 		pthread_setname_np(writer_thread, "vmb-capture");
+		/*
+		 * Return only once the thread runs our code: its start-up in the
+		 * C library or a sanitizer runtime allocates outside wlock, and a
+		 * fork() then (the program's next call, say) would give the child
+		 * an allocator lock held by a thread it does not have. ASan's
+		 * allocator in GCC 12 is not fork-safe: cap_fork's child hung in
+		 * its own writer's start-up (tests/capture.sh, SAN=address).
+		 * Later the writer allocates only under wlock, which
+		 * cap_recorder_atfork_prepare() holds across fork().
+		 */
+		while (!atomic_load(&writer_up))
+			syscall(SYS_futex, &writer_up, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
@@ -1083,6 +1099,7 @@ void cap_recorder_atfork_child(void)
 	atomic_store(&writer_started, false);
 	atomic_store(&writer_stop, false);
 	atomic_store(&kick_word, 0);
+	atomic_store(&writer_up, 0);
 	file_done = false;
 	if (!file_failed)
 		atomic_store(&cap_enabled, true);

@@ -1,6 +1,9 @@
 # fuzz.mk - libFuzzer targets (tests/fuzz/*.c), built with clang into
 # build/fuzz/ with their own objects (-fsanitize=fuzzer-no-link plus
-# FUZZ_SAN, ASan+UBSan by default), apart from the normal build.
+# FUZZ_SAN, ASan+UBSan by default), apart from the normal build. The
+# simdjson .jsonl path (replay/trace_simd.cc) is built with clang++ and
+# instrumented like the rest; the targets link with clang++ (UBSan's C++
+# runtime).
 #
 #   make fuzz-build                 build the targets
 #   make fuzz [FUZZ_SECONDS=600]    build, then run each target that long
@@ -11,14 +14,19 @@
 # build/fuzz/work/<target>/, crashes land in build/fuzz/artifacts/.
 
 FUZZ_CC ?= clang
+FUZZ_CXX ?= clang++
 FUZZ_SAN ?= address,undefined
 FUZZ_SECONDS ?= 60
 FZ := $(B)/fuzz
 FZ_CFLAGS := -std=gnu11 $(filter-out -Werror,$(WARN)) -O1 -g -fPIC -D_GNU_SOURCE -Ireplay \
 	-Ireplay/model -DVMB_VERSION='"$(VERSION)"' -DVMB_GIT_SHA='"$(GIT_SHA)"' $(PKG_CFLAGS) \
 	-fsanitize=fuzzer-no-link,$(FUZZ_SAN) -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FZ_CXXFLAGS = $(filter-out -Werror -Wstrict-prototypes -Wmissing-prototypes,$(patsubst -std=gnu11,-std=c++17,$(FZ_CFLAGS))) \
+	$(shell pkg-config --cflags simdjson 2>/dev/null)
 FZ_LDFLAGS := -fsanitize=fuzzer,$(FUZZ_SAN)
 
+# the Makefile reads this fragment after all the others, so CORE_OBJ and
+# SHIM_OBJ are complete here (trace.mk adds the simdjson .jsonl path)
 FZ_CORE_OBJ := $(patsubst $(O)/%,$(FZ)/obj/%,$(CORE_OBJ))
 FZ_SHIM_OBJ := $(patsubst $(O)/%,$(FZ)/obj/%,$(SHIM_OBJ))
 FZ_CAP_OBJ := $(patsubst %.c,$(FZ)/obj/%.o,$(filter-out capture/launcher.c capture/interposer.c \
@@ -32,6 +40,11 @@ $(FZ)/obj/%.o: %.c
 	$(call say,FUZZCC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FZ)/obj/%.o: %.cc
+	$(call say,FUZZCXX,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CXX) $(FZ_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 $(FZ)/obj/fuzz_jsonl.o: tests/fuzz/fuzz_load.c
 	$(call say,FUZZCC,$<)
@@ -50,15 +63,15 @@ $(FZ_LIBCORE): $(FZ_CORE_OBJ)
 
 $(FZ)/fuzz_json $(FZ)/fuzz_jsonl $(FZ)/fuzz_replay: $(FZ)/%: $(FZ)/obj/%.o $(FZ_LIBCORE)
 	$(call say,LD,$@)
-	$(Q)$(FUZZ_CC) $(FZ_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(FUZZ_CXX) $(FZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(FZ)/fuzz_shim: $(FZ)/obj/fuzz_shim.o $(FZ_SHIM_OBJ) $(FZ_LIBCORE)
 	$(call say,LD,$@)
-	$(Q)$(FUZZ_CC) $(FZ_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(FUZZ_CXX) $(FZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(FZ)/fuzz_capture: $(FZ)/obj/fuzz_capture.o $(FZ_CAP_OBJ) $(FZ_LIBCORE)
 	$(call say,LD,$@)
-	$(Q)$(FUZZ_CC) $(FZ_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(FUZZ_CXX) $(FZ_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 fuzz-build: $(FUZZ_PROGS)
 

@@ -76,7 +76,7 @@ static const char *const palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2"
 
 static const char *const lat_names[] = {"bind", "unbind", "submit"};
 
-static void die_oom(void)
+static _Noreturn void die_oom(void)
 {
 	fprintf(stderr, "report: out of memory\n");
 	exit(2);
@@ -1756,6 +1756,24 @@ static void usage(FILE *f)
 		"Exit status: 0 done, 1 some figure failed to render, 2 bad usage or input.\n");
 }
 
+/* everything main() allocated; on every path out, so that LSan sees no leak */
+static void ctx_free(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_traces; i++)
+		free(c->traces[i]);
+	free(c->traces);
+	free(c->figs);
+	free(c->regrs);
+	vmb_rgroups_free(c->g, c->ng);
+	vmb_rset_free(&c->set);
+	vmb_rset_free(&c->hist);
+	for (i = 0; i < c->n_strats; i++)
+		free(c->strats[i]);
+	free(c->strats);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -1778,7 +1796,7 @@ int main(int argc, char **argv)
 	struct tm tm;
 	time_t now = time(NULL);
 	size_t i;
-	int opt;
+	int opt, ret = 2;
 
 	vmb_cmp_opts_init(&c.cmp);
 	c.gnuplot = "gnuplot";
@@ -1838,7 +1856,7 @@ int main(int argc, char **argv)
 	for (i = optind; i < (size_t)argc; i++) {
 		if (vmb_rset_add(&c.set, argv[i], err, sizeof(err))) {
 			fprintf(stderr, "report: %s\n", err);
-			return 2;
+			goto out;
 		}
 	}
 	if (history) {
@@ -1873,7 +1891,7 @@ int main(int argc, char **argv)
 	if ((mkdir(c.out, 0755) && errno != EEXIST) ||
 	    (mkdir(c.plotdir, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST)) {
 		fprintf(stderr, "report: cannot create %s: %s\n", c.out, strerror(errno));
-		return 2;
+		goto out;
 	}
 	for (i = 0; i < c.set.n_files; i++) {
 		char raw[PATH_MAX], dst[PATH_MAX * 2];
@@ -1883,7 +1901,7 @@ int main(int argc, char **argv)
 		if (copy_file(c.set.files[i].path, dst)) {
 			fprintf(stderr, "report: copying %s to %s failed\n", c.set.files[i].path,
 				dst);
-			return 2;
+			goto out;
 		}
 	}
 	for (i = 0; i < c.n_traces; i++)
@@ -1902,7 +1920,7 @@ int main(int argc, char **argv)
 		vmb_kcidb_ident_from_env(&kid);
 		if (vmb_export_kcidb(&c.set, "vmbench", &kid, NULL, 0, kcidb)) {
 			fprintf(stderr, "report: writing %s failed\n", kcidb);
-			return 2;
+			goto out;
 		}
 		snprintf(dst, sizeof(dst), "%s/raw/kcidb.json", c.out);
 		if (strcmp(kcidb, "-") && copy_file(kcidb, dst))
@@ -1912,10 +1930,14 @@ int main(int argc, char **argv)
 		json_t *res = json_array();
 		char dst[PATH_MAX];
 
-		if (!res || vmb_export_hyperfine_groups(res, c.g, c.ng, NULL) ||
-		    vmb_export_hyperfine_write(res, hyperfine)) {
+		/* the write takes the reference to res, also when it fails */
+		if (!res || vmb_export_hyperfine_groups(res, c.g, c.ng, NULL)) {
+			json_decref(res);
+			res = NULL;
+		}
+		if (!res || vmb_export_hyperfine_write(res, hyperfine)) {
 			fprintf(stderr, "report: writing %s failed\n", hyperfine);
-			return 2;
+			goto out;
 		}
 		snprintf(dst, sizeof(dst), "%s/raw/hyperfine.json", c.out);
 		if (strcmp(hyperfine, "-") && copy_file(hyperfine, dst))
@@ -1928,19 +1950,9 @@ int main(int argc, char **argv)
 	write_summary_md(&c);
 	printf("report: %s/index.html (%zu figures, %zu failed, %zu history regressions)\n", c.out,
 	       c.n_figs, (size_t)c.failures, c.n_regrs);
-	if (vmb_stdout_close("report"))
-		return 2;
-
-	for (i = 0; i < c.n_traces; i++)
-		free(c.traces[i]);
-	free(c.traces);
-	free(c.figs);
-	free(c.regrs);
-	vmb_rgroups_free(c.g, c.ng);
-	vmb_rset_free(&c.set);
-	vmb_rset_free(&c.hist);
-	for (i = 0; i < c.n_strats; i++)
-		free(c.strats[i]);
-	free(c.strats);
-	return c.failures ? 1 : 0;
+	if (!vmb_stdout_close("report"))
+		ret = c.failures ? 1 : 0;
+out:
+	ctx_free(&c);
+	return ret;
 }

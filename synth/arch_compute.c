@@ -384,5 +384,5 @@ const struct vmb_archetype vmb_arch_compute[] = {
     {"tiler-per-bo", "A9: tiler/mobile: one async VM_BIND per small BO, fence gates submits",
      "archetype", VMB_DRIVER_MSM, DRV(VMB_DRIVER_MSM) | DRV(VMB_DRIVER_PANTHOR), 300, tiler_params,
      gen_tiler},
-    {NULL},
+    {0},
 };

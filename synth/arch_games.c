@@ -590,5 +590,5 @@ const struct vmb_archetype vmb_arch_games[] = {
     {"wow64-userptr", "A8: 32-bit DXVK under WoW64: host-visible memory as userptr imports",
      "archetype", VMB_DRIVER_XE, DRV(VMB_DRIVER_XE) | DRV(VMB_DRIVER_AMDGPU), 600, wow64_params,
      gen_wow64},
-    {NULL},
+    {0},
 };

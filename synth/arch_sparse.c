@@ -392,5 +392,5 @@ const struct vmb_archetype vmb_arch_sparse[] = {
      "archetype", VMB_DRIVER_XE, DRV_ALL, 1200, ue5_params, gen_ue5_pool},
     {"sparse-vt", "A5: Vulkan sparse virtual texture: 100-2000 page binds/unbinds per frame",
      "archetype", VMB_DRIVER_NOUVEAU, DRV_ALL, 300, svt_params, gen_sparse_vt},
-    {NULL},
+    {0},
 };

@@ -543,7 +543,9 @@ static int gen_bind_queues(struct vmb_synth *s)
 		struct vmb_sync g = vmb_sy(gate, r + 1), d0 = vmb_sy(done[0], r + 1),
 				d1 = vmb_sy(done[1], r + 1), both[2] = {d0, d1};
 		struct vmb_bind_entry e0, e1;
-		uint32_t bo;
+		/* the entries below are filled in also after a failed bo_new() (and
+		 * then not used): 0, no handle, rather than an indeterminate value */
+		uint32_t bo = 0;
 
 		/* bind-execqueues-independent: queue 0 blocked on a GPU job, queue 1 not */
 		ret = sub_begin(&p);
@@ -605,5 +607,5 @@ const struct vmb_archetype vmb_arch_patterns[] = {
      DRV(VMB_DRIVER_XE), 1, uall_params, gen_unbind_all},
     {"igt-bind-queues", "bind-execqueues-independent/-conflict: two bind queues", "pattern",
      VMB_DRIVER_XE, QUEUED, 1, bq_params, gen_bind_queues},
-    {NULL},
+    {0},
 };

@@ -467,5 +467,5 @@ const struct vmb_archetype vmb_arch_scenarios[] = {
     {"per-tile-fanout",
      "S5: 200 reserved resources, 2000 single-tile binds/frame: per-tile ioctls vs one", "scenario",
      VMB_DRIVER_AMDGPU, DRV_ALL, 60, fanout_params, gen_fanout},
-    {NULL},
+    {0},
 };

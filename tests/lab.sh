@@ -22,6 +22,16 @@ if [ ! -x build/replay ] || [ ! -x build/compare ] || [ ! -x build/libvmshim.so 
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# a sanitizer build's shim is preloaded into the lab script's shell and
+# Python, ahead of the ASan runtime it brings
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+# and a TSan-built one ahead of its runtime: otherwise mkdir's libselinux
+# calls the shim's fopen() from its constructor before the runtime (a
+# dependency of the shim, initialised later) is set up, and mkdir crashes
+SHIM_PRELOAD=$top/build/libvmshim.so
+if grep -q __tsan_init "$SHIM_PRELOAD"; then
+	SHIM_PRELOAD="$(ldd "$SHIM_PRELOAD" | awk '/libtsan/ { print $3 }'):$SHIM_PRELOAD"
+fi
 LR=$top/scripts/vmbench-lab-run
 SYSPY=/usr/bin/python3
 [ -x $SYSPY ] || SYSPY=python3
@@ -163,7 +173,7 @@ check "a bad CI_NODE_INDEX is refused (exit 2)" [ $? -eq 2 ]
 # --- over the shim, one run per driver with its own traces ---
 for d in xe amdgpu nouveau panthor msm; do
 	trace=$top/$(ls traces/*-$d.json* | head -n 1)
-	(cd "$tmp/cwd" && env LD_PRELOAD="$top/build/libvmshim.so" VMB_SHIM_DRIVER=$d DRIVER_NAME=$d \
+	(cd "$tmp/cwd" && env LD_PRELOAD="$SHIM_PRELOAD" VMB_SHIM_DRIVER=$d DRIVER_NAME=$d \
 		RESULTS_DIR="shim-$d" VMB_REPEAT=2 VMB_MATRIX=--sync=async \
 		VMB_TRACES="$trace" \
 		"$LR" --no-report >"$tmp/shim-$d.out" 2>&1)

@@ -6,7 +6,7 @@ REPLAY=$PWD/build/replay
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 # a sanitizer build preloads the shim ahead of the ASan runtime
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 trace_driver() {
 	head -c 400 "$1" | grep -o '"driver": *"[a-z]*"' | head -1 | sed 's/.*"\([a-z]*\)"$/\1/'

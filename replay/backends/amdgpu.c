@@ -498,7 +498,7 @@ static int amdgpu_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_
 	}
 	for (i = n; i < VMB_HW_STAMP_HEAD / 4; i++)
 		h[i] = AMD_PM4_NOP;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vmb_hw_gpu_barrier();
 	*va = st->va + slot * VMB_HW_STAMP_HEAD;
 	*len = VMB_HW_STAMP_HEAD;
 	return 0;

@@ -66,4 +66,17 @@ void vmb_hw_async_file_closed(struct vmb_hw *hw, size_t fidx);
 /* free the bind scratch arrays (hw_exec.c) */
 void vmb_hw_exec_fini(void);
 
+/*
+ * vmb_hw_gpu_barrier() - a full barrier between the CPU's writes to a buffer
+ * the GPU reads (a stamp head) and the submit that hands it over. It orders
+ * memory against the GPU, not against another thread, so TSan, which does
+ * not model fences, misses nothing here: __sync_synchronize() is the same
+ * full fence as __atomic_thread_fence(__ATOMIC_SEQ_CST), and GCC builds it
+ * under -fsanitize=thread, where it refuses the latter (-Wtsan).
+ */
+static inline void vmb_hw_gpu_barrier(void)
+{
+	__sync_synchronize();
+}
+
 #endif /* VMB_BACKENDS_HW_PRIV_H */

@@ -587,7 +587,7 @@ static int xe_stamp(struct vmb_hw *hw, uint32_t vm, uint32_t slot, enum vmb_engi
 	}
 	h[n++] = XE_MI_BATCH_BUFFER_END;
 	h[n++] = XE_MI_NOOP;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vmb_hw_gpu_barrier();
 	*va = st->va + slot * VMB_HW_STAMP_HEAD;
 	*len = n * 4;
 	return 0;

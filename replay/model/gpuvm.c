@@ -354,8 +354,15 @@ static void idx_build(struct vmb_gpuvm *vm)
 		shift++;
 	free(vm->idx);
 	bytes = nb * sizeof(*vm->idx);
-	/* a large array is read at random: back it by huge pages (TLB misses) */
-	vm->idx = bytes >= SLAB_MAX_BYTES ? aligned_alloc(SLAB_MAX_BYTES, bytes) : malloc(bytes);
+	/*
+	 * a large array is read at random: back it by huge pages (TLB misses).
+	 * posix_memalign(), not aligned_alloc(): the size (a power of two times
+	 * the slot size) need not be a multiple of the alignment.
+	 */
+	if (bytes < SLAB_MAX_BYTES)
+		vm->idx = malloc(bytes);
+	else if (posix_memalign((void **)&vm->idx, SLAB_MAX_BYTES, bytes))
+		vm->idx = NULL;
 	vm->idx_limit = vm->idx ? nb : 4 * n;
 	if (!vm->idx)
 		return;

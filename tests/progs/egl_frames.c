@@ -26,7 +26,7 @@
 #define H 256
 #define NFRAMES 10
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "egl_frames: %s failed (EGL 0x%x, GL 0x%x)\n", what, eglGetError(),
 		glGetError());
