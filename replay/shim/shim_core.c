@@ -842,95 +842,145 @@ static uint64_t syncs_next(const struct vmb_sync *s, uint32_t n, uint64_t until)
 	return until;
 }
 
-/*
- * The timed GPU's wait: the fences have signalled when the model's signal
- * times are reached by real time; until then sleep with the shim lock
- * released until a job or bind completes, a fence is submitted or
- * signalled, or the timeout.
- */
-static int syncobj_wait_timed(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
-			      uint32_t n, int64_t timeout_abs, uint32_t flags)
+/* threads sleeping in a syncobj wait; shim_ioctl() wakes them after every ioctl */
+static uint32_t fence_waiters;
+
+/* a fence for @s exists: submitted or signalled, not necessarily complete */
+static bool sync_submitted(const struct vmb_sync *s)
 {
-	struct vmb_op op = {.kind = VMB_OP_WAIT};
-	struct vmb_sync *s = calloc(n, sizeof(*s));
-	bool all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
-	bool avail = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE;
-	bool for_submit = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
-	int ret = 0;
+	uint64_t t;
 
-	if (!s)
-		return -ENOMEM;
-	f->refs++; /* the kernel holds the file for the length of the ioctl */
-	for (;;) {
-		uint32_t i, got, known;
-		int first;
-
-		for (i = 0, ret = 0; i < n && !ret; i++)
-			ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
-		if (ret)
-			break;
-		shim_timed_catch_up();
-		first = syncs_reached(s, n, avail ? UINT64_MAX : vmb_model_now(shim.model), &got);
-		if (all ? got == n : got > 0) {
-			if (avail)
-				break;
-			/* the model orders the CPU after what it waited for */
-			op.u.wait.n = (uint16_t)(all ? n : 1);
-			op.u.wait.all = all;
-			op.u.wait.timeout_ns = 0;
-			ret = shim_model(&op, NULL, all ? s : &s[first], NULL, 0);
-			break;
-		}
-		syncs_reached(s, n, UINT64_MAX, &known);
-		if (!for_submit && !avail && known < n) {
-			ret = -EINVAL; /* a syncobj without a fence */
-			break;
-		}
-		ret = -ETIME;
-		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs)
-			break;
-		/* sleep until the first fence due to signal does (or something happens) */
-		shim_lock_sleep(syncs_next(s, n, (uint64_t)timeout_abs));
-	}
-	free(s);
-	shim_file_put(f);
-	return ret;
+	return vmb_model_syncobj_when(shim.model, s->syncobj, s->point, &t) == 0;
 }
 
+/*
+ * drm_syncobj_array_wait_timeout(). The wait holds references on the
+ * syncobjs (drm_syncobj_array_find), not on their handles. A syncobj
+ * without a fence for its point is -EINVAL unless WAIT_FOR_SUBMIT or
+ * WAIT_AVAILABLE is set; with them the caller sleeps until another thread
+ * submits or signals one (or the absolute CLOCK_MONOTONIC timeout passes:
+ * -ETIME), with the shim lock released so that thread can get in.
+ * WAIT_AVAILABLE is satisfied once the fences exist. Once they do, the
+ * instant GPU asks the model whether they signal within the timeout (a
+ * poll finds a fence that the model completes later unsignalled); on the
+ * timed GPU they have signalled when real time reaches the model's signal
+ * times, and the caller sleeps until then.
+ */
 static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
 			uint32_t n, int64_t timeout_abs, uint32_t flags)
 {
 	struct vmb_op op = {.kind = VMB_OP_WAIT};
-	struct vmb_sync *s;
-	uint64_t now = real_now();
-	uint32_t i;
+	bool all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
+	bool avail = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE;
+	bool for_submit = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
+	struct shim_syncobj **objs;
+	struct vmb_sync *s, *sub;
+	uint32_t i, held = 0;
 	int ret = 0;
 
 	if (!n || flags & ~0xfu)
 		return -EINVAL;
 	if (!handles)
 		return -EFAULT;
-	if (shim_timed)
-		return syncobj_wait_timed(f, handles, points, n, timeout_abs, flags);
+	objs = calloc(n, sizeof(*objs));
 	s = calloc(n, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	for (i = 0; i < n && !ret; i++)
-		ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
-	if (!ret) {
-		op.u.wait.n = (uint16_t)n;
-		op.u.wait.all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
-		op.u.wait.timeout_ns = timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;
-		if (flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)
-			op.u.wait.timeout_ns = UINT64_MAX; /* a fence is there or not */
-		ret = shim_model(&op, NULL, s, NULL, 0);
-		/* nothing else can submit while this thread waits: no fence = timeout */
-		if (ret == -EINVAL && (flags & (VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
-						VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE)))
-			ret = -ETIME;
+	sub = calloc(n, sizeof(*sub));
+	if (!objs || !s || !sub) {
+		ret = -ENOMEM;
+		goto out;
 	}
+	for (held = 0; held < n; held++) {
+		objs[held] = shim_syncobj_get(f, handles[held]);
+		if (!objs[held]) {
+			ret = -ENOENT;
+			goto out;
+		}
+		objs[held]->refs++;
+	}
+	for (;;) {
+		uint32_t k = 0, got;
+		int first;
+
+		shim_timed_catch_up();
+		/* the model ids again: a SYNCOBJ_RESET meanwhile gives a syncobj a new one */
+		for (i = 0; i < n; i++) {
+			s[i].point = points ? points[i] : 0;
+			s[i].syncobj = shim_syncobj_use(objs[i], s[i].point != 0);
+			if (sync_submitted(&s[i]))
+				sub[k++] = s[i];
+		}
+		if (k < n && !for_submit && !avail) {
+			ret = -EINVAL; /* a syncobj without a fence */
+			break;
+		}
+		if (all ? k == n : k > 0) {
+			ret = 0;
+			if (avail)
+				break;
+			if (!shim_timed) {
+				uint64_t now = real_now();
+
+				op.u.wait.n = (uint16_t)k;
+				op.u.wait.all = all;
+				op.u.wait.timeout_ns =
+				    timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;
+				ret = shim_model(&op, NULL, sub, NULL, 0);
+				break;
+			}
+			first = syncs_reached(sub, k, vmb_model_now(shim.model), &got);
+			if (all ? got == k : got > 0) {
+				/* the model orders the CPU after what it waited for */
+				op.u.wait.n = (uint16_t)(all ? k : 1);
+				op.u.wait.all = all;
+				op.u.wait.timeout_ns = 0;
+				ret = shim_model(&op, NULL, all ? sub : &sub[first], NULL, 0);
+				break;
+			}
+		}
+		ret = -ETIME;
+		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs)
+			break;
+		/* until an ioctl of another thread (or, timed, the first fence due) */
+		fence_waiters++;
+		shim_lock_sleep(shim_timed ? syncs_next(s, n, (uint64_t)timeout_abs)
+					   : (uint64_t)timeout_abs);
+		fence_waiters--;
+	}
+out:
+	for (i = 0; i < held; i++)
+		syncobj_unref(objs[i]);
+	free(objs);
 	free(s);
+	free(sub);
 	return ret;
+}
+
+/*
+ * drm_syncobj_reset_ioctl(): every handle is looked up first (-ENOENT),
+ * then each syncobj's fence is replaced by none. The model's syncobjs have
+ * no reset (a trace has no such op), so a reset syncobj gets a fresh model
+ * object, made on its next use, with no fence.
+ */
+static int syncobj_reset(struct shim_file *f, const uint32_t *h, uint32_t n)
+{
+	struct vmb_op op = {.kind = VMB_OP_SYNCOBJ_DESTROY};
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (!shim_syncobj_get(f, h[i]))
+			return -ENOENT;
+	for (i = 0; i < n; i++) {
+		struct shim_syncobj *s = shim_syncobj_get(f, h[i]);
+
+		if (s->created) {
+			op.u.syncobj.syncobj = s->id;
+			shim_model(&op, NULL, NULL, NULL, 0);
+			s->id = ++shim.next_id[VMB_CLASS_SYNCOBJ];
+			s->created = false;
+		}
+		s->signaled = false;
+	}
+	return 0;
 }
 
 static int syncobj_signal(struct shim_file *f, const uint32_t *handles, const uint64_t *points,
@@ -979,11 +1029,10 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 		return syncobj_wait(f, shim_user(w->handles, w->count_handles * 4ull, false), p,
 				    w->count_handles, w->timeout_nsec, w->flags);
 	}
-	case 0xc4: /* RESET: fences are not modelled as replaceable; check handles */
+	case 0xc4: /* RESET */
 	case 0xc5: {
 		struct vmb_drm_syncobj_array *a = arg;
 		const uint32_t *h = shim_user(a->handles, a->count_handles * 4ull, false);
-		uint32_t i;
 
 		if (a->pad || !a->count_handles)
 			return -EINVAL;
@@ -991,10 +1040,7 @@ static int core_syncobj(struct shim_file *f, unsigned int nr, void *arg)
 			return -EFAULT;
 		if (nr == 0xc5)
 			return syncobj_signal(f, h, NULL, a->count_handles);
-		for (i = 0; i < a->count_handles; i++)
-			if (!shim_syncobj_get(f, h[i]))
-				return -ENOENT;
-		return 0;
+		return syncobj_reset(f, h, a->count_handles);
 	}
 	case 0xcb: {
 		struct vmb_drm_syncobj_timeline_array *a = arg;
@@ -1181,6 +1227,9 @@ int shim_ioctl(struct shim_file *f, unsigned long req, void *arg)
 		memcpy(kbuf, arg, size);
 	}
 	ret = ent ? ent->fn(f, req, kbuf) : core_ioctl(f, nr, kbuf);
+	/* it may have submitted or signalled a fence a sleeping wait is after */
+	if (fence_waiters && ret >= 0)
+		shim_lock_wake();
 	shim_timed_settle();
 	if ((dir & _IOC_READ) && size) { /* drm_ioctl copies back whatever the result */
 		if (!shim_user((uintptr_t)arg, size, true))
