@@ -132,10 +132,12 @@ void cap_build_layout(const struct cap_build *b, void *dst, uint32_t size) CAP_H
 
 /* what a decoder says about an ioctl before it is issued */
 enum cap_class {
-	CAP_IGNORE, /* known, nothing to record (queries, mmap offsets) */
-	CAP_RAW,    /* not decodable: counted by number in the header */
-	CAP_ENTER,  /* decode; sequence number taken before the kernel call */
-	CAP_EXIT,   /* decode; sequence number taken after it (creates, waits) */
+	CAP_IGNORE,  /* known, nothing to record (queries, mmap offsets) */
+	CAP_RAW,     /* not decodable: counted by number in the header */
+	CAP_ENTER,   /* decode; sequence number taken before the kernel call */
+	CAP_EXIT,    /* decode; sequence number taken after it (waits) */
+	CAP_ORDERED, /* decode; as CAP_ENTER, the order lock held across the
+		      * call (creates, destroys, binds: interposer.c) */
 };
 
 /**
@@ -195,6 +197,7 @@ bool cap_userptr_touched(uint64_t addr, uint64_t len) CAP_HIDDEN;
 void cap_userptr_reset_after_fork(void) CAP_HIDDEN;
 extern pid_t cap_self_pid CAP_HIDDEN;
 const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len) CAP_HIDDEN;
+void cap_user_release(void) CAP_HIDDEN;
 bool cap_safe_copy(void *dst, const void *src, size_t len) CAP_HIDDEN;
 
 /**

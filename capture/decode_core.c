@@ -76,16 +76,17 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 {
 	(void)pre_bytes;
 	switch (_IOC_NR(req)) {
-	case 0x09: /* GEM_CLOSE */
 	case 0x2d: /* PRIME_HANDLE_TO_FD */
-	case 0xc0: /* SYNCOBJ_DESTROY */
 	case 0xc1: /* SYNCOBJ_HANDLE_TO_FD */
 	case 0xc5: /* SYNCOBJ_SIGNAL */
 	case 0xcd: /* SYNCOBJ_TIMELINE_SIGNAL */
 		return CAP_ENTER;
+	case 0x09: /* GEM_CLOSE */
+	case 0xc0: /* SYNCOBJ_DESTROY */
 	case 0x2e: /* PRIME_FD_TO_HANDLE */
 	case 0xbf: /* SYNCOBJ_CREATE */
 	case 0xc2: /* SYNCOBJ_FD_TO_HANDLE */
+		return CAP_ORDERED;
 	case 0xc3: /* SYNCOBJ_WAIT */
 	case 0xca: /* SYNCOBJ_TIMELINE_WAIT */
 		return CAP_EXIT;
