@@ -149,6 +149,62 @@ void *shim_user(uint64_t p, uint64_t len, bool write)
 	return (void *)(uintptr_t)p;
 }
 
+/*
+ * A CPU access that does not fault: on x86 a page of a mapping with any of
+ * read, write or exec permission can be read, so the kernel's get_user()
+ * and copy_from_user() read a PROT_WRITE-only mapping (IGT's xe_bo_map
+ * makes those); process_vm_readv() needs VM_READ. The mappings covering
+ * the range are looked up in /proc/self/maps.
+ */
+bool shim_user_cpu_ok(uint64_t p, uint64_t len)
+{
+	uint64_t cur = p, end = p + len;
+	FILE *maps;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!p || !len || end < p)
+		return false;
+	maps = fopen("/proc/self/maps", "re");
+	if (!maps)
+		return false;
+	while (cur < end && getline(&line, &cap, maps) > 0) {
+		unsigned long long lo, hi;
+		char perms[8];
+
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3 || cur < lo || cur >= hi)
+			continue;
+		if (perms[0] == '-' && perms[1] == '-' && perms[2] == '-')
+			break; /* PROT_NONE */
+		cur = hi;
+	}
+	free(line);
+	fclose(maps);
+	return cur >= end;
+}
+
+bool shim_user_read(uint64_t p, void *buf, uint64_t len)
+{
+	struct iovec local = {buf, len}, remote = {(void *)(uintptr_t)p, len};
+
+	if (!p || p + len < p)
+		return false;
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return true;
+	if (!shim_user_cpu_ok(p, len))
+		return false;
+	memcpy(buf, (const void *)(uintptr_t)p, len); /* mapped, not PROT_NONE */
+	return true;
+}
+
+bool shim_user_write(uint64_t p, const void *buf, uint64_t len)
+{
+	struct iovec local = {(void *)buf, len}, remote = {(void *)(uintptr_t)p, len};
+
+	return p && p + len >= p &&
+	       process_vm_writev(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len;
+}
+
 /* ---- model calls ------------------------------------------------------------ */
 
 int shim_model(const struct vmb_op *op, const struct vmb_bind_entry *binds,

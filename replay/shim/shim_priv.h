@@ -218,6 +218,16 @@ int shim_sync_resolve(struct shim_file *f, uint32_t handle, uint64_t point, stru
  * instead of crashing the program. Checked with process_vm_readv/writev.
  */
 void *shim_user(uint64_t p, uint64_t len, bool write);
+/*
+ * shim_user_read() / shim_user_write() - copy_from_user / copy_to_user of
+ * @len bytes at @p; false where they would fault. A read also works on a
+ * PROT_WRITE-only mapping, as a CPU read on x86 does (shim_user_cpu_ok).
+ * A write stores @buf only: no read-back of bytes another thread may be
+ * changing.
+ */
+bool shim_user_read(uint64_t p, void *buf, uint64_t len);
+bool shim_user_write(uint64_t p, const void *buf, uint64_t len);
+bool shim_user_cpu_ok(uint64_t p, uint64_t len);
 
 /* userptr mappings exist: munmap must tell the model (shim_core.c) */
 bool shim_userptr_active(void);

@@ -391,6 +391,7 @@ static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool
 		    uint16_t *n_out, struct xe_ufence *uf, uint32_t *n_uf)
 {
 	const struct vmb_xe_sync *s = shim_user(ptr, (uint64_t)n * sizeof(*s), false);
+	uint64_t probe;
 	uint32_t i;
 	int ret;
 
@@ -426,8 +427,9 @@ static int xe_syncs(struct shim_file *f, uint64_t ptr, uint32_t n, bool lr, bool
 				return -EOPNOTSUPP;
 			if (s[i].addr & 7)
 				return -EINVAL;
-			if (!exec && !shim_user(s[i].addr, 8, true))
-				return -EFAULT; /* user_fence_create: access_ok */
+			/* user_fence_create: get_user() of the address */
+			if (!exec && !shim_user_read(s[i].addr, &probe, 8))
+				return -EFAULT;
 			uf[*n_uf].addr = s[i].addr;
 			uf[*n_uf].value = s[i].timeline_value;
 			(*n_uf)++;
@@ -593,12 +595,9 @@ static void xe_ufence_signal_cpu(const struct xe_ufence *uf, uint32_t n)
 {
 	uint32_t i;
 
-	for (i = 0; i < n; i++) {
-		uint64_t *p = shim_user(uf[i].addr, 8, true);
-
-		if (p)
-			*p = uf[i].value;
-	}
+	/* user_fence_worker: copy_to_user of the value; a fault is not reported */
+	for (i = 0; i < n; i++)
+		shim_user_write(uf[i].addr, &uf[i].value, 8);
 }
 
 /* xe_vm_bind_ioctl */
@@ -808,15 +807,15 @@ static int xe_wait_user_fence(struct shim_file *f, unsigned long req, void *arg)
 	}
 	end = w->timeout < 0 ? INT64_MAX : abs ? w->timeout : start + w->timeout;
 	for (;;) {
-		const uint64_t *p = shim_user(w->addr, 8, false);
 		struct timespec nap = {0, 50000};
+		uint64_t v;
 		int64_t now;
 
-		if (!p) {
+		if (!shim_user_read(w->addr, &v, 8)) {
 			ret = -EFAULT;
 			break;
 		}
-		if (ufence_cond(w->op, *p, w->value, w->mask))
+		if (ufence_cond(w->op, v, w->value, w->mask))
 			break;
 		if (q && q->banned) {
 			ret = -EIO;
