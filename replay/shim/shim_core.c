@@ -957,6 +957,10 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 		uint32_t k = 0, got;
 		int first;
 
+		if (shim.dead) { /* the device was lost while this thread slept */
+			ret = -ENODEV;
+			break;
+		}
 		shim_timed_catch_up();
 		/* the model ids again: a SYNCOBJ_RESET meanwhile gives a syncobj a new one */
 		for (i = 0; i < n; i++) {
