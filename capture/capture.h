@@ -149,6 +149,9 @@ enum cap_class {
  * @size: _IOC_SIZE(req), bytes valid in @pre and @arg
  * @ret: 0 or -errno
  * @t_enter: CLOCK_MONOTONIC of the kernel call (absolute, for timeouts)
+ * @pre_handles, @pre_points, @pre_count: a syncobj signal's arrays, copied
+ *     before the call (NULL when not): the signal can wake a thread that
+ *     frees them before the call returns to us
  */
 struct cap_call {
 	int fd;
@@ -158,7 +161,13 @@ struct cap_call {
 	uint32_t size;
 	int ret;
 	uint64_t t_enter;
+	const uint32_t *pre_handles;
+	const uint64_t *pre_points;
+	uint32_t pre_count;
 };
+
+/* signals with at most this many syncobjs have their arrays copied before the call */
+#define CAP_PRE_SYNCS 64
 
 /**
  * struct cap_decoder - per-driver ioctl decoder

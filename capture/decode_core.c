@@ -103,8 +103,16 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 static bool add_sync_array(const struct cap_call *c, struct cap_build *b, uint64_t handles,
 			   uint64_t points, uint32_t count)
 {
-	const uint32_t *h = cap_user(c, handles, (size_t)count * 4);
-	const uint64_t *p = points ? cap_user(c, points, (size_t)count * 8) : NULL;
+	const uint32_t *h;
+	const uint64_t *p;
+
+	if (c->pre_handles && c->pre_count == count && !points == !c->pre_points) {
+		h = c->pre_handles; /* copied before the call (a signal) */
+		p = c->pre_points;
+	} else {
+		h = cap_user(c, handles, (size_t)count * 4);
+		p = points ? cap_user(c, points, (size_t)count * 8) : NULL;
+	}
 
 	if (count && (!h || (points && !p)))
 		return false;

@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "uapi/drm_core.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -151,6 +152,35 @@ static void push_none(uint64_t seq)
 static CAP_TLS unsigned int sample_tick;
 
 /*
+ * SYNCOBJ_SIGNAL / TIMELINE_SIGNAL: copy the handle (and point) arrays
+ * before the call. The signal wakes the threads waiting on the syncobjs,
+ * and one of them may free the arrays (Mesa keeps the handle in the sync
+ * object it destroys after the wait) before this thread decodes the call.
+ */
+static void pre_signal_arrays(struct cap_call *c, const void *arg, unsigned int nr, uint32_t *h,
+			      uint64_t *p)
+{
+	struct vmb_drm_syncobj_timeline_array a = {0};
+	size_t len = nr == 0xcd ? sizeof(a) : sizeof(struct vmb_drm_syncobj_array);
+
+	if (c->size < len || !cap_safe_copy(&a, arg, len))
+		return;
+	if (nr == 0xc5) { /* drm_syncobj_array: handles, count_handles, pad */
+		a.count_handles = (uint32_t)a.points;
+		a.points = 0;
+	}
+	if (!a.count_handles || a.count_handles > CAP_PRE_SYNCS ||
+	    !cap_safe_copy(h, (const void *)(uintptr_t)a.handles, a.count_handles * 4ull))
+		return;
+	if (a.points &&
+	    !cap_safe_copy(p, (const void *)(uintptr_t)a.points, a.count_handles * 8ull))
+		return;
+	c->pre_handles = h;
+	c->pre_points = a.points ? p : NULL;
+	c->pre_count = a.count_handles;
+}
+
+/*
  * The order lock of CAP_ORDERED ioctls (see the top of this file); taken
  * once per thread (an ioctl from a signal handler that interrupted one
  * does not wait for itself), held across fork by atfork_prepare.
@@ -178,6 +208,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	unsigned int nr = _IOC_NR(req);
 	uint32_t pre_n = 0, size = _IOC_SIZE(req);
 	unsigned char pre[256], post[256];
+	uint32_t pre_h[CAP_PRE_SYNCS];
+	uint64_t pre_p[CAP_PRE_SYNCS];
 	struct cap_call c = {.fd = fd, .req = req, .size = size};
 	enum cap_class cls;
 	struct cap_build *b;
@@ -205,6 +237,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		else
 			c.pre = pre;
 	}
+	if (!(nr >= 0x40 && nr < 0xa0) && (nr == 0xc5 || nr == 0xcd))
+		pre_signal_arrays(&c, arg, nr, pre_h, pre_p);
 	if (cls == CAP_ORDERED)
 		order_take();
 	if (cls == CAP_ENTER || cls == CAP_ORDERED)
