@@ -130,22 +130,41 @@ bool cap_safe_copy(void *dst, const void *src, size_t len)
 	return ok;
 }
 
-/* per-thread scratch for arrays of failed ioctls, freed at thread exit */
-static CAP_TLS char *scratch;
-static CAP_TLS size_t scratch_len;
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+/*
+ * Copies of the arrays of failed ioctls: each copy stays valid until the
+ * thread's next ioctl is decoded (cap_user_release) or the thread exits, so
+ * a decoder may hold several at once (the handles and the points of a
+ * timeline wait, the chunks of an amdgpu CS and what they point at).
+ */
+struct user_copy {
+	struct user_copy *next;
+	uint64_t data[];
+};
 
-static void scratch_free(void *p)
+static CAP_TLS struct user_copy *copies;
+static pthread_key_t copies_key;
+static pthread_once_t copies_once = PTHREAD_ONCE_INIT;
+
+/** cap_user_release() - free this thread's copies (cap_user) */
+void cap_user_release(void)
 {
-	free(p);
-	scratch = NULL;
-	scratch_len = 0;
+	while (copies) {
+		struct user_copy *u = copies;
+
+		copies = u->next;
+		free(u);
+	}
 }
 
-static void scratch_key_create(void)
+static void copies_free(void *p)
 {
-	pthread_key_create(&scratch_key, scratch_free);
+	(void)p;
+	cap_user_release();
+}
+
+static void copies_key_create(void)
+{
+	pthread_key_create(&copies_key, copies_free);
 }
 
 /**
@@ -157,12 +176,14 @@ static void scratch_key_create(void)
  * After a successful call the kernel has read the array, so it is used in
  * place, unless misaligned (the kernel takes any alignment, a typed read of
  * it would be undefined). After a failed one it may be garbage: it is
- * copied safely.
+ * copied safely, into a copy of its own (valid until cap_user_release).
  *
  * Return: the bytes, or NULL when they cannot be read.
  */
 const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
 {
+	struct user_copy *u;
+
 	if (!len)
 		return (const void *)(uintptr_t)ptr;
 	if (!ptr || len > (64u << 20))
@@ -170,17 +191,20 @@ const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
 	/* a misaligned array is copied: the decoders read it as typed structs */
 	if (c->ret == 0 && !(ptr % 8))
 		return (const void *)(uintptr_t)ptr;
-	if (len > scratch_len) {
-		char *n = realloc(scratch, len);
-
-		if (!n)
-			return NULL;
-		scratch = n;
-		scratch_len = len;
-		pthread_once(&scratch_once, scratch_key_create);
-		pthread_setspecific(scratch_key, n);
+	u = malloc(sizeof(*u) + len);
+	if (!u)
+		return NULL;
+	if (!cap_safe_copy(u->data, (const void *)(uintptr_t)ptr, len)) {
+		free(u);
+		return NULL;
 	}
-	return cap_safe_copy(scratch, (const void *)(uintptr_t)ptr, len) ? scratch : NULL;
+	if (!copies) { /* the thread's copies are freed when it exits */
+		pthread_once(&copies_once, copies_key_create);
+		pthread_setspecific(copies_key, &copies_once);
+	}
+	u->next = copies;
+	copies = u;
+	return u->data;
 }
 
 /** cap_build_size() - bytes of the record built in @b (multiple of 8) */

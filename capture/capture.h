@@ -132,10 +132,12 @@ void cap_build_layout(const struct cap_build *b, void *dst, uint32_t size) CAP_H
 
 /* what a decoder says about an ioctl before it is issued */
 enum cap_class {
-	CAP_IGNORE, /* known, nothing to record (queries, mmap offsets) */
-	CAP_RAW,    /* not decodable: counted by number in the header */
-	CAP_ENTER,  /* decode; sequence number taken before the kernel call */
-	CAP_EXIT,   /* decode; sequence number taken after it (creates, waits) */
+	CAP_IGNORE,  /* known, nothing to record (queries, mmap offsets) */
+	CAP_RAW,     /* not decodable: counted by number in the header */
+	CAP_ENTER,   /* decode; sequence number taken before the kernel call */
+	CAP_EXIT,    /* decode; sequence number taken after it (waits) */
+	CAP_ORDERED, /* decode; as CAP_ENTER, the order lock held across the
+		      * call (creates, destroys, binds: interposer.c) */
 };
 
 /**
@@ -147,6 +149,9 @@ enum cap_class {
  * @size: _IOC_SIZE(req), bytes valid in @pre and @arg
  * @ret: 0 or -errno
  * @t_enter: CLOCK_MONOTONIC of the kernel call (absolute, for timeouts)
+ * @pre_handles, @pre_points, @pre_count: a syncobj signal's arrays, copied
+ *     before the call (NULL when not): the signal can wake a thread that
+ *     frees them before the call returns to us
  */
 struct cap_call {
 	int fd;
@@ -156,7 +161,13 @@ struct cap_call {
 	uint32_t size;
 	int ret;
 	uint64_t t_enter;
+	const uint32_t *pre_handles;
+	const uint64_t *pre_points;
+	uint32_t pre_count;
 };
+
+/* signals with at most this many syncobjs have their arrays copied before the call */
+#define CAP_PRE_SYNCS 64
 
 /**
  * struct cap_decoder - per-driver ioctl decoder
@@ -195,6 +206,7 @@ bool cap_userptr_touched(uint64_t addr, uint64_t len) CAP_HIDDEN;
 void cap_userptr_reset_after_fork(void) CAP_HIDDEN;
 extern pid_t cap_self_pid CAP_HIDDEN;
 const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len) CAP_HIDDEN;
+void cap_user_release(void) CAP_HIDDEN;
 bool cap_safe_copy(void *dst, const void *src, size_t len) CAP_HIDDEN;
 
 /**

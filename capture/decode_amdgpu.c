@@ -31,17 +31,17 @@ static enum cap_class amdgpu_classify(unsigned long req, uint32_t *pre_bytes)
 	switch (_IOC_NR(req) - VMB_DRM_COMMAND_BASE) {
 	case VMB_DRM_AMDGPU_GEM_CREATE:
 		*pre_bytes = sizeof(struct vmb_amdgpu_gem_create_in);
-		return CAP_EXIT;
+		return CAP_ORDERED;
 	case VMB_DRM_AMDGPU_CTX:
 		*pre_bytes = sizeof(struct vmb_amdgpu_ctx_in);
-		return CAP_EXIT; /* alloc creates; a free is ordered after it anyway */
+		return CAP_ORDERED; /* alloc creates, free destroys */
 	case VMB_DRM_AMDGPU_CS:
 		*pre_bytes = sizeof(struct vmb_amdgpu_cs_in); /* out.handle overwrites it */
 		return CAP_ENTER;
 	case VMB_DRM_AMDGPU_GEM_USERPTR:
-		return CAP_EXIT;
+		return CAP_ORDERED;
 	case VMB_DRM_AMDGPU_GEM_VA:
-		return CAP_ENTER;
+		return CAP_ORDERED;
 	case VMB_DRM_AMDGPU_GEM_MMAP:
 	case VMB_DRM_AMDGPU_INFO:
 	case VMB_DRM_AMDGPU_WAIT_CS:

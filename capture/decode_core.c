@@ -80,17 +80,18 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 {
 	(void)pre_bytes;
 	switch (_IOC_NR(req)) {
-	case 0x09: /* GEM_CLOSE */
 	case 0x2d: /* PRIME_HANDLE_TO_FD */
-	case 0xc0: /* SYNCOBJ_DESTROY */
 	case 0xc1: /* SYNCOBJ_HANDLE_TO_FD */
 	case 0xc4: /* SYNCOBJ_RESET */
 	case 0xc5: /* SYNCOBJ_SIGNAL */
 	case 0xcd: /* SYNCOBJ_TIMELINE_SIGNAL */
 		return CAP_ENTER;
+	case 0x09: /* GEM_CLOSE */
+	case 0xc0: /* SYNCOBJ_DESTROY */
 	case 0x2e: /* PRIME_FD_TO_HANDLE */
 	case 0xbf: /* SYNCOBJ_CREATE */
 	case 0xc2: /* SYNCOBJ_FD_TO_HANDLE */
+		return CAP_ORDERED;
 	case 0xc3: /* SYNCOBJ_WAIT */
 	case 0xca: /* SYNCOBJ_TIMELINE_WAIT */
 	case 0xcc: /* SYNCOBJ_TRANSFER: may wait for its source, ordered as a wait */
@@ -118,9 +119,17 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 static bool add_sync_array(const struct cap_call *c, struct cap_build *b, uint64_t handles,
 			   uint64_t points, uint32_t count)
 {
-	const uint32_t *h = cap_user(c, handles, (size_t)count * 4);
+	const uint32_t *h;
 	uint32_t first = b->n_syncs;
 	const uint64_t *p;
+
+	if (c->pre_handles && c->pre_count == count && !points == !c->pre_points) {
+		/* copied before the call (a signal): the program may free them at once */
+		for (uint32_t i = 0; i < count; i++)
+			cap_build_sync(b, c->pre_handles[i], c->pre_points ? c->pre_points[i] : 0);
+		return true;
+	}
+	h = cap_user(c, handles, (size_t)count * 4);
 
 	if (count && !h)
 		return false;

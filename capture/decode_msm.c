@@ -45,9 +45,10 @@ static enum cap_class msm_classify(unsigned long req, uint32_t *pre_bytes)
 	case VMB_DRM_MSM_SET_PARAM:
 	case VMB_DRM_MSM_GEM_NEW:
 	case VMB_DRM_MSM_SUBMITQUEUE_NEW:
-		return CAP_EXIT;
+		return CAP_ORDERED;
 	case VMB_DRM_MSM_SUBMITQUEUE_CLOSE:
 	case VMB_DRM_MSM_VM_BIND:
+		return CAP_ORDERED;
 	case VMB_DRM_MSM_GEM_SUBMIT:
 		return CAP_ENTER;
 	case VMB_DRM_MSM_GET_PARAM:

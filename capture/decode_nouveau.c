@@ -36,9 +36,10 @@ static enum cap_class nouveau_classify(unsigned long req, uint32_t *pre_bytes)
 	case VMB_DRM_NOUVEAU_VM_INIT:
 	case VMB_DRM_NOUVEAU_GEM_NEW:
 	case VMB_DRM_NOUVEAU_CHANNEL_ALLOC:
-		return CAP_EXIT;
+		return CAP_ORDERED;
 	case VMB_DRM_NOUVEAU_CHANNEL_FREE:
 	case VMB_DRM_NOUVEAU_VM_BIND:
+		return CAP_ORDERED;
 	case VMB_DRM_NOUVEAU_EXEC:
 		return CAP_ENTER;
 	case VMB_DRM_NOUVEAU_GETPARAM:

@@ -31,10 +31,11 @@ static enum cap_class panthor_classify(unsigned long req, uint32_t *pre_bytes)
 	case VMB_DRM_PANTHOR_VM_CREATE:
 	case VMB_DRM_PANTHOR_BO_CREATE:
 	case VMB_DRM_PANTHOR_GROUP_CREATE:
-		return CAP_EXIT;
+		return CAP_ORDERED;
 	case VMB_DRM_PANTHOR_VM_DESTROY:
 	case VMB_DRM_PANTHOR_GROUP_DESTROY:
 	case VMB_DRM_PANTHOR_VM_BIND:
+		return CAP_ORDERED;
 	case VMB_DRM_PANTHOR_GROUP_SUBMIT:
 		return CAP_ENTER;
 	case VMB_DRM_PANTHOR_DEV_QUERY:

@@ -27,10 +27,11 @@ static enum cap_class xe_classify(unsigned long req, uint32_t *pre_bytes)
 	case VMB_DRM_XE_VM_CREATE:
 	case VMB_DRM_XE_GEM_CREATE:
 	case VMB_DRM_XE_EXEC_QUEUE_CREATE:
-		return CAP_EXIT;
+		return CAP_ORDERED;
 	case VMB_DRM_XE_VM_DESTROY:
 	case VMB_DRM_XE_EXEC_QUEUE_DESTROY:
 	case VMB_DRM_XE_VM_BIND:
+		return CAP_ORDERED;
 	case VMB_DRM_XE_EXEC:
 		return CAP_ENTER;
 	case VMB_DRM_XE_DEVICE_QUERY:

@@ -13,11 +13,22 @@
  * signal handler is installed.
  *
  * When the sequence number of a recorded ioctl is taken (the order of the
- * trace): before the kernel call for ops that use or destroy handles (bind,
- * submit, close, destroy, signal), after it for ops that create handles and
- * for waits. So a handle the kernel frees and hands out again is always
- * closed before it is created anew in the trace, and a wait comes after the
- * submit or signal it waited for, even across threads.
+ * trace): before the kernel call for submits, signals and exports; after it
+ * for waits, so a wait comes after the submit or signal it waited for, even
+ * across threads. Ops that create or destroy handles and binds
+ * (CAP_ORDERED) take it before the kernel call with the capturer's order
+ * lock held until the call returns, so no two of them are in the kernel at
+ * once and the trace has them in the order they took effect: a handle the
+ * kernel frees and hands out again is closed before it is created anew, a
+ * handle is created before any other thread can use it, and two threads'
+ * binds are in the order the kernel applied them (it serializes binds on a
+ * VM anyway: amdgpu_gem.c:amdgpu_gem_va_ioctl holds the VM's root page
+ * directory reservation across the mapping change, xe_vm.c:
+ * xe_vm_bind_ioctl holds vm->lock for writing; the order lock only widens
+ * that to the whole process). None of these ioctls waits for another
+ * thread of the program, so holding the lock across them cannot deadlock;
+ * waits and submits (amdgpu CS can block for a timeline point another
+ * thread submits) never hold it.
  *
  * vfork() is deliberately not wrapped: a wrapper cannot return twice on the
  * parent's stack. A vfork child shares our memory until it execs, so the
@@ -38,6 +49,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "uapi/drm_core.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -139,6 +151,55 @@ static void push_none(uint64_t seq)
 
 static CAP_TLS unsigned int sample_tick;
 
+/*
+ * SYNCOBJ_SIGNAL / TIMELINE_SIGNAL: copy the handle (and point) arrays
+ * before the call. The signal wakes the threads waiting on the syncobjs,
+ * and one of them may free the arrays (Mesa keeps the handle in the sync
+ * object it destroys after the wait) before this thread decodes the call.
+ */
+static void pre_signal_arrays(struct cap_call *c, const void *arg, unsigned int nr, uint32_t *h,
+			      uint64_t *p)
+{
+	struct vmb_drm_syncobj_timeline_array a = {0};
+	size_t len = nr == 0xcd ? sizeof(a) : sizeof(struct vmb_drm_syncobj_array);
+
+	if (c->size < len || !cap_safe_copy(&a, arg, len))
+		return;
+	if (nr == 0xc5) { /* drm_syncobj_array: handles, count_handles, pad */
+		a.count_handles = (uint32_t)a.points;
+		a.points = 0;
+	}
+	if (!a.count_handles || a.count_handles > CAP_PRE_SYNCS ||
+	    !cap_safe_copy(h, (const void *)(uintptr_t)a.handles, a.count_handles * 4ull))
+		return;
+	if (a.points &&
+	    !cap_safe_copy(p, (const void *)(uintptr_t)a.points, a.count_handles * 8ull))
+		return;
+	c->pre_handles = h;
+	c->pre_points = a.points ? p : NULL;
+	c->pre_count = a.count_handles;
+}
+
+/*
+ * The order lock of CAP_ORDERED ioctls (see the top of this file); taken
+ * once per thread (an ioctl from a signal handler that interrupted one
+ * does not wait for itself), held across fork by atfork_prepare.
+ */
+static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
+static CAP_TLS unsigned int order_held;
+
+static void order_take(void)
+{
+	if (order_held++ == 0)
+		pthread_mutex_lock(&order_lock);
+}
+
+static void order_drop(void)
+{
+	if (--order_held == 0)
+		pthread_mutex_unlock(&order_lock);
+}
+
 static int drm_ioctl(int fd, unsigned long req, void *arg)
 {
 	bool sampled = (sample_tick++ & 63) == 0;
@@ -147,6 +208,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	unsigned int nr = _IOC_NR(req);
 	uint32_t pre_n = 0, size = _IOC_SIZE(req);
 	unsigned char pre[256], post[256];
+	uint32_t pre_h[CAP_PRE_SYNCS];
+	uint64_t pre_p[CAP_PRE_SYNCS];
 	struct cap_call c = {.fd = fd, .req = req, .size = size};
 	enum cap_class cls;
 	struct cap_build *b;
@@ -174,12 +237,18 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		else
 			c.pre = pre;
 	}
-	if (cls == CAP_ENTER)
+	if (!(nr >= 0x40 && nr < 0xa0) && (nr == 0xc5 || nr == 0xcd))
+		pre_signal_arrays(&c, arg, nr, pre_h, pre_p);
+	if (cls == CAP_ORDERED)
+		order_take();
+	if (cls == CAP_ENTER || cls == CAP_ORDERED)
 		seq = cap_seq_next();
 	t0 = cap_now();
 	r = cap_real_ioctl(fd, req, arg);
 	err = errno;
 	t1 = cap_now();
+	if (cls == CAP_ORDERED)
+		order_drop();
 
 	c.ret = r < 0 ? -err : 0;
 	c.t_enter = t0;
@@ -188,6 +257,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	else if (c.ret != -EFAULT && cap_safe_copy(post, arg, size))
 		c.arg = post;
 	b = cap_thread_build();
+	cap_user_release(); /* the previous call's copies */
 	if (b && c.arg && (!pre_n || c.pre) && atomic_load(&cap_enabled) &&
 	    ((nr >= 0x40 && nr < 0xa0) ? f->dec->decode(&c, b) : cap_core_decode(&c, b))) {
 		if (cls == CAP_EXIT)
@@ -202,7 +272,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		b->rec.ret = c.ret;
 		cap_record_push(b);
 	} else {
-		if (cls == CAP_ENTER)
+		if (cls == CAP_ENTER || cls == CAP_ORDERED)
 			push_none(seq);
 		/* a call that worked but could not be decoded is raw; a failed one is not */
 		cap_count_raw(req, c.ret != 0, c.ret);
@@ -744,8 +814,22 @@ EXPORT void _Exit(int status)
 
 /* ---- life cycle ---- */
 
+static void atfork_prepare(void)
+{
+	order_take();
+	cap_recorder_atfork_prepare();
+}
+
+static void atfork_parent(void)
+{
+	cap_recorder_atfork_parent();
+	order_drop();
+}
+
 static void atfork_child(void)
 {
+	pthread_mutex_init(&order_lock, NULL);
+	order_held = 0;
 	cap_self_pid = (pid_t)syscall(SYS_getpid);
 	cap_userptr_reset_after_fork();
 	cap_fd_reset_after_fork();
@@ -784,7 +868,7 @@ __attribute__((constructor)) static void cap_init(void)
 	resolve_all();
 	cap_recorder_init();
 	remember_env();
-	pthread_atfork(cap_recorder_atfork_prepare, cap_recorder_atfork_parent, atfork_child);
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	errno = err;
 }
 

@@ -156,8 +156,8 @@ TEST(xe_ops_and_ids)
 	uint32_t pre = 0;
 
 	reset();
-	CHECK_INT(d->classify(VMB_DRM_IOCTL_XE_VM_BIND, &pre), CAP_ENTER);
-	CHECK_INT(d->classify(VMB_DRM_IOCTL_XE_GEM_CREATE, &pre), CAP_EXIT);
+	CHECK_INT(d->classify(VMB_DRM_IOCTL_XE_VM_BIND, &pre), CAP_ORDERED);
+	CHECK_INT(d->classify(VMB_DRM_IOCTL_XE_GEM_CREATE, &pre), CAP_ORDERED);
 	CHECK_INT(d->classify(VMB_DRM_IOCTL_XE_DEVICE_QUERY, &pre), CAP_IGNORE);
 	CHECK_INT(pre, 0);
 	CHECK(decode(d, VMB_DRM_IOCTL_XE_VM_CREATE, &vc, NULL, 0, &r));
@@ -249,7 +249,7 @@ TEST(amdgpu_implicit_vm_cs_and_va)
 	uint32_t pre = 0;
 
 	reset();
-	CHECK_INT(d->classify(VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &pre), CAP_EXIT);
+	CHECK_INT(d->classify(VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &pre), CAP_ORDERED);
 	CHECK_INT(pre, 32);
 	CHECK(decode(d, VMB_DRM_IOCTL_AMDGPU_GEM_CREATE, &gc, &gin, 0, &r));
 	CHECK_U64(r->op.u.bo.size, 0x100000);
@@ -469,7 +469,7 @@ TEST(core_syncobj_wait_signal)
 
 	reset();
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_WAIT, &pre), CAP_EXIT);
-	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &pre), CAP_ENTER);
+	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &pre), CAP_ORDERED);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &pre), CAP_EXIT);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_RESET, &pre), CAP_ENTER);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOWR(0x0b, struct vmb_drm_gem_close), &pre), CAP_RAW);

@@ -679,7 +679,8 @@ void vmb_hw_async_reap(struct vmb_hw *hw, bool all)
 	if (!all)
 		return;
 	pthread_mutex_lock(&a->lock);
-	while (a->n_pending && !vmb_replay_stop &&
+	/* a lost device answers nothing more (ENODEV): what is pending stays so */
+	while (a->n_pending && !vmb_replay_stop && !hw->lost &&
 	       now_ns() - (a->last_progress ? a->last_progress : now_ns()) < HW_STUCK_NS) {
 		struct timespec ts = abs_ts(50 * 1000 * 1000);
 
@@ -688,7 +689,7 @@ void vmb_hw_async_reap(struct vmb_hw *hw, bool all)
 	left = a->n_pending;
 	pthread_mutex_unlock(&a->lock);
 	reap_done(a);
-	if (left && !vmb_replay_stop)
+	if (left && !vmb_replay_stop && !hw->lost)
 		fprintf(stderr,
 			"%s: %u calls did not complete within %llu s of the last completion; "
 			"their latencies are not recorded\n",

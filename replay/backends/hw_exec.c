@@ -703,6 +703,38 @@ static unsigned int sync_count(const struct vmb_op *op)
 	}
 }
 
+/*
+ * A bind or submit the backend cannot replay (-EOPNOTSUPP) still signals its
+ * out-fences, from the CPU: the waits and ops that depend on them would
+ * otherwise block until the replayer's cap, as a kernel blocks on a fence
+ * nobody submits (drm_syncobj_array_wait_timeout with WAIT_FOR_SUBMIT).
+ */
+static void signal_unreplayed(struct vmb_hw *hw, const struct vmb_call *call)
+{
+	const struct vmb_op *op = call->op;
+	struct vmb_hw_file *f = &hw->files[0];
+	uint32_t n_in, n_out, i;
+
+	if (op->kind == VMB_OP_BIND) {
+		n_in = op->u.bind.n_in;
+		n_out = op->u.bind.n_out;
+	} else if (op->kind == VMB_OP_SUBMIT) {
+		n_in = op->u.submit.n_in;
+		n_out = op->u.submit.n_out;
+	} else {
+		return;
+	}
+	for (i = 0; i < n_out; i++) {
+		uint32_t id = call->syncs[n_in + i].syncobj, h;
+		uint64_t point = call->syncs[n_in + i].point;
+
+		if (!id_ok(hw, VMB_CLASS_SYNCOBJ, id) || !hw->sync_live[id])
+			continue;
+		h = f->syncobj[id];
+		(void)drmSyncobjTimelineSignal(f->fd, &h, &point, 1);
+	}
+}
+
 int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm)
 {
 	struct vmb_hw *hw = be->priv;
@@ -725,6 +757,8 @@ int vmb_hw_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_
 		ret = do_submit(hw, call, tm);
 	else
 		ret = do_other(hw, call, tm);
+	if (ret == -EOPNOTSUPP)
+		signal_unreplayed(hw, call);
 	if (ret == -ENODEV) {
 		hw->lost = true;
 		vmb_hw_warn_once(hw, HW_WARN_LOST,

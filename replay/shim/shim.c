@@ -801,6 +801,46 @@ DIR *opendir(const char *path)
 
 /* ---- ioctl / mmap ---------------------------------------------------------- */
 
+/*
+ * VMB_SHIM_JITTER_US=N: every ioctl on the node sleeps a random 0..N us
+ * before it takes effect (before the shim lock), as a real ioctl spends
+ * time copying its arguments and looking up objects before it takes the
+ * lock that orders it against other threads (vm->lock, the VM's
+ * reservation). Widens the window in which two threads' ioctls overtake
+ * each other, for concurrency tests (tests/shim-threads.sh).
+ */
+static long jitter_us = -1;
+static __thread uint64_t jitter_state;
+
+static void shim_jitter(void)
+{
+	long us = __atomic_load_n(&jitter_us, __ATOMIC_RELAXED);
+	struct timespec ts;
+
+	if (us < 0) {
+		const char *v = getenv("VMB_SHIM_JITTER_US");
+
+		us = v ? strtol(v, NULL, 10) : 0;
+		if (us < 0)
+			us = 0;
+		__atomic_store_n(&jitter_us, us, __ATOMIC_RELAXED);
+	}
+	if (!us)
+		return;
+	if (!jitter_state)
+		jitter_state = (uint64_t)(uintptr_t)&jitter_state ^ 0x9e3779b97f4a7c15ull;
+	jitter_state ^= jitter_state << 13; /* xorshift64 */
+	jitter_state ^= jitter_state >> 7;
+	jitter_state ^= jitter_state << 17;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(jitter_state % ((uint64_t)us + 1)) * 1000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec = ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+	}
+	nanosleep(&ts, NULL);
+}
+
 int ioctl(int fd, unsigned long req, ...)
 {
 	struct shim_file *f;
@@ -814,6 +854,7 @@ int ioctl(int fd, unsigned long req, ...)
 	if (!in_shim && is_shim_fd(fd)) {
 		void *obj;
 
+		shim_jitter();
 		shim_lock();
 		if (shim_fd_get(fd, &obj) != SHIM_FD_FILE) {
 			ret = -ENOTTY; /* dma-buf / syncobj fds: no ioctls modelled */

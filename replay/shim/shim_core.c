@@ -1108,6 +1108,10 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 		uint32_t known = 0, ready = 0, k;
 		bool avail = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE;
 
+		if (shim.dead) { /* the device was lost while this thread slept */
+			ret = -ENODEV;
+			break;
+		}
 		for (i = 0, ret = 0; i < n && !ret; i++)
 			ret = shim_sync_resolve(f, handles[i], points ? points[i] : 0, &s[i]);
 		if (ret)

@@ -81,8 +81,10 @@ int shim_inject(const char *name)
 
 		if (strcmp(r->name, name) != 0 || ++r->seen != r->nth)
 			continue;
-		if (r->err == ENODEV)
+		if (r->err == ENODEV) {
 			shim.dead = true;
+			shim_lock_wake(); /* sleeping waits fail too */
+		}
 		return -r->err;
 	}
 	return 0;

@@ -940,6 +940,10 @@ static int xe_wait_user_fence(struct shim_file *f, unsigned long req, void *arg)
 			ret = -EIO;
 			break;
 		}
+		if (shim.dead) { /* the device was lost meanwhile */
+			ret = -ENODEV;
+			break;
+		}
 		now = mono_ns(CLOCK_MONOTONIC);
 		if (now >= end) {
 			ret = -ETIME;

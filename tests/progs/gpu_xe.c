@@ -472,6 +472,39 @@ int main(void)
 			check(!xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) && cpu_fence == 77,
 			      "VM_BIND user fence written");
 		}
+		/*
+		 * a user fence in a PROT_WRITE-only mapping of a BO (IGT's
+		 * xe_bo_map): on x86 the kernel's get_user and copy_to_user
+		 * work on it (xe_sync.c:user_fence_create, xe_wait_user_fence.c)
+		 */
+		{
+			uint32_t wb = bo_create(SZ);
+			struct vmb_xe_gem_mmap_offset mo = {.handle = wb};
+			uint64_t *wo = NULL;
+			struct vmb_xe_vm_bind b = {
+			    .vm_id = svm, .num_binds = 1, .num_syncs = 1, .syncs = (uintptr_t)&s};
+
+			if (wb && !xioctl(VMB_DRM_IOCTL_XE_GEM_MMAP_OFFSET, &mo)) {
+				void *p =
+				    mmap(NULL, SZ, PROT_WRITE, MAP_SHARED, fd, (off_t)mo.offset);
+
+				wo = p == MAP_FAILED ? NULL : p;
+			}
+			b.bind.op = VMB_XE_VM_BIND_OP_MAP;
+			b.bind.obj = wb;
+			b.bind.addr = 0x7000000;
+			b.bind.range = SZ;
+			s.addr = (uintptr_t)(wo + 8);
+			s.timeline_value = 78;
+			w.addr = s.addr;
+			w.value = 78;
+			w.timeout = 1000000000;
+			check(wo && !xioctl(VMB_DRM_IOCTL_XE_VM_BIND, &b) &&
+				  !xioctl(VMB_DRM_IOCTL_XE_WAIT_USER_FENCE, &w),
+			      "user fence in a write-only mapping: VM_BIND writes it, "
+			      "WAIT_USER_FENCE "
+			      "reads it");
+		}
 	}
 
 	/* argument checks as xe_vm.c makes them */
