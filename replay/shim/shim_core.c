@@ -921,14 +921,6 @@ static int core_syncobj_fd(struct shim_file *f, unsigned int nr, void *arg)
 	return a->handle ? 0 : -ENOMEM;
 }
 
-static uint64_t real_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * drm_syncobj_transfer_ioctl: dst looked up, then src's fence moved to a
  * point of dst or in place of dst's fence (model_transfer). With
@@ -1007,7 +999,7 @@ static uint64_t syncs_next(const struct vmb_sync *s, uint32_t n, uint64_t until)
  */
 int shim_sync_wait_submit(struct shim_file *f, uint32_t handle, uint64_t point)
 {
-	uint64_t end = real_now() + SYNCOBJ_WAIT_FOR_SUBMIT_NS;
+	uint64_t end = shim_now_ns() + SYNCOBJ_WAIT_FOR_SUBMIT_NS;
 
 	for (;;) {
 		struct vmb_sync s;
@@ -1019,7 +1011,7 @@ int shim_sync_wait_submit(struct shim_file *f, uint32_t handle, uint64_t point)
 		syncs_reached(&s, 1, UINT64_MAX, &got);
 		if (got)
 			return 0;
-		if (real_now() >= end)
+		if (shim_now_ns() >= end)
 			return -ETIME;
 		shim_lock_sleep(end);
 	}
@@ -1070,7 +1062,7 @@ static int syncobj_wait_timed(struct shim_file *f, const uint32_t *handles, cons
 			break;
 		}
 		ret = -ETIME;
-		if (timeout_abs <= 0 || (int64_t)real_now() >= timeout_abs)
+		if (timeout_abs <= 0 || (int64_t)shim_now_ns() >= timeout_abs)
 			break;
 		/* sleep until the first fence due to signal does (or something happens) */
 		shim_lock_sleep(syncs_next(s, n, (uint64_t)timeout_abs));
@@ -1085,7 +1077,7 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 {
 	struct vmb_op op = {.kind = VMB_OP_WAIT};
 	struct vmb_sync *s;
-	uint64_t now = real_now();
+	uint64_t now = shim_now_ns();
 	uint32_t i;
 	int ret = 0;
 
@@ -1146,7 +1138,7 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 			ret = -EINVAL;
 			break;
 		}
-		now = real_now();
+		now = shim_now_ns();
 		if (timeout_abs <= 0 || (int64_t)now >= timeout_abs) {
 			ret = -ETIME;
 			break;
@@ -1179,7 +1171,7 @@ static int syncobj_wait(struct shim_file *f, const uint32_t *handles, const uint
 				    : active + SHIM_WAIT_IDLE_NS);
 	}
 	if (!ret) {
-		now = real_now();
+		now = shim_now_ns();
 		op.u.wait.n = (uint16_t)(flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL ? n : 1);
 		op.u.wait.all = flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL;
 		op.u.wait.timeout_ns = timeout_abs > (int64_t)now ? (uint64_t)timeout_abs - now : 0;

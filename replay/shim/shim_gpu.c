@@ -277,14 +277,6 @@ bool shim_gpu_write(struct shim_vm *vm, uint64_t va, const void *buf, uint64_t l
 	return gpu_rw(&j, va, (void *)buf, len, true);
 }
 
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * shim_gpu_clock() - the GPU clock at CLOCK_MONOTONIC time @ns (0: now):
  * xe's 19.2 MHz reference clock (what DRM_XE_DEVICE_QUERY_ENGINE_CYCLES
@@ -293,7 +285,7 @@ static uint64_t mono_now(void)
 uint64_t shim_gpu_clock(uint64_t ns)
 {
 	if (!ns)
-		ns = mono_now();
+		ns = shim_now_ns();
 	if (shim.drv && shim.drv->driver == VMB_DRIVER_AMDGPU)
 		return ns / 10;
 	return ns / 1000 * 192 / 10;
@@ -302,7 +294,7 @@ uint64_t shim_gpu_clock(uint64_t ns)
 /* a 64-bit counter of the 19.2 MHz reference clock on CLOCK_MONOTONIC */
 uint64_t shim_gpu_timestamp(void)
 {
-	return mono_now() / 1000 * 192 / 10;
+	return shim_now_ns() / 1000 * 192 / 10;
 }
 
 /* ---- the command fetcher ---------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "backend.h"
 #include "model.h"
@@ -247,6 +248,15 @@ int shim_sync_wait_resolve(struct shim_file *f, uint32_t handle, uint64_t point,
  * readable too, as for copy_from_user (looked up in /proc/self/maps).
  */
 void *shim_user(uint64_t p, uint64_t len, bool write);
+
+/* CLOCK_MONOTONIC now, in ns: the shim's one real-time clock */
+static inline uint64_t shim_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* userptr mappings exist: munmap must tell the model (shim_core.c) */
 bool shim_userptr_active(void);

@@ -30,14 +30,6 @@ static struct shim_timed_job *pending; /* by due time (when) */
 static pthread_t worker;
 static bool worker_started;
 
-static uint64_t mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t shim_timed_real(uint64_t t)
 {
 	return t0 + t;
@@ -105,7 +97,7 @@ void shim_timed_catch_up(void)
 
 	if (!shim_timed || !shim.model)
 		return;
-	now = mono() - t0;
+	now = shim_now_ns() - t0;
 	vmb_model_advance(shim.model, now);
 	run_due(now, false);
 }
@@ -123,7 +115,7 @@ void shim_timed_settle(void)
 	for (;;) {
 		uint64_t want = shim_timed_real(vmb_model_now(shim.model));
 
-		if (want <= mono() + SHIM_SETTLE_NS)
+		if (want <= shim_now_ns() + SHIM_SETTLE_NS)
 			break;
 		shim_lock_sleep(want);
 		shim_timed_catch_up();
@@ -137,7 +129,8 @@ static void *worker_main(void *arg)
 	for (;;) {
 		shim_timed_catch_up();
 		/* wake at the next job's end; binds and new jobs wake us too */
-		shim_lock_sleep(pending ? shim_timed_real(pending->when) : mono() + 5000000ull);
+		shim_lock_sleep(pending ? shim_timed_real(pending->when)
+					: shim_now_ns() + 5000000ull);
 	}
 	return NULL;
 }
@@ -221,7 +214,7 @@ void shim_timed_init(void)
 {
 	const char *v = getenv("VMB_SHIM_GPU");
 
-	t0 = mono();
+	t0 = shim_now_ns();
 	pthread_atfork(NULL, NULL, timed_child);
 	shim_timed = v && strcmp(v, "timed") == 0;
 	if (v && *v && !shim_timed && strcmp(v, "instant") != 0 && !getenv("VMB_SHIM_QUIET"))

@@ -58,14 +58,6 @@ static struct held *held;
 static pthread_t worker;
 static bool worker_started;
 
-static uint64_t mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static bool same_queue(const struct held *h, const struct shim_queue *q, uint32_t vm)
 {
 	return h->q == q && (q || h->vm == vm);
@@ -230,7 +222,7 @@ int shim_xe_park_spinner(struct shim_queue *q, uint32_t vm, const struct shim_xe
 		return -ENOMEM;
 	h->running = true;
 	h->st = *st;
-	h->t0 = mono();
+	h->t0 = shim_now_ns();
 	return held_add(h);
 }
 
@@ -332,7 +324,7 @@ static bool held_run(struct held *h)
 	ret = vm ? shim_gpu_run_xe_spin(vm, &h->st, HELD_JUMPS) : 0;
 	if (ret == -EINPROGRESS) {
 		h->running = true;
-		h->t0 = mono();
+		h->t0 = shim_now_ns();
 		return false;
 	}
 	exec_done(h, vm, ret);
@@ -343,7 +335,7 @@ static bool held_run(struct held *h)
 static void held_step(void)
 {
 	struct held **p = &held, *h;
-	uint64_t now = mono();
+	uint64_t now = shim_now_ns();
 	bool changed = false;
 
 	while ((h = *p)) {
@@ -402,7 +394,7 @@ static void *worker_main(void *arg)
 	for (;;) {
 		held_step();
 		/* nothing held: sleep until something is (held_add wakes us) */
-		shim_lock_sleep(held ? mono() + HELD_POLL_NS : 0);
+		shim_lock_sleep(held ? shim_now_ns() + HELD_POLL_NS : 0);
 	}
 	return NULL;
 }
