@@ -195,6 +195,8 @@ extern const struct cap_decoder cap_decoder_msm CAP_HIDDEN;
 
 const struct cap_decoder *cap_decoder_find(const char *name) CAP_HIDDEN;
 enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes) CAP_HIDDEN;
+enum cap_class cap_core_reclassify(unsigned long req, const void *pre,
+				   enum cap_class cls) CAP_HIDDEN;
 bool cap_core_decode(const struct cap_call *c, struct cap_build *b) CAP_HIDDEN;
 
 /* helpers shared by the decoders */

@@ -71,14 +71,31 @@ uint64_t cap_rel_timeout(int64_t abs_ns, uint64_t now_ns)
 }
 
 /**
+ * cap_core_reclassify() - the class of a core ioctl once its pre-call
+ * argument @pre is known: a SYNCOBJ_TRANSFER without WAIT_FOR_SUBMIT does
+ * not wait; like a signal it publishes a fence that another thread's wait
+ * can return on before this call returns, so it is numbered before the
+ * call (CAP_ENTER). With WAIT_FOR_SUBMIT it waits for its source's submit
+ * and is numbered after the call, as a wait (CAP_EXIT).
+ */
+enum cap_class cap_core_reclassify(unsigned long req, const void *pre, enum cap_class cls)
+{
+	const struct vmb_drm_syncobj_transfer *t = pre;
+
+	if (_IOC_NR(req) == 0xcc && pre && !(t->flags & VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT))
+		return CAP_ENTER;
+	return cls;
+}
+
+/**
  * cap_core_classify() - how to treat a DRM core ioctl (nr outside the
  * driver range), see enum cap_class
  * @req: request
- * @pre_bytes: unused: no core ioctl needs its pre-call argument
+ * @pre_bytes: set for SYNCOBJ_TRANSFER, whose flags cap_core_reclassify()
+ *	reads before the call
  */
 enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 {
-	(void)pre_bytes;
 	switch (_IOC_NR(req)) {
 	case 0x2d: /* PRIME_HANDLE_TO_FD */
 	case 0xc1: /* SYNCOBJ_HANDLE_TO_FD */
@@ -94,7 +111,8 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes)
 		return CAP_ORDERED;
 	case 0xc3: /* SYNCOBJ_WAIT */
 	case 0xca: /* SYNCOBJ_TIMELINE_WAIT */
-	case 0xcc: /* SYNCOBJ_TRANSFER: may wait for its source, ordered as a wait */
+	case 0xcc: /* SYNCOBJ_TRANSFER: see cap_core_reclassify() */
+		*pre_bytes = sizeof(struct vmb_drm_syncobj_transfer);
 		return CAP_EXIT;
 	case 0x0b: /* GEM_OPEN (flink import) */
 		return CAP_RAW;

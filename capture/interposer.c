@@ -13,16 +13,15 @@
  * signal handler is installed.
  *
  * When the sequence number of a recorded ioctl is taken (the order of the
- * trace): before the kernel call for submits, signals and exports; after it
- * for waits, so a wait comes after the submit or signal it waited for, even
- * across threads. Ops that create or destroy handles and binds
- * (CAP_ORDERED) take it before the kernel call with the capturer's order
- * lock held until the call returns, so no two of them are in the kernel at
- * once and the trace has them in the order they took effect: a handle the
- * kernel frees and hands out again is closed before it is created anew, a
- * handle is created before any other thread can use it, and two threads'
- * binds are in the order the kernel applied them (it serializes binds on a
- * VM anyway: amdgpu_gem.c:amdgpu_gem_va_ioctl holds the VM's root page
+ * trace): before the kernel call for submits, signals, exports and
+ * transfers that do not wait (cap_core_reclassify); after it for waits
+ * and transfers with WAIT_FOR_SUBMIT, so a wait comes after the submit or signal it waited for,
+ * even across threads. Ops that create or destroy handles and binds (CAP_ORDERED) take it before
+ * the kernel call with the capturer's order lock held until the call returns, so no two of them are
+ * in the kernel at once and the trace has them in the order they took effect: a handle the kernel
+ * frees and hands out again is closed before it is created anew, a handle is created before any
+ * other thread can use it, and two threads' binds are in the order the kernel applied them (it
+ * serializes binds on a VM anyway: amdgpu_gem.c:amdgpu_gem_va_ioctl holds the VM's root page
  * directory reservation across the mapping change, xe_vm.c:
  * xe_vm_bind_ioctl holds vm->lock for writing; the order lock only widens
  * that to the whole process). None of these ioctls waits for another
@@ -239,6 +238,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	}
 	if (!(nr >= 0x40 && nr < 0xa0) && (nr == 0xc5 || nr == 0xcd))
 		pre_signal_arrays(&c, arg, nr, pre_h, pre_p);
+	if (!(nr >= 0x40 && nr < 0xa0) && c.pre)
+		cls = cap_core_reclassify(req, c.pre, cls);
 	if (cls == CAP_ORDERED)
 		order_take();
 	if (cls == CAP_ENTER || cls == CAP_ORDERED)

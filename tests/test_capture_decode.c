@@ -471,6 +471,17 @@ TEST(core_syncobj_wait_signal)
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_WAIT, &pre), CAP_EXIT);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &pre), CAP_ORDERED);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &pre), CAP_EXIT);
+	{
+		struct vmb_drm_syncobj_transfer tw = {
+		    .flags = VMB_DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT};
+		struct vmb_drm_syncobj_transfer tn = {0};
+
+		CHECK_INT(pre, sizeof(tw)); /* its flags are read before the call */
+		CHECK_INT(cap_core_reclassify(VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &tw, CAP_EXIT),
+			  CAP_EXIT);
+		CHECK_INT(cap_core_reclassify(VMB_DRM_IOCTL_SYNCOBJ_TRANSFER, &tn, CAP_EXIT),
+			  CAP_ENTER);
+	}
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_SYNCOBJ_RESET, &pre), CAP_ENTER);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOWR(0x0b, struct vmb_drm_gem_close), &pre), CAP_RAW);
 	CHECK_INT(cap_core_classify(VMB_DRM_IOCTL_GET_CAP, &pre), CAP_IGNORE);
