@@ -373,8 +373,8 @@ static int sync_room(struct vmb_cursor *c, size_t n)
 	return 0;
 }
 
-/* decode the record at c->p into c */
-static int decode(struct vmb_cursor *c)
+/* decode the record at c->p into c (inlined into both cursors' next()) */
+static inline __attribute__((always_inline)) int decode(struct vmb_cursor *c)
 {
 	const uint8_t *p = c->p;
 	struct vmb_op *op = &c->op;
@@ -584,9 +584,9 @@ int vmb_cursor_next(struct vmb_cursor *c)
 {
 	int r;
 
-	if (c->next >= c->t->n_ops)
+	if (__builtin_expect(c->next >= c->t->n_ops, 0))
 		return 0;
-	while (c->p >= c->end) {
+	while (__builtin_expect(c->p >= c->end, 0)) {
 		if (c->seg + 1 >= c->t->n_segs)
 			return 0;
 		enter_seg(c, c->seg + 1);
