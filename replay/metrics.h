@@ -26,7 +26,7 @@ struct vmb_samples {
 };
 
 int vmb_samples_grow(struct vmb_samples *s);
-/** vmb_samples_reserve() - room for @n samples in all (0 or -ENOMEM) */
+/** vmb_samples_reserve() - room for @n samples in all, its pages touched (0 or -ENOMEM) */
 int vmb_samples_reserve(struct vmb_samples *s, size_t n);
 
 /**
