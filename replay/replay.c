@@ -275,13 +275,11 @@ static void call_for_op(const struct vmb_cursor *cur, struct vmb_call *c)
 }
 
 /* --batch=N: issue the coalesced binds gathered so far */
-static int flush_pending(struct engine *e)
+static int flush_pending_now(struct engine *e)
 {
 	struct vmb_call c;
 	size_t ns = e->n_pin + e->n_pout;
 
-	if (!e->n_pbinds && !ns)
-		return 0;
 	if (grow((void **)&e->psyncs, &e->cap_psyncs, ns, sizeof(*e->psyncs)))
 		return -ENOMEM;
 	if (e->n_pin)
@@ -299,6 +297,14 @@ static int flush_pending(struct engine *e)
 	issue(e, &c, 0);
 	e->n_pbinds = e->n_pin = e->n_pout = 0;
 	return 0;
+}
+
+/* the check inline: most ops, and every op without --batch, find nothing pending */
+static inline int flush_pending(struct engine *e)
+{
+	if (!e->n_pbinds && !e->n_pin && !e->n_pout)
+		return 0;
+	return flush_pending_now(e);
 }
 
 /* append a traced bind to the pending batch (same VM and queue, fits) */
