@@ -378,7 +378,9 @@ int main(void)
 
 	/* userptr */
 	{
-		uint32_t *u = aligned_alloc(0x1000, 0x4000);
+		/* static: it stays bound to the end, as a program's memory would */
+		static uint32_t ubuf[0x1000] __attribute__((aligned(0x1000)));
+		uint32_t *u = ubuf;
 		void *gone = mmap(NULL, 0x2000, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		struct vmb_xe_vm_bind b = {.vm_id = svm, .num_binds = 1};
 
