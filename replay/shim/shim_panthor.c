@@ -170,6 +170,26 @@ struct pt_job_syncs {
 	uint32_t n;
 };
 
+/* the sync arrays of a bind or group submit with @total sync ops in all */
+static int pt_sync_bufs_alloc(uint32_t total, struct vmb_sync **in, struct vmb_sync **out,
+			      struct vmb_sync **all, uint32_t **first)
+{
+	*in = calloc(total + 1, sizeof(**in));
+	*out = calloc(total + 1, sizeof(**out));
+	*all = calloc(total + 1, sizeof(**all));
+	*first = calloc(total + 1, sizeof(**first));
+	return *in && *out && *all && *first ? 0 : -ENOMEM;
+}
+
+static void pt_sync_bufs_free(struct vmb_sync *in, struct vmb_sync *out, struct vmb_sync *all,
+			      uint32_t *first)
+{
+	free(in);
+	free(out);
+	free(all);
+	free(first);
+}
+
 /*
  * panthor_drv.c: the sync ops of a submission's jobs, as
  * panthor_submit_ctx_collect_jobs_signal_ops (every signal of every job
@@ -378,14 +398,9 @@ static int pt_vm_bind_async(struct shim_file *f, struct shim_vm *vm, struct vmb_
 	}
 	if (ret)
 		goto out;
-	in = calloc(total + 1, sizeof(*in));
-	out = calloc(total + 1, sizeof(*out));
-	all = calloc(total + 1, sizeof(*all));
-	first = calloc(total + 1, sizeof(*first));
-	if (!in || !out || !all || !first) {
-		ret = -ENOMEM;
+	ret = pt_sync_bufs_alloc(total, &in, &out, &all, &first);
+	if (ret)
 		goto out;
-	}
 	ret = pt_submit_syncs(f, jobs, cnt, true, in, &n_in, out, &n_out, first);
 	if (ret)
 		goto out;
@@ -411,10 +426,7 @@ out:
 		free((void *)jobs[i].s);
 	free(jobs);
 	free(e);
-	free(in);
-	free(out);
-	free(all);
-	free(first);
+	pt_sync_bufs_free(in, out, all, first);
 	return ret;
 }
 
@@ -537,14 +549,9 @@ static int pt_group_submit(struct shim_file *f, unsigned long req, void *arg)
 	}
 	if (ret)
 		goto out;
-	in = calloc(total + 1, sizeof(*in));
-	out = calloc(total + 1, sizeof(*out));
-	all = calloc(total + 1, sizeof(*all));
-	first = calloc(total + 1, sizeof(*first));
-	if (!in || !out || !all || !first) {
-		ret = -ENOMEM;
+	ret = pt_sync_bufs_alloc(total, &in, &out, &all, &first);
+	if (ret)
 		goto out;
-	}
 	ret = pt_submit_syncs(f, jobs, cnt, false, in, &n_in, out, &n_out, first);
 	/* validated: each job in order, with its own waits and signals */
 	for (i = 0; i < cnt && !ret; i++) {
@@ -565,10 +572,7 @@ out:
 		free((void *)jobs[i].s);
 	free(jobs);
 	free(qs);
-	free(in);
-	free(out);
-	free(all);
-	free(first);
+	pt_sync_bufs_free(in, out, all, first);
 	return ret;
 }
 
