@@ -72,6 +72,36 @@ void cap_build_id(struct cap_build *b, uint32_t id)
 	b->ids[b->n_ids++] = id;
 }
 
+/*
+ * The calling thread's stack, as pthread_getattr_np() reports it (noted
+ * once per thread, when the thread gets its record buffer). Bytes between
+ * the current stack pointer and the top of the stack the thread runs on
+ * are mapped and readable, so a copy from there needs no system call.
+ */
+CAP_TLS uintptr_t cap_stack_lo, cap_stack_hi;
+static CAP_TLS bool stack_noted;
+
+/*
+ * Note this thread's stack bounds, on its first safe copy (like the
+ * thread's record buffer, which is allocated on its first recorded call,
+ * this is not async-signal-safe; pthread_getattr_np() allocates).
+ */
+static void stack_note(void)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t size;
+
+	stack_noted = true;
+	if (pthread_getattr_np(pthread_self(), &a))
+		return;
+	if (!pthread_attr_getstack(&a, &lo, &size)) {
+		cap_stack_lo = (uintptr_t)lo;
+		cap_stack_hi = (uintptr_t)lo + size;
+	}
+	pthread_attr_destroy(&a);
+}
+
 static atomic_int vm_readv_ok = 1; /* cleared when seccomp or the kernel refuses it */
 static pthread_mutex_t pipe_lock = PTHREAD_MUTEX_INITIALIZER;
 static int copy_pipe[2] = {-1, -1};
@@ -104,9 +134,15 @@ out:
  * @src: source, possibly an invalid pointer from the program
  * @len: bytes
  *
+ * Bytes on the calling thread's own stack (an argument struct libdrm
+ * builds, a small array in the caller's frame) are copied directly; any
+ * other address goes through the kernel, which fails instead of faulting
+ * (about 0.8 us for process_vm_readv in a VM, where a bare system call
+ * costs 0.14 us).
+ *
  * Preserves errno. Return: true when all bytes were copied.
  */
-bool cap_safe_copy(void *dst, const void *src, size_t len)
+bool cap_safe_copy_slow(void *dst, const void *src, size_t len)
 {
 	struct iovec l = {dst, len}, r = {(void *)src, len};
 	int err = errno;
@@ -114,6 +150,13 @@ bool cap_safe_copy(void *dst, const void *src, size_t len)
 
 	if (!src)
 		return false;
+	if (!stack_noted) {
+		stack_note();
+		if (cap_on_own_stack(src, len)) {
+			memcpy(dst, src, len);
+			return true;
+		}
+	}
 	if (atomic_load_explicit(&vm_readv_ok, memory_order_relaxed)) {
 		ssize_t n = process_vm_readv(
 		    cap_self_pid ? cap_self_pid : (pid_t)syscall(SYS_getpid), &l, 1, &r, 1, 0);

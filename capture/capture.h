@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "trace.h"
@@ -209,7 +210,41 @@ void cap_userptr_reset_after_fork(void) CAP_HIDDEN;
 extern pid_t cap_self_pid CAP_HIDDEN;
 const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len) CAP_HIDDEN;
 void cap_user_release(void) CAP_HIDDEN;
-bool cap_safe_copy(void *dst, const void *src, size_t len) CAP_HIDDEN;
+bool cap_safe_copy_slow(void *dst, const void *src, size_t len) CAP_HIDDEN;
+extern CAP_TLS uintptr_t cap_stack_lo CAP_HIDDEN, cap_stack_hi CAP_HIDDEN;
+
+/*
+ * Is [src, src + len) in the used part of this thread's own stack (between
+ * the caller's frame and the top)? Such bytes are mapped and readable. On
+ * any other stack (a signal stack, a coroutine's) the answer is no.
+ */
+static inline __attribute__((always_inline)) bool cap_on_own_stack(const void *src, size_t len)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0), a = (uintptr_t)src;
+
+	return sp >= cap_stack_lo && sp < cap_stack_hi && a >= sp && a < cap_stack_hi &&
+	       len <= cap_stack_hi - a;
+}
+
+/**
+ * cap_safe_copy() - copy @len bytes of our own memory without faulting
+ * @dst: destination
+ * @src: source, possibly an invalid pointer from the program
+ * @len: bytes
+ *
+ * Bytes on the calling thread's own stack (an argument struct libdrm builds
+ * there, a small array in the caller's frame) are copied directly; any
+ * other address goes through the kernel (cap_safe_copy_slow()). Preserves
+ * errno. Return: true when all bytes were copied.
+ */
+static inline bool cap_safe_copy(void *dst, const void *src, size_t len)
+{
+	if (cap_on_own_stack(src, len)) {
+		memcpy(dst, src, len);
+		return true;
+	}
+	return cap_safe_copy_slow(dst, src, len);
+}
 
 /**
  * struct cap_file - one open DRM file (shared by dup'ed descriptors)

@@ -61,8 +61,10 @@ int cap_out_fd = -1;
 struct tbuf {
 	char *ring;
 	_Atomic uint64_t head; /* written by the owner thread */
-	_Atomic uint64_t tail; /* written by the writer thread */
-	atomic_bool dead;
+	uint64_t seen_tail;    /* the owner's last look at tail (never ahead of it) */
+	/* on a line of its own: the writer stores it, the owner rarely looks */
+	_Atomic uint64_t tail __attribute__((aligned(64))); /* written by the writer thread */
+	atomic_bool dead __attribute__((aligned(64)));
 	_Atomic uint64_t ovh_ns, ovh_n;
 	_Atomic uint64_t wait_ns, waits;
 	uint64_t op_wait_ns; /* waited for ring space during the current op */
@@ -337,6 +339,22 @@ static void kick_writer(void)
 
 static void writer_start(void);
 
+/* the @len bytes at @head (ring offset @pos), after a pad record if they would wrap */
+static char *ring_place(struct tbuf *t, uint64_t head, uint64_t pos, uint32_t len)
+{
+	if (pos + len > RING_BYTES) {
+		struct indirect *pad = (struct indirect *)(t->ring + pos);
+
+		pad->size = (uint32_t)(RING_BYTES - pos);
+		pad->kind = REC_PAD;
+		head += RING_BYTES - pos;
+		hb_release(&t->head);
+		atomic_store_explicit(&t->head, head, memory_order_release);
+		pos = 0;
+	}
+	return t->ring + pos;
+}
+
 /* reserve @len bytes at the head of the ring; waits (bounded) when full */
 static char *ring_reserve(struct tbuf *t, uint32_t len)
 {
@@ -345,8 +363,16 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 	uint64_t need = len + (pos + len > RING_BYTES ? RING_BYTES - pos : 0);
 	uint64_t w0 = 0;
 
+	/*
+	 * The space up to the tail last seen is free for sure (the tail only
+	 * grows); the tail itself, a line the writer stores to, is read again
+	 * only when that space is not enough.
+	 */
+	if (head + need - t->seen_tail <= RING_BYTES)
+		return ring_place(t, head, pos, len);
 	/* full: wake the writer and wait for it (bounded), rather than lose ops */
-	while (head + need - atomic_load_explicit(&t->tail, memory_order_acquire) > RING_BYTES) {
+	while (head + need - (t->seen_tail = atomic_load_explicit(&t->tail, memory_order_acquire)) >
+	       RING_BYTES) {
 		struct timespec ts = {0, 20000};
 		uint64_t now = cap_now();
 
@@ -362,17 +388,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 	hb_acquire(&t->tail);
 	if (w0)
 		t->op_wait_ns = cap_now() - w0;
-	if (pos + len > RING_BYTES) {
-		struct indirect *pad = (struct indirect *)(t->ring + pos);
-
-		pad->size = (uint32_t)(RING_BYTES - pos);
-		pad->kind = REC_PAD;
-		head += RING_BYTES - pos;
-		hb_release(&t->head);
-		atomic_store_explicit(&t->head, head, memory_order_release);
-		pos = 0;
-	}
-	return t->ring + pos;
+	return ring_place(t, head, pos, len);
 }
 
 static void ring_commit(struct tbuf *t, uint32_t len)
@@ -381,7 +397,10 @@ static void ring_commit(struct tbuf *t, uint32_t len)
 
 	hb_release(&t->head);
 	atomic_store_explicit(&t->head, head, memory_order_release);
-	if (head - atomic_load_explicit(&t->tail, memory_order_relaxed) > RING_BYTES / 2)
+	/* more than half full by the tail last seen: look again, then kick */
+	if (head - t->seen_tail > RING_BYTES / 2 &&
+	    head - (t->seen_tail = atomic_load_explicit(&t->tail, memory_order_acquire)) >
+		RING_BYTES / 2)
 		kick_writer();
 }
 
@@ -1069,6 +1088,7 @@ void cap_recorder_atfork_child(void)
 	if (self) {
 		atomic_store(&self->head, 0);
 		atomic_store(&self->tail, 0);
+		self->seen_tail = 0;
 		atomic_store(&self->ovh_ns, 0);
 		atomic_store(&self->ovh_n, 0);
 		atomic_store(&self->wait_ns, 0);

@@ -72,6 +72,19 @@ int main(int argc, char **argv)
 			SHOW("SYNCOBJ_WAIT(bad pointer)",
 			     ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, &w));
 			SHOW("SYNCOBJ_WAIT(NULL arg)", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_WAIT, NULL));
+			/*
+			 * the capturer copies a signal's arrays before the call,
+			 * directly when they lie on the caller's stack: a bad
+			 * pointer and a NULL one must still fail as they do
+			 * without it
+			 */
+			SHOW("SYNCOBJ_SIGNAL(bad handles)",
+			     ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL,
+				   &(struct vmb_drm_syncobj_array){(uintptr_t)guard, 1, 0}));
+			SHOW("SYNCOBJ_SIGNAL(bad arg)",
+			     ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, guard));
+			SHOW("SYNCOBJ_SIGNAL(NULL arg)",
+			     ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, NULL));
 		}
 		SHOW("unknown DRM ioctl", ioctl(fd, _IOWR('d', 0x9f, uint64_t), &(uint64_t){0}));
 		SHOW("SYNCOBJ_SIGNAL", ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL,
