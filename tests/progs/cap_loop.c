@@ -13,7 +13,7 @@
  *                        the best block of each and the difference, which
  *                        is the interposer's fast-path cost without the
  *                        noise between separate runs
- *   cap_loop drm-pair N SHIM [heap]
+ *   cap_loop drm-pair N SHIM [heap|bind]
  *                        SYNCOBJ_SIGNAL through ioctl() (the capturer and
  *                        then the shim, with both preloaded) and straight
  *                        into the shim's own ioctl() (SHIM: the preloaded
@@ -23,7 +23,10 @@
  *                        recorded DRM ioctl on the program's thread. With
  *                        "heap" the handle array is on the heap instead of
  *                        the caller's stack (the capturer then copies it
- *                        through the kernel before the call)
+ *                        through the kernel before the call). With "bind"
+ *                        the ioctl is an xe VM_BIND of one 64 KiB BO,
+ *                        mapping and unmapping it in turn (the shim must
+ *                        be the xe one)
  *
  * Prints "ns_per_op X" (wall time of the loop / N) and the CPU time per op
  * of the looping thread ("thread_cpu_ns_per_op"), which a loaded machine
@@ -41,6 +44,7 @@
 #include <unistd.h>
 
 #include "uapi/drm_core.h"
+#include "uapi/xe.h"
 
 static double cpu_ns(int who)
 {
@@ -112,14 +116,38 @@ int main(int argc, char **argv)
 		*heap = c.handle;
 		a.handles =
 		    argc > 4 && !strcmp(argv[4], "heap") ? (uintptr_t)heap : (uintptr_t)&c.handle;
+		unsigned long req = VMB_DRM_IOCTL_SYNCOBJ_SIGNAL;
+		void *arg = &a;
+		struct vmb_xe_vm_create vc = {0};
+		struct vmb_xe_gem_create gc = {.size = 65536, .placement = 1, .cpu_caching = 1};
+		struct vmb_xe_vm_bind b = {.num_binds = 1};
+
+		if (argc > 4 && !strcmp(argv[4], "bind")) {
+			if (ioctl(fd, VMB_DRM_IOCTL_XE_VM_CREATE, &vc) ||
+			    ioctl(fd, VMB_DRM_IOCTL_XE_GEM_CREATE, &gc))
+				return 1;
+			b.vm_id = vc.vm_id;
+			b.bind.addr = 1ull << 32;
+			b.bind.range = 65536;
+			b.bind.pat_index = 2;
+			req = VMB_DRM_IOCTL_XE_VM_BIND;
+			arg = &b;
+		}
 		for (long blk = 0; blk < n / 1000; blk++) {
 			double t_a = now(), t_b, t_c;
 
-			for (int i = 0; i < 1000; i++)
-				fails += ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, &a) != 0;
+			/* 1000 calls: a bind ends unmapped, as it began */
+			for (int i = 0; i < 1000; i++) {
+				b.bind.op = i & 1 ? VMB_XE_VM_BIND_OP_UNMAP : VMB_XE_VM_BIND_OP_MAP;
+				b.bind.obj = i & 1 ? 0 : gc.handle;
+				fails += ioctl(fd, req, arg) != 0;
+			}
 			t_b = now();
-			for (int i = 0; i < 1000; i++)
-				fails += shim_ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, &a) != 0;
+			for (int i = 0; i < 1000; i++) {
+				b.bind.op = i & 1 ? VMB_XE_VM_BIND_OP_UNMAP : VMB_XE_VM_BIND_OP_MAP;
+				b.bind.obj = i & 1 ? 0 : gc.handle;
+				fails += shim_ioctl(fd, req, arg) != 0;
+			}
 			t_c = now();
 			if ((t_b - t_a) / 1000 < best_cap)
 				best_cap = (t_b - t_a) / 1000;
