@@ -139,14 +139,13 @@ struct vmb_gpuvm_slab {
 };
 
 /*
- * A bucket of the start index: its lowest mapping, that one's list
- * predecessor and where the predecessor ends, so that a lookup landing
- * before @first decides without reading the predecessor.
+ * A bucket of the start index: its lowest mapping and (large VMs) that
+ * one's list predecessor, so that a lookup landing before @first has both
+ * nodes an insert links to without reading one to find the other.
  */
 struct vmb_gpuvm_slot {
 	struct vmb_gpuva *first;
 	struct vmb_gpuva *prev;
-	uint64_t prev_end;
 };
 
 struct vmb_gpuvm {
@@ -164,10 +163,11 @@ struct vmb_gpuvm {
 
 	/* start index (see "Start index"); idx == NULL below IDX_MIN_NODES */
 	struct vmb_gpuvm_slot *idx;
-	uint64_t idx_base; /* address of bucket 0 */
-	uint64_t idx_n;	   /* buckets, a power of two */
+	uint64_t *idx_bits; /* bit b: bucket b holds a mapping */
+	uint64_t idx_base;  /* address of bucket 0 */
+	uint64_t idx_n;	    /* buckets, a power of two */
 	unsigned int idx_shift;
-	bool idx_prev;	    /* the slots' prev and prev_end are kept (large VMs) */
+	bool idx_prev;	    /* the slots' prev is kept (large VMs) */
 	uint64_t idx_limit; /* rebuild when the tree holds more nodes */
 
 	struct vmb_gpuvm_stats stats;
@@ -264,20 +264,26 @@ static void node_free(struct vmb_gpuvm *vm, struct vmb_gpuva *n)
  * times, so the cost is amortised O(1) per insert and each node is
  * visited about 1.3 times over the life of a VM.
  *
+ * Which buckets hold a mapping is also kept in a bitmap, so a lookup that
+ * lands in an empty bucket finds the next occupied one with a bit scan
+ * (one or two words) instead of reading the empty slots one by one (6.4 of
+ * them per lookup on the dense benchmark stream, 4.1 on the sparse one).
+ *
  * From IDX_PREV_NODES mappings on (a tree that no longer fits the caches)
- * a bucket also keeps its first mapping's list predecessor and where that
- * one ends, updated whenever the first mapping's predecessor changes. A
- * lookup that lands before the first mapping of a bucket (the common case
- * on a sparse VM) then has the floor, its end and its successor without
- * reading the floor node, and the insert that follows attaches the new
- * node to the successor (in cache) when its left link is free. That is one
- * dependent cache miss less per request.
+ * a bucket also keeps its first mapping's list predecessor, updated
+ * whenever the first mapping's predecessor changes. A lookup that lands
+ * before the first mapping of a bucket (the common case on a sparse VM)
+ * then has the floor and its successor from the slot and fetches both at
+ * once, instead of reading the successor to find the floor: one dependent
+ * cache miss less per request. (The slot kept the floor's end as well
+ * until the bitmap came; without it slots are 16 bytes, not 24, the array
+ * a third smaller, and the sparse stream no slower.)
  *
  * The tree itself (and everything the tests check) is unchanged.
  */
 #define IDX_MIN_NODES 32u
-#define IDX_WALK 8  /* list steps inside a bucket before falling back */
-#define IDX_SCAN 64 /* empty buckets looked at before falling back */
+#define IDX_WALK 8	 /* list steps inside a bucket before falling back */
+#define IDX_SCAN_WORDS 4 /* bitmap words looked at before falling back */
 /* from this many mappings on (beyond the caches) the slots keep prev too */
 #define IDX_PREV_NODES 16384u
 
@@ -290,14 +296,15 @@ static inline bool idx_bucket(const struct vmb_gpuvm *vm, uint64_t va, uint64_t 
 static inline void slot_set(const struct vmb_gpuvm *vm, struct vmb_gpuvm_slot *sl,
 			    struct vmb_gpuva *first)
 {
+	uint64_t b = (uint64_t)(sl - vm->idx), bit = 1ull << (b & 63);
 	struct vmb_gpuva *p;
 
 	sl->first = first;
+	vm->idx_bits[b >> 6] = first ? vm->idx_bits[b >> 6] | bit : vm->idx_bits[b >> 6] & ~bit;
 	if (!vm->idx_prev)
 		return;
 	p = first ? first->prev : NULL;
 	sl->prev = p;
-	sl->prev_end = p ? p->va + p->range : 0;
 }
 
 /* @x's list predecessor changed: keep the copy in its bucket up to date */
@@ -353,6 +360,8 @@ static void idx_build(struct vmb_gpuvm *vm)
 	while (shift < 63 && ((hi - lo) >> shift) >= nb)
 		shift++;
 	free(vm->idx);
+	free(vm->idx_bits);
+	vm->idx_bits = calloc(nb / 64, sizeof(*vm->idx_bits));
 	bytes = nb * sizeof(*vm->idx);
 	/*
 	 * a large array is read at random: back it by huge pages (TLB misses).
@@ -363,6 +372,10 @@ static void idx_build(struct vmb_gpuvm *vm)
 		vm->idx = malloc(bytes);
 	else if (posix_memalign((void **)&vm->idx, SLAB_MAX_BYTES, bytes))
 		vm->idx = NULL;
+	if (!vm->idx_bits) {
+		free(vm->idx);
+		vm->idx = NULL;
+	}
 	vm->idx_limit = vm->idx ? nb : 4 * n;
 	if (!vm->idx)
 		return;
@@ -410,24 +423,29 @@ static bool idx_floor(const struct vmb_gpuvm *vm, uint64_t addr, struct vmb_gpuv
 		}
 		return false;
 	}
-	for (int i = 0; i < IDX_SCAN; i++) {
-		if (sl->first) {
-			/* the lowest mapping at or after the bucket starts after addr */
-			*succ = sl->first;
-			if (vm->idx_prev) {
-				*fl = sl->prev;
-				*end = sl->prev_end;
-			} else {
-				*fl = sl->first->prev;
-				*end = *fl ? (*fl)->va + (*fl)->range : 0;
-			}
-			return true;
+	if (!h) {
+		/* the next bucket that holds a mapping, from the bitmap */
+		uint64_t w = b >> 6, bits = vm->idx_bits[w] & (~0ull << (b & 63));
+
+		for (int i = 0; !bits; i++) {
+			if (++w >= vm->idx_n >> 6 || i == IDX_SCAN_WORDS)
+				return false;
+			bits = vm->idx_bits[w];
 		}
-		if (++b >= vm->idx_n)
-			return false;
-		sl = &vm->idx[b];
+		sl = &vm->idx[(w << 6) + (uint64_t)__builtin_ctzll(bits)];
 	}
-	return false;
+	/* the lowest mapping at or after the bucket starts after addr */
+	*succ = sl->first;
+	if (vm->idx_prev) {
+		/* an insert links to both: start the successor's miss as well */
+		*fl = sl->prev;
+		__builtin_prefetch(*succ, 1);
+		*end = *fl ? (*fl)->va + (*fl)->range : 0;
+	} else {
+		*fl = sl->first->prev;
+		*end = *fl ? (*fl)->va + (*fl)->range : 0;
+	}
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -704,11 +722,17 @@ static void transplant(struct vmb_gpuvm *vm, struct vmb_gpuva *old, struct vmb_g
 	if (n->next)
 		n->next->prev = n;
 	if (vm->idx) {
-		/* old leaves its bucket; n (same place in the list) joins its own */
-		uint64_t b;
+		/*
+		 * old leaves its bucket (to its list successor when that starts
+		 * in the same bucket); n (same place in the list) joins its own
+		 */
+		uint64_t b, b2;
 
 		if (idx_bucket(vm, old->va, &b) && vm->idx[b].first == old)
-			slot_set(vm, &vm->idx[b], NULL);
+			slot_set(vm, &vm->idx[b],
+				 old->next && idx_bucket(vm, old->next->va, &b2) && b2 == b
+				     ? old->next
+				     : NULL);
 		idx_add(vm, n);
 	}
 }
@@ -797,6 +821,7 @@ void vmb_gpuvm_destroy(struct vmb_gpuvm *vm)
 		free(s);
 	}
 	free(vm->idx);
+	free(vm->idx_bits);
 	free(vm);
 }
 
@@ -863,7 +888,13 @@ static int step_remap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep, ui
 	return 0;
 }
 
-static int step_unmap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep)
+/*
+ * UNMAP @old. With @hole (a map request's walk, first UNMAP) the node stays
+ * in the tree and the list, reported as gone, and becomes *@hole: the new
+ * mapping takes its place there (see "Holes" in sm_walk()).
+ */
+static int step_unmap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep,
+		      struct vmb_gpuva **hole)
 {
 	int ret;
 
@@ -872,18 +903,41 @@ static int step_unmap(struct vmb_gpuvm *vm, struct vmb_gpuva *old, bool keep)
 	ret = vm->ops->step_unmap(vm->priv, old, keep);
 	if (ret)
 		return ret;
+	if (hole && !*hole) {
+		*hole = old;
+		return 0;
+	}
 	unlink_node(vm, old);
 	node_free(vm, old);
 	return 0;
+}
+
+/* a hole that will not be filled (the request failed): remove it */
+static void hole_drop(struct vmb_gpuvm *vm, struct vmb_gpuva *hole)
+{
+	if (hole) {
+		unlink_node(vm, hole);
+		node_free(vm, hole);
+	}
 }
 
 /*
  * The walk shared by sm_map and sm_unmap. @is_map selects the keep rules of
  * sm_map; otherwise keep is false. On success *@pred is the node that will
  * precede a mapping of the request.
+ *
+ * Holes: in a map request the first mapping that lies wholly inside the
+ * request is reported UNMAPped but left in the tree and the list (*@hole);
+ * every other mapping of the request is gone by the end of the walk, so
+ * that node then sits exactly where the new mapping belongs, and the new
+ * mapping takes over its tree slot, colour and links in O(1) instead of a
+ * red-black erase followed by an insert. Nothing reads the tree between
+ * the walk and the MAP (the callbacks do not), and a request that fails
+ * removes the hole before it returns. @hole is NULL for sm_unmap.
  */
 static int sm_walk(struct vmb_gpuvm *vm, uint64_t ra, uint64_t rr, bool is_map, uint32_t ro,
-		   uint64_t rf, struct vmb_gpuva **pred, struct vmb_gpuva **succ)
+		   uint64_t rf, struct vmb_gpuva **pred, struct vmb_gpuva **succ,
+		   struct vmb_gpuva **hole)
 {
 	uint64_t re = ra + rr;
 	struct vmb_gpuva *it, *nx;
@@ -906,7 +960,7 @@ static int sm_walk(struct vmb_gpuvm *vm, uint64_t ra, uint64_t rr, bool is_map, 
 				keep = f == rf + (a - ra);
 		}
 		if (a >= ra && e <= re)
-			ret = step_unmap(vm, it, keep);
+			ret = step_unmap(vm, it, keep, hole);
 		else
 			ret = step_remap(vm, it, keep, ra, re, pred);
 		if (ret)
@@ -919,7 +973,7 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 		     uint64_t offset)
 {
 	const struct vmb_gpuvm_ops *ops = vm->ops;
-	struct vmb_gpuva *pred, *succ, *n;
+	struct vmb_gpuva *pred, *succ, *n, *hole = NULL;
 	int ret;
 
 	vm->stats.requests++;
@@ -928,23 +982,32 @@ int vmb_gpuvm_sm_map(struct vmb_gpuvm *vm, uint64_t va, uint64_t range, uint32_t
 	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
 		return -EINVAL;
 
-	ret = sm_walk(vm, va, range, true, obj, offset, &pred, &succ);
-	if (ret)
+	ret = sm_walk(vm, va, range, true, obj, offset, &pred, &succ, &hole);
+	if (ret) {
+		hole_drop(vm, hole);
 		return ret;
+	}
 
 	n = node_alloc(vm, va, range, obj, offset, NULL);
-	if (!n)
+	if (!n) {
+		hole_drop(vm, hole);
 		return -ENOMEM;
+	}
 	vm->stats.map++;
 	ret = ops->step_map(vm->priv, n);
 	if (ret) {
 		node_free(vm, n);
+		hole_drop(vm, hole);
 		return ret;
 	}
-	if (succ)
+	if (hole) {
+		transplant(vm, hole, n);
+		node_free(vm, hole);
+	} else if (succ) {
 		insert_between(vm, pred, succ, n);
-	else
+	} else {
 		insert_after(vm, pred, n);
+	}
 	vm->finger = n;
 	return 0;
 }
@@ -960,7 +1023,7 @@ int vmb_gpuvm_sm_unmap(struct vmb_gpuvm *vm, uint64_t va, uint64_t range)
 		return -EINVAL;
 	if (!range || !vmb_gpuvm_range_valid(vm, va, range))
 		return -EINVAL;
-	ret = sm_walk(vm, va, range, false, 0, 0, &pred, &succ);
+	ret = sm_walk(vm, va, range, false, 0, 0, &pred, &succ, NULL);
 	if (!ret)
 		vm->finger = pred;
 	return ret;
