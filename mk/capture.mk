@@ -9,6 +9,13 @@
 
 CAP_CFLAGS := $(filter-out -fsanitize=% -fno-omit-frame-pointer,$(ALL_CFLAGS)) -fvisibility=hidden
 
+# Link-time optimisation: a recorded ioctl crosses the interposer, the
+# recorder, a decoder and the record builder; inlined across those files it
+# costs the program's thread about 10% less (bench/capture.sh, drm-pair).
+# GCC only: clang's LTO needs a linker plugin Debian's binutils lack.
+CAP_LTO := $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1)),,-flto=auto)
+CAP_CFLAGS += $(CAP_LTO)
+
 CAP_LIB_SRC := $(filter-out capture/launcher.c,$(wildcard capture/*.c))
 CAP_LIB_OBJ := $(CAP_LIB_SRC:%.c=$(O)/%.o) $(O)/capture/trace_names.o
 # what a unit test can link without the libc wrappers
@@ -27,7 +34,7 @@ $(O)/capture/trace_names.o: replay/trace_names.c
 
 $(B)/libvmcapture.so: $(CAP_LIB_OBJ) capture/capture.map
 	$(call say,LD,$@)
-	$(Q)$(CC) -shared -Wl,-Bsymbolic -Wl,--version-script=capture/capture.map \
+	$(Q)$(CC) $(CAP_LTO) $(CFLAGS) -shared -Wl,-Bsymbolic -Wl,--version-script=capture/capture.map \
 		-o $@ $(CAP_LIB_OBJ) -ldl -lpthread
 
 $(O)/capture/outfile.o: replay/outfile.c
