@@ -187,9 +187,12 @@ static int wait_timing(struct engine *e, const struct vmb_call *c, int ret, int 
 /*
  * What a call cost, once its timing is complete: right after exec, or, for
  * a call still running when exec returned (the hardware backends' engine),
- * when the backend reports its completion through be.done.
+ * when the backend reports its completion through be.done. Inlined into
+ * issue() (and record_done()): as a call of its own it cost about 2 ns per
+ * op on the null backend's plain loop.
  */
-static void record(struct engine *e, const struct vmb_call *c, const struct vmb_timing *tm, int ret)
+static inline __attribute__((always_inline)) void record(struct engine *e, const struct vmb_call *c,
+							 const struct vmb_timing *tm, int ret)
 {
 	const struct vmb_op *op = c->op;
 
