@@ -85,6 +85,16 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+bool vmb_samples_sorted(const struct vmb_samples *s)
+{
+	if (s->sorted)
+		return true;
+	for (size_t i = 1; i < s->n; i++)
+		if (s->v[i] < s->v[i - 1])
+			return false;
+	return true;
+}
+
 /*
  * Nearest rank: the value at 1-based rank ceil(q * n), with q given in
  * parts per @den so that no floating-point rounding can move the rank
@@ -121,10 +131,9 @@ void vmb_samples_summarize(struct vmb_samples *s, struct vmb_latency *out)
 	memset(out, 0, sizeof(*out));
 	if (s->n == 0)
 		return;
-	if (!s->sorted) {
+	if (!vmb_samples_sorted(s))
 		qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
-		s->sorted = true;
-	}
+	s->sorted = true;
 	for (i = 0; i < s->n; i++)
 		total += s->v[i];
 

@@ -22,7 +22,7 @@ struct vmb_samples {
 	uint64_t *v;
 	size_t n;
 	size_t cap;
-	bool sorted;
+	bool sorted; /* known sorted (by a sort, or empty); an add clears it */
 };
 
 int vmb_samples_grow(struct vmb_samples *s);
@@ -32,20 +32,23 @@ int vmb_samples_reserve(struct vmb_samples *s, size_t n);
 /**
  * vmb_samples_add() - append a sample; returns 0 or -ENOMEM
  *
- * The set remembers whether it is still sorted, so summarizing samples that
- * arrived in order costs no sort. Inline: the replay loop adds a few per op.
+ * Inline: the replay loop adds a few per op, so an add only stores (it
+ * clears @s->sorted); whether samples arrived in order is found when they
+ * are summarized (vmb_samples_sorted()), not per add.
  */
 static inline int vmb_samples_add(struct vmb_samples *s, uint64_t ns)
 {
-	if (s->n == s->cap && vmb_samples_grow(s))
+	if (__builtin_expect(s->n == s->cap, 0) && vmb_samples_grow(s))
 		return -ENOMEM;
-	if (s->n == 0)
-		s->sorted = true;
-	else if (s->sorted && ns < s->v[s->n - 1])
-		s->sorted = false;
 	s->v[s->n++] = ns;
+	s->sorted = false;
 	return 0;
 }
+/**
+ * vmb_samples_sorted() - whether @s's samples are in ascending order: known
+ * from the last sort, or found by one pass over them
+ */
+bool vmb_samples_sorted(const struct vmb_samples *s);
 /** vmb_samples_reset() / vmb_samples_free() */
 void vmb_samples_reset(struct vmb_samples *s);
 void vmb_samples_free(struct vmb_samples *s);

@@ -107,7 +107,7 @@ static int sorted_copy(const struct vmb_samples *s, uint64_t **out, size_t *n)
 	if (!v)
 		return -ENOMEM;
 	memcpy(v, s->v, s->n * sizeof(*v));
-	if (!s->sorted)
+	if (!vmb_samples_sorted(s))
 		qsort(v, s->n, sizeof(*v), cmp_u64);
 	*out = v;
 	return 0;

@@ -297,7 +297,7 @@ static void summarize(const struct vmb_samples *s, struct vmb_latency *out)
 {
 	struct vmb_samples tmp = *s;
 
-	if (!s->sorted && s->n) {
+	if (s->n && !vmb_samples_sorted(s)) {
 		tmp.v = malloc(s->n * sizeof(*tmp.v));
 		if (!tmp.v) {
 			memset(out, 0, sizeof(*out));

@@ -812,6 +812,81 @@ static void run_corpus(void)
 	}
 }
 
+/*
+ * Binds decode the same whichever way their five head fields are read: by
+ * one 8-byte load (one-byte fields, 8 bytes left in the segment), or by
+ * the varint reads (a field of 128 or more; the last record of a segment,
+ * fewer than 8 bytes from its end).
+ */
+TEST(bind_head_decode)
+{
+	static const struct {
+		uint32_t vm, queue, n_binds;
+		uint16_t n_in, n_out;
+	} want[] = {
+	    {1, 2, 1, 0, 1},	 {1, 0, 1, 0, 0},   {300, 1, 1, 1, 1},
+	    {1, 130, 2, 0, 0},	 {2, 3, 129, 0, 0}, {1, 0, 1, 128, 200},
+	    {127, 127, 1, 1, 1}, {1, 1, 0, 0, 0},   {5, 0, 0, 0, 0},
+	};
+	size_t n = sizeof(want) / sizeof(want[0]), nb = 0, ns = 0;
+	struct vmb_bind_entry *binds = calloc(1024, sizeof(*binds));
+	struct vmb_sync *syncs = calloc(1024, sizeof(*syncs));
+	struct vmb_op *ops = calloc(n, sizeof(*ops));
+	struct vmb_trace t = {0};
+	struct vmb_cursor c;
+	size_t i, k;
+
+	CHECK(binds && syncs && ops);
+	for (i = 0; i < n; i++) {
+		ops[i].kind = VMB_OP_BIND;
+		ops[i].line = (uint32_t)i + 2;
+		ops[i].u.bind.vm = want[i].vm;
+		ops[i].u.bind.queue = want[i].queue;
+		ops[i].u.bind.first_bind = (uint32_t)nb;
+		ops[i].u.bind.n_binds = want[i].n_binds;
+		ops[i].u.bind.first_sync = (uint32_t)ns;
+		ops[i].u.bind.n_in = want[i].n_in;
+		ops[i].u.bind.n_out = want[i].n_out;
+		for (k = 0; k < want[i].n_binds; k++, nb++)
+			binds[nb] = (struct vmb_bind_entry){.kind = VMB_BIND_MAP,
+							    .va = (nb + 1) << 16,
+							    .range = 1 << 16,
+							    .bo = (uint32_t)i + 1};
+		for (k = 0; k < (size_t)want[i].n_in + want[i].n_out; k++, ns++)
+			syncs[ns] =
+			    (struct vmb_sync){.syncobj = (uint32_t)k + 1, .point = ns * 1000};
+	}
+	CHECK_INT(vmb_trace_pack_ops(&t, ops, n, binds, syncs, NULL), 0);
+	CHECK_INT(vmb_cursor_init(&c, &t), 0);
+	nb = ns = 0;
+	for (i = 0; i < n; i++) {
+		CHECK_INT(vmb_cursor_next(&c), 1);
+		CHECK_INT(c.op.kind, VMB_OP_BIND);
+		CHECK_U64(c.op.line, i + 2);
+		CHECK_U64(c.op.u.bind.vm, want[i].vm);
+		CHECK_U64(c.op.u.bind.queue, want[i].queue);
+		CHECK_U64(c.op.u.bind.n_binds, want[i].n_binds);
+		CHECK_U64(c.op.u.bind.n_in, want[i].n_in);
+		CHECK_U64(c.op.u.bind.n_out, want[i].n_out);
+		for (k = 0; k < want[i].n_binds; k++, nb++) {
+			CHECK_U64(c.binds[k].va, binds[nb].va);
+			CHECK_U64(c.binds[k].bo, binds[nb].bo);
+		}
+		for (k = 0; k < (size_t)want[i].n_in + want[i].n_out; k++, ns++) {
+			CHECK_U64(c.syncs[k].syncobj, syncs[ns].syncobj);
+			CHECK_U64(c.syncs[k].point, syncs[ns].point);
+		}
+	}
+	CHECK_INT(vmb_cursor_next(&c), 0);
+	/* the last record really is within 8 bytes of its segment's end */
+	CHECK(t.n_segs == 1 && t.segs[0].len >= 8);
+	vmb_cursor_fini(&c);
+	vmb_trace_release(&t);
+	free(ops);
+	free(binds);
+	free(syncs);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -833,6 +908,7 @@ int main(void)
 	RUN(sync_ops_rejected);
 	RUN(names);
 	RUN(io_errors);
+	RUN(bind_head_decode);
 	run_corpus();
 	{
 		char cmd[600];

@@ -65,16 +65,23 @@ static void null_close(struct vmb_backend *be)
 	be->priv = NULL;
 }
 
+/* the clock read of every CLOCK_EVERY-th call, out of null_exec's way */
+static __attribute__((noinline)) uint64_t null_tick(struct null_clock *c)
+{
+	c->ns = clock_ns();
+	c->left = CLOCK_EVERY - 1;
+	return c->ns;
+}
+
 static int null_exec(struct vmb_backend *be, const struct vmb_call *call, struct vmb_timing *tm)
 {
 	struct null_clock *c = be->priv;
 	uint64_t t;
 
-	if (!c->left--) {
-		c->ns = clock_ns();
-		c->left = CLOCK_EVERY - 1;
-	}
-	t = c->ns;
+	if (__builtin_expect(!c->left--, 0))
+		t = null_tick(c);
+	else
+		t = c->ns;
 
 	tm->issue_ns = t;
 	tm->return_ns = t;
