@@ -94,8 +94,8 @@ command -v ltrace >/dev/null &&
 	row "shim + ltrace -e ioctl" "$(measure $NSLOW env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe \
 		ltrace -o /dev/null -e ioctl $LOOP drm $NSLOW)" "$base"
 # the capturer's share in one process: the same ioctl through the capturer
-# and straight into the shim, alternating blocks (cap_loop drm-pair); best
-# of 3 runs: a signal whose handle array is on the caller's stack, one
+# and straight into the shim, alternating blocks (cap_loop drm-pair: the
+# median over adjacent block pairs of their difference); lowest of 3 runs: a signal whose handle array is on the caller's stack, one
 # whose array is on the heap, an xe VM_BIND (map and unmap in turn)
 pair() {
 	for _ in 1 2 3; do
@@ -107,7 +107,8 @@ pair() {
 ps=$(pair)
 ph=$(pair heap)
 pb=$(pair bind)
-echo "  capturer alone (cap_loop drm-pair: interleaved blocks in one process, best of 3), ns per"
+echo "  capturer alone (cap_loop drm-pair: interleaved blocks in one process, median block-pair"
+echo "  difference, lowest of 3 runs), ns per"
 echo "  recorded ioctl on the program's thread: SYNCOBJ_SIGNAL $ps (handle array on the stack)," \
 	"$ph (on the heap); xe VM_BIND $pb"
 echo "  goal <= 150 ns per recorded DRM ioctl: $(awk "BEGIN { print ($ps <= 150 && $pb <= 150) ? \"met\" : \"NOT MET\" }")"
