@@ -339,6 +339,19 @@ static void kick_writer(void)
 
 static void writer_start(void);
 
+/*
+ * Look at the writer's tail again. The space below it may be reused from
+ * now on, so this is also where ThreadSanitizer is told of the edge (an
+ * uninstrumented acquire load it cannot see; a refresh without it made
+ * TSan report the next record's copy into the ring as a race).
+ */
+static uint64_t tail_look(struct tbuf *t)
+{
+	t->seen_tail = atomic_load_explicit(&t->tail, memory_order_acquire);
+	hb_acquire(&t->tail);
+	return t->seen_tail;
+}
+
 /* the @len bytes at @head (ring offset @pos), after a pad record if they would wrap */
 static char *ring_place(struct tbuf *t, uint64_t head, uint64_t pos, uint32_t len)
 {
@@ -371,8 +384,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 	if (head + need - t->seen_tail <= RING_BYTES)
 		return ring_place(t, head, pos, len);
 	/* full: wake the writer and wait for it (bounded), rather than lose ops */
-	while (head + need - (t->seen_tail = atomic_load_explicit(&t->tail, memory_order_acquire)) >
-	       RING_BYTES) {
+	while (head + need - tail_look(t) > RING_BYTES) {
 		struct timespec ts = {0, 20000};
 		uint64_t now = cap_now();
 
@@ -385,7 +397,6 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 		kick_writer();
 		nanosleep(&ts, NULL);
 	}
-	hb_acquire(&t->tail);
 	if (w0)
 		t->op_wait_ns = cap_now() - w0;
 	return ring_place(t, head, pos, len);
@@ -398,9 +409,7 @@ static void ring_commit(struct tbuf *t, uint32_t len)
 	hb_release(&t->head);
 	atomic_store_explicit(&t->head, head, memory_order_release);
 	/* more than half full by the tail last seen: look again, then kick */
-	if (head - t->seen_tail > RING_BYTES / 2 &&
-	    head - (t->seen_tail = atomic_load_explicit(&t->tail, memory_order_acquire)) >
-		RING_BYTES / 2)
+	if (head - t->seen_tail > RING_BYTES / 2 && head - tail_look(t) > RING_BYTES / 2)
 		kick_writer();
 }
 
