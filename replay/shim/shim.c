@@ -34,12 +34,21 @@
 
 /* ---- real functions ------------------------------------------------------ */
 
+/*
+ * Resolved on first use, by whichever thread gets there first: the pointer
+ * is published with release and read with acquire, as mmap() does below.
+ * A plain lazy store was a data race; under ThreadSanitizer, whose
+ * symbolizer calls readlink() (served by this file) while it holds its own
+ * registry lock, the report of that race re-entered the reporter and
+ * deadlocked the process.
+ */
 #define REAL(ret, name, args)                                                                      \
 	static ret(*real_##name) args;                                                             \
 	static void load_##name(void)                                                              \
 	{                                                                                          \
-		if (!real_##name)                                                                  \
-			real_##name = (ret(*) args)dlsym(RTLD_NEXT, #name);                        \
+		if (!__atomic_load_n(&real_##name, __ATOMIC_ACQUIRE))                              \
+			__atomic_store_n(&real_##name, (ret(*) args)dlsym(RTLD_NEXT, #name),       \
+					 __ATOMIC_RELEASE);                                        \
 	}
 
 REAL(int, open, (const char *, int, ...))
