@@ -74,9 +74,10 @@ void cap_build_id(struct cap_build *b, uint32_t id)
 
 /*
  * The calling thread's stack, as pthread_getattr_np() reports it (noted
- * once per thread, when the thread gets its record buffer). Bytes between
- * the current stack pointer and the top of the stack the thread runs on
- * are mapped and readable, so a copy from there needs no system call.
+ * on the thread's first copy that is not known to be on it, see
+ * cap_on_own_stack()). Bytes between the current stack pointer and the
+ * top of the stack the thread runs on are mapped and readable, so a copy
+ * from there needs no system call.
  */
 CAP_TLS uintptr_t cap_stack_lo, cap_stack_hi;
 static CAP_TLS bool stack_noted;
@@ -129,16 +130,11 @@ out:
 }
 
 /**
- * cap_safe_copy() - copy @len bytes of our own memory without faulting
- * @dst: destination
- * @src: source, possibly an invalid pointer from the program
- * @len: bytes
- *
- * Bytes on the calling thread's own stack (an argument struct libdrm
- * builds, a small array in the caller's frame) are copied directly; any
- * other address goes through the kernel, which fails instead of faulting
- * (about 0.8 us for process_vm_readv in a VM, where a bare system call
- * costs 0.14 us).
+ * cap_safe_copy_slow() - cap_safe_copy() for bytes not known to be on the
+ * calling thread's stack: the kernel copies them, and fails instead of
+ * faulting (about 0.8 us for process_vm_readv in a VM, where a bare
+ * system call costs 0.14 us). The thread's first call notes its stack
+ * bounds, and copies directly when the bytes turn out to lie there.
  *
  * Preserves errno. Return: true when all bytes were copied.
  */
@@ -151,7 +147,8 @@ bool cap_safe_copy_slow(void *dst, const void *src, size_t len)
 	if (!src)
 		return false;
 	if (!stack_noted) {
-		stack_note();
+		stack_note(); /* pthread_getattr_np() may set errno */
+		errno = err;
 		if (cap_on_own_stack(src, len)) {
 			memcpy(dst, src, len);
 			return true;
