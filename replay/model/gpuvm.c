@@ -103,10 +103,12 @@
  *    right subtree, followed by the usual red-black insert fix-up.
  *  - UNMAP: the usual red-black erase (the list successor replaces a node
  *    with two children).
- *  - MAP: the walk remembers the node that precedes R once the walk is
- *    done (the prev piece of the first visited node, or the node before the
- *    first visited one, or the floor of ra), and the new node is inserted
- *    right after it the same way.
+ *  - MAP: when the request wholly covered a mapping, the new node takes
+ *    over the first such mapping's slot (a "hole", see sm_walk()), O(1).
+ *    Otherwise the walk remembers the node that precedes R once the walk
+ *    is done (the prev piece of the first visited node, or the node before
+ *    the first visited one, or the floor of ra), and the new node is
+ *    inserted right after it the same way.
  *
  * Nodes come from slabs and are recycled through a free list, so a
  * request does not call malloc once the pool has grown to its working size.
