@@ -67,7 +67,9 @@ enum cap_rec_kind {
  * @file: serial of the DRM file (struct cap_file.serial)
  * @ioctl: the ioctl request number (0 for records that are not ioctls)
  * @seq: global sequence number (see interposer.c for when it is taken)
- * @t_enter, @t_exit: CLOCK_MONOTONIC ns around the kernel call
+ * @t_enter, @t_exit: around the kernel call: cap_stamp() values in the
+ *     ring, ns since cap_cfg.t0 once the writer has taken the record out
+ *     (drain_ring() converts them)
  * @tid: thread id
  * @ret: 0 or -errno
  * @driver: enum vmb_driver of the file
@@ -149,7 +151,8 @@ enum cap_class {
  * @pre: copy of the argument taken before the call (inputs of in/out unions)
  * @size: _IOC_SIZE(req), bytes valid in @pre and @arg
  * @ret: 0 or -errno
- * @t_enter: CLOCK_MONOTONIC of the kernel call (absolute, for timeouts)
+ * @t_enter: CLOCK_MONOTONIC ns of the kernel call (absolute, for the
+ *     timeouts of waits), read for CAP_EXIT ioctls only; 0 for the others
  * @pre_handles, @pre_points, @pre_count: a syncobj signal's arrays, copied
  *     before the call (NULL when not): the signal can wake a thread that
  *     frees them before the call returns to us
@@ -309,9 +312,29 @@ void cap_recorder_init(void) CAP_HIDDEN;
 struct cap_build *cap_thread_build(void) CAP_HIDDEN;
 void cap_record_push(struct cap_build *b) CAP_HIDDEN;
 uint64_t cap_seq_next(void) CAP_HIDDEN;
+/* clock.c: timestamps */
 uint64_t cap_now(void) CAP_HIDDEN;
+extern bool cap_clock_tsc CAP_HIDDEN;
+void cap_clock_init(void) CAP_HIDDEN;
+const char *cap_clock_name(void) CAP_HIDDEN;
+void cap_clock_sync(void) CAP_HIDDEN;
+uint64_t cap_clock_ns(uint64_t stamp) CAP_HIDDEN;
+bool cap_clock_span_ns(uint64_t d, uint64_t *ns) CAP_HIDDEN;
+/*
+ * cap_stamp() - a timestamp for a record: the time-stamp counter when
+ * clock.c chose it, else CLOCK_MONOTONIC ns. Only cap_clock_ns() (writer
+ * side) and cap_clock_span_ns() know what it means.
+ */
+static inline uint64_t cap_stamp(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (__builtin_expect(cap_clock_tsc, 1))
+		return __builtin_ia32_rdtsc();
+#endif
+	return cap_now();
+}
 void cap_count_raw(unsigned long req, bool known, int ret) CAP_HIDDEN;
-void cap_note_overhead(uint64_t ns, bool sampled) CAP_HIDDEN;
+void cap_note_overhead(uint64_t stamps, bool sampled) CAP_HIDDEN;
 void cap_recorder_flush_for_exec(void) CAP_HIDDEN;
 void cap_recorder_shutdown(void) CAP_HIDDEN;
 void cap_recorder_move_fd(int fd) CAP_HIDDEN;

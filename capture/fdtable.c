@@ -101,7 +101,7 @@ static void put_file(struct cap_file *f)
 			b->rec.kind = CAP_REC_FILE_CLOSE;
 			b->rec.file = f->serial;
 			b->rec.seq = cap_seq_next();
-			b->rec.t_enter = b->rec.t_exit = cap_now() - cap_cfg.t0;
+			b->rec.t_enter = b->rec.t_exit = cap_stamp();
 			cap_record_push(b);
 		}
 	}

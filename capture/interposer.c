@@ -202,7 +202,7 @@ static void order_drop(void)
 static int drm_ioctl(int fd, unsigned long req, void *arg)
 {
 	bool sampled = (sample_tick++ & 63) == 0;
-	uint64_t w0 = sampled ? cap_now() : 0, t0, t1, seq = 0;
+	uint64_t w0 = sampled ? cap_stamp() : 0, t0, t1, seq = 0;
 	struct cap_file *f = cap_fd_lookup(fd);
 	unsigned int nr = _IOC_NR(req);
 	uint32_t pre_n = 0, size = _IOC_SIZE(req);
@@ -244,15 +244,16 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		order_take();
 	if (cls == CAP_ENTER || cls == CAP_ORDERED)
 		seq = cap_seq_next();
-	t0 = cap_now();
+	if (cls == CAP_EXIT)
+		c.t_enter = cap_now(); /* a wait's absolute timeout is against it */
+	t0 = cap_stamp();
 	r = cap_real_ioctl(fd, req, arg);
 	err = errno;
-	t1 = cap_now();
+	t1 = cap_stamp();
 	if (cls == CAP_ORDERED)
 		order_drop();
 
 	c.ret = r < 0 ? -err : 0;
-	c.t_enter = t0;
 	if (c.ret == 0)
 		c.arg = arg;
 	else if (c.ret != -EFAULT && cap_safe_copy(post, arg, size))
@@ -268,8 +269,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		b->rec.driver = f->dec->driver;
 		b->rec.ioctl = (uint32_t)req;
 		b->rec.seq = seq;
-		b->rec.t_enter = t0 - cap_cfg.t0;
-		b->rec.t_exit = t1 - cap_cfg.t0;
+		b->rec.t_enter = t0;
+		b->rec.t_exit = t1;
 		b->rec.ret = c.ret;
 		cap_record_push(b);
 	} else {
@@ -278,7 +279,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		/* a call that worked but could not be decoded is raw; a failed one is not */
 		cap_count_raw(req, c.ret != 0, c.ret);
 	}
-	cap_note_overhead(sampled ? cap_now() - w0 - (t1 - t0) : 0, sampled);
+	cap_note_overhead(sampled ? cap_stamp() - w0 - (t1 - t0) : 0, sampled);
 	errno = err;
 	return r;
 }
@@ -528,8 +529,8 @@ static void record_cpu_unmap(uint64_t addr, uint64_t len, uint64_t seq, uint64_t
 	b->rec.op.u.cpu_unmap.addr = addr;
 	b->rec.op.u.cpu_unmap.size = len;
 	b->rec.seq = seq;
-	b->rec.t_enter = t0 - cap_cfg.t0;
-	b->rec.t_exit = cap_now() - cap_cfg.t0;
+	b->rec.t_enter = t0;
+	b->rec.t_exit = cap_stamp();
 	b->rec.ret = ret;
 	cap_record_push(b);
 }
@@ -540,7 +541,7 @@ static void record_cpu_unmap(uint64_t addr, uint64_t len, uint64_t seq, uint64_t
 		int __err;                                                                         \
 		if (!cap_in_recorder && cap_userptr_any() && atomic_load(&cap_enabled) &&          \
 		    !foreign_child() && cap_userptr_touched((uint64_t)(uintptr_t)(addr), (len))) { \
-			uint64_t __seq = cap_seq_next(), __t0 = cap_now();                         \
+			uint64_t __seq = cap_seq_next(), __t0 = cap_stamp();                       \
 			__r = (call_expr);                                                         \
 			__err = errno;                                                             \
 			record_cpu_unmap((uint64_t)(uintptr_t)(addr), (len), __seq, __t0,          \

@@ -156,15 +156,6 @@ static char files_json[1024];
 static enum vmb_driver first_driver;
 static char first_pci[24];
 
-/** cap_now() - CLOCK_MONOTONIC in ns */
-uint64_t cap_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /** cap_seq_next() - the next global sequence number (one atomic add) */
 uint64_t cap_seq_next(void)
 {
@@ -221,16 +212,20 @@ void cap_count_raw(unsigned long req, bool known, int ret)
 
 /*
  * The recording cost of one op on the program's thread: wrapper time
- * outside the kernel call, minus any wait for ring space (back-pressure
- * from the writer, counted apart). Only every 64th op is timed (@sampled),
- * to keep two clock reads off the others.
+ * outside the kernel call (@stamps, cap_stamp() units), minus any wait for
+ * ring space (back-pressure from the writer, counted apart). Only every
+ * 64th op is timed (@sampled), to keep two stamp reads off the others; a
+ * sample taken before the writer knows the stamps' rate is not counted.
  */
-void cap_note_overhead(uint64_t ns, bool sampled)
+void cap_note_overhead(uint64_t stamps, bool sampled)
 {
 	struct tbuf *t = my_tbuf;
+	uint64_t ns = 0;
 
 	if (!t)
 		return;
+	if (sampled && !cap_clock_span_ns(stamps, &ns))
+		sampled = false;
 	if (t->op_wait_ns) {
 		ns = ns > t->op_wait_ns ? ns - t->op_wait_ns : 0;
 		atomic_store_explicit(&t->wait_ns,
@@ -484,22 +479,38 @@ static void pending_add(struct cap_rec *r)
 	pending[n_pending++] = r;
 }
 
+/* a record's stamps as ns since t0 (an earlier stamp, from a child's
+ * inherited t0 that is later, reads 0) */
+static void rec_times(struct cap_rec *r)
+{
+	uint64_t e = cap_clock_ns(r->t_enter), x = cap_clock_ns(r->t_exit);
+
+	r->t_enter = e > cap_cfg.t0 ? e - cap_cfg.t0 : 0;
+	r->t_exit = x > cap_cfg.t0 ? x - cap_cfg.t0 : 0;
+	if (r->t_exit < r->t_enter)
+		r->t_exit = r->t_enter;
+}
+
 static void drain_ring(struct tbuf *t)
 {
 	uint64_t tail = atomic_load_explicit(&t->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_acquire);
 
 	hb_acquire(&t->head);
+	if (tail < head)
+		cap_clock_sync(); /* after the head: every stamp below it is earlier */
 	while (tail < head) {
 		const struct indirect *h = (const struct indirect *)(t->ring + tail % RING_BYTES);
 		struct cap_rec *r;
 
 		if (h->kind == REC_INDIRECT) {
+			rec_times(h->rec);
 			pending_add(h->rec);
 		} else if (h->kind != REC_PAD) {
 			r = malloc(h->size);
 			if (r) {
 				memcpy(r, h, h->size);
+				rec_times(r);
 				pending_add(r);
 			} else {
 				atomic_fetch_add(&drops, 1);
@@ -692,10 +703,10 @@ static void render_header(char *buf, bool complete, const char *end)
 		      ",\"late\":%" PRIu64 ",\"seq_gaps\":%" PRIu64 ",\"unknown_handles\":%" PRIu64
 		      ",\"user_fence_ops\":%" PRIu64 ",\"fence_fd_ops\":%" PRIu64
 		      ",\"fence_dep_ops\":%" PRIu64 ",\"syncobj_fixups\":%" PRIu64
-		      ",\"flush_ms\":%u,\"overhead_ns_per_op\":%" PRIu64,
+		      ",\"flush_ms\":%u,\"clock\":\"%s\",\"overhead_ns_per_op\":%" PRIu64,
 		      st->failed, bytes_written, atomic_load(&drops), late, gaps,
 		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
-		      st->syncobj_fixups, cap_cfg.flush_ms, ovh_n ? ovh_ns / ovh_n : 0);
+		      st->syncobj_fixups, cap_cfg.flush_ms, cap_clock_name(), ovh_n ? ovh_ns / ovh_n : 0);
 	cap_sb_printf(&h, ",\"backpressure_waits\":%" PRIu64 ",\"backpressure_ns\":%" PRIu64, waits,
 		      wait_ns);
 	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
@@ -1155,6 +1166,7 @@ void cap_recorder_init(void)
 	cap_cfg.out = o && *o ? strdup(o) : "vmbench-capture.jsonl";
 	o = getenv("VMB_CAPTURE_ROOT_OUT");
 	cap_cfg.root_out = o && *o ? strdup(o) : NULL;
+	cap_clock_init();
 	cap_cfg.t0 = env_u64("VMB_CAPTURE_T0", 0);
 	if (!cap_cfg.t0)
 		cap_cfg.t0 = cap_now();

@@ -225,6 +225,48 @@ if [ $st -eq 7 ] && grep -q 'directory does not exist; running the program witho
 else
 	notok "missing directory: reported, the program still runs, status kept" "status $st" "$(cat "$TMP/x.err")"
 fi
+# --- timestamps: counter stamps (clock.c) and CLOCK_MONOTONIC agree -------
+# 21 signals 10 ms apart: every gap in the trace at least 10 ms, the span
+# no longer than the program measured, x_capture.clock the mode that ran
+if have_shim; then
+	src=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)
+	case "$(uname -m)" in x86_64 | i?86) ;; *) src=other ;; esac
+	for mode in auto monotonic; do
+		want=monotonic
+		[ $mode = auto ] && [ "$src" = tsc ] && want=tsc
+		rm -f "$TMP/clk.jsonl"
+		VMB_CAPTURE_CLOCK=$mode shimcap xe "$TMP/clk.jsonl" -q -- \
+			$PROGS/cap_loop drm 21 10000 >"$TMP/clk.out" 2>&1
+		if msg=$(python3 - "$TMP/clk.jsonl" "$TMP/clk.out" $want 2>&1 <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+hdr = json.loads(lines[0])["x_capture"]
+ops = [json.loads(l) for l in lines[1:] if l.strip()]
+sig = [o for o in ops if o["op"] == "signal"]
+wall = float([l.split()[1] for l in open(sys.argv[2]) if l.startswith("ns_per_op ")][0]) * 21
+ts = [o["t"] for o in sig]
+gaps = [b - a for a, b in zip(ts, ts[1:])]
+if hdr.get("clock") != sys.argv[3]:
+    sys.exit(f"x_capture.clock {hdr.get('clock')}, expected {sys.argv[3]}")
+if len(sig) != 21:
+    sys.exit(f"{len(sig)} signals recorded, expected 21")
+if min(gaps) < 10_000_000:
+    sys.exit(f"a gap of {min(gaps)} ns between signals 10 ms apart")
+if ts[-1] - ts[0] > wall:
+    sys.exit(f"span {ts[-1] - ts[0]} ns > the {wall:.0f} ns the program measured")
+if any(o.get("x_dur", 0) > 5_000_000 for o in sig):
+    sys.exit("a signal lasted over 5 ms")
+EOF
+		); then
+			ok "timestamps ($want): 10 ms gaps seen as >= 10 ms, span within the program's"
+		else
+			notok "timestamps ($want): 10 ms gaps seen as >= 10 ms, span within the program's" "$msg"
+		fi
+	done
+else
+	skip "timestamps: 10 ms gaps seen as >= 10 ms" "no shim"
+	skip "timestamps: 10 ms gaps seen as >= 10 ms" "no shim"
+fi
 if have_shim && mknod "$TMP/nulldev" c 1 3 2>/dev/null; then
 	shimcap xe "$TMP/nulldev" -q -- $PROGS/cap_loop drm 100 >/dev/null 2>"$TMP/x.err"
 	st=$?
