@@ -135,10 +135,10 @@ static void rate_update(void)
 	struct pair a = hist[0], b = newest;
 
 	if (b.stamp > a.stamp && b.ns > a.ns)
-		atomic_store_explicit(&rate32,
-				      (uint64_t)(((unsigned __int128)(b.ns - a.ns) << 32) /
-						 (b.stamp - a.stamp)),
-				      memory_order_relaxed);
+		atomic_store_explicit(
+		    &rate32,
+		    (uint64_t)(((unsigned __int128)(b.ns - a.ns) << 32) / (b.stamp - a.stamp)),
+		    memory_order_relaxed);
 }
 
 /**

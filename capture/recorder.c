@@ -706,7 +706,8 @@ static void render_header(char *buf, bool complete, const char *end)
 		      ",\"flush_ms\":%u,\"clock\":\"%s\",\"overhead_ns_per_op\":%" PRIu64,
 		      st->failed, bytes_written, atomic_load(&drops), late, gaps,
 		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
-		      st->syncobj_fixups, cap_cfg.flush_ms, cap_clock_name(), ovh_n ? ovh_ns / ovh_n : 0);
+		      st->syncobj_fixups, cap_cfg.flush_ms, cap_clock_name(),
+		      ovh_n ? ovh_ns / ovh_n : 0);
 	cap_sb_printf(&h, ",\"backpressure_waits\":%" PRIu64 ",\"backpressure_ns\":%" PRIu64, waits,
 		      wait_ns);
 	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
