@@ -258,7 +258,8 @@ uint32_t cap_build_size(const struct cap_build *b)
 
 /**
  * cap_build_layout() - write the record built in @b to @dst: the struct
- * cap_rec, then its binds, syncs and ids (see cap_rec_binds() and friends)
+ * cap_rec (unless @dst is where it was built), then its binds, syncs and
+ * ids (see cap_rec_binds() and friends)
  * @b: builder
  * @dst: cap_build_size(@b) bytes, 8-byte aligned
  * @size: cap_build_size(@b)
@@ -268,7 +269,8 @@ void cap_build_layout(const struct cap_build *b, void *dst, uint32_t size)
 	struct cap_rec *r = dst;
 	char *p;
 
-	*r = b->rec;
+	if (r != b->rec)
+		*r = *b->rec;
 	r->size = size;
 	r->n_binds = (uint16_t)b->n_binds;
 	r->n_syncs = b->n_syncs;

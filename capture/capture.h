@@ -114,17 +114,25 @@ static inline uint32_t *cap_rec_ids(struct cap_rec *r)
 }
 
 /*
- * Building a record: decoders append binds/syncs/ids to a per-thread
- * scratch builder; cap_build_finish() lays them out behind the record.
+ * Building a record: the decoders fill @rec, which is the thread's ring
+ * at its head (room reserved, not yet committed) when there was room
+ * there, else @own; they append binds/syncs/ids to per-thread scratch
+ * arrays, which cap_record_push() lays out behind the record.
+ * @room: bytes reserved in the ring at @rec (0: @rec is @own)
+ * @busy: between cap_thread_build() and cap_record_push() or
+ *     cap_build_drop() (an ioctl from a signal handler that interrupts
+ *     that is not recorded: it would write over the record being built)
  */
 struct cap_build {
-	struct cap_rec rec;
+	struct cap_rec *rec;
 	struct vmb_bind_entry *binds;
 	struct vmb_sync *syncs;
 	uint32_t *ids;
 	uint32_t cap_binds, cap_syncs, cap_ids;
 	uint32_t n_binds, n_syncs, n_ids;
-	bool oom;
+	uint32_t room;
+	bool oom, busy;
+	struct cap_rec own;
 };
 
 struct vmb_bind_entry *cap_build_bind(struct cap_build *b) CAP_HIDDEN;
@@ -311,6 +319,7 @@ extern int cap_out_fd CAP_HIDDEN;
 void cap_recorder_init(void) CAP_HIDDEN;
 struct cap_build *cap_thread_build(void) CAP_HIDDEN;
 void cap_record_push(struct cap_build *b) CAP_HIDDEN;
+void cap_build_drop(struct cap_build *b) CAP_HIDDEN;
 uint64_t cap_seq_next(void) CAP_HIDDEN;
 /* clock.c: timestamps */
 uint64_t cap_now(void) CAP_HIDDEN;

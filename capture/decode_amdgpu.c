@@ -68,7 +68,7 @@ static enum vmb_placement amdgpu_placement(uint64_t domains)
 static bool amdgpu_gem_va(const struct cap_call *c, struct cap_build *b)
 {
 	const struct vmb_amdgpu_gem_va *a = c->arg;
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 	struct vmb_bind_entry *e;
 	bool prt;
 
@@ -128,7 +128,7 @@ static bool amdgpu_gem_va(const struct cap_call *c, struct cap_build *b)
 static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 {
 	const struct vmb_amdgpu_cs_in *a = c->pre;
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 	const uint64_t *chunks;
 	uint32_t n;
 
@@ -194,7 +194,7 @@ static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 			}
 			case VMB_AMDGPU_CHUNK_ID_DEPENDENCIES:
 			case 0x07: /* SCHEDULED_DEPENDENCIES */
-				b->rec.flags |= CAP_REC_F_DEPS;
+				b->rec->flags |= CAP_REC_F_DEPS;
 				break;
 			}
 		}
@@ -208,7 +208,7 @@ static bool amdgpu_cs(const struct cap_call *c, struct cap_build *b)
 
 static bool amdgpu_decode(const struct cap_call *c, struct cap_build *b)
 {
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 
 	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
 	case VMB_DRM_AMDGPU_GEM_CREATE: {
@@ -236,7 +236,7 @@ static bool amdgpu_decode(const struct cap_call *c, struct cap_build *b)
 		op->u.bo.size = a->size;
 		op->u.bo.placement = VMB_PLACE_SYSTEM;
 		op->u.bo.flags = VMB_BO_F_USERPTR_BACKED;
-		b->rec.aux = a->addr;
+		b->rec->aux = a->addr;
 		cap_userptr_note(a->addr, a->size);
 		return true;
 	}

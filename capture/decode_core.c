@@ -51,8 +51,8 @@ const struct cap_decoder *cap_decoder_find(const char *name)
 /** cap_op_init() - make the record being built an op of @kind */
 void cap_op_init(struct cap_build *b, enum vmb_op_kind kind)
 {
-	b->rec.kind = CAP_REC_OP;
-	b->rec.op.kind = (uint8_t)kind;
+	b->rec->kind = CAP_REC_OP;
+	b->rec->op.kind = (uint8_t)kind;
 }
 
 /**
@@ -172,7 +172,7 @@ static bool add_sync_array(const struct cap_call *c, struct cap_build *b, uint64
  */
 bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 {
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 
 	switch (_IOC_NR(c->req)) {
 	case 0x09: {
@@ -189,10 +189,10 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 
 		if (c->size < sizeof(*a) || c->ret)
 			return false;
-		b->rec.kind = CAP_REC_EXPORT;
+		b->rec->kind = CAP_REC_EXPORT;
 		op->kind = VMB_OP_BO_CREATE;
 		op->u.bo.bo = a->handle;
-		b->rec.aux = (uint64_t)a->fd;
+		b->rec->aux = (uint64_t)a->fd;
 		return true;
 	}
 	case 0xc1: {
@@ -211,10 +211,10 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 		}
 		if (c->ret || a->flags)
 			return false;
-		b->rec.kind = CAP_REC_EXPORT;
+		b->rec->kind = CAP_REC_EXPORT;
 		op->kind = VMB_OP_SYNCOBJ_CREATE;
 		op->u.syncobj.syncobj = a->handle;
-		b->rec.aux = (uint64_t)a->fd;
+		b->rec->aux = (uint64_t)a->fd;
 		return true;
 	}
 	case 0x2e: {
@@ -227,8 +227,8 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 		if (size > 0)
 			lseek(a->fd, 0, SEEK_SET);
 		cap_op_init(b, VMB_OP_BO_CREATE);
-		b->rec.flags |= CAP_REC_F_NEW_HANDLE;
-		b->rec.aux = (uint64_t)a->fd;
+		b->rec->flags |= CAP_REC_F_NEW_HANDLE;
+		b->rec->aux = (uint64_t)a->fd;
 		op->u.bo.bo = a->handle;
 		op->u.bo.size = size > 0 ? (uint64_t)size : (uint64_t)sysconf(_SC_PAGESIZE);
 		return true;
@@ -269,8 +269,8 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 		if (c->ret || a->flags)
 			return false;
 		cap_op_init(b, VMB_OP_SYNCOBJ_CREATE);
-		b->rec.flags |= CAP_REC_F_NEW_HANDLE;
-		b->rec.aux = (uint64_t)a->fd;
+		b->rec->flags |= CAP_REC_F_NEW_HANDLE;
+		b->rec->aux = (uint64_t)a->fd;
 		op->u.syncobj.syncobj = a->handle;
 		return true;
 	}

@@ -87,7 +87,7 @@ static bool msm_syncs(const struct cap_call *c, struct cap_build *b, uint64_t pt
 static bool msm_bind(const struct cap_call *c, struct cap_build *b)
 {
 	const struct vmb_msm_vm_bind *a = c->arg;
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 	const char *base;
 	uint32_t stride;
 
@@ -138,14 +138,14 @@ static bool msm_bind(const struct cap_call *c, struct cap_build *b)
 	op->u.bind.n_in = (uint16_t)a->nr_in_syncobjs;
 	op->u.bind.n_out = (uint16_t)a->nr_out_syncobjs;
 	if (a->flags & (VMB_MSM_VM_BIND_FENCE_FD_IN | VMB_MSM_VM_BIND_FENCE_FD_OUT))
-		b->rec.flags |= CAP_REC_F_FENCE_FD;
+		b->rec->flags |= CAP_REC_F_FENCE_FD;
 	return true;
 }
 
 static bool msm_submit(const struct cap_call *c, struct cap_build *b)
 {
 	const struct vmb_msm_gem_submit *a = c->arg;
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 	uint32_t n_in = 0, n_out = 0;
 
 	if (c->size < sizeof(*a) || a->nr_bos > (1u << 20))
@@ -175,13 +175,13 @@ static bool msm_submit(const struct cap_call *c, struct cap_build *b)
 	op->u.submit.n_in = (uint16_t)n_in;
 	op->u.submit.n_out = (uint16_t)n_out;
 	if (a->flags & (VMB_MSM_SUBMIT_FENCE_FD_IN | VMB_MSM_SUBMIT_FENCE_FD_OUT))
-		b->rec.flags |= CAP_REC_F_FENCE_FD;
+		b->rec->flags |= CAP_REC_F_FENCE_FD;
 	return true;
 }
 
 static bool msm_decode(const struct cap_call *c, struct cap_build *b)
 {
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 
 	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
 	case VMB_DRM_MSM_SET_PARAM: {

@@ -191,7 +191,7 @@ static bool nv_bind_op(struct nv_file *f, struct cap_build *b,
 
 static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 {
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 
 	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
 	case VMB_DRM_NOUVEAU_VM_INIT: {
@@ -205,7 +205,7 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 		cap_op_init(b, VMB_OP_VM_CREATE);
 		op->u.vm_create.vm = CAP_IMPLICIT_VM;
 		op->u.vm_create.kernel_start = a->kernel_managed_addr;
-		b->rec.aux = a->kernel_managed_size;
+		b->rec->aux = a->kernel_managed_size;
 		return true;
 	}
 	case VMB_DRM_NOUVEAU_GEM_NEW: {
@@ -275,7 +275,7 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 		op->u.bind.n_in = (uint16_t)a->wait_count;
 		op->u.bind.n_out = (uint16_t)a->sig_count;
 		if (!(a->flags & VMB_NOUVEAU_VM_BIND_RUN_ASYNC))
-			b->rec.flags |= CAP_REC_F_SYNC_BIND;
+			b->rec->flags |= CAP_REC_F_SYNC_BIND;
 		return true;
 	}
 	case VMB_DRM_NOUVEAU_EXEC: {

@@ -83,7 +83,7 @@ static bool panthor_bind(const struct cap_call *c, struct cap_build *b)
 {
 	const struct vmb_panthor_vm_bind *a = c->arg;
 	const struct vmb_panthor_vm_bind_op *o;
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 	const char *base;
 	uint32_t n_in = 0, n_out = 0;
 
@@ -142,7 +142,7 @@ static bool panthor_bind(const struct cap_call *c, struct cap_build *b)
 	op->u.bind.n_in = (uint16_t)n_in;
 	op->u.bind.n_out = (uint16_t)n_out;
 	if (!(a->flags & VMB_PANTHOR_VM_BIND_ASYNC))
-		b->rec.flags |= CAP_REC_F_SYNC_BIND;
+		b->rec->flags |= CAP_REC_F_SYNC_BIND;
 	return true;
 }
 
@@ -150,7 +150,7 @@ static bool panthor_submit(const struct cap_call *c, struct cap_build *b)
 {
 	const struct vmb_panthor_group_submit *a = c->arg;
 	const struct vmb_panthor_queue_submit *q;
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 	const char *base;
 	uint32_t n_in = 0, n_out = 0;
 
@@ -177,7 +177,7 @@ static bool panthor_submit(const struct cap_call *c, struct cap_build *b)
 
 static bool panthor_decode(const struct cap_call *c, struct cap_build *b)
 {
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 
 	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
 	case VMB_DRM_PANTHOR_VM_CREATE: {

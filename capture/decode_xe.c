@@ -60,7 +60,7 @@ static bool xe_syncs(const struct cap_call *c, struct cap_build *b, uint64_t ptr
 			if (out != (pass == 1))
 				continue;
 			if (s[i].type == VMB_XE_SYNC_TYPE_USER_FENCE) {
-				b->rec.flags |= CAP_REC_F_USER_FENCE;
+				b->rec->flags |= CAP_REC_F_USER_FENCE;
 				continue;
 			}
 			cap_build_sync(b, s[i].handle,
@@ -150,7 +150,7 @@ static enum vmb_engine xe_engine(const struct cap_call *c, const struct vmb_xe_e
 
 static bool xe_decode(const struct cap_call *c, struct cap_build *b)
 {
-	struct vmb_op *op = &b->rec.op;
+	struct vmb_op *op = &b->rec->op;
 
 	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
 	case VMB_DRM_XE_VM_CREATE: {

@@ -98,11 +98,13 @@ static void put_file(struct cap_file *f)
 		 * allocated: a racing ioctl on a closing fd may still hold it.
 		 */
 		if (b && atomic_load(&cap_enabled)) {
-			b->rec.kind = CAP_REC_FILE_CLOSE;
-			b->rec.file = f->serial;
-			b->rec.seq = cap_seq_next();
-			b->rec.t_enter = b->rec.t_exit = cap_stamp();
+			b->rec->kind = CAP_REC_FILE_CLOSE;
+			b->rec->file = f->serial;
+			b->rec->seq = cap_seq_next();
+			b->rec->t_enter = b->rec->t_exit = cap_stamp();
 			cap_record_push(b);
+		} else if (b) {
+			cap_build_drop(b);
 		}
 	}
 }

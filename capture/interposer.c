@@ -137,14 +137,15 @@ static bool foreign_child(void)
 
 /* ---- ioctl ---- */
 
-static void push_none(uint64_t seq)
+/* a placeholder for sequence number @seq, in @b (or a new builder) */
+static void push_none(struct cap_build *b, uint64_t seq)
 {
-	struct cap_build *b = cap_thread_build();
-
-	if (!b)
+	if (!b && !(b = cap_thread_build()))
 		return;
-	b->rec.op.kind = VMB_OP_COUNT;
-	b->rec.seq = seq;
+	b->n_binds = b->n_syncs = b->n_ids = 0; /* what a failed decode left */
+	b->rec->kind = CAP_REC_OP;
+	b->rec->op.kind = VMB_OP_COUNT;
+	b->rec->seq = seq;
 	cap_record_push(b);
 }
 
@@ -264,18 +265,20 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	    ((nr >= 0x40 && nr < 0xa0) ? f->dec->decode(&c, b) : cap_core_decode(&c, b))) {
 		if (cls == CAP_EXIT)
 			seq = cap_seq_next();
-		b->rec.kind = b->rec.kind ? b->rec.kind : CAP_REC_OP;
-		b->rec.file = f->serial;
-		b->rec.driver = f->dec->driver;
-		b->rec.ioctl = (uint32_t)req;
-		b->rec.seq = seq;
-		b->rec.t_enter = t0;
-		b->rec.t_exit = t1;
-		b->rec.ret = c.ret;
+		b->rec->kind = b->rec->kind ? b->rec->kind : CAP_REC_OP;
+		b->rec->file = f->serial;
+		b->rec->driver = f->dec->driver;
+		b->rec->ioctl = (uint32_t)req;
+		b->rec->seq = seq;
+		b->rec->t_enter = t0;
+		b->rec->t_exit = t1;
+		b->rec->ret = c.ret;
 		cap_record_push(b);
 	} else {
 		if (cls == CAP_ENTER || cls == CAP_ORDERED)
-			push_none(seq);
+			push_none(b, seq);
+		else if (b)
+			cap_build_drop(b);
 		/* a call that worked but could not be decoded is raw; a failed one is not */
 		cap_count_raw(req, c.ret != 0, c.ret);
 	}
@@ -524,14 +527,14 @@ static void record_cpu_unmap(uint64_t addr, uint64_t len, uint64_t seq, uint64_t
 
 	if (!b)
 		return;
-	b->rec.kind = CAP_REC_OP;
-	b->rec.op.kind = VMB_OP_CPU_UNMAP;
-	b->rec.op.u.cpu_unmap.addr = addr;
-	b->rec.op.u.cpu_unmap.size = len;
-	b->rec.seq = seq;
-	b->rec.t_enter = t0;
-	b->rec.t_exit = cap_stamp();
-	b->rec.ret = ret;
+	b->rec->kind = CAP_REC_OP;
+	b->rec->op.kind = VMB_OP_CPU_UNMAP;
+	b->rec->op.u.cpu_unmap.addr = addr;
+	b->rec->op.u.cpu_unmap.size = len;
+	b->rec->seq = seq;
+	b->rec->t_enter = t0;
+	b->rec->t_exit = cap_stamp();
+	b->rec->ret = ret;
 	cap_record_push(b);
 }
 

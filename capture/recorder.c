@@ -305,11 +305,26 @@ static struct tbuf *tbuf_get(void)
 	return t;
 }
 
+static char *ring_reserve(struct tbuf *t, uint32_t len);
+
+/*
+ * Ring space a record is built in: the struct and its arrays for all but
+ * large submits and bind vectors (those are built in the builder's own
+ * struct and copied; see cap_record_push())
+ */
+#define BUILD_ROOM 1024u
+
 /**
  * cap_thread_build() - this thread's record builder, reset for a new record
  *
- * Return: the builder, or NULL when memory is short (the ioctl is then not
- * recorded, and the gap is counted).
+ * The record is built in place at the head of the thread's ring (not
+ * committed until cap_record_push()), which saves copying it there. Every
+ * builder returned is handed back with cap_record_push() or
+ * cap_build_drop().
+ *
+ * Return: the builder, or NULL when memory is short or the thread is
+ * already building one (a signal handler's ioctl interrupted this thread's
+ * recording); the ioctl is then not recorded, and the gap is counted.
  */
 struct cap_build *cap_thread_build(void)
 {
@@ -319,11 +334,26 @@ struct cap_build *cap_thread_build(void)
 	if (!t)
 		return NULL;
 	b = &t->build;
-	memset(&b->rec, 0, sizeof(b->rec));
+	if (b->busy) {
+		atomic_fetch_add(&drops, 1);
+		return NULL;
+	}
+	b->busy = true;
+	b->rec = (struct cap_rec *)ring_reserve(t, BUILD_ROOM);
+	b->room = b->rec ? BUILD_ROOM : 0;
+	if (!b->rec)
+		b->rec = &b->own;
+	memset(b->rec, 0, sizeof(*b->rec));
 	b->n_binds = b->n_syncs = b->n_ids = 0;
 	b->oom = false;
-	b->rec.tid = t->tid;
+	b->rec->tid = t->tid;
 	return b;
+}
+
+/** cap_build_drop() - give @b back without recording anything */
+void cap_build_drop(struct cap_build *b)
+{
+	b->busy = false;
 }
 
 static void kick_writer(void)
@@ -429,11 +459,25 @@ void cap_record_push(struct cap_build *b)
 		writer_start();
 	if (b->oom) {
 		b->n_binds = b->n_syncs = b->n_ids = 0;
-		b->rec.op.kind = VMB_OP_COUNT;
+		b->rec->op.kind = VMB_OP_COUNT;
 	}
-	if (b->rec.kind == CAP_REC_OP && b->rec.op.kind == VMB_OP_COUNT)
-		b->rec.kind = REC_NONE;
+	if (b->rec->kind == CAP_REC_OP && b->rec->op.kind == VMB_OP_COUNT)
+		b->rec->kind = REC_NONE;
 	size = cap_build_size(b);
+	b->busy = false;
+	if (!b->room) { /* the ring stayed full when the record was begun */
+		atomic_fetch_add(&drops, 1);
+		return;
+	}
+	if (size <= b->room) { /* built in place */
+		cap_build_layout(b, b->rec, size);
+		ring_commit(t, size);
+		return;
+	}
+	if (b->rec != &b->own) { /* reserving more space may pad over it */
+		b->own = *b->rec;
+		b->rec = &b->own;
+	}
 	if (size > RING_MAX_REC) {
 		struct cap_rec *big = malloc(size);
 		struct indirect *ind;

@@ -50,18 +50,19 @@ static bool decode(const struct cap_decoder *dec, unsigned long req, void *arg, 
 	uint32_t size;
 	bool ok;
 
-	memset(&b.rec, 0, sizeof(b.rec));
+	b.rec = &b.own;
+	memset(b.rec, 0, sizeof(*b.rec));
 	b.n_binds = b.n_syncs = b.n_ids = 0;
 	b.oom = false;
 	ok = nr >= 0x40 && nr < 0xa0 ? dec->decode(&c, &b) : cap_core_decode(&c, &b);
 	if (!ok)
 		return false;
-	b.rec.file = 1;
-	b.rec.driver = dec->driver;
-	b.rec.seq = seq++;
-	b.rec.t_enter = seq * 10;
-	b.rec.t_exit = seq * 10 + 5;
-	b.rec.ret = ret;
+	b.rec->file = 1;
+	b.rec->driver = dec->driver;
+	b.rec->seq = seq++;
+	b.rec->t_enter = seq * 10;
+	b.rec->t_exit = seq * 10 + 5;
+	b.rec->ret = ret;
 	size = cap_build_size(&b);
 	recs[n_recs] = malloc(size);
 	cap_build_layout(&b, recs[n_recs], size);
