@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../capture/capture.h"
@@ -675,6 +677,7 @@ TEST(failed_call_bad_pointer)
 	    .req = VMB_DRM_IOCTL_XE_VM_BIND, .arg = &vb, .size = sizeof(vb), .ret = -EFAULT};
 	struct cap_build b = {0};
 
+	b.rec = &b.own;
 	CHECK(hole != MAP_FAILED);
 	CHECK(cap_user(&c, (uintptr_t)hole, 64) == NULL);
 	CHECK(!cap_decoder_xe.decode(&c, &b));
@@ -685,8 +688,54 @@ TEST(failed_call_bad_pointer)
 	munmap(hole, 4096);
 }
 
+/* clock.c reads the clocksource through these (interposer.c, not linked here) */
+int cap_real_open(const char *path, int flags, int mode)
+{
+	return open(path, flags, mode);
+}
+
+int cap_real_close(int fd)
+{
+	return close(fd);
+}
+
+/*
+ * Counter stamps converted by clock.c land between the CLOCK_MONOTONIC
+ * reads taken around them: in the newest segment, in older ones (the
+ * search), and on the rate the header's statistics use.
+ */
+TEST(clock_stamps_convert)
+{
+	uint64_t before[5], stamp[5], after[5], span;
+
+	cap_clock_init();
+	if (!cap_clock_tsc) {
+		CHECK_U64(cap_clock_ns(12345), 12345);
+		SKIP("the clocksource is not tsc: stamps are CLOCK_MONOTONIC already");
+	}
+	for (int i = 0; i < 5; i++) {
+		nanosleep(&(struct timespec){0, 2000000}, NULL);
+		before[i] = cap_now();
+		stamp[i] = cap_stamp();
+		after[i] = cap_now();
+		cap_clock_sync(); /* >= 1 ms apart: every one is kept */
+	}
+	for (int i = 0; i < 5; i++) {
+		uint64_t ns = cap_clock_ns(stamp[i]);
+
+		if (ns + 2000 < before[i] || ns > after[i] + 2000)
+			printf("# stamp %d: %llu not within [%llu, %llu] (+-2 us)\n", i,
+			       (unsigned long long)ns, (unsigned long long)before[i],
+			       (unsigned long long)after[i]);
+		CHECK(ns + 2000 >= before[i] && ns <= after[i] + 2000);
+	}
+	CHECK(cap_clock_span_ns(stamp[4] - stamp[0], &span));
+	CHECK(span + 20000 >= before[4] - after[0] && span <= after[4] - before[0] + 20000);
+}
+
 int main(void)
 {
+	RUN(clock_stamps_convert);
 	RUN(xe_ops_and_ids);
 	RUN(amdgpu_implicit_vm_cs_and_va);
 	RUN(nouveau_vm_init_bind_exec);
