@@ -17,9 +17,13 @@
  * drain rate (a long wait's entry stamp may be older than that: it is then
  * extrapolated from the oldest segment, microseconds off at worst).
  *
- * The counter is used only when the kernel's clocksource is "tsc": the
- * kernel then has checked that it is constant-rate, does not stop in idle
- * states, and agrees across CPUs. VMB_CAPTURE_CLOCK=monotonic turns it off.
+ * The counter is used only when the kernel's clocksource is "tsc" when the
+ * process starts: the kernel then has checked that it is constant-rate,
+ * does not stop in idle states, and agrees across CPUs. (Should the kernel
+ * later find it unstable and switch clocksources, the pairs still follow
+ * CLOCK_MONOTONIC; only a counter that disagrees between CPUs would put
+ * a thread's stamps off by that disagreement.) VMB_CAPTURE_CLOCK=monotonic
+ * turns it off.
  *
  * Everything but cap_stamp(), cap_clock_tsc and cap_clock_span_ns() runs
  * under the recorder's writer lock (the writer thread, or a thread
