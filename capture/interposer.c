@@ -224,6 +224,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		cls = f->dec->classify(req, &pre_n);
 	else
 		cls = cap_core_classify(req, &pre_n);
+	if (cls != CAP_IGNORE && cls != CAP_RAW && cap_nested_drop())
+		return cap_real_ioctl(fd, req, arg);
 	if (cls == CAP_IGNORE || cls == CAP_RAW || size > sizeof(post)) {
 		r = cap_real_ioctl(fd, req, arg);
 		err = errno;

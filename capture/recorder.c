@@ -339,6 +339,7 @@ struct cap_build *cap_thread_build(void)
 		return NULL;
 	}
 	b->busy = true;
+	atomic_signal_fence(memory_order_seq_cst); /* busy before the ring is touched */
 	b->rec = (struct cap_rec *)ring_reserve(t, BUILD_ROOM);
 	b->room = b->rec ? BUILD_ROOM : 0;
 	if (!b->rec)
@@ -438,23 +439,12 @@ static void ring_commit(struct tbuf *t, uint32_t len)
 		kick_writer();
 }
 
-/**
- * cap_record_push() - hand the record built in @b to the writer
- * @b: this thread's builder (from cap_thread_build())
- *
- * A builder whose op kind is VMB_OP_COUNT (or that ran out of memory) is
- * pushed as a placeholder: it only fills its sequence number, so that the
- * writer does not wait for it. Never blocks for more than 2 s (a full ring
- * whose writer does not drain it): then the record is dropped and counted.
- */
-void cap_record_push(struct cap_build *b)
+/* the body of cap_record_push() */
+static void push_record(struct tbuf *t, struct cap_build *b)
 {
-	struct tbuf *t = my_tbuf;
 	uint32_t size;
 	char *dst;
 
-	if (!t)
-		return;
 	if (!atomic_load_explicit(&writer_started, memory_order_acquire))
 		writer_start();
 	if (b->oom) {
@@ -464,7 +454,6 @@ void cap_record_push(struct cap_build *b)
 	if (b->rec->kind == CAP_REC_OP && b->rec->op.kind == VMB_OP_COUNT)
 		b->rec->kind = REC_NONE;
 	size = cap_build_size(b);
-	b->busy = false;
 	if (!b->room) { /* the ring stayed full when the record was begun */
 		atomic_fetch_add(&drops, 1);
 		return;
@@ -502,6 +491,43 @@ void cap_record_push(struct cap_build *b)
 	}
 	cap_build_layout(b, dst, size);
 	ring_commit(t, size);
+}
+
+/**
+ * cap_record_push() - hand the record built in @b to the writer, and end
+ * the builder's busy time
+ * @b: this thread's builder (from cap_thread_build())
+ *
+ * A builder whose op kind is VMB_OP_COUNT (or that ran out of memory) is
+ * pushed as a placeholder: it only fills its sequence number, so that the
+ * writer does not wait for it. Never blocks for more than 2 s (a full ring
+ * whose writer does not drain it): then the record is dropped and counted.
+ */
+void cap_record_push(struct cap_build *b)
+{
+	struct tbuf *t = my_tbuf;
+
+	if (t)
+		push_record(t, b);
+	/* committed before a signal handler on this thread may begin a record */
+	atomic_signal_fence(memory_order_seq_cst);
+	b->busy = false;
+}
+
+/**
+ * cap_nested_drop() - is this thread in the middle of a record (an ioctl
+ * from a signal handler that interrupted the recording of another)? Then
+ * the ioctl is passed on unrecorded, before it takes a sequence number the
+ * writer would wait for, and counted as a drop.
+ */
+bool cap_nested_drop(void)
+{
+	struct tbuf *t = my_tbuf;
+
+	if (!t || !t->build.busy)
+		return false;
+	atomic_fetch_add(&drops, 1);
+	return true;
 }
 
 /* ---- writer side ---- */
