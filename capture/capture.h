@@ -119,10 +119,6 @@ static inline uint32_t *cap_rec_ids(struct cap_rec *r)
  * there, else @own; they append binds/syncs/ids to per-thread scratch
  * arrays, which cap_record_push() lays out behind the record.
  * @room: bytes reserved in the ring at @rec (0: @rec is @own)
- * @busy: between cap_thread_build() and cap_record_push() or
- *     cap_build_drop() (an ioctl from a signal handler that interrupts
- *     that is not recorded, see cap_nested_drop(): it would write over the
- *     record being built)
  */
 struct cap_build {
 	struct cap_rec *rec;
@@ -132,7 +128,7 @@ struct cap_build {
 	uint32_t cap_binds, cap_syncs, cap_ids;
 	uint32_t n_binds, n_syncs, n_ids;
 	uint32_t room;
-	bool oom, busy;
+	bool oom;
 	struct cap_rec own;
 };
 
@@ -321,7 +317,6 @@ void cap_recorder_init(void) CAP_HIDDEN;
 struct cap_build *cap_thread_build(void) CAP_HIDDEN;
 void cap_record_push(struct cap_build *b) CAP_HIDDEN;
 void cap_build_drop(struct cap_build *b) CAP_HIDDEN;
-bool cap_nested_drop(void) CAP_HIDDEN;
 uint64_t cap_seq_next(void) CAP_HIDDEN;
 /* clock.c: timestamps */
 uint64_t cap_now(void) CAP_HIDDEN;

@@ -137,11 +137,9 @@ static bool foreign_child(void)
 
 /* ---- ioctl ---- */
 
-/* a placeholder for sequence number @seq, in @b (or a new builder) */
+/* a placeholder for sequence number @seq, in @b */
 static void push_none(struct cap_build *b, uint64_t seq)
 {
-	if (!b && !(b = cap_thread_build()))
-		return;
 	b->n_binds = b->n_syncs = b->n_ids = 0; /* what a failed decode left */
 	b->rec->kind = CAP_REC_OP;
 	b->rec->op.kind = VMB_OP_COUNT;
@@ -224,8 +222,6 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		cls = f->dec->classify(req, &pre_n);
 	else
 		cls = cap_core_classify(req, &pre_n);
-	if (cls != CAP_IGNORE && cls != CAP_RAW && cap_nested_drop())
-		return cap_real_ioctl(fd, req, arg);
 	if (cls == CAP_IGNORE || cls == CAP_RAW || size > sizeof(post)) {
 		r = cap_real_ioctl(fd, req, arg);
 		err = errno;
@@ -277,7 +273,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		b->rec->ret = c.ret;
 		cap_record_push(b);
 	} else {
-		if (cls == CAP_ENTER || cls == CAP_ORDERED)
+		if (b && (cls == CAP_ENTER || cls == CAP_ORDERED))
 			push_none(b, seq);
 		else if (b)
 			cap_build_drop(b);
