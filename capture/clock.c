@@ -134,15 +134,23 @@ const char *cap_clock_name(void)
 /* ns per stamp unit, 32.32 fixed point; 0 until the writer knows it */
 static _Atomic uint64_t rate32;
 
+/* @x * @y / @z without overflowing 64 bits on the way (@z > 0) */
+static uint64_t mul_div(uint64_t x, uint64_t y, uint64_t z)
+{
+#ifdef __SIZEOF_INT128__
+	return (uint64_t)((unsigned __int128)x * y / z);
+#else /* 32-bit targets: only ever called with counter stamps, i.e. never */
+	return (uint64_t)((long double)x * y / z);
+#endif
+}
+
 static void rate_update(void)
 {
 	struct pair a = hist[0], b = newest;
 
 	if (b.stamp > a.stamp && b.ns > a.ns)
-		atomic_store_explicit(
-		    &rate32,
-		    (uint64_t)(((unsigned __int128)(b.ns - a.ns) << 32) / (b.stamp - a.stamp)),
-		    memory_order_relaxed);
+		atomic_store_explicit(&rate32, mul_div(b.ns - a.ns, 1ull << 32, b.stamp - a.stamp),
+				      memory_order_relaxed);
 }
 
 /**
@@ -167,11 +175,11 @@ void cap_clock_sync(void)
 /* ns at @s on the line through @a and @b (a.stamp < b.stamp) */
 static uint64_t on_line(struct pair a, struct pair b, uint64_t s)
 {
-	unsigned __int128 ds = b.stamp - a.stamp, dn = b.ns - a.ns;
+	uint64_t ds = b.stamp - a.stamp, dn = b.ns - a.ns, back;
 
 	if (s >= a.stamp)
-		return a.ns + (uint64_t)((s - a.stamp) * dn / ds);
-	uint64_t back = (uint64_t)((a.stamp - s) * dn / ds);
+		return a.ns + mul_div(s - a.stamp, dn, ds);
+	back = mul_div(a.stamp - s, dn, ds);
 
 	return back < a.ns ? a.ns - back : 0;
 }
@@ -232,6 +240,6 @@ bool cap_clock_span_ns(uint64_t d, uint64_t *ns)
 		*ns = d;
 		return true;
 	}
-	*ns = (uint64_t)(((unsigned __int128)d * r) >> 32);
+	*ns = mul_div(d, r, 1ull << 32);
 	return r != 0;
 }
