@@ -139,7 +139,7 @@ static uint64_t mul_div(uint64_t x, uint64_t y, uint64_t z)
 {
 #ifdef __SIZEOF_INT128__
 	return (uint64_t)((unsigned __int128)x * y / z);
-#else /* 32-bit targets: only ever called with counter stamps, i.e. never */
+#else /* 32-bit targets: x86 long double keeps 64 bits of mantissa */
 	return (uint64_t)((long double)x * y / z);
 #endif
 }
