@@ -4,7 +4,7 @@
  * preloaded, wait for it, list the trace files it and its children wrote,
  * print a one-line summary, and exit with the program's status.
  *
- *   capture [-o FILE] [--flush-ms N] [--only-driver D] [-q] -- CMD ARGS...
+ *   capture [-o FILE] [--flush-ms N] [--only-driver D] [--clock C] [-q] -- CMD ARGS...
  *
  * The root process writes FILE, every other process that makes recorded
  * DRM ioctls writes FILE.<pid> (FILE.<pid>.<n> after an exec); for a FILE
@@ -34,20 +34,24 @@ static pid_t child;
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: capture [-o FILE] [--flush-ms N] [--only-driver D] [-q] -- CMD [ARGS...]\n"
-		"\n"
-		"Run CMD with libvmcapture.so preloaded and record the GPU VM ioctls of\n"
-		"CMD and its children as vmbench traces (JSON Lines).\n"
-		"\n"
-		"  -o FILE            trace of the root process (default vmbench-capture.jsonl);\n"
-		"                     other processes write FILE.<pid>\n"
-		"  --flush-ms N       write recorded ops every N ms (default 100); a killed\n"
-		"                     program loses at most the last N ms\n"
-		"  --only-driver D    record only DRM files of driver D (xe, amdgpu, nouveau,\n"
-		"                     panthor, msm)\n"
-		"  -q                 no summary line\n"
-		"  -h, --help         this text\n");
+	fprintf(
+	    f, "usage: capture [-o FILE] [--flush-ms N] [--only-driver D] [--clock C] [-q] -- CMD\n"
+	       "               [ARGS...]\n"
+	       "\n"
+	       "Run CMD with libvmcapture.so preloaded and record the GPU VM ioctls of\n"
+	       "CMD and its children as vmbench traces (JSON Lines).\n"
+	       "\n"
+	       "  -o FILE            trace of the root process (default vmbench-capture.jsonl);\n"
+	       "                     other processes write FILE.<pid>\n"
+	       "  --flush-ms N       write recorded ops every N ms (default 100); a killed\n"
+	       "                     program loses at most the last N ms\n"
+	       "  --only-driver D    record only DRM files of driver D (xe, amdgpu, nouveau,\n"
+	       "                     panthor, msm)\n"
+	       "  --clock C          timestamps from: auto (the CPU's time-stamp counter when\n"
+	       "                     the kernel's clocksource is tsc, else CLOCK_MONOTONIC;\n"
+	       "                     the default) or monotonic (always clock_gettime)\n"
+	       "  -q                 no summary line\n"
+	       "  -h, --help         this text\n");
 }
 
 static void forward(int sig)
@@ -303,11 +307,12 @@ int main(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"flush-ms", required_argument, NULL, 'f'},
 	    {"only-driver", required_argument, NULL, 'd'},
+	    {"clock", required_argument, NULL, 'c'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *file = "vmbench-capture.jsonl", *only = NULL;
+	const char *file = "vmbench-capture.jsonl", *only = NULL, *clock = NULL;
 	char out[PATH_MAX], root_out[PATH_MAX], lib[PATH_MAX], t0s[32], flush[16] = "100";
 	enum vmb_outfile_kind kind = VMB_OUTFILE_NEW;
 	bool quiet = false, record, root_written = false;
@@ -343,6 +348,15 @@ int main(int argc, char **argv)
 			only = optarg;
 			break;
 		}
+		case 'c':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "monotonic")) {
+				fprintf(stderr,
+					"capture: --clock wants auto or monotonic, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			clock = optarg;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -401,6 +415,8 @@ int main(int argc, char **argv)
 		setenv("VMB_CAPTURE_T0", t0s, 1);
 		setenv("VMB_CAPTURE_ROOT", root, 1);
 		setenv("VMB_CAPTURE_FLUSH_MS", flush, 1);
+		if (clock) /* else whatever the environment says */
+			setenv("VMB_CAPTURE_CLOCK", clock, 1);
 		if (only)
 			setenv("VMB_CAPTURE_ONLY_DRIVER", only, 1);
 		else

@@ -72,6 +72,20 @@ $CAP -q -o "$TMP/sig.jsonl" -- sh -c 'kill -TERM $$'
 st=$?
 [ $st -eq 143 ] && ok "killed program: capture exits 128+signal" || notok "killed program: capture exits 128+signal" "status $st"
 
+# --- bad launcher options: one line, exit 2, the program never runs -------
+bad=""
+for opt in "--clock bogus" "--flush-ms 0" "--only-driver i915"; do
+	rm -f "$TMP/badopt.ran"
+	# shellcheck disable=SC2086
+	$CAP -o "$TMP/badopt.jsonl" $opt -- touch "$TMP/badopt.ran" 2>"$TMP/badopt.err"
+	st=$?
+	if [ $st -ne 2 ] || [ -e "$TMP/badopt.ran" ] || [ "$(wc -l <"$TMP/badopt.err")" -ne 1 ]; then
+		bad="$bad [$opt: status $st, $(head -c 200 "$TMP/badopt.err")]"
+	fi
+done
+[ -z "$bad" ] && ok "bad --clock, --flush-ms, --only-driver: one line, exit 2, program not run" ||
+	notok "bad --clock, --flush-ms, --only-driver: one line, exit 2, program not run" "$bad"
+
 # --- errno and return values identical with and without capture ----------
 errno_cmp() {
 	if [ -n "$1" ]; then
@@ -235,7 +249,7 @@ if have_shim; then
 		want=monotonic
 		[ $mode = auto ] && [ "$src" = tsc ] && want=tsc
 		rm -f "$TMP/clk.jsonl"
-		VMB_CAPTURE_CLOCK=$mode shimcap xe "$TMP/clk.jsonl" -q -- \
+		shimcap xe "$TMP/clk.jsonl" -q --clock $mode -- \
 			$PROGS/cap_loop drm 21 10000 >"$TMP/clk.out" 2>&1
 		if msg=$(python3 - "$TMP/clk.jsonl" "$TMP/clk.out" $want 2>&1 <<'EOF'
 import json, sys
