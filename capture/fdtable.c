@@ -43,7 +43,7 @@ static struct cap_file not_drm;
  */
 static _Atomic(struct cap_file *) all_files;
 
-static fd_slot *slot(int fd, bool create)
+static inline __attribute__((always_inline)) fd_slot *slot(int fd, bool create)
 {
 	fd_slot *page;
 

@@ -392,7 +392,8 @@ static uint64_t tail_look(struct tbuf *t)
 }
 
 /* the @len bytes at @head (ring offset @pos), after a pad record if they would wrap */
-static char *ring_place(struct tbuf *t, uint64_t head, uint64_t pos, uint32_t len)
+static inline __attribute__((always_inline)) char *ring_place(struct tbuf *t, uint64_t head,
+							      uint64_t pos, uint32_t len)
 {
 	if (pos + len > RING_BYTES) {
 		struct indirect *pad = (struct indirect *)(t->ring + pos);
@@ -441,7 +442,7 @@ static char *ring_reserve(struct tbuf *t, uint32_t len)
 	return ring_place(t, head, pos, len);
 }
 
-static void ring_commit(struct tbuf *t, uint32_t len)
+static inline __attribute__((always_inline)) void ring_commit(struct tbuf *t, uint32_t len)
 {
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed) + len;
 
