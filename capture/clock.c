@@ -57,6 +57,7 @@ struct pair {
 #define HIST_GAP_NS 1000000ull	   /* at most one kept pair per ms */
 static struct pair hist[HIST + 1]; /* + the newest pair, kept or not */
 static unsigned int n_hist;	   /* kept pairs */
+static unsigned int n_pts;	   /* pairs to convert with: n_hist, + newest when later */
 static struct pair newest;	   /* the last pair noted */
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -123,6 +124,7 @@ void cap_clock_init(void)
 		hist[0] = newest = pair_read();
 		n_hist = 1;
 	}
+	n_pts = n_hist;
 }
 
 /** cap_clock_name() - what the stamps are, for the trace header */
@@ -153,6 +155,14 @@ static void rate_update(void)
 				      memory_order_relaxed);
 }
 
+/* hist[0..n_pts): the kept pairs, then the newest when it is later */
+static void points_update(void)
+{
+	n_pts = n_hist;
+	if (newest.stamp > hist[n_hist - 1].stamp)
+		hist[n_pts++] = newest;
+}
+
 /**
  * cap_clock_sync() - note a pair now; the writer calls it after reading a
  * ring's head and before converting the records below it
@@ -163,13 +173,15 @@ void cap_clock_sync(void)
 		return;
 	newest = pair_read();
 	rate_update();
-	if (newest.ns - hist[n_hist - 1].ns < HIST_GAP_NS || newest.stamp <= hist[n_hist - 1].stamp)
-		return;
-	if (n_hist == HIST) {
-		memmove(hist, hist + HIST / 2, (HIST / 2) * sizeof(*hist));
-		n_hist = HIST / 2;
+	if (newest.ns - hist[n_hist - 1].ns >= HIST_GAP_NS &&
+	    newest.stamp > hist[n_hist - 1].stamp) {
+		if (n_hist == HIST) {
+			memmove(hist, hist + HIST / 2, (HIST / 2) * sizeof(*hist));
+			n_hist = HIST / 2;
+		}
+		hist[n_hist++] = newest;
 	}
-	hist[n_hist++] = newest;
+	points_update();
 }
 
 /* ns at @s on the line through @a and @b (a.stamp < b.stamp) */
@@ -192,14 +204,10 @@ static uint64_t on_line(struct pair a, struct pair b, uint64_t s)
  */
 uint64_t cap_clock_ns(uint64_t s)
 {
-	struct pair pts[2];
-	unsigned int lo, hi, n = n_hist;
+	unsigned int lo, hi, n = n_pts;
 
 	if (!cap_clock_tsc)
 		return s;
-	/* the pairs in order: hist[0..n_hist), then newest when it is later */
-	if (newest.stamp > hist[n - 1].stamp)
-		hist[n++] = newest;
 	if (n < 2)
 		return newest.ns; /* one pair, and no time between: the best guess */
 	if (s >= hist[n - 2].stamp) {
@@ -218,9 +226,7 @@ uint64_t cap_clock_ns(uint64_t s)
 				hi = mid;
 		}
 	}
-	pts[0] = hist[lo];
-	pts[1] = hist[lo + 1];
-	return on_line(pts[0], pts[1], s);
+	return on_line(hist[lo], hist[lo + 1], s);
 }
 
 /**
