@@ -226,6 +226,8 @@ const void *cap_user(const struct cap_call *c, uint64_t ptr, size_t len)
 
 	if (!len)
 		return (const void *)(uintptr_t)ptr;
+	if (c->raw) /* decoding on the writer: only the copies the call left */
+		return cap_raw_lookup(c->raw, ptr, len);
 	if (!ptr || len > (64u << 20))
 		return NULL;
 	/* a misaligned array is copied: the decoders read it as typed structs */

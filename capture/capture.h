@@ -161,6 +161,9 @@ enum cap_class {
  * @pre_handles, @pre_points, @pre_count: a syncobj signal's arrays, copied
  *     before the call (NULL when not): the signal can wake a thread that
  *     frees them before the call returns to us
+ * @pre_size: bytes valid in @pre
+ * @raw: on the writer, the raw record being decoded (cap_user() reads its
+ *     copies); NULL on the program's thread
  */
 struct cap_call {
 	int fd;
@@ -173,10 +176,78 @@ struct cap_call {
 	const uint32_t *pre_handles;
 	const uint64_t *pre_points;
 	uint32_t pre_count;
+	uint32_t pre_size;
+	const struct cap_raw *raw;
 };
 
 /* signals with at most this many syncobjs have their arrays copied before the call */
 #define CAP_PRE_SYNCS 64
+
+/*
+ * Deferred decoding (defer.c). A successful call whose decoder can run on
+ * the writer thread is recorded raw: a struct cap_raw with copies of the
+ * argument, of its pre-call copies and of every user array the decoder
+ * reads. The writer decodes it when it takes it out of the ring, where
+ * cap_user() finds the arrays among the copies by their user address.
+ */
+#define CAP_REC_RAW_CALL 0xfc /* ring record kind (next to recorder.c's REC_*) */
+#define CAP_RAW_ROOM 2048u    /* ring bytes a raw record may take */
+
+/**
+ * struct cap_raw - a call recorded raw, as it sits in a ring
+ * @size: bytes of the record (multiple of 8), as struct cap_rec's
+ * @kind: CAP_REC_RAW_CALL
+ * @n_arrays: user arrays copied (struct cap_raw_array each, after the
+ *     signal handle copies)
+ * @arg_size: bytes of the argument copy, the first bytes of @data
+ * @pre_size: bytes of the pre-call copy of the argument (0: none), after
+ *     the argument (8-aligned)
+ * @pre_count: handles (and points, when @pre_points) of a signal, copied
+ *     before the call (cap_call.pre_handles), after the pre-call copy
+ * @pre_points: @pre_count points follow the handles (8-aligned)
+ * @file, @ioctl, @seq, @t_enter, @t_exit: as in struct cap_rec
+ * @t_abs: cap_call.t_enter
+ * @dec: decoder of the file
+ */
+struct cap_raw {
+	uint32_t size;
+	uint8_t kind;
+	uint8_t n_arrays;
+	uint16_t arg_size;
+	uint16_t pre_size;
+	uint16_t pre_count;
+	uint8_t pre_points;
+	uint8_t pad[3];
+	uint32_t file;
+	uint32_t ioctl;
+	uint32_t pad2;
+	const struct cap_decoder *dec;
+	uint64_t seq;
+	uint64_t t_enter;
+	uint64_t t_exit;
+	uint64_t t_abs;
+	uint64_t data[];
+};
+
+/* one copied user array in a struct cap_raw: its address, length, then its bytes (8-aligned) */
+struct cap_raw_array {
+	uint64_t ptr;
+	uint64_t len;
+};
+
+/* a raw record being written at the ring head (app thread) */
+struct cap_raw_build {
+	struct cap_raw *raw;
+	char *p, *end;
+};
+
+/*
+ * cap_raw_array() - copy @len bytes of a user array at @ptr into @r for
+ * the deferred decode; the call succeeded, so the kernel has read them.
+ * Return: the copy, or NULL when it does not fit (the call is then decoded
+ * at once).
+ */
+const void *cap_raw_array(struct cap_raw_build *r, uint64_t ptr, size_t len) CAP_HIDDEN;
 
 /**
  * struct cap_decoder - per-driver ioctl decoder
@@ -188,12 +259,19 @@ struct cap_call {
  * @decode: mandatory; fill @b->rec.op (kernel handles) for a CAP_ENTER or
  *     CAP_EXIT ioctl; return false when no op results (e.g. a failed create,
  *     which has no handle to name)
+ * @gather: optional; for a successful call, copy into @r (cap_raw_array())
+ *     every user array that @decode reads, and return true, when @decode
+ *     can run later on the writer thread: it has no side effect and reads
+ *     no state of the program's thread or descriptors. Return false to have
+ *     the call decoded at once (the default for every ioctl it does not
+ *     list).
  */
 struct cap_decoder {
 	const char *name;
 	enum vmb_driver driver;
 	enum cap_class (*classify)(unsigned long req, uint32_t *pre_bytes);
 	bool (*decode)(const struct cap_call *c, struct cap_build *b);
+	bool (*gather)(const struct cap_call *c, struct cap_raw_build *r);
 };
 
 extern const struct cap_decoder cap_decoder_xe CAP_HIDDEN;
@@ -207,6 +285,15 @@ enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes) CAP_HID
 enum cap_class cap_core_reclassify(unsigned long req, const void *pre,
 				   enum cap_class cls) CAP_HIDDEN;
 bool cap_core_decode(const struct cap_call *c, struct cap_build *b) CAP_HIDDEN;
+bool cap_core_gather(const struct cap_call *c, struct cap_raw_build *r) CAP_HIDDEN;
+
+/* defer.c */
+struct cap_file;
+extern bool cap_defer_on CAP_HIDDEN;
+bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_class cls,
+	       uint64_t seq, uint64_t t0, uint64_t t1) CAP_HIDDEN;
+struct cap_build *cap_defer_decode(const struct cap_raw *raw, uint32_t tid) CAP_HIDDEN;
+const void *cap_raw_lookup(const struct cap_raw *raw, uint64_t ptr, size_t len) CAP_HIDDEN;
 
 /* helpers shared by the decoders */
 void cap_op_init(struct cap_build *b, enum vmb_op_kind kind) CAP_HIDDEN;
@@ -317,6 +404,9 @@ void cap_recorder_init(void) CAP_HIDDEN;
 struct cap_build *cap_thread_build(void) CAP_HIDDEN;
 void cap_record_push(struct cap_build *b) CAP_HIDDEN;
 void cap_build_drop(struct cap_build *b) CAP_HIDDEN;
+char *cap_ring_begin(uint32_t room) CAP_HIDDEN;
+void cap_ring_commit(uint32_t len) CAP_HIDDEN;
+void cap_ring_cancel(void) CAP_HIDDEN;
 uint64_t cap_seq_next(void) CAP_HIDDEN;
 /* clock.c: timestamps */
 uint64_t cap_now(void) CAP_HIDDEN;

@@ -352,3 +352,57 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 	}
 	return false;
 }
+
+/* the arrays add_sync_array() reads, for a deferred decode */
+static bool gather_sync_array(const struct cap_call *c, struct cap_raw_build *r,
+			      uint64_t handles, uint64_t points, uint32_t count)
+{
+	if (c->pre_handles && c->pre_count == count && !points == !c->pre_points)
+		return true; /* the copies made before the call travel with the record */
+	if (!count || count > UINT16_MAX)
+		return true; /* nothing read (or nothing decoded) */
+	return cap_raw_array(r, handles, (size_t)count * 4) &&
+	       (!points || cap_raw_array(r, points, (size_t)count * 8));
+}
+
+/**
+ * cap_core_gather() - which core ioctls cap_core_decode() can decode on the
+ * writer thread, and the arrays it reads (struct cap_decoder.gather). The
+ * exports and imports stay immediate: a sync_file export marks the fd, an
+ * import reads that mark, and a dma-buf import asks the fd for its size.
+ */
+bool cap_core_gather(const struct cap_call *c, struct cap_raw_build *r)
+{
+	switch (_IOC_NR(c->req)) {
+	case 0x09: /* GEM_CLOSE */
+	case 0xbf: /* SYNCOBJ_CREATE */
+	case 0xc0: /* SYNCOBJ_DESTROY */
+	case 0xcc: /* SYNCOBJ_TRANSFER */
+		return true;
+	case 0xc3: { /* SYNCOBJ_WAIT */
+		const struct vmb_drm_syncobj_wait *a = c->arg;
+
+		return c->size < 32 || gather_sync_array(c, r, a->handles, 0, a->count_handles);
+	}
+	case 0xca: { /* SYNCOBJ_TIMELINE_WAIT */
+		const struct vmb_drm_syncobj_timeline_wait *a = c->arg;
+
+		return c->size < 40 ||
+		       gather_sync_array(c, r, a->handles, a->points, a->count_handles);
+	}
+	case 0xc4:   /* SYNCOBJ_RESET */
+	case 0xc5: { /* SYNCOBJ_SIGNAL */
+		const struct vmb_drm_syncobj_array *a = c->arg;
+
+		return c->size < sizeof(*a) ||
+		       gather_sync_array(c, r, a->handles, 0, a->count_handles);
+	}
+	case 0xcd: { /* SYNCOBJ_TIMELINE_SIGNAL */
+		const struct vmb_drm_syncobj_timeline_array *a = c->arg;
+
+		return c->size < sizeof(*a) ||
+		       gather_sync_array(c, r, a->handles, a->points, a->count_handles);
+	}
+	}
+	return false;
+}

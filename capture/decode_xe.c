@@ -245,9 +245,56 @@ static bool xe_decode(const struct cap_call *c, struct cap_build *b)
 	return false;
 }
 
+/*
+ * The arrays xe_decode() reads, for a deferred decode (struct
+ * cap_decoder.gather). A bind with a userptr op stays immediate: the
+ * decode notes the range for the unmap wrappers (userptr.c).
+ */
+static bool xe_gather(const struct cap_call *c, struct cap_raw_build *r)
+{
+	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_XE_VM_CREATE:
+	case VMB_DRM_XE_GEM_CREATE:
+	case VMB_DRM_XE_VM_DESTROY:
+	case VMB_DRM_XE_EXEC_QUEUE_DESTROY:
+		return true;
+	case VMB_DRM_XE_EXEC_QUEUE_CREATE: {
+		const struct vmb_xe_exec_queue_create *a = c->arg;
+
+		return c->size < sizeof(*a) || !a->width || !a->num_placements ||
+		       cap_raw_array(r, a->instances, sizeof(struct vmb_xe_engine_class_instance));
+	}
+	case VMB_DRM_XE_VM_BIND: {
+		const struct vmb_xe_vm_bind *a = c->arg;
+		const struct vmb_xe_vm_bind_op *ops = &a->bind;
+
+		if (c->size < sizeof(*a) || a->num_binds > UINT16_MAX)
+			return true;
+		if (a->num_binds != 1)
+			ops = cap_raw_array(r, a->vector_of_binds,
+					    (size_t)a->num_binds * sizeof(*ops));
+		if (a->num_binds && !ops)
+			return false;
+		for (uint32_t i = 0; i < a->num_binds; i++)
+			if (ops[i].op == VMB_XE_VM_BIND_OP_MAP_USERPTR)
+				return false;
+		return !a->num_syncs ||
+		       cap_raw_array(r, a->syncs, (size_t)a->num_syncs * sizeof(struct vmb_xe_sync));
+	}
+	case VMB_DRM_XE_EXEC: {
+		const struct vmb_xe_exec *a = c->arg;
+
+		return c->size < sizeof(*a) || !a->num_syncs ||
+		       cap_raw_array(r, a->syncs, (size_t)a->num_syncs * sizeof(struct vmb_xe_sync));
+	}
+	}
+	return false;
+}
+
 const struct cap_decoder cap_decoder_xe = {
     .name = "xe",
     .driver = VMB_DRIVER_XE,
     .classify = xe_classify,
     .decode = xe_decode,
+    .gather = xe_gather,
 };

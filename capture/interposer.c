@@ -234,6 +234,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 			pre_n = 0;
 		else
 			c.pre = pre;
+		c.pre_size = pre_n;
 	}
 	if (!(nr >= 0x40 && nr < 0xa0) && (nr == 0xc5 || nr == 0xcd))
 		pre_signal_arrays(&c, arg, nr, pre_h, pre_p);
@@ -253,9 +254,13 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		order_drop();
 
 	c.ret = r < 0 ? -err : 0;
-	if (c.ret == 0)
+	if (c.ret == 0) {
 		c.arg = arg;
-	else if (c.ret != -EFAULT && cap_safe_copy(post, arg, size))
+		/* decoded later, on the writer (defer.c), when its decoder allows */
+		if (cap_defer_on && (!pre_n || c.pre) && atomic_load(&cap_enabled) &&
+		    cap_defer(&c, f, cls, seq, t0, t1))
+			goto out;
+	} else if (c.ret != -EFAULT && cap_safe_copy(post, arg, size))
 		c.arg = post;
 	b = cap_thread_build();
 	cap_user_release(); /* the previous call's copies */
@@ -280,6 +285,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		/* a call that worked but could not be decoded is raw; a failed one is not */
 		cap_count_raw(req, c.ret != 0, c.ret);
 	}
+out:
 	cap_note_overhead(sampled ? cap_stamp() - w0 - (t1 - t0) : 0, sampled);
 	errno = err;
 	return r;

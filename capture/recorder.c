@@ -141,6 +141,8 @@ static struct cap_rec **pending;
 static size_t n_pending, cap_pending;
 static uint64_t next_seq, gap_since;
 static uint64_t late, gaps, bytes_written, lost;
+/* records decoded on the writer (defer.c), for the header */
+static _Atomic uint64_t deferred;
 /* lost records by op kind: the header's by_kind counts only what the file holds */
 static uint64_t lost_kind[VMB_OP_COUNT];
 static struct cap_out *out;
@@ -529,6 +531,51 @@ void cap_record_push(struct cap_build *b)
 	building = false;
 }
 
+/**
+ * cap_ring_begin() - reserve room for a record written directly into this
+ * thread's ring (a raw call, defer.c), and begin the thread's building
+ * time as cap_thread_build() does
+ * @room: bytes to reserve (CAP_RAW_ROOM)
+ *
+ * Return: the room, or NULL when the record cannot be written: a signal
+ * handler's ioctl interrupted this thread's recording, or the ring stayed
+ * full (both counted as drops; nothing is to be recorded then).
+ */
+char *cap_ring_begin(uint32_t room)
+{
+	struct tbuf *t = tbuf_get();
+	char *p;
+
+	if (!t || building) {
+		atomic_fetch_add(&drops, 1);
+		return NULL;
+	}
+	building = true;
+	atomic_signal_fence(memory_order_seq_cst); /* building before the ring is touched */
+	p = ring_reserve(t, room);
+	if (!p) {
+		atomic_fetch_add(&drops, 1);
+		building = false;
+	}
+	return p;
+}
+
+/** cap_ring_commit() - publish the first @len bytes of the room cap_ring_begin() gave */
+void cap_ring_commit(uint32_t len)
+{
+	if (!atomic_load_explicit(&writer_started, memory_order_acquire))
+		writer_start();
+	ring_commit(my_tbuf, len);
+	atomic_signal_fence(memory_order_seq_cst);
+	building = false;
+}
+
+/** cap_ring_cancel() - give back the room of cap_ring_begin() unused */
+void cap_ring_cancel(void)
+{
+	building = false;
+}
+
 /* ---- writer side ---- */
 
 static void pending_add(struct cap_rec *r)
@@ -575,6 +622,21 @@ static void drain_ring(struct tbuf *t)
 		if (h->kind == REC_INDIRECT) {
 			rec_times(h->rec);
 			pending_add(h->rec);
+		} else if (h->kind == CAP_REC_RAW_CALL) {
+			struct cap_build *b = cap_defer_decode((const struct cap_raw *)h, t->tid);
+
+			atomic_fetch_add_explicit(&deferred, 1, memory_order_relaxed);
+
+			if (b->rec->kind == CAP_REC_OP && b->rec->op.kind == VMB_OP_COUNT)
+				b->rec->kind = REC_NONE;
+			r = malloc(cap_build_size(b));
+			if (r) {
+				cap_build_layout(b, r, cap_build_size(b));
+				rec_times(r);
+				pending_add(r);
+			} else {
+				atomic_fetch_add(&drops, 1);
+			}
 		} else if (h->kind != REC_PAD) {
 			r = malloc(h->size);
 			if (r) {
@@ -772,11 +834,12 @@ static void render_header(char *buf, bool complete, const char *end)
 		      ",\"late\":%" PRIu64 ",\"seq_gaps\":%" PRIu64 ",\"unknown_handles\":%" PRIu64
 		      ",\"user_fence_ops\":%" PRIu64 ",\"fence_fd_ops\":%" PRIu64
 		      ",\"fence_dep_ops\":%" PRIu64 ",\"syncobj_fixups\":%" PRIu64
-		      ",\"flush_ms\":%u,\"clock\":\"%s\",\"overhead_ns_per_op\":%" PRIu64,
+		      ",\"flush_ms\":%u,\"clock\":\"%s\",\"deferred\":%" PRIu64
+		      ",\"overhead_ns_per_op\":%" PRIu64,
 		      st->failed, bytes_written, atomic_load(&drops), late, gaps,
 		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
 		      st->syncobj_fixups, cap_cfg.flush_ms, cap_clock_name(),
-		      ovh_n ? ovh_ns / ovh_n : 0);
+		      atomic_load(&deferred), ovh_n ? ovh_ns / ovh_n : 0);
 	cap_sb_printf(&h, ",\"backpressure_waits\":%" PRIu64 ",\"backpressure_ns\":%" PRIu64, waits,
 		      wait_ns);
 	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
@@ -1245,6 +1308,7 @@ void cap_recorder_init(void)
 	if (!cap_cfg.flush_ms)
 		cap_cfg.flush_ms = 100;
 	cap_cfg.only_driver = d && *d ? strdup(d) : NULL;
+	cap_defer_on = env_u64("VMB_CAPTURE_DEFER", 1) != 0;
 	cap_pid = getpid();
 	pthread_key_create(&tbuf_key, tbuf_release);
 	out = cap_out_create();

@@ -4,7 +4,8 @@
 # without a GPU: the shim (build/libvmshim.so) serves the render node.
 #
 #   round trips: replay --backend=D of every committed trace on the shim,
-#     captured, gives the same gpuvm and refcount metrics as the original
+#     captured, gives the same gpuvm and refcount metrics as the original;
+#     captured again with VMB_CAPTURE_DEFER=0, gives the same ops
 #   16 threads x 20000 ioctls: every op once, per-thread and kernel order
 #   fork, vfork+exec, fork+exec, posix_spawn, dup2, fd number reuse
 #   SIGKILL in the middle, errno/return values unchanged, exit status,
@@ -387,6 +388,7 @@ fi
 # --- round trips over the shim -------------------------------------------
 traces=$(ls traces/*.json traces/*.jsonl 2>/dev/null)
 for d in xe amdgpu nouveau panthor msm; do
+	same_n=0 same_bad=""
 	for t in $traces; do
 		td=$(python3 -c 'import json,sys
 f=open(sys.argv[1]); l=f.readline()
@@ -427,7 +429,21 @@ r=json.load(open(sys.argv[1])); print(sum(x["metrics"]["errors"].get("unsupporte
 		else
 			notok "$name" "$(cat "$base.c")"
 		fi
+		# the same run with every call decoded at once (defer.c off)
+		VMB_CAPTURE_DEFER=0 shimcap $d "$base.imm.jsonl" -q -- $REPLAY --backend=$d \
+			-o "$base.hw2.json" "$base.ref.jsonl" >/dev/null 2>&1
+		same_n=$((same_n + 1))
+		$CHECK same "$base.jsonl" "$base.imm.jsonl" >"$base.c" 2>&1 ||
+			same_bad="$same_bad [$(basename "$t"): $(head -c 600 "$base.c")]"
 	done
+	name="deferred and immediate decoding give the same trace: $d"
+	if [ $same_n = 0 ]; then
+		skip "$name" "no round trip ran on $d"
+	elif [ -z "$same_bad" ]; then
+		ok "$name ($same_n traces)"
+	else
+		notok "$name" "$same_bad"
+	fi
 done
 
 # --- syncobj transfer, reset, sync_file export/import (cap_sync) ---------

@@ -9,6 +9,11 @@
                                              (a cut last line is allowed)
   capture_check.py metrics A.json B.json     same gpuvm and refcount metrics
   capture_check.py noevict TRACE OUT.jsonl   TRACE without its evict ops
+  capture_check.py same DEFER.jsonl IMM.jsonl the same ops and counts from
+                                             deferred and immediate decoding
+                                             (timing left out), and DEFER
+                                             decoded some records on the
+                                             writer, IMM none
 
 Prints nothing and exits 0 when the check holds, else prints the reason
 and exits 1.
@@ -153,6 +158,47 @@ def noevict(src, dst):
                 f.write(json.dumps(o) + "\n")
 
 
+# keys that depend on timing: when, who, how long, the order number
+TIMING = ("t", "tid", "x_seq", "x_dur")
+COUNTS = ("ops", "lost", "by_kind", "drops", "seq_gaps", "unknown_handles",
+          "user_fence_ops", "fence_fd_ops", "fence_dep_ops", "syncobj_fixups",
+          "raw", "raw_total", "ignored_total")
+
+
+def same(a, b):
+    ha, oa, _ = load(a)
+    hb, ob, _ = load(b)
+    xa, xb = ha["x_capture"], hb["x_capture"]
+    if not xa.get("deferred"):
+        fail(f"{a}: no record was decoded on the writer (deferred {xa.get('deferred')})")
+    if xb.get("deferred") != 0:
+        fail(f"{b}: VMB_CAPTURE_DEFER=0 still deferred {xb.get('deferred')}")
+    for k in COUNTS:
+        if xa.get(k) != xb.get(k):
+            fail(f"x_capture.{k}: deferred {xa.get(k)}, immediate {xb.get(k)}")
+
+    def strip(o):
+        o = {k: v for k, v in o.items() if k not in TIMING and k != "addr"}
+        # userptr addresses differ from run to run (ASLR)
+        if "binds" in o:
+            o["binds"] = [{k: v for k, v in e.items() if k != "addr"} for e in o["binds"]]
+        if o["op"] == "wait":  # a wait's timeout can expire in one run only
+            o.pop("ret", None)
+            o.pop("timeout_ns", None)
+        return o
+
+    def timeout(o):
+        return o.get("timeout_ns", -1) if o["op"] == "wait" else -1
+
+    if len(oa) != len(ob):
+        fail(f"{len(oa)} ops deferred, {len(ob)} immediate")
+    for i, (x, y) in enumerate(zip(oa, ob)):
+        # relative timeouts: the replayer's deadline minus the capture's
+        # clock read before the call, the same within scheduling noise
+        if strip(x) != strip(y) or abs(timeout(x) - timeout(y)) > 20000000:
+            fail(f"op {i}: deferred {x}, immediate {y}")
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "stress":
@@ -167,6 +213,8 @@ def main():
         noevict(args[0], args[1])
     elif cmd == "metrics":
         metrics(args[0], args[1])
+    elif cmd == "same":
+        same(args[0], args[1])
     else:
         fail(f"unknown check {cmd}")
 
