@@ -290,8 +290,8 @@ bool cap_core_gather(const struct cap_call *c, struct cap_raw_build *r) CAP_HIDD
 /* defer.c */
 struct cap_file;
 extern bool cap_defer_on CAP_HIDDEN;
-bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_class cls,
-	       uint64_t seq, uint64_t t0, uint64_t t1) CAP_HIDDEN;
+bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_class cls, uint64_t seq,
+	       uint64_t t0, uint64_t t1) CAP_HIDDEN;
 struct cap_build *cap_defer_decode(const struct cap_raw *raw, uint32_t tid) CAP_HIDDEN;
 const void *cap_raw_lookup(const struct cap_raw *raw, uint64_t ptr, size_t len) CAP_HIDDEN;
 

@@ -270,9 +270,67 @@ static bool amdgpu_decode(const struct cap_call *c, struct cap_build *b)
 	return false;
 }
 
+/*
+ * The arrays amdgpu_decode() reads, for a deferred decode (struct
+ * cap_decoder.gather): a CS's chunk pointers, every chunk and its data,
+ * and the BO list a BO_HANDLES chunk points at; the kernel has read them
+ * all (amdgpu_cs.c:amdgpu_cs_pass1, amdgpu_bo_list.c:
+ * amdgpu_bo_create_list_entry_array). GEM_USERPTR stays immediate: its
+ * decode notes the range for the unmap wrappers.
+ */
+static bool amdgpu_gather_cs(const struct cap_call *c, struct cap_raw_build *r)
+{
+	const struct vmb_amdgpu_cs_in *a = c->pre;
+	const uint64_t *chunks;
+
+	if (c->size < sizeof(union vmb_amdgpu_cs) || !a->num_chunks || a->num_chunks > 4096)
+		return true;
+	chunks = cap_raw_array(r, a->chunks, (size_t)a->num_chunks * 8);
+	if (!chunks)
+		return false;
+	for (uint32_t i = 0; i < a->num_chunks; i++) {
+		const struct vmb_amdgpu_cs_chunk *ch = cap_raw_array(r, chunks[i], sizeof(*ch));
+		size_t bytes;
+		const struct vmb_amdgpu_bo_list_in *l;
+
+		if (!ch)
+			return false;
+		bytes = (size_t)ch->length_dw * 4;
+		l = bytes ? cap_raw_array(r, ch->chunk_data, bytes) : NULL;
+		if (bytes && !l)
+			return false;
+		if (ch->chunk_id != VMB_AMDGPU_CHUNK_ID_BO_HANDLES || bytes < sizeof(*l) ||
+		    l->bo_info_size < 4 || !l->bo_number || l->bo_number > (1u << 20))
+			continue;
+		if (!cap_raw_array(r, l->bo_info_ptr, (size_t)l->bo_number * l->bo_info_size))
+			return false;
+	}
+	return true;
+}
+
+static bool amdgpu_gather(const struct cap_call *c, struct cap_raw_build *r)
+{
+	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_AMDGPU_GEM_CREATE:
+	case VMB_DRM_AMDGPU_CTX:
+		return true;
+	case VMB_DRM_AMDGPU_GEM_VA: {
+		const struct vmb_amdgpu_gem_va *a = c->arg;
+
+		return c->size < sizeof(*a) || !a->num_syncobj_handles ||
+		       cap_raw_array(r, a->input_fence_syncobj_handles,
+				     (size_t)a->num_syncobj_handles * 4);
+	}
+	case VMB_DRM_AMDGPU_CS:
+		return amdgpu_gather_cs(c, r);
+	}
+	return false;
+}
+
 const struct cap_decoder cap_decoder_amdgpu = {
     .name = "amdgpu",
     .driver = VMB_DRIVER_AMDGPU,
     .classify = amdgpu_classify,
     .decode = amdgpu_decode,
+    .gather = amdgpu_gather,
 };

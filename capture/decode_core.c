@@ -354,8 +354,8 @@ bool cap_core_decode(const struct cap_call *c, struct cap_build *b)
 }
 
 /* the arrays add_sync_array() reads, for a deferred decode */
-static bool gather_sync_array(const struct cap_call *c, struct cap_raw_build *r,
-			      uint64_t handles, uint64_t points, uint32_t count)
+static bool gather_sync_array(const struct cap_call *c, struct cap_raw_build *r, uint64_t handles,
+			      uint64_t points, uint32_t count)
 {
 	if (c->pre_handles && c->pre_count == count && !points == !c->pre_points)
 		return true; /* the copies made before the call travel with the record */

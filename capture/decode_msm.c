@@ -237,9 +237,56 @@ static bool msm_decode(const struct cap_call *c, struct cap_build *b)
 	return false;
 }
 
+/* the syncobj array msm_syncs() reads */
+static bool msm_gather_syncs(struct cap_raw_build *r, uint64_t ptr, uint32_t n, uint32_t stride)
+{
+	if (!n || stride < sizeof(struct vmb_msm_syncobj) || n > UINT16_MAX)
+		return true;
+	return cap_raw_array(r, ptr, (size_t)n * stride);
+}
+
+/* the arrays msm_decode() reads, for a deferred decode (struct cap_decoder.gather) */
+static bool msm_gather(const struct cap_call *c, struct cap_raw_build *r)
+{
+	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_MSM_SET_PARAM:
+	case VMB_DRM_MSM_GEM_NEW:
+	case VMB_DRM_MSM_SUBMITQUEUE_NEW:
+	case VMB_DRM_MSM_SUBMITQUEUE_CLOSE:
+		return true;
+	case VMB_DRM_MSM_VM_BIND: {
+		const struct vmb_msm_vm_bind *a = c->arg;
+
+		if (c->size < sizeof(*a) || a->nr_ops > UINT16_MAX)
+			return true;
+		if (a->nr_ops > 1 && a->op_stride >= sizeof(struct vmb_msm_vm_bind_op) &&
+		    !cap_raw_array(r, a->ops, (size_t)a->nr_ops * a->op_stride))
+			return false;
+		return msm_gather_syncs(r, a->in_syncobjs, a->nr_in_syncobjs, a->syncobj_stride) &&
+		       msm_gather_syncs(r, a->out_syncobjs, a->nr_out_syncobjs, a->syncobj_stride);
+	}
+	case VMB_DRM_MSM_GEM_SUBMIT: {
+		const struct vmb_msm_gem_submit *a = c->arg;
+
+		if (c->size < sizeof(*a) || a->nr_bos > (1u << 20))
+			return true;
+		if (a->nr_bos && !cap_raw_array(r, a->bos, (size_t)a->nr_bos * MSM_SUBMIT_BO_SIZE))
+			return false;
+		return (!(a->flags & VMB_MSM_SUBMIT_SYNCOBJ_IN) ||
+			msm_gather_syncs(r, a->in_syncobjs, a->nr_in_syncobjs,
+					 a->syncobj_stride)) &&
+		       (!(a->flags & VMB_MSM_SUBMIT_SYNCOBJ_OUT) ||
+			msm_gather_syncs(r, a->out_syncobjs, a->nr_out_syncobjs,
+					 a->syncobj_stride));
+	}
+	}
+	return false;
+}
+
 const struct cap_decoder cap_decoder_msm = {
     .name = "msm",
     .driver = VMB_DRIVER_MSM,
     .classify = msm_classify,
     .decode = msm_decode,
+    .gather = msm_gather,
 };

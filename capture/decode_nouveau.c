@@ -296,9 +296,39 @@ static bool nouveau_decode(const struct cap_call *c, struct cap_build *b)
 	return false;
 }
 
+/*
+ * The arrays nouveau_decode() reads, for a deferred decode (struct
+ * cap_decoder.gather). VM_INIT and VM_BIND stay immediate: their decode
+ * keeps the sparse regions of the descriptor (struct nv_file), in the
+ * order the calls happen.
+ */
+static bool nouveau_gather(const struct cap_call *c, struct cap_raw_build *r)
+{
+	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_NOUVEAU_GEM_NEW:
+	case VMB_DRM_NOUVEAU_CHANNEL_ALLOC:
+	case VMB_DRM_NOUVEAU_CHANNEL_FREE:
+		return true;
+	case VMB_DRM_NOUVEAU_EXEC: {
+		const struct vmb_nouveau_exec *a = c->arg;
+
+		if (c->size < sizeof(*a) || a->wait_count > UINT16_MAX || a->sig_count > UINT16_MAX)
+			return true;
+		return (!a->wait_count ||
+			cap_raw_array(r, a->wait_ptr,
+				      (size_t)a->wait_count * sizeof(struct vmb_nouveau_sync))) &&
+		       (!a->sig_count ||
+			cap_raw_array(r, a->sig_ptr,
+				      (size_t)a->sig_count * sizeof(struct vmb_nouveau_sync)));
+	}
+	}
+	return false;
+}
+
 const struct cap_decoder cap_decoder_nouveau = {
     .name = "nouveau",
     .driver = VMB_DRIVER_NOUVEAU,
     .classify = nouveau_classify,
     .decode = nouveau_decode,
+    .gather = nouveau_gather,
 };

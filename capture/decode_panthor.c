@@ -238,9 +238,65 @@ static bool panthor_decode(const struct cap_call *c, struct cap_build *b)
 	return false;
 }
 
+/* copy the obj_array elem() would read; *@base: the copy (NULL: nothing read) */
+static bool gather_elem(struct cap_raw_build *r, const struct vmb_panthor_obj_array *a, size_t min,
+			const char **base)
+{
+	*base = NULL;
+	if (!a->count || a->stride < min || a->count > (1u << 20))
+		return true;
+	*base = cap_raw_array(r, a->array, (size_t)a->count * a->stride);
+	return *base != NULL;
+}
+
+/*
+ * The arrays panthor_decode() reads, for a deferred decode (struct
+ * cap_decoder.gather): a bind's ops or a submit's queue submits, and the
+ * sync array of each
+ */
+static bool panthor_gather(const struct cap_call *c, struct cap_raw_build *r)
+{
+	const struct vmb_panthor_obj_array *outer;
+	size_t min, syncs_at;
+	const char *base, *s;
+
+	switch (_IOC_NR(c->req) - VMB_DRM_COMMAND_BASE) {
+	case VMB_DRM_PANTHOR_VM_CREATE:
+	case VMB_DRM_PANTHOR_VM_DESTROY:
+	case VMB_DRM_PANTHOR_BO_CREATE:
+	case VMB_DRM_PANTHOR_GROUP_CREATE:
+	case VMB_DRM_PANTHOR_GROUP_DESTROY:
+		return true;
+	case VMB_DRM_PANTHOR_VM_BIND:
+		if (c->size < sizeof(struct vmb_panthor_vm_bind))
+			return true;
+		outer = &((const struct vmb_panthor_vm_bind *)c->arg)->ops;
+		min = sizeof(struct vmb_panthor_vm_bind_op);
+		syncs_at = offsetof(struct vmb_panthor_vm_bind_op, syncs);
+		break;
+	case VMB_DRM_PANTHOR_GROUP_SUBMIT:
+		if (c->size < sizeof(struct vmb_panthor_group_submit))
+			return true;
+		outer = &((const struct vmb_panthor_group_submit *)c->arg)->queue_submits;
+		min = sizeof(struct vmb_panthor_queue_submit);
+		syncs_at = offsetof(struct vmb_panthor_queue_submit, syncs);
+		break;
+	default:
+		return false;
+	}
+	if (!gather_elem(r, outer, min, &base))
+		return false;
+	for (uint32_t i = 0; base && i < outer->count; i++)
+		if (!gather_elem(r, (const void *)(base + (size_t)i * outer->stride + syncs_at),
+				 sizeof(struct vmb_panthor_sync_op), &s))
+			return false;
+	return true;
+}
+
 const struct cap_decoder cap_decoder_panthor = {
     .name = "panthor",
     .driver = VMB_DRIVER_PANTHOR,
     .classify = panthor_classify,
     .decode = panthor_decode,
+    .gather = panthor_gather,
 };

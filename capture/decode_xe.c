@@ -279,13 +279,15 @@ static bool xe_gather(const struct cap_call *c, struct cap_raw_build *r)
 			if (ops[i].op == VMB_XE_VM_BIND_OP_MAP_USERPTR)
 				return false;
 		return !a->num_syncs ||
-		       cap_raw_array(r, a->syncs, (size_t)a->num_syncs * sizeof(struct vmb_xe_sync));
+		       cap_raw_array(r, a->syncs,
+				     (size_t)a->num_syncs * sizeof(struct vmb_xe_sync));
 	}
 	case VMB_DRM_XE_EXEC: {
 		const struct vmb_xe_exec *a = c->arg;
 
 		return c->size < sizeof(*a) || !a->num_syncs ||
-		       cap_raw_array(r, a->syncs, (size_t)a->num_syncs * sizeof(struct vmb_xe_sync));
+		       cap_raw_array(r, a->syncs,
+				     (size_t)a->num_syncs * sizeof(struct vmb_xe_sync));
 	}
 	}
 	return false;

@@ -89,8 +89,8 @@ const void *cap_raw_lookup(const struct cap_raw *raw, uint64_t ptr, size_t len)
  * counted: the ring stayed full, or a signal handler's ioctl interrupted
  * this thread's recording); false when the caller must decode it now.
  */
-bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_class cls,
-	       uint64_t seq, uint64_t t0, uint64_t t1)
+bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_class cls, uint64_t seq,
+	       uint64_t t0, uint64_t t1)
 {
 	unsigned int nr = _IOC_NR(c->req);
 	bool drv = nr >= 0x40 && nr < 0xa0;

@@ -829,17 +829,16 @@ static void render_header(char *buf, bool complete, const char *end)
 		waits += atomic_load_explicit(&t->waits, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&reg_lock);
-	cap_sb_printf(&h,
-		      "},\"failed\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"drops\":%" PRIu64
-		      ",\"late\":%" PRIu64 ",\"seq_gaps\":%" PRIu64 ",\"unknown_handles\":%" PRIu64
-		      ",\"user_fence_ops\":%" PRIu64 ",\"fence_fd_ops\":%" PRIu64
-		      ",\"fence_dep_ops\":%" PRIu64 ",\"syncobj_fixups\":%" PRIu64
-		      ",\"flush_ms\":%u,\"clock\":\"%s\",\"deferred\":%" PRIu64
-		      ",\"overhead_ns_per_op\":%" PRIu64,
-		      st->failed, bytes_written, atomic_load(&drops), late, gaps,
-		      st->unknown_handles, st->user_fence_ops, st->fence_fd_ops, st->dep_ops,
-		      st->syncobj_fixups, cap_cfg.flush_ms, cap_clock_name(),
-		      atomic_load(&deferred), ovh_n ? ovh_ns / ovh_n : 0);
+	cap_sb_printf(
+	    &h,
+	    "},\"failed\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"drops\":%" PRIu64 ",\"late\":%" PRIu64
+	    ",\"seq_gaps\":%" PRIu64 ",\"unknown_handles\":%" PRIu64 ",\"user_fence_ops\":%" PRIu64
+	    ",\"fence_fd_ops\":%" PRIu64 ",\"fence_dep_ops\":%" PRIu64
+	    ",\"syncobj_fixups\":%" PRIu64 ",\"flush_ms\":%u,\"clock\":\"%s\",\"deferred\":%" PRIu64
+	    ",\"overhead_ns_per_op\":%" PRIu64,
+	    st->failed, bytes_written, atomic_load(&drops), late, gaps, st->unknown_handles,
+	    st->user_fence_ops, st->fence_fd_ops, st->dep_ops, st->syncobj_fixups, cap_cfg.flush_ms,
+	    cap_clock_name(), atomic_load(&deferred), ovh_n ? ovh_ns / ovh_n : 0);
 	cap_sb_printf(&h, ",\"backpressure_waits\":%" PRIu64 ",\"backpressure_ns\":%" PRIu64, waits,
 		      wait_ns);
 	cap_sb_printf(&h, ",\"t0\":%" PRIu64 ",\"files\":[%s],\"raw\":[", cap_cfg.t0, files_json);
