@@ -36,11 +36,97 @@ static void reset(void)
 	seq = 0;
 }
 
-/* run @dec (or the core decoder) on @arg as ioctl @req; keep the record */
+/*
+ * The deferred path (defer.c) writes into the thread's ring through these
+ * (recorder.c, not linked here): one record at a time, in ring_buf.
+ */
+static uint64_t ring_buf[CAP_RAW_ROOM / 8];
+static uint32_t ring_len;
+static unsigned int n_deferred;
+
+char *cap_ring_begin(uint32_t room)
+{
+	CHECK_U64(room, sizeof(ring_buf));
+	ring_len = 0;
+	return (char *)ring_buf;
+}
+
+void cap_ring_commit(uint32_t len)
+{
+	ring_len = len;
+}
+
+void cap_ring_cancel(void)
+{
+}
+
+uint64_t cap_seq_next(void)
+{
+	return 77;
+}
+
+void cap_count_raw(unsigned long req, bool known, int ret)
+{
+	(void)req;
+	(void)known;
+	(void)ret;
+}
+
+/*
+ * The same call through the deferred path: gathered into the ring and
+ * decoded from the copies (cap_user() finds nothing else then). When the
+ * decoder lets
+ * it be deferred, the op must be the one the immediate decode built (@b,
+ * or none when @ok is false).
+ */
+static void check_deferred(const struct cap_call *c, const struct cap_decoder *dec, bool ok,
+			   const struct cap_build *b)
+{
+	struct cap_file f = {.serial = 1, .dec = dec};
+	struct cap_build *w;
+
+	if (!cap_defer(c, &f, CAP_ENTER, 5, 10, 15)) {
+		CHECK_U64(ring_len, 0);
+		return;
+	}
+	CHECK(ring_len >= sizeof(struct cap_raw) && ring_len <= sizeof(ring_buf));
+	n_deferred++;
+	w = cap_defer_decode((const struct cap_raw *)ring_buf, 9);
+	CHECK_U64(w->rec->seq, 5);
+	CHECK_U64(w->rec->t_enter, 10);
+	CHECK_U64(w->rec->t_exit, 15);
+	CHECK_U64(w->rec->ioctl, (uint32_t)c->req);
+	if (!ok) {
+		CHECK_U64(w->rec->op.kind, VMB_OP_COUNT);
+		return;
+	}
+	CHECK_U64(w->rec->kind, b->rec->kind);
+	CHECK_U64(w->rec->flags, b->rec->flags);
+	CHECK_U64(w->rec->aux, b->rec->aux);
+	CHECK(!memcmp(&w->rec->op, &b->rec->op, sizeof(b->rec->op)));
+	CHECK_U64(w->n_binds, b->n_binds);
+	CHECK_U64(w->n_syncs, b->n_syncs);
+	CHECK_U64(w->n_ids, b->n_ids);
+	if (w->n_binds == b->n_binds)
+		CHECK(!memcmp(w->binds, b->binds, b->n_binds * sizeof(*b->binds)));
+	for (uint32_t i = 0; i < b->n_syncs && i < w->n_syncs; i++) {
+		CHECK_U64(w->syncs[i].syncobj, b->syncs[i].syncobj);
+		CHECK_U64(w->syncs[i].point, b->syncs[i].point);
+	}
+	if (w->n_ids == b->n_ids)
+		CHECK(!b->n_ids || !memcmp(w->ids, b->ids, b->n_ids * sizeof(*b->ids)));
+}
+
+/*
+ * run @dec (or the core decoder) on @arg as ioctl @req; keep the record;
+ * a successful call also goes through the deferred path (check_deferred())
+ */
 static bool decode(const struct cap_decoder *dec, unsigned long req, void *arg, const void *pre,
 		   int ret, struct cap_rec **out)
 {
 	static struct cap_build b;
+	unsigned int nr = _IOC_NR(req);
+	uint32_t pre_n = 0;
 	struct cap_call c = {.fd = 3,
 			     .req = req,
 			     .arg = arg,
@@ -48,15 +134,21 @@ static bool decode(const struct cap_decoder *dec, unsigned long req, void *arg, 
 			     .size = _IOC_SIZE(req),
 			     .ret = ret,
 			     .t_enter = 1000};
-	unsigned int nr = _IOC_NR(req);
 	uint32_t size;
 	bool ok;
 
+	if (nr >= 0x40 && nr < 0xa0)
+		dec->classify(req, &pre_n);
+	else
+		cap_core_classify(req, &pre_n);
+	c.pre_size = pre ? pre_n : 0;
 	b.rec = &b.own;
 	memset(b.rec, 0, sizeof(*b.rec));
 	b.n_binds = b.n_syncs = b.n_ids = 0;
 	b.oom = false;
 	ok = nr >= 0x40 && nr < 0xa0 ? dec->decode(&c, &b) : cap_core_decode(&c, &b);
+	if (!ret)
+		check_deferred(&c, dec, ok, &b);
 	if (!ok)
 		return false;
 	b.rec->file = 1;
@@ -733,6 +825,16 @@ TEST(clock_stamps_convert)
 	CHECK(span + 20000 >= before[4] - after[0] && span <= after[4] - before[0] + 20000);
 }
 
+/*
+ * Every successful call of the tests above also went through the deferred
+ * path (check_deferred()); most of them qualify for it
+ */
+TEST(deferred_decodes_ran)
+{
+	printf("# %u calls decoded deferred as well\n", n_deferred);
+	CHECK(n_deferred >= 30);
+}
+
 int main(void)
 {
 	RUN(clock_stamps_convert);
@@ -746,6 +848,7 @@ int main(void)
 	RUN(amdgpu_userptr_as_map_userptr);
 	RUN(late_timeline_use);
 	RUN(failed_call_bad_pointer);
+	RUN(deferred_decodes_ran);
 	reset();
 	return TEST_SUMMARY();
 }
