@@ -40,7 +40,7 @@ const void *cap_raw_array(struct cap_raw_build *r, uint64_t ptr, size_t len)
 		return NULL;
 	a->ptr = ptr;
 	a->len = len;
-	memcpy(a + 1, (const void *)(uintptr_t)ptr, len);
+	cap_copy_small(a + 1, (const void *)(uintptr_t)ptr, len);
 	r->p += need;
 	r->raw->n_arrays++;
 	return a + 1;
@@ -130,16 +130,16 @@ bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_clas
 	raw->t_exit = t1;
 	raw->t_abs = c->t_enter;
 	p = (char *)raw->data;
-	memcpy(p, c->arg, c->size);
+	cap_copy_small(p, c->arg, c->size);
 	p += pad8(c->size);
 	if (c->pre_size)
-		memcpy(p, c->pre, c->pre_size);
+		cap_copy_small(p, c->pre, c->pre_size);
 	p += pad8(c->pre_size);
 	if (c->pre_count) {
-		memcpy(p, c->pre_handles, (size_t)c->pre_count * 4);
+		cap_copy_small(p, c->pre_handles, (size_t)c->pre_count * 4);
 		p += pad8((size_t)c->pre_count * 4);
 		if (c->pre_points)
-			memcpy(p, c->pre_points, (size_t)c->pre_count * 8);
+			cap_copy_small(p, c->pre_points, (size_t)c->pre_count * 8);
 	}
 	cap_ring_commit(raw->size);
 	return true;
