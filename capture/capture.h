@@ -322,10 +322,10 @@ static inline __attribute__((always_inline)) bool cap_on_own_stack(const void *s
 }
 
 /*
- * cap_copy_small() - memcpy() for the tens of bytes a record copies (an
+ * cap_copy_small() - memcpy() for the few bytes a record copies (an
  * argument struct, a handle array): inline, it costs less than libc's
- * memcpy behind its PLT entry, which copies anything over 32 bytes. (GCC is kept from turning the loop back
- * into that call.)
+ * memcpy behind its PLT entry, which still copies anything over 32 bytes.
+ * (GCC is kept from turning the loop back into that call.)
  */
 static inline __attribute__((always_inline, optimize("no-tree-loop-distribute-patterns"))) void
 cap_copy_small(void *dst, const void *src, size_t len)
