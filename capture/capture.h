@@ -194,40 +194,40 @@ struct cap_call {
 #define CAP_RAW_ROOM 2048u    /* ring bytes a raw record may take */
 
 /**
- * struct cap_raw - a call recorded raw, as it sits in a ring
+ * struct cap_raw - a call recorded raw, as it sits in a ring (48 bytes,
+ * then @data: the argument, its pre-call copy, a signal's handle and point
+ * copies, then the user arrays; see raw_layout() in defer.c)
  * @size: bytes of the record (multiple of 8), as struct cap_rec's
  * @kind: CAP_REC_RAW_CALL
- * @n_arrays: user arrays copied (struct cap_raw_array each, after the
- *     signal handle copies)
- * @arg_size: bytes of the argument copy, the first bytes of @data
- * @pre_size: bytes of the pre-call copy of the argument (0: none), after
- *     the argument (8-aligned)
- * @pre_count: handles (and points, when @pre_points) of a signal, copied
- *     before the call (cap_call.pre_handles), after the pre-call copy
- * @pre_points: @pre_count points follow the handles (8-aligned)
+ * @n_arrays: user arrays copied (struct cap_raw_array each)
+ * @driver: enum vmb_driver of the file, which names its decoder
+ * @flags: CAP_RAW_F_*
+ * @arg_size: bytes of the argument copy
+ * @pre_size: bytes of the pre-call copy of the argument (0: none)
+ * @pre_count: handles of a signal copied before the call
+ *     (cap_call.pre_handles; 0: none)
  * @file, @ioctl, @seq, @t_enter, @t_exit: as in struct cap_rec
- * @t_abs: cap_call.t_enter
- * @dec: decoder of the file
  */
 struct cap_raw {
 	uint32_t size;
 	uint8_t kind;
 	uint8_t n_arrays;
+	uint8_t driver;
+	uint8_t flags;
 	uint16_t arg_size;
 	uint16_t pre_size;
 	uint16_t pre_count;
-	uint8_t pre_points;
-	uint8_t pad[3];
+	uint16_t pad;
 	uint32_t file;
 	uint32_t ioctl;
-	uint32_t pad2;
-	const struct cap_decoder *dec;
 	uint64_t seq;
 	uint64_t t_enter;
 	uint64_t t_exit;
-	uint64_t t_abs;
 	uint64_t data[];
 };
+
+#define CAP_RAW_F_POINTS (1u << 0) /* @pre_count points follow the handles */
+#define CAP_RAW_F_ABS (1u << 1)	   /* cap_call.t_enter is in the first 8 bytes of @data */
 
 /* one copied user array in a struct cap_raw: its address, length, then its bytes (8-aligned) */
 struct cap_raw_array {
@@ -281,6 +281,7 @@ extern const struct cap_decoder cap_decoder_panthor CAP_HIDDEN;
 extern const struct cap_decoder cap_decoder_msm CAP_HIDDEN;
 
 const struct cap_decoder *cap_decoder_find(const char *name) CAP_HIDDEN;
+const struct cap_decoder *cap_decoder_of(enum vmb_driver driver) CAP_HIDDEN;
 enum cap_class cap_core_classify(unsigned long req, uint32_t *pre_bytes) CAP_HIDDEN;
 enum cap_class cap_core_reclassify(unsigned long req, const void *pre,
 				   enum cap_class cls) CAP_HIDDEN;

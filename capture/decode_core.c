@@ -35,16 +35,25 @@
  *
  * Return: the decoder, or NULL for drivers that are not recorded
  */
+static const struct cap_decoder *const all_decoders[] = {
+    &cap_decoder_xe,	  &cap_decoder_amdgpu, &cap_decoder_nouveau,
+    &cap_decoder_panthor, &cap_decoder_msm,
+};
+
 const struct cap_decoder *cap_decoder_find(const char *name)
 {
-	static const struct cap_decoder *const all[] = {
-	    &cap_decoder_xe,	  &cap_decoder_amdgpu, &cap_decoder_nouveau,
-	    &cap_decoder_panthor, &cap_decoder_msm,
-	};
+	for (size_t i = 0; i < sizeof(all_decoders) / sizeof(all_decoders[0]); i++)
+		if (!strcmp(all_decoders[i]->name, name))
+			return all_decoders[i];
+	return NULL;
+}
 
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (!strcmp(all[i]->name, name))
-			return all[i];
+/** cap_decoder_of() - the decoder of trace driver @driver (NULL: none) */
+const struct cap_decoder *cap_decoder_of(enum vmb_driver driver)
+{
+	for (size_t i = 0; i < sizeof(all_decoders) / sizeof(all_decoders[0]); i++)
+		if (all_decoders[i]->driver == driver)
+			return all_decoders[i];
 	return NULL;
 }
 

@@ -46,13 +46,22 @@ const void *cap_raw_array(struct cap_raw_build *r, uint64_t ptr, size_t len)
 	return a + 1;
 }
 
-/* start of the array copies: after the argument, its pre-call copy and the signal copies */
-static const char *raw_arrays(const struct cap_raw *raw)
-{
-	const char *p = (const char *)raw->data + pad8(raw->arg_size) + pad8(raw->pre_size);
+/* where the parts of a raw record's data lie: byte offsets from cap_raw.data */
+struct raw_layout {
+	size_t arg, pre, handles, points, arrays;
+};
 
-	return p + pad8((size_t)raw->pre_count * 4) +
-	       (raw->pre_points ? (size_t)raw->pre_count * 8 : 0);
+static inline struct raw_layout raw_layout(unsigned int flags, size_t arg_size, size_t pre_size,
+					   size_t pre_count)
+{
+	struct raw_layout l;
+
+	l.arg = flags & CAP_RAW_F_ABS ? 8 : 0;
+	l.pre = l.arg + pad8(arg_size);
+	l.handles = l.pre + pad8(pre_size);
+	l.points = l.handles + pad8(pre_count * 4);
+	l.arrays = l.points + (flags & CAP_RAW_F_POINTS ? pre_count * 8 : 0);
+	return l;
 }
 
 /**
@@ -65,7 +74,8 @@ static const char *raw_arrays(const struct cap_raw *raw)
  */
 const void *cap_raw_lookup(const struct cap_raw *raw, uint64_t ptr, size_t len)
 {
-	const char *p = raw_arrays(raw);
+	const char *p = (const char *)raw->data +
+			raw_layout(raw->flags, raw->arg_size, raw->pre_size, raw->pre_count).arrays;
 
 	for (unsigned int i = 0; i < raw->n_arrays; i++) {
 		const struct cap_raw_array *a = (const struct cap_raw_array *)p;
@@ -93,54 +103,50 @@ bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_clas
 	       uint64_t t0, uint64_t t1)
 {
 	unsigned int nr = _IOC_NR(c->req);
-	bool drv = nr >= 0x40 && nr < 0xa0;
 	bool (*gather)(const struct cap_call *, struct cap_raw_build *) =
-	    drv ? f->dec->gather : cap_core_gather;
-	size_t fixed = sizeof(struct cap_raw) + pad8(c->size) + pad8(c->pre_size) +
-		       pad8((size_t)c->pre_count * 4) + (c->pre_points ? c->pre_count * 8ull : 0);
+	    nr >= 0x40 && nr < 0xa0 ? f->dec->gather : cap_core_gather;
+	unsigned int flags =
+	    (c->t_enter ? CAP_RAW_F_ABS : 0) | (c->pre_points ? CAP_RAW_F_POINTS : 0);
+	struct raw_layout l = raw_layout(flags, c->size, c->pre_size, c->pre_count);
 	struct cap_raw_build r;
 	struct cap_raw *raw;
-	char *p;
+	char *d;
 
-	if (!gather || fixed > CAP_RAW_ROOM)
+	if (!gather || sizeof(*raw) + l.arrays > CAP_RAW_ROOM)
 		return false;
-	p = cap_ring_begin(CAP_RAW_ROOM);
-	if (!p)
+	raw = (struct cap_raw *)cap_ring_begin(CAP_RAW_ROOM);
+	if (!raw)
 		return true;
-	raw = (struct cap_raw *)p;
 	raw->n_arrays = 0;
 	r.raw = raw;
-	r.p = p + fixed;
-	r.end = p + CAP_RAW_ROOM;
+	r.p = (char *)raw->data + l.arrays;
+	r.end = (char *)raw + CAP_RAW_ROOM;
 	if (!gather(c, &r)) {
 		cap_ring_cancel();
 		return false;
 	}
-	raw->size = (uint32_t)(r.p - p);
+	raw->size = (uint32_t)(r.p - (char *)raw);
 	raw->kind = CAP_REC_RAW_CALL;
+	raw->driver = (uint8_t)f->dec->driver;
+	raw->flags = (uint8_t)flags;
 	raw->arg_size = (uint16_t)c->size;
 	raw->pre_size = (uint16_t)c->pre_size;
 	raw->pre_count = (uint16_t)c->pre_count;
-	raw->pre_points = c->pre_points != NULL;
 	raw->file = f->serial;
 	raw->ioctl = (uint32_t)c->req;
-	raw->dec = f->dec;
 	raw->seq = cls == CAP_EXIT ? cap_seq_next() : seq;
 	raw->t_enter = t0;
 	raw->t_exit = t1;
-	raw->t_abs = c->t_enter;
-	p = (char *)raw->data;
-	cap_copy_small(p, c->arg, c->size);
-	p += pad8(c->size);
+	d = (char *)raw->data;
+	if (flags & CAP_RAW_F_ABS)
+		raw->data[0] = c->t_enter;
+	cap_copy_small(d + l.arg, c->arg, c->size);
 	if (c->pre_size)
-		cap_copy_small(p, c->pre, c->pre_size);
-	p += pad8(c->pre_size);
-	if (c->pre_count) {
-		cap_copy_small(p, c->pre_handles, (size_t)c->pre_count * 4);
-		p += pad8((size_t)c->pre_count * 4);
-		if (c->pre_points)
-			cap_copy_small(p, c->pre_points, (size_t)c->pre_count * 8);
-	}
+		cap_copy_small(d + l.pre, c->pre, c->pre_size);
+	if (c->pre_count)
+		cap_copy_small(d + l.handles, c->pre_handles, (size_t)c->pre_count * 4);
+	if (flags & CAP_RAW_F_POINTS)
+		cap_copy_small(d + l.points, c->pre_points, (size_t)c->pre_count * 8);
 	cap_ring_commit(raw->size);
 	return true;
 }
@@ -158,36 +164,31 @@ bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_clas
 struct cap_build *cap_defer_decode(const struct cap_raw *raw, uint32_t tid)
 {
 	static struct cap_build wb;
-	const char *p = (const char *)raw->data;
+	const char *d = (const char *)raw->data;
+	struct raw_layout l = raw_layout(raw->flags, raw->arg_size, raw->pre_size, raw->pre_count);
+	const struct cap_decoder *dec = cap_decoder_of((enum vmb_driver)raw->driver);
 	unsigned int nr = _IOC_NR(raw->ioctl);
 	struct cap_call c = {
 	    .fd = -1,
 	    .req = raw->ioctl,
-	    .arg = (void *)p,
+	    .arg = (void *)(d + l.arg),
+	    .pre = raw->pre_size ? d + l.pre : NULL,
 	    .size = raw->arg_size,
-	    .t_enter = raw->t_abs,
+	    .t_enter = raw->flags & CAP_RAW_F_ABS ? raw->data[0] : 0,
+	    .pre_handles = raw->pre_count ? (const uint32_t *)(d + l.handles) : NULL,
+	    .pre_points = raw->flags & CAP_RAW_F_POINTS ? (const uint64_t *)(d + l.points) : NULL,
+	    .pre_count = raw->pre_count,
 	    .pre_size = raw->pre_size,
 	    .raw = raw,
 	};
 	bool ok;
 
-	p += pad8(raw->arg_size);
-	if (raw->pre_size)
-		c.pre = p;
-	p += pad8(raw->pre_size);
-	if (raw->pre_count) {
-		c.pre_handles = (const uint32_t *)p;
-		c.pre_count = raw->pre_count;
-		p += pad8((size_t)raw->pre_count * 4);
-		if (raw->pre_points)
-			c.pre_points = (const uint64_t *)p;
-	}
 	wb.rec = &wb.own;
 	wb.room = 0;
 	memset(wb.rec, 0, sizeof(*wb.rec));
 	wb.n_binds = wb.n_syncs = wb.n_ids = 0;
 	wb.oom = false;
-	ok = (nr >= 0x40 && nr < 0xa0) ? raw->dec->decode(&c, &wb) : cap_core_decode(&c, &wb);
+	ok = (nr >= 0x40 && nr < 0xa0) ? dec->decode(&c, &wb) : cap_core_decode(&c, &wb);
 	if (!ok || wb.oom) {
 		wb.n_binds = wb.n_syncs = wb.n_ids = 0;
 		wb.rec->kind = CAP_REC_OP;
@@ -197,7 +198,7 @@ struct cap_build *cap_defer_decode(const struct cap_raw *raw, uint32_t tid)
 	}
 	wb.rec->kind = wb.rec->kind ? wb.rec->kind : CAP_REC_OP;
 	wb.rec->file = raw->file;
-	wb.rec->driver = raw->dec->driver;
+	wb.rec->driver = raw->driver;
 	wb.rec->ioctl = raw->ioctl;
 	wb.rec->seq = raw->seq;
 	wb.rec->t_enter = raw->t_enter;
