@@ -353,6 +353,13 @@ cap_copy_small(void *dst, const void *src, size_t len)
 		__builtin_memcpy(d + i, &v, 8);
 		i += 8;
 	}
+	if (i + 4 <= len) {
+		uint32_t v;
+
+		__builtin_memcpy(&v, s + i, 4);
+		__builtin_memcpy(d + i, &v, 4);
+		i += 4;
+	}
 	for (; i < len; i++)
 		d[i] = s[i];
 }

@@ -307,7 +307,8 @@ static struct tbuf *tbuf_get(void)
 	return t;
 }
 
-static char *ring_reserve(struct tbuf *t, uint32_t len);
+
+static inline char *ring_reserve(struct tbuf *t, uint32_t len);
 
 /*
  * This thread is between cap_thread_build() and cap_record_push() or
@@ -410,21 +411,30 @@ static inline __attribute__((always_inline)) char *ring_place(struct tbuf *t, ui
 	return t->ring + pos;
 }
 
+static char *ring_wait(struct tbuf *t, uint64_t head, uint64_t pos, uint64_t need, uint32_t len);
+
 /* reserve @len bytes at the head of the ring; waits (bounded) when full */
-static char *ring_reserve(struct tbuf *t, uint32_t len)
+static inline __attribute__((always_inline)) char *ring_reserve(struct tbuf *t, uint32_t len)
 {
 	uint64_t head = atomic_load_explicit(&t->head, memory_order_relaxed);
 	uint64_t pos = head % RING_BYTES;
 	uint64_t need = len + (pos + len > RING_BYTES ? RING_BYTES - pos : 0);
-	uint64_t w0 = 0;
 
 	/*
 	 * The space up to the tail last seen is free for sure (the tail only
 	 * grows); the tail itself, a line the writer stores to, is read again
 	 * only when that space is not enough.
 	 */
-	if (head + need - t->seen_tail <= RING_BYTES)
+	if (__builtin_expect(head + need - t->seen_tail <= RING_BYTES, 1))
 		return ring_place(t, head, pos, len);
+	return ring_wait(t, head, pos, need, len);
+}
+
+/* ring_reserve() when the space up to the tail last seen is not enough */
+static char *ring_wait(struct tbuf *t, uint64_t head, uint64_t pos, uint64_t need, uint32_t len)
+{
+	uint64_t w0 = 0;
+
 	/* full: wake the writer and wait for it (bounded), rather than lose ops */
 	while (head + need - tail_look(t) > RING_BYTES) {
 		struct timespec ts = {0, 20000};
