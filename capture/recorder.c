@@ -307,7 +307,6 @@ static struct tbuf *tbuf_get(void)
 	return t;
 }
 
-
 static inline char *ring_reserve(struct tbuf *t, uint32_t len);
 
 /*
