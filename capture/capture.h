@@ -164,6 +164,7 @@ enum cap_class {
  * @pre_size: bytes valid in @pre
  * @raw: on the writer, the raw record being decoded (cap_user() reads its
  *     copies); NULL on the program's thread
+ * @live: the program's argument (interposer.c only)
  */
 struct cap_call {
 	int fd;
@@ -178,6 +179,7 @@ struct cap_call {
 	uint32_t pre_count;
 	uint32_t pre_size;
 	const struct cap_raw *raw;
+	void *live;
 };
 
 /* signals with at most this many syncobjs have their arrays copied before the call */

@@ -199,7 +199,7 @@ static void pci_id(dev_t rdev, char *out, size_t len)
  * Called on the slow path only (first DRM-type ioctl on an fd). Preserves
  * errno. Return: the file (its @dec is NULL when not recorded), or NULL.
  */
-struct cap_file *cap_fd_identify(int fd)
+__attribute__((noinline, cold)) struct cap_file *cap_fd_identify(int fd)
 {
 	int saved = errno;
 	struct cap_file *f, *expected = NULL;

@@ -198,6 +198,60 @@ static void order_drop(void)
 		pthread_mutex_unlock(&order_lock);
 }
 
+/* an ioctl that makes no record (a query, or one the decoder cannot read): passed on, counted */
+static __attribute__((noinline, cold)) int pass_counted(int fd, unsigned long req, void *arg,
+							 bool known)
+{
+	int r = cap_real_ioctl(fd, req, arg), err = errno;
+
+	cap_count_raw(req, known, r < 0 ? -err : 0);
+	errno = err;
+	return r;
+}
+
+/*
+ * Decode a call on the program's thread and record it: failed calls, and
+ * those a decoder keeps from the writer (defer.c). Out of drm_ioctl(), so
+ * that the deferred path stays short in the instruction cache, which the
+ * kernel call before it has mostly emptied.
+ */
+static __attribute__((noinline)) void record_now(struct cap_call *c, const struct cap_file *f,
+						 enum cap_class cls, uint64_t seq, uint64_t t0,
+						 uint64_t t1, bool pre_ok)
+{
+	unsigned int nr = _IOC_NR(c->req);
+	unsigned char post[256];
+	struct cap_build *b;
+
+	if (c->ret == 0)
+		c->arg = c->live;
+	else if (c->ret != -EFAULT && cap_safe_copy(post, c->live, c->size))
+		c->arg = post;
+	b = cap_thread_build();
+	cap_user_release(); /* the previous call's copies */
+	if (b && c->arg && pre_ok && atomic_load(&cap_enabled) &&
+	    ((nr >= 0x40 && nr < 0xa0) ? f->dec->decode(c, b) : cap_core_decode(c, b))) {
+		if (cls == CAP_EXIT)
+			seq = cap_seq_next();
+		b->rec->kind = b->rec->kind ? b->rec->kind : CAP_REC_OP;
+		b->rec->file = f->serial;
+		b->rec->driver = f->dec->driver;
+		b->rec->ioctl = (uint32_t)c->req;
+		b->rec->seq = seq;
+		b->rec->t_enter = t0;
+		b->rec->t_exit = t1;
+		b->rec->ret = c->ret;
+		cap_record_push(b);
+	} else {
+		if (b && (cls == CAP_ENTER || cls == CAP_ORDERED))
+			push_none(b, seq);
+		else if (b)
+			cap_build_drop(b);
+		/* a call that worked but could not be decoded is raw; a failed one is not */
+		cap_count_raw(c->req, c->ret != 0, c->ret);
+	}
+}
+
 static int drm_ioctl(int fd, unsigned long req, void *arg)
 {
 	bool sampled = (sample_tick++ & 63) == 0;
@@ -205,12 +259,11 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	struct cap_file *f = cap_fd_lookup(fd);
 	unsigned int nr = _IOC_NR(req);
 	uint32_t pre_n = 0, size = _IOC_SIZE(req);
-	unsigned char pre[256], post[256];
+	unsigned char pre[256];
 	uint32_t pre_h[CAP_PRE_SYNCS];
 	uint64_t pre_p[CAP_PRE_SYNCS];
-	struct cap_call c = {.fd = fd, .req = req, .size = size};
+	struct cap_call c = {.fd = fd, .req = req, .size = size, .live = arg};
 	enum cap_class cls;
-	struct cap_build *b;
 	int r, err;
 
 	if (!f)
@@ -222,13 +275,8 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		cls = f->dec->classify(req, &pre_n);
 	else
 		cls = cap_core_classify(req, &pre_n);
-	if (cls == CAP_IGNORE || cls == CAP_RAW || size > sizeof(post)) {
-		r = cap_real_ioctl(fd, req, arg);
-		err = errno;
-		cap_count_raw(req, cls == CAP_IGNORE, r < 0 ? -err : 0);
-		errno = err;
-		return r;
-	}
+	if (__builtin_expect(cls == CAP_IGNORE || cls == CAP_RAW || size > 256, 0))
+		return pass_counted(fd, req, arg, cls == CAP_IGNORE);
 	if (pre_n) {
 		if (pre_n > size || !cap_safe_copy(pre, arg, pre_n))
 			pre_n = 0;
@@ -254,38 +302,11 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		order_drop();
 
 	c.ret = r < 0 ? -err : 0;
-	if (c.ret == 0) {
-		c.arg = arg;
-		/* decoded later, on the writer (defer.c), when its decoder allows */
-		if (cap_defer_on && (!pre_n || c.pre) && atomic_load(&cap_enabled) &&
-		    cap_defer(&c, f, cls, seq, t0, t1))
-			goto out;
-	} else if (c.ret != -EFAULT && cap_safe_copy(post, arg, size))
-		c.arg = post;
-	b = cap_thread_build();
-	cap_user_release(); /* the previous call's copies */
-	if (b && c.arg && (!pre_n || c.pre) && atomic_load(&cap_enabled) &&
-	    ((nr >= 0x40 && nr < 0xa0) ? f->dec->decode(&c, b) : cap_core_decode(&c, b))) {
-		if (cls == CAP_EXIT)
-			seq = cap_seq_next();
-		b->rec->kind = b->rec->kind ? b->rec->kind : CAP_REC_OP;
-		b->rec->file = f->serial;
-		b->rec->driver = f->dec->driver;
-		b->rec->ioctl = (uint32_t)req;
-		b->rec->seq = seq;
-		b->rec->t_enter = t0;
-		b->rec->t_exit = t1;
-		b->rec->ret = c.ret;
-		cap_record_push(b);
-	} else {
-		if (b && (cls == CAP_ENTER || cls == CAP_ORDERED))
-			push_none(b, seq);
-		else if (b)
-			cap_build_drop(b);
-		/* a call that worked but could not be decoded is raw; a failed one is not */
-		cap_count_raw(req, c.ret != 0, c.ret);
-	}
-out:
+	c.arg = c.ret ? NULL : arg;
+	/* decoded later, on the writer (defer.c), when its decoder allows; else now */
+	if (!(c.ret == 0 && cap_defer_on && (!pre_n || c.pre) && atomic_load(&cap_enabled) &&
+	      cap_defer(&c, f, cls, seq, t0, t1)))
+		record_now(&c, f, cls, seq, t0, t1, !pre_n || c.pre);
 	cap_note_overhead(sampled ? cap_stamp() - w0 - (t1 - t0) : 0, sampled);
 	errno = err;
 	return r;
