@@ -7,10 +7,13 @@
  *
  * Data flow:
  *
- *   app thread: ioctl() wrapper -> fd table (is it a DRM file?) -> decoder
- *     builds a struct cap_rec with *kernel handles* -> per-thread ring
- *   writer thread: drains every ring, merges by sequence number, maps kernel
- *     handles to trace ids (per DRM file), renders JSON lines, writes them.
+ *   app thread: ioctl() wrapper -> fd table (is it a DRM file?) -> the
+ *     call copied raw (struct cap_raw: argument + the user arrays its
+ *     decoder reads, defer.c), or, when its decoder wants it so, decoded at
+ *     once into a struct cap_rec with *kernel handles* -> per-thread ring
+ *   writer thread: drains every ring (decoding the raw calls into struct
+ *     cap_rec), merges by sequence number, maps kernel handles to trace ids
+ *     (per DRM file), renders JSON lines, writes them.
  *
  * Handles are mapped to ids on the writer side, in sequence order, so a
  * handle the kernel reuses after a close gets a fresh id in the right place
