@@ -340,20 +340,26 @@ static CAP_TLS bool building;
  * already building one (a signal handler's ioctl interrupted this thread's
  * recording); the ioctl is then not recorded, and the gap is counted.
  */
+/* begin this thread's building time; false (counted) when it already is in one */
+static inline bool building_begin(void)
+{
+	if (building) {
+		atomic_fetch_add(&drops, 1);
+		return false;
+	}
+	building = true;
+	atomic_signal_fence(memory_order_seq_cst); /* building before the ring is touched */
+	return true;
+}
+
 struct cap_build *cap_thread_build(void)
 {
 	struct tbuf *t = tbuf_get();
 	struct cap_build *b;
 
-	if (!t)
+	if (!t || !building_begin())
 		return NULL;
 	b = &t->build;
-	if (building) {
-		atomic_fetch_add(&drops, 1);
-		return NULL;
-	}
-	building = true;
-	atomic_signal_fence(memory_order_seq_cst); /* building before the ring is touched */
 	b->rec = (struct cap_rec *)ring_reserve(t, BUILD_ROOM);
 	b->room = b->rec ? BUILD_ROOM : 0;
 	if (!b->rec)
@@ -555,12 +561,12 @@ char *cap_ring_begin(uint32_t room)
 	struct tbuf *t = tbuf_get();
 	char *p;
 
-	if (!t || building) {
+	if (!t) {
 		atomic_fetch_add(&drops, 1);
 		return NULL;
 	}
-	building = true;
-	atomic_signal_fence(memory_order_seq_cst); /* building before the ring is touched */
+	if (!building_begin())
+		return NULL;
 	p = ring_reserve(t, room);
 	if (!p) {
 		atomic_fetch_add(&drops, 1);
@@ -635,7 +641,6 @@ static void drain_ring(struct tbuf *t)
 			struct cap_build *b = cap_defer_decode((const struct cap_raw *)h, t->tid);
 
 			atomic_fetch_add_explicit(&deferred, 1, memory_order_relaxed);
-
 			if (b->rec->kind == CAP_REC_OP && b->rec->op.kind == VMB_OP_COUNT)
 				b->rec->kind = REC_NONE;
 			r = malloc(cap_build_size(b));
