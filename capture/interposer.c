@@ -200,7 +200,7 @@ static void order_drop(void)
 
 /* an ioctl that makes no record (a query, or one the decoder cannot read): passed on, counted */
 static __attribute__((noinline, cold)) int pass_counted(int fd, unsigned long req, void *arg,
-							 bool known)
+							bool known)
 {
 	int r = cap_real_ioctl(fd, req, arg), err = errno;
 
