@@ -72,6 +72,12 @@ void cap_build_id(struct cap_build *b, uint32_t id)
 	b->ids[b->n_ids++] = id;
 }
 
+/** cap_copy_big() - cap_copy_small() for more than 256 bytes: memcpy() */
+__attribute__((noinline)) void cap_copy_big(void *dst, const void *src, size_t len)
+{
+	memcpy(dst, src, len);
+}
+
 /*
  * The calling thread's stack, as pthread_getattr_np() reports it (noted
  * on the thread's first copy that is not known to be on it, see

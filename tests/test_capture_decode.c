@@ -826,6 +826,29 @@ TEST(clock_stamps_convert)
 }
 
 /*
+ * cap_copy_small() (overlapping moves) copies exactly @len bytes for every
+ * length and alignment, and nothing beyond them
+ */
+TEST(copy_small_every_length)
+{
+	unsigned char src[320], dst[336];
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t len = 0; len <= 300; len++) {
+			memset(dst, 0xee, sizeof(dst));
+			cap_copy_small(dst + off, src + (off * 3) % 8, len);
+			CHECK(!memcmp(dst + off, src + (off * 3) % 8, len));
+			for (size_t k = 0; k < off; k++)
+				CHECK_U64(dst[k], 0xee);
+			for (size_t k = off + len; k < sizeof(dst); k++)
+				CHECK_U64(dst[k], 0xee);
+		}
+	}
+}
+
+/*
  * Every successful call of the tests above also went through the deferred
  * path (check_deferred()); most of them qualify for it
  */
@@ -849,6 +872,7 @@ int main(void)
 	RUN(late_timeline_use);
 	RUN(failed_call_bad_pointer);
 	RUN(deferred_decodes_ran);
+	RUN(copy_small_every_length);
 	reset();
 	return TEST_SUMMARY();
 }
