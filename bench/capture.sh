@@ -114,7 +114,10 @@ echo "  capturer alone (cap_loop drm-pair: interleaved blocks in one process, me
 echo "  difference, lowest of 3 runs), ns per"
 echo "  recorded ioctl on the program's thread: SYNCOBJ_SIGNAL $ps (handle array on the stack)," \
 	"$ph (on the heap); xe VM_BIND $pb"
-echo "  goal <= 150 ns per recorded DRM ioctl: $(awk "BEGIN { print ($ps <= 150 && $pb <= 150) ? \"met\" : \"NOT MET\" }")"
+# the heap case is left out of the goal: its pre-call copy is a system call
+# (process_vm_readv, 0.6-0.8 us on the development VM) whatever the design
+echo "  goal <= 150 ns per recorded DRM ioctl (the signal with its array on the stack and the bind;" \
+	"the heap case costs a system call): $(awk "BEGIN { print ($ps <= 150 && $pb <= 150) ? \"met\" : \"NOT MET\" }")"
 f=$(ls -t "$TMP"/d.*jsonl 2>/dev/null | head -n 1)
 if [ -n "$f" ]; then
 	python3 - "$f" <<'EOF'
