@@ -277,11 +277,9 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		cls = cap_core_classify(req, &pre_n);
 	if (__builtin_expect(cls == CAP_IGNORE || cls == CAP_RAW || size > 256, 0))
 		return pass_counted(fd, req, arg, cls == CAP_IGNORE);
-	if (pre_n) {
-		if (pre_n > size || !cap_safe_copy(pre, arg, pre_n))
-			pre_n = 0;
-		else
-			c.pre = pre;
+	/* a decoder that wants the argument as it was and cannot have it decodes nothing */
+	if (pre_n && pre_n <= size && cap_safe_copy(pre, arg, pre_n)) {
+		c.pre = pre;
 		c.pre_size = pre_n;
 	}
 	if (!(nr >= 0x40 && nr < 0xa0) && (nr == 0xc5 || nr == 0xcd))
