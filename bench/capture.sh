@@ -68,8 +68,11 @@ header "configuration"
 base=$(measure $N $LOOP nondrm $N)
 row "bare" "$base" "$base"
 row "capture (LD_PRELOAD)" "$(measure $N env LD_PRELOAD=$LIB VMB_CAPTURE_OUT=$TMP/n.jsonl $LOOP nondrm $N)" "$base"
-command -v strace >/dev/null &&
-	row "strace -f -e trace=ioctl" "$(measure $NSLOW strace -f -o /dev/null -e trace=ioctl $LOOP nondrm $NSLOW)" "$base"
+sm=""
+if command -v strace >/dev/null; then
+	sm=$(measure $NSLOW strace -f -o /dev/null -e trace=ioctl $LOOP nondrm $NSLOW)
+	row "strace -f -e trace=ioctl" "$sm" "$base"
+fi
 command -v ltrace >/dev/null &&
 	row "ltrace -e ioctl" "$(measure $NSLOW ltrace -o /dev/null -e ioctl $LOOP nondrm $NSLOW)" "$base"
 # the fast path alone: ioctl() vs syscall(SYS_ioctl) interleaved in one process
@@ -81,6 +84,10 @@ cp=$(low3 env LD_PRELOAD=$LIB VMB_CAPTURE_OUT=$TMP/p.jsonl $LOOP pair $N)
 echo "  fast path alone (ioctl() minus syscall(SYS_ioctl), interleaved blocks):" \
 	"$bp ns bare, $cp ns with capture => $(awk "BEGIN { printf \"%.1f\", $cp - $bp }") ns per non-DRM ioctl"
 echo "  goal <= 5 ns per non-DRM ioctl: $(awk "BEGIN { print ($cp - $bp <= 5) ? \"met\" : \"NOT MET\" }")"
+# the ratio to strace: what it adds per ioctl (wall) against the capture's
+# fast path (at least 0.1 ns, so that a zero does not divide)
+[ -n "$sm" ] && echo "$sm $base $cp $bp" | awk '{ s = $1 - $4; c = $7 - $8; if (c < 0.1) c = 0.1
+	printf "  strace -f -e trace=ioctl adds %.0f ns per non-DRM ioctl: %.0fx the capture'"'"'s %.1f ns\n", s, s / c, c }'
 
 echo
 if [ ! -f "$SHIM" ] || ! LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe $LOOP drm 10 >/dev/null 2>&1; then
@@ -93,9 +100,12 @@ base=$(measure $N env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe $LOOP drm $N)
 row "shim alone" "$base" "$base"
 row "shim + capture" "$(measure $N env LD_PRELOAD=$LIB:$SHIM VMB_SHIM_DRIVER=xe \
 	VMB_CAPTURE_OUT=$TMP/d.jsonl $LOOP drm $N)" "$base"
-command -v ltrace >/dev/null &&
-	row "shim + ltrace -e ioctl" "$(measure $NSLOW env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe \
-		ltrace -o /dev/null -e ioctl $LOOP drm $NSLOW)" "$base"
+lm=""
+if command -v ltrace >/dev/null; then
+	lm=$(measure $NSLOW env LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe \
+		ltrace -o /dev/null -e ioctl $LOOP drm $NSLOW)
+	row "shim + ltrace -e ioctl" "$lm" "$base"
+fi
 # the capturer's share in one process: the same ioctl through the capturer
 # and straight into the shim, alternating blocks (cap_loop drm-pair: the
 # median over adjacent block pairs of their difference); lowest of 3 runs: a signal whose handle array is on the caller's stack, one
@@ -118,6 +128,10 @@ echo "  recorded ioctl on the program's thread: SYNCOBJ_SIGNAL $ps (handle array
 # (process_vm_readv, 0.6-0.8 us on the development VM) whatever the design
 echo "  goal <= 150 ns per recorded DRM ioctl (the signal with its array on the stack and the bind;" \
 	"the heap case costs a system call): $(awk "BEGIN { print ($ps <= 150 && $pb <= 150) ? \"met\" : \"NOT MET\" }")"
+# the like-for-like ratio for DRM ioctls (strace cannot see the shim's):
+# what ltrace adds to the looping thread's CPU against the capturer's share
+[ -n "$lm" ] && echo "$lm $base $ps" | awk '{ l = $2 - $5
+	printf "  ltrace -e ioctl adds %.0f ns of thread CPU per DRM ioctl: %.0fx the capturer'"'"'s %.1f ns\n", l, l / $7, $7 }'
 f=$(ls -t "$TMP"/d.*jsonl 2>/dev/null | head -n 1)
 if [ -n "$f" ]; then
 	python3 - "$f" <<'EOF'
