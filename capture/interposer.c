@@ -223,9 +223,8 @@ static __attribute__((noinline)) void record_now(struct cap_call *c, const struc
 	unsigned char post[256];
 	struct cap_build *b;
 
-	if (c->ret == 0)
-		c->arg = c->live;
-	else if (c->ret != -EFAULT && cap_safe_copy(post, c->live, c->size))
+	/* a failed call's argument may be unreadable: copied safely, or not used */
+	if (c->ret && c->ret != -EFAULT && cap_safe_copy(post, c->live, c->size))
 		c->arg = post;
 	b = cap_thread_build();
 	cap_user_release(); /* the previous call's copies */
@@ -264,6 +263,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	uint64_t pre_p[CAP_PRE_SYNCS];
 	struct cap_call c = {.fd = fd, .req = req, .size = size, .live = arg};
 	enum cap_class cls;
+	bool pre_ok;
 	int r, err;
 
 	if (!f)
@@ -301,10 +301,11 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 
 	c.ret = r < 0 ? -err : 0;
 	c.arg = c.ret ? NULL : arg;
+	pre_ok = !pre_n || c.pre;
 	/* decoded later, on the writer (defer.c), when its decoder allows; else now */
-	if (!(c.ret == 0 && cap_defer_on && (!pre_n || c.pre) && atomic_load(&cap_enabled) &&
+	if (!(c.ret == 0 && cap_defer_on && pre_ok && atomic_load(&cap_enabled) &&
 	      cap_defer(&c, f, cls, seq, t0, t1)))
-		record_now(&c, f, cls, seq, t0, t1, !pre_n || c.pre);
+		record_now(&c, f, cls, seq, t0, t1, pre_ok);
 	cap_note_overhead(sampled ? cap_stamp() - w0 - (t1 - t0) : 0, sampled);
 	errno = err;
 	return r;

@@ -328,18 +328,6 @@ static CAP_TLS bool building;
  */
 #define BUILD_ROOM 1024u
 
-/**
- * cap_thread_build() - this thread's record builder, reset for a new record
- *
- * The record is built in place at the head of the thread's ring (not
- * committed until cap_record_push()), which saves copying it there. Every
- * builder returned is handed back with cap_record_push() or
- * cap_build_drop().
- *
- * Return: the builder, or NULL when memory is short or the thread is
- * already building one (a signal handler's ioctl interrupted this thread's
- * recording); the ioctl is then not recorded, and the gap is counted.
- */
 /* begin this thread's building time; false (counted) when it already is in one */
 static inline bool building_begin(void)
 {
@@ -352,6 +340,26 @@ static inline bool building_begin(void)
 	return true;
 }
 
+/* end it, after the record (if any) is committed */
+static inline void building_end(void)
+{
+	/* committed before a signal handler on this thread may begin a record */
+	atomic_signal_fence(memory_order_seq_cst);
+	building = false;
+}
+
+/**
+ * cap_thread_build() - this thread's record builder, reset for a new record
+ *
+ * The record is built in place at the head of the thread's ring (not
+ * committed until cap_record_push()), which saves copying it there. Every
+ * builder returned is handed back with cap_record_push() or
+ * cap_build_drop().
+ *
+ * Return: the builder, or NULL when memory is short or the thread is
+ * already building one (a signal handler's ioctl interrupted this thread's
+ * recording); the ioctl is then not recorded, and the gap is counted.
+ */
 struct cap_build *cap_thread_build(void)
 {
 	struct tbuf *t = tbuf_get();
@@ -375,7 +383,7 @@ struct cap_build *cap_thread_build(void)
 void cap_build_drop(struct cap_build *b)
 {
 	(void)b;
-	building = false;
+	building_end();
 }
 
 static void kick_writer(void)
@@ -540,10 +548,7 @@ void cap_record_push(struct cap_build *b)
 
 	if (t)
 		push_record(t, b);
-	/* committed before a signal handler on this thread may begin a record */
-	atomic_signal_fence(memory_order_seq_cst);
-	(void)b;
-	building = false;
+	building_end();
 }
 
 /**
@@ -570,7 +575,7 @@ char *cap_ring_begin(uint32_t room)
 	p = ring_reserve(t, room);
 	if (!p) {
 		atomic_fetch_add(&drops, 1);
-		building = false;
+		building_end();
 	}
 	return p;
 }
@@ -581,14 +586,13 @@ void cap_ring_commit(uint32_t len)
 	if (!atomic_load_explicit(&writer_started, memory_order_acquire))
 		writer_start();
 	ring_commit(my_tbuf, len);
-	atomic_signal_fence(memory_order_seq_cst);
-	building = false;
+	building_end();
 }
 
 /** cap_ring_cancel() - give back the room of cap_ring_begin() unused */
 void cap_ring_cancel(void)
 {
-	building = false;
+	building_end();
 }
 
 /* ---- writer side ---- */
@@ -639,13 +643,15 @@ static void drain_ring(struct tbuf *t)
 			pending_add(h->rec);
 		} else if (h->kind == CAP_REC_RAW_CALL) {
 			struct cap_build *b = cap_defer_decode((const struct cap_raw *)h, t->tid);
+			uint32_t size;
 
 			atomic_fetch_add_explicit(&deferred, 1, memory_order_relaxed);
 			if (b->rec->kind == CAP_REC_OP && b->rec->op.kind == VMB_OP_COUNT)
 				b->rec->kind = REC_NONE;
-			r = malloc(cap_build_size(b));
+			size = cap_build_size(b);
+			r = malloc(size);
 			if (r) {
-				cap_build_layout(b, r, cap_build_size(b));
+				cap_build_layout(b, r, size);
 				rec_times(r);
 				pending_add(r);
 			} else {

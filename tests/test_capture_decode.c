@@ -75,9 +75,8 @@ void cap_count_raw(unsigned long req, bool known, int ret)
 /*
  * The same call through the deferred path: gathered into the ring and
  * decoded from the copies (cap_user() finds nothing else then). When the
- * decoder lets
- * it be deferred, the op must be the one the immediate decode built (@b,
- * or none when @ok is false).
+ * decoder lets it be deferred, the op must be the one the immediate decode
+ * built (@b, or none when @ok is false).
  */
 static void check_deferred(const struct cap_call *c, const struct cap_decoder *dec, bool ok,
 			   const struct cap_build *b)
