@@ -457,6 +457,7 @@ void cap_build_drop(struct cap_build *b) CAP_HIDDEN;
 char *cap_ring_begin(uint32_t room) CAP_HIDDEN;
 void cap_ring_commit(uint32_t len) CAP_HIDDEN;
 void cap_ring_cancel(void) CAP_HIDDEN;
+void cap_ring_prefetch(void) CAP_HIDDEN;
 uint64_t cap_seq_next(void) CAP_HIDDEN;
 /* clock.c: timestamps */
 uint64_t cap_now(void) CAP_HIDDEN;
@@ -519,6 +520,13 @@ void cap_out_render(struct cap_out *o, struct cap_rec *rec, struct cap_rec *cons
  */
 bool cap_out_undecided(const struct cap_rec *rec, struct cap_rec *const *next,
 		       size_t n_next) CAP_HIDDEN;
+/* cap_out_decides() - @x (later than @rec) uses or destroys the syncobj @rec creates */
+bool cap_out_decides(const struct cap_rec *rec, const struct cap_rec *x) CAP_HIDDEN;
+/* @rec is the successful creation of a new syncobj: its type is decided by its first use */
+static inline bool cap_out_creates_syncobj(const struct cap_rec *rec)
+{
+	return rec->kind == CAP_REC_OP && rec->op.kind == VMB_OP_SYNCOBJ_CREATE && !rec->ret;
+}
 /* counters kept by the renderer, for the header */
 struct cap_out_stats {
 	uint64_t ops[VMB_OP_COUNT];

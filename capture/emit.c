@@ -849,30 +849,37 @@ static bool used_as_timeline(const struct cap_rec *r, struct cap_rec *const *nex
 }
 
 /**
+ * cap_out_decides() - does @x, a record later than @r in sequence order,
+ * use or destroy the syncobj @r creates (which decides its type)?
+ */
+bool cap_out_decides(const struct cap_rec *r, const struct cap_rec *x)
+{
+	uint32_t h = r->op.u.syncobj.syncobj;
+	const struct vmb_sync *s;
+
+	if (x->file != r->file || x->kind != CAP_REC_OP)
+		return false;
+	if (x->op.kind == VMB_OP_SYNCOBJ_DESTROY && x->op.u.syncobj.syncobj == h)
+		return true;
+	s = cap_rec_syncs((struct cap_rec *)x);
+	for (uint32_t k = 0; k < x->n_syncs; k++)
+		if (s[k].syncobj == h)
+			return true;
+	return false;
+}
+
+/**
  * cap_out_undecided() - is @r a new syncobj that nothing in the look-ahead
  * uses or destroys yet? Its binary/timeline type is then unknown, and the
  * writer holds it (and what follows) back for a while rather than guess.
  */
 bool cap_out_undecided(const struct cap_rec *r, struct cap_rec *const *next, size_t n)
 {
-	uint32_t h;
-
-	if (r->kind != CAP_REC_OP || r->op.kind != VMB_OP_SYNCOBJ_CREATE || r->ret)
+	if (!cap_out_creates_syncobj(r))
 		return false;
-	h = r->op.u.syncobj.syncobj;
-	for (size_t i = 0; i < n; i++) {
-		struct cap_rec *x = next[i];
-		struct vmb_sync *s;
-
-		if (x->file != r->file || x->kind != CAP_REC_OP)
-			continue;
-		if (x->op.kind == VMB_OP_SYNCOBJ_DESTROY && x->op.u.syncobj.syncobj == h)
+	for (size_t i = 0; i < n; i++)
+		if (cap_out_decides(r, next[i]))
 			return false;
-		s = cap_rec_syncs(x);
-		for (uint32_t k = 0; k < x->n_syncs; k++)
-			if (s[k].syncobj == h)
-				return false;
-	}
 	return true;
 }
 

@@ -292,6 +292,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		seq = cap_seq_next();
 	if (cls == CAP_EXIT)
 		c.t_enter = cap_now(); /* a wait's absolute timeout is against it */
+	cap_ring_prefetch();	       /* the record's ring lines, during the call */
 	t0 = cap_stamp();
 	r = cap_real_ioctl(fd, req, arg);
 	err = errno;

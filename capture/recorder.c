@@ -36,6 +36,10 @@
 
 #include "capture.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #define RING_BYTES (1u << 20)
 #define RING_MAX_REC (RING_BYTES / 4)
 #define HEADER_BYTES 8192
@@ -580,6 +584,43 @@ char *cap_ring_begin(uint32_t room)
 	return p;
 }
 
+/* the CPU has PREFETCHW (cap_recorder_init()); else a read prefetch */
+static bool has_prefetchw;
+
+/**
+ * cap_ring_prefetch() - ask for the cache lines this thread's next record
+ * will begin in, for writing, before the kernel call
+ *
+ * The writer thread read those lines one ring cycle ago, so they sit in
+ * the other core's cache, and the first store to each waits for it to give
+ * them up: measured as most of the cost of writing a raw record after the
+ * call. Asked for here, that transfer overlaps the kernel call. Three lines
+ * (192 bytes from the head) cover a raw signal and most of a raw bind, and
+ * measured better than fetching the expected size of the record, or also
+ * prefetching after the commit (docs/capture.md). A prefetch never faults,
+ * so the lines past the ring's end are harmless.
+ */
+void cap_ring_prefetch(void)
+{
+	struct tbuf *t = my_tbuf;
+	const char *p;
+
+	if (!t)
+		return;
+	p = t->ring + atomic_load_explicit(&t->head, memory_order_relaxed) % RING_BYTES;
+#if defined(__x86_64__) || defined(__i386__)
+	if (__builtin_expect(has_prefetchw, 1)) {
+		__asm__ volatile("prefetchw %0" ::"m"(p[0]));
+		__asm__ volatile("prefetchw %0" ::"m"(p[64]));
+		__asm__ volatile("prefetchw %0" ::"m"(p[128]));
+		return;
+	}
+#endif
+	__builtin_prefetch(p, 1, 3);
+	__builtin_prefetch(p + 64, 1, 3);
+	__builtin_prefetch(p + 128, 1, 3);
+}
+
 /** cap_ring_commit() - publish the first @len bytes of the room cap_ring_begin() gave */
 void cap_ring_commit(uint32_t len)
 {
@@ -597,8 +638,25 @@ void cap_ring_cancel(void)
 
 /* ---- writer side ---- */
 
+/*
+ * The syncobj creation at the head of what the writer may write, while it
+ * is held back (cap_out_undecided()), and whether a record that arrived
+ * since decides its type. The look-ahead is scanned once when the hold
+ * begins; after that each arriving record is checked once, in
+ * pending_add(). (Scanning the whole look-ahead at every tick made a
+ * creation that nothing used for the hold's second cost the writer time
+ * quadratic in the records behind it: it fell behind, and the program
+ * waited for ring space.)
+ */
+static struct cap_rec *held;
+static bool held_decided;
+/* pending[0 .. n_sorted) is known to be in sequence order */
+static size_t n_sorted;
+
 static void pending_add(struct cap_rec *r)
 {
+	if (held && !held_decided && r->seq > held->seq && cap_out_decides(held, r))
+		held_decided = true;
 	if (n_pending == cap_pending) {
 		size_t n = cap_pending ? cap_pending * 2 : 4096;
 		struct cap_rec **np = realloc(pending, n * sizeof(*np));
@@ -1005,27 +1063,45 @@ static int open_output(void)
 	return 0;
 }
 
-/* drain, sort and write what can be written; @final writes everything */
-static void writer_tick(bool final, const char *end)
+/*
+ * Records one writer pass renders at most before it drains the rings again:
+ * a backlog (records held behind a new syncobj, or a writer that was slow to
+ * be scheduled) is written in passes, so that the program's rings keep being
+ * emptied meanwhile and its threads do not wait for ring space.
+ */
+#define WRITE_PASS 4096u
+
+/*
+ * One pass of writer_tick(): drain, sort and write up to WRITE_PASS records.
+ * Return: how many it wrote; *@more: it stopped at WRITE_PASS.
+ */
+static size_t writer_pass(bool final, bool *more)
 {
 	size_t i, done = 0;
 	uint64_t now = cap_now();
 
-	if (file_done)
-		return;
+	*more = false;
 	drain_all();
-	/* each ring is in sequence order already: one thread = nothing to sort */
-	for (i = 1; i < n_pending; i++) {
+	/*
+	 * each ring is in sequence order already: one thread = nothing to
+	 * sort; only what arrived since the last tick is looked at
+	 */
+	for (i = n_sorted ? n_sorted : 1; i < n_pending; i++) {
 		if (pending[i]->seq < pending[i - 1]->seq) {
 			qsort(pending, n_pending, sizeof(*pending), cmp_seq);
 			break;
 		}
 	}
+	n_sorted = n_pending;
 	sb.len = 0;
 	sb.oom = false;
 	for (i = 0; i < n_pending; i++) {
 		struct cap_rec *r = pending[i];
 
+		if (done == WRITE_PASS) {
+			*more = true;
+			break;
+		}
 		if (r->seq > next_seq) {
 			if (!final) {
 				if (!gap_since)
@@ -1037,9 +1113,18 @@ static void writer_tick(bool final, const char *end)
 			next_seq = r->seq;
 		}
 		gap_since = 0;
-		if (!final && now - cap_cfg.t0 - r->t_exit < TYPE_HOLD_NS &&
-		    cap_out_undecided(r, pending + i + 1, n_pending - i - 1))
-			break;
+		if (!final && cap_out_creates_syncobj(r) &&
+		    now - cap_cfg.t0 - r->t_exit < TYPE_HOLD_NS) {
+			if (r != held) {
+				held = r;
+				held_decided =
+				    !cap_out_undecided(r, pending + i + 1, n_pending - i - 1);
+			}
+			if (!held_decided)
+				break;
+		}
+		if (r == held)
+			held = NULL; /* written now, and freed */
 		if (r->seq < next_seq)
 			late++;
 		else
@@ -1049,8 +1134,10 @@ static void writer_tick(bool final, const char *end)
 		free(r);
 		done++;
 	}
-	memmove(pending, pending + done, (n_pending - done) * sizeof(*pending));
+	if (done)
+		memmove(pending, pending + done, (n_pending - done) * sizeof(*pending));
 	n_pending -= done;
+	n_sorted = n_pending;
 
 	if (sb.len && cap_out_fd < 0 && !file_failed)
 		open_output();
@@ -1066,6 +1153,17 @@ static void writer_tick(bool final, const char *end)
 	} else if (sb.len) {
 		count_lost(sb.p, sb.len, 0);
 	}
+	return done;
+}
+
+/* drain, sort and write what can be written; @final writes everything */
+static void writer_tick(bool final, const char *end)
+{
+	size_t done = 0;
+	bool more = true;
+
+	while (more && !file_done)
+		done += writer_pass(final, &more);
 	if (cap_out_fd >= 0 && (done || final))
 		write_header(final, end);
 }
@@ -1271,7 +1369,8 @@ void cap_recorder_atfork_child(void)
 	}
 	for (size_t i = 0; i < n_pending; i++)
 		free(pending[i]);
-	n_pending = 0;
+	n_pending = n_sorted = 0;
+	held = NULL;
 	if (cap_out_fd >= 0)
 		cap_real_close(cap_out_fd);
 	cap_out_fd = -1;
@@ -1319,6 +1418,13 @@ void cap_recorder_init(void)
 	o = getenv("VMB_CAPTURE_ROOT_OUT");
 	cap_cfg.root_out = o && *o ? strdup(o) : NULL;
 	cap_clock_init();
+#if defined(__x86_64__) || defined(__i386__)
+	{
+		unsigned int ax, bx, cx, dx;
+
+		has_prefetchw = __get_cpuid(0x80000001, &ax, &bx, &cx, &dx) && (cx & bit_PRFCHW);
+	}
+#endif
 	cap_cfg.t0 = env_u64("VMB_CAPTURE_T0", 0);
 	if (!cap_cfg.t0)
 		cap_cfg.t0 = cap_now();

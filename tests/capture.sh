@@ -121,6 +121,29 @@ else
 	skip "errno checker: failing DRM ioctls recorded with their ret, the unknown one counted raw" "no working $SHIM yet"
 fi
 
+# --- a new syncobj that nothing uses for a while ------------------------
+# The writer holds its creation back (its first use decides binary or
+# timeline) across many ticks (--flush-ms 10) while 20000 signals of another
+# syncobj pile up behind it (more than one ring and several write passes),
+# until a TIMELINE_SIGNAL 0.3 s later makes it a timeline.
+t="a syncobj first used 0.3 s after its creation: held, then written as a timeline, in order"
+if have_shim; then
+	msgs=""
+	shimcap xe "$TMP/late.jsonl" -q --flush-ms 10 -- $PROGS/cap_loop late-use 20000 300 ||
+		msgs="exit $?"
+	$CHECK ops "$TMP/late.jsonl" syncobj_create=2 signal=20001 syncobj_destroy=2 >"$TMP/c" 2>&1 &&
+		$CHECK header "$TMP/late.jsonl" complete=true drops=0 seq_gaps=0 late=0 >>"$TMP/c" 2>&1 ||
+		msgs="$msgs $(cat "$TMP/c")"
+	# the held creation comes first and says timeline; the use is the 20001st signal
+	sed -n 2p "$TMP/late.jsonl" | grep -q '"op":"syncobj_create","syncobj":1,"timeline":true' ||
+		msgs="$msgs first op: $(sed -n 2p "$TMP/late.jsonl" | cut -c1-120)"
+	grep -n '"point":5' "$TMP/late.jsonl" | grep -q '^20004:' ||
+		msgs="$msgs the timeline signal is not op 20003"
+	[ -z "$msgs" ] && ok "$t" || notok "$t" "$msgs"
+else
+	skip "$t" "no working $SHIM yet"
+fi
+
 # --- 16 threads x 20000 ioctls ------------------------------------------
 if have_shim; then
 	if shimcap xe "$TMP/s.jsonl" -q -- $PROGS/cap_stress 16 20000 >"$TMP/s.out" 2>&1 &&

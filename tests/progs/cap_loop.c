@@ -31,6 +31,12 @@
  *                        the ioctl is an xe VM_BIND of one 64 KiB BO,
  *                        mapping and unmapping it in turn (the shim must
  *                        be the xe one)
+ *   cap_loop late-use N MS   creates syncobj A and leaves it unused while
+ *                        N x SYNCOBJ_SIGNAL go to syncobj B, sleeps MS
+ *                        milliseconds, then signals point 5 of A with
+ *                        TIMELINE_SIGNAL (its first use: A is a timeline)
+ *                        and destroys both (tests/capture.sh: the writer
+ *                        holds A's creation back across ticks and passes)
  *
  * Prints "ns_per_op X" (wall time of the loop / N) and the CPU time per op
  * of the looping thread ("thread_cpu_ns_per_op"), which a loaded machine
@@ -174,6 +180,34 @@ int main(int argc, char **argv)
 		       best_cap, best_shim, best_cap - best_shim, diff[nblk / 2]);
 		free(diff);
 		free(heap);
+		return fails ? 1 : 0;
+	}
+	if (!strcmp(argv[1], "late-use")) {
+		int fd = open("/dev/dri/renderD128", O_RDWR);
+		struct vmb_drm_syncobj_create ca = {0}, cb = {0};
+		struct vmb_drm_syncobj_array sb = {.count_handles = 1};
+		struct vmb_drm_syncobj_destroy d = {0};
+		uint64_t point = 5;
+		struct vmb_drm_syncobj_timeline_array ta = {.count_handles = 1};
+
+		if (fd < 0) {
+			perror("cap_loop: /dev/dri/renderD128");
+			return 77;
+		}
+		if (argc < 4 || ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &ca) ||
+		    ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_CREATE, &cb))
+			return 1;
+		sb.handles = (uintptr_t)&cb.handle;
+		for (long i = 0; i < n; i++)
+			fails += ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_SIGNAL, &sb) != 0;
+		usleep((useconds_t)atoi(argv[3]) * 1000);
+		ta.handles = (uintptr_t)&ca.handle;
+		ta.points = (uintptr_t)&point;
+		fails += ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &ta) != 0;
+		d.handle = ca.handle;
+		fails += ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &d) != 0;
+		d.handle = cb.handle;
+		fails += ioctl(fd, VMB_DRM_IOCTL_SYNCOBJ_DESTROY, &d) != 0;
 		return fails ? 1 : 0;
 	}
 	if (!strcmp(argv[1], "nondrm")) {
