@@ -515,5 +515,23 @@ if [ -s "$leg" ]; then
 	fi
 fi
 
+# bench/capture-ab.sh: one short round, the same build twice; bad options
+t="bench/capture-ab.sh: a median per build; a bad mode or a missing build exits 2"
+if [ "$B" != "$PWD/build" ]; then
+	skip "$t" "it reads build/, this run uses $B"
+elif have_shim; then
+	msgs=""
+	bench/capture-ab.sh -r 1 -n 2000 . . >"$TMP/ab" 2>&1 || msgs="exit $?: $(cat "$TMP/ab")"
+	[ "$(grep -c '^\. signal: median [0-9.-]* ns (1 rounds: ' "$TMP/ab")" = 2 ] ||
+		msgs="$msgs output: $(cat "$TMP/ab")"
+	bench/capture-ab.sh -m nope . >/dev/null 2>&1
+	[ $? = 2 ] || msgs="$msgs -m nope did not exit 2"
+	bench/capture-ab.sh "$TMP/none" >/dev/null 2>&1
+	[ $? = 2 ] || msgs="$msgs a missing build did not exit 2"
+	[ -z "$msgs" ] && ok "$t" || notok "$t" "$msgs"
+else
+	skip "$t" "no working $SHIM yet"
+fi
+
 echo "$pass passed, $failc failed, $skipc skipped"
 [ $failc -eq 0 ]
