@@ -72,7 +72,7 @@ void cap_build_id(struct cap_build *b, uint32_t id)
 	b->ids[b->n_ids++] = id;
 }
 
-/** cap_copy_big() - cap_copy_small() for more than 256 bytes: memcpy() */
+/** cap_copy_big() - cap_copy_small() for more than CAP_ARG_MAX bytes: memcpy() */
 __attribute__((noinline)) void cap_copy_big(void *dst, const void *src, size_t len)
 {
 	memcpy(dst, src, len);

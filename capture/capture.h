@@ -327,6 +327,12 @@ static inline __attribute__((always_inline)) bool cap_on_own_stack(const void *s
 	       len <= cap_stack_hi - a;
 }
 
+/*
+ * the largest argument struct a recorded ioctl may have (larger ones are
+ * passed on and counted raw); copies up to it are inline (cap_copy_small())
+ */
+#define CAP_ARG_MAX 256u
+
 void cap_copy_big(void *dst, const void *src, size_t len) CAP_HIDDEN;
 
 /* fixed-size moves the compiler emits as one load and one store each */
@@ -339,7 +345,7 @@ void cap_copy_big(void *dst, const void *src, size_t len) CAP_HIDDEN;
 
 /*
  * cap_copy_small() - memcpy() for the bytes a record copies (an argument
- * struct of up to 256 bytes, a handle array): inline, with moves that
+ * struct of up to CAP_ARG_MAX bytes, a handle array): inline, with moves that
  * overlap instead of a byte loop, it costs less than libc's memcpy behind
  * its PLT entry, which still copies anything larger. There is no loop for
  * the compiler to turn back into that call.
@@ -351,7 +357,7 @@ static inline __attribute__((always_inline)) void cap_copy_small(void *dst, cons
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if (len > 256) {
+	if (len > CAP_ARG_MAX) {
 		cap_copy_big(dst, src, len);
 	} else if (len >= 16) {
 		/* 16-byte moves, the last one ending at @len (overlapping) */

@@ -827,23 +827,45 @@ static void render_binds(struct cap_out *o, struct ofile *f, struct cap_strbuf *
 	cap_sb_putc(sb, ']');
 }
 
+/* what a later record does with the syncobj a creation record made */
+enum new_so_use {
+	NEW_SO_NONE,	  /* nothing */
+	NEW_SO_DESTROYED, /* destroys it */
+	NEW_SO_BINARY,	  /* waits on or signals it, without a point */
+	NEW_SO_POINT,	  /* waits on or signals a point of it */
+};
+
+static enum new_so_use new_so_use(const struct cap_rec *r, const struct cap_rec *x)
+{
+	uint32_t h = r->op.u.syncobj.syncobj;
+	enum new_so_use use = NEW_SO_NONE;
+	const struct vmb_sync *s;
+
+	if (x->file != r->file || x->kind != CAP_REC_OP)
+		return NEW_SO_NONE;
+	if (x->op.kind == VMB_OP_SYNCOBJ_DESTROY && x->op.u.syncobj.syncobj == h)
+		return NEW_SO_DESTROYED;
+	s = cap_rec_syncs((struct cap_rec *)x);
+	for (uint32_t k = 0; k < x->n_syncs; k++) {
+		if (s[k].syncobj != h)
+			continue;
+		if (s[k].point)
+			return NEW_SO_POINT;
+		use = NEW_SO_BINARY;
+	}
+	return use;
+}
+
 /* does a later record (before the syncobj is destroyed) use it with a point? */
 static bool used_as_timeline(const struct cap_rec *r, struct cap_rec *const *next, size_t n)
 {
-	uint32_t h = r->op.u.syncobj.syncobj;
-
 	for (size_t i = 0; i < n; i++) {
-		struct cap_rec *x = next[i];
+		enum new_so_use use = new_so_use(r, next[i]);
 
-		if (x->file != r->file || x->kind != CAP_REC_OP)
-			continue;
-		if (x->op.kind == VMB_OP_SYNCOBJ_DESTROY && x->op.u.syncobj.syncobj == h)
+		if (use == NEW_SO_DESTROYED)
 			return false;
-		struct vmb_sync *s = cap_rec_syncs(x);
-
-		for (uint32_t k = 0; k < x->n_syncs; k++)
-			if (s[k].syncobj == h && s[k].point)
-				return true;
+		if (use == NEW_SO_POINT)
+			return true;
 	}
 	return false;
 }
@@ -854,18 +876,7 @@ static bool used_as_timeline(const struct cap_rec *r, struct cap_rec *const *nex
  */
 bool cap_out_decides(const struct cap_rec *r, const struct cap_rec *x)
 {
-	uint32_t h = r->op.u.syncobj.syncobj;
-	const struct vmb_sync *s;
-
-	if (x->file != r->file || x->kind != CAP_REC_OP)
-		return false;
-	if (x->op.kind == VMB_OP_SYNCOBJ_DESTROY && x->op.u.syncobj.syncobj == h)
-		return true;
-	s = cap_rec_syncs((struct cap_rec *)x);
-	for (uint32_t k = 0; k < x->n_syncs; k++)
-		if (s[k].syncobj == h)
-			return true;
-	return false;
+	return new_so_use(r, x) != NEW_SO_NONE;
 }
 
 /**

@@ -220,7 +220,7 @@ static __attribute__((noinline)) void record_now(struct cap_call *c, const struc
 						 uint64_t t1, bool pre_ok)
 {
 	unsigned int nr = _IOC_NR(c->req);
-	unsigned char post[256];
+	unsigned char post[CAP_ARG_MAX];
 	struct cap_build *b;
 
 	/* a failed call's argument may be unreadable: copied safely, or not used */
@@ -258,7 +258,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	struct cap_file *f = cap_fd_lookup(fd);
 	unsigned int nr = _IOC_NR(req);
 	uint32_t pre_n = 0, size = _IOC_SIZE(req);
-	unsigned char pre[256];
+	unsigned char pre[CAP_ARG_MAX];
 	uint32_t pre_h[CAP_PRE_SYNCS];
 	uint64_t pre_p[CAP_PRE_SYNCS];
 	struct cap_call c = {.fd = fd, .req = req, .size = size, .live = arg};
@@ -275,7 +275,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		cls = f->dec->classify(req, &pre_n);
 	else
 		cls = cap_core_classify(req, &pre_n);
-	if (__builtin_expect(cls == CAP_IGNORE || cls == CAP_RAW || size > 256, 0))
+	if (__builtin_expect(cls == CAP_IGNORE || cls == CAP_RAW || size > CAP_ARG_MAX, 0))
 		return pass_counted(fd, req, arg, cls == CAP_IGNORE);
 	/* a decoder that wants the argument as it was and cannot have it decodes nothing */
 	if (pre_n && pre_n <= size && cap_safe_copy(pre, arg, pre_n)) {
