@@ -185,6 +185,16 @@ struct cap_call {
 	void *live;
 };
 
+/*
+ * cap_driver_nr() - is ioctl number @nr in the driver range (DRM_COMMAND_BASE
+ * up to DRM_COMMAND_END), which the file's decoder reads, rather than a
+ * core ioctl (decode_core.c)?
+ */
+static inline bool cap_driver_nr(unsigned int nr)
+{
+	return nr >= 0x40 && nr < 0xa0;
+}
+
 /* signals with at most this many syncobjs have their arrays copied before the call */
 #define CAP_PRE_SYNCS 64
 

@@ -29,17 +29,18 @@
 #include "capture.h"
 #include "uapi/drm_core.h"
 
+/* every driver's decoder */
+static const struct cap_decoder *const all_decoders[] = {
+    &cap_decoder_xe,	  &cap_decoder_amdgpu, &cap_decoder_nouveau,
+    &cap_decoder_panthor, &cap_decoder_msm,
+};
+
 /**
  * cap_decoder_find() - the decoder for a DRM driver name
  * @name: as DRM_IOCTL_VERSION reports it
  *
  * Return: the decoder, or NULL for drivers that are not recorded
  */
-static const struct cap_decoder *const all_decoders[] = {
-    &cap_decoder_xe,	  &cap_decoder_amdgpu, &cap_decoder_nouveau,
-    &cap_decoder_panthor, &cap_decoder_msm,
-};
-
 const struct cap_decoder *cap_decoder_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(all_decoders) / sizeof(all_decoders[0]); i++)

@@ -104,7 +104,7 @@ bool cap_defer(const struct cap_call *c, const struct cap_file *f, enum cap_clas
 {
 	unsigned int nr = _IOC_NR(c->req);
 	bool (*gather)(const struct cap_call *, struct cap_raw_build *) =
-	    nr >= 0x40 && nr < 0xa0 ? f->dec->gather : cap_core_gather;
+	    cap_driver_nr(nr) ? f->dec->gather : cap_core_gather;
 	unsigned int flags =
 	    (c->t_enter ? CAP_RAW_F_ABS : 0) | (c->pre_points ? CAP_RAW_F_POINTS : 0);
 	struct raw_layout l = raw_layout(flags, c->size, c->pre_size, c->pre_count);
@@ -188,7 +188,7 @@ struct cap_build *cap_defer_decode(const struct cap_raw *raw, uint32_t tid)
 	memset(wb.rec, 0, sizeof(*wb.rec));
 	wb.n_binds = wb.n_syncs = wb.n_ids = 0;
 	wb.oom = false;
-	ok = (nr >= 0x40 && nr < 0xa0) ? dec->decode(&c, &wb) : cap_core_decode(&c, &wb);
+	ok = cap_driver_nr(nr) ? dec->decode(&c, &wb) : cap_core_decode(&c, &wb);
 	if (!ok || wb.oom) {
 		wb.n_binds = wb.n_syncs = wb.n_ids = 0;
 		wb.rec->kind = CAP_REC_OP;

@@ -229,7 +229,7 @@ static __attribute__((noinline)) void record_now(struct cap_call *c, const struc
 	b = cap_thread_build();
 	cap_user_release(); /* the previous call's copies */
 	if (b && c->arg && pre_ok && atomic_load(&cap_enabled) &&
-	    ((nr >= 0x40 && nr < 0xa0) ? f->dec->decode(c, b) : cap_core_decode(c, b))) {
+	    (cap_driver_nr(nr) ? f->dec->decode(c, b) : cap_core_decode(c, b))) {
 		if (cls == CAP_EXIT)
 			seq = cap_seq_next();
 		b->rec->kind = b->rec->kind ? b->rec->kind : CAP_REC_OP;
@@ -271,7 +271,7 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	if (!f || !f->dec)
 		return cap_real_ioctl(fd, req, arg);
 
-	if (nr >= 0x40 && nr < 0xa0)
+	if (cap_driver_nr(nr))
 		cls = f->dec->classify(req, &pre_n);
 	else
 		cls = cap_core_classify(req, &pre_n);
@@ -282,9 +282,9 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 		c.pre = pre;
 		c.pre_size = pre_n;
 	}
-	if (!(nr >= 0x40 && nr < 0xa0) && (nr == 0xc5 || nr == 0xcd))
+	if (!cap_driver_nr(nr) && (nr == 0xc5 || nr == 0xcd))
 		pre_signal_arrays(&c, arg, nr, pre_h, pre_p);
-	if (!(nr >= 0x40 && nr < 0xa0) && c.pre)
+	if (!cap_driver_nr(nr) && c.pre)
 		cls = cap_core_reclassify(req, c.pre, cls);
 	if (cls == CAP_ORDERED)
 		order_take();

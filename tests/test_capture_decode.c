@@ -136,7 +136,7 @@ static bool decode(const struct cap_decoder *dec, unsigned long req, void *arg, 
 	uint32_t size;
 	bool ok;
 
-	if (nr >= 0x40 && nr < 0xa0)
+	if (cap_driver_nr(nr))
 		dec->classify(req, &pre_n);
 	else
 		cap_core_classify(req, &pre_n);
@@ -145,7 +145,7 @@ static bool decode(const struct cap_decoder *dec, unsigned long req, void *arg, 
 	memset(b.rec, 0, sizeof(*b.rec));
 	b.n_binds = b.n_syncs = b.n_ids = 0;
 	b.oom = false;
-	ok = nr >= 0x40 && nr < 0xa0 ? dec->decode(&c, &b) : cap_core_decode(&c, &b);
+	ok = cap_driver_nr(nr) ? dec->decode(&c, &b) : cap_core_decode(&c, &b);
 	if (!ret)
 		check_deferred(&c, dec, ok, &b);
 	if (!ok)
