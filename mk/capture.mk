@@ -22,19 +22,76 @@ CAP_LIB_OBJ := $(CAP_LIB_SRC:%.c=$(O)/%.o) $(O)/capture/trace_names.o
 CAP_DEC_OBJ := $(filter-out $(O)/capture/interposer.o $(O)/capture/recorder.o \
 	$(O)/capture/fdtable.o $(O)/capture/trace_names.o,$(CAP_LIB_OBJ))
 
+# Profile-guided layout (GCC, not with SAN; `make PGO=0` turns it off).
+# The library is built twice: instrumented under $(O)/pgo-gen/, run by
+# capture/pgo-train.sh on the shim, then for real with -fprofile-use. The
+# hot path of a recorded ioctl keeps its instructions but lies on fewer
+# cache lines (41 instead of 51 for a signal under callgrind), which the
+# kernel call before it has mostly evicted: the program's thread pays about
+# a quarter less per recorded ioctl (docs/capture.md, "Profile-guided
+# layout"). -fprofile-partial-training keeps what the training never ran
+# optimised as before, not for size. Both compiles of an object name the
+# same -dumpdir/-dumpbase: GCC derives the identity of a static function's
+# counts from it (from the object's path otherwise, and a profile written
+# under another path then misses them: an error). A failed training run
+# warns and the library is built without a profile.
+PGO ?= 1
+CAP_PGO_DIR := $(O)/pgo-gen
+ifeq ($(PGO)$(SAN),1)
+ifneq ($(CAP_LTO),)
+CAP_PGO := y
+endif
+endif
+ifeq ($(CAP_PGO),y)
+CAP_GEN_OBJ := $(patsubst $(O)/%,$(CAP_PGO_DIR)/%,$(CAP_LIB_OBJ))
+CAP_GEN_FLAGS := -fprofile-generate -fprofile-update=atomic
+CAP_LINK_FLAGS := -fprofile-use -fprofile-partial-training
+CAP_USE_FLAGS = $(CAP_LINK_FLAGS) -Wno-missing-profile $(call cap_aux,$@)
+# where both compiles of an object keep its counts
+cap_aux = -dumpdir $(CAP_PGO_DIR)/data/ -dumpbase $(basename $(notdir $(1)))
+
+$(CAP_PGO_DIR)/capture/%.o: capture/%.c
+	$(call say,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_GEN_FLAGS) $(call cap_aux,$@) -MMD -MP -c -o $@ $<
+
+$(CAP_PGO_DIR)/capture/trace_names.o: replay/trace_names.c
+	$(call say,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_GEN_FLAGS) $(call cap_aux,$@) -MMD -MP -c -o $@ $<
+
+$(CAP_PGO_DIR)/libvmcapture.so: $(CAP_GEN_OBJ) capture/capture.map
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CAP_LTO) $(CFLAGS) $(CAP_GEN_FLAGS) -shared -Wl,-Bsymbolic \
+		-Wl,--version-script=capture/capture.map -o $@ $(CAP_GEN_OBJ) -ldl -lpthread
+
+$(CAP_PGO_DIR)/trained: $(CAP_PGO_DIR)/libvmcapture.so capture/pgo-train.sh $(B)/libvmshim.so \
+		$(B)/replay $(B)/tests/progs/cap_loop
+	$(call say,TRAIN,$<)
+	$(Q)mkdir -p $(CAP_PGO_DIR)/data && rm -f $(CAP_PGO_DIR)/data/*.gcda
+	$(Q)sh capture/pgo-train.sh $(abspath $<) $(B) || { \
+		echo "warning: the interposer's training run failed: built without a profile" >&2; \
+		rm -f $(CAP_PGO_DIR)/data/*.gcda; }
+	$(Q)touch $@
+
+# every library object waits for the training (and is rebuilt after it)
+$(CAP_LIB_OBJ): $(CAP_PGO_DIR)/trained
+endif
+
 $(O)/capture/%.o: capture/%.c
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_USE_FLAGS) -MMD -MP -c -o $@ $<
 
 $(O)/capture/trace_names.o: replay/trace_names.c
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_USE_FLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libvmcapture.so: $(CAP_LIB_OBJ) capture/capture.map
 	$(call say,LD,$@)
-	$(Q)$(CC) $(CAP_LTO) $(CFLAGS) -shared -Wl,-Bsymbolic -Wl,--version-script=capture/capture.map \
+	$(Q)$(CC) $(CAP_LTO) $(CAP_LINK_FLAGS) $(CFLAGS) -shared -Wl,-Bsymbolic \
+		-Wl,--version-script=capture/capture.map \
 		-o $@ $(CAP_LIB_OBJ) -ldl -lpthread
 
 $(O)/capture/outfile.o: replay/outfile.c
