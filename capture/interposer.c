@@ -41,11 +41,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <linux/ioctl.h>
 
 #include "capture.h"
 #include "uapi/drm_core.h"
@@ -312,16 +312,26 @@ static int drm_ioctl(int fd, unsigned long req, void *arg)
 	return r;
 }
 
-EXPORT int ioctl(int fd, unsigned long req, ...)
+/* the first call resolves libc's ioctl (or the shim's) */
+static __attribute__((noinline, cold)) void resolve_ioctl(void)
 {
-	va_list ap;
-	void *arg;
+	RESOLVE(cap_real_ioctl, "ioctl");
+}
 
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
+/*
+ * ioctl() - the entry point. <sys/ioctl.h> declares it variadic, but on the
+ * ABIs Linux runs on (x86-64, i386, arm64, ...) the third argument of a
+ * variadic call is passed where a third named parameter would be (glibc's
+ * own ioctl is a system call stub that reads three registers), so it is
+ * defined with three: no register save area, and the pass-through of an
+ * ioctl that is not DRM's is a tail call. That is why this file takes the
+ * _IOC_* macros from <linux/ioctl.h> and not <sys/ioctl.h>.
+ */
+int ioctl(int fd, unsigned long req, void *arg);
+EXPORT int ioctl(int fd, unsigned long req, void *arg)
+{
 	if (__builtin_expect(!cap_real_ioctl, 0))
-		RESOLVE(cap_real_ioctl, "ioctl");
+		resolve_ioctl();
 	if (__builtin_expect(_IOC_TYPE(req) != 'd', 1) ||
 	    !atomic_load_explicit(&cap_enabled, memory_order_relaxed))
 		return cap_real_ioctl(fd, req, arg);

@@ -11,8 +11,10 @@
 #   GEN_LIB    the instrumented library (its .gcda files are written on exit)
 #   BUILD_DIR  where libvmshim.so, replay and tests/progs/cap_loop are
 #
-# The mix: the three loops of bench/capture.sh (a syncobj signal with its
-# handle array on the stack, on the heap, an xe bind and unbind), then a
+# The mix: ioctls that are not DRM's (FIONREAD on a pipe, ten times as many
+# as the DRM calls of the next loops), the three DRM loops of
+# bench/capture.sh (a syncobj signal with its handle array on the stack, on
+# the heap, an xe bind and unbind), then a
 # replay of each bundled archetype trace on its own driver's shim node, so
 # that the submits, waits, creations and the other drivers' decoders count
 # too. Exit status 0 when every program ran; the caller builds without a
@@ -40,6 +42,9 @@ run() { # DRIVER CMD...: under the instrumented capture, on the shim
 	rm -f "$TMP"/t.*jsonl
 }
 
+# a real program makes more ioctls that are not DRM's than ones that are:
+# the pass-through must stay the path laid out straight
+run xe "$LOOP" nondrm $((N * 10))
 for m in signal heap bind; do
 	run xe "$LOOP" drm-pair "$N" "$SHIM" "$m"
 done
