@@ -85,9 +85,12 @@ echo "  fast path alone (ioctl() minus syscall(SYS_ioctl), interleaved blocks):"
 	"$bp ns bare, $cp ns with capture => $(awk "BEGIN { printf \"%.1f\", $cp - $bp }") ns per non-DRM ioctl"
 echo "  goal <= 5 ns per non-DRM ioctl: $(awk "BEGIN { print ($cp - $bp <= 5) ? \"met\" : \"NOT MET\" }")"
 # the ratio to strace: what it adds per ioctl (wall) against the capture's
-# fast path (at least 0.1 ns, so that a zero does not divide)
-[ -n "$sm" ] && echo "$sm $base $cp $bp" | awk '{ s = $1 - $4; c = $7 - $8; if (c < 0.1) c = 0.1
-	printf "  strace -f -e trace=ioctl adds %.0f ns per non-DRM ioctl: %.0fx the capture'"'"'s %.1f ns\n", s, s / c, c }'
+# fast path; a fast-path figure under 2 ns is within this measure's noise
+# (the bare figure alone moves by about 2 ns), so the ratio is then given
+# against 2 ns, as a lower bound
+[ -n "$sm" ] && echo "$sm $base $cp $bp" | awk '{ s = $1 - $4; c = $7 - $8
+	if (c >= 2) printf "  strace -f -e trace=ioctl adds %.0f ns per non-DRM ioctl: %.0fx the capture'"'"'s %.1f ns\n", s, s / c, c
+	else printf "  strace -f -e trace=ioctl adds %.0f ns per non-DRM ioctl: at least %.0fx the capture'"'"'s (%.1f ns, within the ~2 ns noise; counted as 2)\n", s, s / 2, c }'
 
 echo
 if [ ! -f "$SHIM" ] || ! LD_PRELOAD=$SHIM VMB_SHIM_DRIVER=xe $LOOP drm 10 >/dev/null 2>&1; then
