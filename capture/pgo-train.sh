@@ -14,11 +14,10 @@
 # The mix: ioctls that are not DRM's (FIONREAD on a pipe, ten times as many
 # as the DRM calls of the next loops), the three DRM loops of
 # bench/capture.sh (a syncobj signal with its handle array on the stack, on
-# the heap, an xe bind and unbind), then a
-# replay of each bundled archetype trace on its own driver's shim node, so
-# that the submits, waits, creations and the other drivers' decoders count
-# too. Exit status 0 when every program ran; the caller builds without a
-# profile otherwise.
+# the heap, an xe bind and unbind), then a replay of each bundled archetype
+# trace on its own driver's shim node, so that the submits, waits,
+# creations and the other drivers' decoders count too. Exit status 0 when
+# every program ran; the caller builds without a profile otherwise.
 
 set -u
 GEN=$1
