@@ -37,6 +37,11 @@ CAP_DEC_OBJ := $(filter-out $(O)/capture/interposer.o $(O)/capture/recorder.o \
 # warns and the library is built without a profile.
 PGO ?= 1
 CAP_PGO_DIR := $(O)/pgo-gen
+# compile an object of the interposer, and link the interposer from the
+# objects among the prerequisites, each with the extra flags $(1)
+cap_cc = $(Q)mkdir -p $(dir $@) && $(CC) $(CAP_CFLAGS) $(1) -MMD -MP -c -o $@ $<
+cap_ld = $(Q)$(CC) $(CAP_LTO) $(1) $(CFLAGS) -shared -Wl,-Bsymbolic \
+	-Wl,--version-script=capture/capture.map -o $@ $(filter %.o,$^) -ldl -lpthread
 ifeq ($(PGO)$(SAN),1)
 ifneq ($(CAP_LTO),)
 CAP_PGO := y
@@ -52,20 +57,21 @@ cap_aux = -dumpdir $(CAP_PGO_DIR)/data/ -dumpbase $(basename $(notdir $(1)))
 
 $(CAP_PGO_DIR)/capture/%.o: capture/%.c
 	$(call say,CC,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_GEN_FLAGS) $(call cap_aux,$@) -MMD -MP -c -o $@ $<
+	$(call cap_cc,$(CAP_GEN_FLAGS) $(call cap_aux,$@))
 
 $(CAP_PGO_DIR)/capture/trace_names.o: replay/trace_names.c
 	$(call say,CC,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_GEN_FLAGS) $(call cap_aux,$@) -MMD -MP -c -o $@ $<
+	$(call cap_cc,$(CAP_GEN_FLAGS) $(call cap_aux,$@))
 
 $(CAP_PGO_DIR)/libvmcapture.so: $(CAP_GEN_OBJ) capture/capture.map
 	$(call say,LD,$@)
-	$(Q)$(CC) $(CAP_LTO) $(CFLAGS) $(CAP_GEN_FLAGS) -shared -Wl,-Bsymbolic \
-		-Wl,--version-script=capture/capture.map -o $@ $(CAP_GEN_OBJ) -ldl -lpthread
+	$(call cap_ld,$(CAP_GEN_FLAGS))
 
-$(CAP_PGO_DIR)/trained: $(CAP_PGO_DIR)/libvmcapture.so capture/pgo-train.sh $(B)/libvmshim.so \
+# The counts are of the interposer's own branches: retrained when its code
+# or the training changes. The programs that drive it are order-only (they
+# must exist), or every commit would retrain and rebuild the interposer: the
+# replayer and the shim relink at each one, for the version they print.
+$(CAP_PGO_DIR)/trained: $(CAP_PGO_DIR)/libvmcapture.so capture/pgo-train.sh | $(B)/libvmshim.so \
 		$(B)/replay $(B)/tests/progs/cap_loop
 	$(call say,TRAIN,$<)
 	$(Q)mkdir -p $(CAP_PGO_DIR)/data && rm -f $(CAP_PGO_DIR)/data/*.gcda
@@ -80,24 +86,19 @@ endif
 
 $(O)/capture/%.o: capture/%.c
 	$(call say,CC,$<)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_USE_FLAGS) -MMD -MP -c -o $@ $<
+	$(call cap_cc,$(CAP_USE_FLAGS))
 
 $(O)/capture/trace_names.o: replay/trace_names.c
 	$(call say,CC,$<)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) $(CAP_USE_FLAGS) -MMD -MP -c -o $@ $<
+	$(call cap_cc,$(CAP_USE_FLAGS))
 
 $(B)/libvmcapture.so: $(CAP_LIB_OBJ) capture/capture.map
 	$(call say,LD,$@)
-	$(Q)$(CC) $(CAP_LTO) $(CAP_LINK_FLAGS) $(CFLAGS) -shared -Wl,-Bsymbolic \
-		-Wl,--version-script=capture/capture.map \
-		-o $@ $(CAP_LIB_OBJ) -ldl -lpthread
+	$(call cap_ld,$(CAP_LINK_FLAGS))
 
 $(O)/capture/outfile.o: replay/outfile.c
 	$(call say,CC,$<)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call cap_cc,)
 
 $(B)/capture: $(O)/capture/launcher.o $(O)/capture/trace_names.o $(O)/capture/outfile.o
 	$(call say,LD,$@)
@@ -131,13 +132,11 @@ $(B)/tests/progs/%: $(O)/tests/progs/%.o
 
 $(O)/tests/progs/vk_%.o: tests/progs/vk_%.c
 	$(call say,CC,$<)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call cap_cc,)
 
 $(O)/tests/progs/egl_%.o: tests/progs/egl_%.c
 	$(call say,CC,$<)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CAP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call cap_cc,)
 
 $(B)/tests/progs/vk_%: $(O)/tests/progs/vk_%.o
 	$(call say,LD,$@)
